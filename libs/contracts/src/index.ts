@@ -1,0 +1,2 @@
+export * from './evaluation/canonical-evaluation.schema';
+export * from './evaluation/score-result.schema';
