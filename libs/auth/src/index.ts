@@ -1,0 +1,4 @@
+export * from './principal';
+export * from './region-scope';
+export * from './policy';
+export * from './tokens';
