@@ -2,3 +2,4 @@ export * from './principal';
 export * from './region-scope';
 export * from './policy';
 export * from './tokens';
+export * from './secret';
