@@ -1,2 +1,5 @@
 export * from './evaluation/canonical-evaluation.schema';
 export * from './evaluation/score-result.schema';
+export * from './events';
+export * from './queues';
+export * from './routing';

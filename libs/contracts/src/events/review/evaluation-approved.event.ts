@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { RuleSetRefSchema } from '../../evaluation/score-result.schema';
+import { ActorSchema, FormTypeSchema, IsoTimestampSchema, RegionCodeSchema } from '../common.schema';
+import { defineEvent } from '../define-event';
+
+/**
+ * An evaluation version was approved (by a reviewer, or automatically). Carries what a disclosure shows, so
+ * publication never reads another service's tables.
+ */
+export const EvaluationApprovedV1Schema = z.object({
+  evaluationId: z.string().min(1),
+  submissionId: z.string().min(1),
+  submissionVersion: z.number().int().min(1),
+  region: RegionCodeSchema,
+  fiscalYear: z.number().int().nullable(),
+  formType: FormTypeSchema,
+  unitName: z.string().nullable(),
+  projectName: z.string().nullable(),
+  score: z.object({
+    resultId: z.string().min(1),
+    ruleSet: RuleSetRefSchema,
+    total: z.number().nullable(),
+    grade: z.string().nullable(),
+    executionRate: z.number().nullable(),
+  }),
+  automatic: z.boolean(),
+  actor: ActorSchema,
+  approvedAt: IsoTimestampSchema,
+});
+
+export const EvaluationApprovedV1 = defineEvent('review.evaluation.approved.v1', EvaluationApprovedV1Schema, {
+  evaluationId: 'ev_01',
+  submissionId: 'sub_01',
+  submissionVersion: 1,
+  region: '341522',
+  fiscalYear: 2023,
+  formType: 'project',
+  unitName: '霍邱县农业农村局',
+  projectName: '高标准农田建设项目',
+  score: {
+    resultId: 'res_01',
+    ruleSet: { id: 'CN', version: 1, hash: `sha256:${'a'.repeat(64)}` },
+    total: 92.5,
+    grade: '优',
+    executionRate: 0.98,
+  },
+  automatic: true,
+  actor: { user: 'system', role: 'system' },
+  approvedAt: '2024-03-01T08:00:02.000Z',
+});

@@ -1,0 +1,30 @@
+import type { EventName } from './events/registry';
+import { QUEUES, type InboxQueueName } from './queues';
+
+const { scoringInbox, reviewInbox, publicationInbox } = QUEUES;
+
+/**
+ * The pipeline at a glance: which inbox queues receive each event.
+ *
+ *   intake ──submission.received──▶ scoring, review (read model)
+ *   scoring ──evaluation.scored──▶ review          ──ruleset.activated──▶ scoring (plans the bulk re-scoring run)
+ *   review ──evaluation.approved──▶ publication    (routed / returned: recorded, no consumer yet)
+ *   publication ──published / retracted──▶ review (case state)
+ *
+ * An event with no consumer is still written to the outbox (it is part of the record) and marked sent by the relay.
+ */
+export const ROUTING: { readonly [N in EventName]: readonly InboxQueueName[] } = {
+  'intake.submission.received.v1': [scoringInbox, reviewInbox],
+  'scoring.evaluation.scored.v1': [reviewInbox],
+  'scoring.ruleset.activated.v1': [scoringInbox],
+  'review.evaluation.routed.v1': [],
+  'review.evaluation.approved.v1': [publicationInbox],
+  'review.evaluation.returned.v1': [],
+  'publication.evaluation.published.v1': [reviewInbox],
+  'publication.evaluation.retracted.v1': [reviewInbox],
+};
+
+/** The events an inbox queue receives, i.e. the handlers its service must register. */
+export function eventsRoutedTo(queue: InboxQueueName): EventName[] {
+  return (Object.keys(ROUTING) as EventName[]).filter((name) => ROUTING[name].includes(queue));
+}
