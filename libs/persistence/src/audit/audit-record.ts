@@ -1,0 +1,113 @@
+import { canonicalJson, hashJson, sha256 } from '../json/canonical-json';
+
+/** What a service says happened; the log adds the sequence number, the hashes and (unless given) the time. */
+export interface AuditEntry {
+  actor: { user: string; role: string };
+  entityType: string;
+  entityId: string;
+  action: string;
+  fromState?: string | null;
+  toState?: string | null;
+  reason?: string | null;
+  /** Hashed (canonical JSON, sha256) into `payloadHash`; the payload itself lives in the service's own tables. */
+  payload?: unknown;
+  /** ISO-8601 UTC; defaults to now. */
+  at?: string;
+}
+
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  actorUser: string;
+  actorRole: string;
+  entityType: string;
+  entityId: string;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  reason: string | null;
+  payloadHash: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** The `prevHash` of record 1. */
+export const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
+
+/** sha256 over the canonical JSON of every field but the hash itself (the sequence number and previous hash included). */
+export function computeRecordHash(record: Omit<AuditRecord, 'hash'>): string {
+  const { seq, at, actorUser, actorRole, entityType, entityId, action, fromState, toState, reason, payloadHash, prevHash } =
+    record;
+  return sha256(
+    canonicalJson({ seq, at, actorUser, actorRole, entityType, entityId, action, fromState, toState, reason, payloadHash, prevHash }),
+  );
+}
+
+/** Chains entries after `head`: pure, so the same input always gives the same records. */
+export function chainRecords(head: ChainHead, entries: readonly AuditEntry[], now: string): AuditRecord[] {
+  let { seq, hash: prevHash } = head;
+  return entries.map((entry) => {
+    seq += 1;
+    const unsigned = {
+      seq,
+      at: entry.at ?? now,
+      actorUser: entry.actor.user,
+      actorRole: entry.actor.role,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      action: entry.action,
+      fromState: entry.fromState ?? null,
+      toState: entry.toState ?? null,
+      reason: entry.reason ?? null,
+      payloadHash: hashJson(entry.payload ?? null),
+      prevHash,
+    };
+    const record = { ...unsigned, hash: computeRecordHash(unsigned) };
+    prevHash = record.hash;
+    return record;
+  });
+}
+
+export const AUDIT_COLUMNS = [
+  'seq',
+  'at',
+  'actor_user',
+  'actor_role',
+  'entity_type',
+  'entity_id',
+  'action',
+  'from_state',
+  'to_state',
+  'reason',
+  'payload_hash',
+  'prev_hash',
+  'hash',
+] as const;
+
+export function recordToRow(r: AuditRecord): unknown[] {
+  return [r.seq, r.at, r.actorUser, r.actorRole, r.entityType, r.entityId, r.action, r.fromState, r.toState, r.reason, r.payloadHash, r.prevHash, r.hash];
+}
+
+export function rowToRecord(row: Record<string, unknown>): AuditRecord {
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    seq: Number(row.seq),
+    at: String(row.at),
+    actorUser: String(row.actor_user),
+    actorRole: String(row.actor_role),
+    entityType: String(row.entity_type),
+    entityId: String(row.entity_id),
+    action: String(row.action),
+    fromState: str(row.from_state),
+    toState: str(row.to_state),
+    reason: str(row.reason),
+    payloadHash: String(row.payload_hash),
+    prevHash: String(row.prev_hash),
+    hash: String(row.hash),
+  };
+}

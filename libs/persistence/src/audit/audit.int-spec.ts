@@ -1,0 +1,167 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { dialectOf } from '../data-source/dialect';
+import { withTransaction } from '../data-source/transaction';
+import { runMigrations } from '../migrations/run-migrations';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
+import { appendAudit } from './append-audit';
+import type { AuditEntry } from './audit-record';
+import { auditMigration } from './audit.migration';
+import { auditTrail } from './audit-trail';
+import { verifyAudit } from './verify-audit';
+
+const T = 'review_audit';
+
+const entry = (i: number, extra: Partial<AuditEntry> = {}): AuditEntry => ({
+  actor: { user: `reviewer-${i % 3}`, role: 'reviewer' },
+  entityType: 'evaluation',
+  entityId: `ev_${i % 10}`,
+  action: 'approve',
+  fromState: 'in_review',
+  toState: 'approved',
+  reason: i % 2 ? null : `理由 ${i}`,
+  payload: { i, grade: '优' },
+  ...extra,
+});
+
+async function append(ds: DataSource, from: number, count: number) {
+  return withTransaction(ds, (m) => appendAudit(m, T, Array.from({ length: count }, (_, k) => entry(from + k))));
+}
+
+/** Tampering needs the append-only triggers out of the way, as an attacker with DDL rights would do. */
+async function dropTriggers(ds: DataSource) {
+  if (dialectOf(ds) === 'postgres') {
+    await ds.query(`DROP TRIGGER ${T}_append_only ON ${T}`);
+  } else {
+    await ds.query(`DROP TRIGGER ${T}_no_update`);
+    await ds.query(`DROP TRIGGER ${T}_no_delete`);
+  }
+}
+
+describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
+  let db: TestDatabase;
+  let ds: DataSource;
+
+  beforeEach(async () => {
+    db = await openTestDatabase(dialect, { name: 'review', entities: [], migrations: [auditMigration(T)] });
+    ds = db.dataSource;
+    expect((await runMigrations(ds)).map((m) => m.name)).toEqual(['CreateReviewAudit1763700000000']);
+  });
+  afterEach(async () => db?.close());
+
+  it('migrations are applied once', async () => {
+    expect(await runMigrations(ds)).toEqual([]);
+    expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: 0 });
+    if (dialect === 'postgres') {
+      const rows = await ds.query(`SELECT table_schema FROM information_schema.tables WHERE table_name = '${T}'`);
+      expect(rows).toEqual([{ table_schema: db.location }]);
+    }
+  });
+
+  it('appends in the caller transaction and verifies the chain across appends', async () => {
+    await append(ds, 0, 5);
+    const second = await append(ds, 5, 3000);
+    expect(second[0].seq).toBe(6);
+    expect(second.at(-1)?.seq).toBe(3005);
+    expect(await verifyAudit(ds, T, { batchSize: 7 })).toEqual({ ok: true, records: 3005 });
+    const trail = await auditTrail(ds.manager, T, 'evaluation', 'ev_3');
+    expect(trail.length).toBe(301);
+    expect(trail[0]).toMatchObject({ seq: 4, actorUser: 'reviewer-0', toState: 'approved' });
+  });
+
+  it('refuses to append outside a transaction', async () => {
+    await expect(appendAudit(ds.manager, T, [entry(1)])).rejects.toThrow(/inside a transaction/);
+  });
+
+  it('a rolled-back transaction leaves no record and the chain intact', async () => {
+    await append(ds, 0, 3);
+    await expect(
+      withTransaction(ds, async (m) => {
+        await appendAudit(m, T, [entry(3), entry(4)]);
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    await append(ds, 5, 1);
+    expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: 4 });
+  });
+
+  it('concurrent appenders produce one gap-free chain', async () => {
+    await Promise.all(Array.from({ length: 16 }, (_, k) => append(ds, k * 10, 1 + (k % 4))));
+    const rows: Array<{ seq: unknown }> = await ds.query(`SELECT seq FROM ${T} ORDER BY seq`);
+    const total = Array.from({ length: 16 }, (_, k) => 1 + (k % 4)).reduce((a, b) => a + b, 0);
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: total });
+  });
+
+  it('the database refuses UPDATE and DELETE of audit records', async () => {
+    await append(ds, 0, 3);
+    await expect(ds.query(`UPDATE ${T} SET reason = 'edited' WHERE seq = 2`)).rejects.toThrow(/append-only/);
+    await expect(ds.query(`DELETE FROM ${T} WHERE seq = 2`)).rejects.toThrow(/append-only/);
+    if (dialect === 'postgres') await expect(ds.query(`TRUNCATE ${T}`)).rejects.toThrow(/append-only/);
+    await expect(ds.query(`UPDATE ${T}_head SET seq = 1 WHERE id = 1`)).rejects.toThrow(/only moves forward/);
+    expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: 3 });
+  });
+
+  describe('tampering is detected and named', () => {
+    beforeEach(async () => {
+      await append(ds, 0, 20);
+      await dropTriggers(ds);
+    });
+
+    it('a modified record', async () => {
+      await ds.query(`UPDATE ${T} SET to_state = 'returned' WHERE seq = 7`);
+      expect(await verifyAudit(ds, T, { batchSize: 4 })).toEqual({ ok: false, records: 6, firstBad: { seq: 7, reason: 'modified' } });
+    });
+
+    it('a modified payload hash', async () => {
+      await ds.query(`UPDATE ${T} SET payload_hash = 'sha256:${'f'.repeat(64)}' WHERE seq = 12`);
+      expect(await verifyAudit(ds, T)).toMatchObject({ ok: false, firstBad: { seq: 12, reason: 'modified' } });
+    });
+
+    it('a deleted record', async () => {
+      await ds.query(`DELETE FROM ${T} WHERE seq = 9`);
+      expect(await verifyAudit(ds, T)).toEqual({ ok: false, records: 8, firstBad: { seq: 9, reason: 'deleted' } });
+    });
+
+    it('the last record deleted', async () => {
+      await ds.query(`DELETE FROM ${T} WHERE seq = 20`);
+      expect(await verifyAudit(ds, T)).toEqual({ ok: false, records: 19, firstBad: { seq: 20, reason: 'deleted' } });
+    });
+
+    it('a fake record appended at the end', async () => {
+      const [last] = await ds.query(`SELECT * FROM ${T} WHERE seq = 20`);
+      await ds.query(
+        `INSERT INTO ${T} (seq, at, actor_user, actor_role, entity_type, entity_id, action, from_state, to_state, reason, payload_hash, prev_hash, hash)
+         SELECT 21, at, actor_user, actor_role, entity_type, entity_id, action, from_state, to_state, reason, payload_hash, hash, hash FROM ${T} WHERE seq = 20`,
+      );
+      expect(last).toBeTruthy();
+      expect(await verifyAudit(ds, T)).toMatchObject({ ok: false, records: 20, firstBad: { seq: 21, reason: 'inserted' } });
+    });
+
+    it('a fake record inserted in the middle (later records renumbered)', async () => {
+      await ds.query(`UPDATE ${T} SET seq = -(seq + 1) WHERE seq >= 5`);
+      await ds.query(`UPDATE ${T} SET seq = -seq WHERE seq < 0`);
+      await ds.query(
+        `INSERT INTO ${T} (seq, at, actor_user, actor_role, entity_type, entity_id, action, from_state, to_state, reason, payload_hash, prev_hash, hash)
+         VALUES (5, '2024-01-01T00:00:00.000Z', 'intruder', 'reviewer', 'evaluation', 'ev_x', 'approve', 'in_review', 'approved', NULL,
+                 'sha256:${'a'.repeat(64)}', 'sha256:${'b'.repeat(64)}', 'sha256:${'c'.repeat(64)}')`,
+      );
+      expect(await verifyAudit(ds, T)).toEqual({ ok: false, records: 4, firstBad: { seq: 5, reason: 'inserted' } });
+    });
+
+    it('two records swapped', async () => {
+      await ds.query(`UPDATE ${T} SET seq = -1 WHERE seq = 14`);
+      await ds.query(`UPDATE ${T} SET seq = 14 WHERE seq = 15`);
+      await ds.query(`UPDATE ${T} SET seq = 15 WHERE seq = -1`);
+      expect(await verifyAudit(ds, T, { batchSize: 5 })).toEqual({
+        ok: false,
+        records: 13,
+        firstBad: { seq: 14, reason: 'reordered' },
+      });
+    });
+
+    it('untouched after the triggers were dropped: still ok', async () => {
+      expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: 20 });
+    });
+  });
+});

@@ -1,0 +1,48 @@
+import type { EntityManager } from 'typeorm';
+import { assertIdentifier, dialectOf, placeholder } from '../data-source/dialect';
+
+export interface InsertManyOptions {
+  /** Adds `ON CONFLICT (cols) DO NOTHING` (PostgreSQL and SQLite ≥ 3.24). */
+  onConflictDoNothing?: string[];
+}
+
+// PostgreSQL allows 65,535 bind parameters per statement, SQLite 32,766 since 3.32: stay well below both.
+const MAX_PARAMS = 30_000;
+const MAX_ROWS = 1_000;
+
+/**
+ * Set-based insert of many rows: one multi-row INSERT per chunk. Returns the number of rows written
+ * (rows skipped by ON CONFLICT DO NOTHING are not counted).
+ */
+export async function insertMany(
+  manager: EntityManager,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+  options: InsertManyOptions = {},
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const dialect = dialectOf(manager);
+  const cols = columns.map(assertIdentifier);
+  const conflict = options.onConflictDoNothing
+    ? ` ON CONFLICT (${options.onConflictDoNothing.map(assertIdentifier).join(', ')}) DO NOTHING`
+    : '';
+  const chunkSize = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / cols.length)));
+  let written = 0;
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const chunk = rows.slice(start, start + chunkSize);
+    const params: unknown[] = [];
+    const tuples = chunk.map((row) => {
+      if (row.length !== cols.length) throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
+      const marks = row.map((value) => {
+        params.push(value);
+        return placeholder(dialect, params.length);
+      });
+      return `(${marks.join(', ')})`;
+    });
+    const sql = `INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) VALUES ${tuples.join(', ')}${conflict} RETURNING 1 AS ok`;
+    const result: unknown[] = await manager.query(sql, params);
+    written += result.length;
+  }
+  return written;
+}
