@@ -1,0 +1,3 @@
+export * from './auth.decorators';
+export * from './jwt-auth.guard';
+export * from './assert-allowed';
