@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['contracts', 'scoring', 'forms', 'messaging', 'persistence', 'auth'];
+const libs = ['contracts', 'scoring', 'forms', 'messaging', 'persistence', 'auth', 'runtime'];
 const alias = Object.fromEntries(libs.map((l) => [`@jixiao/${l}`, resolve(__dirname, `libs/${l}/src`)]));
 
 // SWC instead of esbuild: NestJS and TypeORM need emitDecoratorMetadata.

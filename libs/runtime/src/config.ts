@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** Every environment variable Jixiao reads (documented in .env.example). */
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Where the embedded default keeps its SQLite file, private Redis and JWT secret. */
+  DATA_DIR: z.string().min(1).default('var'),
+  /** postgres://user:pass@host:5432/db — PostgreSQL (production). Unset: SQLite under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+    .optional(),
+  /** PostgreSQL schema for Jixiao's tables (default public). */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case SQL identifier')
+    .optional(),
+  /** redis://host:6379 — unset: localhost:6379, or a private redis-server started under DATA_DIR. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected a redis:// URL')
+    .optional(),
+  /** BullMQ key prefix (lets several deployments or test runs share one Redis). */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('jixiao'),
+  /** HS256 secret for bearer tokens; unset: generated once into DATA_DIR/jwt-secret. */
+  JWT_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+  /** Directory of the JSON rule sets (default: the repository rules/). */
+  RULES_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Which service this process runs: one of the four, or all of them (the default). */
+  SERVICE: z.enum(['all', 'intake', 'scoring', 'review', 'publication']).default('all'),
+  /** Public base URL used in links on published pages. */
+  PUBLIC_BASE_URL: z.string().url().optional(),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; the error names every bad variable and why. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = ConfigSchema.safeParse(picked);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(picked[String(i.path[0])])}: ${i.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
