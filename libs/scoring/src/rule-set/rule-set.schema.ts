@@ -47,7 +47,12 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       fact: z.string().min(1),
       operator: OperatorSchema,
       value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number()]))]),
-      path: z.string().optional(),
+      /** Only the dotted form `$.a.b` (what the compiled evaluator supports). */
+      path: z
+        .string()
+        .regex(/^\$(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a dotted path such as $.a.b')
+        .optional()
+        .describe('A property inside an object fact, dotted form: $.a.b'),
     }),
   ]),
 );
@@ -60,10 +65,10 @@ export const TopConditionSchema = z.union([
 ]);
 
 const ruleBase = {
-  name: z.string().min(1),
+  name: z.string().min(1).describe('Rule name; checks and routing rules merge with a parent rule of the same name'),
   /** json-rules-engine priority: higher runs first; for grades and tiers the first match wins. */
-  priority: z.number().int().min(1).optional(),
-  conditions: TopConditionSchema,
+  priority: z.number().int().min(1).optional().describe('json-rules-engine priority: higher runs first (default 1)'),
+  conditions: TopConditionSchema.describe('json-rules-engine conditions: all / any / not of {fact, operator, value}'),
 };
 
 /** Facts: `total` (the rounded total). Event: the grade label. */
@@ -78,8 +83,9 @@ const Fraction = z.number().min(0).max(1);
 /**
  * A qualitative tier. Facts: `actual`, `target` (normalised text), `actualEqualsTarget` (boolean),
  * `reportedRatio` (reported score / weight, or null). `min`/`max` are fractions of the weight; `min` is
- * inclusive unless `minExclusive`, `max` is inclusive. `default` is the fraction used when the form gives no
- * score of its own (or when `qualitative.score` is `tier-default`).
+ * inclusive unless `minExclusive`, `max` is inclusive unless `maxExclusive` (national: 达成 [0.8, 1],
+ * 部分达成 [0.6, 0.8) and 未达成 [0, 0.6): "80%(含)" belongs to the upper tier). `default` is the fraction used
+ * when the form gives no score of its own (or when `qualitative.score` is `tier-default`).
  */
 export const TierRuleSchema = z.strictObject({
   ...ruleBase,
@@ -91,6 +97,7 @@ export const TierRuleSchema = z.strictObject({
       min: Fraction,
       max: Fraction,
       minExclusive: z.boolean().optional(),
+      maxExclusive: z.boolean().optional(),
       default: Fraction,
     }),
   }),
@@ -294,11 +301,18 @@ export const SourceSchema = z.strictObject({
   note: z.string().optional(),
 });
 
+/** A form type's rules in a file: a child may restate only the execution weight, say. */
+const PartialFormRulesSchema = z.strictObject({
+  execution: ExecutionSchema.partial().optional(),
+  sections: FormRulesSchema.shape.sections.optional(),
+});
+
 /** The parts a child may override (all optional in a file; complete after resolution). */
 export const RuleBodySchema = z.strictObject({
   forms: z
-    .strictObject({ project: FormRulesSchema.partial().optional(), department: FormRulesSchema.partial().optional() })
-    .optional(),
+    .strictObject({ project: PartialFormRulesSchema.optional(), department: PartialFormRulesSchema.optional() })
+    .optional()
+    .describe('First-level sections and execution scoring per form type (项目 / 部门整体)'),
   quantitative: QuantitativeSchema.partial().optional(),
   qualitative: QualitativeSchema.partial().optional(),
   notApplicable: NotApplicableSchema.partial().optional(),
@@ -307,22 +321,37 @@ export const RuleBodySchema = z.strictObject({
   cap: z.strictObject({ indicator: z.boolean() }).optional(),
   /** Absolute tolerance when comparing reported and computed scores/totals (e.g. 0.01). */
   tolerance: z.number().min(0).optional(),
-  grades: z.array(GradeRuleSchema).min(1).optional(),
-  checks: z.array(CheckRuleSchema).optional(),
-  routing: z.array(RoutingRuleSchema).optional(),
+  grades: z
+    .array(GradeRuleSchema)
+    .min(1)
+    .optional()
+    .describe('Grade bands as json-rules-engine rules on fact `total`; replaces the parent\'s bands wholesale'),
+  checks: z
+    .array(CheckRuleSchema)
+    .optional()
+    .describe('Checks producing findings; merged with the parent\'s by rule name ("disabled": true removes one)'),
+  routing: z
+    .array(RoutingRuleSchema)
+    .optional()
+    .describe('Review routing; merged with the parent\'s by rule name ("disabled": true removes one)'),
 });
 export type RuleBody = z.infer<typeof RuleBodySchema>;
 
 export const RuleSetFileSchema = z.strictObject({
   $schema: z.string().optional(),
   /** Unique id of the file: the region code, or `<code>@<fromYear>` when a region has several year ranges. */
-  id: z.string().regex(/^(CN|\d{6})(@\d{4})?$/),
+  id: z
+    .string()
+    .regex(/^(CN|\d{6})(@\d{4})?$/, 'the region code, or <code>@<fromYear>')
+    .describe('The region code (CN or 6 digits), or <code>@<fromYear> for a later year range; the file is <id>.json'),
   region: RegionSchema,
   /** The parent rule set id (county → city → province → CN); null only for CN. */
-  extends: z.string().nullable(),
-  years: z.strictObject({ from: z.number().int().min(1990).nullable(), to: z.number().int().max(2100).nullable() }),
-  version: z.number().int().min(1),
-  source: SourceSchema,
+  extends: z.string().nullable().describe('Parent rule set id (county → city → province → CN); null only for CN'),
+  years: z
+    .strictObject({ from: z.number().int().min(1990).nullable(), to: z.number().int().max(2100).nullable() })
+    .describe('Fiscal years this file applies to, both ends inclusive; null = open'),
+  version: z.number().int().min(1).describe('Raise on every change: results cite id, version and hash'),
+  source: SourceSchema.describe('The policy document these rules come from'),
   ...RuleBodySchema.shape,
 });
 export type RuleSetFile = z.infer<typeof RuleSetFileSchema>;
@@ -348,4 +377,9 @@ export interface ResolvedRuleSet {
   grades: GradeRule[];
   checks: CheckRule[];
   routing: RoutingRule[];
+  /**
+   * How this set was found for a request (not part of the hash): the region and year asked for, and why a
+   * parent level answered when it did (no file for the region, or its files do not cover the year).
+   */
+  resolvedFor?: { region: string; fiscalYear: number | null; fallback: string | null };
 }

@@ -1,0 +1,16 @@
+export * from './rule-set.schema';
+export { ResolvedBodySchema, type ResolvedBody } from './resolved.schema';
+export { RuleSetError, RuleSetLookupError, formatIssue, type RuleSetIssue } from './rule-set.error';
+export {
+  loadRuleSets,
+  inspectRuleSets,
+  listRuleFiles,
+  type RuleFileReport,
+  type RuleSetInspection,
+} from './load-rule-sets';
+export { RuleSetRegistry, type RuleSetSummary } from './rule-set.registry';
+export { canonicalJson, contentHash } from './hash';
+export { codeHierarchy, REGION_CODE } from './region-code';
+export { defaultRulesDir } from './rules-dir';
+export { ruleSetJsonSchema, ruleSetJsonSchemaText } from './json-schema';
+export { formatPath } from './json-path';

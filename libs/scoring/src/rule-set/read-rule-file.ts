@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { formatPath, type PathSegment } from './json-path';
+import { lineColumn, locate } from './json-locate';
+import type { RuleSetIssue } from './rule-set.error';
+import { RuleSetFileSchema, type RuleSetFile } from './rule-set.schema';
+import { flattenIssues } from './zod-issues';
+
+/** A rule file that passed the file schema: its text, the raw JSON (merged as written) and the parsed form. */
+export interface RuleFile {
+  file: string;
+  text: string;
+  raw: Record<string, unknown>;
+  parsed: RuleSetFile;
+}
+
+export type ReadResult = { ok: true; value: RuleFile } | { ok: false; issues: RuleSetIssue[] };
+
+/** An issue at a JSON path of a file, with the line and column of that path when the text has it. */
+export function issueAt(file: string, text: string | null, path: PathSegment[], message: string): RuleSetIssue {
+  const pos = text === null ? undefined : locate(text, path);
+  return { file, path: formatPath(path), message, ...(pos ?? {}) };
+}
+
+function syntaxIssue(file: string, text: string, err: Error): RuleSetIssue {
+  const m = /position (\d+)/.exec(err.message);
+  const pos = m ? lineColumn(text, Number(m[1])) : undefined;
+  const message = `invalid JSON (JSON 语法错误): ${err.message.replace(/ in JSON at position \d+.*$/, '')}`;
+  return { file, path: '$', message, ...(pos ?? {}) };
+}
+
+/** Read, parse and schema-check one rule file; every schema issue is reported, not just the first. */
+export function readRuleFile(file: string): ReadResult {
+  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, issues: [syntaxIssue(file, text, err as Error)] };
+  }
+  const res = RuleSetFileSchema.safeParse(json);
+  if (!res.success) {
+    return { ok: false, issues: flattenIssues(res.error.issues).map((i) => issueAt(file, text, i.path, i.message)) };
+  }
+  const issues = ownProblems(res.data).map(([path, message]) => issueAt(file, text, path, message));
+  const expected = `${res.data.id}.json`;
+  if (basename(file) !== expected) issues.push(issueAt(file, text, ['id'], `the file for id "${res.data.id}" must be named ${expected}`));
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, value: { file, text, raw: json as Record<string, unknown>, parsed: res.data } };
+}
+
+/** Checks on one file alone: identity, years, rule names unique within a list merged by name. */
+function ownProblems(f: RuleSetFile): [PathSegment[], string][] {
+  const out: [PathSegment[], string][] = [];
+  const code = f.id.split('@')[0];
+  if (code !== f.region.code) out.push([['region', 'code'], `region.code "${f.region.code}" differs from the id "${f.id}"`]);
+  if (f.extends === null && code !== 'CN') out.push([['extends'], 'only CN has no parent: name the parent rule set id']);
+  if (f.extends !== null && code === 'CN' && !f.extends.startsWith('CN')) {
+    out.push([['extends'], 'the national rule set cannot extend a regional one']);
+  }
+  if (f.years.from !== null && f.years.to !== null && f.years.from > f.years.to) {
+    out.push([['years'], `years.from ${f.years.from} is after years.to ${f.years.to}`]);
+  }
+  for (const list of ['checks', 'routing'] as const) {
+    const seen = new Map<string, number>();
+    (f[list] ?? []).forEach((r, i) => {
+      if (seen.has(r.name)) out.push([[list, i, 'name'], `duplicate rule name "${r.name}" (also ${list}[${seen.get(r.name)}])`]);
+      seen.set(r.name, i);
+    });
+  }
+  return out;
+}
