@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { JwtAuthGuard } from '@jixiao/auth';
+import { HealthController } from './health.controller';
+import { HealthRegistry } from './health.registry';
+import { SERVICE_CONTEXT, type ServiceContext } from './service-context';
+
+/**
+ * What every process shares, whichever services it runs: configuration, structured JSON logs with a correlation id
+ * per request (taken from `x-correlation-id` when a caller sends one), bearer-token auth on every route, /health.
+ */
+@Global()
+@Module({})
+export class RuntimeModule {
+  static forRoot(ctx: ServiceContext): DynamicModule {
+    return {
+      module: RuntimeModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: ctx.config.LOG_LEVEL,
+            genReqId: (req, res) => {
+              const given = req.headers['x-correlation-id'];
+              const id = (Array.isArray(given) ? given[0] : given) || randomUUID();
+              res.setHeader('x-correlation-id', id);
+              return id;
+            },
+            customProps: () => ({ service: ctx.config.SERVICE }),
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url === '/health' },
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_CONTEXT, useValue: ctx },
+        HealthRegistry,
+        { provide: APP_GUARD, useFactory: (r: Reflector) => new JwtAuthGuard(r, ctx.jwtSecret), inject: [Reflector] },
+      ],
+      exports: [SERVICE_CONTEXT, HealthRegistry],
+    };
+  }
+}
