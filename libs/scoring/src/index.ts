@@ -1,2 +1,3 @@
 export * from './rule-set';
 export * from './rules-engine';
+export * from './engine';

@@ -1,0 +1,44 @@
+/** What the engine concluded about one indicator row (before it becomes an IndicatorResult). */
+export interface IndicatorOutcome {
+  method:
+    | 'quantitative-positive'
+    | 'quantitative-reverse'
+    | 'quantitative-equals'
+    | 'date'
+    | 'qualitative'
+    | 'not-applicable'
+    | 'not-scorable'
+    | 'unweighted';
+  /** rounded and capped; null when not scorable, not applicable or unweighted */
+  score: number | null;
+  comparator: string | null;
+  target: number | null;
+  actual: number | null;
+  unit: string | null;
+  tier: string | null;
+  met: boolean | null;
+  insideTier: boolean | null;
+  nonNumericActual: boolean;
+  actualIsThreshold: boolean;
+  unitMismatch: boolean;
+  notScorable: boolean;
+  explanation?: string;
+}
+
+export function blankOutcome(method: IndicatorOutcome['method']): IndicatorOutcome {
+  return {
+    method,
+    score: null,
+    comparator: null,
+    target: null,
+    actual: null,
+    unit: null,
+    tier: null,
+    met: null,
+    insideTier: null,
+    nonNumericActual: false,
+    actualIsThreshold: false,
+    unitMismatch: false,
+    notScorable: false,
+  };
+}

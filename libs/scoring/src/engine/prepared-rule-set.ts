@@ -1,0 +1,66 @@
+import type { ResolvedRuleSet } from '../rule-set/rule-set.schema';
+import { normalizeText } from './values/normalize-text';
+import { compileRules, type CompiledRules, type JsonRule } from '../rules-engine';
+import type { RuleKind } from './rule-requests';
+
+export interface TierParams {
+  tier: string;
+  label: string;
+  min: number;
+  max: number;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+  default: number;
+}
+
+/** A rule set made ready to score: its rules grouped by kind and compiled once. */
+export interface PreparedRuleSet {
+  ruleSet: ResolvedRuleSet;
+  rules: Record<RuleKind, JsonRule[]>;
+  compiled: Record<RuleKind, CompiledRules>;
+  /** The tier a qualitative row must reach to count as met (the one with the highest lower bound). */
+  topTier: string | null;
+  naMarkers: string[];
+}
+
+const cache = new Map<string, PreparedRuleSet>();
+const byObject = new WeakMap<ResolvedRuleSet, PreparedRuleSet>();
+
+/** Compiles per rule-set content hash, so scoring a million evaluations compiles each rule set once. */
+export function prepareRuleSet(ruleSet: ResolvedRuleSet): PreparedRuleSet {
+  const hit = byObject.get(ruleSet);
+  if (hit) return hit;
+  let prepared = cache.get(ruleSet.hash);
+  if (!prepared || prepared.ruleSet.id !== ruleSet.id) {
+    prepared = build(ruleSet);
+    cache.set(ruleSet.hash, prepared);
+  }
+  byObject.set(ruleSet, prepared);
+  return prepared;
+}
+
+function build(ruleSet: ResolvedRuleSet): PreparedRuleSet {
+  const active = <T extends { disabled?: boolean }>(rs: T[]) => rs.filter((r) => !r.disabled);
+  const checks = active(ruleSet.checks);
+  const rules: Record<RuleKind, JsonRule[]> = {
+    grade: ruleSet.grades as JsonRule[],
+    tier: ruleSet.qualitative.tiers as JsonRule[],
+    routing: active(ruleSet.routing) as JsonRule[],
+    evaluation: checks.filter((c) => c.scope === 'evaluation') as JsonRule[],
+    indicator: checks.filter((c) => c.scope === 'indicator') as JsonRule[],
+    section: checks.filter((c) => c.scope === 'section') as JsonRule[],
+    project: checks.filter((c) => c.scope === 'project') as JsonRule[],
+  };
+  const compiled = Object.fromEntries(
+    (Object.keys(rules) as RuleKind[]).map((k) => [k, compileRules(rules[k])]),
+  ) as Record<RuleKind, CompiledRules>;
+  let top: TierParams | null = null;
+  for (const t of ruleSet.qualitative.tiers) if (!top || t.event.params.min > top.min) top = t.event.params;
+  return {
+    ruleSet,
+    rules,
+    compiled,
+    topTier: top ? top.tier : null,
+    naMarkers: ruleSet.notApplicable.markers.map((m) => normalizeText(m)),
+  };
+}

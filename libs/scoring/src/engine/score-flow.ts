@@ -1,0 +1,255 @@
+import type { CanonicalEvaluation, Finding, IndicatorResult, ScoreResult } from '@jixiao/contracts';
+import { evaluationFigures, parseRate } from './evaluation-facts';
+import { scoreExecution } from './execution';
+import { evaluationFindings, indicatorFindings, projectFindings, sectionFindings } from './findings';
+import { assessIndicator } from './indicator';
+import type { IndicatorOutcome } from './indicator-outcome';
+import type { PreparedRuleSet } from './prepared-rule-set';
+import { finishQualitative } from './qualitative';
+import { clean, roundTo } from './rounding';
+import type { Facts, RuleEvent, RuleRequest } from './rule-requests';
+import { routingDecision, routingFacts } from './routing';
+import type { ScoreContext } from './score-context';
+import { attachDeclared, finishTally, newTallies, sectionIndex } from './sections';
+
+export interface ScoreOptions {
+  /** Build the Chinese explanations (default true); bulk re-scoring turns them off. */
+  explain?: boolean;
+}
+
+type Severity = Finding['severity'];
+
+function firstParam(events: RuleEvent[], key: string): string | null {
+  return events.length > 0 ? ((events[0].params?.[key] as string | undefined) ?? null) : null;
+}
+
+/**
+ * The whole scoring of one evaluation, written once. It yields a RuleRequest wherever the rule set's
+ * json-rules-engine rules decide (tiers, grades, checks, routing) and receives the fired events.
+ */
+export function* scoreFlow(
+  ev: CanonicalEvaluation,
+  prep: PreparedRuleSet,
+  options: ScoreOptions = {},
+): Generator<RuleRequest, ScoreResult, RuleEvent[]> {
+  const rs = prep.ruleSet;
+  const form = rs.forms[ev.formType];
+  const ctx: ScoreContext = {
+    rs,
+    prep,
+    fiscalYear: ev.fiscalYear ?? rs.years.from ?? 2000,
+    explain: options.explain !== false,
+    precision: rs.rounding.precision,
+  };
+  const tol = rs.tolerance;
+  const indicators = ev.indicators ?? [];
+  const n = indicators.length;
+  const hasIndicators = n > 0;
+  const execution = scoreExecution(ev.funds, form, ctx);
+
+  // ---- indicators and sections
+  const tallies = newTallies(form);
+  const outcomes: IndicatorOutcome[] = new Array(n);
+  const sectionOf: number[] = new Array(n);
+  let sum = execution.score ?? 0;
+  let naWeight = 0;
+  let weightSum = execution.weight > 0 ? (ev.funds?.weight ?? execution.weight) : 0;
+  let reportedSum = 0;
+  let anyReported = false;
+  let prevSection = -1;
+  for (let i = 0; i < n; i++) {
+    const ind = indicators[i];
+    const step = assessIndicator(ind, ctx);
+    const o = step.kind === 'done' ? step.outcome : finishQualitative(step.pending, yield { kind: 'tier', facts: step.facts }, ctx);
+    outcomes[i] = o;
+    let si = sectionIndex(form, ind.level1);
+    if (si < 0 && !ind.level1) si = prevSection; // merged 一级指标 cells leave the following rows empty
+    prevSection = si;
+    sectionOf[i] = si;
+    const w = ind.weight ?? 0;
+    weightSum += w;
+    if (ind.reportedScore != null) {
+      reportedSum += ind.reportedScore;
+      anyReported = true;
+    }
+    if (o.method === 'not-applicable') naWeight += w;
+    if (o.score !== null) sum += o.score;
+    if (si >= 0) {
+      const t = tallies[si];
+      t.rowWeight += w;
+      if (o.score !== null) t.score += o.score;
+      if (ind.reportedScore != null) {
+        t.reportedScore += ind.reportedScore;
+        t.hasReported = true;
+      }
+    }
+  }
+  for (const t of tallies) finishTally(t);
+  attachDeclared(tallies, form, ev);
+
+  let total: number | null = null;
+  if (hasIndicators) {
+    const rescale = rs.notApplicable.mode === 'rescale' && naWeight > 0 && naWeight < 100 ? 100 / (100 - naWeight) : 1;
+    total = roundTo(clean(sum) * rescale, rs.rounding);
+  }
+
+  // ---- grades (from the ROUNDED total, so the published total and grade always agree)
+  const grade = total === null ? null : firstParam(yield { kind: 'grade', facts: { total } }, 'grade');
+  const reportedTotal = ev.reported?.total ?? null;
+  const gradeForReportedTotal =
+    reportedTotal === null ? null : reportedTotal === total ? grade : firstParam(yield { kind: 'grade', facts: { total: reportedTotal } }, 'grade');
+
+  // ---- checks
+  const findings: Finding[] = [];
+  const { figures, facts: evFacts } = evaluationFigures(
+    ev,
+    form,
+    execution,
+    {
+      hasIndicators,
+      computedTotal: total,
+      reportedScoreSum: anyReported ? clean(reportedSum) : null,
+      weightSum: hasIndicators ? clean(weightSum) : null,
+      reportedGrade: ev.reported?.grade ?? null,
+      gradeForReportedTotal,
+    },
+    tol,
+  );
+  if (prep.compiled.evaluation.size > 0) {
+    for (const e of yield { kind: 'evaluation', facts: evFacts }) {
+      const p = e.params as { code: string; severity: Severity };
+      findings.push(...evaluationFindings(p.code, p.severity, figures));
+    }
+  }
+  if (prep.compiled.indicator.size > 0) {
+    for (let i = 0; i < n; i++) {
+      const ind = indicators[i];
+      const o = outcomes[i];
+      const events = yield { kind: 'indicator', facts: indicatorFacts(ind.weight ?? null, ind.reportedScore ?? null, !!ind.deviationReason?.trim(), o, tol) };
+      for (const e of events) {
+        const p = e.params as { code: string; severity: Severity };
+        findings.push(...indicatorFindings(p.code, p.severity, { indicator: ind, outcome: o }));
+      }
+    }
+  }
+  if (prep.compiled.section.size > 0) {
+    for (const t of tallies) {
+      const facts: Facts = {
+        declaredWeight: t.declaredWeight,
+        ruleWeight: t.section.weight,
+        rowWeight: t.rowWeight,
+        weightDifference: t.declaredWeight === null ? null : clean(Math.abs(t.declaredWeight - t.rowWeight)),
+        declaredScore: t.declaredScore,
+        rowScore: t.hasReported ? t.reportedScore : null,
+      };
+      for (const e of yield { kind: 'section', facts }) {
+        const p = e.params as { code: string; severity: Severity };
+        findings.push(...sectionFindings(p.code, p.severity, t));
+      }
+    }
+  }
+  if (prep.compiled.project.size > 0) {
+    for (const project of ev.projects ?? []) {
+      const b = project.budget ?? null;
+      const x = project.executed ?? null;
+      const rate = b != null && x != null && b > 0 ? x / b : null;
+      const reportedRate = parseRate(project.reportedRate);
+      const facts: Facts = {
+        budget: b,
+        executed: x,
+        rate,
+        reportedRate,
+        rateDifference: rate != null && reportedRate != null ? clean(Math.abs(rate - reportedRate) * 100) : null,
+        executedExceedsBudget: b != null && x != null ? x > b + tol : null,
+        reportedScore: project.reportedScore ?? null,
+      };
+      for (const e of yield { kind: 'project', facts }) {
+        const p = e.params as { code: string; severity: Severity };
+        findings.push(...projectFindings(p.code, p.severity, { project, rate, reportedRate }));
+      }
+    }
+  }
+  const unique = dedupe(findings);
+
+  // ---- routing
+  const routing = routingDecision(yield { kind: 'routing', facts: routingFacts(unique, grade, total, ev.formType, figures.missing.length > 0) });
+
+  // ---- result
+  const results: IndicatorResult[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const ind = indicators[i];
+    const o = outcomes[i];
+    const si = sectionOf[i];
+    const r: IndicatorResult = {
+      name: ind.name,
+      level1: ind.level1 ?? null,
+      level2: ind.level2 ?? null,
+      section: si >= 0 ? form.sections[si].key : null,
+      weight: ind.weight ?? null,
+      reportedScore: ind.reportedScore ?? null,
+      score: o.score,
+      method: o.method,
+      parsed: { comparator: o.comparator, target: o.target, actual: o.actual, unit: o.unit, tier: o.tier },
+    };
+    if (o.explanation !== undefined) r.explanation = o.explanation;
+    results[i] = r;
+  }
+  const code = ev.region ?? rs.region.code;
+  const exec: ScoreResult['computed']['execution'] = {
+    rate: execution.rate === null ? null : Math.round(execution.rate * 10000) / 10000,
+    score: execution.score,
+    weight: execution.weight,
+    method: execution.method,
+  };
+  if (execution.explanation !== undefined) exec.explanation = execution.explanation;
+  return {
+    projectName: ev.projectName ?? null,
+    unitName: ev.unitName ?? null,
+    formType: ev.formType,
+    region: { code, name: code === rs.region.code ? rs.region.name : code },
+    fiscalYear: ev.fiscalYear ?? null,
+    ruleSet: { id: rs.id, version: rs.version, hash: rs.hash },
+    reported: { total: reportedTotal, grade: ev.reported?.grade ?? null, executionScore: figures.reportedExecutionScore },
+    computed: {
+      total,
+      grade,
+      execution: exec,
+      sections: tallies.map((t) => ({ key: t.section.key, label: t.section.label, weight: t.section.weight, rowWeight: t.rowWeight, score: t.score })),
+      indicators: results,
+    },
+    findings: unique,
+    routing,
+  };
+}
+
+function indicatorFacts(w: number | null, rep: number | null, hasReason: boolean, o: IndicatorOutcome, tol: number): Facts {
+  const diff = rep !== null && o.score !== null ? clean(Math.abs(rep - o.score)) : null;
+  return {
+    method: o.method,
+    weight: w,
+    reportedScore: rep,
+    computedScore: o.score,
+    scoreDifference: diff,
+    exceedsWeight: rep !== null && w !== null ? rep > w + tol : null,
+    met: o.met,
+    shortfall: o.met === false || (rep !== null && w !== null && rep < w - tol),
+    hasDeviationReason: hasReason,
+    tier: o.tier,
+    insideTier: o.insideTier,
+    nonNumericActual: o.nonNumericActual,
+    actualIsThreshold: o.actualIsThreshold,
+    unitMismatch: o.unitMismatch,
+    notScorable: o.notScorable,
+  };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  if (findings.length < 2) return findings;
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.code}\u0000${f.subject}\u0000${f.expected}\u0000${f.reported}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
