@@ -4,3 +4,4 @@ export * from './service-context';
 export * from './health.registry';
 export * from './runtime.module';
 export * from './http-app';
+export * from './audit.registry';

@@ -3,6 +3,8 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { JwtAuthGuard } from '@jixiao/auth';
+import { AuditController } from './audit.controller';
+import { AuditRegistry } from './audit.registry';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
 import { SERVICE_CONTEXT, type ServiceContext } from './service-context';
@@ -33,13 +35,14 @@ export class RuntimeModule {
           },
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, AuditController],
       providers: [
         { provide: SERVICE_CONTEXT, useValue: ctx },
         HealthRegistry,
+        AuditRegistry,
         { provide: APP_GUARD, useFactory: (r: Reflector) => new JwtAuthGuard(r, ctx.jwtSecret), inject: [Reflector] },
       ],
-      exports: [SERVICE_CONTEXT, HealthRegistry],
+      exports: [SERVICE_CONTEXT, HealthRegistry, AuditRegistry],
     };
   }
 }
