@@ -5,3 +5,4 @@ export * from './health.registry';
 export * from './runtime.module';
 export * from './http-app';
 export * from './audit.registry';
+export * from './run-services';

@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
+import { resolveJwtSecret } from '@jixiao/auth';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createHttpApp } from './http-app';
+import { ensureRedis, RedisUnavailableError } from './redis-bootstrap';
+import { RuntimeModule } from './runtime.module';
+import type { ServiceContext } from './service-context';
+
+export type ServiceModuleFactory = (ctx: ServiceContext) => DynamicModule;
+
+export interface RunOptions {
+  /** Title of the OpenAPI document and name in the logs. */
+  title: string;
+  /** Port when PORT is not set (each service alone has its own). */
+  defaultPort?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Called after the app listens (e.g. to load demo data). */
+  afterListen?: (app: INestApplication, ctx: ServiceContext) => Promise<void>;
+}
+
+export interface RunningSystem {
+  app: INestApplication;
+  ctx: ServiceContext;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the context, then the Nest app holding the given service modules. Throws on bad configuration. */
+export async function startServices(factories: ServiceModuleFactory[], opts: RunOptions): Promise<RunningSystem> {
+  const env = { ...(opts.env ?? process.env) };
+  if (!env.PORT && opts.defaultPort) env.PORT = String(opts.defaultPort);
+  const config: Config = loadConfig(env);
+  const dataDir = resolve(config.DATA_DIR);
+  const redis = await ensureRedis({ url: config.REDIS_URL, dataDir, log: (m) => process.stderr.write(`jixiao: ${m}\n`) });
+  const jwtSecret = config.JWT_SECRET ?? resolveJwtSecret({ env, dataDir, create: true })!;
+  const rulesDir = resolve(config.RULES_DIR ?? resolve(__dirname, '../../../rules'));
+  const ctx: ServiceContext = { config, redisUrl: redis.url, jwtSecret, rulesDir, dataDir };
+
+  @Module({ imports: [RuntimeModule.forRoot(ctx), ...factories.map((f) => f(ctx))] })
+  class RootModule {}
+
+  const app = await createHttpApp(RootModule, opts.title);
+  await app.listen(config.PORT, '0.0.0.0');
+  const url = `http://127.0.0.1:${config.PORT}`;
+  if (opts.afterListen) await opts.afterListen(app, ctx);
+  return {
+    app,
+    ctx,
+    url,
+    close: async () => {
+      await app.close();
+      await redis.stop();
+    },
+  };
+}
+
+/** The entry point of a process: starts, prints where it listens, exits 2 with a clear message on bad setup. */
+export async function runServices(factories: ServiceModuleFactory[], opts: RunOptions): Promise<void> {
+  try {
+    const system = await startServices(factories, opts);
+    process.stderr.write(`jixiao: ${opts.title} listening on ${system.url} (OpenAPI at ${system.url}/docs)\n`);
+    const stop = () => void system.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
+      process.stderr.write(`jixiao: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
