@@ -1,0 +1,47 @@
+import { Table } from 'typeorm';
+import { defineMigration, portableColumns, type MigrationClass } from '@jixiao/persistence';
+import { messagingTables } from '../tables';
+
+const pascal = (s: string) => s.replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+
+/**
+ * Creates `<service>_outbox` (events waiting for the relay; the partial index keeps the unsent ones cheap to find
+ * however many sent rows accumulate) and `<service>_inbox` (ids of the events the service has processed).
+ */
+export function messagingMigration(service: string, timestamp = 1_763_700_000_100): MigrationClass {
+  const { outbox, inbox } = messagingTables(service);
+  return defineMigration(`Create${pascal(service)}Messaging`, timestamp, {
+    async up(queryRunner) {
+      const c = portableColumns(queryRunner);
+      await queryRunner.createTable(
+        new Table({
+          name: outbox,
+          columns: [
+            c.id(),
+            c.varchar('name', 100),
+            c.json('payload'),
+            c.timestamp('occurred_at'),
+            c.varchar('correlation_id', 100, true),
+            /** Lets a retried producer (a bulk re-scoring chunk run twice) write an event once. */
+            c.varchar('dedupe_key', 200, true),
+            c.timestamp('sent_at', true),
+          ],
+          indices: [
+            { name: `ux_${outbox}_dedupe`, columnNames: ['dedupe_key'], isUnique: true },
+            { name: `ix_${outbox}_unsent`, columnNames: ['id'], where: 'sent_at IS NULL' },
+          ],
+        }),
+      );
+      await queryRunner.createTable(
+        new Table({
+          name: inbox,
+          columns: [{ ...c.varchar('event_id', 200), isPrimary: true }, c.varchar('event_name', 100), c.timestamp('processed_at')],
+        }),
+      );
+    },
+    async down(queryRunner) {
+      await queryRunner.dropTable(inbox);
+      await queryRunner.dropTable(outbox);
+    },
+  });
+}

@@ -1,0 +1,243 @@
+import { EventEmitter } from 'node:events';
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DataSource, EntityManager } from 'typeorm';
+import { isEventName, ROUTING, type EventEnvelopeBase } from '@jixiao/contracts';
+import { dialectOf, withTransaction } from '@jixiao/persistence';
+import { consoleLogger, errorMessage, type MessagingLogger } from '../logger';
+import { createRedisConnection, reconnectStrategy, type RedisConnectionInput } from '../redis/redis-connection';
+import { eventIdOf, messagingTables } from '../tables';
+
+export interface OutboxRelayOptions {
+  service: string;
+  dataSource: DataSource;
+  /** A producer connection is created from this (or pass `redis` to share one you own). */
+  connection?: RedisConnectionInput;
+  redis?: Redis;
+  /** BullMQ key prefix (default `bull`); tests use their own. */
+  prefix?: string;
+  /** Rows per pass (default 500). */
+  batchSize?: number;
+  /** How often to look for rows nobody nudged about (default 250 ms). */
+  pollIntervalMs?: number;
+  /** Where each event goes (default: the contracts' routing table). */
+  routing?: Readonly<Record<string, readonly string[]>>;
+  jobOptions?: JobsOptions;
+  logger?: MessagingLogger;
+}
+
+/** Jobs retry with backoff; completed ones are kept a while for the dashboard, failed ones a week. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 3_600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3_600 },
+};
+
+interface OutboxRow {
+  id: number | string;
+  name: string;
+  payload: string;
+  occurred_at: string;
+  correlation_id: string | null;
+}
+
+/**
+ * Moves committed outbox rows to their BullMQ queues, oldest first, with the event id as job id, then marks them
+ * sent. A failed pass (Redis away) leaves the rows unsent and is retried with backoff, so nothing is lost; a crash
+ * between adding and marking re-adds the same job ids, which BullMQ ignores while the job exists and the consumer's
+ * inbox absorbs afterwards. On PostgreSQL several relays share an outbox through `FOR UPDATE SKIP LOCKED`.
+ *
+ * Emits `relayed` (count) after each successful pass and `failure` (error) after each failed one.
+ */
+export class OutboxRelay extends EventEmitter {
+  readonly service: string;
+  private readonly table: string;
+  private readonly redis: Redis;
+  private readonly ownsRedis: boolean;
+  private readonly queues = new Map<string, Queue>();
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly routing: Readonly<Record<string, readonly string[]>>;
+  private readonly jobOptions: JobsOptions;
+  private readonly logger: MessagingLogger;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private nudged = false;
+  /** Consecutive failed passes; 0 when the last pass succeeded. */
+  failures = 0;
+  relayed = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    super();
+    this.service = options.service;
+    this.table = messagingTables(options.service).outbox;
+    if (!options.redis && !options.connection) throw new Error('OutboxRelay needs `connection` or `redis`');
+    this.redis = options.redis ?? createRedisConnection(options.connection!, 'producer', `${options.service}-relay`);
+    this.ownsRedis = !options.redis;
+    // An unhandled 'error' would crash the process while Redis is down; failures surface through passes instead.
+    if (this.ownsRedis) this.redis.on('error', () => undefined);
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.routing = options.routing ?? ROUTING;
+    this.jobOptions = { ...DEFAULT_JOB_OPTIONS, ...options.jobOptions };
+    this.logger = options.logger ?? consoleLogger;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Call after committing a transaction that enqueued events: relays now instead of at the next poll. */
+  nudge(): void {
+    if (this.wake) this.wake();
+    else this.nudged = true;
+  }
+
+  /** Finishes the pass in progress, then closes the queues (and the connection if the relay created it). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+    await this.closeQueues();
+    if (this.ownsRedis) this.redis.disconnect();
+  }
+
+  /** One pass: relays up to `batchSize` unsent rows; returns how many. Throws when Redis or the database fails. */
+  async relayOnce(): Promise<number> {
+    if (dialectOf(this.options.dataSource) === 'postgres') {
+      // Row locks are held while publishing, so a second relay skips these rows instead of sending them too.
+      return this.options.dataSource.transaction(async (manager) => {
+        const rows = await this.claim(manager, ' FOR UPDATE SKIP LOCKED');
+        if (rows.length === 0) return 0;
+        await this.publish(rows);
+        await this.markSent(manager, rows);
+        return rows.length;
+      });
+    }
+    // SQLite: one process owns the file. Reads and writes go through the transaction queue so they never run
+    // inside another caller's open transaction (and never see its uncommitted events); publishing happens between.
+    const ds = this.options.dataSource;
+    const rows = await withTransaction(ds, (manager) => this.claim(manager, ''));
+    if (rows.length === 0) return 0;
+    await this.publish(rows);
+    await withTransaction(ds, (manager) => this.markSent(manager, rows));
+    return rows.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let count: number;
+      try {
+        count = await this.relayOnce();
+      } catch (err) {
+        this.failures += 1;
+        const delay = reconnectStrategy(this.failures);
+        this.logger.warn(`outbox relay ${this.service}: pass failed (${errorMessage(err)}); retrying in ${Math.round(delay)} ms`);
+        this.emit('failure', err);
+        await this.closeQueues(); // fresh queues after an outage: a queue whose connection never became ready stays stuck
+        await this.sleep(delay, false);
+        continue;
+      }
+      if (this.failures > 0) this.logger.log(`outbox relay ${this.service}: recovered after ${this.failures} failed passes`);
+      this.failures = 0;
+      if (count > 0) {
+        this.relayed += count;
+        this.emit('relayed', count);
+      }
+      if (count < this.batchSize) await this.sleep(this.pollIntervalMs, true);
+    }
+  }
+
+  private async claim(manager: EntityManager, lock: string): Promise<OutboxRow[]> {
+    const limit = Number(this.batchSize);
+    return manager.query(
+      `SELECT id, name, payload, occurred_at, correlation_id FROM ${this.table} WHERE sent_at IS NULL ORDER BY id LIMIT ${limit}${lock}`,
+    );
+  }
+
+  private async publish(rows: OutboxRow[]): Promise<void> {
+    if (this.redis.status !== 'ready') throw new Error(`Redis is not connected (${this.redis.status})`);
+    const byQueue = new Map<string, Array<{ name: string; data: EventEnvelopeBase; opts: JobsOptions }>>();
+    for (const row of rows) {
+      const targets = this.routing[row.name];
+      if (!targets) {
+        // Not in the routing table any more: keep it in the outbox (marked sent) for inspection rather than block.
+        this.logger.error(`outbox relay ${this.service}: event ${row.name} (outbox id ${row.id}) has no route; not delivered`);
+        continue;
+      }
+      if (!isEventName(row.name)) this.logger.warn(`outbox relay ${this.service}: ${row.name} is not a known contract`);
+      const id = eventIdOf(this.service, row.id);
+      const data: EventEnvelopeBase = {
+        id,
+        name: row.name,
+        producer: this.service,
+        occurredAt: row.occurred_at,
+        correlationId: row.correlation_id,
+        payload: JSON.parse(row.payload),
+      };
+      for (const queue of targets) {
+        const jobs = byQueue.get(queue) ?? [];
+        jobs.push({ name: row.name, data, opts: { ...this.jobOptions, jobId: id } });
+        byQueue.set(queue, jobs);
+      }
+    }
+    await Promise.all([...byQueue].map(([queue, jobs]) => this.queue(queue).addBulk(jobs)));
+  }
+
+  private async markSent(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+    const ids = rows.map((r) => Number(r.id));
+    const now = new Date().toISOString();
+    if (dialectOf(manager) === 'postgres') {
+      await manager.query(`UPDATE ${this.table} SET sent_at = $1 WHERE id = ANY($2::bigint[])`, [now, ids]);
+    } else {
+      await manager.query(`UPDATE ${this.table} SET sent_at = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [now, ...ids]);
+    }
+  }
+
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.redis, prefix: this.options.prefix });
+      queue.on('error', (err) => this.logger.warn(`queue ${name}: ${errorMessage(err)}`));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private async closeQueues(): Promise<void> {
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
+  }
+
+  private sleep(ms: number, nudgeable: boolean): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (nudgeable && this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      // A nudge during a backoff is remembered for the next poll, not allowed to cut the backoff short.
+      this.wake = nudgeable
+        ? () => {
+            this.nudged = false;
+            done();
+          }
+        : () => {
+            if (!this.running) done();
+            else this.nudged = true;
+          };
+    });
+  }
+}
