@@ -4,12 +4,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 
-/** Builds the HTTP application: pino logger, OpenAPI at /docs, graceful shutdown on SIGTERM/SIGINT. */
+/** Builds the HTTP application: pino logger, OpenAPI at /docs. Signals are handled by runServices (app.close runs every shutdown hook). */
 export async function createHttpApp(root: Type<unknown> | DynamicModule, title: string): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '10mb' });
-  app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle(title)
     .setDescription('Jixiao (绩效): intake, scoring, review and publication of budget performance self-evaluations')

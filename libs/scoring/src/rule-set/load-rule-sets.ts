@@ -36,16 +36,22 @@ export function listRuleFiles(dir: string): string[] {
 export function inspectRuleSets(dir: string): RuleSetInspection {
   const reports = new Map<string, RuleFileReport>();
   const byId = new Map<string, RuleFile>();
+  const brokenIds = new Map<string, string>(); // id → file, for files refused on their own
+  // an ancestor's problem found again while resolving a child is reported once
+  const base = (m: string) => m.replace(/ \(found resolving .*\)$/, '');
   const add = (issue: RuleSetIssue) => {
     const r = reports.get(issue.file);
-    if (r && !r.issues.some((i) => i.path === issue.path && i.message === issue.message)) r.issues.push(issue);
+    if (r && !r.issues.some((i) => i.path === issue.path && base(i.message) === base(issue.message))) r.issues.push(issue);
   };
 
   for (const file of listRuleFiles(dir)) {
     const res = readRuleFile(file);
     const p = res.ok ? res.value.parsed : null;
     reports.set(file, { file, id: p?.id ?? null, version: p?.version ?? null, issues: res.ok ? [] : res.issues });
-    if (!res.ok) continue;
+    if (!res.ok) {
+      if (res.id) brokenIds.set(res.id, file);
+      continue;
+    }
     const other = byId.get(res.value.parsed.id);
     if (other) add(issueAt(file, res.value.text, ['id'], `duplicate id "${res.value.parsed.id}" (also ${other.file})`));
     else byId.set(res.value.parsed.id, res.value);
@@ -60,6 +66,13 @@ export function inspectRuleSets(dir: string): RuleSetInspection {
     let broken = false;
     for (let cur = f; cur.parsed.extends !== null; ) {
       const parent = byId.get(cur.parsed.extends);
+      const brokenFile = brokenIds.get(cur.parsed.extends);
+      if (!parent && brokenFile) {
+        const ids = [...chain.map((x) => x.parsed.id), cur.parsed.extends].join(' → ');
+        add(issueAt(f.file, f.text, ['extends'], `cannot resolve ${f.parsed.id}: its ${cur === f ? "parent" : "ancestor"} ${cur.parsed.extends} (${brokenFile}) has errors (chain ${ids})`));
+        broken = true;
+        break;
+      }
       if (!parent) {
         if (cur === f) {
           add(issueAt(f.file, f.text, ['extends'], `unknown parent "${cur.parsed.extends}": no loaded rule set has that id`));
@@ -83,7 +96,8 @@ export function inspectRuleSets(dir: string): RuleSetInspection {
   }
 
   const resolved: ResolvedRuleSet[] = [];
-  for (const [, chain] of chains) {
+  // ancestors first, so a problem is reported on its own file's resolution before a child's
+  for (const chain of [...chains.values()].sort((a, b) => a.length - b.length)) {
     const res = resolveChain(chain);
     if (res.ok) resolved.push(res.value);
     else res.issues.forEach(add);

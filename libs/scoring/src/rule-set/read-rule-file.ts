@@ -14,7 +14,8 @@ export interface RuleFile {
   parsed: RuleSetFile;
 }
 
-export type ReadResult = { ok: true; value: RuleFile } | { ok: false; issues: RuleSetIssue[] };
+/** On failure, `id` is the file's `id` member when it could be read (so children can say their parent is broken). */
+export type ReadResult = { ok: true; value: RuleFile } | { ok: false; issues: RuleSetIssue[]; id?: string };
 
 /** An issue at a JSON path of a file, with the line and column of that path when the text has it. */
 export function issueAt(file: string, text: string | null, path: PathSegment[], message: string): RuleSetIssue {
@@ -40,12 +41,14 @@ export function readRuleFile(file: string): ReadResult {
   }
   const res = RuleSetFileSchema.safeParse(json);
   if (!res.success) {
-    return { ok: false, issues: flattenIssues(res.error.issues).map((i) => issueAt(file, text, i.path, i.message)) };
+    const id = (json as { id?: unknown } | null)?.id;
+    const issues = flattenIssues(res.error.issues).map((i) => issueAt(file, text, i.path, i.message));
+    return { ok: false, issues, ...(typeof id === 'string' ? { id } : {}) };
   }
   const issues = ownProblems(res.data).map(([path, message]) => issueAt(file, text, path, message));
   const expected = `${res.data.id}.json`;
   if (basename(file) !== expected) issues.push(issueAt(file, text, ['id'], `the file for id "${res.data.id}" must be named ${expected}`));
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { ok: false, issues, id: res.data.id };
   return { ok: true, value: { file, text, raw: json as Record<string, unknown>, parsed: res.data } };
 }
 

@@ -17,7 +17,10 @@ export function flattenIssues(issues: readonly Issue[], prefix: PathSegment[] = 
   const out: FlatIssue[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...(issue.path as PathSegment[])];
-    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const types = expectedTypes(issue);
+    if (types) {
+      out.push({ path, message: `expected ${types.join(' | ')}` });
+    } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       out.push(...flattenIssues(bestBranch(issue.errors), path));
     } else if (issue.code === 'invalid_union' && 'discriminator' in issue) {
       out.push({ path, message: `${issue.message}: unknown "${String(issue.discriminator)}"` });
@@ -28,23 +31,30 @@ export function flattenIssues(issues: readonly Issue[], prefix: PathSegment[] = 
   return out;
 }
 
+/** A union of plain types (string | number | …) that failed on every branch: say all it accepts. */
+function expectedTypes(issue: Issue): string[] | null {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return null;
+  const all = issue.errors.every((b) => b.length === 1 && b[0].code === 'invalid_type' && b[0].path.length === 0);
+  return all ? issue.errors.map((b) => String((b[0] as { expected?: unknown }).expected)) : null;
+}
+
+/** A branch whose object has keys it does not know was the wrong shape for the input. */
+function misfit(issues: readonly Issue[]): number {
+  return issues.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0) ? 1 : 0;
+}
+
 function depth(issues: readonly Issue[]): number {
   let d = 0;
-  for (const i of issues) {
-    const own = i.path.length + (i.code === 'invalid_union' ? 1 : 0);
-    // an unknown key at the branch root means the object had the wrong shape for this branch
-    const penalty = i.code === 'unrecognized_keys' && i.path.length === 0 ? -1 : 0;
-    d = Math.max(d, own + penalty);
-  }
+  for (const i of issues) d = Math.max(d, i.path.length);
   return d;
 }
 
 function bestBranch(branches: readonly (readonly Issue[])[]): readonly Issue[] {
+  const rank = (b: readonly Issue[]) => [misfit(b), -depth(b), b.length];
   let best = branches[0];
   for (const b of branches.slice(1)) {
-    const db = depth(b);
-    const dBest = depth(best);
-    if (db > dBest || (db === dBest && b.length < best.length)) best = b;
+    const [x, y] = [rank(b), rank(best)];
+    if (x[0] < y[0] || (x[0] === y[0] && (x[1] < y[1] || (x[1] === y[1] && x[2] < y[2])))) best = b;
   }
   return best;
 }
