@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FindingCodeSchema, RuleSetRefSchema } from '../../evaluation/score-result.schema';
+import { FindingCodeSchema, RuleSetRefSchema, ScoreResultSchema } from '../../evaluation/score-result.schema';
 import { FormTypeSchema, IsoTimestampSchema, RegionCodeSchema } from '../common.schema';
 import { defineEvent } from '../define-event';
 
@@ -29,6 +29,11 @@ export const EvaluationScoredV1Schema = z.object({
   scoredAt: IsoTimestampSchema,
   /** Set when the score comes from a bulk re-scoring run, null for a score on submission. */
   rescoringRunId: z.string().nullable(),
+  /**
+   * The full result (per-indicator scores with explanations, findings) for a score on submission, so review can show
+   * it and publication can publish the breakdown. Bulk re-scoring leaves it out unless the outcome changed.
+   */
+  result: ScoreResultSchema.optional(),
 });
 
 export const EvaluationScoredV1 = defineEvent('scoring.evaluation.scored.v1', EvaluationScoredV1Schema, {
