@@ -161,7 +161,7 @@ export class OutboxRelay extends EventEmitter {
   }
 
   private async publish(rows: OutboxRow[]): Promise<void> {
-    if (this.redis.status !== 'ready') throw new Error(`Redis is not connected (${this.redis.status})`);
+    await this.ensureConnected();
     const byQueue = new Map<string, Array<{ name: string; data: EventEnvelopeBase; opts: JobsOptions }>>();
     for (const row of rows) {
       const targets = this.routing[row.name];
@@ -187,6 +187,26 @@ export class OutboxRelay extends EventEmitter {
       }
     }
     await Promise.all([...byQueue].map(([queue, jobs]) => this.queue(queue).addBulk(jobs)));
+  }
+
+  /** Waits for a first connection in progress; fails at once while Redis is away (the pass is retried later). */
+  private async ensureConnected(): Promise<void> {
+    const redis = this.redis;
+    if (redis.status === 'ready') return;
+    if (!['wait', 'connecting', 'connect'].includes(redis.status)) throw new Error(`Redis is not connected (${redis.status})`);
+    if (redis.status === 'wait') void redis.connect().catch(() => undefined);
+    await new Promise<void>((resolve, reject) => {
+      const cleanup = () => {
+        clearTimeout(timer);
+        redis.off('ready', onReady);
+        redis.off('error', onError);
+      };
+      const onReady = () => (cleanup(), resolve());
+      const onError = (err: Error) => (cleanup(), reject(err));
+      const timer = setTimeout(() => onError(new Error(`Redis is not connected (${redis.status})`)), 10_000);
+      redis.once('ready', onReady);
+      redis.once('error', onError);
+    });
   }
 
   private async markSent(manager: EntityManager, rows: OutboxRow[]): Promise<void> {

@@ -1,0 +1,224 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { Queue, QueueEvents } from 'bullmq';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { EVENTS, QUEUES } from '@jixiao/contracts';
+import { runMigrations, withTransaction } from '@jixiao/persistence';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
+import { InboxWorker } from './inbox/inbox-worker';
+import type { MessagingLogger } from './logger';
+import { enqueueEvents } from './outbox/enqueue-events';
+import { messagingMigration } from './outbox/messaging.migration';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { countEffects, countUnsent, effectsMigration, scoringHandlers, submission } from './testing/pipeline-fixture';
+import { deletePrefix, RedisOutageProxy, TEST_REDIS_URL, testPrefix, waitFor } from './testing/test-redis';
+
+const quiet: MessagingLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+const redisPort = Number(new URL(TEST_REDIS_URL).port || 6379);
+
+async function enqueueSubmissions(ds: DataSource, from: number, count: number) {
+  return withTransaction(ds, (m) =>
+    enqueueEvents(
+      m,
+      'intake',
+      Array.from({ length: count }, (_, k) => ({ name: 'intake.submission.received.v1' as const, payload: submission(from + k) })),
+    ),
+  );
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let prefix: string;
+  const closers: Array<() => Promise<unknown>> = [];
+  const connection = TEST_REDIS_URL;
+
+  const relay = (extra: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}) => {
+    const r = new OutboxRelay({ service: 'intake', dataSource: ds, connection, prefix, logger: quiet, pollIntervalMs: 50, ...extra });
+    closers.push(() => r.stop());
+    return r;
+  };
+  const inbox = () => {
+    const w = new InboxWorker({
+      service: 'scoring',
+      queue: QUEUES.scoringInbox,
+      dataSource: ds,
+      connection,
+      prefix,
+      handlers: scoringHandlers,
+      logger: quiet,
+    });
+    closers.push(() => w.close());
+    return w;
+  };
+  const queue = (name: string) => {
+    const q = new Queue(name, { connection: { host: '127.0.0.1', port: redisPort }, prefix });
+    closers.push(() => q.close());
+    return q;
+  };
+
+  beforeEach(async () => {
+    prefix = testPrefix();
+    db = await openTestDatabase(dialect, {
+      name: 'pipeline',
+      entities: [],
+      migrations: [messagingMigration('intake'), messagingMigration('scoring'), effectsMigration],
+    });
+    ds = db.dataSource;
+    await runMigrations(ds);
+  });
+
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    await db?.close();
+    await deletePrefix(prefix);
+  });
+
+  it('delivers each event once in effect, even when jobs are re-added by hand', async () => {
+    const r = relay();
+    const w = inbox();
+    w.start();
+    r.start();
+    expect(await enqueueSubmissions(ds, 0, 5)).toBe(5);
+    r.nudge();
+    await waitFor('5 effects', async () => (await countEffects(ds)) === 5);
+    await waitFor('outbox sent', async () => (await countUnsent(ds, 'intake_outbox')) === 0);
+
+    // Routing fans the same event out to review's inbox too, under the same job ids.
+    const review = queue(QUEUES.reviewInbox);
+    const reviewJobs = await review.getJobs(['waiting']);
+    expect(reviewJobs.map((j) => j.id).sort()).toEqual(['intake-1', 'intake-2', 'intake-3', 'intake-4', 'intake-5']);
+
+    // Redelivery: the completed job removed and added again with its id, and a copy under another id.
+    const scoring = queue(QUEUES.scoringInbox);
+    const events = new QueueEvents(QUEUES.scoringInbox, { connection: { host: '127.0.0.1', port: redisPort }, prefix });
+    closers.push(() => events.close());
+    await events.waitUntilReady();
+    const originals = await scoring.getJobs(['completed']);
+    expect(originals).toHaveLength(5);
+    const again = [];
+    for (const job of originals) {
+      await job.remove();
+      again.push(await scoring.add(job.name, job.data, { jobId: job.id }));
+      again.push(await scoring.add(job.name, job.data, { jobId: `${job.id}-copy` }));
+    }
+    const results = await Promise.all(again.map((j) => j.waitUntilFinished(events)));
+    expect(results.every((r) => r.duplicate === true)).toBe(true);
+    expect(await countEffects(ds)).toBe(5);
+    const [inboxRows] = await ds.query('SELECT COUNT(*) AS n FROM scoring_inbox');
+    expect(Number(inboxRows.n)).toBe(5);
+  });
+
+  it('an event written with a dedupe key twice is enqueued once; a rolled-back one never', async () => {
+    const activated = { name: 'scoring.ruleset.activated.v1' as const, payload: EVENTS['scoring.ruleset.activated.v1'].example };
+    const first = await withTransaction(ds, (m) => enqueueEvents(m, 'intake', [{ ...activated, dedupeKey: 'run-1:ev_1' }]));
+    const second = await withTransaction(ds, (m) => enqueueEvents(m, 'intake', [{ ...activated, dedupeKey: 'run-1:ev_1' }]));
+    expect([first, second]).toEqual([1, 0]);
+    await expect(
+      withTransaction(ds, async (m) => {
+        await enqueueEvents(m, 'intake', [activated]);
+        throw new Error('state change failed');
+      }),
+    ).rejects.toThrow('state change failed');
+    const r = relay();
+    expect(await r.relayOnce()).toBe(1);
+    expect(await r.relayOnce()).toBe(0);
+  });
+
+  it('refuses to enqueue a payload that breaks its contract, naming the field', async () => {
+    await expect(
+      withTransaction(ds, (m) =>
+        enqueueEvents(m, 'intake', [{ name: 'review.evaluation.returned.v1', payload: { ...EVENTS['review.evaluation.returned.v1'].example, reason: '' } }]),
+      ),
+    ).rejects.toThrow(/review\.evaluation\.returned\.v1.*reason/);
+  });
+
+  it('a job whose payload breaks the contract fails at once, without retries or effect', async () => {
+    const w = inbox();
+    w.start();
+    const scoring = queue(QUEUES.scoringInbox);
+    const events = new QueueEvents(QUEUES.scoringInbox, { connection: { host: '127.0.0.1', port: redisPort }, prefix });
+    closers.push(() => events.close());
+    await events.waitUntilReady();
+    const bad = { ...submission(1), region: 'Hebei' };
+    const job = await scoring.add('intake.submission.received.v1', {
+      id: 'intake-999',
+      name: 'intake.submission.received.v1',
+      producer: 'intake',
+      occurredAt: '2024-03-01T08:00:00.000Z',
+      correlationId: null,
+      payload: bad,
+    }, { attempts: 5 });
+    await expect(job.waitUntilFinished(events)).rejects.toThrow(/region/);
+    const failed = await scoring.getJob(job.id!);
+    expect(failed?.attemptsMade).toBe(1);
+    expect(await countEffects(ds)).toBe(0);
+  });
+
+  it('keeps events while the relay cannot reach Redis, and delivers them from a relay that can', async () => {
+    await enqueueSubmissions(ds, 0, 4);
+    const unreachable = relay({ connection: { host: '127.0.0.1', port: await closedPort(), connectTimeout: 500 } });
+    await expect(unreachable.relayOnce()).rejects.toThrow();
+    await expect(unreachable.relayOnce()).rejects.toThrow();
+    expect(await countUnsent(ds, 'intake_outbox')).toBe(4);
+    const w = inbox();
+    w.start();
+    const r = relay();
+    r.start();
+    await waitFor('4 effects', async () => (await countEffects(ds)) === 4);
+    expect(await countUnsent(ds, 'intake_outbox')).toBe(0);
+  });
+
+  it('rides out a Redis outage: nothing lost, nothing doubled', async () => {
+    const proxy = new RedisOutageProxy({ host: '127.0.0.1', port: redisPort });
+    await proxy.start();
+    closers.push(() => proxy.cut());
+    const w = inbox();
+    w.start();
+    const r = relay({ connection: proxy.url });
+    r.start();
+    await enqueueSubmissions(ds, 0, 3);
+    r.nudge();
+    await waitFor('first 3 effects', async () => (await countEffects(ds)) === 3);
+
+    await proxy.cut();
+    await enqueueSubmissions(ds, 3, 4);
+    r.nudge();
+    await once(r, 'failure');
+    await once(r, 'failure');
+    expect(await countUnsent(ds, 'intake_outbox')).toBe(4);
+    expect(await countEffects(ds)).toBe(3);
+
+    await enqueueSubmissions(ds, 7, 2);
+    await proxy.restore();
+    await waitFor('all 9 effects after Redis is back', async () => (await countEffects(ds)) === 9);
+    const rows: Array<{ evaluation_id: string }> = await ds.query('SELECT evaluation_id FROM test_effects ORDER BY evaluation_id');
+    expect(rows.map((x) => x.evaluation_id)).toEqual(Array.from({ length: 9 }, (_, i) => `ev_${i}`).sort());
+    expect(await countUnsent(ds, 'intake_outbox')).toBe(0);
+  });
+
+  it.runIf(dialect === 'postgres')('two relays on one outbox send every event exactly once', async () => {
+    await enqueueSubmissions(ds, 0, 600);
+    const a = relay({ batchSize: 50 });
+    const b = relay({ batchSize: 50 });
+    a.start();
+    b.start();
+    await waitFor('outbox drained', async () => (await countUnsent(ds, 'intake_outbox')) === 0);
+    await a.stop();
+    await b.stop();
+    expect(a.relayed + b.relayed).toBe(600);
+    expect(a.relayed).toBeGreaterThan(0);
+    expect(b.relayed).toBeGreaterThan(0);
+    const counts = await queue(QUEUES.scoringInbox).getJobCounts('waiting');
+    expect(counts.waiting).toBe(600);
+  });
+});
