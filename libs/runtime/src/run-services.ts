@@ -3,6 +3,7 @@ import { type DynamicModule, type INestApplication, Module } from '@nestjs/commo
 import { resolveJwtSecret } from '@jixiao/auth';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createHttpApp } from './http-app';
+import { mountQueueDashboard } from './queue-dashboard';
 import { ensureRedis, RedisUnavailableError } from './redis-bootstrap';
 import { RuntimeModule } from './runtime.module';
 import type { ServiceContext } from './service-context';
@@ -41,6 +42,7 @@ export async function startServices(factories: ServiceModuleFactory[], opts: Run
   class RootModule {}
 
   const app = await createHttpApp(RootModule, opts.title);
+  const closeDashboard = mountQueueDashboard(app, ctx);
   await app.listen(config.PORT, '0.0.0.0');
   const url = `http://127.0.0.1:${config.PORT}`;
   if (opts.afterListen) await opts.afterListen(app, ctx);
@@ -50,6 +52,7 @@ export async function startServices(factories: ServiceModuleFactory[], opts: Run
     url,
     close: async () => {
       await app.close();
+      await closeDashboard();
       await redis.stop();
     },
   };
