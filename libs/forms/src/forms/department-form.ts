@@ -1,0 +1,118 @@
+import type { CanonicalEvaluation, ProjectLine, SourceRef } from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
+import { isBlankValue, parseAmountCell, parseNumberCell } from '../text/numbers';
+import { ref } from '../tables/indicator-table';
+import { compact, type Row } from '../tables/row';
+import type { FormContext } from './context';
+import { readTableForm } from './table-form';
+
+/** The 部门整体绩效自评表 (金水 layout): the shared table parts, plus the task list and the 各项指标得分情况表. */
+export function readDepartmentForm(ctx: FormContext): CanonicalEvaluation {
+  const { evaluation } = readTableForm(ctx, 'department');
+  const tasks = readTasks(ctx);
+  if (tasks.length > 0) evaluation.projects = tasks;
+  const summary = readSummaryTable(ctx);
+  if (summary) {
+    const reported = (evaluation.reported ??= {});
+    const declared = reported.sections ?? [];
+    const merged: { name: string; weight?: number | null; score?: number | null }[] = summary.sections.map((s) => ({ ...s }));
+    for (const d of declared) {
+      const key = stripSuffix(d.name);
+      const hit = merged.find((m) => stripSuffix(m.name) === key);
+      if (!hit) merged.push(d);
+      else if (hit.weight !== d.weight && d.weight !== null) {
+        ctx.sink.warn(summary.line, `${d.name}: declared ${d.weight}分 in the indicator table, ${hit.weight} in the summary table`);
+      }
+    }
+    reported.sections = merged;
+    if (summary.total) reported.sectionsTotal = summary.total;
+    reported.sources = { ...(reported.sources ?? {}), ...summary.sources };
+  }
+  return evaluation;
+}
+
+function stripSuffix(name: string): string {
+  return compact(name).replace(/指标$/, '').replace(/率$/, '');
+}
+
+/** The 年度主要任务 table: header cells broken over several lines are joined column by column. */
+function readTasks(ctx: FormContext): ProjectLine[] {
+  const { rows, start, end } = ctx;
+  const h = rows.slice(start, end).findIndex((r) => r.cells.some((c) => compact(c) === '任务名称'));
+  if (h < 0) return [];
+  const headerIndex = start + h;
+  const header = [...rows[headerIndex]!.cells];
+  let i = headerIndex + 1;
+  for (; i < end && i < headerIndex + 6; i++) {
+    const row = rows[i]!;
+    if (row.cells.length === 0) continue;
+    if (/^任务\s?\d/.test(compact(row.cells[0]))) break;
+    row.cells.forEach((c, k) => (header[k] = (header[k] ?? '') + c));
+  }
+  const col = (re: RegExp, not?: RegExp) => header.findIndex((c) => re.test(compact(c)) && !(not && not.test(compact(c))));
+  const nameCol = col(/任务名称/);
+  const budgetCol = col(/预算资金|预算数|预算金额/, /执行/);
+  const execCol = col(/执行数|执行金额|实际支出/);
+  const rateCol = col(/执行率/);
+  const tasks: ProjectLine[] = [];
+  for (; i < end; i++) {
+    const row = rows[i]!;
+    if (row.cells.length === 0) continue;
+    if (!/^任务\s?\d/.test(compact(row.cells[0]))) break;
+    const sources: Record<string, SourceRef> = {};
+    const amount = (c: number, key: string) => {
+      const n = c >= 0 ? parseAmountCell(row.cells[c]) : null;
+      if (typeof n === 'number') sources[key] = ref(row, c, header[c]);
+      return typeof n === 'number' ? n : null;
+    };
+    const name = (nameCol >= 0 ? row.cells[nameCol] : '') || row.cells[0]!.replace(/^任务\s?\d+[::]\s?/, '');
+    const rate = rateCol >= 0 ? row.cells[rateCol] : undefined;
+    tasks.push({
+      name,
+      budget: amount(budgetCol, 'budget'),
+      executed: amount(execCol, 'executed'),
+      reportedRate: rate && !isBlankValue(rate) ? rate : null,
+      reportedScore: null,
+      sources,
+    });
+  }
+  return tasks;
+}
+
+interface Summary {
+  line: number;
+  sections: { name: string; weight: number | null; score: number | null }[];
+  total?: { weight: number | null; score: number | null };
+  sources: Record<string, SourceRef>;
+}
+
+/** 各项指标得分情况表: 指标 | 权重分值 | 得分 | 得分率, with its 合计 row. */
+function readSummaryTable(ctx: FormContext): Summary | undefined {
+  const { rows, start, end } = ctx;
+  for (let i = start; i < end; i++) {
+    const row = rows[i]!;
+    const cells = row.cells.map(compact);
+    const w = cells.findIndex((c) => /^(权重分值|权重|分值)$/.test(c));
+    const s = cells.findIndex((c) => c === '得分');
+    if (w < 0 || s < 0 || !/^(指标|一级指标|指标名称|项目)$/.test(cells[0] ?? '') || cells.some((c) => /三级指标/.test(c))) continue;
+    const summary: Summary = { line: row.line, sections: [], sources: {} };
+    for (let j = i + 1; j < end; j++) {
+      const r = rows[j]!;
+      if (r.cells.length === 0) break;
+      const name = r.cells[0]!;
+      const weight = parseNumberCell(r.cells[w]);
+      const score = parseNumberCell(r.cells[s]);
+      if (weight === undefined || score === undefined || name === '') break;
+      if (/^(合计|总计|总分)$/.test(compact(name))) {
+        summary.total = { weight, score };
+        summary.sources.sectionsTotal = ref(r, s, rows[i]!.cells[s]);
+        break;
+      }
+      summary.sections.push({ name, weight, score });
+      summary.sources[`section:${name}`] = ref(r, s, rows[i]!.cells[s]);
+    }
+    if (summary.sections.length > 0) return summary;
+  }
+  return undefined;
+}
+
+export type { Row };

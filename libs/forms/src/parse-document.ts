@@ -1,0 +1,123 @@
+import {
+  CanonicalEvaluationSchema,
+  EvaluationFileSchema,
+  type CanonicalEvaluation,
+} from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
+import { readCsv } from './csv/read-csv';
+import { DiagnosticSink, type Diagnostic } from './diagnostics';
+import { DocumentRejectedError } from './errors';
+import { resolveLimits, type Limits } from './limits';
+import { parseRows } from './parse-text';
+import { splitRows } from './tables/split-rows';
+import { decodeText } from './text/decode';
+import { normalizeText } from './text/normalize';
+import { readXlsxRows } from './xlsx/read-xlsx';
+
+export interface ParseOptions {
+  /** 6-digit administrative division code or CN; wins over what the text says. */
+  region?: string;
+  fiscalYear?: number;
+  /** Finds the region named in the text (the rule-set registry: 金水区 → 410105). */
+  regionLookup?: (text: string) => { code: string; name: string } | null;
+  limits?: Partial<Limits>;
+}
+
+export interface ParseInput {
+  content: Buffer | string;
+  fileName: string;
+}
+
+export interface ParseOutcome {
+  evaluations: CanonicalEvaluation[];
+  diagnostics: Diagnostic[];
+}
+
+type Format = 'text' | 'csv' | 'json' | 'xlsx';
+
+export function formatOf(fileName: string): Format {
+  const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
+  if (ext === 'xlsx') return 'xlsx';
+  if (ext === 'csv') return 'csv';
+  if (ext === 'json') return 'json';
+  return 'text';
+}
+
+function checkSize(content: Buffer | string, fileName: string, limits: Limits): void {
+  const size = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+  if (size > limits.maxBytes) {
+    throw new DocumentRejectedError(`${fileName}: ${size} bytes, over the ${limits.maxBytes}-byte limit`);
+  }
+}
+
+/** A text document (.txt, .md, .csv, .json) → its evaluations. For .xlsx use `parseDocumentAsync`. */
+export function parseDocument(input: ParseInput, options: ParseOptions = {}): ParseOutcome {
+  const limits = resolveLimits(options.limits);
+  const format = formatOf(input.fileName);
+  if (format === 'xlsx') throw new DocumentRejectedError(`${input.fileName}: spreadsheets are read by parseDocumentAsync`);
+  checkSize(input.content, input.fileName, limits);
+  const sink = new DiagnosticSink();
+  const raw = decodeText(input.content, input.fileName);
+  if (format === 'json') return { evaluations: fromJson(raw, input.fileName), diagnostics: sink.items };
+  const { text, notes } = normalizeText(raw);
+  for (const n of notes) sink.info(0, n);
+  const rows = format === 'csv' ? readCsv(text, limits, sink) : splitRows(text, limits, sink);
+  const evaluations = parseRows(rows, text, input.fileName, sink);
+  return finish(evaluations, text, input.fileName, format, options, sink);
+}
+
+/** Any supported document, spreadsheets included. */
+export async function parseDocumentAsync(input: ParseInput, options: ParseOptions = {}): Promise<ParseOutcome> {
+  if (formatOf(input.fileName) !== 'xlsx') return parseDocument(input, options);
+  const limits = resolveLimits(options.limits);
+  checkSize(input.content, input.fileName, limits);
+  if (typeof input.content === 'string') throw new DocumentRejectedError(`${input.fileName}: an .xlsx file must be given as bytes`);
+  const sink = new DiagnosticSink();
+  const { rows, text } = await readXlsxRows(input.content, input.fileName, limits, sink);
+  const evaluations = parseRows(rows, text, input.fileName, sink);
+  return finish(evaluations, text, input.fileName, 'xlsx', options, sink);
+}
+
+function finish(
+  evaluations: CanonicalEvaluation[],
+  text: string,
+  fileName: string,
+  format: Format,
+  options: ParseOptions,
+  sink: DiagnosticSink,
+): ParseOutcome {
+  let region: string | null = options.region ?? null;
+  if (!region && options.regionLookup) {
+    const hit = options.regionLookup(text);
+    if (hit) {
+      region = hit.code;
+      sink.info(0, `region ${hit.name} (${hit.code}) recognised in the text`);
+    }
+  }
+  if (!region) sink.info(0, 'region not given and not recognised in the text');
+  const out = evaluations.map((e, formIndex) => {
+    const fiscalYear = options.fiscalYear ?? e.fiscalYear ?? null;
+    if (fiscalYear === null) sink.warn(0, `form ${formIndex + 1}: fiscal year not found (expected e.g. "(2022年度)")`);
+    return CanonicalEvaluationSchema.parse({
+      ...e,
+      region,
+      fiscalYear,
+      source: { document: fileName, format, formIndex },
+    });
+  });
+  return { evaluations: out, diagnostics: sink.items };
+}
+
+function fromJson(raw: string, fileName: string): CanonicalEvaluation[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch (err) {
+    throw new DocumentRejectedError(`${fileName}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = EvaluationFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DocumentRejectedError(`${fileName}: not a canonical evaluation: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return 'evaluations' in parsed.data ? parsed.data.evaluations : [parsed.data];
+}

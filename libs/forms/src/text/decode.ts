@@ -1,0 +1,28 @@
+import { DocumentRejectedError } from '../errors';
+
+/** Bytes → text: UTF-8, else GB18030 (common for Chinese government files); binary data is rejected. */
+export function decodeText(content: Buffer | string, fileName: string): string {
+  if (typeof content === 'string') return checkNotBinary(content, fileName);
+  if (content.length === 0) throw new DocumentRejectedError(`${fileName}: empty file`);
+  for (const encoding of ['utf-8', 'gb18030']) {
+    try {
+      return checkNotBinary(new TextDecoder(encoding, { fatal: true }).decode(content), fileName);
+    } catch (err) {
+      if (err instanceof DocumentRejectedError) throw err;
+    }
+  }
+  throw new DocumentRejectedError(`${fileName}: not text (neither UTF-8 nor GB18030): a binary file cannot be read as a form`);
+}
+
+function checkNotBinary(text: string, fileName: string): string {
+  if (text.trim().length === 0) throw new DocumentRejectedError(`${fileName}: empty document`);
+  let control = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  if (control > 0 && control / text.length > 0.01) {
+    throw new DocumentRejectedError(`${fileName}: binary data (${control} control characters): not a text document`);
+  }
+  return text;
+}

@@ -1,0 +1,32 @@
+import { hasTraditional, toSimplified } from './traditional';
+
+export interface NormalizedText {
+  text: string;
+  /** Repairs made, for diagnostics. */
+  notes: string[];
+}
+
+/**
+ * Bring the many ways forms are written to one: half-width characters, one glyph per comparator, simplified
+ * characters. Line breaks are preserved one for one so line numbers stay those of the source.
+ */
+export function normalizeText(raw: string): NormalizedText {
+  const notes: string[] = [];
+  let text = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  text = text.normalize('NFKC');
+  text = text
+    .replace(/[≧]/g, '≥')
+    .replace(/[≦]/g, '≤')
+    .replace(/[═]/g, '=')
+    .replace(/>=|=>/g, '≥')
+    .replace(/<=|=</g, '≤')
+    .replace(/\\geq?\b/g, '≥')
+    .replace(/\\leq?\b/g, '≤')
+    .replace(/[\u00A0\u3000]/g, ' ');
+  if (hasTraditional(text)) {
+    const simplified = toSimplified(text);
+    if (simplified !== text) notes.push('traditional characters converted to simplified (OpenCC)');
+    text = simplified;
+  }
+  return { text, notes };
+}

@@ -1,0 +1,51 @@
+import ExcelJS from 'exceljs';
+import type { DiagnosticSink } from '../diagnostics';
+import { DocumentRejectedError } from '../errors';
+import type { Limits } from '../limits';
+import type { Row } from '../tables/row';
+import { splitRows } from '../tables/split-rows';
+import { normalizeText } from '../text/normalize';
+import { checkZip } from './zip-guard';
+
+function cellText(cell: ExcelJS.Cell): string {
+  const v = cell.value;
+  if (typeof v === 'number' && /%/.test(cell.numFmt ?? '')) return `${Number((v * 100).toFixed(6))}%`;
+  if (v && typeof v === 'object' && 'result' in v && typeof v.result === 'number' && /%/.test(cell.numFmt ?? '')) {
+    return `${Number((v.result * 100).toFixed(6))}%`;
+  }
+  return (cell.text ?? '').replace(/[\t\r\n]+/g, ' ');
+}
+
+/**
+ * Each sheet becomes rows as if it were a tab-separated text (row number = line number), so spreadsheets go
+ * through the same normalisation and form readers as text documents.
+ */
+export async function readXlsxRows(buf: Buffer, fileName: string, limits: Limits, sink: DiagnosticSink): Promise<{ rows: Row[]; text: string }> {
+  checkZip(buf, fileName, limits);
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+  } catch (err) {
+    throw new DocumentRejectedError(`${fileName}: not a readable .xlsx (${(err as Error).message})`);
+  }
+  const rows: Row[] = [];
+  const texts: string[] = [];
+  for (const ws of wb.worksheets) {
+    if (ws.rowCount > limits.maxRows) throw new DocumentRejectedError(`${fileName}: sheet ${ws.name} has ${ws.rowCount} rows (limit ${limits.maxRows})`);
+    const lines: string[] = [];
+    ws.eachRow({ includeEmpty: false }, (row, number) => {
+      const cells: string[] = [];
+      const count = Math.min(row.cellCount, limits.maxCellsPerRow);
+      for (let c = 1; c <= count; c++) cells.push(cellText(row.getCell(c)));
+      lines[number - 1] = cells.join('\t');
+    });
+    const tsv = Array.from(lines, (l) => l ?? '').join('\n');
+    const { text, notes } = normalizeText(tsv);
+    for (const n of notes) sink.info(0, `${ws.name}: ${n}`);
+    for (const r of splitRows(text, limits, sink)) {
+      rows.push({ ...r, sep: r.sep === 'none' && r.cells.length <= 1 ? 'none' : 'sheet', sheet: ws.name, closed: true });
+    }
+    texts.push(text);
+  }
+  return { rows, text: texts.join('\n') };
+}
