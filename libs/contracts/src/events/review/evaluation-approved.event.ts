@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RuleSetRefSchema } from '../../evaluation/score-result.schema';
+import { CanonicalEvaluationSchema } from '../../evaluation/canonical-evaluation.schema';
+import { FindingCodeSchema, RuleSetRefSchema, ScoreResultSchema } from '../../evaluation/score-result.schema';
 import { ActorSchema, FormTypeSchema, IsoTimestampSchema, RegionCodeSchema } from '../common.schema';
 import { defineEvent } from '../define-event';
 
@@ -26,6 +27,21 @@ export const EvaluationApprovedV1Schema = z.object({
   automatic: z.boolean(),
   actor: ActorSchema,
   approvedAt: IsoTimestampSchema,
+  /** The reviewer's comment on a manual approval. */
+  comment: z.string().nullable().optional(),
+  /** The version this one corrects (a resubmission after a return), so a disclosure can link its versions. */
+  previousVersionId: z.string().nullable().optional(),
+  /** Finding summary of the approved score (the table columns of a disclosure). */
+  findings: z
+    .object({
+      counts: z.object({ error: z.number().int().min(0), warning: z.number().int().min(0), info: z.number().int().min(0) }),
+      codes: z.array(FindingCodeSchema),
+    })
+    .optional(),
+  /** The full score result (per-indicator scores and explanations, findings) when review holds it: the breakdown to publish. */
+  result: ScoreResultSchema.optional(),
+  /** The canonical evaluation as submitted, when review holds it (absent if the score overtook the submission). */
+  evaluation: CanonicalEvaluationSchema.optional(),
 });
 
 export const EvaluationApprovedV1 = defineEvent('review.evaluation.approved.v1', EvaluationApprovedV1Schema, {
