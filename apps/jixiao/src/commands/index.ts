@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { register as rules } from './rules.command';
+import { register as score } from './score.command';
 import { register as token } from './token.command';
 
 /** Each command module exports a `register(program)`; add new ones here. */
-export const COMMANDS: ((program: Command) => void)[] = [token];
+export const COMMANDS: ((program: Command) => void)[] = [score, token, rules];
