@@ -17,21 +17,25 @@ export function formatIssue(i: RuleSetIssue): string {
 
 /**
  * A rule set refused at load. `file` and `path` name the first problem; `issues` lists them all and the
- * message has one line per issue (`file:line path: message`).
+ * message has one line per issue (`file:line path: message`). Lookups that cannot be answered throw the
+ * subclass `RuleSetLookupError` (no issues), so one `instanceof RuleSetError` catches both.
  */
 export class RuleSetError extends Error {
   readonly file: string;
   readonly path: string;
-  constructor(readonly issues: readonly RuleSetIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
+  readonly issues: readonly RuleSetIssue[];
+  constructor(issuesOrMessage: readonly RuleSetIssue[] | string) {
+    const issues = typeof issuesOrMessage === 'string' ? [] : issuesOrMessage;
+    super(typeof issuesOrMessage === 'string' ? issuesOrMessage : issues.map(formatIssue).join('\n'));
     this.name = 'RuleSetError';
+    this.issues = issues;
     this.file = issues[0]?.file ?? '';
     this.path = issues[0]?.path ?? '$';
   }
 }
 
 /** A lookup that cannot be answered: malformed region code, unknown region name, no rule set at all. */
-export class RuleSetLookupError extends Error {
+export class RuleSetLookupError extends RuleSetError {
   constructor(message: string) {
     super(message);
     this.name = 'RuleSetLookupError';

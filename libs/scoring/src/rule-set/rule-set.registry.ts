@@ -117,7 +117,7 @@ export class RuleSetRegistry {
   /** By region code, or by one of the names a rule set lists (exact, else a unique name starting with it). */
   resolveByName(nameOrCode: string, fiscalYear: number | null = null): ResolvedRuleSet {
     const q = nameOrCode.replace(/\s+/g, '');
-    if (REGION_CODE.test(q)) return this.resolve(q, fiscalYear);
+    if (REGION_CODE.test(q) || /^\d+$/.test(q)) return this.resolve(q, fiscalYear); // digits: a code, or say why not
     let codes = new Set(this.names.filter((n) => n.name === q).map((n) => n.code));
     if (codes.size === 0 && q.length > 0) codes = new Set(this.names.filter((n) => n.name.startsWith(q)).map((n) => n.code));
     if (codes.size === 1) return this.resolve([...codes][0], fiscalYear);
