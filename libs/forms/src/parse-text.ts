@@ -15,12 +15,14 @@ const OCR_EVIDENCE = /[为是]2X|2X[,，)]/;
 export function parseRows(rows: Row[], fullText: string, fileName: string, sink: DiagnosticSink): CanonicalEvaluation[] {
   const ocrEvidence = OCR_EVIDENCE.test(fullText);
   const evaluations: CanonicalEvaluation[] = [];
+  let emptyForm: number | undefined;
   for (const seg of findSegments(rows)) {
     const ctx: FormContext = { rows, start: seg.start, end: seg.end, sink, ocrEvidence, fragment: seg.fragment };
     const evaluation = seg.kind === 'department' ? readDepartmentForm(ctx) : readTableForm(ctx, 'project').evaluation;
     const hasContent =
       (evaluation.indicators?.length ?? 0) > 0 || evaluation.funds !== undefined || (evaluation.projects?.length ?? 0) > 0;
     if (!hasContent) {
+      emptyForm ??= rows[seg.start]?.line ?? 0;
       sink.warn(rows[seg.start]?.line ?? 0, `a form starts here but none of its figures could be read; left out`);
       continue;
     }
@@ -29,6 +31,12 @@ export function parseRows(rows: Row[], fullText: string, fileName: string, sink:
   if (evaluations.length === 0) {
     const narrative = readNarrativeReport(rows, sink);
     if (narrative) evaluations.push(narrative);
+  }
+  if (evaluations.length === 0 && emptyForm !== undefined) {
+    throw new DocumentRejectedError(
+      `${fileName}: a form starts at line ${emptyForm} but none of its figures (项目资金, indicator rows with 分值/得分) are filled in`,
+      emptyForm,
+    );
   }
   if (evaluations.length === 0) {
     const { message, line } = rejectionMessage(rows, fileName);

@@ -68,8 +68,8 @@ function resolveRegion(nameOrCode: string, registry?: RuleSetRegistry): string {
   if (!registry) throw new CliError(`--region ${nameOrCode}: give a 6-digit region code (rule sets not loaded, names unknown)`);
   try {
     return registry.resolveByName(nameOrCode).region.code;
-  } catch {
-    throw new CliError(`--region ${nameOrCode}: no rule set names this region; use its 6-digit code`);
+  } catch (err) {
+    throw new CliError(`--region ${nameOrCode}: ${err instanceof Error ? err.message : 'unknown region'}`);
   }
 }
 
