@@ -5,6 +5,7 @@ import type { FormContext } from './forms/context';
 import { readDepartmentForm } from './forms/department-form';
 import { readNarrativeReport } from './forms/narrative-report';
 import { rejectionMessage } from './forms/rejection';
+import { attachReportStatements } from './forms/report-statements';
 import { findSegments } from './forms/segments';
 import { readTableForm } from './forms/table-form';
 import type { Row } from './tables/row';
@@ -32,6 +33,7 @@ export function parseRows(rows: Row[], fullText: string, fileName: string, sink:
     const narrative = readNarrativeReport(rows, sink);
     if (narrative) evaluations.push(narrative);
   }
+  if (evaluations.length > 0) attachReportStatements(rows, evaluations, sink);
   if (evaluations.length === 0 && emptyForm !== undefined) {
     throw new DocumentRejectedError(
       `${fileName}: a form starts at line ${emptyForm} but none of its figures (项目资金, indicator rows with 分值/得分) are filled in`,

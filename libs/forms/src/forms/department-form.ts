@@ -1,15 +1,16 @@
-import type { CanonicalEvaluation, ProjectLine, SourceRef } from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
-import { isBlankValue, parseAmountCell, parseNumberCell } from '../text/numbers';
+import type { CanonicalEvaluation, SourceRef } from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
+import { parseNumberCell } from '../text/numbers';
 import { ref } from '../tables/indicator-table';
-import { compact, type Row } from '../tables/row';
+import { compact } from '../tables/row';
 import type { FormContext } from './context';
 import { readTableForm } from './table-form';
 
-/** The 部门整体绩效自评表 (金水 layout): the shared table parts, plus the task list and the 各项指标得分情况表. */
+/**
+ * The 部门整体绩效自评表 (金水 layout): the shared table parts plus the 各项指标得分情况表. The task list is not
+ * read into `projects`: its budgets cover 项目支出 only, and the engine compares projects with the whole budget.
+ */
 export function readDepartmentForm(ctx: FormContext): CanonicalEvaluation {
   const { evaluation } = readTableForm(ctx, 'department');
-  const tasks = readTasks(ctx);
-  if (tasks.length > 0) evaluation.projects = tasks;
   const summary = readSummaryTable(ctx);
   if (summary) {
     const reported = (evaluation.reported ??= {});
@@ -32,50 +33,6 @@ export function readDepartmentForm(ctx: FormContext): CanonicalEvaluation {
 
 function stripSuffix(name: string): string {
   return compact(name).replace(/指标$/, '').replace(/率$/, '');
-}
-
-/** The 年度主要任务 table: header cells broken over several lines are joined column by column. */
-function readTasks(ctx: FormContext): ProjectLine[] {
-  const { rows, start, end } = ctx;
-  const h = rows.slice(start, end).findIndex((r) => r.cells.some((c) => compact(c) === '任务名称'));
-  if (h < 0) return [];
-  const headerIndex = start + h;
-  const header = [...rows[headerIndex]!.cells];
-  let i = headerIndex + 1;
-  for (; i < end && i < headerIndex + 6; i++) {
-    const row = rows[i]!;
-    if (row.cells.length === 0) continue;
-    if (/^任务\s?\d/.test(compact(row.cells[0]))) break;
-    row.cells.forEach((c, k) => (header[k] = (header[k] ?? '') + c));
-  }
-  const col = (re: RegExp, not?: RegExp) => header.findIndex((c) => re.test(compact(c)) && !(not && not.test(compact(c))));
-  const nameCol = col(/任务名称/);
-  const budgetCol = col(/预算资金|预算数|预算金额/, /执行/);
-  const execCol = col(/执行数|执行金额|实际支出/);
-  const rateCol = col(/执行率/);
-  const tasks: ProjectLine[] = [];
-  for (; i < end; i++) {
-    const row = rows[i]!;
-    if (row.cells.length === 0) continue;
-    if (!/^任务\s?\d/.test(compact(row.cells[0]))) break;
-    const sources: Record<string, SourceRef> = {};
-    const amount = (c: number, key: string) => {
-      const n = c >= 0 ? parseAmountCell(row.cells[c]) : null;
-      if (typeof n === 'number') sources[key] = ref(row, c, header[c]);
-      return typeof n === 'number' ? n : null;
-    };
-    const name = (nameCol >= 0 ? row.cells[nameCol] : '') || row.cells[0]!.replace(/^任务\s?\d+[::]\s?/, '');
-    const rate = rateCol >= 0 ? row.cells[rateCol] : undefined;
-    tasks.push({
-      name,
-      budget: amount(budgetCol, 'budget'),
-      executed: amount(execCol, 'executed'),
-      reportedRate: rate && !isBlankValue(rate) ? rate : null,
-      reportedScore: null,
-      sources,
-    });
-  }
-  return tasks;
 }
 
 interface Summary {
@@ -115,4 +72,3 @@ function readSummaryTable(ctx: FormContext): Summary | undefined {
   return undefined;
 }
 
-export type { Row };

@@ -83,7 +83,6 @@ export function readNarrativeReport(rows: Row[], sink: DiagnosticSink): Canonica
   const reported: NonNullable<CanonicalEvaluation['reported']> = {};
   const rs: Record<string, SourceRef> = {};
   const missing: string[] = [];
-  let execWeight: number | undefined;
   for (const row of rows) {
     const text = row.cells.join(' ');
     if (!evaluation.unitName) {
@@ -124,19 +123,7 @@ export function readNarrativeReport(rows: Row[], sink: DiagnosticSink): Canonica
         rs.grade = { line: row.line, text: g[0] };
       }
     }
-    if (/评价指标体系|指标体系总分/.test(text) && !reported.sections) {
-      const sections = [...text.matchAll(/(产出|效益|效果|满意度|预算执行率?|投入|过程|决策|管理)\s?(\d{1,3})\s?分/g)].map((m) => ({
-        name: m[1]!,
-        weight: Number(m[2]),
-        score: null,
-      }));
-      if (sections.length >= 2) {
-        reported.sections = sections;
-        execWeight = sections.find((s) => s.name.startsWith('预算执行'))?.weight;
-      }
-    }
   }
-  if (evaluation.funds && execWeight !== undefined) evaluation.funds.weight = execWeight;
   if (!evaluation.funds) missing.push('department totals (调整预算数 … 支出 … 执行率 … 自评得分)');
   if (reported.total === undefined) missing.push('自评得分');
   if (Object.keys(reported).length > 0) evaluation.reported = { ...reported, sources: rs };

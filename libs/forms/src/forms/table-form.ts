@@ -5,7 +5,7 @@ import { parseIndicatorTable, readIndicatorHeader, ref, type IndicatorTable } fr
 import { STANDARD_SECTIONS } from '../tables/levels';
 import { compact } from '../tables/row';
 import type { FormContext } from './context';
-import { findYear, labelValue, stripCode } from './labels';
+import { findYear, labelValue } from './labels';
 import { readGoals } from './goals';
 
 export interface TableFormParts {
@@ -21,9 +21,9 @@ export function readTableForm(ctx: FormContext, formType: 'project' | 'departmen
   const name = labelValue(ctx, /^项目名称$/);
   if (name) evaluation.projectName = name.text;
   const dept = labelValue(ctx, /^(主管部门|主管部门及代码|主管单位)$/);
-  if (dept) evaluation.department = stripCode(dept.text);
+  if (dept) evaluation.department = dept.text;
   const unit = labelValue(ctx, /^(实施单位|项目实施单位|部门\(单位\)名称|部门名称|单位名称)$/);
-  if (unit) evaluation.unitName = stripCode(unit.text);
+  if (unit) evaluation.unitName = unit.text;
   const year = findYear(rows, start, end);
   if (year) evaluation.fiscalYear = year.year;
 

@@ -111,7 +111,7 @@ function readLead(cells: string[], header: IndicatorHeader, usePosition: boolean
   return { level1, level2, nameIdx: -1, positional };
 }
 
-const PLACEHOLDER = /^(指标\d{0,2}[::]?|…+|\.{2,}|其他|无)$/;
+const PLACEHOLDER = /^(|指标\d{0,2}[::]?|…+|\.{2,}|其他|无)$/;
 
 /**
  * The indicator table from its header to the 总分 row (or the end). Rows are read by meaning: level cells are
@@ -169,9 +169,9 @@ export function parseIndicatorTable(
       }
     }
     const rawName = cells[lead.nameIdx]!;
-    const name = rawName.replace(/^指标\s?\d{1,2}\s?[::]\s?/, '').trim();
+    const name = rawName.trim();
     const v = mapped.values;
-    if (name === '' || PLACEHOLDER.test(compact(name))) {
+    if (name === '' || PLACEHOLDER.test(compact(name).replace(/^指标\d{1,2}[::]/, ''))) {
       i += consumed;
       continue;
     }
