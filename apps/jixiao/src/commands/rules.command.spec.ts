@@ -55,7 +55,11 @@ describe('jixiao rules', () => {
     const r = await jixiao('rules', 'show', '金水区', '--year', '2022', '--form', 'department', '--rules', VALID_DIR);
     expect(r.code).toBe(0);
     const set = JSON.parse(r.stdout);
-    expect(set).toMatchObject({ id: '410105', version: 3, chain: [{ id: '410105' }, { id: '410100' }, { id: '410000' }, { id: 'CN' }] });
+    expect(set).toMatchObject({
+      id: '410105',
+      version: 3,
+      chain: [{ id: '410105' }, { id: '410100' }, { id: '410000' }, { id: 'CN' }],
+    });
     expect(set.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(Object.keys(set.forms)).toEqual(['department']);
     expect(set.rounding).toEqual({ precision: 1, mode: 'half-up' });

@@ -96,10 +96,16 @@ export function bandProblems(grades: readonly GradeRule[]): Problem[] {
   const first = bands[0];
   const last = bands[bands.length - 1];
   if (first.iv.lo > 0 || (first.iv.lo === 0 && first.iv.loOpen)) {
-    out.push({ path: first.at, message: `no grade for totals from 0 up to ${first.iv.lo}: the lowest band must start at 0` });
+    out.push({
+      path: first.at,
+      message: `no grade for totals from 0 up to ${first.iv.lo}: the lowest band must start at 0`,
+    });
   }
   if (last.iv.hi < 100 || (last.iv.hi === 100 && last.iv.hiOpen)) {
-    out.push({ path: last.at, message: `no grade for totals from ${last.iv.hi} to 100: the highest band must reach 100` });
+    out.push({
+      path: last.at,
+      message: `no grade for totals from ${last.iv.hi} to 100: the highest band must reach 100`,
+    });
   }
   return out;
 }

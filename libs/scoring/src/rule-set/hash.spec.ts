@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureDir, VALID_DIR } from './__fixtures__/fixture-dir';
-import { canonicalJson, contentHash } from './hash';
+import { canonicalJson } from './hash';
 import { loadRuleSets } from './load-rule-sets';
 
 describe('canonicalJson', () => {
   it('sorts keys at every level, keeps array order, drops undefined members, no whitespace', () => {
-    expect(canonicalJson({ b: [2, 1, { z: 1, a: undefined, y: 'é' }], a: null })).toBe('{"a":null,"b":[2,1,{"y":"é","z":1}]}');
+    expect(canonicalJson({ b: [2, 1, { z: 1, a: undefined, y: 'é' }], a: null })).toBe(
+      '{"a":null,"b":[2,1,{"y":"é","z":1}]}',
+    );
   });
 });
 
 describe('rule set hash', () => {
-  const hashOf = (dir: string, region: string, year: number | null = 2022) => loadRuleSets(dir).resolve(region, year).hash;
+  const hashOf = (dir: string, region: string, year: number | null = 2022) =>
+    loadRuleSets(dir).resolve(region, year).hash;
   const base = hashOf(VALID_DIR, '410105');
 
   it('is sha256 of the content and stable across loads and key order', () => {

@@ -12,7 +12,7 @@ export function ruleSetJsonSchema(): Record<string, unknown> {
     $id: 'https://jixiao.local/rules/schema.json',
     title: 'Jixiao rule set (绩效自评评分规则)',
     description:
-      'One region\'s scoring rules for a range of fiscal years. A child states only what differs from its parent (extends).',
+      "One region's scoring rules for a range of fiscal years. A child states only what differs from its parent (extends).",
     ...schema,
   };
 }

@@ -26,7 +26,13 @@ function expectIssue(err: RuleSetError, file: string, path: string, text: RegExp
   expect(err.message).toContain(path);
 }
 
-const band = (name: string, lo: number | null, hi: number | null, loOp = 'greaterThanInclusive', hiOp = 'lessThan') => ({
+const band = (
+  name: string,
+  lo: number | null,
+  hi: number | null,
+  loOp = 'greaterThanInclusive',
+  hiOp = 'lessThan',
+) => ({
   name,
   conditions: {
     all: [
@@ -44,7 +50,9 @@ describe('loadRuleSets', () => {
     });
     mkdirSync(join(dir, 'golden'));
     writeFileSync(join(dir, 'golden', 'x.json'), '{}');
-    const ids = loadRuleSets(dir).list().map((r) => r.id);
+    const ids = loadRuleSets(dir)
+      .list()
+      .map((r) => r.id);
     expect(ids).toEqual(['130126', '130126@2024', '410000', '410100', '410105', '640000', 'CN']);
   });
 
@@ -189,7 +197,12 @@ describe('loadRuleSets', () => {
       f['CN.json'].routing[0].conditions.all[0].fact = 'errors';
     });
     expectIssue(err, 'CN.json', '$.qualitative.tiers[0].conditions.any[0].fact', /unknown fact "total" for tier/);
-    expectIssue(err, 'CN.json', '$.checks[1].conditions.all[0].fact', /unknown fact "totalDifference" for indicator check/);
+    expectIssue(
+      err,
+      'CN.json',
+      '$.checks[1].conditions.all[0].fact',
+      /unknown fact "totalDifference" for indicator check/,
+    );
     expectIssue(err, 'CN.json', '$.routing[0].conditions.all[0].fact', /unknown fact "errors" for routing/);
   });
 
@@ -237,10 +250,14 @@ describe('loadRuleSets', () => {
     });
     const { reports, registry } = inspectRuleSets(dir);
     expect(registry).toBeNull();
-    const byName = Object.fromEntries(reports.map((r) => [r.file.split('/').pop(), r.issues.map((i) => `${i.path} ${i.message}`)]));
+    const byName = Object.fromEntries(
+      reports.map((r) => [r.file.split('/').pop(), r.issues.map((i) => `${i.path} ${i.message}`)]),
+    );
     expect(byName['CN.json']).toEqual([]);
     expect(byName['410000.json']).toEqual([expect.stringMatching(/^\$\.rounding\.precision .*4/)]);
-    expect(byName['410105.json']).toEqual([expect.stringMatching(/^\$\.extends cannot resolve 410105: its ancestor 410000/)]);
+    expect(byName['410105.json']).toEqual([
+      expect.stringMatching(/^\$\.extends cannot resolve 410105: its ancestor 410000/),
+    ]);
   });
 
   it('accepts the fixtures directory as committed', () => {

@@ -41,7 +41,8 @@ export function inspectRuleSets(dir: string): RuleSetInspection {
   const base = (m: string) => m.replace(/ \(found resolving .*\)$/, '');
   const add = (issue: RuleSetIssue) => {
     const r = reports.get(issue.file);
-    if (r && !r.issues.some((i) => i.path === issue.path && base(i.message) === base(issue.message))) r.issues.push(issue);
+    if (r && !r.issues.some((i) => i.path === issue.path && base(i.message) === base(issue.message)))
+      r.issues.push(issue);
   };
 
   for (const file of listRuleFiles(dir)) {
@@ -64,25 +65,40 @@ export function inspectRuleSets(dir: string): RuleSetInspection {
   for (const f of byId.values()) {
     const chain: RuleFile[] = [f];
     let broken = false;
-    for (let cur = f; cur.parsed.extends !== null; ) {
+    for (let cur = f; cur.parsed.extends !== null;) {
       const parent = byId.get(cur.parsed.extends);
       const brokenFile = brokenIds.get(cur.parsed.extends);
       if (!parent && brokenFile) {
         const ids = [...chain.map((x) => x.parsed.id), cur.parsed.extends].join(' → ');
-        add(issueAt(f.file, f.text, ['extends'], `cannot resolve ${f.parsed.id}: its ${cur === f ? "parent" : "ancestor"} ${cur.parsed.extends} (${brokenFile}) has errors (chain ${ids})`));
+        add(
+          issueAt(
+            f.file,
+            f.text,
+            ['extends'],
+            `cannot resolve ${f.parsed.id}: its ${cur === f ? 'parent' : 'ancestor'} ${cur.parsed.extends} (${brokenFile}) has errors (chain ${ids})`,
+          ),
+        );
         broken = true;
         break;
       }
       if (!parent) {
         if (cur === f) {
-          add(issueAt(f.file, f.text, ['extends'], `unknown parent "${cur.parsed.extends}": no loaded rule set has that id`));
+          add(
+            issueAt(
+              f.file,
+              f.text,
+              ['extends'],
+              `unknown parent "${cur.parsed.extends}": no loaded rule set has that id`,
+            ),
+          );
         }
         broken = true;
         break;
       }
       if (chain.includes(parent)) {
         const ids = [...chain.slice(chain.indexOf(parent)), parent].map((x) => x.parsed.id).join(' → ');
-        if (chain.indexOf(parent) === 0) add(issueAt(f.file, f.text, ['extends'], `inheritance cycle (继承循环): ${ids}`));
+        if (chain.indexOf(parent) === 0)
+          add(issueAt(f.file, f.text, ['extends'], `inheritance cycle (继承循环): ${ids}`));
         broken = true;
         break;
       }
@@ -91,7 +107,14 @@ export function inspectRuleSets(dir: string): RuleSetInspection {
     }
     if (!broken) chains.set(f.parsed.id, chain);
     else if (reports.get(f.file)!.issues.length === 0) {
-      add(issueAt(f.file, f.text, ['extends'], `cannot resolve: its inheritance chain is broken (${chain.map((x) => x.parsed.id).join(' → ')} → ?)`));
+      add(
+        issueAt(
+          f.file,
+          f.text,
+          ['extends'],
+          `cannot resolve: its inheritance chain is broken (${chain.map((x) => x.parsed.id).join(' → ')} → ?)`,
+        ),
+      );
     }
   }
 
@@ -108,7 +131,14 @@ export function inspectRuleSets(dir: string): RuleSetInspection {
     const leaf = chain[0];
     const bad = chain.slice(1).find((f) => reports.get(f.file)!.issues.length > 0);
     if (bad && reports.get(leaf.file)!.issues.length === 0) {
-      add(issueAt(leaf.file, leaf.text, ['extends'], `cannot resolve ${id}: its parent ${bad.parsed.id} (${bad.file}) has errors`));
+      add(
+        issueAt(
+          leaf.file,
+          leaf.text,
+          ['extends'],
+          `cannot resolve ${id}: its parent ${bad.parsed.id} (${bad.file}) has errors`,
+        ),
+      );
     }
   }
 
@@ -129,7 +159,14 @@ function checkYearOverlaps(files: RuleFile[], add: (i: RuleSetIssue) => void): v
         const overlap = (a.from ?? -Infinity) <= (b.to ?? Infinity) && (b.from ?? -Infinity) <= (a.to ?? Infinity);
         if (overlap) {
           const f = list[j];
-          add(issueAt(f.file, f.text, ['years'], `years overlap those of ${list[i].parsed.id} (${list[i].file}): one file per region and year`));
+          add(
+            issueAt(
+              f.file,
+              f.text,
+              ['years'],
+              `years overlap those of ${list[i].parsed.id} (${list[i].file}): one file per region and year`,
+            ),
+          );
         }
       }
     }

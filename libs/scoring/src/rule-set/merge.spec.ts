@@ -12,7 +12,10 @@ describe('mergeValue', () => {
   });
 
   it('replaces an object of another kind whole', () => {
-    expect(mergeValue({ kind: 'linear', cap: true }, { kind: 'steps', steps: [] })).toEqual({ kind: 'steps', steps: [] });
+    expect(mergeValue({ kind: 'linear', cap: true }, { kind: 'steps', steps: [] })).toEqual({
+      kind: 'steps',
+      steps: [],
+    });
     expect(mergeValue({ kind: 'deduction', step: 0.05, points: 2 }, { kind: 'deduction', points: 1 })).toEqual({
       kind: 'deduction',
       step: 0.05,
@@ -30,10 +33,20 @@ describe('mergeValue', () => {
 describe('mergeByName', () => {
   it('replaces same-named rules in place and appends new ones', () => {
     const merged = mergeByName(
-      [{ name: 'a', v: 1 }, { name: 'b', v: 1 }],
-      [{ name: 'c', v: 2 }, { name: 'a', v: 2 }],
+      [
+        { name: 'a', v: 1 },
+        { name: 'b', v: 1 },
+      ],
+      [
+        { name: 'c', v: 2 },
+        { name: 'a', v: 2 },
+      ],
     );
-    expect(merged).toEqual([{ name: 'a', v: 2 }, { name: 'b', v: 1 }, { name: 'c', v: 2 }]);
+    expect(merged).toEqual([
+      { name: 'a', v: 2 },
+      { name: 'b', v: 1 },
+      { name: 'c', v: 2 },
+    ]);
   });
 });
 
@@ -41,15 +54,21 @@ describe('mergeBodies', () => {
   it('walks from CN down, removing disabled checks and routing rules and the flag itself', () => {
     const body = mergeBodies([
       { id: 'CN', tolerance: 0.01, checks: [{ name: 'a' }, { name: 'b' }], routing: [{ name: 'r' }] },
-      { id: '410000', checks: [{ name: 'a', disabled: true }, { name: 'c', disabled: false }] },
+      {
+        id: '410000',
+        checks: [
+          { name: 'a', disabled: true },
+          { name: 'c', disabled: false },
+        ],
+      },
       { id: '410100', tolerance: 0.1, routing: [{ name: 'r', disabled: true }] },
     ]);
     expect(body).toEqual({ tolerance: 0.1, checks: [{ name: 'b' }, { name: 'c' }], routing: [] });
   });
 
   it('keeps only the inheritable keys (identity stays with each file)', () => {
-    expect(Object.keys(mergeBodies([{ id: 'CN', version: 3, source: { title: 't' }, rounding: { precision: 2 } }]))).toEqual([
-      'rounding',
-    ]);
+    expect(
+      Object.keys(mergeBodies([{ id: 'CN', version: 3, source: { title: 't' }, rounding: { precision: 2 } }])),
+    ).toEqual(['rounding']);
   });
 });

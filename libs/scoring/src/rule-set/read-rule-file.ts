@@ -47,7 +47,8 @@ export function readRuleFile(file: string): ReadResult {
   }
   const issues = ownProblems(res.data).map(([path, message]) => issueAt(file, text, path, message));
   const expected = `${res.data.id}.json`;
-  if (basename(file) !== expected) issues.push(issueAt(file, text, ['id'], `the file for id "${res.data.id}" must be named ${expected}`));
+  if (basename(file) !== expected)
+    issues.push(issueAt(file, text, ['id'], `the file for id "${res.data.id}" must be named ${expected}`));
   if (issues.length > 0) return { ok: false, issues, id: res.data.id };
   return { ok: true, value: { file, text, raw: json as Record<string, unknown>, parsed: res.data } };
 }
@@ -56,8 +57,10 @@ export function readRuleFile(file: string): ReadResult {
 function ownProblems(f: RuleSetFile): [PathSegment[], string][] {
   const out: [PathSegment[], string][] = [];
   const code = f.id.split('@')[0];
-  if (code !== f.region.code) out.push([['region', 'code'], `region.code "${f.region.code}" differs from the id "${f.id}"`]);
-  if (f.extends === null && code !== 'CN') out.push([['extends'], 'only CN has no parent: name the parent rule set id']);
+  if (code !== f.region.code)
+    out.push([['region', 'code'], `region.code "${f.region.code}" differs from the id "${f.id}"`]);
+  if (f.extends === null && code !== 'CN')
+    out.push([['extends'], 'only CN has no parent: name the parent rule set id']);
   if (f.extends !== null && code === 'CN' && !f.extends.startsWith('CN')) {
     out.push([['extends'], 'the national rule set cannot extend a regional one']);
   }
@@ -67,7 +70,8 @@ function ownProblems(f: RuleSetFile): [PathSegment[], string][] {
   for (const list of ['checks', 'routing'] as const) {
     const seen = new Map<string, number>();
     (f[list] ?? []).forEach((r, i) => {
-      if (seen.has(r.name)) out.push([[list, i, 'name'], `duplicate rule name "${r.name}" (also ${list}[${seen.get(r.name)}])`]);
+      if (seen.has(r.name))
+        out.push([[list, i, 'name'], `duplicate rule name "${r.name}" (also ${list}[${seen.get(r.name)}])`]);
       seen.set(r.name, i);
     });
   }

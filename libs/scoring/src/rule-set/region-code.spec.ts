@@ -10,6 +10,7 @@ describe('codeHierarchy', () => {
   });
 
   it('refuses anything else', () => {
-    for (const bad of ['41010', '4101050', 'cn', '', '金水区']) expect(() => codeHierarchy(bad)).toThrow(/not a region code/);
+    for (const bad of ['41010', '4101050', 'cn', '', '金水区'])
+      expect(() => codeHierarchy(bad)).toThrow(/not a region code/);
   });
 });

@@ -42,10 +42,15 @@ describe('inheritance', () => {
     expect(ningxia.forms.project.execution.formula).toEqual({ kind: 'none' });
   });
 
-  it('carries the file\'s own id, version and the chain up to CN', () => {
+  it("carries the file's own id, version and the chain up to CN", () => {
     expect(jinshui.id).toBe('410105');
     expect(jinshui.version).toBe(3);
-    expect(jinshui.region).toEqual({ code: '410105', name: '金水区', names: ['金水区', '郑州市金水区'], level: 'county' });
+    expect(jinshui.region).toEqual({
+      code: '410105',
+      name: '金水区',
+      names: ['金水区', '郑州市金水区'],
+      level: 'county',
+    });
     expect(jinshui.chain).toEqual([
       { id: '410105', version: 3 },
       { id: '410100', version: 2 },
@@ -67,7 +72,7 @@ describe('resolve: years and the code hierarchy', () => {
     expect(registry.resolve('130126', null).id).toBe('130126@2024');
   });
 
-  it('falls back to the parent level when the region\'s files do not cover the year, and says so', () => {
+  it("falls back to the parent level when the region's files do not cover the year, and says so", () => {
     const r = registry.resolve('130126', 2020);
     expect(r.id).toBe('CN');
     expect(r.resolvedFor?.fallback).toMatch(/130126 cover 2021–2023, 2024–…, not 2020/);
@@ -113,7 +118,10 @@ describe('region names', () => {
   });
 
   it('finds the most specific region named in a text', () => {
-    expect(registry.findRegionInText('郑州市金水区教育局2022年度部门整体支出绩效自评报告')).toEqual({ code: '410105', name: '金水区' });
+    expect(registry.findRegionInText('郑州市金水区教育局2022年度部门整体支出绩效自评报告')).toEqual({
+      code: '410105',
+      name: '金水区',
+    });
     expect(registry.findRegionInText('郑州市财政局：关于金水区的通知')).toEqual({ code: '410105', name: '金水区' });
     expect(registry.findRegionInText('郑州市二七区财政局')).toEqual({ code: '410100', name: '郑州市' });
     expect(registry.findRegionInText('宁夏回族自治区盐池县')).toEqual({ code: '640000', name: '宁夏回族自治区' });
@@ -123,6 +131,10 @@ describe('region names', () => {
   it('lists every rule set for the CLI', () => {
     const list = registry.list();
     expect(list.map((r) => r.id)).toContain('130126@2024');
-    expect(list.find((r) => r.id === '410105')).toMatchObject({ extends: '410100', version: 3, region: { name: '金水区' } });
+    expect(list.find((r) => r.id === '410105')).toMatchObject({
+      extends: '410100',
+      version: 3,
+      region: { name: '金水区' },
+    });
   });
 });

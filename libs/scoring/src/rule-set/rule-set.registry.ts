@@ -105,7 +105,9 @@ export class RuleSetRegistry {
       this.cache.set(key, out);
       return out;
     }
-    throw new RuleSetLookupError(`no rule set applies to ${regionCode} for ${fiscalYear ?? 'any year'}: ${notes.join('; ')}`);
+    throw new RuleSetLookupError(
+      `no rule set applies to ${regionCode} for ${fiscalYear ?? 'any year'}: ${notes.join('; ')}`,
+    );
   }
 
   private pickYear(files: readonly ResolvedRuleSet[], year: number | null): ResolvedRuleSet | undefined {
@@ -119,10 +121,13 @@ export class RuleSetRegistry {
     const q = nameOrCode.replace(/\s+/g, '');
     if (REGION_CODE.test(q) || /^\d+$/.test(q)) return this.resolve(q, fiscalYear); // digits: a code, or say why not
     let codes = new Set(this.names.filter((n) => n.name === q).map((n) => n.code));
-    if (codes.size === 0 && q.length > 0) codes = new Set(this.names.filter((n) => n.name.startsWith(q)).map((n) => n.code));
+    if (codes.size === 0 && q.length > 0)
+      codes = new Set(this.names.filter((n) => n.name.startsWith(q)).map((n) => n.code));
     if (codes.size === 1) return this.resolve([...codes][0], fiscalYear);
     if (codes.size > 1) throw new RuleSetLookupError(`"${nameOrCode}" names several regions: ${[...codes].join(', ')}`);
-    throw new RuleSetLookupError(`no rule set names the region "${nameOrCode}" (use a 6-digit code or a name from rules/)`);
+    throw new RuleSetLookupError(
+      `no rule set names the region "${nameOrCode}" (use a 6-digit code or a name from rules/)`,
+    );
   }
 
   /** The most specific region named in a text (金水区 rather than 郑州市 when both have rule sets), or null. */

@@ -325,7 +325,7 @@ export const RuleBodySchema = z.strictObject({
     .array(GradeRuleSchema)
     .min(1)
     .optional()
-    .describe('Grade bands as json-rules-engine rules on fact `total`; replaces the parent\'s bands wholesale'),
+    .describe("Grade bands as json-rules-engine rules on fact `total`; replaces the parent's bands wholesale"),
   checks: z
     .array(CheckRuleSchema)
     .optional()

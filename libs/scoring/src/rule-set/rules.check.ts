@@ -6,7 +6,10 @@ import { FACTS, type Condition } from './rule-set.schema';
 const NUMERIC_OPS = new Set(['greaterThan', 'greaterThanInclusive', 'lessThan', 'lessThanInclusive']);
 
 /** Every comparison in a condition tree, with its path. */
-function* comparisons(c: Condition, at: PathSegment[]): Generator<[Extract<Condition, { fact: string }>, PathSegment[]]> {
+function* comparisons(
+  c: Condition,
+  at: PathSegment[],
+): Generator<[Extract<Condition, { fact: string }>, PathSegment[]]> {
   if ('all' in c) for (const [i, x] of c.all.entries()) yield* comparisons(x, [...at, 'all', i]);
   else if ('any' in c) for (const [i, x] of c.any.entries()) yield* comparisons(x, [...at, 'any', i]);
   else if ('not' in c) yield* comparisons(c.not, [...at, 'not']);
@@ -34,7 +37,8 @@ export function conditionProblems(
     } else if (NUMERIC_OPS.has(c.operator) && typeof v !== 'number') {
       out.push({ path: [...where, 'value'], message: `operator "${c.operator}" needs a number value` });
     } else if (c.operator === 'matches') {
-      if (typeof v !== 'string') out.push({ path: [...where, 'value'], message: 'operator "matches" needs a regular expression string' });
+      if (typeof v !== 'string')
+        out.push({ path: [...where, 'value'], message: 'operator "matches" needs a regular expression string' });
       else {
         try {
           new RegExp(v, 'u');
@@ -64,7 +68,9 @@ export function ruleProblems(body: {
   routing: readonly AnyRule[];
 }): Problem[] {
   const out: Problem[] = [];
-  body.grades.forEach((r, i) => out.push(...conditionProblems(r.conditions, ['grades', i, 'conditions'], FACTS.grade, 'grade')));
+  body.grades.forEach((r, i) =>
+    out.push(...conditionProblems(r.conditions, ['grades', i, 'conditions'], FACTS.grade, 'grade')),
+  );
   body.qualitative.tiers.forEach((r, i) =>
     out.push(...conditionProblems(r.conditions, ['qualitative', 'tiers', i, 'conditions'], FACTS.tier, 'tier')),
   );

@@ -32,10 +32,16 @@ export function tierProblems(tiers: readonly TierRule[]): Problem[] {
   const first = list[0];
   const last = list[list.length - 1];
   if (first.iv.lo > 0 || first.iv.loOpen) {
-    out.push({ path: first.at, message: `tiers do not cover 0% (lowest tier "${first.name}" is ${showInterval(first.iv)})` });
+    out.push({
+      path: first.at,
+      message: `tiers do not cover 0% (lowest tier "${first.name}" is ${showInterval(first.iv)})`,
+    });
   }
   if (last.iv.hi < 1 || last.iv.hiOpen) {
-    out.push({ path: last.at, message: `tiers do not cover 100% (highest tier "${last.name}" is ${showInterval(last.iv)})` });
+    out.push({
+      path: last.at,
+      message: `tiers do not cover 100% (highest tier "${last.name}" is ${showInterval(last.iv)})`,
+    });
   }
   return out;
 }

@@ -24,7 +24,8 @@ export function weightProblems(forms: { project: FormRules; department: FormRule
     }
     const keys = new Set<string>();
     sections.forEach((s, i) => {
-      if (keys.has(s.key)) out.push({ path: ['forms', form, 'sections', i, 'key'], message: `duplicate section key "${s.key}"` });
+      if (keys.has(s.key))
+        out.push({ path: ['forms', form, 'sections', i, 'key'], message: `duplicate section key "${s.key}"` });
       keys.add(s.key);
     });
   }

@@ -10,7 +10,7 @@ type Outcome = { events: RuleEvent[] } | { error: string };
 async function naive(rules: JsonRule[], facts: Record<string, unknown>): Promise<Outcome> {
   try {
     return { events: await runNaive(rules, facts) };
-  } catch (err) {
+  } catch {
     return { error: 'failed' };
   }
 }
@@ -18,7 +18,7 @@ async function naive(rules: JsonRule[], facts: Record<string, unknown>): Promise
 function compiled(rules: JsonRule[], facts: Record<string, unknown>): Outcome {
   try {
     return { events: compileRules(rules).run(facts) };
-  } catch (err) {
+  } catch {
     return { error: 'failed' };
   }
 }
@@ -51,7 +51,12 @@ const facts = fc.dictionary(fc.constantFrom(...FACT_NAMES), factValue, { maxKeys
 
 const ruleValue = fc.oneof(
   { weight: 5, arbitrary: primitive },
-  { weight: 3, arbitrary: fc.array(fc.oneof(fc.integer({ min: -3, max: 120 }), fc.constantFrom('a', 'b', '5', 'abc', '达成')), { maxLength: 4 }) },
+  {
+    weight: 3,
+    arbitrary: fc.array(fc.oneof(fc.integer({ min: -3, max: 120 }), fc.constantFrom('a', 'b', '5', 'abc', '达成')), {
+      maxLength: 4,
+    }),
+  },
   { weight: 1, arbitrary: fc.constantFrom('^a', 'b$', '\\d+', '达成', '[', '(?<x>a)\\k<x>') },
 );
 
@@ -82,7 +87,10 @@ const top = fc.oneof(
 ) as fc.Arbitrary<JsonRule['conditions']>;
 
 const rules = fc
-  .array(fc.record({ priority: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), conditions: top }), { minLength: 1, maxLength: 6 })
+  .array(fc.record({ priority: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), conditions: top }), {
+    minLength: 1,
+    maxLength: 6,
+  })
   .map((rs) =>
     rs.map((r, i): JsonRule => ({
       name: `r${i % 3}`, // duplicate names on purpose: order must not depend on them
@@ -103,13 +111,17 @@ describe('compileRules agrees with json-rules-engine', () => {
   });
 
   it('agrees on rules whose every condition compares one fact (most events fire)', async () => {
-    const simple = fc.array(
-      fc.record({ priority: fc.integer({ min: 1, max: 4 }), cond: leaf }),
-      { minLength: 1, maxLength: 8 },
-    );
+    const simple = fc.array(fc.record({ priority: fc.integer({ min: 1, max: 4 }), cond: leaf }), {
+      minLength: 1,
+      maxLength: 8,
+    });
     await fc.assert(
       fc.asyncProperty(simple, facts, async (rs, fs) => {
-        const jr: JsonRule[] = rs.map((r, i) => ({ priority: r.priority, conditions: { all: [r.cond] }, event: { type: 'e', params: { i } } }));
+        const jr: JsonRule[] = rs.map((r, i) => ({
+          priority: r.priority,
+          conditions: { all: [r.cond] },
+          event: { type: 'e', params: { i } },
+        }));
         expect(compiled(jr, fs)).toEqual(await naive(jr, fs));
       }),
       { numRuns: 1000 },

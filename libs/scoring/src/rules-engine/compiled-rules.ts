@@ -23,10 +23,7 @@ function numeric(a: unknown): boolean {
 
 function factGetter(name: string, path: string | undefined): Getter {
   // a fact named like an Object.prototype member ("constructor") is undefined unless the facts own it
-  const base: Getter =
-    name in Object.prototype
-      ? (f) => (hasOwn.call(f, name) ? f[name] : undefined)
-      : (f) => f[name];
+  const base: Getter = name in Object.prototype ? (f) => (hasOwn.call(f, name) ? f[name] : undefined) : (f) => f[name];
   if (path === undefined) return base;
   const segments = pathSegments(path);
   return (f) => readPath(base(f), segments);
@@ -92,10 +89,12 @@ function comparison(operator: string, value: unknown, get: Getter): Pred {
       return (f) => startsWithAny(get(f), value);
     case 'matches': {
       const re = regexFor(value); // throws now on an invalid pattern, as every naive run would
-      return re === null ? () => false : (f) => {
-        const a = get(f);
-        return typeof a === 'string' && re.test(a);
-      };
+      return re === null
+        ? () => false
+        : (f) => {
+            const a = get(f);
+            return typeof a === 'string' && re.test(a);
+          };
     }
     default:
       throw new Error(`Unknown operator: ${operator}`);

@@ -70,7 +70,9 @@ describe('json-rules-engine semantics, reproduced by the compiled evaluator', ()
   });
 
   it('custom operators: containsAny, startsWithAny, matches', async () => {
-    expect(await fires({ all: [c('actual', 'containsAny', ['部分达成', '基本'])] }, { actual: '已部分达成' })).toBe(true);
+    expect(await fires({ all: [c('actual', 'containsAny', ['部分达成', '基本'])] }, { actual: '已部分达成' })).toBe(
+      true,
+    );
     expect(await fires({ all: [c('codes', 'containsAny', ['A', 'B'])] }, { codes: ['C', 'B'] })).toBe(true);
     expect(await fires({ all: [c('actual', 'containsAny', ['x'])] }, { actual: 5 })).toBe(false);
     expect(await fires({ all: [c('target', 'startsWithAny', ['≥', '>='])] }, { target: '≥90%' })).toBe(true);
@@ -90,7 +92,11 @@ describe('json-rules-engine semantics, reproduced by the compiled evaluator', ()
     ];
     const expected = ['c', 'e', 'a', 'b'];
     expect((await runNaive(rules, { x: 1 })).map((e) => e.type)).toEqual(expected);
-    expect(compileRules(rules).run({ x: 1 }).map((e) => e.type)).toEqual(expected);
+    expect(
+      compileRules(rules)
+        .run({ x: 1 })
+        .map((e) => e.type),
+    ).toEqual(expected);
   });
 
   it('fails like json-rules-engine on values it cannot use (in with a number, a bad pattern)', async () => {
