@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EntityManager } from 'typeorm';
+import { enqueueEvents } from '@jixiao/messaging';
+import { appendAudit, dialectOf } from '@jixiao/persistence';
+import { breakdownOf } from '../domain/breakdown';
+import { planPublication } from '../domain/plan-publication';
+import { DisclosureRevisionEntity } from '../persistence/disclosure-revision.entity';
+import { DisclosureEntity } from '../persistence/disclosure.entity';
+import { PUBLICATION_SERVICE, PUBLICATION_TABLES } from '../persistence/publication.tables';
+import { type Approval, PublishEvaluation, type PublishOutcome } from './publish-evaluation.command';
+
+@CommandHandler(PublishEvaluation)
+export class PublishEvaluationHandler implements ICommandHandler<PublishEvaluation, PublishOutcome> {
+  private readonly logger = new Logger('publication');
+
+  async execute({ approval: a, manager, correlationId }: PublishEvaluation): Promise<PublishOutcome> {
+    const existing = await findDisclosure(manager, a.evaluationId);
+    const current = existing
+      ? await manager.getRepository(DisclosureRevisionEntity).findOneByOrFail({ disclosureId: existing.id, revision: existing.revision })
+      : null;
+    const incoming = {
+      total: a.score.total,
+      grade: a.score.grade,
+      ruleSet: { id: a.score.ruleSet.id, version: a.score.ruleSet.version },
+      approvedAt: a.approvedAt,
+    };
+    const plan = planPublication(
+      existing && current
+        ? {
+            status: existing.status,
+            total: current.total,
+            grade: current.grade,
+            ruleSet: { id: current.ruleSetId, version: current.ruleSetVersion },
+            approvedAt: current.approvedAt,
+          }
+        : null,
+      incoming,
+    );
+    const now = new Date().toISOString();
+    const actor = { user: a.actor.user, role: a.actor.role };
+
+    if (plan.kind === 'stale') {
+      this.logger.warn(`approval of ${a.evaluationId} at ${a.approvedAt} is older than the published revision; ignored`);
+      return { kind: 'stale', disclosureId: existing!.id, revision: existing!.revision };
+    }
+
+    if (plan.kind === 'unchanged') {
+      // Review waits for "published" to close the case: confirm the revision in force, record why nothing changed.
+      await appendAudit(manager, PUBLICATION_TABLES.audit, [
+        {
+          actor,
+          entityType: 'disclosure',
+          entityId: a.evaluationId,
+          action: 'confirm',
+          fromState: 'published',
+          toState: 'published',
+          reason: `审核通过，总分与等级未变，沿用第 ${existing!.revision} 版`,
+          payload: { approval: a.score, submissionVersion: a.submissionVersion },
+        },
+      ]);
+      await this.emitPublished(manager, existing!, a.submissionVersion, existing!.publishedAt, correlationId);
+      return { kind: 'unchanged', disclosureId: existing!.id, revision: existing!.revision };
+    }
+
+    const revisionNumber = existing ? existing.revision + 1 : 1;
+    const disclosureId = existing?.id ?? `disc_${randomUUID()}`;
+    const reason = plan.kind === 'first' ? null : plan.reason;
+    const breakdown = breakdownOf(a.result);
+    const regionName = breakdown?.regionName ?? existing?.regionName ?? null;
+    const figures = { total: a.score.total, grade: a.score.grade, executionRate: a.score.executionRate };
+
+    if (existing) {
+      await manager.getRepository(DisclosureEntity).update(
+        { id: existing.id },
+        {
+          ...figures,
+          submissionId: a.submissionId,
+          regionName,
+          fiscalYear: a.fiscalYear,
+          formType: a.formType,
+          unitName: a.unitName,
+          projectName: a.projectName,
+          revision: revisionNumber,
+          status: 'published',
+          publishedAt: now,
+          retractedAt: null,
+          retractionReason: null,
+          retractedBy: null,
+        },
+      );
+    } else {
+      await manager.getRepository(DisclosureEntity).insert({
+        ...figures,
+        id: disclosureId,
+        evaluationId: a.evaluationId,
+        submissionId: a.submissionId,
+        region: a.region,
+        regionName,
+        fiscalYear: a.fiscalYear,
+        formType: a.formType,
+        unitName: a.unitName,
+        projectName: a.projectName,
+        revision: revisionNumber,
+        status: 'published',
+        firstPublishedAt: now,
+        publishedAt: now,
+        retractedAt: null,
+        retractionReason: null,
+        retractedBy: null,
+      });
+    }
+    const revision: DisclosureRevisionEntity = {
+      ...figures,
+      disclosureId,
+      revision: revisionNumber,
+      evaluationId: a.evaluationId,
+      submissionId: a.submissionId,
+      submissionVersion: a.submissionVersion,
+      breakdown,
+      scoreResultId: a.score.resultId,
+      ruleSetId: a.score.ruleSet.id,
+      ruleSetVersion: a.score.ruleSet.version,
+      ruleSetHash: a.score.ruleSet.hash,
+      reason,
+      approvedBy: a.actor.user,
+      automatic: a.automatic,
+      approvedAt: a.approvedAt,
+      publishedAt: now,
+    };
+    await manager.getRepository(DisclosureRevisionEntity).insert(revision);
+    await appendAudit(manager, PUBLICATION_TABLES.audit, [
+      {
+        actor,
+        entityType: 'disclosure',
+        entityId: a.evaluationId,
+        action: plan.kind === 'first' ? 'publish' : plan.kind,
+        fromState: existing ? existing.status : null,
+        toState: 'published',
+        reason,
+        payload: revision,
+      },
+    ]);
+    await this.emitPublished(manager, { id: disclosureId, evaluationId: a.evaluationId, revision: revisionNumber, region: a.region, fiscalYear: a.fiscalYear }, a.submissionVersion, now, correlationId);
+    return { kind: plan.kind, disclosureId, revision: revisionNumber };
+  }
+
+  private async emitPublished(
+    manager: EntityManager,
+    d: Pick<DisclosureEntity, 'id' | 'evaluationId' | 'revision' | 'region' | 'fiscalYear'>,
+    submissionVersion: number,
+    publishedAt: string,
+    correlationId: string | null,
+  ): Promise<void> {
+    await enqueueEvents(manager, PUBLICATION_SERVICE, [
+      {
+        name: 'publication.evaluation.published.v1',
+        payload: {
+          evaluationId: d.evaluationId,
+          submissionVersion,
+          disclosureId: d.id,
+          revision: d.revision,
+          region: d.region,
+          fiscalYear: d.fiscalYear,
+          path: `/public/evaluations/${encodeURIComponent(d.evaluationId)}`,
+          publishedAt,
+        },
+        correlationId,
+      },
+    ]);
+  }
+}
+
+/** Locks the disclosure row on PostgreSQL so two approvals of one evaluation are applied one after the other. */
+export async function findDisclosure(manager: EntityManager, evaluationId: string): Promise<DisclosureEntity | null> {
+  const repo = manager.getRepository(DisclosureEntity);
+  if (dialectOf(manager) === 'postgres') {
+    return repo.findOne({ where: { evaluationId }, lock: { mode: 'pessimistic_write' } });
+  }
+  return repo.findOne({ where: { evaluationId } });
+}
+
+export type { Approval };

@@ -1,0 +1,56 @@
+import type { Breakdown } from './breakdown';
+
+/** A disclosure as the pages, JSON and CSV show it (one row of a region's results). */
+export interface DisclosureRow {
+  evaluationId: string;
+  disclosureId: string;
+  region: string;
+  regionName: string | null;
+  fiscalYear: number | null;
+  formType: 'project' | 'department';
+  unitName: string | null;
+  projectName: string | null;
+  revision: number;
+  status: 'published' | 'retracted';
+  total: number | null;
+  grade: string | null;
+  executionRate: number | null;
+  firstPublishedAt: string;
+  publishedAt: string;
+  retractedAt: string | null;
+  retractionReason: string | null;
+}
+
+export interface RevisionView {
+  revision: number;
+  submissionId: string;
+  submissionVersion: number;
+  total: number | null;
+  grade: string | null;
+  executionRate: number | null;
+  breakdown: Breakdown | null;
+  ruleSet: { id: string; version: number; hash: string };
+  reason: string | null;
+  automatic: boolean;
+  approvedAt: string;
+  publishedAt: string;
+}
+
+export interface EvaluationDisclosure {
+  disclosure: DisclosureRow;
+  /** Oldest first. */
+  revisions: RevisionView[];
+}
+
+export type StatusLabel = '已发布' | '已修订' | '已撤回';
+
+/** 已撤回 wins over 已修订: a retracted disclosure is no longer in force, however often it was revised. */
+export function statusLabel(row: Pick<DisclosureRow, 'status' | 'revision'>): StatusLabel {
+  if (row.status === 'retracted') return '已撤回';
+  return row.revision > 1 ? '已修订' : '已发布';
+}
+
+export const FORM_TYPE_LABELS: Record<DisclosureRow['formType'], string> = {
+  project: '项目支出',
+  department: '部门整体支出',
+};

@@ -1,0 +1,54 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { openDataSource, runMigrations } from '@jixiao/persistence';
+import type { ServiceContext } from '@jixiao/runtime';
+import { PublishEvaluationHandler } from './commands/publish-evaluation.handler';
+import { RetractDisclosureHandler } from './commands/retract-disclosure.handler';
+import { DisclosuresController } from './http/disclosures.controller';
+import { PublicController } from './http/public.controller';
+import { PUBLICATION_ENTITIES, PUBLICATION_MIGRATIONS } from './persistence/publication.migrations';
+import { PUBLICATION_SERVICE } from './persistence/publication.tables';
+import { PublicationLifecycle } from './publication.lifecycle';
+import { PublicationOutbox } from './publication-outbox';
+import { PUBLICATION_DATA_SOURCE } from './publication.tokens';
+import { GetEvaluationDisclosureHandler, GetPublicIndexHandler, GetRegionYearHandler } from './queries/publication-queries.handler';
+
+/**
+ * The publication service: consumes approvals, publishes disclosures (with revisions) and serves the public pages.
+ * Opens its own DataSource (SQLite file `publication.sqlite` under DATA_DIR, or DATABASE_URL/DATABASE_SCHEMA) and
+ * runs its migrations before anything else starts.
+ */
+@Module({})
+export class PublicationModule {
+  static forRoot(ctx: ServiceContext): DynamicModule {
+    return {
+      module: PublicationModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [PublicController, DisclosuresController],
+      providers: [
+        {
+          provide: PUBLICATION_DATA_SOURCE,
+          useFactory: async () => {
+            const dataSource = await openDataSource({
+              name: PUBLICATION_SERVICE,
+              databaseUrl: ctx.config.DATABASE_URL,
+              schema: ctx.config.DATABASE_SCHEMA,
+              dataDir: ctx.dataDir,
+              entities: PUBLICATION_ENTITIES,
+              migrations: PUBLICATION_MIGRATIONS,
+            });
+            await runMigrations(dataSource);
+            return dataSource;
+          },
+        },
+        PublicationOutbox,
+        PublishEvaluationHandler,
+        RetractDisclosureHandler,
+        GetRegionYearHandler,
+        GetEvaluationDisclosureHandler,
+        GetPublicIndexHandler,
+        PublicationLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+/** One evaluation's disclosure with every revision. */
+export class GetEvaluationDisclosure {
+  constructor(readonly evaluationId: string) {}
+}

@@ -1,0 +1,19 @@
+/** Number formats shared by the pages and the CSV, so both show the same figures. */
+
+export function formatScore(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100);
+}
+
+/** Execution rate is a fraction (0.9977) on the wire; people read 99.77%. */
+export function formatRate(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined) return '—';
+  return `${(rate * 100).toFixed(2)}%`;
+}
+
+/** `2024-03-01T08:00:02.000Z` → `2024-03-01 08:00 UTC`. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
+}
