@@ -94,11 +94,11 @@ export const TierRuleSchema = z.strictObject({
     params: z.strictObject({
       tier: z.string().min(1),
       label: z.string().min(1),
-      min: Fraction,
-      max: Fraction,
+      min: Fraction.describe('Lowest score of the tier, as a fraction of the weight (inclusive unless minExclusive)'),
+      max: Fraction.describe('Highest score of the tier, as a fraction of the weight (inclusive unless maxExclusive)'),
       minExclusive: z.boolean().optional(),
       maxExclusive: z.boolean().optional(),
-      default: Fraction,
+      default: Fraction.describe('Fraction of the weight given when the form has no score of its own'),
     }),
   }),
 });
@@ -113,7 +113,9 @@ export const SeveritySchema = z.enum(['error', 'warning', 'info']);
 export const CheckRuleSchema = z.strictObject({
   ...ruleBase,
   disabled: z.boolean().optional(),
-  scope: z.enum(['evaluation', 'indicator', 'section', 'project']),
+  scope: z
+    .enum(['evaluation', 'indicator', 'section', 'project'])
+    .describe('What the facts describe: the whole evaluation, one indicator row, one section or one project'),
   event: z.strictObject({
     type: z.literal('finding'),
     params: z.strictObject({ code: z.string().min(1), severity: SeveritySchema }),
@@ -197,21 +199,26 @@ export const FACTS = {
 // Formula parameters
 
 export const RoundingSchema = z.strictObject({
-  precision: z.number().int().min(0).max(4),
-  mode: z.enum(['half-up', 'half-even', 'floor', 'ceil', 'truncate']),
+  precision: z.number().int().min(0).max(4).describe('Decimals kept in scores and totals'),
+  mode: z.enum(['half-up', 'half-even', 'floor', 'ceil', 'truncate']).describe('How scores and totals are rounded'),
 });
 export type Rounding = z.infer<typeof RoundingSchema>;
 
 export const ExecutionFormulaSchema = z.discriminatedUnion('kind', [
   /** rate × weight, capped at the weight (national); Hubei template: weight 20. */
-  z.strictObject({ kind: z.literal('linear'), cap: z.boolean().default(true) }),
+  z
+    .strictObject({ kind: z.literal('linear'), cap: z.boolean().default(true) })
+    .describe('rate × weight, capped at the weight (national); Hubei template: weight 20.'),
   /** Hunan department templates: minus `points` for every `step` (fraction) below 100%, not below 0. */
   z.strictObject({
     kind: z.literal('deduction'),
     step: z.number().positive().max(1),
     points: z.number().positive(),
     /** partial steps count as whole steps (ceil) or not (floor) */
-    partialStep: z.enum(['ceil', 'floor']).default('ceil'),
+    partialStep: z
+      .enum(['ceil', 'floor'])
+      .default('ceil')
+      .describe('partial steps count as whole steps (ceil) or not (floor)'),
   }),
   /** Stepped scores by rate: the first step whose `minRate` the rate reaches gives `score`. */
   z.strictObject({
@@ -219,7 +226,9 @@ export const ExecutionFormulaSchema = z.discriminatedUnion('kind', [
     steps: z.array(z.strictObject({ minRate: z.number().min(0), score: z.number().min(0) })).min(1),
   }),
   /** Execution is not scored (e.g. Ningxia subsidy forms); weight must be 0. */
-  z.strictObject({ kind: z.literal('none') }),
+  z
+    .strictObject({ kind: z.literal('none') })
+    .describe('Execution is not scored (e.g. Ningxia subsidy forms); weight must be 0.'),
 ]);
 export type ExecutionFormula = z.infer<typeof ExecutionFormulaSchema>;
 
@@ -227,7 +236,9 @@ export const ExecutionSchema = z.strictObject({
   label: z.string().default('预算执行率'),
   weight: z.number().min(0).max(100),
   /** 全年预算数/调整后预算数 (adjusted, national) or 年初预算数 (initial). */
-  denominator: z.enum(['adjusted', 'initial']),
+  denominator: z
+    .enum(['adjusted', 'initial'])
+    .describe('全年预算数/调整后预算数 (adjusted, national) or 年初预算数 (initial).'),
   formula: ExecutionFormulaSchema,
 });
 export type Execution = z.infer<typeof ExecutionSchema>;
@@ -237,36 +248,58 @@ export const SectionSchema = z.strictObject({
   label: z.string().min(1),
   weight: z.number().min(0).max(100),
   /** 一级指标 texts that belong to this section (matched after normalisation, by prefix). */
-  match: z.array(z.string().min(1)).min(1),
+  match: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe('一级指标 texts that belong to this section (matched after normalisation, by prefix).'),
 });
 export type Section = z.infer<typeof SectionSchema>;
 
 export const FormRulesSchema = z.strictObject({
   execution: ExecutionSchema,
   /** First-level sections other than execution; execution.weight + Σ weights must be 100. */
-  sections: z.array(SectionSchema).min(1),
+  sections: z
+    .array(SectionSchema)
+    .min(1)
+    .describe('First-level sections other than execution; execution.weight + Σ weights must be 100.'),
 });
 export type FormRules = z.infer<typeof FormRulesSchema>;
 
 export const QuantitativeSchema = z.strictObject({
   /** ≥, >: B ≥ A → full; else B/A × w. */
-  positive: z.strictObject({ formula: z.enum(['ratio']) }),
+  positive: z.strictObject({ formula: z.enum(['ratio']) }).describe('≥, >: B ≥ A → full; else B/A × w.'),
   /** ≤, <: B ≤ A → full; else A/B × w (ratio) or w × (2 − B/A), reaching 0 at B = 2A (linear-to-zero-at-double). */
-  reverse: z.strictObject({ formula: z.enum(['ratio', 'linear-to-zero-at-double']) }),
+  reverse: z
+    .strictObject({ formula: z.enum(['ratio', 'linear-to-zero-at-double']) })
+    .describe(
+      '≤, <: B ≤ A → full; else A/B × w (ratio) or w × (2 − B/A), reaching 0 at B = 2A (linear-to-zero-at-double).',
+    ),
   /** "=" targets: treated as positive (national), or full only when B equals A. */
-  equals: z.enum(['positive', 'exact']),
+  equals: z
+    .enum(['positive', 'exact'])
+    .describe('"=" targets: treated as positive (national), or full only when B equals A.'),
   /** A = 0: positive always met; reverse met only when B ≤ 0, else 0. */
-  zeroTarget: z.enum(['met-if-not-worse', 'not-scorable']),
+  zeroTarget: z
+    .enum(['met-if-not-worse', 'not-scorable'])
+    .describe('A = 0: positive always met; reverse met only when B ≤ 0, else 0.'),
   /** Date targets ("2022年12月31日前"): met when the actual date is on or before it. */
-  dates: z.enum(['deadline', 'not-scorable']),
+  dates: z
+    .enum(['deadline', 'not-scorable'])
+    .describe('Date targets ("2022年12月31日前"): met when the actual date is on or before it.'),
   /** A threshold written in the actual column ("≥90%"): met when it satisfies the target, or not scorable. */
-  thresholdAsActual: z.enum(['met-if-satisfies', 'not-scorable']),
+  thresholdAsActual: z
+    .enum(['met-if-satisfies', 'not-scorable'])
+    .describe('A threshold written in the actual column ("≥90%"): met when it satisfies the target, or not scorable.'),
   /** A non-numeric actual ("完成") against a numeric target: score by qualitative tier, or not scorable. */
-  nonNumericActual: z.enum(['qualitative', 'not-scorable']),
+  nonNumericActual: z
+    .enum(['qualitative', 'not-scorable'])
+    .describe('A non-numeric actual ("完成") against a numeric target: score by qualitative tier, or not scorable.'),
   /** Target and actual in different units (个 vs 万元): not scorable, or compare the numbers anyway. */
-  unitMismatch: z.enum(['not-scorable', 'ignore-unit']),
+  unitMismatch: z
+    .enum(['not-scorable', 'ignore-unit'])
+    .describe('Target and actual in different units (个 vs 万元): not scorable, or compare the numbers anyway.'),
   /** Over-achievement scores full marks (every form seen). */
-  overAchievement: z.enum(['full']),
+  overAchievement: z.enum(['full']).describe('Over-achievement scores full marks (every form seen).'),
 });
 export type Quantitative = z.infer<typeof QuantitativeSchema>;
 
@@ -281,15 +314,20 @@ export const QualitativeSchema = z.strictObject({
 
 export const NotApplicableSchema = z.strictObject({
   /** Cell texts that mark a row as not applicable. */
-  markers: z.array(z.string()).min(1),
+  markers: z.array(z.string()).min(1).describe('Cell texts that mark a row as not applicable.'),
   /** ignore: the row scores nothing and counts nothing; rescale: the remaining total is rescaled to 100. */
-  mode: z.enum(['ignore', 'rescale']),
+  mode: z
+    .enum(['ignore', 'rescale'])
+    .describe('ignore: the row scores nothing and counts nothing; rescale: the remaining total is rescaled to 100.'),
 });
 
 export const RegionSchema = z.strictObject({
   code: z.string().regex(/^(CN|\d{6})$/, 'a 6-digit administrative division code or CN'),
   /** Names used to recognise the region in documents; the first is the display name. */
-  names: z.array(z.string().min(1)).min(1),
+  names: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe('Names used to recognise the region in documents; the first is the display name.'),
   level: z.enum(['national', 'province', 'city', 'county']),
 });
 
@@ -318,9 +356,16 @@ export const RuleBodySchema = z.strictObject({
   notApplicable: NotApplicableSchema.partial().optional(),
   rounding: RoundingSchema.partial().optional(),
   /** No indicator may score above its weight (national rule). */
-  cap: z.strictObject({ indicator: z.boolean() }).optional(),
+  cap: z
+    .strictObject({ indicator: z.boolean() })
+    .optional()
+    .describe('No indicator may score above its weight (national rule).'),
   /** Absolute tolerance when comparing reported and computed scores/totals (e.g. 0.01). */
-  tolerance: z.number().min(0).optional(),
+  tolerance: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('Absolute tolerance when comparing reported and computed scores/totals (e.g. 0.01).'),
   grades: z
     .array(GradeRuleSchema)
     .min(1)
