@@ -46,9 +46,12 @@ export function openRegistry(dir?: string): RuleSetRegistry {
 
 export function resolveRegion(registry: RuleSetRegistry, nameOrCode: string): string {
   if (/^(CN|\d{6})$/.test(nameOrCode)) return nameOrCode;
-  const found = registry.resolveByName(nameOrCode);
-  if (!found) throw new CliError(`--region ${nameOrCode}: no rule set names this region; use its 6-digit code`);
-  return found.region.code;
+  try {
+    return registry.resolveByName(nameOrCode).region.code;
+  } catch (err) {
+    if (err instanceof RuleSetError) throw new CliError(`--region ${nameOrCode}: ${err.message}`);
+    throw err;
+  }
 }
 
 function parseYear(year: string): number {
