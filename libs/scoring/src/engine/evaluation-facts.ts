@@ -5,20 +5,29 @@ import type { EvaluationFigures } from './finding-context';
 import { clean } from './rounding';
 import type { Facts } from './rule-requests';
 import { normalizeLevel1, normalizeText } from './values/normalize-text';
+import { memoize } from './values/memo';
 import { parseValue } from './values/parse-value';
+
+const gradeText = memoize((g: string) => normalizeText(g).replace(/^(等级|等次)?[:：]?/, '').replace(/(等次|等级)$/, ''));
 
 /** "97%" → 0.97; "0.97" → 0.97; unreadable → null. */
 export function parseRate(text: string | null | undefined): number | null {
+  return text == null ? null : rateOf(text);
+}
+
+const rateOf = memoize((text: string): number | null => {
   const v = parseValue(text, []);
   if (v.kind !== 'number') return null;
   if (v.unit === '%') return v.value / 100;
   return v.unit === null && v.value > 1.5 ? v.value / 100 : v.unit === null ? v.value : null;
-}
+});
+const level1Of = memoize(normalizeLevel1);
+const labelPrefix = memoize((label: string) => normalizeText(label).slice(0, 4));
 
 /** The execution row of a summary table ("预算执行 | 10 | 9"), when the funds block gives no score. */
 function declaredExecutionScore(ev: CanonicalEvaluation, label: string): number | null {
-  const l = normalizeText(label).slice(0, 4);
-  for (const s of ev.reported?.sections ?? []) if (normalizeLevel1(s.name).startsWith(l)) return s.score ?? null;
+  const l = labelPrefix(label);
+  for (const s of ev.reported?.sections ?? []) if (level1Of(s.name).startsWith(l)) return s.score ?? null;
   return null;
 }
 
@@ -134,6 +143,6 @@ export function evaluationFigures(
 
 /** "优秀" agrees with a band labelled "优" and vice versa; "良" does not agree with "优". */
 export function gradesAgree(reported: string, band: string): boolean {
-  const r = normalizeText(reported).replace(/^(等级|等次)?[:：]?/, '').replace(/(等次|等级)$/, '');
+  const r = gradeText(reported);
   return r !== '' && (r === band || r.startsWith(band) || band.startsWith(r));
 }

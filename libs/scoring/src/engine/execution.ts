@@ -34,13 +34,14 @@ export function scoreExecution(funds: Funds | undefined, form: FormRules, ctx: S
     return out;
   }
   let raw: number;
-  let how: string;
-  const W = num(weight);
+  let how = '';
+  const explain = ctx.explain;
+  const W = explain ? num(weight) : '';
   switch (f.kind) {
     case 'linear': {
       raw = rate * weight;
       if (f.cap) raw = Math.min(raw, weight);
-      how = `执行率×分值 = ${pct(rate)}×${W}`;
+      if (explain) how = `执行率×分值 = ${pct(rate)}×${W}`;
       break;
     }
     case 'deduction': {
@@ -48,14 +49,14 @@ export function scoreExecution(funds: Funds | undefined, form: FormRules, ctx: S
       const ratio = shortfall / f.step;
       const steps = f.partialStep === 'ceil' ? Math.ceil(ratio - 1e-9) : Math.floor(ratio + 1e-9);
       raw = Math.max(0, weight - steps * f.points);
-      how = `每低于 100% ${num(f.step * 100)}% 扣 ${num(f.points)} 分：低 ${num(shortfall * 100)}%，扣 ${steps} 档，${W}−${num(steps * f.points)}`;
+      if (explain) how = `每低于 100% ${num(f.step * 100)}% 扣 ${num(f.points)} 分：低 ${num(shortfall * 100)}%，扣 ${steps} 档，${W}−${num(steps * f.points)}`;
       break;
     }
     case 'steps': {
       const sorted = [...f.steps].sort((a, b) => b.minRate - a.minRate);
       const step = sorted.find((s) => rate + 1e-12 >= s.minRate);
       raw = step ? Math.min(step.score, weight) : 0;
-      how = step ? `执行率达到 ${pct(step.minRate)} 档，得 ${num(step.score)} 分` : '执行率低于最低一档';
+      if (explain) how = step ? `执行率达到 ${pct(step.minRate)} 档，得 ${num(step.score)} 分` : '执行率低于最低一档';
       break;
     }
   }

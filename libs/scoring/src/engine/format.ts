@@ -1,8 +1,8 @@
 /** Number formatting for the Chinese explanations and messages. */
 
 /** 95 → "95", 9.5 → "9.5", 0.333333 → "0.3333" */
-export function num(x: number): string {
-  return String(Math.round(x * 1e4) / 1e4);
+export function num(x: number | null): string {
+  return x === null ? '' : String(Math.round(x * 1e4) / 1e4);
 }
 
 /** Fixed decimals for scores: 9.5 → "9.50" at precision 2. */

@@ -22,7 +22,7 @@ export interface PendingQualitative {
 }
 
 export function assessIndicator(ind: Indicator, ctx: ScoreContext): IndicatorStep {
-  const input = readIndicator(ind, ctx.prep.naMarkers);
+  const input = cachedInput(ind, ctx);
   const { target: t, actual: a } = input;
   if (t.kind === 'not-applicable' || a.kind === 'not-applicable') {
     return done(explained(blankOutcome('not-applicable'), ctx, () => `标记为不适用（${t.kind === 'not-applicable' ? t.text : (a as { text: string }).text}），不计分`));
@@ -51,6 +51,31 @@ export function assessIndicator(ind: Indicator, ctx: ScoreContext): IndicatorSte
     return done(explained(o, ctx, () => `实际完成值与年度指标值相同（${input.actualText}），得满分 ${fixed(o.score!, ctx.precision)}`));
   }
   return nonNumeric(input, w, reported, ctx);
+}
+
+const CACHE_LIMIT = 20_000;
+
+type InputCache = Map<string, Map<string, Map<string, IndicatorInput>>>;
+
+/** Nested maps keyed by the cell strings themselves (no key concatenation on the hot path). */
+function cachedInput(ind: Indicator, ctx: ScoreContext): IndicatorInput {
+  const cache = ctx.prep.inputCache as unknown as InputCache;
+  const t = ind.target ?? '';
+  const a = ind.actual ?? '';
+  const u = ind.unit ?? '';
+  let byActual = cache.get(t);
+  if (byActual === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(t, (byActual = new Map()));
+  }
+  let byUnit = byActual.get(a);
+  if (byUnit === undefined) byActual.set(a, (byUnit = new Map()));
+  let input = byUnit.get(u);
+  if (input === undefined) {
+    input = readIndicator(ind, ctx.prep.naMarkers);
+    byUnit.set(u, input);
+  }
+  return input;
 }
 
 function done(outcome: IndicatorOutcome): IndicatorStep {

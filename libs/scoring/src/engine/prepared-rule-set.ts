@@ -1,6 +1,6 @@
 import type { ResolvedRuleSet } from '../rule-set/rule-set.schema';
 import { normalizeText } from './values/normalize-text';
-import { compileRules, type CompiledRules, type JsonRule } from '../rules-engine';
+import { compileRules, type CompiledRules, type JsonRule, type RuleEvent } from '../rules-engine';
 import type { RuleKind } from './rule-requests';
 
 export interface TierParams {
@@ -21,6 +21,15 @@ export interface PreparedRuleSet {
   /** The tier a qualitative row must reach to count as met (the one with the highest lower bound). */
   topTier: string | null;
   naMarkers: string[];
+  /**
+   * Parsed rows by their (target, actual, unit) texts. Cell texts repeat heavily across real forms ("≥90%",
+   * "达成预期指标", "100%"), and parsing is pure, so bulk re-scoring parses each distinct row once.
+   */
+  inputCache: Map<string, unknown>;
+  /** Two check rules of one scope raise the same code, so findings may repeat and need de-duplicating. */
+  repeatsCodes: boolean;
+  /** Compiled tier results by their four facts (see score.ts). */
+  tierCache: Map<string, Map<string, Map<number | null, RuleEvent[]>>>;
 }
 
 const cache = new Map<string, PreparedRuleSet>();
@@ -62,5 +71,11 @@ function build(ruleSet: ResolvedRuleSet): PreparedRuleSet {
     compiled,
     topTier: top ? top.tier : null,
     naMarkers: ruleSet.notApplicable.markers.map((m) => normalizeText(m)),
+    repeatsCodes: (['evaluation', 'indicator', 'section', 'project'] as const).some((scope) => {
+      const codes = checks.filter((c) => c.scope === scope).map((c) => c.event.params.code);
+      return new Set(codes).size !== codes.length;
+    }),
+    inputCache: new Map(),
+    tierCache: new Map(),
   };
 }

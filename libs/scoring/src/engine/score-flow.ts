@@ -118,17 +118,20 @@ export function* scoreFlow(
   if (prep.compiled.evaluation.size > 0) {
     for (const e of yield { kind: 'evaluation', facts: evFacts }) {
       const p = e.params as { code: string; severity: Severity };
-      findings.push(...evaluationFindings(p.code, p.severity, figures));
+      pushAll(findings, evaluationFindings(p.code, p.severity, ctx.explain, figures));
     }
   }
   if (prep.compiled.indicator.size > 0) {
+    const facts: Facts = {};
     for (let i = 0; i < n; i++) {
       const ind = indicators[i];
       const o = outcomes[i];
-      const events = yield { kind: 'indicator', facts: indicatorFacts(ind.weight ?? null, ind.reportedScore ?? null, !!ind.deviationReason?.trim(), o, tol) };
+      // one facts object, refilled per row: every runner reads (or copies) it before the flow resumes
+      indicatorFacts(facts, ind.weight ?? null, ind.reportedScore ?? null, !!ind.deviationReason?.trim(), o, tol);
+      const events = yield { kind: 'indicator', facts };
       for (const e of events) {
         const p = e.params as { code: string; severity: Severity };
-        findings.push(...indicatorFindings(p.code, p.severity, { indicator: ind, outcome: o }));
+        pushAll(findings, indicatorFindings(p.code, p.severity, ctx.explain, { indicator: ind, outcome: o }));
       }
     }
   }
@@ -144,7 +147,7 @@ export function* scoreFlow(
       };
       for (const e of yield { kind: 'section', facts }) {
         const p = e.params as { code: string; severity: Severity };
-        findings.push(...sectionFindings(p.code, p.severity, t));
+        pushAll(findings, sectionFindings(p.code, p.severity, ctx.explain, t));
       }
     }
   }
@@ -165,11 +168,11 @@ export function* scoreFlow(
       };
       for (const e of yield { kind: 'project', facts }) {
         const p = e.params as { code: string; severity: Severity };
-        findings.push(...projectFindings(p.code, p.severity, { project, rate, reportedRate }));
+        pushAll(findings, projectFindings(p.code, p.severity, ctx.explain, { project, rate, reportedRate }));
       }
     }
   }
-  const unique = dedupe(findings);
+  const unique = prep.repeatsCodes ? dedupe(findings) : findings;
 
   // ---- routing
   const routing = routingDecision(yield { kind: 'routing', facts: routingFacts(unique, grade, total, ev.formType, figures.missing.length > 0) });
@@ -222,34 +225,41 @@ export function* scoreFlow(
   };
 }
 
-function indicatorFacts(w: number | null, rep: number | null, hasReason: boolean, o: IndicatorOutcome, tol: number): Facts {
-  const diff = rep !== null && o.score !== null ? clean(Math.abs(rep - o.score)) : null;
-  return {
-    method: o.method,
-    weight: w,
-    reportedScore: rep,
-    computedScore: o.score,
-    scoreDifference: diff,
-    exceedsWeight: rep !== null && w !== null ? rep > w + tol : null,
-    met: o.met,
-    shortfall: o.met === false || (rep !== null && w !== null && rep < w - tol),
-    hasDeviationReason: hasReason,
-    tier: o.tier,
-    insideTier: o.insideTier,
-    nonNumericActual: o.nonNumericActual,
-    actualIsThreshold: o.actualIsThreshold,
-    unitMismatch: o.unitMismatch,
-    notScorable: o.notScorable,
-  };
+/** FACTS.check.indicator, written into `f`. */
+function indicatorFacts(f: Facts, w: number | null, rep: number | null, hasReason: boolean, o: IndicatorOutcome, tol: number): void {
+  f.method = o.method;
+  f.weight = w;
+  f.reportedScore = rep;
+  f.computedScore = o.score;
+  f.scoreDifference = rep !== null && o.score !== null ? clean(Math.abs(rep - o.score)) : null;
+  f.exceedsWeight = rep !== null && w !== null ? rep > w + tol : null;
+  f.met = o.met;
+  f.shortfall = o.met === false || (rep !== null && w !== null && rep < w - tol);
+  f.hasDeviationReason = hasReason;
+  f.tier = o.tier;
+  f.insideTier = o.insideTier;
+  f.nonNumericActual = o.nonNumericActual;
+  f.actualIsThreshold = o.actualIsThreshold;
+  f.unitMismatch = o.unitMismatch;
+  f.notScorable = o.notScorable;
 }
 
+function pushAll(into: Finding[], items: Finding[]): void {
+  for (let i = 0; i < items.length; i++) into.push(items[i]);
+}
+
+/** Two rules may raise the same finding; keep one (compared field by field, no key strings on the hot path). */
 function dedupe(findings: Finding[]): Finding[] {
-  if (findings.length < 2) return findings;
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const k = `${f.code}\u0000${f.subject}\u0000${f.expected}\u0000${f.reported}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  const n = findings.length;
+  if (n < 2) return findings;
+  const out: Finding[] = [];
+  outer: for (let i = 0; i < n; i++) {
+    const f = findings[i];
+    for (let j = 0; j < out.length; j++) {
+      const g = out[j];
+      if (g.code === f.code && g.subject === f.subject && g.expected === f.expected && g.reported === f.reported) continue outer;
+    }
+    out.push(f);
+  }
+  return out;
 }

@@ -1,7 +1,11 @@
 import type { CanonicalEvaluation } from '@jixiao/contracts';
 import type { FormRules, Section } from '../rule-set/rule-set.schema';
 import { clean } from './rounding';
+import { memoize } from './values/memo';
 import { normalizeLevel1, normalizeText } from './values/normalize-text';
+
+const level1Of = memoize(normalizeLevel1);
+const matchText = memoize(normalizeText, 10_000);
 
 const sectionCache = new WeakMap<FormRules, Map<string, number>>();
 
@@ -20,7 +24,7 @@ export function sectionIndex(form: FormRules, level1: string | null | undefined)
 function findSection(sections: Section[], text: string): number {
   if (text === '') return -1;
   for (let i = 0; i < sections.length; i++) {
-    for (const m of sections[i].match) if (text.startsWith(normalizeText(m))) return i;
+    for (const m of sections[i].match) if (text.startsWith(matchText(m))) return i;
   }
   return -1;
 }
@@ -38,7 +42,7 @@ export interface SectionTally {
 /** The form's own declaration of a section ("产出指标 (50分)", or a summary-table row). */
 export function attachDeclared(tallies: SectionTally[], form: FormRules, ev: CanonicalEvaluation): void {
   for (const d of ev.reported?.sections ?? []) {
-    const i = findSection(form.sections, normalizeLevel1(d.name));
+    const i = findSection(form.sections, level1Of(d.name));
     if (i < 0) continue;
     if (d.weight != null) tallies[i].declaredWeight = d.weight;
     if (d.score != null) tallies[i].declaredScore = d.score;

@@ -20,8 +20,12 @@ const GLYPHS: Record<string, string> = {
   '）': ')',
 };
 
+/** Anything normalizeText would change; most cells ("≥90%", "达成预期指标") contain none of it. */
+const NEEDS_WORK = /[\uff00-\uffef\s\u3000≧≦═—（）\\]|[<>]=/;
+
 export function normalizeText(raw: string | null | undefined): string {
   if (raw == null) return '';
+  if (!NEEDS_WORK.test(raw)) return raw;
   let out = '';
   for (const ch of raw) {
     const code = ch.charCodeAt(0);

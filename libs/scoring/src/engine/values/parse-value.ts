@@ -21,6 +21,14 @@ const FULL_DATE = /^(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?/;
 const YEAR_MONTH_DASH = /^(\d{4})[-.](\d{1,2})(?:[-.](\d{1,2}))?$/;
 const MONTH_ONLY = /^(\d{1,2})月/;
 
+/** The common shape in one pass: optional comparator, a number, a short unit ("≥90%", "=7个", "265.69万元"). */
+const FAST_NUMBER = /^([≥≤><=])?(-?\d+(?:\.\d+)?)([^\d]{0,5})$/;
+const SLOW_UNIT = /以|之|内|下|上|前|底|末|年|月|日|完成|达成|按时|持续|有效|提高|推动|实现|开展|,|\./;
+
+function isPlainUnit(u: string): boolean {
+  return u === '' || u === '%' || !SLOW_UNIT.test(u);
+}
+
 /** Units written differently but meaning the same. */
 export function normalizeUnit(unit: string | null): string | null {
   if (!unit) return null;
@@ -38,6 +46,11 @@ export function parseValue(raw: string | null | undefined, naMarkers: readonly s
   const text = normalizeText(raw);
   if (text === '') return { kind: 'empty' };
   if (naMarkers.includes(text)) return { kind: 'not-applicable', text };
+
+  const fast = FAST_NUMBER.exec(text);
+  if (fast !== null && isPlainUnit(fast[3])) {
+    return { kind: 'number', comparator: (fast[1] as Comparator | undefined) ?? null, value: Number(fast[2]), unit: normalizeUnit(fast[3]), text };
+  }
 
   let rest = text.replace(/(\d),(?=\d{3})/g, '$1');
   let comparator: Comparator | null = null;
