@@ -1,0 +1,85 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { isoNow } from '@jixiao/persistence';
+import { applyChange, createCase, loadCase, note, updateDetail } from '../persistence/case-store';
+import { ReviewCase } from '../persistence/review-case.entity';
+import { ReviewDetail } from '../persistence/review-detail.entity';
+import { RecordSubmission } from './record-submission.command';
+
+@CommandHandler(RecordSubmission)
+export class RecordSubmissionHandler implements ICommandHandler<RecordSubmission> {
+  async execute({ submission: s, work }: RecordSubmission): Promise<void> {
+    const facts = {
+      submissionId: s.submissionId,
+      version: s.version,
+      previousVersionId: s.previousVersionId,
+      region: s.region,
+      fiscalYear: s.fiscalYear,
+      formType: s.formType,
+      unitName: s.unitName,
+      projectName: s.projectName,
+      receivedAt: s.receivedAt,
+    };
+    const actor = s.actor;
+    const existing = await loadCase(work.manager, s.evaluationId, true);
+    if (!existing) {
+      const now = isoNow();
+      const row = Object.assign(new ReviewCase(), emptyScore(), facts, {
+        evaluationId: s.evaluationId,
+        state: 'submitted' as const,
+        revision: 1,
+        lastReason: null,
+        publicPath: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const detail = Object.assign(new ReviewDetail(), {
+        evaluationId: s.evaluationId,
+        evaluation: s.evaluation,
+        resultId: null,
+        scoreResult: null,
+        updatedAt: now,
+      });
+      const created = await createCase(work, row, detail, {
+        action: 'receive',
+        actor,
+        reason: s.previousVersionId ? `corrected version ${s.version} of ${s.previousVersionId}` : null,
+        details: { submissionId: s.submissionId, version: s.version },
+        payload: s,
+      });
+      if (created) return;
+    }
+    const current = (await loadCase(work.manager, s.evaluationId, true))!;
+    if (current.receivedAt) {
+      await note(work, current, { action: 'receive-ignored', actor, reason: 'this submission is already recorded' });
+      return;
+    }
+    // The score overtook the submission (queues race): complete the placeholder, keep the state it reached.
+    await applyChange(work, current, {
+      action: 'receive',
+      actor,
+      patch: facts,
+      details: { submissionId: s.submissionId, version: s.version, afterScore: true },
+      payload: s,
+    });
+    await updateDetail(work, s.evaluationId, { evaluation: s.evaluation });
+  }
+}
+
+export function emptyScore(): Partial<ReviewCase> {
+  return {
+    resultId: null,
+    scoredAt: null,
+    total: null,
+    grade: null,
+    executionRate: null,
+    findingErrors: null,
+    findingWarnings: null,
+    findingInfos: null,
+    findingCodes: null,
+    routingDecision: null,
+    routingReasons: null,
+    ruleSetId: null,
+    ruleSetVersion: null,
+    ruleSetHash: null,
+  };
+}

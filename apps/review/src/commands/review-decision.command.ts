@@ -1,0 +1,26 @@
+import type { Principal } from '@jixiao/auth';
+
+/** A reviewer approves an evaluation in review (optional comment). */
+export class ApproveEvaluation {
+  constructor(
+    readonly evaluationId: string,
+    readonly principal: Principal,
+    readonly comment: string | null,
+  ) {}
+}
+
+/** A reviewer returns an evaluation in review to its unit, with a reason. */
+export class ReturnEvaluation {
+  constructor(
+    readonly evaluationId: string,
+    readonly principal: Principal,
+    readonly reason: string,
+  ) {}
+}
+
+/** What a decision answers: the case's new state and revision. */
+export interface DecisionOutcome {
+  evaluationId: string;
+  state: string;
+  revision: number;
+}

@@ -1,0 +1,82 @@
+import { ConflictException, NotFoundException } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { assertAllowed, type Principal } from '@jixiao/auth';
+import type { Actor } from '@jixiao/contracts';
+import { enqueueEvents } from '@jixiao/messaging';
+import { isoNow } from '@jixiao/persistence';
+import { nextState, TransitionRefused, type ReviewAction, type ReviewState } from '../domain/review-state';
+import { applyChange, CaseChangedConcurrently, loadCase, loadDetail } from '../persistence/case-store';
+import type { ReviewCase } from '../persistence/review-case.entity';
+import { approvedPayload } from '../persistence/review-events';
+import { REVIEW_SERVICE } from '../persistence/review-tables';
+import { ReviewUnitOfWork } from '../persistence/review-unit-of-work';
+import type { ReviewWork } from '../persistence/review-work';
+import { ApproveEvaluation, ReturnEvaluation, type DecisionOutcome } from './review-decision.command';
+
+/**
+ * Shared shape of a reviewer's decision: 404 for an unknown id, 403 (logged) outside the reviewer's regions,
+ * 409 when the state does not allow it or another reviewer changed the case first (the UPDATE checks the
+ * revision read here), then the change, its history and audit record and its event, in one transaction.
+ */
+async function decide(
+  uow: ReviewUnitOfWork,
+  evaluationId: string,
+  principal: Principal,
+  action: ReviewAction,
+  apply: (work: ReviewWork, current: ReviewCase, to: ReviewState, actor: Actor) => Promise<ReviewCase>,
+): Promise<DecisionOutcome> {
+  try {
+    return await uow.run(async (work) => {
+      const current = await loadCase(work.manager, evaluationId);
+      if (!current) throw new NotFoundException(`evaluation ${evaluationId} not found`);
+      assertAllowed(principal, 'review', { region: current.region, unitName: current.unitName });
+      const to = nextState(current.state, action);
+      const next = await apply(work, current, to, { user: principal.sub, role: principal.role });
+      return { evaluationId, state: next.state, revision: next.revision };
+    });
+  } catch (err) {
+    if (err instanceof TransitionRefused) throw new ConflictException(`evaluation ${evaluationId}: ${err.message}`);
+    if (err instanceof CaseChangedConcurrently) throw new ConflictException(err.message);
+    throw err;
+  }
+}
+
+@CommandHandler(ApproveEvaluation)
+export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluation, DecisionOutcome> {
+  constructor(private readonly uow: ReviewUnitOfWork) {}
+
+  execute({ evaluationId, principal, comment }: ApproveEvaluation): Promise<DecisionOutcome> {
+    return decide(this.uow, evaluationId, principal, 'approve', async (work, current, to, actor) => {
+      const next = await applyChange(work, current, { action: 'approve', to, actor, reason: comment, details: comment ? { comment } : null });
+      const detail = await loadDetail(work.manager, evaluationId);
+      const payload = approvedPayload(next, detail, { automatic: false, actor, at: next.updatedAt, comment });
+      await enqueueEvents(work.manager, REVIEW_SERVICE, [{ name: 'review.evaluation.approved.v1', payload }]);
+      return next;
+    });
+  }
+}
+
+@CommandHandler(ReturnEvaluation)
+export class ReturnEvaluationHandler implements ICommandHandler<ReturnEvaluation, DecisionOutcome> {
+  constructor(private readonly uow: ReviewUnitOfWork) {}
+
+  execute({ evaluationId, principal, reason }: ReturnEvaluation): Promise<DecisionOutcome> {
+    return decide(this.uow, evaluationId, principal, 'return', async (work, current, to, actor) => {
+      const next = await applyChange(work, current, { action: 'return', to, actor, reason });
+      await enqueueEvents(work.manager, REVIEW_SERVICE, [
+        {
+          name: 'review.evaluation.returned.v1',
+          payload: {
+            evaluationId,
+            submissionId: next.submissionId,
+            submissionVersion: next.version,
+            reason,
+            actor,
+            returnedAt: isoNow(),
+          },
+        },
+      ]);
+      return next;
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles } from '@jixiao/auth';
+import { ApproveEvaluation, ReturnEvaluation, type DecisionOutcome } from '../commands/review-decision.command';
+import { REVIEW_STATES } from '../domain/review-state';
+import { GetEvaluation, GetEvaluationHistory, ListEvaluations } from '../queries/evaluation.queries';
+import {
+  ApproveEvaluationBody,
+  parseApproveBody,
+  parseListQuery,
+  parseReturnBody,
+  ReturnEvaluationBody,
+} from './evaluation-requests';
+
+@ApiTags('review')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'Missing or invalid bearer token' })
+@Controller('evaluations')
+export class EvaluationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List evaluations the caller may read, newest first',
+    description:
+      'Submitters see their regions (and unit), reviewers and rule admins their regions and sub-regions, auditors everything. ' +
+      '`region` filters a division and its sub-regions (130000 = the whole province).',
+  })
+  @ApiQuery({ name: 'region', required: false, example: '130126' })
+  @ApiQuery({ name: 'year', required: false, type: Number, example: 2023 })
+  @ApiQuery({ name: 'state', required: false, enum: REVIEW_STATES })
+  @ApiQuery({ name: 'grade', required: false, example: '优' })
+  @ApiQuery({ name: 'page', required: false, type: Number, example: 1 })
+  @ApiQuery({ name: 'pageSize', required: false, type: Number, example: 20, description: '1–100' })
+  @ApiOkResponse({ description: '{ items, page, pageSize, total }' })
+  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
+    return this.queries.execute(new ListEvaluations(principal, parseListQuery(query)));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One evaluation: the submission, its latest score with per-indicator explanations and findings, state, routing, versions' })
+  @ApiOkResponse({ description: 'The evaluation read model' })
+  @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
+  @ApiForbiddenResponse({ description: 'Outside the caller’s regions (or unit)' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.queries.execute(new GetEvaluation(principal, id));
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'Everything that happened to the evaluation, oldest first (who, when, from → to, why, source event)' })
+  @ApiOkResponse({ description: '{ evaluationId, state, items }' })
+  @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
+  @ApiForbiddenResponse({ description: 'Outside the caller’s regions (or unit)' })
+  history(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.queries.execute(new GetEvaluationHistory(principal, id));
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Roles('reviewer')
+  @ApiOperation({ summary: 'Approve an evaluation in review (reviewer of its region); emits review.evaluation.approved.v1' })
+  @ApiBody({ type: ApproveEvaluationBody, required: false })
+  @ApiOkResponse({ description: '{ evaluationId, state: "approved", revision }' })
+  @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
+  @ApiForbiddenResponse({ description: 'Not a reviewer, or outside the reviewer’s regions' })
+  @ApiConflictResponse({ description: 'Not in review (already decided, or another reviewer was first)' })
+  approve(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<DecisionOutcome> {
+    return this.commands.execute(new ApproveEvaluation(id, principal, parseApproveBody(body)));
+  }
+
+  @Post(':id/return')
+  @HttpCode(200)
+  @Roles('reviewer')
+  @ApiOperation({ summary: 'Return an evaluation in review to its unit with a reason; emits review.evaluation.returned.v1' })
+  @ApiBody({ type: ReturnEvaluationBody })
+  @ApiOkResponse({ description: '{ evaluationId, state: "returned", revision }' })
+  @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
+  @ApiForbiddenResponse({ description: 'Not a reviewer, or outside the reviewer’s regions' })
+  @ApiConflictResponse({ description: 'Not in review (already decided, or another reviewer was first)' })
+  returnToUnit(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<DecisionOutcome> {
+    return this.commands.execute(new ReturnEvaluation(id, principal, parseReturnBody(body)));
+  }
+}

@@ -1,0 +1,10 @@
+/** Every table the review service owns (prefix `review_`). */
+export const REVIEW_TABLES = {
+  cases: 'review_cases',
+  details: 'review_details',
+  history: 'review_history',
+  audit: 'review_audit',
+} as const;
+
+/** The service name: names the SQLite file, the migrations table, the outbox/inbox tables and the producer of its events. */
+export const REVIEW_SERVICE = 'review';

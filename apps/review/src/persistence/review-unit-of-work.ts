@@ -1,0 +1,26 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { withTransaction } from '@jixiao/persistence';
+import { ReviewMessaging } from '../inbox/review-messaging';
+import { REVIEW_DATA_SOURCE } from '../review.tokens';
+import { REVIEW_SERVICE } from './review-tables';
+import type { ReviewWork } from './review-work';
+
+/** Runs an HTTP action in one transaction; after commit, the outbox relay is nudged so its events leave at once. */
+@Injectable()
+export class ReviewUnitOfWork {
+  constructor(
+    @Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly messaging: ReviewMessaging,
+  ) {}
+
+  async run<T>(fn: (work: ReviewWork) => Promise<T>): Promise<T> {
+    const after: Array<() => void | Promise<void>> = [];
+    const result = await withTransaction(this.dataSource, (manager) =>
+      fn({ manager, source: REVIEW_SERVICE, eventId: null, afterCommit: (f) => after.push(f) }),
+    );
+    this.messaging.nudge();
+    for (const f of after) await f();
+    return result;
+  }
+}

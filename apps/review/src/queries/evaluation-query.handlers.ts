@@ -1,0 +1,77 @@
+import { Inject, NotFoundException } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { Brackets, type DataSource, type SelectQueryBuilder, type WhereExpressionBuilder } from 'typeorm';
+import { assertAllowed, type Principal } from '@jixiao/auth';
+import { readScope, regionMatch, type RegionMatch } from '../domain/read-scope';
+import { loadDetail } from '../persistence/case-store';
+import { ReviewCase } from '../persistence/review-case.entity';
+import { ReviewHistory } from '../persistence/review-history.entity';
+import { REVIEW_DATA_SOURCE } from '../review.tokens';
+import { GetEvaluation, GetEvaluationHistory, ListEvaluations } from './evaluation.queries';
+import { detailView, historyView, summaryView } from './evaluation.views';
+
+@QueryHandler(ListEvaluations)
+export class ListEvaluationsHandler implements IQueryHandler<ListEvaluations> {
+  constructor(@Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async execute({ principal, filters }: ListEvaluations) {
+    const qb = this.dataSource.getRepository(ReviewCase).createQueryBuilder('c');
+    const scope = readScope(principal);
+    if (scope.kind === 'regions') {
+      whereRegion(qb, scope.match, 'scope');
+      if (scope.unit) qb.andWhere('(c.unitName = :unit OR c.unitName IS NULL)', { unit: scope.unit });
+    }
+    if (filters.region) whereRegion(qb, regionMatch([filters.region]), 'filter');
+    if (filters.year !== undefined) qb.andWhere('c.fiscalYear = :year', { year: filters.year });
+    if (filters.state) qb.andWhere('c.state = :state', { state: filters.state });
+    if (filters.grade) qb.andWhere('c.grade = :grade', { grade: filters.grade });
+    qb.orderBy('c.createdAt', 'DESC')
+      .addOrderBy('c.evaluationId', 'DESC')
+      .offset((filters.page - 1) * filters.pageSize)
+      .limit(filters.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(summaryView), page: filters.page, pageSize: filters.pageSize, total };
+  }
+}
+
+/** `region IN (…) OR region LIKE '13%' …`; nothing to add when the match is everything. */
+function whereRegion(qb: SelectQueryBuilder<ReviewCase>, match: RegionMatch, name: string): void {
+  if (match.all) return;
+  qb.andWhere(
+    new Brackets((w: WhereExpressionBuilder) => {
+      w.where('1 = 0');
+      if (match.exact.length) w.orWhere(`c.region IN (:...${name}Exact)`, { [`${name}Exact`]: match.exact });
+      match.prefixes.forEach((p, i) => w.orWhere(`c.region LIKE :${name}P${i}`, { [`${name}P${i}`]: `${p}%` }));
+    }),
+  );
+}
+
+async function readableCase(dataSource: DataSource, principal: Principal, evaluationId: string): Promise<ReviewCase> {
+  const found = await dataSource.getRepository(ReviewCase).findOneBy({ evaluationId });
+  if (!found) throw new NotFoundException(`evaluation ${evaluationId} not found`);
+  assertAllowed(principal, 'read', { region: found.region, unitName: found.unitName });
+  return found;
+}
+
+@QueryHandler(GetEvaluation)
+export class GetEvaluationHandler implements IQueryHandler<GetEvaluation> {
+  constructor(@Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async execute({ principal, evaluationId }: GetEvaluation) {
+    const found = await readableCase(this.dataSource, principal, evaluationId);
+    const detail = await loadDetail(this.dataSource.manager, evaluationId);
+    const later = await this.dataSource.getRepository(ReviewCase).find({ where: { previousVersionId: evaluationId }, order: { version: 'ASC' } });
+    return detailView(found, detail, later);
+  }
+}
+
+@QueryHandler(GetEvaluationHistory)
+export class GetEvaluationHistoryHandler implements IQueryHandler<GetEvaluationHistory> {
+  constructor(@Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async execute({ principal, evaluationId }: GetEvaluationHistory) {
+    const found = await readableCase(this.dataSource, principal, evaluationId);
+    const rows = await this.dataSource.getRepository(ReviewHistory).find({ where: { evaluationId }, order: { id: 'ASC' } });
+    return { evaluationId, state: found.state, items: rows.map(historyView) };
+  }
+}

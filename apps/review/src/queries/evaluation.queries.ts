@@ -1,0 +1,35 @@
+import type { Principal } from '@jixiao/auth';
+import type { ReviewState } from '../domain/review-state';
+
+export interface EvaluationFilters {
+  region?: string;
+  year?: number;
+  state?: ReviewState;
+  grade?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** A page of the evaluations the principal may read, newest first. */
+export class ListEvaluations {
+  constructor(
+    readonly principal: Principal,
+    readonly filters: EvaluationFilters,
+  ) {}
+}
+
+/** One evaluation's read model (404 unknown, 403 outside the principal's reach). */
+export class GetEvaluation {
+  constructor(
+    readonly principal: Principal,
+    readonly evaluationId: string,
+  ) {}
+}
+
+/** One evaluation's history, oldest first, readable like the evaluation. */
+export class GetEvaluationHistory {
+  constructor(
+    readonly principal: Principal,
+    readonly evaluationId: string,
+  ) {}
+}
