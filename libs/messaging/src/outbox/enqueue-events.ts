@@ -35,5 +35,6 @@ export async function enqueueEvents(
   });
   return insertMany(manager, messagingTables(service).outbox, ['name', 'payload', 'occurred_at', 'correlation_id', 'dedupe_key'], rows, {
     onConflictDoNothing: events.some((e) => e.dedupeKey) ? ['dedupe_key'] : undefined,
+    pgTypes: ['text', 'text', 'text', 'text', 'text'],
   });
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { assertIdentifier, dialectOf } from '../data-source/dialect';
 import { assertInTransaction } from '../data-source/transaction';
 import { insertMany } from '../sql/insert-many';
-import { AUDIT_COLUMNS, chainRecords, recordToRow, type AuditEntry, type AuditRecord, type ChainHead } from './audit-record';
+import { AUDIT_COLUMNS, AUDIT_PG_TYPES, chainRecords, recordToRow, type AuditEntry, type AuditRecord, type ChainHead } from './audit-record';
 
 /**
  * Appends entries to the hash-chained audit log `table`, inside the caller's transaction (so the records commit
@@ -18,7 +18,7 @@ export async function appendAudit(manager: EntityManager, table: string, entries
   const t = assertIdentifier(table);
   const head = await lockHead(manager, t);
   const records = chainRecords(head, entries, new Date().toISOString());
-  await insertMany(manager, t, [...AUDIT_COLUMNS], records.map(recordToRow));
+  await insertMany(manager, t, [...AUDIT_COLUMNS], records.map(recordToRow), { pgTypes: AUDIT_PG_TYPES });
   const last = records[records.length - 1];
   const params = [last.seq, last.hash];
   await manager.query(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalJson, sha256 } from '../json/canonical-json';
 import { chainRecords, computeRecordHash, GENESIS_HASH, type AuditEntry } from './audit-record';
 
 const entry = (id: string, extra: Partial<AuditEntry> = {}): AuditEntry => ({
@@ -20,6 +21,12 @@ describe('chainRecords', () => {
     expect(records[1].prevHash).toBe(records[0].hash);
     expect(records[2].prevHash).toBe(records[1].hash);
     for (const r of records) expect(computeRecordHash(r)).toBe(r.hash);
+  });
+
+  it('hashes the canonical JSON of the record without its hash', () => {
+    const [r] = chainRecords({ seq: 41, hash: GENESIS_HASH }, [entry('a', { reason: '退回 "原因"' })], '2024-01-01T00:00:00.000Z');
+    const { hash, ...unsigned } = r;
+    expect(hash).toBe(sha256(canonicalJson(unsigned)));
   });
 
   it('is deterministic and continues an existing chain', () => {

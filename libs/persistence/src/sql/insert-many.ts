@@ -4,6 +4,12 @@ import { assertIdentifier, dialectOf, placeholder } from '../data-source/dialect
 export interface InsertManyOptions {
   /** Adds `ON CONFLICT (cols) DO NOTHING` (PostgreSQL and SQLite ≥ 3.24). */
   onConflictDoNothing?: string[];
+  /**
+   * PostgreSQL element types of the columns (`bigint`, `text`, `integer`, `boolean`, `float8` …). When given, rows
+   * go to PostgreSQL as one array per column through `unnest()`: a handful of parameters instead of one per value,
+   * several times faster for thousands of rows. SQLite ignores them.
+   */
+  pgTypes?: string[];
 }
 
 // PostgreSQL allows 65,535 bind parameters per statement, SQLite 32,766 since 3.32: stay well below both.
@@ -27,6 +33,7 @@ export async function insertMany(
   const conflict = options.onConflictDoNothing
     ? ` ON CONFLICT (${options.onConflictDoNothing.map(assertIdentifier).join(', ')}) DO NOTHING`
     : '';
+  if (dialect === 'postgres' && options.pgTypes) return insertUnnest(manager, table, cols, rows, options.pgTypes, conflict);
   const chunkSize = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / cols.length)));
   let written = 0;
   for (let start = 0; start < rows.length; start += chunkSize) {
@@ -42,6 +49,38 @@ export async function insertMany(
     });
     const sql = `INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) VALUES ${tuples.join(', ')}${conflict} RETURNING 1 AS ok`;
     const result: unknown[] = await manager.query(sql, params);
+    written += result.length;
+  }
+  return written;
+}
+
+const UNNEST_ROWS = 10_000;
+
+async function insertUnnest(
+  manager: EntityManager,
+  table: string,
+  cols: string[],
+  rows: unknown[][],
+  pgTypes: string[],
+  conflict: string,
+): Promise<number> {
+  if (pgTypes.length !== cols.length) throw new Error(`insertMany(${table}): ${pgTypes.length} pgTypes for ${cols.length} columns`);
+  const types = pgTypes.map((t) => {
+    if (!/^[a-z][a-z0-9 ]*$/.test(t)) throw new Error(`insertMany(${table}): not a PostgreSQL type name: "${t}"`);
+    return t;
+  });
+  const arrays = types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
+  const sql = `INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) SELECT * FROM unnest(${arrays})${conflict} RETURNING 1 AS ok`;
+  let written = 0;
+  for (let start = 0; start < rows.length; start += UNNEST_ROWS) {
+    const chunk = rows.slice(start, start + UNNEST_ROWS);
+    const columns = cols.map((_, c) =>
+      chunk.map((row) => {
+        if (row.length !== cols.length) throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
+        return row[c];
+      }),
+    );
+    const result: unknown[] = await manager.query(sql, columns);
     written += result.length;
   }
   return written;
