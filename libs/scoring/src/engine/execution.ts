@@ -60,7 +60,7 @@ export function scoreExecution(funds: Funds | undefined, form: FormRules, ctx: S
       break;
     }
   }
-  out.score = roundTo(raw, ctx.rs.rounding);
+  out.score = roundTo(raw, ctx.partRounding);
   if (ctx.explain) {
     const denom = useInitial ? '年初预算数' : '全年预算数';
     out.explanation = `执行率 = 全年执行数/${denom} = ${num(executed!)}/${num(budget!)} = ${pct(rate)}，得分 = ${how} = ${fixed(out.score, ctx.precision)}`;

@@ -94,7 +94,7 @@ function notScorable(ctx: ScoreContext, why: string, flags: Partial<IndicatorOut
 }
 
 function fit(x: number, ctx: ScoreContext): number {
-  return roundTo(x, ctx.rs.rounding);
+  return roundTo(x, ctx.partRounding);
 }
 
 function nonNumeric(input: IndicatorInput, w: number, reported: number | null, ctx: ScoreContext): IndicatorStep {

@@ -32,7 +32,7 @@ export function finishQualitative(p: PendingQualitative, events: RuleEvent[], ct
   const own = ctx.rs.qualitative.score === 'reported-within-tier' && o.insideTier === true;
   let raw = own ? (p.reported as number) : tier.default * w;
   if (ctx.rs.cap.indicator) raw = Math.min(raw, w);
-  o.score = roundTo(raw, ctx.rs.rounding);
+  o.score = roundTo(raw, ctx.partRounding);
   if (ctx.explain) {
     const range = `${num(tier.min * 100)}%–${num(tier.max * 100)}%`;
     const head = `定性指标：实际完成情况“${p.input.actualText}”属“${tier.label}”档（分值的 ${range}）`;

@@ -1,4 +1,4 @@
-import type { ResolvedRuleSet } from '../rule-set/rule-set.schema';
+import type { ResolvedRuleSet, Rounding } from '../rule-set/rule-set.schema';
 import type { PreparedRuleSet } from './prepared-rule-set';
 
 /** What every step of one scoring run needs to know. */
@@ -7,5 +7,11 @@ export interface ScoreContext {
   prep: PreparedRuleSet;
   fiscalYear: number;
   explain: boolean;
+  /** decimals shown in explanations */
   precision: number;
+  /**
+   * Row and execution scores keep at least 2 decimals (as forms write them) in the rule set's rounding mode;
+   * the rule set's own precision applies to the total, so whole-number regions round the total, not each row.
+   */
+  partRounding: Rounding;
 }

@@ -5,6 +5,7 @@ import { evaluationFindings, indicatorFindings, projectFindings, sectionFindings
 import { assessIndicator } from './indicator';
 import type { IndicatorOutcome } from './indicator-outcome';
 import type { PreparedRuleSet } from './prepared-rule-set';
+import type { Rounding } from '../rule-set/rule-set.schema';
 import { finishQualitative } from './qualitative';
 import { clean, roundTo } from './rounding';
 import type { Facts, RuleEvent, RuleRequest } from './rule-requests';
@@ -39,7 +40,8 @@ export function* scoreFlow(
     prep,
     fiscalYear: ev.fiscalYear ?? rs.years.from ?? 2000,
     explain: options.explain !== false,
-    precision: rs.rounding.precision,
+    precision: Math.max(2, rs.rounding.precision),
+    partRounding: partRounding(rs.rounding),
   };
   const tol = rs.tolerance;
   const indicators = ev.indicators ?? [];
@@ -242,6 +244,14 @@ function indicatorFacts(f: Facts, w: number | null, rep: number | null, hasReaso
   f.actualIsThreshold = o.actualIsThreshold;
   f.unitMismatch = o.unitMismatch;
   f.notScorable = o.notScorable;
+}
+
+const partRoundings = new WeakMap<Rounding, Rounding>();
+
+function partRounding(r: Rounding): Rounding {
+  let p = partRoundings.get(r);
+  if (!p) partRoundings.set(r, (p = r.precision >= 2 ? r : { precision: 2, mode: r.mode }));
+  return p;
 }
 
 function pushAll(into: Finding[], items: Finding[]): void {
