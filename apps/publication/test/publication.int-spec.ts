@@ -1,0 +1,297 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signToken, type Principal } from '@jixiao/auth';
+import { QUEUES } from '@jixiao/contracts';
+import { enqueueEvents, messagingMigration, OutboxRelay, type MessagingLogger } from '@jixiao/messaging';
+import { deletePrefix, TEST_REDIS_URL, testPrefix, waitFor } from '@jixiao/messaging/testing/test-redis';
+import { runMigrations, withTransaction } from '@jixiao/persistence';
+import { openTestDatabase, TEST_DATABASE_URL, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
+import { startServices, type RunningSystem } from '@jixiao/runtime';
+import { PublicationModule } from '../src/publication.module';
+import { PUBLICATION_DATA_SOURCE } from '../src/publication.tokens';
+import { approval, type ApprovalSpec, parseCsv, tableRows } from './approvals.fixture';
+
+const quiet: MessagingLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+const JWT_SECRET = 'publication-int-spec-secret-0123456789';
+const redis = new URL(TEST_REDIS_URL);
+const redisConnection = { host: redis.hostname, port: Number(redis.port || 6379) };
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+const token = (p: Principal) => `Bearer ${signToken(p, JWT_SECRET)}`;
+
+describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
+  let system: RunningSystem;
+  let ds: DataSource;
+  let review: TestDatabase;
+  let relay: OutboxRelay;
+  let prefix: string;
+  let dataDir: string;
+  const schema = `t_publication_${randomBytes(5).toString('hex')}`;
+  const queues: Queue[] = [];
+  const queue = (name: string) => {
+    const q = new Queue(name, { connection: redisConnection, prefix });
+    queues.push(q);
+    return q;
+  };
+
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${system.url}${path}`, { headers });
+  const text = async (path: string) => {
+    const res = await get(path);
+    expect(res.status, path).toBe(200);
+    return res.text();
+  };
+  const json = async (path: string) => (await get(path)).json();
+  const retract = (id: string, body: unknown, auth?: string) =>
+    fetch(`${system.url}/disclosures/${id}/retract`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+      body: JSON.stringify(body),
+    });
+  const count = async (sql: string) => Number((await ds.query(sql))[0].n);
+  const processed = () => count('SELECT COUNT(*) AS n FROM publication_inbox');
+
+  /** Review's side of the wire, as in production: its outbox, relayed to BullMQ by the real relay. */
+  async function approve(...specs: ApprovalSpec[]) {
+    const before = await processed();
+    await withTransaction(review.dataSource, (m) =>
+      enqueueEvents(m, 'review', specs.map((s) => ({ name: 'review.evaluation.approved.v1' as const, payload: approval(s) }))),
+    );
+    relay.nudge();
+    await waitFor(`${specs.length} approvals processed`, async () => (await processed()) === before + specs.length);
+  }
+
+  async function publishedEvents(): Promise<Array<{ name: string; payload: Record<string, unknown> }>> {
+    const jobs = await queue(QUEUES.reviewInbox).getJobs(['waiting', 'delayed', 'completed', 'active']);
+    return jobs.map((j) => j.data).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  }
+
+  beforeAll(async () => {
+    prefix = testPrefix();
+    dataDir = mkdtempSync(join(tmpdir(), 'jixiao-publication-'));
+    const env: NodeJS.ProcessEnv = {
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      QUEUE_PREFIX: prefix,
+      REDIS_URL: TEST_REDIS_URL,
+      JWT_SECRET,
+      LOG_LEVEL: 'silent',
+      SERVICE: 'publication',
+      ...(dialect === 'postgres' ? { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
+    };
+    system = await startServices([(ctx) => PublicationModule.forRoot(ctx)], { title: 'publication test', env });
+    ds = system.app.get<DataSource>(PUBLICATION_DATA_SOURCE, { strict: false });
+    review = await openTestDatabase('sqlite', { name: 'review', entities: [], migrations: [messagingMigration('review')] });
+    await runMigrations(review.dataSource);
+    relay = new OutboxRelay({ service: 'review', dataSource: review.dataSource, connection: TEST_REDIS_URL, prefix, logger: quiet, pollIntervalMs: 50 });
+    relay.start();
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    for (const q of queues) await q.close();
+    await system?.close();
+    await review?.close();
+    if (dialect === 'postgres') {
+      const client = new Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    await deletePrefix(prefix);
+  });
+
+  it('runs on the configured database', async () => {
+    expect(ds.options.type).toBe(dialect === 'postgres' ? 'postgres' : 'better-sqlite3');
+    if (dialect === 'postgres') {
+      const rows = await ds.query(`SELECT table_schema FROM information_schema.tables WHERE table_name = 'publication_disclosures'`);
+      expect(rows).toEqual([{ table_schema: schema }]);
+    }
+  });
+
+  it('shows 404 pages while nothing is published', async () => {
+    const page = await get('/public/341522/2023');
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('暂无公开的绩效自评结果');
+    expect((await get('/public/341522/2023.json')).status).toBe(404);
+    expect((await get('/public/341522/2023.csv')).status).toBe(404);
+    expect((await get('/public/evaluations/ev_nothing')).status).toBe(404);
+    expect((await get('/public/not-a-region/2023')).status).toBe(404);
+  });
+
+  it('publishes approvals: the page lists total, grade and rate; JSON and CSV say the same; the breakdown is public', async () => {
+    await approve(
+      { evaluationId: 'ev_farm', total: 92.5, grade: '优', executionRate: 0.98 },
+      { evaluationId: 'ev_dept', formType: 'department', projectName: null, unitName: '霍邱县财政局', total: 78, grade: '中', executionRate: 0.9977 },
+    );
+    const page = await text('/public/341522/2023');
+    expect(page).toContain('data-testid="results-table"');
+    expect(page).toContain('data-testid="grade-chart"');
+    expect(page).toContain('霍邱县（341522） 2023年度');
+    const rows = tableRows(page);
+    expect(rows.get('ev_farm')).toEqual(['霍邱县农业农村局', '高标准农田建设项目', '项目支出', '92.5', '优', '98.00%', '已发布']);
+    expect(rows.get('ev_dept')).toEqual(['霍邱县财政局', '（部门整体）', '部门整体支出', '78', '中', '99.77%', '已发布']);
+    expect(page).toContain('data-grade="优" data-count="1"');
+    expect(page).toContain('data-grade="中" data-count="1"');
+
+    const data = await json('/public/341522/2023.json');
+    expect(data.region).toEqual({ code: '341522', name: '霍邱县' });
+    expect(data.gradeDistribution).toEqual([{ grade: '优', count: 1 }, { grade: '中', count: 1 }]);
+    for (const e of data.evaluations) {
+      const cells = rows.get(e.evaluationId)!;
+      expect([String(e.total), e.grade, `${(e.executionRate * 100).toFixed(2)}%`, e.statusLabel]).toEqual([cells[3], cells[4], cells[5], cells[6]]);
+    }
+
+    const csvRes = await get('/public/341522/2023.csv');
+    expect(csvRes.headers.get('content-type')).toMatch(/text\/csv; charset=utf-8/);
+    const bytes = new Uint8Array(await csvRes.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1));
+    expect(csv[0].slice(0, 8)).toEqual(['评价编号', '单位', '项目', '表类型', '总分', '等级', '执行率', '状态']);
+    expect(csv).toHaveLength(3);
+    for (const line of csv.slice(1)) {
+      const cells = rows.get(line[0])!;
+      expect([line[1], line[3], line[4], line[5], line[6], line[7]]).toEqual([cells[0], cells[2], cells[3], cells[4], cells[5], cells[6]]);
+    }
+
+    const detail = await text('/public/evaluations/ev_farm');
+    expect(detail).toContain('data-testid="indicators-table"');
+    expect(detail).toContain('<td>建设面积</td><td class="num">20</td><td class="num">18.5</td><td class="num">20</td><td>实际 0.925万亩 低于目标 1万亩：0.925 ÷ 1 × 20 = 18.5</td>');
+    expect(detail).toContain('自评 20 分，按规则应得 18.5 分');
+    expect(detail).toContain('data-revision="1"');
+
+    const events = (await publishedEvents()).filter((e) => e.name === 'publication.evaluation.published.v1');
+    expect(events.map((e) => [e.payload.evaluationId, e.payload.revision, e.payload.path])).toEqual([
+      ['ev_farm', 1, '/public/evaluations/ev_farm'],
+      ['ev_dept', 1, '/public/evaluations/ev_dept'],
+    ]);
+  });
+
+  it('a later approval with a changed total adds revision 2, shown revised with its history; an unchanged one adds nothing', async () => {
+    await approve({ evaluationId: 'ev_farm', total: 85, grade: '良', ruleSetVersion: 2, approvedAt: '2024-04-01T00:00:02.000Z' });
+    const rows = tableRows(await text('/public/341522/2023'));
+    expect(rows.get('ev_farm')).toEqual(['霍邱县农业农村局', '高标准农田建设项目', '项目支出', '85', '良', '98.00%', '已修订']);
+    const detail = await text('/public/evaluations/ev_farm');
+    expect(detail).toContain('data-revision="2"');
+    expect(detail).toContain('data-revision="1"');
+    expect(detail).toContain('重新评分：总分 92.5 → 85；等级 优 → 良；规则集 CN v1 → CN v2');
+    expect(await count(`SELECT COUNT(*) AS n FROM publication_disclosure_revisions WHERE evaluation_id = 'ev_farm'`)).toBe(2);
+    const [first] = await ds.query(`SELECT total, grade FROM publication_disclosure_revisions WHERE evaluation_id = 'ev_farm' AND revision = 1`);
+    expect([Number(first.total), first.grade]).toEqual([92.5, '优']);
+    const data = await json('/public/341522/2023.json');
+    expect(data.evaluations.find((e: { evaluationId: string }) => e.evaluationId === 'ev_farm')).toMatchObject({ revision: 2, revised: true, total: 85 });
+
+    await approve({ evaluationId: 'ev_farm', total: 85, grade: '良', ruleSetVersion: 3, approvedAt: '2024-05-01T00:00:02.000Z' });
+    expect(await count(`SELECT COUNT(*) AS n FROM publication_disclosure_revisions WHERE evaluation_id = 'ev_farm'`)).toBe(2);
+    await waitFor('published events relayed', async () => (await publishedEvents()).length === 4);
+    const revisions = (await publishedEvents()).filter((e) => e.payload.evaluationId === 'ev_farm').map((e) => e.payload.revision);
+    expect(revisions).toEqual([1, 2, 2]);
+  });
+
+  it('a redelivered approval changes nothing: same rows, same audit records, no new events', async () => {
+    const snapshot = async () => ({
+      disclosures: await ds.query('SELECT * FROM publication_disclosures ORDER BY id'),
+      revisions: await ds.query('SELECT * FROM publication_disclosure_revisions ORDER BY disclosure_id, revision'),
+      audit: await ds.query('SELECT * FROM publication_audit ORDER BY seq'),
+      outbox: await count('SELECT COUNT(*) AS n FROM publication_outbox'),
+      inbox: await processed(),
+    });
+    const before = await snapshot();
+    const inbox = queue(QUEUES.publicationInbox);
+    const originals = await inbox.getJobs(['completed']);
+    expect(originals.length).toBe(before.inbox);
+    for (const job of originals) {
+      await job.remove();
+      await inbox.add(job.name, job.data, { jobId: job.id });
+      await inbox.add(job.name, job.data, { jobId: `${job.id}-again` });
+    }
+    await waitFor('redelivered jobs done', async () => (await inbox.getJobCounts('completed')).completed === originals.length * 2);
+    expect((await inbox.getJobCounts('failed')).failed).toBe(0);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('retraction: only a reviewer of the region, with a reason; the page keeps it as 已撤回 with reason and history', async () => {
+    const reviewer = token({ sub: 'reviewer-huoqiu', role: 'reviewer', regions: ['341522'] });
+    expect((await retract('ev_farm', { reason: 'x' })).status).toBe(401);
+    expect((await retract('ev_farm', { reason: 'x' }, token({ sub: 's', role: 'submitter', regions: ['341522'] }))).status).toBe(403);
+    expect((await retract('ev_farm', { reason: 'x' }, token({ sub: 'r', role: 'reviewer', regions: ['410105'] }))).status).toBe(403);
+    const empty = await retract('ev_farm', { reason: '  ' }, reviewer);
+    expect(empty.status).toBe(400);
+    expect((await empty.json()).message).toMatch(/reason/);
+    expect((await retract('ev_unknown', { reason: 'x' }, reviewer)).status).toBe(404);
+
+    const ok = await retract('ev_farm', { reason: '项目资金审计发现问题，待复核' }, token({ sub: 'reviewer-anhui', role: 'reviewer', regions: ['340000'] }));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ status: 'retracted', retractionReason: '项目资金审计发现问题，待复核' });
+    expect((await retract('ev_farm', { reason: 'again' }, reviewer)).status).toBe(409);
+
+    const page = await text('/public/341522/2023');
+    expect(tableRows(page).get('ev_farm')?.[6]).toBe('已撤回');
+    expect(page).not.toContain('data-grade="良"'); // no longer counted in the distribution
+    const detail = await text('/public/evaluations/ev_farm');
+    expect(detail).toContain('data-testid="retraction"');
+    expect(detail).toContain('项目资金审计发现问题，待复核');
+    expect(detail).toContain('data-revision="2"');
+    expect(detail).toContain('data-revision="1"');
+    const data = await json('/public/341522/2023.json');
+    expect(data.evaluations.find((e: { evaluationId: string }) => e.evaluationId === 'ev_farm')).toMatchObject({
+      status: 'retracted',
+      statusLabel: '已撤回',
+      retractionReason: '项目资金审计发现问题，待复核',
+    });
+    await waitFor('retracted event relayed', async () => (await publishedEvents()).some((e) => e.name === 'publication.evaluation.retracted.v1'));
+    const retracted = (await publishedEvents()).find((e) => e.name === 'publication.evaluation.retracted.v1')!;
+    expect(retracted.payload).toMatchObject({ evaluationId: 'ev_farm', reason: '项目资金审计发现问题，待复核', actor: { user: 'reviewer-anhui', role: 'reviewer' } });
+  });
+
+  it('escapes a <script> planted in a project name and an indicator name; the CSV neutralises formulas', async () => {
+    await approve({
+      evaluationId: 'ev_evil',
+      projectName: '<script>alert("project")</script>农田',
+      unitName: '=HYPERLINK("http://evil.example","点击")',
+      indicatorName: '<img src=x onerror=alert(1)><script>alert("indicator")</script>',
+      total: 91,
+      grade: '优',
+    });
+    const page = await text('/public/341522/2023');
+    expect(page).not.toMatch(/<script|<img/i);
+    expect(page).toContain('&lt;script&gt;alert(&quot;project&quot;)&lt;/script&gt;农田');
+    const detail = await text('/public/evaluations/ev_evil');
+    expect(detail).not.toMatch(/<script|<img/i);
+    expect(detail).toContain('&lt;script&gt;alert(&quot;indicator&quot;)&lt;/script&gt;');
+    const res = await get('/public/evaluations/ev_evil');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+
+    const csv = parseCsv((await text('/public/341522/2023.csv')).replace(/^\uFEFF/, ''));
+    const evil = csv.find((line) => line[0] === 'ev_evil')!;
+    expect(evil[1]).toBe(`'=HYPERLINK("http://evil.example","点击")`);
+    expect(evil[2]).toBe('<script>alert("project")</script>农田');
+  });
+
+  it('registers its health check and its audit chain, which verifies', async () => {
+    const health = await json('/health');
+    expect(health.checks.publication).toMatchObject({ ok: true, details: { redis: { ok: true }, inbox: { queue: 'publication-inbox' } } });
+    expect(health.checks.publication.details.database).toMatchObject({ ok: true, dialect: dialect === 'postgres' ? 'postgres' : 'sqlite' });
+    const verify = await get('/audit/verify', { authorization: token({ sub: 'auditor', role: 'auditor', regions: ['CN'] }) });
+    const body = await verify.json();
+    // publish ×2, revise, confirm, publish (evil), retract
+    expect(body).toEqual({ ok: true, records: 6, chains: { publication: { ok: true, records: 6 } } });
+    const actions = await ds.query(`SELECT action FROM publication_audit WHERE entity_id = 'ev_farm' ORDER BY seq`);
+    expect(actions.map((a: { action: string }) => a.action)).toEqual(['publish', 'revise', 'confirm', 'retract']);
+  });
+});
