@@ -8,3 +8,4 @@ export * from './inbox/run-once';
 export * from './inbox/handler-registry';
 export * from './inbox/inbox-worker';
 export * from './service-messaging';
+export * from './prune';

@@ -11,6 +11,7 @@ import type { MessagingLogger } from './logger';
 import { enqueueEvents } from './outbox/enqueue-events';
 import { messagingMigration } from './outbox/messaging.migration';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { pruneInbox, pruneOutbox } from './prune';
 import { countEffects, countUnsent, effectsMigration, scoringHandlers, submission } from './testing/pipeline-fixture';
 import { deletePrefix, RedisOutageProxy, TEST_REDIS_URL, testPrefix, waitFor } from './testing/test-redis';
 
@@ -116,6 +117,21 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     expect(await countEffects(ds)).toBe(5);
     const [inboxRows] = await ds.query('SELECT COUNT(*) AS n FROM scoring_inbox');
     expect(Number(inboxRows.n)).toBe(5);
+  });
+
+  it('prunes sent outbox rows and old inbox ids, never unsent rows', async () => {
+    const r = relay();
+    await enqueueSubmissions(ds, 0, 3);
+    expect(await r.relayOnce()).toBe(3);
+    await enqueueSubmissions(ds, 3, 2);
+    const w = inbox();
+    for (const job of await queue(QUEUES.scoringInbox).getJobs(['waiting'])) await w.process(job);
+    const future = new Date(Date.now() + 60_000).toISOString();
+    const past = '2000-01-01T00:00:00.000Z';
+    expect(await pruneOutbox(ds, 'intake', past)).toBe(0);
+    expect(await pruneOutbox(ds, 'intake', future)).toBe(3);
+    expect(await countUnsent(ds, 'intake_outbox')).toBe(2);
+    expect(await pruneInbox(ds, 'scoring', future)).toBe(3);
   });
 
   it('an event written with a dedupe key twice is enqueued once; a rolled-back one never', async () => {
