@@ -1,0 +1,77 @@
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
+import { ServiceMessaging } from '@jixiao/messaging';
+import { openDataSource, runMigrations } from '@jixiao/persistence';
+import { ConfigError, type ServiceContext } from '@jixiao/runtime';
+import { loadRuleSets, RuleSetError } from '@jixiao/scoring';
+import { SubmitEvaluationsHandler } from './commands/submit-evaluations.handler';
+import { GetSubmissionHandler } from './queries/get-submission.handler';
+import { DocumentsController } from './http/documents.controller';
+import { EvaluationsController } from './http/evaluations.controller';
+import { SubmissionsController } from './http/submissions.controller';
+import { IntakeLifecycle } from './infrastructure/intake-lifecycle';
+import { INTAKE_DATA_SOURCE, INTAKE_MESSAGING, INTAKE_REGISTRY } from './infrastructure/intake.tokens';
+import { INTAKE_MIGRATIONS } from './persistence/intake.migrations';
+import { INTAKE_SERVICE } from './persistence/intake-tables';
+import { SubmissionEntity } from './persistence/submission.entity';
+import { VersionEntity } from './persistence/version.entity';
+
+/**
+ * The intake service: takes evaluations in (JSON or documents), stores every version, emits
+ * `intake.submission.received.v1` through its outbox. Owns `intake_*` tables in its own DataSource.
+ */
+@Module({})
+export class IntakeModule {
+  static forRoot(ctx: ServiceContext): DynamicModule {
+    const registry = loadRegistry(ctx.rulesDir);
+    return {
+      module: IntakeModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [EvaluationsController, DocumentsController, SubmissionsController],
+      providers: [
+        // The rule sets only lend their region names here (霍邱县 → 341522); scoring owns the rules themselves.
+        { provide: INTAKE_REGISTRY, useValue: registry },
+        {
+          provide: INTAKE_DATA_SOURCE,
+          useFactory: async () => {
+            const dataSource = await openDataSource({
+              name: INTAKE_SERVICE,
+              databaseUrl: ctx.config.DATABASE_URL,
+              schema: ctx.config.DATABASE_SCHEMA,
+              dataDir: ctx.dataDir,
+              entities: [SubmissionEntity, VersionEntity],
+              migrations: INTAKE_MIGRATIONS,
+            });
+            await runMigrations(dataSource);
+            return dataSource;
+          },
+        },
+        {
+          provide: INTAKE_MESSAGING,
+          inject: [INTAKE_DATA_SOURCE],
+          useFactory: (dataSource: DataSource) =>
+            new ServiceMessaging({
+              service: INTAKE_SERVICE,
+              dataSource,
+              redis: ctx.redisUrl,
+              prefix: ctx.config.QUEUE_PREFIX,
+              logger: new Logger('intake-messaging'),
+            }),
+        },
+        IntakeLifecycle,
+        SubmitEvaluationsHandler,
+        GetSubmissionHandler,
+      ],
+    };
+  }
+}
+
+function loadRegistry(rulesDir: string) {
+  try {
+    return loadRuleSets(rulesDir);
+  } catch (err) {
+    if (err instanceof RuleSetError) throw new ConfigError(`rule sets in ${rulesDir} cannot be loaded:\n${err.message}`);
+    throw err;
+  }
+}

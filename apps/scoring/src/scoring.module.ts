@@ -1,0 +1,84 @@
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
+import { QUEUES } from '@jixiao/contracts';
+import { ServiceMessaging } from '@jixiao/messaging';
+import { openDataSource, runMigrations } from '@jixiao/persistence';
+import { ConfigError, type ServiceContext } from '@jixiao/runtime';
+import { loadRuleSets, RuleSetError } from '@jixiao/scoring';
+import { RecordRuleSetsHandler } from './commands/record-rule-sets.handler';
+import { ScoreEvaluationsHandler } from './commands/score-evaluations.handler';
+import { RuleSetsController } from './http/rule-sets.controller';
+import { scoringInboxHandlers } from './inbox/scoring-inbox.handlers';
+import { ScoringLifecycle } from './infrastructure/scoring-lifecycle';
+import { SCORING_DATA_SOURCE, SCORING_MESSAGING, SCORING_REGISTRY } from './infrastructure/scoring.tokens';
+import { RuleSetVersionEntity } from './persistence/rule-set-version.entity';
+import { SCORING_MIGRATIONS } from './persistence/scoring.migrations';
+import { SCORING_SERVICE } from './persistence/scoring-tables';
+import { GetEffectiveRuleSetHandler, ListRuleSetsHandler } from './queries/rule-set.handlers';
+
+/**
+ * The scoring service: consumes `intake.submission.received.v1`, scores with the region's rule set, stores the
+ * result and emits `scoring.evaluation.scored.v1`. Owns `scoring_*` tables in its own DataSource. A broken rule
+ * file stops it at start with the loader's message (file, line, JSON path).
+ */
+@Module({})
+export class ScoringModule {
+  static forRoot(ctx: ServiceContext): DynamicModule {
+    const registry = loadRegistry(ctx.rulesDir);
+    return {
+      module: ScoringModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [RuleSetsController],
+      providers: [
+        { provide: SCORING_REGISTRY, useValue: registry },
+        {
+          provide: SCORING_DATA_SOURCE,
+          useFactory: async () => {
+            const dataSource = await openDataSource({
+              name: SCORING_SERVICE,
+              databaseUrl: ctx.config.DATABASE_URL,
+              schema: ctx.config.DATABASE_SCHEMA,
+              dataDir: ctx.dataDir,
+              entities: [RuleSetVersionEntity],
+              migrations: SCORING_MIGRATIONS,
+            });
+            await runMigrations(dataSource);
+            return dataSource;
+          },
+        },
+        {
+          provide: SCORING_MESSAGING,
+          inject: [SCORING_DATA_SOURCE, CommandBus],
+          useFactory: (dataSource: DataSource, commands: CommandBus) => {
+            // the handlers nudge the relay of the messaging they are part of
+            const holder: { messaging?: ServiceMessaging } = {};
+            holder.messaging = new ServiceMessaging({
+              service: SCORING_SERVICE,
+              dataSource,
+              redis: ctx.redisUrl,
+              prefix: ctx.config.QUEUE_PREFIX,
+              inbox: { queue: QUEUES.scoringInbox, handlers: scoringInboxHandlers(commands, () => holder.messaging?.nudge()) },
+              logger: new Logger('scoring-messaging'),
+            });
+            return holder.messaging;
+          },
+        },
+        ScoringLifecycle,
+        RecordRuleSetsHandler,
+        ScoreEvaluationsHandler,
+        ListRuleSetsHandler,
+        GetEffectiveRuleSetHandler,
+      ],
+    };
+  }
+}
+
+function loadRegistry(rulesDir: string) {
+  try {
+    return loadRuleSets(rulesDir);
+  } catch (err) {
+    if (err instanceof RuleSetError) throw new ConfigError(`rule sets in ${rulesDir} cannot be loaded:\n${err.message}`);
+    throw err;
+  }
+}
