@@ -1,0 +1,322 @@
+import { QueueEvents } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUES } from '@jixiao/contracts';
+import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
+import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
+import { published, received, REGION, retracted, scored, UNIT } from './testing/review-fixtures';
+import { ReviewHarness } from './testing/review-harness';
+
+describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
+  let h: ReviewHarness;
+  let reviewer: string;
+  let auditor: string;
+
+  beforeAll(async () => {
+    h = await ReviewHarness.start(dialect);
+    reviewer = h.token('reviewer', ['130100']); // the city: covers 灵寿县 130126
+    auditor = h.token('auditor', ['CN']);
+  });
+  afterAll(async () => h?.close());
+
+  /** Submission then score, as the pipeline delivers them. */
+  async function submitAndScore(id: string, routing: 'auto-approve' | 'manual-review', region = REGION) {
+    await h.send('intake', [{ name: 'intake.submission.received.v1', payload: received(id, { region }) }]);
+    await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: scored(id, { routing, region }) }]);
+    await h.waitForState(id, routing === 'auto-approve' ? 'approved' : 'in_review');
+  }
+
+  it('auto-approves a clean score: routed + approved (system) events carry the breakdown; publish, re-score and retract follow', async () => {
+    await submitAndScore('ev_auto', 'auto-approve');
+    const events = await h.outbox('ev_auto');
+    expect(events.map((e) => e.name)).toEqual(['review.evaluation.routed.v1', 'review.evaluation.approved.v1']);
+    expect(events[0].payload).toMatchObject({ decision: 'auto-approved', resultId: 'res_ev_auto_1' });
+    expect(events[1].payload).toMatchObject({
+      automatic: true,
+      actor: { user: 'system', role: 'system' },
+      unitName: UNIT,
+      score: { resultId: 'res_ev_auto_1', total: 92.5, grade: '优' },
+      findings: { counts: { error: 0, warning: 0, info: 0 }, codes: [] },
+      evaluation: { unitName: UNIT },
+    });
+    expect(events[1].payload.result.computed.indicators[0].explanation).toMatch(/满分/);
+    // The relay delivered the approval to publication's inbox under review's event id.
+    await expect.poll(async () => (await h.queue(QUEUES.publicationInbox).getJobs(['waiting'])).map((j) => j.data.payload.evaluationId)).toContain('ev_auto');
+
+    await h.send('publication', [{ name: 'publication.evaluation.published.v1', payload: published('ev_auto') }]);
+    await h.waitForState('ev_auto', 'published');
+
+    // A re-scoring that keeps the outcome changes nothing but the recorded score …
+    await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: scored('ev_auto', { resultId: 'res_ev_auto_2', scoredAt: '2024-04-01T00:00:00.000Z' }) }]);
+    await h.drained();
+    expect(await h.stateOf('ev_auto')).toBe('published');
+    // … one that changes the grade sends it back to review.
+    await h.send('scoring', [
+      { name: 'scoring.evaluation.scored.v1', payload: scored('ev_auto', { resultId: 'res_ev_auto_3', total: 84, grade: '良', scoredAt: '2024-04-02T00:00:00.000Z' }) },
+    ]);
+    await h.waitForState('ev_auto', 'in_review');
+    const rerouted = (await h.outbox('ev_auto')).at(-1)!;
+    expect(rerouted).toMatchObject({ name: 'review.evaluation.routed.v1', payload: { decision: 'in-review', resultId: 'res_ev_auto_3' } });
+    expect(rerouted.payload.reasons).toEqual(['等级 优 → 良', '总分 92.5 → 84']);
+
+    // Publication retracting meanwhile cannot take it out of review: noted, not applied.
+    await h.send('publication', [{ name: 'publication.evaluation.retracted.v1', payload: retracted('ev_auto') }]);
+    await h.drained();
+    expect(await h.stateOf('ev_auto')).toBe('in_review');
+
+    const history = await h.http('GET', '/evaluations/ev_auto/history', auditor);
+    expect(history.status).toBe(200);
+    expect(history.body.items.map((i: { action: string; fromState: string | null; toState: string }) => `${i.action}:${i.fromState}→${i.toState}`)).toEqual([
+      'receive:null→submitted',
+      'score:submitted→scored',
+      'auto-approve:scored→approved',
+      'publish:approved→published',
+      'rescore:published→published',
+      'score:published→published',
+      'route-to-review:published→in_review',
+      'retract-ignored:in_review→in_review',
+    ]);
+    expect(history.body.items[0]).toMatchObject({ source: 'intake', eventId: 'intake-1', actor: { user: 'u-lingshou', role: 'submitter' } });
+    expect(history.body.items[3]).toMatchObject({ source: 'publication', eventId: expect.stringMatching(/^publication-/) });
+    expect(history.body.items[6].reason).toBe('重新评分: 等级 优 → 良; 总分 92.5 → 84');
+  });
+
+  it('GET /evaluations/:id shows the evaluation, its score with per-indicator explanations and findings, state, routing and versions', async () => {
+    await submitAndScore('ev_show', 'manual-review');
+    await h.send('intake', [
+      { name: 'intake.submission.received.v1', payload: received('ev_show_v2', { version: 2, previousVersionId: 'ev_show', submissionId: 'sub_ev_show' }) },
+    ]);
+    await h.waitForState('ev_show_v2', 'submitted');
+    const res = await h.http('GET', '/evaluations/ev_show', reviewer);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      evaluationId: 'ev_show',
+      state: 'in_review',
+      unitName: UNIT,
+      evaluation: { formType: 'project', unitName: UNIT },
+      routing: { decision: 'manual-review', reasons: ['EXECUTION_RATE_MISMATCH: 执行率与填报不一致'] },
+      score: {
+        resultId: 'res_ev_show_1',
+        total: 92.5,
+        grade: '优',
+        findingCounts: { error: 1, warning: 0, info: 0 },
+        findingCodes: ['EXECUTION_RATE_MISMATCH'],
+        breakdown: { current: true, findings: [{ code: 'EXECUTION_RATE_MISMATCH' }] },
+      },
+      versions: { previous: null, next: [{ evaluationId: 'ev_show_v2', version: 2, href: '/evaluations/ev_show_v2' }] },
+      links: { history: '/evaluations/ev_show/history' },
+    });
+    expect(res.body.score.breakdown.indicators[0]).toMatchObject({ name: '建设面积', score: 10, explanation: expect.stringContaining('1.02万亩') });
+    const v2 = await h.http('GET', '/evaluations/ev_show_v2', reviewer);
+    expect(v2.body.versions.previous).toEqual({ evaluationId: 'ev_show', href: '/evaluations/ev_show' });
+    expect(v2.body.score).toBeNull();
+  });
+
+  it('manual review: a reviewer approves (approved event with actor and comment); a second approve and a return get 409', async () => {
+    await submitAndScore('ev_manual', 'manual-review');
+    expect((await h.outbox('ev_manual')).map((e) => [e.name, e.payload.decision])).toEqual([['review.evaluation.routed.v1', 'in-review']]);
+    const ok = await h.http('POST', '/evaluations/ev_manual/approve', reviewer, { comment: '已核实执行率' });
+    expect(ok).toMatchObject({ status: 200, body: { evaluationId: 'ev_manual', state: 'approved' } });
+    const approved = (await h.outbox('ev_manual')).at(-1)!;
+    expect(approved).toMatchObject({
+      name: 'review.evaluation.approved.v1',
+      payload: { automatic: false, actor: { user: 'reviewer-130100', role: 'reviewer' }, comment: '已核实执行率', score: { resultId: 'res_ev_manual_1' } },
+    });
+    const again = await h.http('POST', '/evaluations/ev_manual/approve', reviewer);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe('evaluation ev_manual: cannot approve an evaluation that is approved');
+    expect((await h.http('POST', '/evaluations/ev_manual/return', reviewer, { reason: '再看看' })).status).toBe(409);
+    const history = await h.http('GET', '/evaluations/ev_manual/history', reviewer);
+    expect(history.body.items.at(-1)).toMatchObject({
+      action: 'approve',
+      fromState: 'in_review',
+      toState: 'approved',
+      reason: '已核实执行率',
+      source: 'review',
+      actor: { user: 'reviewer-130100', role: 'reviewer' },
+    });
+  });
+
+  it('return needs a reason (400 naming it), then returns with it and emits the returned event', async () => {
+    await submitAndScore('ev_return', 'manual-review');
+    for (const body of [undefined, {}, { reason: '' }, { reason: '   ' }]) {
+      const bad = await h.http('POST', '/evaluations/ev_return/return', reviewer, body);
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toMatch(/reason/);
+    }
+    expect(await h.stateOf('ev_return')).toBe('in_review');
+    const ok = await h.http('POST', '/evaluations/ev_return/return', reviewer, { reason: '执行率与预算执行数不一致，请核实后重新提交' });
+    expect(ok).toMatchObject({ status: 200, body: { state: 'returned' } });
+    expect((await h.outbox('ev_return')).at(-1)).toMatchObject({
+      name: 'review.evaluation.returned.v1',
+      payload: { submissionId: 'sub_ev_return', submissionVersion: 1, reason: '执行率与预算执行数不一致，请核实后重新提交', actor: { role: 'reviewer' } },
+    });
+    const detail = await h.http('GET', '/evaluations/ev_return', auditor);
+    expect(detail.body).toMatchObject({ state: 'returned', lastReason: '执行率与预算执行数不一致，请核实后重新提交' });
+  });
+
+  it('concurrent approve and return: exactly one wins, the other gets 409, one decision is recorded', async () => {
+    const ids = ['ev_race_0', 'ev_race_1', 'ev_race_2', 'ev_race_3'];
+    for (const id of ids) await submitAndScore(id, 'manual-review');
+    const other = h.token('reviewer', ['130000']);
+    const auditBefore = await h.count('review_audit');
+    const results = await Promise.all(
+      ids.map((id) =>
+        Promise.all([
+          h.http('POST', `/evaluations/${id}/approve`, reviewer),
+          h.http('POST', `/evaluations/${id}/return`, other, { reason: '同时退回' }),
+        ]),
+      ),
+    );
+    for (const [i, [approve, ret]] of results.entries()) {
+      expect([approve.status, ret.status].sort()).toEqual([200, 409]);
+      const winner = approve.status === 200 ? 'approved' : 'returned';
+      expect(await h.stateOf(ids[i])).toBe(winner);
+      const decisions = (await h.outbox(ids[i])).filter((e) => e.name !== 'review.evaluation.routed.v1');
+      expect(decisions.map((e) => e.name)).toEqual([winner === 'approved' ? 'review.evaluation.approved.v1' : 'review.evaluation.returned.v1']);
+    }
+    expect(await h.count('review_audit')).toBe(auditBefore + ids.length);
+  });
+
+  it('a score that overtakes its submission opens a placeholder the submission completes', async () => {
+    await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: scored('ev_early', { routing: 'manual-review' }) }]);
+    await h.waitForState('ev_early', 'in_review');
+    const before = await h.http('GET', '/evaluations/ev_early', auditor);
+    expect(before.body).toMatchObject({ receivedAt: null, evaluation: null, unitName: UNIT, score: { resultId: 'res_ev_early_1' } });
+    await h.send('intake', [{ name: 'intake.submission.received.v1', payload: received('ev_early') }]);
+    await waitForReceived('ev_early');
+    const after = await h.http('GET', '/evaluations/ev_early', auditor);
+    expect(after.body).toMatchObject({ state: 'in_review', receivedAt: '2024-03-01T08:00:00.000Z', evaluation: { unitName: UNIT }, projectName: '项目 ev_early' });
+    const history = await h.http('GET', '/evaluations/ev_early/history', auditor);
+    expect(history.body.items.map((i: { action: string }) => i.action)).toEqual(['open-from-score', 'score', 'route-to-review', 'receive']);
+  });
+
+  async function waitForReceived(id: string) {
+    await expect.poll(async () => (await h.http('GET', `/evaluations/${id}`, auditor)).body.receivedAt, { timeout: 30_000 }).not.toBeNull();
+  }
+
+  it('404 for unknown ids on every endpoint', async () => {
+    for (const [method, path, body] of [
+      ['GET', '/evaluations/nope', undefined],
+      ['GET', '/evaluations/nope/history', undefined],
+      ['POST', '/evaluations/nope/approve', {}],
+      ['POST', '/evaluations/nope/return', { reason: 'x' }],
+    ] as const) {
+      const res = await h.http(method, path, method === 'GET' ? auditor : reviewer, body);
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.body.message).toBe('evaluation nope not found');
+    }
+  });
+
+  it('listing: scoped to what the caller may read, filtered, paged newest first', async () => {
+    await submitAndScore('ev_list_hn_1', 'auto-approve', '410105');
+    await submitAndScore('ev_list_hn_2', 'manual-review', '410105');
+    const henan = h.token('reviewer', ['410000']);
+    const all = await h.http('GET', '/evaluations?pageSize=100', henan);
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((i: { evaluationId: string }) => i.evaluationId)).toEqual(['ev_list_hn_2', 'ev_list_hn_1']);
+    expect(all.body).toMatchObject({ page: 1, pageSize: 100, total: 2 });
+    const page2 = await h.http('GET', '/evaluations?page=2&pageSize=1', henan);
+    expect(page2.body).toMatchObject({ page: 2, pageSize: 1, total: 2, items: [{ evaluationId: 'ev_list_hn_1', state: 'approved', grade: '优' }] });
+    const inReview = await h.http('GET', '/evaluations?state=in_review&year=2023&grade=%E4%BC%98', henan);
+    expect(inReview.body.items.map((i: { evaluationId: string }) => i.evaluationId)).toEqual(['ev_list_hn_2']);
+    expect((await h.http('GET', '/evaluations?year=2022', henan)).body.total).toBe(0);
+
+    const auditorAll = await h.http('GET', '/evaluations?pageSize=100', auditor);
+    const ids = auditorAll.body.items.map((i: { evaluationId: string }) => i.evaluationId);
+    expect(ids).toEqual(expect.arrayContaining(['ev_list_hn_1', 'ev_auto', 'ev_manual']));
+    const hebeiOnly = await h.http('GET', '/evaluations?pageSize=100&region=130000', auditor);
+    expect(hebeiOnly.body.items.every((i: { region: string }) => i.region.startsWith('13'))).toBe(true);
+    expect(hebeiOnly.body.total).toBe(auditorAll.body.total - 2);
+    const otherUnit = await h.http('GET', '/evaluations', h.token('submitter', [REGION], '别的单位'));
+    expect(otherUnit.body.total).toBe(0);
+    const ownUnit = await h.http('GET', '/evaluations?pageSize=100', h.token('submitter', [REGION], UNIT));
+    expect(ownUnit.body.total).toBe(hebeiOnly.body.total);
+
+    for (const q of ['state=done', 'year=abc', 'page=0', 'pageSize=1000', 'region=Hebei']) {
+      const bad = await h.http('GET', `/evaluations?${q}`, auditor);
+      expect(bad.status, q).toBe(400);
+      expect(bad.body.message).toContain(`query.${q.split('=')[0]}`);
+    }
+    expect((await h.http('GET', '/evaluations')).status).toBe(401);
+  });
+
+  it('authorization matrix for the review endpoints: each role inside and outside the region', async () => {
+    await submitAndScore('ev_authz', 'manual-review');
+    const inside = {
+      submitter: h.token('submitter', [REGION], UNIT),
+      reviewer: h.token('reviewer', ['130000']),
+      rule_admin: h.token('rule_admin', ['130100']),
+      auditor: h.token('auditor', [REGION]),
+    };
+    const outside = {
+      submitter: h.token('submitter', ['410105']),
+      reviewer: h.token('reviewer', ['410000']),
+      rule_admin: h.token('rule_admin', ['130200']),
+      auditor: h.token('auditor', ['410105']), // auditors read everything, whatever their regions
+    };
+    const expected = {
+      read: { submitter: [200, 403], reviewer: [200, 403], rule_admin: [200, 403], auditor: [200, 200] },
+      decide: { submitter: [403, 403], reviewer: [200, 403], rule_admin: [403, 403], auditor: [403, 403] },
+    } as const;
+    for (const role of ['submitter', 'rule_admin', 'auditor'] as const) {
+      for (const [where, token] of [['inside', inside[role]], ['outside', outside[role]]] as const) {
+        const i = where === 'inside' ? 0 : 1;
+        for (const path of ['/evaluations/ev_authz', '/evaluations/ev_authz/history']) {
+          expect((await h.http('GET', path, token)).status, `${role} ${where} GET ${path}`).toBe(expected.read[role][i]);
+        }
+        expect((await h.http('POST', '/evaluations/ev_authz/approve', token)).status, `${role} ${where} approve`).toBe(expected.decide[role][i]);
+        expect((await h.http('POST', '/evaluations/ev_authz/return', token, { reason: 'x' })).status, `${role} ${where} return`).toBe(
+          expected.decide[role][i],
+        );
+      }
+    }
+    expect((await h.http('GET', '/evaluations/ev_authz', h.token('submitter', [REGION], '别的单位'))).status).toBe(403);
+    expect((await h.http('POST', '/evaluations/ev_authz/approve', outside.reviewer)).status).toBe(403);
+    expect((await h.http('POST', '/evaluations/ev_authz/return', outside.reviewer, { reason: 'x' })).status).toBe(403);
+    expect((await h.http('GET', '/evaluations/ev_authz', outside.reviewer)).status).toBe(403);
+    expect((await h.http('GET', '/evaluations/ev_authz/history', inside.reviewer)).status).toBe(200);
+    expect((await h.http('POST', '/evaluations/ev_authz/approve')).status).toBe(401);
+    expect(await h.stateOf('ev_authz')).toBe('in_review'); // every refusal changed nothing
+    expect((await h.http('POST', '/evaluations/ev_authz/return', inside.reviewer, { reason: '补充材料' })).status).toBe(200);
+    expect(await h.stateOf('ev_authz')).toBe('returned');
+  });
+
+  it('every event delivered again changes nothing: same rows, same audit records, same outbox', async () => {
+    await h.drained();
+    const tables = ['review_cases', 'review_details', 'review_history', 'review_audit', 'review_outbox', 'review_inbox'];
+    const snapshot = async () => ({
+      counts: Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await h.count(t)] as const))),
+      cases: await h.db.query('SELECT evaluation_id, state, revision, result_id, updated_at FROM review_cases ORDER BY evaluation_id'),
+    });
+    const before = await snapshot();
+    const inbox = h.queue(QUEUES.reviewInbox);
+    const { hostname, port } = new URL(TEST_REDIS_URL);
+    const events = new QueueEvents(QUEUES.reviewInbox, { connection: { host: hostname, port: Number(port || 6379) }, prefix: h.prefix });
+    await events.waitUntilReady();
+    try {
+      const completed = await inbox.getJobs(['completed']);
+      expect(completed.length).toBe(before.counts.review_inbox);
+      const again = [];
+      for (const job of completed) {
+        await job.remove();
+        again.push(await inbox.add(job.name, job.data, { jobId: job.id })); // the same job id …
+        again.push(await inbox.add(job.name, job.data, { jobId: `${job.id}-again` })); // … and a copy under another
+      }
+      const results = await Promise.all(again.map((j) => j.waitUntilFinished(events)));
+      expect(results.every((r: { duplicate: boolean }) => r.duplicate)).toBe(true);
+    } finally {
+      await events.close();
+    }
+    expect(await snapshot()).toEqual(before);
+    expect((await h.http('GET', '/audit/verify', auditor)).body).toMatchObject({ ok: true, chains: { review: { ok: true, records: before.counts.review_audit } } });
+  });
+
+  it('/health reports the database, Redis and the inbox queue', async () => {
+    const res = await h.http('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body.checks.review).toMatchObject({
+      ok: true,
+      details: { database: { ok: true, dialect }, redis: { ok: true, ping: 'PONG' }, inboxQueue: { ok: true, queue: 'review-inbox' } },
+    });
+  });
+});
