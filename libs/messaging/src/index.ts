@@ -9,3 +9,5 @@ export * from './inbox/handler-registry';
 export * from './inbox/inbox-worker';
 export * from './service-messaging';
 export * from './prune';
+export * from './nest/on-event.decorator';
+export * from './nest/messaging.module';
