@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { QUEUES, SubmissionReceivedV1, type CanonicalEvaluation } from '@jixiao/contracts';
+import { TEST_REDIS_URL, waitFor } from '@jixiao/messaging/testing/test-redis';
+import { verifyAudit } from '@jixiao/persistence';
+import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
+import type { RunningSystem } from '@jixiao/runtime';
+import { INTAKE_DATA_SOURCE } from './infrastructure/intake.tokens';
+import { IntakeModule } from './intake.module';
+import { bearer, boot, dropStorage, newStorage, type Storage } from './testing/service-under-test';
+
+const SEED = '/work/shared/seeds/000_b0ba8ebbf4c4018d.txt';
+const HUOQIU = '341522';
+const submitter = { sub: 'u-huoqiu', role: 'submitter' as const, regions: [HUOQIU] };
+const example = SubmissionReceivedV1.example.evaluation;
+const evaluation = (extra: Partial<CanonicalEvaluation> = {}): CanonicalEvaluation => ({ ...example, ...extra });
+
+describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
+  let storage: Storage;
+  let system: RunningSystem;
+  let ds: DataSource;
+  let inbox: Queue;
+
+  const url = (path: string) => `${system.url}${path}`;
+  const postJson = (path: string, body: unknown, headers: Record<string, string> = bearer(submitter)) =>
+    fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const upload = (content: Buffer | string, fileName: string, fields: Record<string, string> = {}, headers = bearer(submitter)) => {
+    const form = new FormData();
+    form.append('file', new Blob([typeof content === 'string' ? Buffer.from(content) : content]), fileName);
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    return fetch(url('/documents'), { method: 'POST', headers, body: form });
+  };
+  const count = async (table: string) => Number((await ds.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+  const counts = async () => ({
+    submissions: await count('intake_submissions'),
+    versions: await count('intake_versions'),
+    documents: await count('intake_documents'),
+    outbox: await count('intake_outbox'),
+    audit: await count('intake_audit'),
+  });
+
+  beforeAll(async () => {
+    storage = newStorage(dialect, 'intake');
+    system = await boot([(ctx) => IntakeModule.forRoot(ctx)], storage);
+    ds = system.app.get(INTAKE_DATA_SOURCE, { strict: false });
+    inbox = new Queue(QUEUES.scoringInbox, { connection: { url: TEST_REDIS_URL }, prefix: storage.prefix });
+  });
+  afterAll(async () => {
+    await inbox?.close();
+    await system?.close();
+    if (storage) await dropStorage(storage);
+  });
+
+  it('stores a JSON submission with its version, audit record and received event, and relays the event', async () => {
+    const res = await postJson('/evaluations', evaluation());
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(body.evaluationIds).toHaveLength(1);
+    expect(body.submissionIds).toHaveLength(1);
+    const [evaluationId] = body.evaluationIds;
+
+    const [version] = await ds.query(`SELECT * FROM intake_versions WHERE evaluation_id = '${evaluationId}'`);
+    expect(version).toMatchObject({ submission_id: body.submissionIds[0], previous_version_id: null, document_sha256: null });
+    expect(Number(version.version)).toBe(1);
+    expect(JSON.parse(version.evaluation)).toMatchObject({ region: HUOQIU, projectName: example.projectName });
+
+    const [event] = await ds.query(`SELECT id, name, payload FROM intake_outbox ORDER BY id DESC LIMIT 1`);
+    expect(event.name).toBe('intake.submission.received.v1');
+    expect(JSON.parse(event.payload)).toMatchObject({ evaluationId, version: 1, region: HUOQIU, actor: { user: 'u-huoqiu', role: 'submitter' } });
+    const jobId = `intake-${event.id}`;
+    await waitFor('the received event on scoring-inbox', async () => !!(await inbox.getJob(jobId)));
+    expect((await inbox.getJob(jobId))?.data).toMatchObject({ name: 'intake.submission.received.v1', payload: { evaluationId } });
+
+    const audit = await ds.query(`SELECT action, entity_id, from_state, to_state, actor_user FROM intake_audit WHERE entity_id = '${evaluationId}'`);
+    expect(audit).toEqual([{ action: 'submission stored', entity_id: evaluationId, from_state: null, to_state: 'submitted', actor_user: 'u-huoqiu' }]);
+  });
+
+  it('stores N evaluations of one request as N submissions in one go', async () => {
+    const before = await counts();
+    const res = await postJson('/evaluations', { evaluations: [evaluation({ projectName: 'A' }), evaluation({ projectName: 'B' }), evaluation({ projectName: 'C' })] });
+    expect(res.status).toBe(201);
+    expect((await res.json()).evaluationIds).toHaveLength(3);
+    const after = await counts();
+    expect(after).toEqual({ ...before, submissions: before.submissions + 3, versions: before.versions + 3, outbox: before.outbox + 3, audit: before.audit + 3 });
+  });
+
+  it('parses an uploaded seed document: region recognised, two forms, document stored once', async () => {
+    const content = readFileSync(SEED);
+    const res = await upload(content, '霍邱县-自评.txt');
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(body.region).toBe(HUOQIU);
+    expect(body.evaluationIds).toHaveLength(2);
+    expect(body.diagnostics).toContainEqual(expect.objectContaining({ message: expect.stringContaining('霍邱县 (341522) recognised') }));
+
+    const versions = await ds.query(
+      `SELECT evaluation, document_name, document_sha256, document_form_index, document_media_type FROM intake_versions WHERE evaluation_id IN ('${body.evaluationIds.join("','")}') ORDER BY document_form_index`,
+    );
+    expect(versions.map((v: { document_name: string }) => v.document_name)).toEqual(['霍邱县-自评.txt', '霍邱县-自评.txt']);
+    expect(versions.map((v: { document_form_index: unknown }) => Number(v.document_form_index))).toEqual([0, 1]);
+    expect(versions[0].document_media_type).toBe('text/plain');
+    expect(versions.map((v: { evaluation: string }) => JSON.parse(v.evaluation).projectName)).toEqual(['电子政务各项专项经费', '各项工作运转经费']);
+    const docs = await ds.query(`SELECT size_bytes, content_text FROM intake_documents WHERE sha256 = '${versions[0].document_sha256}'`);
+    expect(docs).toHaveLength(1);
+    expect(docs[0].content_text).toBe(content.toString('utf8'));
+
+    const events = await ds.query(`SELECT payload FROM intake_outbox ORDER BY id DESC LIMIT 2`);
+    expect(events.map((e: { payload: string }) => JSON.parse(e.payload).evaluationId).sort()).toEqual([...body.evaluationIds].sort());
+  });
+
+  it('links a corrected version to its predecessor; only the latest version can be corrected', async () => {
+    const first = await (await postJson('/evaluations', evaluation({ projectName: '待更正项目' }))).json();
+    const v1 = first.evaluationIds[0];
+    const res = await postJson(`/evaluations?previousVersionId=${v1}`, evaluation({ projectName: '待更正项目', funds: { executed: 99, adjustedBudget: 100 } }));
+    expect(res.status).toBe(201);
+    const second = await res.json();
+    expect(second.submissionIds).toEqual(first.submissionIds);
+    expect(second.versions).toEqual([{ evaluationId: second.evaluationIds[0], submissionId: first.submissionIds[0], version: 2, previousVersionId: v1 }]);
+
+    const view = await (await fetch(url(`/submissions/${first.submissionIds[0]}`), { headers: bearer(submitter) })).json();
+    expect(view).toMatchObject({ id: first.submissionIds[0], region: HUOQIU, latestVersion: 2, latestEvaluationId: second.evaluationIds[0] });
+    expect(view.versions.map((v: { evaluationId: string; version: number; previousVersionId: string | null }) => [v.evaluationId, v.version, v.previousVersionId])).toEqual([
+      [v1, 1, null],
+      [second.evaluationIds[0], 2, v1],
+    ]);
+    const [audit] = await ds.query(`SELECT action, reason FROM intake_audit WHERE entity_id = '${second.evaluationIds[0]}'`);
+    expect(audit).toMatchObject({ action: 'version added', reason: expect.stringContaining(v1) });
+
+    const again = await postJson('/evaluations', { ...evaluation(), previousVersionId: v1 });
+    expect(again.status).toBe(409);
+    expect(await postJson('/evaluations?previousVersionId=ev_nope', evaluation()).then((r) => r.status)).toBe(404);
+  });
+
+  it('refuses an invalid evaluation with 400 naming the JSON path, storing nothing', async () => {
+    const before = await counts();
+    const res = await postJson('/evaluations', { evaluations: [evaluation(), { ...evaluation(), indicators: [{ name: 'x', weight: 'ten' }] }] });
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toMatch(/\$\.evaluations\[1\]\.indicators\[0\]\.weight/);
+    const noRegion = await postJson('/evaluations', evaluation({ region: null }));
+    expect(noRegion.status).toBe(400);
+    expect((await noRegion.json()).message).toMatch(/no region/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses a document without a form with 422 and the parser message, storing nothing', async () => {
+    const before = await counts();
+    const res = await upload('hello world\nnothing to see', 'notes.txt');
+    expect(res.status).toBe(422);
+    expect((await res.json()).message).toMatch(/notes\.txt: no 项目支出绩效自评表/);
+    expect((await upload('x', 'scan.pdf')).status).toBe(400);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses a document over the size limit', async () => {
+    const res = await upload(Buffer.alloc(10 * 1024 * 1024 + 1, 0x20), 'big.txt');
+    expect(res.status).toBe(413);
+  });
+
+  it('authorises: 401 without token, 403 for a reviewer or another region or unit', async () => {
+    expect((await postJson('/evaluations', evaluation(), {})).status).toBe(401);
+    expect((await postJson('/evaluations', evaluation(), bearer({ sub: 'r', role: 'reviewer', regions: [HUOQIU] }))).status).toBe(403);
+    expect((await postJson('/evaluations', evaluation(), bearer({ sub: 'u', role: 'submitter', regions: ['130126'] }))).status).toBe(403);
+    const unitToken = bearer({ sub: 'u', role: 'submitter', regions: [HUOQIU], unit: '别的单位' });
+    expect((await postJson('/evaluations', evaluation(), unitToken)).status).toBe(403);
+    expect((await upload(readFileSync(SEED), 'seed.txt', {}, bearer({ sub: 'u', role: 'submitter', regions: ['130126'] }))).status).toBe(403);
+    expect((await fetch(url('/submissions/whatever'))).status).toBe(401);
+  });
+
+  it('lets the submitter, covering reviewers and auditors read a submission; others get 403', async () => {
+    const { submissionIds } = await (await postJson('/evaluations', evaluation())).json();
+    const get = (p: Parameters<typeof bearer>[0]) => fetch(url(`/submissions/${submissionIds[0]}`), { headers: bearer(p) }).then((r) => r.status);
+    expect(await get(submitter)).toBe(200);
+    expect(await get({ sub: 'r', role: 'reviewer', regions: ['341500'] })).toBe(200);
+    expect(await get({ sub: 'a', role: 'auditor', regions: ['CN'] })).toBe(200);
+    expect(await get({ sub: 'r', role: 'reviewer', regions: ['130126'] })).toBe(403);
+    expect(await get({ sub: 'u', role: 'submitter', regions: ['130126'] })).toBe(403);
+    expect(await fetch(url('/submissions/sub_unknown'), { headers: bearer(submitter) }).then((r) => r.status)).toBe(404);
+  });
+
+  it('reports health and a verifying audit chain', async () => {
+    const health = await (await fetch(url('/health'))).json();
+    expect(health.checks.intake).toMatchObject({ ok: true, details: { database: 'ok', redis: 'ok' } });
+    const verify = await (await fetch(url('/audit/verify'), { headers: bearer({ sub: 'a', role: 'auditor', regions: ['CN'] }) })).json();
+    expect(verify).toMatchObject({ ok: true, chains: { intake: { ok: true } } });
+    expect(await verifyAudit(ds, 'intake_audit')).toEqual({ ok: true, records: await count('intake_audit') });
+  });
+});
