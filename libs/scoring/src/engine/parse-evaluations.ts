@@ -18,9 +18,18 @@ function pathOf(root: string, path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-function describe(issue: z.core.$ZodIssue): string {
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function describe(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === 'invalid_type') {
-    const received = (issue as { input?: unknown }).input;
+    const received = valueAt(input, issue.path);
     const got = received === undefined ? 'nothing' : received === null ? 'null' : Array.isArray(received) ? 'array' : typeof received;
     return `expected ${issue.expected}, got ${got}`;
   }
@@ -43,7 +52,7 @@ export function parseEvaluations(json: unknown, source: string): CanonicalEvalua
     list.forEach((item, i) => {
       const r = CanonicalEvaluationSchema.safeParse(item);
       if (r.success) out.push(r.data);
-      else for (const is of r.error.issues) issues.push(`${pathOf(`evaluations[${i}]`, is.path)}: ${describe(is)}`);
+      else for (const is of r.error.issues) issues.push(`${pathOf(`evaluations[${i}]`, is.path)}: ${describe(is, item)}`);
     });
     if (issues.length) throw new InvalidEvaluationError(source, issues);
     return out;
@@ -52,6 +61,6 @@ export function parseEvaluations(json: unknown, source: string): CanonicalEvalua
     throw new InvalidEvaluationError(source, ['(root): expected an evaluation object or { "evaluations": [ … ] }']);
   }
   const r = CanonicalEvaluationSchema.safeParse(json);
-  if (!r.success) throw new InvalidEvaluationError(source, r.error.issues.map((is) => `${pathOf('', is.path)}: ${describe(is)}`));
+  if (!r.success) throw new InvalidEvaluationError(source, r.error.issues.map((is) => `${pathOf('', is.path)}: ${describe(is, json)}`));
   return [r.data];
 }
