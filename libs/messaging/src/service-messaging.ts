@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { InboxQueueName } from '@jixiao/contracts';
 import { consoleLogger, type MessagingLogger } from './logger';
-import { HandlerRegistry, type HandlerDefinition } from './inbox/handler-registry';
+import { HandlerRegistry, type AnyHandlerDefinition } from './inbox/handler-registry';
 import { InboxWorker } from './inbox/inbox-worker';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { checkNoEviction, createRedisConnection, type RedisConnectionInput } from './redis/redis-connection';
@@ -12,7 +12,7 @@ export interface ServiceMessagingOptions {
   redis: RedisConnectionInput;
   prefix?: string;
   /** The service's inbox, if it consumes events. */
-  inbox?: { queue: InboxQueueName; handlers: HandlerRegistry | ReadonlyArray<HandlerDefinition<never>>; concurrency?: number };
+  inbox?: { queue: InboxQueueName; handlers: HandlerRegistry | ReadonlyArray<AnyHandlerDefinition>; concurrency?: number };
   relay?: { batchSize?: number; pollIntervalMs?: number };
   /** How long `start()` waits for Redis before starting anyway (default 10 s). */
   readyTimeoutMs?: number;

@@ -16,6 +16,9 @@ export interface HandlerDefinition<N extends EventName = EventName> {
   handle: EventHandler<N>;
 }
 
+/** Any event's handler definition: what lists of handlers hold. */
+export type AnyHandlerDefinition = { [N in EventName]: HandlerDefinition<N> }[EventName];
+
 /** Typed helper for one handler per file: `export const onScored = defineHandler('scoring.evaluation.scored.v1', …)`. */
 export function defineHandler<N extends EventName>(event: N, handle: EventHandler<N>): HandlerDefinition<N> {
   return { event, handle };
@@ -25,11 +28,11 @@ export function defineHandler<N extends EventName>(event: N, handle: EventHandle
 export class HandlerRegistry {
   private readonly handlers = new Map<EventName, HandlerDefinition<EventName>>();
 
-  constructor(readonly service: string, definitions: ReadonlyArray<HandlerDefinition<never>> = []) {
-    for (const d of definitions) this.register(d as unknown as HandlerDefinition<EventName>);
+  constructor(readonly service: string, definitions: ReadonlyArray<AnyHandlerDefinition> = []) {
+    for (const d of definitions) this.register(d);
   }
 
-  register<N extends EventName>(definition: HandlerDefinition<N>): this {
+  register(definition: AnyHandlerDefinition): this {
     if (!Object.prototype.hasOwnProperty.call(ROUTING, definition.event)) {
       throw new Error(`${this.service}: handler registered for unknown event "${definition.event}"`);
     }

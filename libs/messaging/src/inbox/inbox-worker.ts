@@ -4,7 +4,7 @@ import { EventEnvelopeSchema, InvalidEventPayloadError, parseEvent, type EventEn
 import { withTransaction } from '@jixiao/persistence';
 import { consoleLogger, errorMessage, type MessagingLogger } from '../logger';
 import { redisOptions, type RedisConnectionInput } from '../redis/redis-connection';
-import { HandlerRegistry, type HandlerDefinition } from './handler-registry';
+import { HandlerRegistry, type AnyHandlerDefinition } from './handler-registry';
 import { runOnce } from './run-once';
 
 export interface InboxWorkerOptions {
@@ -13,7 +13,7 @@ export interface InboxWorkerOptions {
   dataSource: DataSource;
   connection: RedisConnectionInput;
   prefix?: string;
-  handlers: HandlerRegistry | ReadonlyArray<HandlerDefinition<never>>;
+  handlers: HandlerRegistry | ReadonlyArray<AnyHandlerDefinition>;
   /** Jobs processed in parallel (default 1 on SQLite, whose writes are serialised anyway, else 8). */
   concurrency?: number;
   logger?: MessagingLogger;

@@ -45,7 +45,7 @@ describe('MessagingModule (Nest) on postgres', () => {
       imports: [
         MessagingModule.forService({
           service: 'scoring',
-          inbox: { queue: QUEUES.scoringInbox, handlers: handlers as never },
+          inbox: { queue: QUEUES.scoringInbox, handlers },
           useFactory: () => ({ dataSource: ds, redis: TEST_REDIS_URL, prefix, logger: quiet }),
         }),
       ],

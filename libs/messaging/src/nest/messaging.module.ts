@@ -12,7 +12,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import type { InboxQueueName } from '@jixiao/contracts';
-import { defineHandler, type HandlerDefinition } from '../inbox/handler-registry';
+import { defineHandler, type AnyHandlerDefinition } from '../inbox/handler-registry';
 import type { MessagingLogger } from '../logger';
 import type { RedisConnectionInput } from '../redis/redis-connection';
 import { ServiceMessaging } from '../service-messaging';
@@ -30,7 +30,7 @@ export interface MessagingRuntimeOptions {
 export interface MessagingForServiceOptions {
   service: string;
   /** The service's inbox queue and its handler classes (each decorated with `@OnEvent`, each a provider). */
-  inbox?: { queue: InboxQueueName; handlers: Array<Type<EventHandlerClass<never>>> };
+  inbox?: { queue: InboxQueueName; handlers: Array<Type<unknown>> };
   imports?: ModuleMetadata['imports'];
   inject?: InjectionToken[];
   useFactory: (...deps: never[]) => MessagingRuntimeOptions | Promise<MessagingRuntimeOptions>;
@@ -83,11 +83,13 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
     await messaging?.stop();
   }
 
-  private handlerFor(cls: Type<EventHandlerClass<never>>): HandlerDefinition<never> {
+  private handlerFor(cls: Type<unknown>): AnyHandlerDefinition {
     const event = eventOf(cls);
     if (!event) throw new Error(`${this.spec.service}: ${cls.name} is listed as an event handler but has no @OnEvent(…)`);
-    const instance = this.moduleRef.get(cls, { strict: false });
-    return defineHandler(event, (payload, context) => instance.handle(payload as never, context)) as HandlerDefinition<never>;
+    const instance = this.moduleRef.get(cls, { strict: false }) as Partial<EventHandlerClass>;
+    if (typeof instance?.handle !== 'function') throw new Error(`${this.spec.service}: ${cls.name} has no handle(payload, context) method`);
+    const handle = instance.handle.bind(instance) as EventHandlerClass['handle'];
+    return defineHandler(event, (payload, context) => handle(payload as never, context)) as AnyHandlerDefinition;
   }
 }
 

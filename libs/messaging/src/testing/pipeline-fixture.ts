@@ -2,7 +2,7 @@ import { Table } from 'typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EVENTS, type EventPayload } from '@jixiao/contracts';
 import { defineMigration, dialectOf, placeholder } from '@jixiao/persistence';
-import { defineHandler, type HandlerDefinition } from '../inbox/handler-registry';
+import { defineHandler, type AnyHandlerDefinition } from '../inbox/handler-registry';
 
 /** A consumer's effect table for the messaging tests: one row per handled event. */
 export const effectsMigration = defineMigration('CreateTestEffects', 1_763_700_000_900, {
@@ -35,14 +35,14 @@ async function recordEffect(manager: EntityManager, eventId: string, evaluationI
 }
 
 /** The scoring inbox's handlers, as a real scoring service would register them (effects only). */
-export const scoringHandlers: HandlerDefinition<never>[] = [
+export const scoringHandlers: AnyHandlerDefinition[] = [
   defineHandler('intake.submission.received.v1', async (payload, { manager, event }) =>
     recordEffect(manager, event.id, payload.evaluationId),
   ),
   defineHandler('scoring.ruleset.activated.v1', async (payload, { manager, event }) =>
     recordEffect(manager, event.id, `ruleset:${payload.ruleSetId}`),
   ),
-] as HandlerDefinition<never>[];
+];
 
 export async function countEffects(ds: DataSource): Promise<number> {
   const [row] = await ds.query('SELECT COUNT(*) AS n FROM test_effects');

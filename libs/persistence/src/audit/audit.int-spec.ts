@@ -93,6 +93,18 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
     expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: total });
   });
 
+  it('verifying while others append reports no false tampering', async () => {
+    await append(ds, 0, 50);
+    const appends = Promise.all(Array.from({ length: 6 }, (_, k) => append(ds, 100 * k, 40)));
+    const verifications = Promise.all([verifyAudit(ds, T, { batchSize: 10 }), verifyAudit(ds, T, { batchSize: 3 })]);
+    const [, results] = await Promise.all([appends, verifications]);
+    for (const r of results) {
+      expect(r.ok).toBe(true);
+      expect(r.records).toBeGreaterThanOrEqual(50);
+    }
+    expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: 290 });
+  });
+
   it('the database refuses UPDATE and DELETE of audit records', async () => {
     await append(ds, 0, 3);
     await expect(ds.query(`UPDATE ${T} SET reason = 'edited' WHERE seq = 2`)).rejects.toThrow(/append-only/);
