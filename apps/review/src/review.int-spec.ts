@@ -194,6 +194,33 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     await expect.poll(async () => (await h.http('GET', `/evaluations/${id}`, auditor)).body.receivedAt, { timeout: 30_000 }).not.toBeNull();
   }
 
+  it('a bulk re-score without breakdown keeps the old one (marked not current); repeated or older scores are ignored', async () => {
+    await submitAndScore('ev_bulk', 'manual-review');
+    const bulk = { ...scored('ev_bulk', { routing: 'manual-review', resultId: 'res_ev_bulk_2', total: 70, grade: '中', scoredAt: '2024-05-01T00:00:00.000Z', withResult: false }), rescoringRunId: 'run_1' };
+    await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: bulk }]);
+    await expect.poll(async () => (await h.http('GET', '/evaluations/ev_bulk', auditor)).body.score.resultId, { timeout: 30_000 }).toBe('res_ev_bulk_2');
+    const detail = await h.http('GET', '/evaluations/ev_bulk', auditor);
+    expect(detail.body).toMatchObject({ state: 'in_review', grade: '中', score: { total: 70, breakdown: { resultId: 'res_ev_bulk_1', current: false } } });
+
+    // The same result again (another event id), and an older one: noted in the history, nothing else changes.
+    await h.send('scoring', [
+      { name: 'scoring.evaluation.scored.v1', payload: bulk },
+      { name: 'scoring.evaluation.scored.v1', payload: scored('ev_bulk', { routing: 'manual-review', resultId: 'res_ev_bulk_0', scoredAt: '2024-01-01T00:00:00.000Z' }) },
+    ]);
+    await h.drained();
+    const history = await h.http('GET', '/evaluations/ev_bulk/history', auditor);
+    expect(history.body.items.slice(-2).map((i: { action: string; reason: string }) => [i.action, i.reason])).toEqual([
+      ['score-ignored', 'result res_ev_bulk_2 is already recorded'],
+      ['score-ignored', expect.stringContaining('older than res_ev_bulk_2')],
+    ]);
+    expect((await h.http('GET', '/evaluations/ev_bulk', auditor)).body.score.resultId).toBe('res_ev_bulk_2');
+
+    expect((await h.http('POST', '/evaluations/ev_bulk/approve', reviewer)).status).toBe(200);
+    const approved = (await h.outbox('ev_bulk')).at(-1)!;
+    expect(approved.payload).toMatchObject({ score: { resultId: 'res_ev_bulk_2', total: 70, grade: '中' } });
+    expect(approved.payload.result).toBeUndefined(); // never a breakdown of another score
+  });
+
   it('404 for unknown ids on every endpoint', async () => {
     for (const [method, path, body] of [
       ['GET', '/evaluations/nope', undefined],
