@@ -17,6 +17,9 @@ const submitter = { sub: 'u-huoqiu', role: 'submitter' as const, regions: [HUOQI
 const example = SubmissionReceivedV1.example.evaluation;
 const evaluation = (extra: Partial<CanonicalEvaluation> = {}): CanonicalEvaluation => ({ ...example, ...extra });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
+const json = (res: Response): Promise<any> => res.json();
+
 describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
   let storage: Storage;
   let system: RunningSystem;
@@ -56,7 +59,7 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
   it('stores a JSON submission with its version, audit record and received event, and relays the event', async () => {
     const res = await postJson('/evaluations', evaluation());
     expect(res.status).toBe(201);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.evaluationIds).toHaveLength(1);
     expect(body.submissionIds).toHaveLength(1);
     const [evaluationId] = body.evaluationIds;
@@ -81,7 +84,7 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     const before = await counts();
     const res = await postJson('/evaluations', { evaluations: [evaluation({ projectName: 'A' }), evaluation({ projectName: 'B' }), evaluation({ projectName: 'C' })] });
     expect(res.status).toBe(201);
-    expect((await res.json()).evaluationIds).toHaveLength(3);
+    expect((await json(res)).evaluationIds).toHaveLength(3);
     const after = await counts();
     expect(after).toEqual({ ...before, submissions: before.submissions + 3, versions: before.versions + 3, outbox: before.outbox + 3, audit: before.audit + 3 });
   });
@@ -90,7 +93,7 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     const content = readFileSync(SEED);
     const res = await upload(content, '霍邱县-自评.txt');
     expect(res.status).toBe(201);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.region).toBe(HUOQIU);
     expect(body.evaluationIds).toHaveLength(2);
     expect(body.diagnostics).toContainEqual(expect.objectContaining({ message: expect.stringContaining('霍邱县 (341522) recognised') }));
@@ -111,15 +114,15 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
   });
 
   it('links a corrected version to its predecessor; only the latest version can be corrected', async () => {
-    const first = await (await postJson('/evaluations', evaluation({ projectName: '待更正项目' }))).json();
+    const first = await json(await postJson('/evaluations', evaluation({ projectName: '待更正项目' })));
     const v1 = first.evaluationIds[0];
     const res = await postJson(`/evaluations?previousVersionId=${v1}`, evaluation({ projectName: '待更正项目', funds: { executed: 99, adjustedBudget: 100 } }));
     expect(res.status).toBe(201);
-    const second = await res.json();
+    const second = await json(res);
     expect(second.submissionIds).toEqual(first.submissionIds);
     expect(second.versions).toEqual([{ evaluationId: second.evaluationIds[0], submissionId: first.submissionIds[0], version: 2, previousVersionId: v1 }]);
 
-    const view = await (await fetch(url(`/submissions/${first.submissionIds[0]}`), { headers: bearer(submitter) })).json();
+    const view = await json(await fetch(url(`/submissions/${first.submissionIds[0]}`), { headers: bearer(submitter) }));
     expect(view).toMatchObject({ id: first.submissionIds[0], region: HUOQIU, latestVersion: 2, latestEvaluationId: second.evaluationIds[0] });
     expect(view.versions.map((v: { evaluationId: string; version: number; previousVersionId: string | null }) => [v.evaluationId, v.version, v.previousVersionId])).toEqual([
       [v1, 1, null],
@@ -137,10 +140,10 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     const before = await counts();
     const res = await postJson('/evaluations', { evaluations: [evaluation(), { ...evaluation(), indicators: [{ name: 'x', weight: 'ten' }] }] });
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toMatch(/\$\.evaluations\[1\]\.indicators\[0\]\.weight/);
+    expect((await json(res)).message).toMatch(/\$\.evaluations\[1\]\.indicators\[0\]\.weight/);
     const noRegion = await postJson('/evaluations', evaluation({ region: null }));
     expect(noRegion.status).toBe(400);
-    expect((await noRegion.json()).message).toMatch(/no region/);
+    expect((await json(noRegion)).message).toMatch(/no region/);
     expect(await counts()).toEqual(before);
   });
 
@@ -148,7 +151,7 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     const before = await counts();
     const res = await upload('hello world\nnothing to see', 'notes.txt');
     expect(res.status).toBe(422);
-    expect((await res.json()).message).toMatch(/notes\.txt: no 项目支出绩效自评表/);
+    expect((await json(res)).message).toMatch(/notes\.txt: no 项目支出绩效自评表/);
     expect((await upload('x', 'scan.pdf')).status).toBe(400);
     expect(await counts()).toEqual(before);
   });
@@ -169,7 +172,7 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
   });
 
   it('lets the submitter, covering reviewers and auditors read a submission; others get 403', async () => {
-    const { submissionIds } = await (await postJson('/evaluations', evaluation())).json();
+    const { submissionIds } = await json(await postJson('/evaluations', evaluation()));
     const get = (p: Parameters<typeof bearer>[0]) => fetch(url(`/submissions/${submissionIds[0]}`), { headers: bearer(p) }).then((r) => r.status);
     expect(await get(submitter)).toBe(200);
     expect(await get({ sub: 'r', role: 'reviewer', regions: ['341500'] })).toBe(200);
@@ -180,9 +183,9 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
   });
 
   it('reports health and a verifying audit chain', async () => {
-    const health = await (await fetch(url('/health'))).json();
+    const health = await json(await fetch(url('/health')));
     expect(health.checks.intake).toMatchObject({ ok: true, details: { database: 'ok', redis: 'ok' } });
-    const verify = await (await fetch(url('/audit/verify'), { headers: bearer({ sub: 'a', role: 'auditor', regions: ['CN'] }) })).json();
+    const verify = await json(await fetch(url('/audit/verify'), { headers: bearer({ sub: 'a', role: 'auditor', regions: ['CN'] }) }));
     expect(verify).toMatchObject({ ok: true, chains: { intake: { ok: true } } });
     expect(await verifyAudit(ds, 'intake_audit')).toEqual({ ok: true, records: await count('intake_audit') });
   });

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
 import type { Redis } from 'ioredis';
-import { createRedisConnection, redisOptions, type ServiceMessaging } from '@jixiao/messaging';
+import { createRedisConnection, type ServiceMessaging } from '@jixiao/messaging';
 import { verifyAudit } from '@jixiao/persistence';
 import { AuditRegistry, HealthRegistry, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import { RecordRuleSets, type RecordRuleSetsResult } from '../commands/record-rule-sets.command';
@@ -19,8 +19,11 @@ import { SCORING_DATA_SOURCE, SCORING_MESSAGING } from './scoring.tokens';
 @Injectable()
 export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('scoring');
-  private readonly inboxQueue: Queue;
+  /** Created on the first /health call: a queue closed before its connection was ready rejects unhandled. */
+  private inboxQueue: Queue | null = null;
   private readonly redis: Redis;
+  private readonly prefix: string;
+  private started = false;
 
   constructor(
     @Inject(SCORING_DATA_SOURCE) private readonly dataSource: DataSource,
@@ -30,10 +33,9 @@ export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationSh
     health: HealthRegistry,
     audit: AuditRegistry,
   ) {
-    this.inboxQueue = new Queue(QUEUES.scoringInbox, { connection: redisOptions(ctx.redisUrl, 'producer'), prefix: ctx.config.QUEUE_PREFIX });
-    this.inboxQueue.on('error', () => undefined);
     this.redis = createRedisConnection(ctx.redisUrl, 'producer', 'scoring-health');
     this.redis.on('error', () => undefined);
+    this.prefix = ctx.config.QUEUE_PREFIX;
     health.register(SCORING_SERVICE, () => this.health());
     audit.register(SCORING_SERVICE, () => verifyAudit(this.dataSource, SCORING_TABLES.audit));
   }
@@ -42,14 +44,31 @@ export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationSh
     const { recorded } = await this.commands.execute<RecordRuleSets, RecordRuleSetsResult>(new RecordRuleSets());
     if (recorded.length) this.logger.log(`rule-set versions recorded: ${recorded.join(', ')}`);
     await this.messaging.start();
+    this.started = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.inboxWorkerReady();
     await this.messaging.stop();
-    await this.inboxQueue.close().catch(() => undefined);
+    await this.inboxQueue?.close().catch(() => undefined);
     this.redis.disconnect();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.logger.log('scoring stopped');
+  }
+
+  /**
+   * A BullMQ worker closed before its connection is ready leaves a rejected promise nobody handles (seen on a quick
+   * restart); wait for it, bounded, so shutdown right after start is clean. (`start()` returns the running worker.)
+   */
+  private async inboxWorkerReady(): Promise<void> {
+    if (!this.started || !this.messaging.inbox) return;
+    const worker = this.messaging.inbox.start();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      worker.waitUntilReady().catch(() => undefined),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000))),
+    ]);
+    clearTimeout(timer);
   }
 
   private async health() {
@@ -64,6 +83,8 @@ export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationSh
     }
     try {
       details.redis = (await this.redis.ping()) === 'PONG' ? 'ok' : 'no PONG';
+      // shares the health connection (BullMQ leaves a connection it was given open; we close it after the queue)
+      this.inboxQueue ??= new Queue(QUEUES.scoringInbox, { connection: this.redis, prefix: this.prefix });
       const counts = await this.inboxQueue.getJobCounts('waiting', 'active', 'delayed', 'failed');
       details.inbox = { queue: QUEUES.scoringInbox, ...counts };
     } catch (err) {
