@@ -183,7 +183,7 @@ export function parseIndicatorTable(
       continue;
     }
     const valueCells = [v.target, v.actual, v.weight, v.score].filter((x) => x && !isBlankValue(x.text));
-    if ((mapped.short || !row.closed) && i === lastLine && row.sep !== 'sheet') {
+    if ((mapped.short || (!row.closed && endsOnFigure(cells, v))) && i === lastLine && row.sep !== 'sheet') {
       cutRow = name;
       sink.warn(row.line, `"${short(name)}": the document ends inside this row; left out`);
       i += consumed;
@@ -294,7 +294,8 @@ function readTotal(row: Row, header: IndicatorHeader, sink: DiagnosticSink): Ind
     .map((c, index) => ({ n: parseNumberCell(c), index }))
     .filter((x): x is { n: number; index: number } => typeof x.n === 'number');
   if (numbers.length === 2) {
-    return { weight: numbers[0]!.n, score: numbers[1]!.n, source: ref(row, numbers[1]!.index, '得分') };
+    const [a, b] = sCol && wCol && sCol.index < wCol.index ? [numbers[1]!, numbers[0]!] : [numbers[0]!, numbers[1]!];
+    return { weight: a.n, score: b.n, source: ref(row, b.index, '得分') };
   }
   sink.warn(
     row.line,
@@ -337,6 +338,13 @@ function joinContinuation(
     }
   }
   return undefined;
+}
+
+/** The row's last written cell is a figure: at the document's end it may have been cut mid-number. */
+function endsOnFigure(cells: string[], v: Mapped['values']): boolean {
+  let last = cells.length - 1;
+  while (last >= 0 && cells[last] === '') last--;
+  return v.weight?.cell === last || v.score?.cell === last;
 }
 
 function lastContentIndex(rows: Row[], end: number): number {
