@@ -19,13 +19,14 @@ function breakdownSection(b: Breakdown | null): SafeHtml {
         (s) => html`<tr><td>${s.label}</td><td class="num">${formatScore(s.weight)}</td><td class="num">${formatScore(s.score)}</td></tr>`,
       )}</tbody></table>`
     : '';
-  const indicators = html`<table data-testid="indicators-table">
+  const indicators = html`<div class="scroll"><table data-testid="indicators-table">
 <thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th class="num">分值</th><th class="num">复核得分</th><th class="num">自评得分</th><th>评分说明</th></tr></thead>
 <tbody>${b.indicators.map(
     (i) => html`<tr><td>${i.level1 ?? ''}</td><td>${i.level2 ?? ''}</td><td>${i.name}</td><td class="num">${formatScore(i.weight)}</td><td class="num">${formatScore(
       i.score,
     )}</td><td class="num">${formatScore(i.reportedScore)}</td><td>${i.explanation ?? ''}</td></tr>`,
-  )}</tbody></table>`;
+  
+  )}</tbody></table></div>`;
   const { counts, items } = b.findings;
   const findings = items.length
     ? html`<h2>复核发现</h2><p class="muted">错误 ${counts.error} 项，警告 ${counts.warning} 项，提示 ${counts.info} 项。</p>
@@ -35,7 +36,7 @@ function breakdownSection(b: Breakdown | null): SafeHtml {
 }
 
 function historyTable(revisions: readonly RevisionView[]): SafeHtml {
-  return html`<table data-testid="revision-history">
+  return html`<div class="scroll"><table data-testid="revision-history">
 <thead><tr><th class="num">版本</th><th>发布时间</th><th class="num">总分</th><th>等级</th><th class="num">执行率</th><th>评分规则</th><th>说明</th></tr></thead>
 <tbody>${[...revisions].reverse().map(
     (r) => html`<tr data-revision="${r.revision}"><td class="num">${r.revision}</td><td>${formatTime(r.publishedAt)}</td><td class="num">${formatScore(
@@ -43,7 +44,7 @@ function historyTable(revisions: readonly RevisionView[]): SafeHtml {
     )}</td><td>${r.grade ?? '—'}</td><td class="num">${formatRate(r.executionRate)}</td><td>${r.ruleSet.id} v${r.ruleSet.version}</td><td>${
       r.reason ?? '首次发布'
     }${r.automatic ? '' : '（人工审核）'}</td></tr>`,
-  )}</tbody></table>`;
+  )}</tbody></table></div>`;
 }
 
 export function evaluationPage({ disclosure: d, revisions }: EvaluationDisclosure, base: string): SafeHtml {

@@ -12,7 +12,9 @@ h1{font-size:1.6rem;margin:.2em 0 .4em}
 h2{font-size:1.2rem;margin:1.6em 0 .6em;border-left:4px solid var(--accent);padding-left:8px}
 .meta{color:var(--muted);margin:0 0 1em}
 .card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:16px 20px;margin:16px 0}
-table{width:100%;border-collapse:collapse;background:#fff}
+table{width:100%;border-collapse:collapse;background:#fff;margin:12px 0}
+.scroll{overflow-x:auto}
+svg[data-testid=grade-chart]{display:block;max-width:640px;height:auto}
 th,td{border:1px solid var(--line);padding:6px 10px;text-align:left;vertical-align:top}
 th{background:#eef2f7;font-weight:600;white-space:nowrap}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}

@@ -46,11 +46,11 @@ export function regionPage(view: RegionYear, base: string): SafeHtml {
 <section class="card">${inForce.length ? gradeChart(distribution) : html`<p class="muted" data-testid="grade-chart">暂无有效公开的评价。</p>`}
 <p class="muted">已撤回的评价不计入等级分布。</p></section>
 <h2>评价结果</h2>
-<table data-testid="results-table">
+<div class="scroll"><table data-testid="results-table">
 <thead><tr><th>单位</th><th>项目</th><th>表类型</th><th class="num">总分</th><th>等级</th><th class="num">执行率</th><th>状态</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`;
+</table></div>`;
   return layout(title, body);
 }
