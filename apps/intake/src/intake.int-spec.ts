@@ -113,6 +113,22 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     expect(events.map((e: { payload: string }) => JSON.parse(e.payload).evaluationId).sort()).toEqual([...body.evaluationIds].sort());
   });
 
+  it('needs a region for a document that names none it knows: 400 without, the given one (code or name) with', async () => {
+    const anonymous = readFileSync(SEED, 'utf8').replaceAll('霍邱', '某某');
+    const before = await counts();
+    const refused = await upload(anonymous, 'anon.txt');
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).message).toMatch(/no region and none was given or recognised/);
+    expect(await counts()).toEqual(before);
+    const byCode = await json(await upload(anonymous, 'anon.txt', { region: HUOQIU, year: '2023' }));
+    expect(byCode).toMatchObject({ region: HUOQIU, evaluationIds: [expect.any(String), expect.any(String)] });
+    const [stored] = await ds.query(`SELECT evaluation FROM intake_versions WHERE evaluation_id = '${byCode.evaluationIds[0]}'`);
+    expect(JSON.parse(stored.evaluation)).toMatchObject({ region: HUOQIU, fiscalYear: 2023 });
+    const byName = await upload(anonymous, 'anon.txt', { region: '霍邱县' });
+    expect((await json(byName)).region).toBe(HUOQIU);
+    expect((await upload(anonymous, 'anon.txt', { region: '不存在县' })).status).toBe(400);
+  });
+
   it('links a corrected version to its predecessor; only the latest version can be corrected', async () => {
     const first = await json(await postJson('/evaluations', evaluation({ projectName: '待更正项目' })));
     const v1 = first.evaluationIds[0];
