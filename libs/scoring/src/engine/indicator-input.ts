@@ -2,6 +2,7 @@ import type { Indicator } from '@jixiao/contracts';
 import { normalizeText } from './values/normalize-text';
 import { normalizeUnit, parseValue } from './values/parse-value';
 import type { ParsedValue } from './values/parsed-value';
+import type { IndicatorOutcome } from './indicator-outcome';
 
 /** The cells of one indicator row after undoing column shifts. */
 export interface IndicatorInput {
@@ -13,7 +14,14 @@ export interface IndicatorInput {
   qualitativeMarked: boolean;
   targetText: string;
   actualText: string;
+  /**
+   * Outcomes already computed for this row text, by [explain][weight][reported score] (see outcome-memo.ts).
+   * Only the compiled path uses it.
+   */
+  outcomes: [OutcomeMemo | null, OutcomeMemo | null];
 }
+
+export type OutcomeMemo = Map<number | null, Map<number | null, IndicatorOutcome>>;
 
 const QUALITATIVE_UNIT = /^定性/;
 
@@ -51,5 +59,6 @@ export function readIndicator(ind: Indicator, naMarkers: readonly string[]): Ind
     qualitativeMarked,
     targetText,
     actualText: actual.kind === 'empty' ? '' : actual.text,
+    outcomes: [null, null],
   };
 }

@@ -1,3 +1,5 @@
+import type { RuleEvent } from './rule-requests';
+
 /** What the engine concluded about one indicator row (before it becomes an IndicatorResult). */
 export interface IndicatorOutcome {
   method:
@@ -23,6 +25,8 @@ export interface IndicatorOutcome {
   unitMismatch: boolean;
   notScorable: boolean;
   explanation?: string;
+  /** Compiled indicator-check events for this outcome, by [hasDeviationReason] (compiled path only). */
+  checkEvents?: [RuleEvent[] | undefined, RuleEvent[] | undefined];
 }
 
 export function blankOutcome(method: IndicatorOutcome['method']): IndicatorOutcome {

@@ -21,8 +21,7 @@ export interface PendingQualitative {
   input: IndicatorInput;
 }
 
-export function assessIndicator(ind: Indicator, ctx: ScoreContext): IndicatorStep {
-  const input = cachedInput(ind, ctx);
+export function assessIndicator(ind: Indicator, input: IndicatorInput, ctx: ScoreContext): IndicatorStep {
   const { target: t, actual: a } = input;
   if (t.kind === 'not-applicable' || a.kind === 'not-applicable') {
     return done(explained(blankOutcome('not-applicable'), ctx, () => `标记为不适用（${t.kind === 'not-applicable' ? t.text : (a as { text: string }).text}），不计分`));
@@ -58,7 +57,7 @@ const CACHE_LIMIT = 20_000;
 type InputCache = Map<string, Map<string, Map<string, IndicatorInput>>>;
 
 /** Nested maps keyed by the cell strings themselves (no key concatenation on the hot path). */
-function cachedInput(ind: Indicator, ctx: ScoreContext): IndicatorInput {
+export function cachedInput(ind: Indicator, ctx: ScoreContext): IndicatorInput {
   const cache = ctx.prep.inputCache as unknown as InputCache;
   const t = ind.target ?? '';
   const a = ind.actual ?? '';

@@ -3,7 +3,8 @@ import type { ResolvedRuleSet } from '../rule-set/rule-set.schema';
 import { runNaive } from '../rules-engine';
 import { prepareRuleSet, type PreparedRuleSet } from './prepared-rule-set';
 import type { Facts, RuleEvent } from './rule-requests';
-import { scoreFlow, type ScoreOptions } from './score-flow';
+import type { ScoreOptions } from './score-options';
+import { ScoringRun } from './scoring-run';
 
 /**
  * Scores one (already validated) evaluation under an effective rule set. Synchronous, pure and
@@ -11,13 +12,54 @@ import { scoreFlow, type ScoreOptions } from './score-flow';
  */
 export function score(evaluation: CanonicalEvaluation, ruleSet: ResolvedRuleSet, options?: ScoreOptions): ScoreResult {
   const prep = prepareRuleSet(ruleSet);
-  const flow = scoreFlow(evaluation, prep, options);
-  let step = flow.next();
-  while (!step.done) {
-    const { kind, facts } = step.value;
-    step = flow.next(kind === 'tier' ? tierEvents(prep, facts) : prep.compiled[kind].run(facts));
-  }
-  return step.value;
+  const c = prep.compiled;
+  const run = new ScoringRun(evaluation, prep, options, true);
+  run.applyTiers(run.tierRequests().map((f) => tierEvents(prep, f)));
+  run.applyGrades(run.gradeRequests().map((f) => c.grade.run(f)));
+  const q = run.checkRequests();
+  run.applyChecks({
+    evaluation: q.evaluation === null ? [] : c.evaluation.run(q.evaluation),
+    indicator: q.indicator.map((f) => (f === null ? undefined : c.indicator.run(f))),
+    section: q.section.map((f) => c.section.run(f)),
+    project: q.project.map((f) => c.project.run(f)),
+  });
+  run.applyRouting(c.routing.run(run.routingRequest()));
+  return run.result();
+}
+
+/**
+ * The same scoring with every rule evaluation done by json-rules-engine itself, per evaluation (no memory
+ * between evaluations). It is the reference the compiled path is checked against, and the benchmark's
+ * baseline; not for production.
+ */
+export async function scoreNaive(
+  evaluation: CanonicalEvaluation,
+  ruleSet: ResolvedRuleSet,
+  options?: ScoreOptions,
+): Promise<ScoreResult> {
+  const prep = prepareRuleSet(ruleSet);
+  const r = prep.rules;
+  const all = async (rules: (typeof r)['grade'], facts: Facts[]) => {
+    const out: RuleEvent[][] = [];
+    for (const f of facts) out.push(await runNaive(rules, f));
+    return out;
+  };
+  const run = new ScoringRun(evaluation, prep, options, false);
+  run.applyTiers(await all(r.tier, run.tierRequests()));
+  run.applyGrades(await all(r.grade, run.gradeRequests()));
+  const q = run.checkRequests();
+  run.applyChecks({
+    evaluation: q.evaluation === null ? [] : await runNaive(r.evaluation, q.evaluation),
+    indicator: await Promise.resolve(q.indicator).then(async (fs) => {
+      const out: (RuleEvent[] | undefined)[] = [];
+      for (const f of fs) out.push(f === null ? undefined : await runNaive(r.indicator, f));
+      return out;
+    }),
+    section: await all(r.section, q.section),
+    project: await all(r.project, q.project),
+  });
+  run.applyRouting(await runNaive(r.routing, run.routingRequest()));
+  return run.result();
 }
 
 const TIER_CACHE_LIMIT = 20_000;
@@ -44,20 +86,4 @@ function tierEvents(prep: PreparedRuleSet, facts: Facts): RuleEvent[] {
     byRatio.set(ratio, events);
   }
   return events;
-}
-
-/**
- * The same scoring with every rule evaluation done by json-rules-engine itself, per evaluation. It is the
- * reference the compiled path is checked against, and the baseline of the benchmark; not for production.
- */
-export async function scoreNaive(
-  evaluation: CanonicalEvaluation,
-  ruleSet: ResolvedRuleSet,
-  options?: ScoreOptions,
-): Promise<ScoreResult> {
-  const prep = prepareRuleSet(ruleSet);
-  const flow = scoreFlow(evaluation, prep, options);
-  let step = flow.next();
-  while (!step.done) step = flow.next(await runNaive(prep.rules[step.value.kind], step.value.facts));
-  return step.value;
 }
