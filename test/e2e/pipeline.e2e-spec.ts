@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUES } from '@jixiao/contracts';
+import { tableCounts } from './support/counts';
+import { documentForm, http } from './support/http';
+import { SEEDS } from './support/seeds';
+import { REDIS_URL, startSystem, type TestSystem, waitFor } from './support/system';
+
+/**
+ * The four seed documents through the running system (intake → scoring → review → publication over BullMQ),
+ * on SQLite and on PostgreSQL, with the real Redis.
+ */
+describe.each(['sqlite', 'postgres'] as const)('pipeline on %s', (db) => {
+  let sys: TestSystem;
+  const ids: Record<string, string[]> = {};
+  const auditor = () => sys.token('auditor', ['CN']);
+  const stateOf = async (id: string) => (await http('GET', `${sys.url}/evaluations/${id}`, { token: auditor() })).body?.state;
+
+  beforeAll(async () => {
+    sys = await startSystem({ db });
+  });
+  afterAll(async () => {
+    await sys?.close();
+  });
+
+  it('takes the four seed documents in through POST /documents', async () => {
+    for (const [key, seed] of Object.entries(SEEDS)) {
+      const res = await http('POST', `${sys.url}/documents`, {
+        token: sys.token('submitter', [seed.region]),
+        form: documentForm(seed.file),
+      });
+      expect(res.status, `${key}: ${res.text}`).toBe(201);
+      ids[key] = res.body.evaluationIds;
+    }
+    expect(ids.huoqiu).toHaveLength(2);
+    expect(ids.jinshui).toHaveLength(1);
+  });
+
+  it('publishes 霍邱 automatically and holds 盐池, 金水 and 灵寿 for review', async () => {
+    for (const id of ids.huoqiu) await waitFor(`霍邱 ${id} published`, async () => (await stateOf(id)) === 'published');
+    for (const key of ['yanchi', 'jinshui', 'lingshou']) {
+      await waitFor(`${key} in review`, async () => (await stateOf(ids[key][0])) === 'in_review');
+    }
+    const page = await http('GET', `${sys.url}/public/341522/2022.json`);
+    expect(page.status).toBe(200);
+    const totals = page.body.evaluations.map((e: { total: number }) => e.total).sort();
+    expect(totals).toEqual([100, 95.16]);
+    const detail = await http('GET', `${sys.url}/evaluations/${ids.yanchi[0]}`, { token: auditor() });
+    const codes = JSON.stringify(detail.body);
+    expect(codes).toContain('SCORE_DIFFERS_FROM_RULE');
+    expect(codes).toContain('群众满意度');
+  });
+
+  it('publishes what a reviewer approves', async () => {
+    const res = await http('POST', `${sys.url}/evaluations/${ids.yanchi[0]}/approve`, { token: sys.token('reviewer', ['640000']), json: {} });
+    expect(res.status, res.text).toBe(200);
+    await waitFor('盐池 published', async () => (await stateOf(ids.yanchi[0])) === 'published');
+    const page = await http('GET', `${sys.url}/public/640323/2022.json`);
+    expect(page.body.evaluations.map((e: { total: number; grade: string }) => [e.total, e.grade])).toEqual([[99.5, '优']]);
+    const again = await http('POST', `${sys.url}/evaluations/${ids.yanchi[0]}/approve`, { token: sys.token('reviewer', ['640323']), json: {} });
+    expect(again.status).toBe(409);
+  });
+
+  it('returns an evaluation to its unit, and the corrected version flows again, linked to the first', async () => {
+    const reviewer = sys.token('reviewer', ['410105']);
+    const res = await http('POST', `${sys.url}/evaluations/${ids.jinshui[0]}/return`, {
+      token: reviewer,
+      json: { reason: '合计行与各项得分之和不符，请更正' },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(await stateOf(ids.jinshui[0])).toBe('returned');
+
+    const corrected = JSON.parse(readFileSync(join(__dirname, '../../rules/golden/jinshui-2021.input.json'), 'utf8'));
+    const evaluation = corrected.evaluations?.[0] ?? corrected;
+    evaluation.reported = { ...evaluation.reported, total: 91, sectionsTotal: { weight: 100, score: 96 } };
+    const resubmit = await http('POST', `${sys.url}/evaluations?previousVersionId=${ids.jinshui[0]}`, {
+      token: sys.token('submitter', ['410105']),
+      json: evaluation,
+    });
+    expect(resubmit.status, resubmit.text).toBe(201);
+    const v2 = resubmit.body.evaluationIds[0];
+    await waitFor('corrected 金水 scored and routed', async () => ['in_review', 'approved', 'published'].includes(await stateOf(v2)));
+    const submission = await http('GET', `${sys.url}/submissions/${resubmit.body.submissionIds[0]}`, { token: auditor() });
+    expect(submission.status).toBe(200);
+    expect(JSON.stringify(submission.body)).toContain(ids.jinshui[0]);
+    const history = await http('GET', `${sys.url}/evaluations/${ids.jinshui[0]}/history`, { token: auditor() });
+    expect(JSON.stringify(history.body)).toContain('合计行与各项得分之和不符');
+  });
+
+  it('keeps every audit chain intact', async () => {
+    const res = await http('GET', `${sys.url}/audit/verify`, { token: auditor() });
+    expect(res.status).toBe(200);
+    expect(res.body.ok).toBe(true);
+    expect(res.body.records).toBeGreaterThan(10);
+  });
+
+  it('changes nothing when every event is delivered a second time', async () => {
+    const before = await tableCounts(sys);
+    const connection = { url: REDIS_URL };
+    let readded = 0;
+    for (const name of [QUEUES.scoringInbox, QUEUES.reviewInbox, QUEUES.publicationInbox]) {
+      const queue = new Queue(name, { connection, prefix: sys.prefix });
+      const done = await queue.getJobs(['completed'], 0, -1);
+      for (const job of done) {
+        await queue.add(job.name, job.data, { jobId: `${job.id}-again` });
+        readded++;
+      }
+      await waitFor(`${name} drained`, async () => {
+        const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed');
+        return c.waiting + c.active + c.delayed === 0 && c.completed >= done.length * 2;
+      });
+      await queue.close();
+    }
+    expect(readded).toBeGreaterThan(10);
+    expect(await tableCounts(sys)).toEqual(before);
+    const verify = await http('GET', `${sys.url}/audit/verify`, { token: auditor() });
+    expect(verify.body.ok).toBe(true);
+  });
+});
