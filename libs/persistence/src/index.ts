@@ -1,6 +1,7 @@
 export * from './data-source/dialect';
 export * from './data-source/data-source-options';
 export * from './data-source/open-data-source';
+export * from './data-source/ensure-schema';
 export * from './data-source/transaction';
 export * from './sql/insert-many';
 export * from './migrations/define-migration';

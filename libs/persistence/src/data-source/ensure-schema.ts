@@ -1,0 +1,16 @@
+import { Client } from 'pg';
+import { assertIdentifier } from './dialect';
+
+/**
+ * Creates a PostgreSQL schema if it is missing, before any data source uses it: for callers that build the data
+ * source elsewhere from `createDataSourceOptions` (e.g. `TypeOrmModule.forRootAsync`). `openDataSource` does this itself.
+ */
+export async function ensurePostgresSchema(databaseUrl: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${assertIdentifier(schema)}"`);
+  } finally {
+    await client.end();
+  }
+}
