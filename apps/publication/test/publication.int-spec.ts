@@ -295,4 +295,23 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     const actions = await ds.query(`SELECT action FROM publication_audit WHERE entity_id = 'ev_farm' ORDER BY seq`);
     expect(actions.map((a: { action: string }) => a.action)).toEqual(['publish', 'revise', 'confirm', 'retract']);
   });
+  it('approvals of one evaluation processed concurrently leave one gap-free history ending at the latest approval', async () => {
+    const specs = [88, 91, 79, 95, 83, 90].map((total, i) => ({
+      evaluationId: 'ev_race',
+      total,
+      grade: total >= 90 ? '优' : total >= 80 ? '良' : '中',
+      approvedAt: `2024-06-0${i + 1}T00:00:00.000Z`,
+    }));
+    await approve(...specs); // one outbox transaction: relayed together, handled in parallel on PostgreSQL
+    const revisions: Array<{ revision: number; total: number }> = await ds.query(
+      `SELECT revision, total FROM publication_disclosure_revisions WHERE evaluation_id = 'ev_race' ORDER BY revision`,
+    );
+    expect(revisions.map((r) => Number(r.revision))).toEqual(revisions.map((_, i) => i + 1));
+    const [d] = await ds.query(`SELECT revision, total, grade FROM publication_disclosures WHERE evaluation_id = 'ev_race'`);
+    expect(Number(d.revision)).toBe(revisions.length);
+    expect([Number(d.total), d.grade]).toEqual([90, '优']);
+    expect(Number(revisions.at(-1)!.total)).toBe(90);
+    const verify = await get('/audit/verify', { authorization: token({ sub: 'auditor', role: 'auditor', regions: ['CN'] }) });
+    expect(await verify.json()).toMatchObject({ ok: true });
+  });
 });
