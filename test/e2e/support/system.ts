@@ -39,7 +39,7 @@ export async function startSystem(opts: { db: 'sqlite' | 'postgres'; redisUrl?: 
     REDIS_URL: opts.redisUrl ?? REDIS_URL,
     QUEUE_PREFIX: prefix,
     JWT_SECRET: SECRET,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     SERVICE: 'all',
     ...(schema ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {}),
     ...opts.extraEnv,
