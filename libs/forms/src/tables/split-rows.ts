@@ -40,7 +40,7 @@ export function splitRows(text: string, limits: Limits, sink: DiagnosticSink): R
     const lineNo = i + 1;
     let row: Row;
     if (raw.includes('\t')) {
-      row = { line: lineNo, cells: raw.split('\t').map((c) => cell(c, lineNo)), sep: 'tab', closed: /\t\s*$/.test(raw) };
+      row = { line: lineNo, cells: raw.split('\t').map((c) => cell(c, lineNo)), sep: 'tab', closed: endsWithTab(raw) };
     } else if (isPipeLine(raw)) {
       let t = raw.trim();
       const closed = t.endsWith('|');
@@ -67,4 +67,11 @@ export function splitRows(text: string, limits: Limits, sink: DiagnosticSink): R
     rows.push(row);
   }
   return rows;
+}
+
+/** Linear on purpose: a regex like /\t\s*$/ is quadratic on a line of many tabs. */
+function endsWithTab(raw: string): boolean {
+  let k = raw.length - 1;
+  while (k >= 0 && (raw[k] === ' ' || raw[k] === '\r')) k--;
+  return raw[k] === '\t';
 }
