@@ -150,6 +150,17 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     expect(await r.relayOnce()).toBe(0);
   });
 
+  it('a hand-corrupted outbox row does not hold back the events behind it', async () => {
+    await enqueueSubmissions(ds, 0, 3);
+    await ds.query(`UPDATE intake_outbox SET payload = '{not json' WHERE id = 2`);
+    const errors: string[] = [];
+    const r = relay({ logger: { ...quiet, error: (m) => errors.push(m) } });
+    expect(await r.relayOnce()).toBe(3);
+    expect(errors).toEqual([expect.stringMatching(/outbox id 2 .*invalid JSON/)]);
+    const jobs = await queue(QUEUES.scoringInbox).getJobs(['waiting']);
+    expect(jobs.map((j) => j.id).sort()).toEqual(['intake-1', 'intake-3']);
+  });
+
   it('refuses to enqueue a payload that breaks its contract, naming the field', async () => {
     await expect(
       withTransaction(ds, (m) =>

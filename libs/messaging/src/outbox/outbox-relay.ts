@@ -172,13 +172,21 @@ export class OutboxRelay extends EventEmitter {
       }
       if (!isEventName(row.name)) this.logger.warn(`outbox relay ${this.service}: ${row.name} is not a known contract`);
       const id = eventIdOf(this.service, row.id);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(row.payload);
+      } catch (err) {
+        // Only a hand-edited row can get here; one bad row must not stop every event behind it.
+        this.logger.error(`outbox relay ${this.service}: outbox id ${row.id} (${row.name}) holds invalid JSON (${errorMessage(err)}); not delivered`);
+        continue;
+      }
       const data: EventEnvelopeBase = {
         id,
         name: row.name,
         producer: this.service,
         occurredAt: row.occurred_at,
         correlationId: row.correlation_id,
-        payload: JSON.parse(row.payload),
+        payload,
       };
       for (const queue of targets) {
         const jobs = byQueue.get(queue) ?? [];
