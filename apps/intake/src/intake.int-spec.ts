@@ -152,6 +152,15 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     expect(await postJson('/evaluations?previousVersionId=ev_nope', evaluation()).then((r) => r.status)).toBe(404);
   });
 
+  it('two corrections of the same version at once: one becomes version 2, the other gets 409', async () => {
+    const first = await json(await postJson('/evaluations', evaluation({ projectName: '并发更正' })));
+    const v1 = first.evaluationIds[0];
+    const statuses = await Promise.all([1, 2].map(() => postJson(`/evaluations?previousVersionId=${v1}`, evaluation({ projectName: '并发更正' })).then((r) => r.status)));
+    expect(statuses.sort()).toEqual([201, 409]);
+    const view = await json(await fetch(url(`/submissions/${first.submissionIds[0]}`), { headers: bearer(submitter) }));
+    expect(view.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+  });
+
   it('refuses an invalid evaluation with 400 naming the JSON path, storing nothing', async () => {
     const before = await counts();
     const res = await postJson('/evaluations', { evaluations: [evaluation(), { ...evaluation(), indicators: [{ name: 'x', weight: 'ten' }] }] });

@@ -1,0 +1,116 @@
+import type { EntityManager } from 'typeorm';
+import { enqueueEvents } from '@jixiao/messaging';
+import { appendAudit, dialectOf, insertMany, placeholder } from '@jixiao/persistence';
+import type { Diagnostic } from '@jixiao/forms';
+import { documentRow } from '../domain/stored-document';
+import type { SourceDocument, SubmissionPlan } from '../domain/submission-plan';
+import { INTAKE_SERVICE, INTAKE_TABLES } from './intake-tables';
+
+const T = INTAKE_TABLES;
+
+const VERSION_COLUMNS = [
+  'evaluation_id',
+  'submission_id',
+  'version',
+  'previous_version_id',
+  'evaluation',
+  'evaluation_hash',
+  'document_name',
+  'document_media_type',
+  'document_sha256',
+  'document_form_index',
+  'diagnostics',
+  'created_at',
+  'created_by',
+  'created_by_role',
+];
+
+const SUBMISSION_COLUMNS = ['id', 'region', 'fiscal_year', 'form_type', 'unit_name', 'project_name', 'created_by', 'created_by_role', 'created_at', 'latest_version'];
+
+export interface StoredVersionRef {
+  evaluationId: string;
+  submissionId: string;
+  version: number;
+  region: string;
+  unitName: string | null;
+  latestVersion: number;
+}
+
+/**
+ * A stored version and its submission; on PostgreSQL the submission row stays locked until commit, so two
+ * corrections of the same version cannot both become the next one.
+ */
+export async function findVersionForUpdate(m: EntityManager, evaluationId: string): Promise<StoredVersionRef | null> {
+  const d = dialectOf(m);
+  const [prev] = await m.query(`SELECT submission_id, version FROM ${T.versions} WHERE evaluation_id = ${placeholder(d, 1)}`, [evaluationId]);
+  if (!prev) return null;
+  const lock = d === 'postgres' ? ' FOR UPDATE' : ''; // SQLite: transactions are serialised anyway
+  const [sub] = await m.query(`SELECT id, region, unit_name, latest_version FROM ${T.submissions} WHERE id = ${placeholder(d, 1)}${lock}`, [
+    prev.submission_id,
+  ]);
+  return {
+    evaluationId,
+    submissionId: String(sub.id),
+    version: Number(prev.version),
+    region: String(sub.region),
+    unitName: (sub.unit_name as string | null) ?? null,
+    latestVersion: Number(sub.latest_version),
+  };
+}
+
+export interface WriteContext {
+  document: { source: SourceDocument; content: Buffer } | null;
+  diagnostics: Diagnostic[];
+  actor: { user: string; role: string };
+  now: string;
+  correlationId: string | null;
+}
+
+/** Writes a plan with multi-row inserts: document, submissions, versions, outbox events, then the audit records. */
+export async function writeSubmissionPlan(m: EntityManager, plan: SubmissionPlan, w: WriteContext): Promise<void> {
+  const d = dialectOf(m);
+  const doc = w.document?.source ?? null;
+  if (w.document) {
+    await insertMany(m, T.documents, ['sha256', 'size_bytes', 'content_text', 'content_base64', 'created_at'], [documentRow(w.document.content, w.now)], {
+      onConflictDoNothing: ['sha256'],
+    });
+  }
+  await insertMany(
+    m,
+    T.submissions,
+    SUBMISSION_COLUMNS,
+    plan.newSubmissions.map((s) => [s.id, s.region, s.fiscalYear, s.formType, s.unitName, s.projectName, w.actor.user, w.actor.role, w.now, 1]),
+  );
+  for (const v of plan.versions.filter((x) => x.version > 1)) {
+    await m.query(`UPDATE ${T.submissions} SET latest_version = ${placeholder(d, 1)} WHERE id = ${placeholder(d, 2)}`, [v.version, v.submissionId]);
+  }
+  const diagnostics = JSON.stringify(w.diagnostics);
+  await insertMany(
+    m,
+    T.versions,
+    VERSION_COLUMNS,
+    plan.versions.map((v) => [
+      v.evaluationId,
+      v.submissionId,
+      v.version,
+      v.previousVersionId,
+      JSON.stringify(v.evaluation),
+      v.evaluationHash,
+      doc?.fileName ?? null,
+      doc?.mediaType ?? null,
+      doc?.sha256 ?? null,
+      v.formIndex,
+      diagnostics,
+      w.now,
+      w.actor.user,
+      w.actor.role,
+    ]),
+  );
+  await enqueueEvents(
+    m,
+    INTAKE_SERVICE,
+    plan.events.map((e) => ({ ...e, correlationId: w.correlationId, occurredAt: w.now })),
+  );
+  // last: the audit chain head stays locked until commit
+  await appendAudit(m, T.audit, plan.audit);
+}
