@@ -70,6 +70,9 @@ describe('golden: seed documents', () => {
     const evaluations = parseEvaluations(read(spec.input), spec.input);
     describe(file.replace('.expect.json', ''), () => {
       it('has one expectation per form', () => expect(evaluations.length).toBe(spec.expect.length));
+      it('uses only the canonical field names (nothing is dropped by validation)', () => {
+        expect({ evaluations }).toEqual(read(spec.input).evaluations ? read(spec.input) : { evaluations: [read(spec.input)] });
+      });
       evaluations.forEach((ev, i) => {
         it(`form ${i + 1}: ${ev.projectName ?? ev.unitName}`, () => {
           const r = score(ev, ruleSetFor(ev, spec.ruleSet));
