@@ -1,27 +1,25 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
 import { messagingTables, redisOptions } from '@jixiao/messaging';
 import { dialectOf, verifyAudit } from '@jixiao/persistence';
 import { AuditRegistry, HealthRegistry, type HealthCheckResult, type ServiceContext } from '@jixiao/runtime';
-import { ReviewMessaging } from './inbox/review-messaging';
 import { REVIEW_SERVICE, REVIEW_TABLES } from './persistence/review-tables';
 import { REVIEW_CONTEXT, REVIEW_DATA_SOURCE } from './review.tokens';
 
 /**
- * The service's life: registers /health (database, Redis, inbox depth, unsent outbox) and its audit chain, starts
- * messaging once the app is up, and on shutdown closes the inbox worker (in-flight jobs finish), the relay, the
- * health queue and finally the database.
+ * Registers /health (database, Redis, inbox depth, unsent outbox) and the audit chain. Messaging starts and stops
+ * with the app (MessagingRuntime: the worker and relay stop before shutdown, in-flight jobs finishing); the health
+ * queue and the database close last, once nothing uses them.
  */
 @Injectable()
-export class ReviewRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ReviewRuntime implements OnModuleInit, OnApplicationShutdown {
   private readonly inboxQueue: Queue;
 
   constructor(
     @Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(REVIEW_CONTEXT) ctx: ServiceContext,
-    private readonly messaging: ReviewMessaging,
     private readonly health: HealthRegistry,
     private readonly audit: AuditRegistry,
   ) {
@@ -34,12 +32,7 @@ export class ReviewRuntime implements OnModuleInit, OnApplicationBootstrap, Befo
     this.audit.register(REVIEW_SERVICE, () => verifyAudit(this.dataSource, REVIEW_TABLES.audit));
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.messaging.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.messaging.stop();
+  async onApplicationShutdown(): Promise<void> {
     await this.inboxQueue.close().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }

@@ -1,20 +1,26 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { openDataSource, runMigrations } from '@jixiao/persistence';
+import type { DataSource } from 'typeorm';
+import { QUEUES } from '@jixiao/contracts';
+import { MessagingModule } from '@jixiao/messaging';
 import type { ServiceContext } from '@jixiao/runtime';
 import { RecordPublicationHandler, RecordRetractionHandler } from './commands/record-disclosure.handler';
 import { RecordScoreHandler } from './commands/record-score.handler';
 import { RecordSubmissionHandler } from './commands/record-submission.handler';
 import { ApproveEvaluationHandler, ReturnEvaluationHandler } from './commands/review-decision.handler';
 import { EvaluationsController } from './http/evaluations.controller';
-import { ReviewMessaging } from './inbox/review-messaging';
-import { REVIEW_ENTITIES, REVIEW_MIGRATIONS } from './persistence/review.persistence';
+import { OnEvaluationPublished } from './inbox/evaluation-published.handler';
+import { OnEvaluationRetracted } from './inbox/evaluation-retracted.handler';
+import { OnEvaluationScored } from './inbox/evaluation-scored.handler';
+import { OnSubmissionReceived } from './inbox/submission-received.handler';
 import { REVIEW_SERVICE } from './persistence/review-tables';
 import { ReviewUnitOfWork } from './persistence/review-unit-of-work';
 import { GetEvaluationHandler, GetEvaluationHistoryHandler, ListEvaluationsHandler } from './queries/evaluation-query.handlers';
+import { ReviewDatabaseModule } from './review-database.module';
 import { ReviewRuntime } from './review-runtime';
-import { REVIEW_CONTEXT, REVIEW_DATA_SOURCE } from './review.tokens';
+import { REVIEW_DATA_SOURCE } from './review.tokens';
 
+const INBOX_HANDLERS = [OnSubmissionReceived, OnEvaluationScored, OnEvaluationPublished, OnEvaluationRetracted];
 const COMMAND_HANDLERS = [
   RecordSubmissionHandler,
   RecordScoreHandler,
@@ -27,38 +33,33 @@ const QUERY_HANDLERS = [ListEvaluationsHandler, GetEvaluationHandler, GetEvaluat
 
 /**
  * The review service: the case per evaluation version and its state machine, the read model fed by events, the
- * reviewer's decisions. Owns its DataSource (migrated at start), outbox relay and inbox worker.
+ * reviewer's decisions. Owns its DataSource, outbox relay and inbox worker (`review-inbox`, one @OnEvent class per
+ * event routed to it; start-up fails if routing.ts and the handlers disagree).
  */
 @Module({})
 export class ReviewModule {
   static forRoot(ctx: ServiceContext): DynamicModule {
+    const database = ReviewDatabaseModule.forRoot(ctx);
     return {
       module: ReviewModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: [EvaluationsController],
-      providers: [
-        { provide: REVIEW_CONTEXT, useValue: ctx },
-        {
-          provide: REVIEW_DATA_SOURCE,
-          useFactory: async () => {
-            const dataSource = await openDataSource({
-              name: REVIEW_SERVICE,
-              databaseUrl: ctx.config.DATABASE_URL,
-              schema: ctx.config.DATABASE_SCHEMA,
-              dataDir: ctx.dataDir,
-              entities: REVIEW_ENTITIES,
-              migrations: REVIEW_MIGRATIONS,
-            });
-            await runMigrations(dataSource);
-            return dataSource;
-          },
-        },
-        ReviewMessaging,
-        ReviewUnitOfWork,
-        ReviewRuntime,
-        ...COMMAND_HANDLERS,
-        ...QUERY_HANDLERS,
+      imports: [
+        CqrsModule.forRoot(),
+        database,
+        MessagingModule.forService({
+          service: REVIEW_SERVICE,
+          inbox: { queue: QUEUES.reviewInbox, handlers: INBOX_HANDLERS },
+          imports: [database],
+          inject: [REVIEW_DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => ({
+            dataSource,
+            redis: ctx.redisUrl,
+            prefix: ctx.config.QUEUE_PREFIX,
+            logger: new Logger('review-messaging'),
+          }),
+        }),
       ],
+      controllers: [EvaluationsController],
+      providers: [ReviewUnitOfWork, ReviewRuntime, ...INBOX_HANDLERS, ...COMMAND_HANDLERS, ...QUERY_HANDLERS],
     };
   }
 }

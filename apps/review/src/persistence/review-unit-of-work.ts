@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { MessagingRuntime } from '@jixiao/messaging';
 import { withTransaction } from '@jixiao/persistence';
-import { ReviewMessaging } from '../inbox/review-messaging';
 import { REVIEW_DATA_SOURCE } from '../review.tokens';
 import { REVIEW_SERVICE } from './review-tables';
 import type { ReviewWork } from './review-work';
@@ -11,7 +11,7 @@ import type { ReviewWork } from './review-work';
 export class ReviewUnitOfWork {
   constructor(
     @Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource,
-    private readonly messaging: ReviewMessaging,
+    private readonly messaging: MessagingRuntime,
   ) {}
 
   async run<T>(fn: (work: ReviewWork) => Promise<T>): Promise<T> {
