@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { QUEUES, SubmissionReceivedV1, type CanonicalEvaluation } from '@jixiao/contracts';
+import { parseDocument, templateBuffer } from '@jixiao/forms';
 import { TEST_REDIS_URL, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { verifyAudit } from '@jixiao/persistence';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
@@ -113,6 +114,21 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     expect(events.map((e: { payload: string }) => JSON.parse(e.payload).evaluationId).sort()).toEqual([...body.evaluationIds].sort());
   });
 
+  it('parses an uploaded spreadsheet and keeps its bytes', async () => {
+    const { evaluations } = parseDocument({ content: readFileSync(SEED), fileName: 'seed.txt' }, { region: HUOQIU });
+    const xlsx = await templateBuffer(evaluations[0]);
+    const res = await upload(xlsx, '自评表.xlsx', { region: HUOQIU });
+    expect(res.status).toBe(201);
+    const body = await json(res);
+    expect(body.evaluationIds).toHaveLength(1);
+    const [version] = await ds.query(`SELECT evaluation, document_sha256, document_media_type FROM intake_versions WHERE evaluation_id = '${body.evaluationIds[0]}'`);
+    expect(version.document_media_type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(JSON.parse(version.evaluation)).toMatchObject({ projectName: evaluations[0].projectName, region: HUOQIU });
+    const [doc] = await ds.query(`SELECT content_text, content_base64 FROM intake_documents WHERE sha256 = '${version.document_sha256}'`);
+    expect(doc.content_text).toBeNull();
+    expect(Buffer.from(doc.content_base64, 'base64').equals(xlsx)).toBe(true);
+  });
+
   it('needs a region for a document that names none it knows: 400 without, the given one (code or name) with', async () => {
     const anonymous = readFileSync(SEED, 'utf8').replaceAll('霍邱', '某某');
     const before = await counts();
@@ -202,6 +218,7 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     expect(await get(submitter)).toBe(200);
     expect(await get({ sub: 'r', role: 'reviewer', regions: ['341500'] })).toBe(200);
     expect(await get({ sub: 'a', role: 'auditor', regions: ['CN'] })).toBe(200);
+    expect(await get({ sub: 'ra', role: 'rule_admin', regions: ['340000'] })).toBe(200);
     expect(await get({ sub: 'r', role: 'reviewer', regions: ['130126'] })).toBe(403);
     expect(await get({ sub: 'u', role: 'submitter', regions: ['130126'] })).toBe(403);
     expect(await fetch(url('/submissions/sub_unknown'), { headers: bearer(submitter) }).then((r) => r.status)).toBe(404);
