@@ -119,8 +119,11 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
   it('runs on the configured database', async () => {
     expect(ds.options.type).toBe(dialect === 'postgres' ? 'postgres' : 'better-sqlite3');
     if (dialect === 'postgres') {
-      const rows = await ds.query(`SELECT table_schema FROM information_schema.tables WHERE table_name = 'publication_disclosures'`);
-      expect(rows).toEqual([{ table_schema: schema }]);
+      // Other runs may hold tables of the same name in their own schemas: ours must be in ours, and found first.
+      const rows = await ds.query(
+        `SELECT n.nspname AS found FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('publication_disclosures')`,
+      );
+      expect(rows).toEqual([{ found: schema }]);
     }
   });
 
@@ -313,5 +316,15 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     expect(Number(revisions.at(-1)!.total)).toBe(90);
     const verify = await get('/audit/verify', { authorization: token({ sub: 'auditor', role: 'auditor', regions: ['CN'] }) });
     expect(await verify.json()).toMatchObject({ ok: true });
+  });
+  it('a new approval after a retraction publishes again as a new revision that names the retraction', async () => {
+    await approve({ evaluationId: 'ev_farm', total: 86, grade: '良', ruleSetVersion: 3, approvedAt: '2024-07-01T00:00:00.000Z' });
+    const rows = tableRows(await text('/public/341522/2023'));
+    expect(rows.get('ev_farm')?.slice(3)).toEqual(['86', '良', '98.00%', '已修订']);
+    const detail = await text('/public/evaluations/ev_farm');
+    expect(detail).not.toContain('data-testid="retraction"');
+    expect(detail).toMatch(/data-revision="3"[\s\S]*撤回后重新审核通过（\d{4}-\d{2}-\d{2} 撤回，理由：项目资金审计发现问题，待复核）；总分 85 → 86/);
+    const actions = await ds.query(`SELECT action, from_state, to_state FROM publication_audit WHERE entity_id = 'ev_farm' ORDER BY seq`);
+    expect(actions.at(-1)).toEqual({ action: 'republish', from_state: 'retracted', to_state: 'published' });
   });
 });

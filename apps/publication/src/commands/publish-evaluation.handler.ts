@@ -34,6 +34,7 @@ export class PublishEvaluationHandler implements ICommandHandler<PublishEvaluati
             grade: current.grade,
             ruleSet: { id: current.ruleSetId, version: current.ruleSetVersion },
             approvedAt: current.approvedAt,
+            retraction: existing.status === 'retracted' ? { at: existing.retractedAt, reason: existing.retractionReason } : undefined,
           }
         : null,
       incoming,

@@ -31,10 +31,15 @@ describe('planPublication', () => {
     expect(planPublication({ ...figures(), status: 'published' }, figures({ approvedAt: later }))).toEqual({ kind: 'unchanged' });
   });
 
-  it('publishes again after a retraction', () => {
+  it('publishes again after a retraction, keeping the retraction in the reason', () => {
     expect(planPublication({ ...figures(), status: 'retracted' }, figures({ approvedAt: later }))).toEqual({
       kind: 'republish',
       reason: '撤回后重新审核通过',
+    });
+    const retraction = { at: '2024-03-20T00:00:00.000Z', reason: '数据有误' };
+    expect(planPublication({ ...figures(), status: 'retracted', retraction }, figures({ total: 90, approvedAt: later }))).toEqual({
+      kind: 'republish',
+      reason: '撤回后重新审核通过（2024-03-20 撤回，理由：数据有误）；总分 92.5 → 90',
     });
   });
 

@@ -18,15 +18,23 @@ export type PublicationPlan =
   | { kind: 'unchanged' }
   | { kind: 'stale' };
 
+export interface CurrentDisclosure extends PublishedFigures {
+  status: 'published' | 'retracted';
+  /** When retracted: kept in the next revision's reason, since publishing again clears the retraction. */
+  retraction?: { at: string | null; reason: string | null };
+}
+
 export function planPublication(
-  current: (PublishedFigures & { status: 'published' | 'retracted' }) | null,
+  current: CurrentDisclosure | null,
   incoming: PublishedFigures,
 ): PublicationPlan {
   if (!current) return { kind: 'first' };
   if (incoming.approvedAt < current.approvedAt) return { kind: 'stale' };
   const changes = describeChanges(current, incoming);
   if (current.status === 'retracted') {
-    return { kind: 'republish', reason: ['撤回后重新审核通过', ...changes].join('；') };
+    const r = current.retraction;
+    const earlier = r ? `（${r.at ? `${r.at.slice(0, 10)} ` : ''}撤回${r.reason ? `，理由：${r.reason}` : ''}）` : '';
+    return { kind: 'republish', reason: [`撤回后重新审核通过${earlier}`, ...changes].join('；') };
   }
   if (!sameTotal(current.total, incoming.total) || current.grade !== incoming.grade) {
     return { kind: 'revise', reason: `重新评分：${changes.join('；')}` };
