@@ -10,14 +10,17 @@ import { AUDIT_COLUMNS, AUDIT_PG_TYPES, chainRecords, recordToRow, type AuditEnt
  *
  * The chain is serialised on its head row: `SELECT … FOR UPDATE` on PostgreSQL (concurrent appenders wait for
  * the holder's commit), a write to the head first on SQLite (single writer). Append late in a long transaction:
- * the head stays locked until commit.
+ * the head stays locked until commit. Returns the records written: entries whose `dedupeKey` is already in the
+ * log are left out.
  */
 export async function appendAudit(manager: EntityManager, table: string, entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
   if (entries.length === 0) return [];
   assertInTransaction(manager, 'appendAudit');
   const t = assertIdentifier(table);
   const head = await lockHead(manager, t);
-  const records = chainRecords(head, entries, new Date().toISOString());
+  const fresh = await withoutKnownKeys(manager, t, entries);
+  if (fresh.length === 0) return [];
+  const records = chainRecords(head, fresh, new Date().toISOString());
   await insertMany(manager, t, [...AUDIT_COLUMNS], records.map(recordToRow), { pgTypes: AUDIT_PG_TYPES });
   const last = records[records.length - 1];
   const params = [last.seq, last.hash];
@@ -28,6 +31,27 @@ export async function appendAudit(manager: EntityManager, table: string, entries
     params,
   );
   return records;
+}
+
+/** Drops entries whose dedupe key is already in the log (or earlier in the same call). Runs under the head lock. */
+async function withoutKnownKeys(manager: EntityManager, t: string, entries: readonly AuditEntry[]): Promise<readonly AuditEntry[]> {
+  const keys = entries.flatMap((e) => (e.dedupeKey ? [e.dedupeKey] : []));
+  if (keys.length === 0) return entries;
+  const pg = dialectOf(manager) === 'postgres';
+  const known = new Set<string>();
+  for (let start = 0; start < keys.length; start += 1_000) {
+    const chunk = keys.slice(start, start + 1_000);
+    const rows: Array<{ dedupe_key: string }> = pg
+      ? await manager.query(`SELECT dedupe_key FROM ${t} WHERE dedupe_key = ANY($1::text[])`, [chunk])
+      : await manager.query(`SELECT dedupe_key FROM ${t} WHERE dedupe_key IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    for (const row of rows) known.add(row.dedupe_key);
+  }
+  return entries.filter((e) => {
+    if (!e.dedupeKey) return true;
+    if (known.has(e.dedupeKey)) return false;
+    known.add(e.dedupeKey);
+    return true;
+  });
 }
 
 async function lockHead(manager: EntityManager, t: string): Promise<ChainHead> {

@@ -50,6 +50,7 @@ describe('chainRecords', () => {
       { ...base, fromState: null },
       { ...base, toState: 'returned' },
       { ...base, reason: 'x' },
+      { ...base, dedupeKey: 'rescore:r1:a' },
       { ...base, prevHash: `sha256:${'1'.repeat(64)}` },
     ];
     for (const v of variants) expect(computeRecordHash(v)).not.toBe(base.hash);

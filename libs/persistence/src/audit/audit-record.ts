@@ -13,6 +13,11 @@ export interface AuditEntry {
   payload?: unknown;
   /** ISO-8601 UTC; defaults to now. */
   at?: string;
+  /**
+   * Makes the append idempotent for a producer that may run twice (a re-scoring chunk after a crash): an entry
+   * whose key is already in the log is skipped, e.g. `rescore:<runId>:<evaluationId>`.
+   */
+  dedupeKey?: string;
 }
 
 export interface AuditRecord {
@@ -26,6 +31,7 @@ export interface AuditRecord {
   fromState: string | null;
   toState: string | null;
   reason: string | null;
+  dedupeKey: string | null;
   payloadHash: string;
   prevHash: string;
   hash: string;
@@ -41,14 +47,14 @@ export const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
 
 /**
  * sha256 over the canonical JSON of every field but the hash itself (the sequence number and previous hash
- * included): `{"action":…,"actorRole":…,"actorUser":…,"at":…,"entityId":…,"entityType":…,"fromState":…,
+ * included): `{"action":…,"actorRole":…,"actorUser":…,"at":…,"dedupeKey":…,"entityId":…,"entityType":…,"fromState":…,
  * "payloadHash":…,"prevHash":…,"reason":…,"seq":…,"toState":…}`. Written out by hand (keys already sorted) because
  * it runs once per record in bulk re-scoring; a unit test pins it to `canonicalJson`.
  */
 export function computeRecordHash(r: Omit<AuditRecord, 'hash'>): string {
   const j = JSON.stringify;
   return sha256(
-    `{"action":${j(r.action)},"actorRole":${j(r.actorRole)},"actorUser":${j(r.actorUser)},"at":${j(r.at)},` +
+    `{"action":${j(r.action)},"actorRole":${j(r.actorRole)},"actorUser":${j(r.actorUser)},"at":${j(r.at)},"dedupeKey":${j(r.dedupeKey)},` +
       `"entityId":${j(r.entityId)},"entityType":${j(r.entityType)},"fromState":${j(r.fromState)},` +
       `"payloadHash":${j(r.payloadHash)},"prevHash":${j(r.prevHash)},"reason":${j(r.reason)},"seq":${j(r.seq)},` +
       `"toState":${j(r.toState)}}`,
@@ -71,6 +77,7 @@ export function chainRecords(head: ChainHead, entries: readonly AuditEntry[], no
       fromState: entry.fromState ?? null,
       toState: entry.toState ?? null,
       reason: entry.reason ?? null,
+      dedupeKey: entry.dedupeKey ?? null,
       payloadHash: hashJson(entry.payload ?? null),
       prevHash,
     };
@@ -91,15 +98,16 @@ export const AUDIT_COLUMNS = [
   'from_state',
   'to_state',
   'reason',
+  'dedupe_key',
   'payload_hash',
   'prev_hash',
   'hash',
 ] as const;
 
-export const AUDIT_PG_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+export const AUDIT_PG_TYPES = ['bigint', ...Array<string>(AUDIT_COLUMNS.length - 1).fill('text')];
 
 export function recordToRow(r: AuditRecord): unknown[] {
-  return [r.seq, r.at, r.actorUser, r.actorRole, r.entityType, r.entityId, r.action, r.fromState, r.toState, r.reason, r.payloadHash, r.prevHash, r.hash];
+  return [r.seq, r.at, r.actorUser, r.actorRole, r.entityType, r.entityId, r.action, r.fromState, r.toState, r.reason, r.dedupeKey, r.payloadHash, r.prevHash, r.hash];
 }
 
 export function rowToRecord(row: Record<string, unknown>): AuditRecord {
@@ -115,6 +123,7 @@ export function rowToRecord(row: Record<string, unknown>): AuditRecord {
     fromState: str(row.from_state),
     toState: str(row.to_state),
     reason: str(row.reason),
+    dedupeKey: str(row.dedupe_key),
     payloadHash: String(row.payload_hash),
     prevHash: String(row.prev_hash),
     hash: String(row.hash),

@@ -69,6 +69,22 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
     expect(trail[0]).toMatchObject({ seq: 4, actorUser: 'reviewer-0', toState: 'approved' });
   });
 
+  it('skips entries whose dedupe key is already logged (a re-run chunk appends nothing twice)', async () => {
+    const chunk = (from: number, n: number) =>
+      Array.from({ length: n }, (_, k) => entry(from + k, { dedupeKey: `rescore:run-1:ev_${from + k}` }));
+    const first = await withTransaction(ds, (m) => appendAudit(m, T, chunk(0, 1500)));
+    const rerun = await withTransaction(ds, (m) => appendAudit(m, T, chunk(0, 1500)));
+    const overlapping = await withTransaction(ds, (m) => appendAudit(m, T, [...chunk(1000, 600), entry(9999), ...chunk(1600, 1)]));
+    expect(first).toHaveLength(1500);
+    expect(rerun).toEqual([]);
+    expect(overlapping.map((r) => r.dedupeKey)).toEqual([
+      ...Array.from({ length: 100 }, (_, k) => `rescore:run-1:ev_${1500 + k}`),
+      null,
+      'rescore:run-1:ev_1600',
+    ]);
+    expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: 1602 });
+  });
+
   it('refuses to append outside a transaction', async () => {
     await expect(appendAudit(ds.manager, T, [entry(1)])).rejects.toThrow(/inside a transaction/);
   });

@@ -31,11 +31,15 @@ export function auditMigration(table: string, timestamp = 1_763_700_000_000): Mi
             c.varchar('from_state', 100, true),
             c.varchar('to_state', 100, true),
             c.text('reason', true),
+            c.varchar('dedupe_key', 200, true),
             c.varchar('payload_hash', 71),
             c.varchar('prev_hash', 71),
             c.varchar('hash', 71),
           ],
-          indices: [{ name: `ix_${t}_entity`, columnNames: ['entity_type', 'entity_id', 'seq'] }],
+          indices: [
+            { name: `ix_${t}_entity`, columnNames: ['entity_type', 'entity_id', 'seq'] },
+            { name: `ux_${t}_dedupe`, columnNames: ['dedupe_key'], isUnique: true },
+          ],
         }),
       );
       await queryRunner.createTable(
