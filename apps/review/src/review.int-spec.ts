@@ -342,6 +342,16 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect((await h.http('GET', '/audit/verify', auditor)).body).toMatchObject({ ok: true, chains: { review: { ok: true, records: before.counts.review_audit } } });
   });
 
+  it('OpenAPI documents the review endpoints, their bodies and bearer auth', async () => {
+    const doc = (await h.http('GET', '/docs/openapi.json')).body;
+    for (const path of ['/evaluations', '/evaluations/{id}', '/evaluations/{id}/history', '/evaluations/{id}/approve', '/evaluations/{id}/return']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(doc.paths['/evaluations/{id}/return'].post.security).toEqual([{ bearer: [] }]);
+    expect(doc.components.schemas.ReturnEvaluationBody.required).toEqual(['reason']);
+    expect(Object.keys(doc.paths['/evaluations/{id}/approve'].post.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
+  });
+
   it('/health reports the database, Redis and the inbox queue', async () => {
     const res = await h.http('GET', '/health');
     expect(res.status).toBe(200);

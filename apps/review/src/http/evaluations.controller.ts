@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
@@ -23,6 +24,7 @@ import {
   parseReturnBody,
   ReturnEvaluationBody,
 } from './evaluation-requests';
+import { DecisionOutcomeDto, EvaluationDetailDto, EvaluationHistoryDto, EvaluationPageDto } from './evaluation-responses';
 
 @ApiTags('review')
 @ApiBearerAuth()
@@ -47,14 +49,14 @@ export class EvaluationsController {
   @ApiQuery({ name: 'grade', required: false, example: '优' })
   @ApiQuery({ name: 'page', required: false, type: Number, example: 1 })
   @ApiQuery({ name: 'pageSize', required: false, type: Number, example: 20, description: '1–100' })
-  @ApiOkResponse({ description: '{ items, page, pageSize, total }' })
+  @ApiOkResponse({ type: EvaluationPageDto })
   list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
     return this.queries.execute(new ListEvaluations(principal, parseListQuery(query)));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One evaluation: the submission, its latest score with per-indicator explanations and findings, state, routing, versions' })
-  @ApiOkResponse({ description: 'The evaluation read model' })
+  @ApiOkResponse({ type: EvaluationDetailDto })
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Outside the caller’s regions (or unit)' })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
@@ -63,7 +65,7 @@ export class EvaluationsController {
 
   @Get(':id/history')
   @ApiOperation({ summary: 'Everything that happened to the evaluation, oldest first (who, when, from → to, why, source event)' })
-  @ApiOkResponse({ description: '{ evaluationId, state, items }' })
+  @ApiOkResponse({ type: EvaluationHistoryDto })
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Outside the caller’s regions (or unit)' })
   history(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
@@ -75,9 +77,10 @@ export class EvaluationsController {
   @Roles('reviewer')
   @ApiOperation({ summary: 'Approve an evaluation in review (reviewer of its region); emits review.evaluation.approved.v1' })
   @ApiBody({ type: ApproveEvaluationBody, required: false })
-  @ApiOkResponse({ description: '{ evaluationId, state: "approved", revision }' })
+  @ApiOkResponse({ type: DecisionOutcomeDto, description: 'state approved' })
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Not a reviewer, or outside the reviewer’s regions' })
+  @ApiBadRequestResponse({ description: 'Bad body (names the field)' })
   @ApiConflictResponse({ description: 'Not in review (already decided, or another reviewer was first)' })
   approve(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<DecisionOutcome> {
     return this.commands.execute(new ApproveEvaluation(id, principal, parseApproveBody(body)));
@@ -88,9 +91,10 @@ export class EvaluationsController {
   @Roles('reviewer')
   @ApiOperation({ summary: 'Return an evaluation in review to its unit with a reason; emits review.evaluation.returned.v1' })
   @ApiBody({ type: ReturnEvaluationBody })
-  @ApiOkResponse({ description: '{ evaluationId, state: "returned", revision }' })
+  @ApiOkResponse({ type: DecisionOutcomeDto, description: 'state returned' })
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Not a reviewer, or outside the reviewer’s regions' })
+  @ApiBadRequestResponse({ description: 'Bad body (names the field)' })
   @ApiConflictResponse({ description: 'Not in review (already decided, or another reviewer was first)' })
   returnToUnit(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<DecisionOutcome> {
     return this.commands.execute(new ReturnEvaluation(id, principal, parseReturnBody(body)));

@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REVIEW_STATES } from '../domain/review-state';
+
+/** OpenAPI shapes of the answers (documentation only: the views in queries/evaluation.views.ts build them). */
+
+export class DecisionOutcomeDto {
+  @ApiProperty({ example: 'ev_472b92242e2b4084ac2c26b3dede1fb3' }) evaluationId!: string;
+  @ApiProperty({ enum: REVIEW_STATES, example: 'approved' }) state!: string;
+  @ApiProperty({ description: 'Grows with every change of the case', example: 4 }) revision!: number;
+}
+
+export class EvaluationSummaryDto {
+  @ApiProperty() evaluationId!: string;
+  @ApiProperty() submissionId!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ example: '130126' }) region!: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) fiscalYear!: number | null;
+  @ApiProperty({ enum: ['project', 'department'] }) formType!: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) unitName!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) projectName!: string | null;
+  @ApiProperty({ enum: REVIEW_STATES }) state!: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) total!: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '优' }) grade!: string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: '执行率, 0–1' }) executionRate!: number | null;
+  @ApiPropertyOptional({ nullable: true, example: { error: 1, warning: 0, info: 0 } }) findingCounts!: object | null;
+  @ApiPropertyOptional({ nullable: true, example: { decision: 'manual-review', reasons: ['EXECUTION_RATE_MISMATCH'] } }) routing!: object | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ example: '/evaluations/ev_01' }) href!: string;
+}
+
+export class EvaluationPageDto {
+  @ApiProperty({ type: [EvaluationSummaryDto] }) items!: EvaluationSummaryDto[];
+  @ApiProperty({ example: 1 }) page!: number;
+  @ApiProperty({ example: 20 }) pageSize!: number;
+  @ApiProperty({ example: 42 }) total!: number;
+}
+
+export class EvaluationDetailDto extends EvaluationSummaryDto {
+  @ApiPropertyOptional({ type: String, nullable: true }) previousVersionId!: string | null;
+  @ApiProperty() revision!: number;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null while only the score has arrived' }) receivedAt!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The last reason given (return, re-routing, comment)' }) lastReason!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) publicPath!: string | null;
+  @ApiPropertyOptional({ type: Object, nullable: true, description: 'The canonical evaluation as submitted' }) evaluation!: object | null;
+  @ApiPropertyOptional({
+    type: Object,
+    nullable: true,
+    description: 'Latest score: rule set, total, grade, 执行率, findings, and the breakdown (per-indicator scores with explanations)',
+  })
+  score!: object | null;
+  @ApiProperty({ description: '{ previous, next }: links to the versions before and after this one' }) versions!: object;
+  @ApiProperty({ description: '{ self, history, public }' }) links!: object;
+}
+
+export class HistoryEntryDto {
+  @ApiProperty() at!: string;
+  @ApiProperty({ example: { user: 'reviewer-130100', role: 'reviewer' } }) actor!: object;
+  @ApiProperty({ example: 'approve' }) action!: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) fromState!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) toState!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty({ description: 'The service the change came from (review for reviewer actions)', example: 'scoring' }) source!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'scoring-12' }) eventId!: string | null;
+  @ApiPropertyOptional({ type: Object, nullable: true }) details!: object | null;
+}
+
+export class EvaluationHistoryDto {
+  @ApiProperty() evaluationId!: string;
+  @ApiProperty({ enum: REVIEW_STATES }) state!: string;
+  @ApiProperty({ type: [HistoryEntryDto] }) items!: HistoryEntryDto[];
+}
