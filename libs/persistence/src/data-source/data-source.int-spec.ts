@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { TEST_DATABASE_URL, openTestDatabase, type TestDatabase } from '../testing/test-database';
 import { createDataSourceOptions } from './data-source-options';
 import { ensurePostgresSchema } from './ensure-schema';
+import { withTransaction } from './transaction';
 
 describe('data sources', () => {
   let db: TestDatabase | undefined;
@@ -17,6 +18,14 @@ describe('data sources', () => {
     expect(db.location).toMatch(/intake\.sqlite$/);
     expect(await db.dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     expect(await db.dataSource.query('PRAGMA busy_timeout')).toEqual([{ timeout: 5000 }]);
+  });
+
+  it.each(['sqlite', 'postgres'] as const)('%s: a nested withTransaction is refused instead of deadlocking', async (dialect) => {
+    db = await openTestDatabase(dialect, { name: 'nested', entities: [], migrations: [] });
+    const ds = db.dataSource;
+    await expect(withTransaction(ds, () => withTransaction(ds, async () => 1))).rejects.toThrow(/pass the EntityManager down/);
+    // Sequential and concurrent (non-nested) transactions still work.
+    expect(await Promise.all([withTransaction(ds, async () => 1), withTransaction(ds, async () => 2)])).toEqual([1, 2]);
   });
 
   it('PostgreSQL points search_path at the service schema, so raw SQL lands there', async () => {

@@ -1,7 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf } from './dialect';
 
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+const inTransaction = new AsyncLocalStorage<DataSource>();
 
 /**
  * Runs `fn` in a transaction. TypeORM's better-sqlite3 driver has a single connection: two overlapping
@@ -10,9 +12,14 @@ const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
  * Do not nest: pass the `EntityManager` down instead.
  */
 export function withTransaction<T>(dataSource: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (dialectOf(dataSource) === 'postgres') return dataSource.transaction(fn);
+  // Nested, it would wait for itself forever on SQLite and commit separately on PostgreSQL: refuse it loudly.
+  if (inTransaction.getStore() === dataSource) {
+    return Promise.reject(new Error('withTransaction() called inside another on the same data source: pass the EntityManager down'));
+  }
+  const body = (manager: EntityManager) => inTransaction.run(dataSource, () => fn(manager));
+  if (dialectOf(dataSource) === 'postgres') return dataSource.transaction(body);
   const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => dataSource.transaction(fn));
+  const run = previous.catch(() => undefined).then(() => dataSource.transaction(body));
   sqliteQueues.set(dataSource, run);
   return run;
 }
