@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig } from '@jixiao/runtime';
+import { verifyAll } from '../../../server/src/databases';
+import { CliError } from '../cli-error';
+
+/** `jixiao audit verify`: checks every service's audit hash chain in the configured database (DATABASE_URL or DATA_DIR). */
+export function register(program: Command): void {
+  program
+    .command('audit')
+    .description('audit trail tools')
+    .command('verify')
+    .description('verify the hash chain of every service; exit 0 when intact, 1 when a record was tampered with')
+    .action(async () => {
+      let config;
+      try {
+        config = loadConfig();
+      } catch (err) {
+        if (err instanceof ConfigError) throw new CliError(err.message);
+        throw err;
+      }
+      const result = await verifyAll(config);
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (!result.ok) process.exitCode = 1;
+    });
+}
