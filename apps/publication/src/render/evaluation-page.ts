@@ -74,5 +74,5 @@ ${retraction}
 ${breakdownSection(current.breakdown)}
 <h2>修订记录</h2>
 ${historyTable(revisions)}`;
-  return layout(title, body);
+  return layout(title, body, base);
 }

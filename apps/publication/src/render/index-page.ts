@@ -12,5 +12,6 @@ export function indexPage(entries: readonly PublicIndexEntry[], base: string): S
   return layout(
     title,
     html`<h1>${title}</h1><section class="card">${entries.length ? html`<ul>${items}</ul>` : html`<p class="muted">暂无公开的评价结果。</p>`}</section>`,
+    base,
   );
 }

@@ -33,7 +33,7 @@ footer{color:var(--muted);font-size:.85rem;text-align:center;padding:24px}
 @media (max-width:700px){main{padding:12px}th,td{padding:4px 6px;font-size:.9rem}}
 `);
 
-export function layout(title: string, body: SafeHtml): SafeHtml {
+export function layout(title: string, body: SafeHtml, base = ''): SafeHtml {
   return html`<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -43,7 +43,7 @@ export function layout(title: string, body: SafeHtml): SafeHtml {
 <style>${CSS}</style>
 </head>
 <body>
-<header class="site"><a href="/public">预算绩效自评结果公开</a></header>
+<header class="site"><a href="${base}/public">预算绩效自评结果公开</a></header>
 <main>
 ${body}
 </main>

@@ -52,5 +52,5 @@ export function regionPage(view: RegionYear, base: string): SafeHtml {
 ${rows}
 </tbody>
 </table></div>`;
-  return layout(title, body);
+  return layout(title, body, base);
 }
