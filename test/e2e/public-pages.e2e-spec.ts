@@ -51,7 +51,7 @@ describe('public pages', () => {
     await expect(chart.isVisible()).resolves.toBe(true);
     expect(await chart.evaluate((el) => el.outerHTML)).toMatch(/<svg|<rect/);
     expect(await chart.textContent()).toContain('优');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await page.close();
   });
 
@@ -65,7 +65,7 @@ describe('public pages', () => {
     }
     const page = await browser.newPage();
     await page.goto(`${sys.url}/public/evaluations/${evaluationId}`);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.textContent('body')).toContain(SCRIPT); // shown as text, not run
     await page.close();
     const json = await http('GET', `${sys.url}/public/341522/2022.json`);
