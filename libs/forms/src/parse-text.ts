@@ -1,4 +1,4 @@
-import { CanonicalEvaluationSchema, type CanonicalEvaluation } from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
+import type { CanonicalEvaluation } from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
 import type { DiagnosticSink } from './diagnostics';
 import { DocumentRejectedError } from './errors';
 import type { FormContext } from './forms/context';
@@ -44,5 +44,5 @@ export function parseRows(rows: Row[], fullText: string, fileName: string, sink:
     const { message, line } = rejectionMessage(rows, fileName);
     throw new DocumentRejectedError(message, line);
   }
-  return evaluations.map((e) => CanonicalEvaluationSchema.parse(e));
+  return evaluations;
 }

@@ -8,16 +8,38 @@ export interface Found {
   source: SourceRef;
 }
 
-/** The first non-empty cell after a label cell ("项目名称 | 电子政务各项专项经费"). */
-export function labelValue(ctx: FormContext, labels: RegExp): Found | undefined {
+/** Short cells of the form, by their text without spaces or a trailing colon: built once per form. */
+const indexes = new WeakMap<FormContext, Map<string, { row: number; cell: number }>>();
+
+function labelIndex(ctx: FormContext): Map<string, { row: number; cell: number }> {
+  let index = indexes.get(ctx);
+  if (index) return index;
+  index = new Map();
   for (let i = ctx.start; i < ctx.end; i++) {
-    const row = ctx.rows[i]!;
-    for (let c = 0; c < row.cells.length; c++) {
-      if (!labels.test(compact(row.cells[c]).replace(/[::]$/, ''))) continue;
-      for (let d = c + 1; d < row.cells.length; d++) {
-        const v = row.cells[d]!;
-        if (v !== '') return { text: v, source: ref(row, d, row.cells[c]) };
-      }
+    const cells = ctx.rows[i]!.cells;
+    if (cells.length < 2) continue;
+    for (let c = 0; c < cells.length - 1; c++) {
+      if (cells[c]!.length === 0 || cells[c]!.length > 16) continue;
+      const key = compact(cells[c]).replace(/[::]$/, '');
+      if (!index.has(key)) index.set(key, { row: i, cell: c });
+    }
+  }
+  indexes.set(ctx, index);
+  return index;
+}
+
+/** The first non-empty cell after a label cell ("项目名称 | 电子政务各项专项经费"), for the first label found. */
+export function labelValue(ctx: FormContext, labels: readonly string[]): Found | undefined {
+  const index = labelIndex(ctx);
+  const hits = labels
+    .map((l) => index.get(l))
+    .filter((h): h is { row: number; cell: number } => h !== undefined)
+    .sort((a, b) => a.row - b.row || a.cell - b.cell);
+  for (const hit of hits) {
+    const row = ctx.rows[hit.row]!;
+    for (let d = hit.cell + 1; d < row.cells.length; d++) {
+      const v = row.cells[d]!;
+      if (v !== '') return { text: v, source: ref(row, d, row.cells[hit.cell]) };
     }
   }
   return undefined;

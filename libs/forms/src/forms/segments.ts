@@ -11,6 +11,7 @@ export interface Segment {
 const TITLE = /(绩效自评表|绩效目标自评表|自评表|绩效评价表)/;
 
 function isAnchor(row: Row): 'project' | 'department' | undefined {
+  if (row.cells.length < 2 || !row.cells.some((c) => c.length <= 16 && c.includes('名称'))) return undefined;
   const cells = row.cells.map((c) => compact(c).replace(/[::]$/, ''));
   const at = (re: RegExp) => cells.findIndex((c) => re.test(c));
   const p = at(/^项目名称$/);

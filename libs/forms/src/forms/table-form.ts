@@ -18,11 +18,11 @@ export function readTableForm(ctx: FormContext, formType: 'project' | 'departmen
   const { rows, start, end, sink } = ctx;
   const evaluation: CanonicalEvaluation = { formType };
   const reportedSources: Record<string, SourceRef> = {};
-  const name = labelValue(ctx, /^项目名称$/);
+  const name = labelValue(ctx, ['项目名称']);
   if (name) evaluation.projectName = name.text;
-  const dept = labelValue(ctx, /^(主管部门|主管部门及代码|主管单位)$/);
+  const dept = labelValue(ctx, ['主管部门', '主管部门及代码', '主管单位']);
   if (dept) evaluation.department = dept.text;
-  const unit = labelValue(ctx, /^(实施单位|项目实施单位|部门\(单位\)名称|部门名称|单位名称)$/);
+  const unit = labelValue(ctx, ['实施单位', '项目实施单位', '部门(单位)名称', '部门名称', '单位名称']);
   if (unit) evaluation.unitName = unit.text;
   const year = findYear(rows, start, end);
   if (year) evaluation.fiscalYear = year.year;
@@ -61,12 +61,12 @@ export function readTableForm(ctx: FormContext, formType: 'project' | 'departmen
     reported.total = table.total.score;
     reportedSources.total = table.total.source;
   }
-  const selfScore = labelValue(ctx, /^(自评得分|自评总分|自评总分\(分\)|综合得分)$/);
+  const selfScore = labelValue(ctx, ['自评得分', '自评总分', '自评总分(分)', '综合得分']);
   if (selfScore && typeof parseNumberCell(selfScore.text) === 'number') {
     reported.total = parseNumberCell(selfScore.text) as number;
     reportedSources.total = selfScore.source;
   }
-  const grade = labelValue(ctx, /^(自评结果|自评等级|评价等级|绩效等级|评价结果|等级)$/);
+  const grade = labelValue(ctx, ['自评结果', '自评等级', '评价等级', '绩效等级', '评价结果', '等级']);
   if (grade && /^(优秀?|良好?|中|一般|差|较差)$/.test(compact(grade.text))) {
     reported.grade = compact(grade.text);
     reportedSources.grade = grade.source;

@@ -12,7 +12,8 @@ export interface Row {
 
 /** Cell text with spaces removed: "产 出 指 标" and "一级 指标" compare as written without the spaces. */
 export function compact(cell: string | undefined): string {
-  return (cell ?? '').replace(/\s+/g, '');
+  const c = cell ?? '';
+  return /\s/.test(c) ? c.replace(/\s+/g, '') : c;
 }
 
 export function nonEmpty(row: Row): string[] {

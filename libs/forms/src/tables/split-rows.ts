@@ -5,6 +5,7 @@ import type { Row } from './row';
 
 /** Strip inline markup that PDF/HTML extraction leaves in cells (<b>, **), trim, fold runs of spaces. */
 export function cleanCell(cell: string): string {
+  if (!/[<*\t]|  |^[≥≤=<>] /.test(cell)) return cell.trim();
   return cell
     .replace(/<\/?[a-zA-Z]{1,10}\s?\/?>/g, '')
     .replace(/\*\*/g, '')

@@ -1,10 +1,12 @@
+import { isUtf8 } from 'node:buffer';
 import { DocumentRejectedError } from '../errors';
 
 /** Bytes → text: UTF-8, else GB18030 (common for Chinese government files); binary data is rejected. */
 export function decodeText(content: Buffer | string, fileName: string): string {
   if (typeof content === 'string') return checkNotBinary(content, fileName);
   if (content.length === 0) throw new DocumentRejectedError(`${fileName}: empty file`);
-  for (const encoding of ['utf-8', 'gb18030']) {
+  if (isUtf8(content)) return checkNotBinary(content.toString('utf8'), fileName);
+  for (const encoding of ['gb18030']) {
     try {
       return checkNotBinary(new TextDecoder(encoding, { fatal: true }).decode(content), fileName);
     } catch (err) {

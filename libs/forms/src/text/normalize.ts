@@ -24,7 +24,11 @@ export function normalizeText(raw: string): NormalizedText {
     .replace(/\\leq?\b/g, '≤')
     .replace(/[\u00A0\u3000]/g, ' ');
   if (hasTraditional(text)) {
-    const simplified = toSimplified(text);
+    // Only the lines that need it: OpenCC is slow, and most documents carry a stray traditional character or two.
+    const simplified = text
+      .split('\n')
+      .map((line) => (hasTraditional(line) ? toSimplified(line) : line))
+      .join('\n');
     if (simplified !== text) notes.push('traditional characters converted to simplified (OpenCC)');
     text = simplified;
   }
