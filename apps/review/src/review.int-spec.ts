@@ -80,6 +80,12 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect(history.body.items[0]).toMatchObject({ source: 'intake', eventId: 'intake-1', actor: { user: 'u-lingshou', role: 'submitter' } });
     expect(history.body.items[3]).toMatchObject({ source: 'publication', eventId: expect.stringMatching(/^publication-/) });
     expect(history.body.items[6].reason).toBe('重新评分: 等级 优 → 良; 总分 92.5 → 84');
+    // Every step that changed the case points at its audit record; the note that changed nothing has none.
+    for (const item of history.body.items.slice(0, -1)) {
+      const [row] = await h.db.query(`SELECT entity_id, action, from_state, to_state, hash FROM review_audit WHERE seq = ${Number(item.audit.seq)}`);
+      expect(row).toEqual({ entity_id: 'ev_auto', action: item.action, from_state: item.fromState, to_state: item.toState, hash: item.audit.hash });
+    }
+    expect(history.body.items.at(-1).audit).toBeNull();
   });
 
   it('GET /evaluations/:id shows the evaluation, its score with per-indicator explanations and findings, state, routing and versions', async () => {

@@ -63,6 +63,8 @@ export class HistoryEntryDto {
   @ApiProperty({ description: 'The service the change came from (review for reviewer actions)', example: 'scoring' }) source!: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'scoring-12' }) eventId!: string | null;
   @ApiPropertyOptional({ type: Object, nullable: true }) details!: object | null;
+  @ApiPropertyOptional({ nullable: true, description: 'The audit record of this step: { seq, hash }', example: { seq: 12, hash: 'sha256:…' } })
+  audit!: object | null;
 }
 
 export class EvaluationHistoryDto {

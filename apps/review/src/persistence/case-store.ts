@@ -50,28 +50,29 @@ export async function loadDetail(manager: EntityManager, evaluationId: string): 
 }
 
 /**
- * Inserts entities unless their key exists (`ON CONFLICT DO NOTHING`): a concurrent inserter of the same case on
- * PostgreSQL waits for the other's commit and then does nothing. Returns how many rows were written.
+ * Inserts entities (one multi-row INSERT), unless their key exists when `conflict` names it (`ON CONFLICT DO
+ * NOTHING`: a concurrent inserter of the same case on PostgreSQL waits for the other's commit, then does nothing).
+ * Returns how many rows were written.
  */
-export async function insertIgnore<T extends ObjectLiteral>(
+export async function insertRows<T extends ObjectLiteral>(
   manager: EntityManager,
   target: EntityTarget<T>,
   entities: T[],
-  conflict: string[],
+  conflict?: string[],
 ): Promise<number> {
   const meta = manager.connection.getMetadata(target);
   const columns = meta.columns.filter((c) => !c.isGenerated);
   const rows = entities.map((e) =>
     columns.map((c) => manager.connection.driver.preparePersistentValue(c.getEntityValue(e), c) ?? null),
   );
-  return insertMany(manager, meta.tableName, columns.map((c) => c.databaseName), rows, { onConflictDoNothing: conflict });
+  return insertMany(manager, meta.tableName, columns.map((c) => c.databaseName), rows, conflict ? { onConflictDoNothing: conflict } : {});
 }
 
 /** Creates a case (and its detail row); false when it already exists. Audited as the case's first state. */
 export async function createCase(work: ReviewWork, row: ReviewCase, detail: ReviewDetail, step: Step & { payload?: unknown }): Promise<boolean> {
-  const inserted = await insertIgnore(work.manager, ReviewCase, [row], ['evaluation_id']);
+  const inserted = await insertRows(work.manager, ReviewCase, [row], ['evaluation_id']);
   if (inserted === 0) return false;
-  await insertIgnore(work.manager, ReviewDetail, [detail], ['evaluation_id']);
+  await insertRows(work.manager, ReviewDetail, [detail], ['evaluation_id']);
   await record(work, row.evaluationId, null, row.state, step, row.createdAt, step.payload);
   return true;
 }
@@ -111,7 +112,7 @@ export async function updateDetail(work: ReviewWork, evaluationId: string, patch
   const updated = await work.manager.getRepository(ReviewDetail).update({ evaluationId }, { ...patch, updatedAt: isoNow() });
   if (!updated.affected) {
     const detail = Object.assign(new ReviewDetail(), { evaluation: null, resultId: null, scoreResult: null, ...patch, evaluationId, updatedAt: isoNow() });
-    await insertIgnore(work.manager, ReviewDetail, [detail], ['evaluation_id']);
+    await insertRows(work.manager, ReviewDetail, [detail], ['evaluation_id']);
   }
 }
 
@@ -124,8 +125,7 @@ async function record(
   at: string,
   payload: unknown,
 ): Promise<void> {
-  await insertHistory(work, evaluationId, from, to, step, at);
-  await appendAudit(work.manager, REVIEW_TABLES.audit, [
+  const [audit] = await appendAudit(work.manager, REVIEW_TABLES.audit, [
     {
       actor: step.actor,
       entityType: 'evaluation',
@@ -138,9 +138,18 @@ async function record(
       at,
     },
   ]);
+  await insertHistory(work, evaluationId, from, to, step, at, audit);
 }
 
-async function insertHistory(work: ReviewWork, evaluationId: string, from: string | null, to: string, step: Step, at: string) {
+async function insertHistory(
+  work: ReviewWork,
+  evaluationId: string,
+  from: string | null,
+  to: string,
+  step: Step,
+  at: string,
+  audit?: { seq: number; hash: string },
+) {
   const row = Object.assign(new ReviewHistory(), {
     evaluationId,
     at,
@@ -153,6 +162,8 @@ async function insertHistory(work: ReviewWork, evaluationId: string, from: strin
     source: work.source,
     eventId: work.eventId,
     details: step.details ?? null,
+    auditSeq: audit?.seq ?? null,
+    auditHash: audit?.hash ?? null,
   });
-  await insertIgnore(work.manager, ReviewHistory, [row], ['id']);
+  await insertRows(work.manager, ReviewHistory, [row]);
 }

@@ -18,4 +18,7 @@ export class ReviewHistory {
   @Column({ name: 'source', type: 'varchar', length: 50 }) source!: string;
   @Column({ name: 'event_id', type: 'varchar', length: 200, nullable: true }) eventId!: string | null;
   @Column({ name: 'details', type: 'simple-json', nullable: true }) details!: Record<string, unknown> | null;
+  /** The audit record of this step (null for notes that changed nothing). bigint: pg returns it as a string. */
+  @Column({ name: 'audit_seq', type: 'bigint', nullable: true }) auditSeq!: string | number | null;
+  @Column({ name: 'audit_hash', type: 'varchar', length: 71, nullable: true }) auditHash!: string | null;
 }

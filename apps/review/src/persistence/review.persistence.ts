@@ -3,6 +3,7 @@ import { messagingMigration } from '@jixiao/messaging';
 import { ReviewCase } from './review-case.entity';
 import { ReviewDetail } from './review-detail.entity';
 import { ReviewHistory } from './review-history.entity';
+import { HistoryAuditLinkMigration } from './history-audit-link.migration';
 import { ReviewTablesMigration } from './review-tables.migration';
 import { REVIEW_SERVICE, REVIEW_TABLES } from './review-tables';
 
@@ -12,4 +13,5 @@ export const REVIEW_MIGRATIONS = [
   auditMigration(REVIEW_TABLES.audit),
   messagingMigration(REVIEW_SERVICE),
   ReviewTablesMigration,
+  HistoryAuditLinkMigration,
 ];

@@ -81,6 +81,8 @@ export function historyView(h: ReviewHistory) {
     source: h.source,
     eventId: h.eventId,
     details: h.details,
+    /** The audit record proving this step (GET /audit/verify checks the chain); null for notes that changed nothing. */
+    audit: h.auditSeq === null ? null : { seq: Number(h.auditSeq), hash: h.auditHash },
   };
 }
 
