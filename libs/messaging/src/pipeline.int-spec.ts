@@ -23,7 +23,10 @@ async function enqueueSubmissions(ds: DataSource, from: number, count: number) {
     enqueueEvents(
       m,
       'intake',
-      Array.from({ length: count }, (_, k) => ({ name: 'intake.submission.received.v1' as const, payload: submission(from + k) })),
+      Array.from({ length: count }, (_, k) => ({
+        name: 'intake.submission.received.v1' as const,
+        payload: submission(from + k),
+      })),
     ),
   );
 }
@@ -44,7 +47,15 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
   const connection = TEST_REDIS_URL;
 
   const relay = (extra: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}) => {
-    const r = new OutboxRelay({ service: 'intake', dataSource: ds, connection, prefix, logger: quiet, pollIntervalMs: 50, ...extra });
+    const r = new OutboxRelay({
+      service: 'intake',
+      dataSource: ds,
+      connection,
+      prefix,
+      logger: quiet,
+      pollIntervalMs: 50,
+      ...extra,
+    });
     closers.push(() => r.stop());
     return r;
   };
@@ -135,9 +146,16 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
   });
 
   it('an event written with a dedupe key twice is enqueued once; a rolled-back one never', async () => {
-    const activated = { name: 'scoring.ruleset.activated.v1' as const, payload: EVENTS['scoring.ruleset.activated.v1'].example };
-    const first = await withTransaction(ds, (m) => enqueueEvents(m, 'intake', [{ ...activated, dedupeKey: 'run-1:ev_1' }]));
-    const second = await withTransaction(ds, (m) => enqueueEvents(m, 'intake', [{ ...activated, dedupeKey: 'run-1:ev_1' }]));
+    const activated = {
+      name: 'scoring.ruleset.activated.v1' as const,
+      payload: EVENTS['scoring.ruleset.activated.v1'].example,
+    };
+    const first = await withTransaction(ds, (m) =>
+      enqueueEvents(m, 'intake', [{ ...activated, dedupeKey: 'run-1:ev_1' }]),
+    );
+    const second = await withTransaction(ds, (m) =>
+      enqueueEvents(m, 'intake', [{ ...activated, dedupeKey: 'run-1:ev_1' }]),
+    );
     expect([first, second]).toEqual([1, 0]);
     await expect(
       withTransaction(ds, async (m) => {
@@ -164,7 +182,12 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
   it('refuses to enqueue a payload that breaks its contract, naming the field', async () => {
     await expect(
       withTransaction(ds, (m) =>
-        enqueueEvents(m, 'intake', [{ name: 'review.evaluation.returned.v1', payload: { ...EVENTS['review.evaluation.returned.v1'].example, reason: '' } }]),
+        enqueueEvents(m, 'intake', [
+          {
+            name: 'review.evaluation.returned.v1',
+            payload: { ...EVENTS['review.evaluation.returned.v1'].example, reason: '' },
+          },
+        ]),
       ),
     ).rejects.toThrow(/review\.evaluation\.returned\.v1.*reason/);
   });
@@ -177,14 +200,18 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     closers.push(() => events.close());
     await events.waitUntilReady();
     const bad = { ...submission(1), region: 'Hebei' };
-    const job = await scoring.add('intake.submission.received.v1', {
-      id: 'intake-999',
-      name: 'intake.submission.received.v1',
-      producer: 'intake',
-      occurredAt: '2024-03-01T08:00:00.000Z',
-      correlationId: null,
-      payload: bad,
-    }, { attempts: 5 });
+    const job = await scoring.add(
+      'intake.submission.received.v1',
+      {
+        id: 'intake-999',
+        name: 'intake.submission.received.v1',
+        producer: 'intake',
+        occurredAt: '2024-03-01T08:00:00.000Z',
+        correlationId: null,
+        payload: bad,
+      },
+      { attempts: 5 },
+    );
     await expect(job.waitUntilFinished(events)).rejects.toThrow(/region/);
     const failed = await scoring.getJob(job.id!);
     expect(failed?.attemptsMade).toBe(1);
@@ -229,7 +256,9 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     await enqueueSubmissions(ds, 7, 2);
     await proxy.restore();
     await waitFor('all 9 effects after Redis is back', async () => (await countEffects(ds)) === 9);
-    const rows: Array<{ evaluation_id: string }> = await ds.query('SELECT evaluation_id FROM test_effects ORDER BY evaluation_id');
+    const rows: Array<{ evaluation_id: string }> = await ds.query(
+      'SELECT evaluation_id FROM test_effects ORDER BY evaluation_id',
+    );
     expect(rows.map((x) => x.evaluation_id)).toEqual(Array.from({ length: 9 }, (_, i) => `ev_${i}`).sort());
     await waitFor('outbox sent', async () => (await countUnsent(ds, 'intake_outbox')) === 0);
     expect(await countEffects(ds)).toBe(9);

@@ -10,7 +10,13 @@ const BATCH = 10_000;
  */
 export async function pruneOutbox(dataSource: DataSource, service: string, sentBefore: string): Promise<number> {
   const { outbox } = messagingTables(service);
-  return deleteInBatches(dataSource, outbox, 'id', `sent_at IS NOT NULL AND sent_at < ${placeholder(dialectOf(dataSource), 1)}`, sentBefore);
+  return deleteInBatches(
+    dataSource,
+    outbox,
+    'id',
+    `sent_at IS NOT NULL AND sent_at < ${placeholder(dialectOf(dataSource), 1)}`,
+    sentBefore,
+  );
 }
 
 /**
@@ -19,10 +25,22 @@ export async function pruneOutbox(dataSource: DataSource, service: string, sentB
  */
 export async function pruneInbox(dataSource: DataSource, service: string, processedBefore: string): Promise<number> {
   const { inbox } = messagingTables(service);
-  return deleteInBatches(dataSource, inbox, 'event_id', `processed_at < ${placeholder(dialectOf(dataSource), 1)}`, processedBefore);
+  return deleteInBatches(
+    dataSource,
+    inbox,
+    'event_id',
+    `processed_at < ${placeholder(dialectOf(dataSource), 1)}`,
+    processedBefore,
+  );
 }
 
-async function deleteInBatches(dataSource: DataSource, table: string, key: string, where: string, param: string): Promise<number> {
+async function deleteInBatches(
+  dataSource: DataSource,
+  table: string,
+  key: string,
+  where: string,
+  param: string,
+): Promise<number> {
   let total = 0;
   for (;;) {
     const deleted = await withTransaction(dataSource, async (manager) => {

@@ -12,7 +12,11 @@ export interface ServiceMessagingOptions {
   redis: RedisConnectionInput;
   prefix?: string;
   /** The service's inbox, if it consumes events. */
-  inbox?: { queue: InboxQueueName; handlers: HandlerRegistry | ReadonlyArray<AnyHandlerDefinition>; concurrency?: number };
+  inbox?: {
+    queue: InboxQueueName;
+    handlers: HandlerRegistry | ReadonlyArray<AnyHandlerDefinition>;
+    concurrency?: number;
+  };
   relay?: { batchSize?: number; pollIntervalMs?: number };
   /** How long `start()` waits for Redis before starting anyway (default 10 s). */
   readyTimeoutMs?: number;
@@ -31,6 +35,7 @@ export class ServiceMessaging {
 
   constructor(private readonly options: ServiceMessagingOptions) {
     this.logger = options.logger ?? consoleLogger;
+    // The inbox first: its handler check throws before the relay opens a Redis connection.
     this.inbox = options.inbox
       ? new InboxWorker({
           service: options.service,
@@ -41,6 +46,8 @@ export class ServiceMessaging {
           handlers: options.inbox.handlers,
           concurrency: options.inbox.concurrency,
           logger: this.logger,
+          // Events a handler enqueued leave at once rather than at the next poll.
+          onCommitted: () => this.relay.nudge(),
         })
       : null;
     this.relay = new OutboxRelay({
@@ -66,7 +73,8 @@ export class ServiceMessaging {
         });
       });
       if (ready) await checkNoEviction(probe, this.logger);
-      else this.logger.warn(`${this.options.service}: Redis is not reachable yet; events wait in the outbox until it is`);
+      else
+        this.logger.warn(`${this.options.service}: Redis is not reachable yet; events wait in the outbox until it is`);
     } finally {
       probe.disconnect();
     }

@@ -30,6 +30,8 @@ describe('HandlerRegistry', () => {
       'publication',
       list(defineHandler('review.evaluation.approved.v1', noop), defineHandler('scoring.evaluation.scored.v1', noop)),
     );
-    expect(() => registry.assertMatchesRouting('publication-inbox')).toThrow(/scoring\.evaluation\.scored\.v1, which routing\.ts does not deliver/);
+    expect(() => registry.assertMatchesRouting('publication-inbox')).toThrow(
+      /scoring\.evaluation\.scored\.v1, which routing\.ts does not deliver/,
+    );
   });
 });

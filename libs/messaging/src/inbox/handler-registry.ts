@@ -1,5 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { eventsRoutedTo, ROUTING, type EventEnvelopeBase, type EventName, type EventPayload, type InboxQueueName } from '@jixiao/contracts';
+import {
+  eventsRoutedTo,
+  ROUTING,
+  type EventEnvelopeBase,
+  type EventName,
+  type EventPayload,
+  type InboxQueueName,
+} from '@jixiao/contracts';
 
 export interface HandlerContext {
   /** The transaction the inbox record is written in: write the handler's effect (and its audit, outbox) with it. */
@@ -28,7 +35,10 @@ export function defineHandler<N extends EventName>(event: N, handle: EventHandle
 export class HandlerRegistry {
   private readonly handlers = new Map<EventName, HandlerDefinition<EventName>>();
 
-  constructor(readonly service: string, definitions: ReadonlyArray<AnyHandlerDefinition> = []) {
+  constructor(
+    readonly service: string,
+    definitions: ReadonlyArray<AnyHandlerDefinition> = [],
+  ) {
     for (const d of definitions) this.register(d);
   }
 
@@ -37,7 +47,9 @@ export class HandlerRegistry {
       throw new Error(`${this.service}: handler registered for unknown event "${definition.event}"`);
     }
     if (this.handlers.has(definition.event)) {
-      throw new Error(`${this.service}: two handlers for ${definition.event}; each event has exactly one handler per service`);
+      throw new Error(
+        `${this.service}: two handlers for ${definition.event}; each event has exactly one handler per service`,
+      );
     }
     this.handlers.set(definition.event, definition as unknown as HandlerDefinition<EventName>);
     return this;

@@ -1,6 +1,12 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { EventEnvelopeSchema, InvalidEventPayloadError, parseEvent, type EventEnvelopeBase, type InboxQueueName } from '@jixiao/contracts';
+import {
+  EventEnvelopeSchema,
+  InvalidEventPayloadError,
+  parseEvent,
+  type EventEnvelopeBase,
+  type InboxQueueName,
+} from '@jixiao/contracts';
 import { withTransaction } from '@jixiao/persistence';
 import { consoleLogger, errorMessage, type MessagingLogger } from '../logger';
 import { redisOptions, type RedisConnectionInput } from '../redis/redis-connection';
@@ -17,6 +23,8 @@ export interface InboxWorkerOptions {
   /** Jobs processed in parallel (default 1 on SQLite, whose writes are serialised anyway, else 8). */
   concurrency?: number;
   logger?: MessagingLogger;
+  /** Called after each handler's transaction commits (ServiceMessaging nudges the service's relay here). */
+  onCommitted?: () => void;
 }
 
 export type InboxResult = { eventId: string; duplicate: boolean };
@@ -34,7 +42,9 @@ export class InboxWorker {
 
   constructor(private readonly options: InboxWorkerOptions) {
     this.registry =
-      options.handlers instanceof HandlerRegistry ? options.handlers : new HandlerRegistry(options.service, options.handlers);
+      options.handlers instanceof HandlerRegistry
+        ? options.handlers
+        : new HandlerRegistry(options.service, options.handlers);
     this.registry.assertMatchesRouting(options.queue);
     this.logger = options.logger ?? consoleLogger;
   }
@@ -57,10 +67,12 @@ export class InboxWorker {
   /** Processes one job (exposed for tests and for draining a queue by hand). */
   async process(job: Pick<Job, 'id' | 'name' | 'data'>): Promise<InboxResult> {
     const envelope = EventEnvelopeSchema.safeParse(job.data);
-    if (!envelope.success) throw new UnrecoverableError(`job ${job.id}: not an event envelope: ${envelope.error.message}`);
+    if (!envelope.success)
+      throw new UnrecoverableError(`job ${job.id}: not an event envelope: ${envelope.error.message}`);
     const event: EventEnvelopeBase = envelope.data;
     const definition = this.registry.get(event.name);
-    if (!definition) throw new UnrecoverableError(`${this.options.service}: no handler for ${event.name} (job ${job.id})`);
+    if (!definition)
+      throw new UnrecoverableError(`${this.options.service}: no handler for ${event.name} (job ${job.id})`);
     let payload: unknown;
     try {
       payload = parseEvent(definition.event, event.payload);
@@ -74,6 +86,7 @@ export class InboxWorker {
         definition.handle(payload as never, { manager, event, afterCommit: (fn) => afterCommit.push(fn) }),
       ),
     );
+    if (outcome.ran) this.options.onCommitted?.();
     for (const fn of afterCommit) {
       try {
         await fn();

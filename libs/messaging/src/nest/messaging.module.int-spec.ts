@@ -21,7 +21,10 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
 class SubmissionReceivedHandler {
   async handle(payload: EventPayload<'intake.submission.received.v1'>, { manager, event }: HandlerContext) {
     const pg = manager.connection.options.type === 'postgres';
-    await manager.query(`INSERT INTO test_effects (event_id, evaluation_id) VALUES (${pg ? '$1, $2' : '?, ?'})`, [event.id, payload.evaluationId]);
+    await manager.query(`INSERT INTO test_effects (event_id, evaluation_id) VALUES (${pg ? '$1, $2' : '?, ?'})`, [
+      event.id,
+      payload.evaluationId,
+    ]);
   }
 }
 
@@ -68,9 +71,12 @@ describe('MessagingModule (Nest) on postgres', () => {
   });
 
   it('starts the relay and the inbox at bootstrap, delivers, and stops on close', async () => {
-    const app = await NestFactory.createApplicationContext(appModule([SubmissionReceivedHandler, RuleSetActivatedHandler]), {
-      logger: false,
-    });
+    const app = await NestFactory.createApplicationContext(
+      appModule([SubmissionReceivedHandler, RuleSetActivatedHandler]),
+      {
+        logger: false,
+      },
+    );
     try {
       const messaging = app.get(MessagingRuntime, { strict: false });
       expect(messaging.service).toBe('scoring');
@@ -87,7 +93,10 @@ describe('MessagingModule (Nest) on postgres', () => {
 
   it('refuses to start when an event routed to the inbox has no handler', async () => {
     await expect(
-      NestFactory.createApplicationContext(appModule([SubmissionReceivedHandler]), { logger: false, abortOnError: false }),
+      NestFactory.createApplicationContext(appModule([SubmissionReceivedHandler]), {
+        logger: false,
+        abortOnError: false,
+      }),
     ).rejects.toThrow('no handler for scoring.ruleset.activated.v1');
   });
 });

@@ -85,9 +85,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
 
   private handlerFor(cls: Type<unknown>): AnyHandlerDefinition {
     const event = eventOf(cls);
-    if (!event) throw new Error(`${this.spec.service}: ${cls.name} is listed as an event handler but has no @OnEvent(…)`);
+    if (!event)
+      throw new Error(`${this.spec.service}: ${cls.name} is listed as an event handler but has no @OnEvent(…)`);
     const instance = this.moduleRef.get(cls, { strict: false }) as Partial<EventHandlerClass>;
-    if (typeof instance?.handle !== 'function') throw new Error(`${this.spec.service}: ${cls.name} has no handle(payload, context) method`);
+    if (typeof instance?.handle !== 'function')
+      throw new Error(`${this.spec.service}: ${cls.name} has no handle(payload, context) method`);
     const handle = instance.handle.bind(instance) as EventHandlerClass['handle'];
     return defineHandler(event, (payload, context) => handle(payload as never, context)) as AnyHandlerDefinition;
   }

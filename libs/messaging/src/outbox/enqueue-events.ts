@@ -33,8 +33,14 @@ export async function enqueueEvents(
     const payload = options.validate === false ? e.payload : parseEvent(e.name, e.payload);
     return [e.name, JSON.stringify(payload), e.occurredAt ?? now, e.correlationId ?? null, e.dedupeKey ?? null];
   });
-  return insertMany(manager, messagingTables(service).outbox, ['name', 'payload', 'occurred_at', 'correlation_id', 'dedupe_key'], rows, {
-    onConflictDoNothing: events.some((e) => e.dedupeKey) ? ['dedupe_key'] : undefined,
-    pgTypes: ['text', 'text', 'text', 'text', 'text'],
-  });
+  return insertMany(
+    manager,
+    messagingTables(service).outbox,
+    ['name', 'payload', 'occurred_at', 'correlation_id', 'dedupe_key'],
+    rows,
+    {
+      onConflictDoNothing: events.some((e) => e.dedupeKey) ? ['dedupe_key'] : undefined,
+      pgTypes: ['text', 'text', 'text', 'text', 'text'],
+    },
+  );
 }

@@ -35,7 +35,11 @@ export function messagingMigration(service: string, timestamp = 1_763_700_000_10
       await queryRunner.createTable(
         new Table({
           name: inbox,
-          columns: [{ ...c.varchar('event_id', 200), isPrimary: true }, c.varchar('event_name', 100), c.timestamp('processed_at')],
+          columns: [
+            { ...c.varchar('event_id', 200), isPrimary: true },
+            c.varchar('event_name', 100),
+            c.timestamp('processed_at'),
+          ],
         }),
       );
     },

@@ -137,13 +137,16 @@ export class OutboxRelay extends EventEmitter {
       } catch (err) {
         this.failures += 1;
         const delay = reconnectStrategy(this.failures);
-        this.logger.warn(`outbox relay ${this.service}: pass failed (${errorMessage(err)}); retrying in ${Math.round(delay)} ms`);
+        this.logger.warn(
+          `outbox relay ${this.service}: pass failed (${errorMessage(err)}); retrying in ${Math.round(delay)} ms`,
+        );
         this.emit('failure', err);
         await this.closeQueues(); // fresh queues after an outage: a queue whose connection never became ready stays stuck
         await this.sleep(delay, false);
         continue;
       }
-      if (this.failures > 0) this.logger.log(`outbox relay ${this.service}: recovered after ${this.failures} failed passes`);
+      if (this.failures > 0)
+        this.logger.log(`outbox relay ${this.service}: recovered after ${this.failures} failed passes`);
       this.failures = 0;
       if (count > 0) {
         this.relayed += count;
@@ -167,7 +170,9 @@ export class OutboxRelay extends EventEmitter {
       const targets = this.routing[row.name];
       if (!targets) {
         // Not in the routing table any more: keep it in the outbox (marked sent) for inspection rather than block.
-        this.logger.error(`outbox relay ${this.service}: event ${row.name} (outbox id ${row.id}) has no route; not delivered`);
+        this.logger.error(
+          `outbox relay ${this.service}: event ${row.name} (outbox id ${row.id}) has no route; not delivered`,
+        );
         continue;
       }
       if (!isEventName(row.name)) this.logger.warn(`outbox relay ${this.service}: ${row.name} is not a known contract`);
@@ -177,7 +182,9 @@ export class OutboxRelay extends EventEmitter {
         payload = JSON.parse(row.payload);
       } catch (err) {
         // Only a hand-edited row can get here; one bad row must not stop every event behind it.
-        this.logger.error(`outbox relay ${this.service}: outbox id ${row.id} (${row.name}) holds invalid JSON (${errorMessage(err)}); not delivered`);
+        this.logger.error(
+          `outbox relay ${this.service}: outbox id ${row.id} (${row.name}) holds invalid JSON (${errorMessage(err)}); not delivered`,
+        );
         continue;
       }
       const data: EventEnvelopeBase = {
@@ -201,7 +208,8 @@ export class OutboxRelay extends EventEmitter {
   private async ensureConnected(): Promise<void> {
     const redis = this.redis;
     if (redis.status === 'ready') return;
-    if (!['wait', 'connecting', 'connect'].includes(redis.status)) throw new Error(`Redis is not connected (${redis.status})`);
+    if (!['wait', 'connecting', 'connect'].includes(redis.status))
+      throw new Error(`Redis is not connected (${redis.status})`);
     if (redis.status === 'wait') void redis.connect().catch(() => undefined);
     await new Promise<void>((resolve, reject) => {
       const cleanup = () => {
@@ -223,7 +231,10 @@ export class OutboxRelay extends EventEmitter {
     if (dialectOf(manager) === 'postgres') {
       await manager.query(`UPDATE ${this.table} SET sent_at = $1 WHERE id = ANY($2::bigint[])`, [now, ids]);
     } else {
-      await manager.query(`UPDATE ${this.table} SET sent_at = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [now, ...ids]);
+      await manager.query(`UPDATE ${this.table} SET sent_at = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [
+        now,
+        ...ids,
+      ]);
     }
   }
 

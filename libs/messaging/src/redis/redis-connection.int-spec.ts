@@ -8,11 +8,17 @@ describe('Redis connections (real Redis)', () => {
     const producer = createRedisConnection(TEST_REDIS_URL, 'producer', 'jx-test-producer');
     try {
       expect(await worker.ping()).toBe('PONG');
-      await new Promise<void>((resolve) => (producer.status === 'ready' ? resolve() : producer.once('ready', () => resolve())));
+      await new Promise<void>((resolve) =>
+        producer.status === 'ready' ? resolve() : producer.once('ready', () => resolve()),
+      );
       expect(await producer.ping()).toBe('PONG');
       const [, actual] = (await worker.config('GET', 'maxmemory-policy')) as [string, string];
       const warnings: string[] = [];
-      const policy = await checkNoEviction(producer, { log: () => undefined, warn: (m) => warnings.push(m), error: () => undefined });
+      const policy = await checkNoEviction(producer, {
+        log: () => undefined,
+        warn: (m) => warnings.push(m),
+        error: () => undefined,
+      });
       expect(policy).toBe(actual);
       expect(warnings.length).toBe(actual === 'noeviction' ? 0 : 1);
     } finally {

@@ -30,7 +30,8 @@ export function createRedisConnection(input: RedisConnectionInput, role: RedisRo
 
 function parseRedisUrl(url: string): RedisOptions {
   const u = new URL(url);
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`REDIS_URL must start with redis:// or rediss:// (got ${u.protocol})`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new Error(`REDIS_URL must start with redis:// or rediss:// (got ${u.protocol})`);
   return {
     host: u.hostname || '127.0.0.1',
     port: u.port ? Number(u.port) : 6379,

@@ -28,10 +28,10 @@ export function submission(i: number): EventPayload<'intake.submission.received.
 
 async function recordEffect(manager: EntityManager, eventId: string, evaluationId: string) {
   const d = dialectOf(manager);
-  await manager.query(`INSERT INTO test_effects (event_id, evaluation_id) VALUES (${placeholder(d, 1)}, ${placeholder(d, 2)})`, [
-    eventId,
-    evaluationId,
-  ]);
+  await manager.query(
+    `INSERT INTO test_effects (event_id, evaluation_id) VALUES (${placeholder(d, 1)}, ${placeholder(d, 2)})`,
+    [eventId, evaluationId],
+  );
 }
 
 /** The scoring inbox's handlers, as a real scoring service would register them (effects only). */

@@ -27,7 +27,11 @@ export async function deletePrefix(prefix: string): Promise<void> {
 }
 
 /** Polls `check` until it returns true; fails after `timeoutMs` naming what it waited for. A bound, not a timing assertion. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

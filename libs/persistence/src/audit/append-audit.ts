@@ -2,7 +2,15 @@ import type { EntityManager } from 'typeorm';
 import { assertIdentifier, dialectOf } from '../data-source/dialect';
 import { assertInTransaction } from '../data-source/transaction';
 import { insertMany } from '../sql/insert-many';
-import { AUDIT_COLUMNS, AUDIT_PG_TYPES, chainRecords, recordToRow, type AuditEntry, type AuditRecord, type ChainHead } from './audit-record';
+import {
+  AUDIT_COLUMNS,
+  AUDIT_PG_TYPES,
+  chainRecords,
+  recordToRow,
+  type AuditEntry,
+  type AuditRecord,
+  type ChainHead,
+} from './audit-record';
 
 /**
  * Appends entries to the hash-chained audit log `table`, inside the caller's transaction (so the records commit
@@ -13,7 +21,11 @@ import { AUDIT_COLUMNS, AUDIT_PG_TYPES, chainRecords, recordToRow, type AuditEnt
  * the head stays locked until commit. Returns the records written: entries whose `dedupeKey` is already in the
  * log are left out.
  */
-export async function appendAudit(manager: EntityManager, table: string, entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+export async function appendAudit(
+  manager: EntityManager,
+  table: string,
+  entries: readonly AuditEntry[],
+): Promise<AuditRecord[]> {
   if (entries.length === 0) return [];
   assertInTransaction(manager, 'appendAudit');
   const t = assertIdentifier(table);
@@ -34,7 +46,11 @@ export async function appendAudit(manager: EntityManager, table: string, entries
 }
 
 /** Drops entries whose dedupe key is already in the log (or earlier in the same call). Runs under the head lock. */
-async function withoutKnownKeys(manager: EntityManager, t: string, entries: readonly AuditEntry[]): Promise<readonly AuditEntry[]> {
+async function withoutKnownKeys(
+  manager: EntityManager,
+  t: string,
+  entries: readonly AuditEntry[],
+): Promise<readonly AuditEntry[]> {
   const keys = entries.flatMap((e) => (e.dedupeKey ? [e.dedupeKey] : []));
   if (keys.length === 0) return entries;
   const pg = dialectOf(manager) === 'postgres';
@@ -43,7 +59,10 @@ async function withoutKnownKeys(manager: EntityManager, t: string, entries: read
     const chunk = keys.slice(start, start + 1_000);
     const rows: Array<{ dedupe_key: string }> = pg
       ? await manager.query(`SELECT dedupe_key FROM ${t} WHERE dedupe_key = ANY($1::text[])`, [chunk])
-      : await manager.query(`SELECT dedupe_key FROM ${t} WHERE dedupe_key IN (${chunk.map(() => '?').join(', ')})`, chunk);
+      : await manager.query(
+          `SELECT dedupe_key FROM ${t} WHERE dedupe_key IN (${chunk.map(() => '?').join(', ')})`,
+          chunk,
+        );
     for (const row of rows) known.add(row.dedupe_key);
   }
   return entries.filter((e) => {

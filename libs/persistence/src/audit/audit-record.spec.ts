@@ -15,7 +15,11 @@ const entry = (id: string, extra: Partial<AuditEntry> = {}): AuditEntry => ({
 
 describe('chainRecords', () => {
   it('numbers records after the head and links each to the previous hash', () => {
-    const records = chainRecords({ seq: 0, hash: GENESIS_HASH }, [entry('a'), entry('b'), entry('c')], '2024-01-01T00:00:00.000Z');
+    const records = chainRecords(
+      { seq: 0, hash: GENESIS_HASH },
+      [entry('a'), entry('b'), entry('c')],
+      '2024-01-01T00:00:00.000Z',
+    );
     expect(records.map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(records[0].prevHash).toBe(GENESIS_HASH);
     expect(records[1].prevHash).toBe(records[0].hash);
@@ -24,7 +28,11 @@ describe('chainRecords', () => {
   });
 
   it('hashes the canonical JSON of the record without its hash', () => {
-    const [r] = chainRecords({ seq: 41, hash: GENESIS_HASH }, [entry('a', { reason: '退回 "原因"' })], '2024-01-01T00:00:00.000Z');
+    const [r] = chainRecords(
+      { seq: 41, hash: GENESIS_HASH },
+      [entry('a', { reason: '退回 "原因"' })],
+      '2024-01-01T00:00:00.000Z',
+    );
     const { hash, ...unsigned } = r;
     expect(hash).toBe(sha256(canonicalJson(unsigned)));
   });

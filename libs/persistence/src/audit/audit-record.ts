@@ -107,7 +107,22 @@ export const AUDIT_COLUMNS = [
 export const AUDIT_PG_TYPES = ['bigint', ...Array<string>(AUDIT_COLUMNS.length - 1).fill('text')];
 
 export function recordToRow(r: AuditRecord): unknown[] {
-  return [r.seq, r.at, r.actorUser, r.actorRole, r.entityType, r.entityId, r.action, r.fromState, r.toState, r.reason, r.dedupeKey, r.payloadHash, r.prevHash, r.hash];
+  return [
+    r.seq,
+    r.at,
+    r.actorUser,
+    r.actorRole,
+    r.entityType,
+    r.entityId,
+    r.action,
+    r.fromState,
+    r.toState,
+    r.reason,
+    r.dedupeKey,
+    r.payloadHash,
+    r.prevHash,
+    r.hash,
+  ];
 }
 
 export function rowToRecord(row: Record<string, unknown>): AuditRecord {

@@ -25,7 +25,13 @@ const entry = (i: number, extra: Partial<AuditEntry> = {}): AuditEntry => ({
 });
 
 async function append(ds: DataSource, from: number, count: number) {
-  return withTransaction(ds, (m) => appendAudit(m, T, Array.from({ length: count }, (_, k) => entry(from + k))));
+  return withTransaction(ds, (m) =>
+    appendAudit(
+      m,
+      T,
+      Array.from({ length: count }, (_, k) => entry(from + k)),
+    ),
+  );
 }
 
 /** Tampering needs the append-only triggers out of the way, as an attacker with DDL rights would do. */
@@ -74,7 +80,9 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
       Array.from({ length: n }, (_, k) => entry(from + k, { dedupeKey: `rescore:run-1:ev_${from + k}` }));
     const first = await withTransaction(ds, (m) => appendAudit(m, T, chunk(0, 1500)));
     const rerun = await withTransaction(ds, (m) => appendAudit(m, T, chunk(0, 1500)));
-    const overlapping = await withTransaction(ds, (m) => appendAudit(m, T, [...chunk(1000, 600), entry(9999), ...chunk(1600, 1)]));
+    const overlapping = await withTransaction(ds, (m) =>
+      appendAudit(m, T, [...chunk(1000, 600), entry(9999), ...chunk(1600, 1)]),
+    );
     expect(first).toHaveLength(1500);
     expect(rerun).toEqual([]);
     expect(overlapping.map((r) => r.dedupeKey)).toEqual([
@@ -138,7 +146,11 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
 
     it('a modified record', async () => {
       await ds.query(`UPDATE ${T} SET to_state = 'returned' WHERE seq = 7`);
-      expect(await verifyAudit(ds, T, { batchSize: 4 })).toEqual({ ok: false, records: 6, firstBad: { seq: 7, reason: 'modified' } });
+      expect(await verifyAudit(ds, T, { batchSize: 4 })).toEqual({
+        ok: false,
+        records: 6,
+        firstBad: { seq: 7, reason: 'modified' },
+      });
     });
 
     it('a modified payload hash', async () => {
@@ -163,7 +175,11 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
          SELECT 21, at, actor_user, actor_role, entity_type, entity_id, action, from_state, to_state, reason, payload_hash, hash, hash FROM ${T} WHERE seq = 20`,
       );
       expect(last).toBeTruthy();
-      expect(await verifyAudit(ds, T)).toMatchObject({ ok: false, records: 20, firstBad: { seq: 21, reason: 'inserted' } });
+      expect(await verifyAudit(ds, T)).toMatchObject({
+        ok: false,
+        records: 20,
+        firstBad: { seq: 21, reason: 'inserted' },
+      });
     });
 
     it('a fake record inserted in the middle (later records renumbered)', async () => {

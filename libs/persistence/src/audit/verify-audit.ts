@@ -6,8 +6,7 @@ export type AuditTamper = 'modified' | 'deleted' | 'inserted' | 'reordered';
 
 /** `records`: how many records were checked and found intact (all of them when ok). */
 export type AuditVerification =
-  | { ok: true; records: number }
-  | { ok: false; records: number; firstBad: { seq: number; reason: AuditTamper } };
+  { ok: true; records: number } | { ok: false; records: number; firstBad: { seq: number; reason: AuditTamper } };
 
 /**
  * Walks the whole chain in seq order, `batchSize` records at a time (keyset pagination: memory stays flat for
@@ -29,9 +28,13 @@ export async function verifyAudit(
   let prevHash = GENESIS_HASH;
   let previous: AuditRecord | null = null;
   let records = 0;
-  const bad = (seq: number, reason: AuditTamper): AuditVerification => ({ ok: false, records, firstBad: { seq, reason } });
+  const bad = (seq: number, reason: AuditTamper): AuditVerification => ({
+    ok: false,
+    records,
+    firstBad: { seq, reason },
+  });
 
-  for (let headRereadAtEnd = false; ; ) {
+  for (let headRereadAtEnd = false; ;) {
     const rows: Record<string, unknown>[] = await dataSource.query(
       `SELECT * FROM ${t} WHERE seq >= ${p(1)} ORDER BY seq LIMIT ${Number(batchSize)}`,
       [expectedSeq],
@@ -89,20 +92,27 @@ async function classifyBrokenLink(
 ): Promise<{ seq: number; reason: AuditTamper }> {
   const p = (i: number) => placeholder(dialect, i);
   const later = async (column: 'hash' | 'prev_hash', value: string) =>
-    (await dataSource.query(`SELECT seq FROM ${t} WHERE seq > ${p(1)} AND ${column} = ${p(2)} LIMIT 1`, [record.seq, value]))
-      .length > 0;
+    (
+      await dataSource.query(`SELECT seq FROM ${t} WHERE seq > ${p(1)} AND ${column} = ${p(2)} LIMIT 1`, [
+        record.seq,
+        value,
+      ])
+    ).length > 0;
 
   if (previous && record.prevHash === previous.prevHash) return { seq: previous.seq, reason: 'inserted' };
   if (await later('hash', record.prevHash)) return { seq: record.seq, reason: 'reordered' };
   if (await later('prev_hash', expectedPrevHash)) return { seq: record.seq, reason: 'inserted' };
   if (intact) return { seq: previous?.seq ?? record.seq, reason: 'modified' };
   // Intact but for its number: a record before it was removed and the rest renumbered.
-  if (computeRecordHash({ ...record, seq: record.seq + 1 }) === record.hash) return { seq: record.seq, reason: 'deleted' };
+  if (computeRecordHash({ ...record, seq: record.seq + 1 }) === record.hash)
+    return { seq: record.seq, reason: 'deleted' };
   return { seq: record.seq, reason: 'modified' };
 }
 
 async function readHead(dataSource: DataSource, t: string): Promise<ChainHead> {
-  const rows: Array<{ seq: unknown; hash: string }> = await dataSource.query(`SELECT seq, hash FROM ${t}_head WHERE id = 1`);
+  const rows: Array<{ seq: unknown; hash: string }> = await dataSource.query(
+    `SELECT seq, hash FROM ${t}_head WHERE id = 1`,
+  );
   // A deleted head (only possible with the triggers dropped) leaves nothing to anchor the tail: treat as empty.
   if (rows.length !== 1) return { seq: 0, hash: GENESIS_HASH };
   return { seq: Number(rows[0].seq), hash: rows[0].hash };

@@ -19,7 +19,11 @@ describe('createDataSourceOptions', () => {
   });
 
   it('refuses a DATABASE_URL it cannot use, and unsafe names', () => {
-    expect(() => createDataSourceOptions({ ...base, databaseUrl: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres/);
-    expect(() => createDataSourceOptions({ ...base, databaseUrl: 'postgres://x/y', schema: 'a;drop' })).toThrow(/safe SQL identifier/);
+    expect(() => createDataSourceOptions({ ...base, databaseUrl: 'mysql://x' })).toThrow(
+      /DATABASE_URL must start with postgres/,
+    );
+    expect(() => createDataSourceOptions({ ...base, databaseUrl: 'postgres://x/y', schema: 'a;drop' })).toThrow(
+      /safe SQL identifier/,
+    );
   });
 });

@@ -42,7 +42,9 @@ export function createDataSourceOptions(config: PersistenceConfig): DataSourceOp
     logging: config.logging ?? false,
   };
   if (config.databaseUrl && !isPostgresUrl(config.databaseUrl)) {
-    throw new Error(`DATABASE_URL must start with postgres:// or postgresql:// (got "${config.databaseUrl.split(':')[0]}:…")`);
+    throw new Error(
+      `DATABASE_URL must start with postgres:// or postgresql:// (got "${config.databaseUrl.split(':')[0]}:…")`,
+    );
   }
   if (config.databaseUrl && isPostgresUrl(config.databaseUrl)) {
     const schema = assertIdentifier(config.schema ?? 'public');

@@ -20,20 +20,29 @@ describe('data sources', () => {
     expect(await db.dataSource.query('PRAGMA busy_timeout')).toEqual([{ timeout: 5000 }]);
   });
 
-  it.each(['sqlite', 'postgres'] as const)('%s: a nested withTransaction is refused instead of deadlocking', async (dialect) => {
-    db = await openTestDatabase(dialect, { name: 'nested', entities: [], migrations: [] });
-    const ds = db.dataSource;
-    await expect(withTransaction(ds, () => withTransaction(ds, async () => 1))).rejects.toThrow(/pass the EntityManager down/);
-    // Sequential and concurrent (non-nested) transactions still work.
-    expect(await Promise.all([withTransaction(ds, async () => 1), withTransaction(ds, async () => 2)])).toEqual([1, 2]);
-  });
+  it.each(['sqlite', 'postgres'] as const)(
+    '%s: a nested withTransaction is refused instead of deadlocking',
+    async (dialect) => {
+      db = await openTestDatabase(dialect, { name: 'nested', entities: [], migrations: [] });
+      const ds = db.dataSource;
+      await expect(withTransaction(ds, () => withTransaction(ds, async () => 1))).rejects.toThrow(
+        /pass the EntityManager down/,
+      );
+      // Sequential and concurrent (non-nested) transactions still work.
+      expect(await Promise.all([withTransaction(ds, async () => 1), withTransaction(ds, async () => 2)])).toEqual([
+        1, 2,
+      ]);
+    },
+  );
 
   it('PostgreSQL points search_path at the service schema, so raw SQL lands there', async () => {
     db = await openTestDatabase('postgres', { name: 'intake', entities: [], migrations: [] });
     const [row] = await db.dataSource.query('SHOW search_path');
     expect(row.search_path).toBe(db.location);
     await db.dataSource.query('CREATE TABLE probe (id integer)');
-    const rows = await db.dataSource.query(`SELECT table_schema FROM information_schema.tables WHERE table_name = 'probe'`);
+    const rows = await db.dataSource.query(
+      `SELECT table_schema FROM information_schema.tables WHERE table_name = 'probe'`,
+    );
     expect(rows).toEqual([{ table_schema: db.location }]);
   });
 
@@ -41,7 +50,9 @@ describe('data sources', () => {
     const schema = `t_ensure_${randomBytes(5).toString('hex')}`;
     await ensurePostgresSchema(TEST_DATABASE_URL, schema);
     await ensurePostgresSchema(TEST_DATABASE_URL, schema);
-    const ds = new DataSource(createDataSourceOptions({ name: 'x', databaseUrl: TEST_DATABASE_URL, schema, entities: [], migrations: [] }));
+    const ds = new DataSource(
+      createDataSourceOptions({ name: 'x', databaseUrl: TEST_DATABASE_URL, schema, entities: [], migrations: [] }),
+    );
     await ds.initialize();
     try {
       const rows = await ds.query(`SELECT 1 AS ok FROM information_schema.schemata WHERE schema_name = $1`, [schema]);

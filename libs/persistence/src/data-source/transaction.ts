@@ -14,7 +14,9 @@ const inTransaction = new AsyncLocalStorage<DataSource>();
 export function withTransaction<T>(dataSource: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
   // Nested, it would wait for itself forever on SQLite and commit separately on PostgreSQL: refuse it loudly.
   if (inTransaction.getStore() === dataSource) {
-    return Promise.reject(new Error('withTransaction() called inside another on the same data source: pass the EntityManager down'));
+    return Promise.reject(
+      new Error('withTransaction() called inside another on the same data source: pass the EntityManager down'),
+    );
   }
   const body = (manager: EntityManager) => inTransaction.run(dataSource, () => fn(manager));
   if (dialectOf(dataSource) === 'postgres') return dataSource.transaction(body);

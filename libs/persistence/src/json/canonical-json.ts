@@ -28,7 +28,8 @@ function write(value: unknown): string {
       if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: is ${value}, not a finite number`);
       return JSON.stringify(value);
     case 'object': {
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return write((value as { toJSON(): unknown }).toJSON());
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+        return write((value as { toJSON(): unknown }).toJSON());
       if (Array.isArray(value)) {
         let out = '[';
         for (let i = 0; i < value.length; i++) {
@@ -60,7 +61,8 @@ function findBadPath(value: unknown, path: string): string {
   if (['bigint', 'function', 'symbol'].includes(typeof value) && path === '$') return path;
   if (typeof value === 'bigint') return path;
   if (value && typeof value === 'object') {
-    const v = typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
+    const v =
+      typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
     if (v && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
         const found = findBadPath(child, Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`);

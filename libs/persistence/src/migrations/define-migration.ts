@@ -12,7 +12,8 @@ export type MigrationClass = new () => MigrationInterface;
  * parameterised migrations (one audit table per service …) without a class per service.
  */
 export function defineMigration(name: string, timestamp: number, steps: MigrationSteps): MigrationClass {
-  if (!/^\d{13}$/.test(String(timestamp))) throw new Error(`migration ${name}: timestamp must have 13 digits (got ${timestamp})`);
+  if (!/^\d{13}$/.test(String(timestamp)))
+    throw new Error(`migration ${name}: timestamp must have 13 digits (got ${timestamp})`);
   const fullName = `${name.replace(/[^A-Za-z0-9]/g, '')}${timestamp}`;
   const migration = class implements MigrationInterface {
     readonly name = fullName;

@@ -23,7 +23,11 @@ export function portableColumns(queryRunner: QueryRunner) {
     }),
     bigint: (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable }),
     integer: (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable }),
-    double: (name: string, isNullable = false): TableColumnOptions => ({ name, type: pg ? 'double precision' : 'real', isNullable }),
+    double: (name: string, isNullable = false): TableColumnOptions => ({
+      name,
+      type: pg ? 'double precision' : 'real',
+      isNullable,
+    }),
     boolean: (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'boolean', isNullable }),
     varchar: (name: string, length: number, isNullable = false): TableColumnOptions => ({
       name,
@@ -32,7 +36,12 @@ export function portableColumns(queryRunner: QueryRunner) {
       isNullable,
     }),
     text: (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'text', isNullable }),
-    timestamp: (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '30', isNullable }),
+    timestamp: (name: string, isNullable = false): TableColumnOptions => ({
+      name,
+      type: 'varchar',
+      length: '30',
+      isNullable,
+    }),
     json: (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'text', isNullable }),
   };
 }

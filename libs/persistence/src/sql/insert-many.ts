@@ -33,14 +33,16 @@ export async function insertMany(
   const conflict = options.onConflictDoNothing
     ? ` ON CONFLICT (${options.onConflictDoNothing.map(assertIdentifier).join(', ')}) DO NOTHING`
     : '';
-  if (dialect === 'postgres' && options.pgTypes) return insertUnnest(manager, table, cols, rows, options.pgTypes, conflict);
+  if (dialect === 'postgres' && options.pgTypes)
+    return insertUnnest(manager, table, cols, rows, options.pgTypes, conflict);
   const chunkSize = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / cols.length)));
   let written = 0;
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
     const params: unknown[] = [];
     const tuples = chunk.map((row) => {
-      if (row.length !== cols.length) throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
+      if (row.length !== cols.length)
+        throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
       const marks = row.map((value) => {
         params.push(value);
         return placeholder(dialect, params.length);
@@ -64,7 +66,8 @@ async function insertUnnest(
   pgTypes: string[],
   conflict: string,
 ): Promise<number> {
-  if (pgTypes.length !== cols.length) throw new Error(`insertMany(${table}): ${pgTypes.length} pgTypes for ${cols.length} columns`);
+  if (pgTypes.length !== cols.length)
+    throw new Error(`insertMany(${table}): ${pgTypes.length} pgTypes for ${cols.length} columns`);
   const types = pgTypes.map((t) => {
     if (!/^[a-z][a-z0-9 ]*$/.test(t)) throw new Error(`insertMany(${table}): not a PostgreSQL type name: "${t}"`);
     return t;
@@ -76,7 +79,8 @@ async function insertUnnest(
     const chunk = rows.slice(start, start + UNNEST_ROWS);
     const columns = cols.map((_, c) =>
       chunk.map((row) => {
-        if (row.length !== cols.length) throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
+        if (row.length !== cols.length)
+          throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
         return row[c];
       }),
     );

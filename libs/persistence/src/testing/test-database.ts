@@ -27,7 +27,12 @@ export async function openTestDatabase(
   const suffix = randomBytes(6).toString('hex');
   if (dialect === 'postgres') {
     const schema = `t_${config.name}_${suffix}`;
-    const dataSource = await openDataSource({ ...config, databaseUrl: TEST_DATABASE_URL, schema, poolSize: config.poolSize ?? 5 });
+    const dataSource = await openDataSource({
+      ...config,
+      databaseUrl: TEST_DATABASE_URL,
+      schema,
+      poolSize: config.poolSize ?? 5,
+    });
     return {
       dataSource,
       location: schema,

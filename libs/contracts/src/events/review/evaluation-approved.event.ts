@@ -34,7 +34,11 @@ export const EvaluationApprovedV1Schema = z.object({
   /** Finding summary of the approved score (the table columns of a disclosure). */
   findings: z
     .object({
-      counts: z.object({ error: z.number().int().min(0), warning: z.number().int().min(0), info: z.number().int().min(0) }),
+      counts: z.object({
+        error: z.number().int().min(0),
+        warning: z.number().int().min(0),
+        info: z.number().int().min(0),
+      }),
       codes: z.array(FindingCodeSchema),
     })
     .optional(),
