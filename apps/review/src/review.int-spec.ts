@@ -88,6 +88,45 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect(history.body.items.at(-1).audit).toBeNull();
   });
 
+  it("publication's events: published, revised, retracted; a re-score that changes routing sends an approved case back", async () => {
+    await submitAndScore('ev_pub', 'auto-approve');
+    await h.send('publication', [{ name: 'publication.evaluation.published.v1', payload: published('ev_pub') }]);
+    await h.waitForState('ev_pub', 'published');
+    await h.send('publication', [{ name: 'publication.evaluation.published.v1', payload: published('ev_pub', 2) }]);
+    await h.drained();
+    await h.send('publication', [{ name: 'publication.evaluation.retracted.v1', payload: retracted('ev_pub') }]);
+    await h.waitForState('ev_pub', 'retracted');
+    const pub = await h.http('GET', '/evaluations/ev_pub/history', auditor);
+    expect(pub.body.items.slice(-3).map((i: { action: string; toState: string; reason: string | null }) => [i.action, i.toState, i.reason])).toEqual([
+      ['publish', 'published', null],
+      ['publish', 'published', 'disclosure revision 2'],
+      ['retract', 'retracted', '填报单位申请撤回'],
+    ]);
+    expect((await h.http('GET', '/evaluations/ev_pub', auditor)).body).toMatchObject({ publicPath: '/public/evaluations/ev_pub', lastReason: '填报单位申请撤回' });
+
+    await submitAndScore('ev_reroute', 'auto-approve');
+    const rescored = scored('ev_reroute', { resultId: 'res_ev_reroute_2', routing: 'manual-review', scoredAt: '2024-04-01T00:00:00.000Z' });
+    await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: rescored }]);
+    await h.waitForState('ev_reroute', 'in_review');
+    const steps = (await h.http('GET', '/evaluations/ev_reroute/history', auditor)).body.items.slice(-2);
+    expect(steps.map((i: { action: string; fromState: string; toState: string }) => `${i.action}:${i.fromState}→${i.toState}`)).toEqual([
+      'score:approved→scored',
+      'route-to-review:scored→in_review',
+    ]);
+    expect(steps[1].reason).toBe('重新评分: 审核路由 auto-approve → manual-review');
+  });
+
+  it('a retraction that overtakes its publication is retried until the publication is applied', async () => {
+    await submitAndScore('ev_race_pub', 'auto-approve');
+    await h.send('publication', [{ name: 'publication.evaluation.retracted.v1', payload: retracted('ev_race_pub') }]);
+    await expect.poll(async () => (await h.queue(QUEUES.reviewInbox).getJobCounts('delayed')).delayed, { timeout: 30_000 }).toBe(1);
+    expect(await h.stateOf('ev_race_pub')).toBe('approved');
+    await h.send('publication', [{ name: 'publication.evaluation.published.v1', payload: published('ev_race_pub') }]);
+    await h.waitForState('ev_race_pub', 'retracted');
+    const actions = (await h.http('GET', '/evaluations/ev_race_pub/history', auditor)).body.items.map((i: { action: string }) => i.action);
+    expect(actions.slice(-2)).toEqual(['publish', 'retract']);
+  });
+
   it('GET /evaluations/:id shows the evaluation, its score with per-indicator explanations and findings, state, routing and versions', async () => {
     await submitAndScore('ev_show', 'manual-review');
     await h.send('intake', [

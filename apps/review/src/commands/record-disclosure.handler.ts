@@ -43,6 +43,11 @@ export class RecordPublicationHandler implements ICommandHandler<RecordPublicati
 export class RecordRetractionHandler implements ICommandHandler<RecordRetraction> {
   async execute({ retracted: r, work }: RecordRetraction): Promise<void> {
     const current = await caseFor(work, r.evaluationId);
+    if (current.state === 'approved') {
+      // Publication only retracts what it published: the retraction overtook its publication in our inbox (jobs run
+      // in parallel on PostgreSQL). Throwing rolls back and lets BullMQ retry once the publication is applied.
+      throw new Error(`retraction of ${r.evaluationId} arrived before its publication (event ${work.eventId}); retrying`);
+    }
     const details = { disclosureId: r.disclosureId };
     if (!canTransition(current.state, 'retract')) {
       await note(work, current, { action: 'retract-ignored', actor: r.actor, reason: `${r.reason} (not applied: the evaluation is ${current.state})`, details });
