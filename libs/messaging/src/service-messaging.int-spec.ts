@@ -1,0 +1,105 @@
+import { Queue } from 'bullmq';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { EVENTS, QUEUES } from '@jixiao/contracts';
+import { runMigrations, withTransaction } from '@jixiao/persistence';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
+import { defineHandler } from './inbox/handler-registry';
+import { enqueueEvents } from './outbox/enqueue-events';
+import { messagingMigration } from './outbox/messaging.migration';
+import { ServiceMessaging } from './service-messaging';
+import { submission } from './testing/pipeline-fixture';
+import { deletePrefix, TEST_REDIS_URL, testPrefix, waitFor } from './testing/test-redis';
+
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+const HOUR = 3_600_000;
+
+describe.each(TEST_DIALECTS)('ServiceMessaging on %s', (dialect) => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let prefix: string;
+
+  beforeEach(async () => {
+    prefix = testPrefix();
+    db = await openTestDatabase(dialect, {
+      name: 'svc',
+      entities: [],
+      migrations: [messagingMigration('intake'), messagingMigration('scoring')],
+    });
+    ds = db.dataSource;
+    await runMigrations(ds);
+  });
+  afterEach(async () => {
+    await db?.close();
+    await deletePrefix(prefix);
+  });
+
+  it('a consumer that emits in its handler passes the event on at once (nudged, never polled)', async () => {
+    const scoring = new ServiceMessaging({
+      service: 'scoring',
+      dataSource: ds,
+      redis: TEST_REDIS_URL,
+      prefix,
+      logger: quiet,
+      relay: { pollIntervalMs: HOUR },
+      inbox: {
+        queue: QUEUES.scoringInbox,
+        handlers: [
+          defineHandler('intake.submission.received.v1', async (payload, { manager }) => {
+            await enqueueEvents(manager, 'scoring', [
+              {
+                name: 'scoring.evaluation.scored.v1',
+                payload: { ...EVENTS['scoring.evaluation.scored.v1'].example, evaluationId: payload.evaluationId },
+              },
+            ]);
+          }),
+          defineHandler('scoring.ruleset.activated.v1', async () => undefined),
+        ],
+      },
+    });
+    const intake = new ServiceMessaging({
+      service: 'intake',
+      dataSource: ds,
+      redis: TEST_REDIS_URL,
+      prefix,
+      logger: quiet,
+      relay: { pollIntervalMs: HOUR },
+    });
+    const review = new Queue(QUEUES.reviewInbox, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+    await scoring.start();
+    await intake.start();
+    try {
+      await withTransaction(ds, (m) =>
+        enqueueEvents(m, 'intake', [{ name: 'intake.submission.received.v1', payload: submission(42) }]),
+      );
+      intake.nudge();
+      await waitFor('the scored event in review-inbox', async () =>
+        (await review.getJobs(['waiting'])).some((j) => j.name === 'scoring.evaluation.scored.v1'),
+      );
+      const jobs = await review.getJobs(['waiting']);
+      const scored = jobs.find((j) => j.name === 'scoring.evaluation.scored.v1');
+      expect(scored?.id).toBe('scoring-1');
+      expect(scored?.data).toMatchObject({ producer: 'scoring', payload: { evaluationId: 'ev_42' } });
+      // review-inbox also receives the submission itself (routing fans it out to scoring and review).
+      expect(jobs.map((j) => j.id).sort()).toEqual(['intake-1', 'scoring-1']);
+    } finally {
+      await scoring.stop();
+      await intake.stop();
+      await review.close();
+    }
+  });
+
+  it('refuses to construct when the handlers do not match the routing, before touching Redis', () => {
+    expect(
+      () =>
+        new ServiceMessaging({
+          service: 'review',
+          dataSource: ds,
+          redis: { host: '127.0.0.1', port: 1 },
+          inbox: { queue: QUEUES.reviewInbox, handlers: [] },
+        }),
+    ).toThrow(
+      /review inbox review-inbox: no handler for intake\.submission\.received\.v1 .*no handler for scoring\.evaluation\.scored\.v1/,
+    );
+  });
+});
