@@ -90,6 +90,28 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     expect(after).toEqual({ ...before, submissions: before.submissions + 3, versions: before.versions + 3, outbox: before.outbox + 3, audit: before.audit + 3 });
   });
 
+  it('concurrent requests share transactions yet each gets its own ids, rows, events and audit record', async () => {
+    const before = await counts();
+    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => postJson('/evaluations', evaluation({ projectName: `并发 ${i}` }))));
+    expect(responses.map((r) => r.status)).toEqual(Array(30).fill(201));
+    const ids = (await Promise.all(responses.map((r) => json(r)))).flatMap((b) => b.evaluationIds);
+    expect(new Set(ids).size).toBe(30);
+    expect(await counts()).toEqual({ ...before, submissions: before.submissions + 30, versions: before.versions + 30, outbox: before.outbox + 30, audit: before.audit + 30 });
+    expect(await verifyAudit(ds, 'intake_audit')).toMatchObject({ ok: true });
+  });
+
+  it.runIf(dialect === 'postgres')('a request that fails in a shared transaction fails alone (PostgreSQL enforces varchar lengths)', async () => {
+    const before = await counts();
+    const tooLong = bearer({ sub: 'u'.repeat(250), role: 'submitter', regions: [HUOQIU] });
+    const statuses = await Promise.all([
+      ...Array.from({ length: 8 }, () => postJson('/evaluations', evaluation())),
+      postJson('/evaluations', evaluation(), tooLong),
+    ].map((p) => p.then((r) => r.status)));
+    expect(statuses.slice(0, 8)).toEqual(Array(8).fill(201));
+    expect(statuses[8]).toBe(500);
+    expect(await counts()).toEqual({ ...before, submissions: before.submissions + 8, versions: before.versions + 8, outbox: before.outbox + 8, audit: before.audit + 8 });
+  });
+
   it('parses an uploaded seed document: region recognised, two forms, document stored once', async () => {
     const content = readFileSync(SEED);
     const res = await upload(content, '霍邱县-自评.txt');

@@ -7,9 +7,10 @@ import type { CanonicalEvaluation } from '@jixiao/contracts';
 import type { ServiceMessaging } from '@jixiao/messaging';
 import { withTransaction } from '@jixiao/persistence';
 import { sha256Of } from '../domain/stored-document';
-import { planSubmission, type Predecessor, type SourceDocument } from '../domain/submission-plan';
+import { planSubmission, type Predecessor, type SourceDocument, type SubmissionPlan } from '../domain/submission-plan';
 import { INTAKE_DATA_SOURCE, INTAKE_MESSAGING } from '../infrastructure/intake.tokens';
-import { findVersionForUpdate, writeSubmissionPlan } from '../persistence/submission-store';
+import { SubmissionBatcher } from '../persistence/submission-batcher';
+import { findVersionForUpdate, writeSubmissionPlans, type WriteContext } from '../persistence/submission-store';
 import { SubmitEvaluations, type SubmitResult } from './submit-evaluations.command';
 
 type Routed = CanonicalEvaluation & { region: string };
@@ -17,13 +18,19 @@ type Routed = CanonicalEvaluation & { region: string };
 /**
  * Decides regions, checks the caller may submit each evaluation, then writes submissions, versions, the document,
  * audit records and outbox events in ONE transaction (multi-row inserts), and nudges the relay after commit.
+ * New submissions go through the batcher (group commit with concurrent requests); a correction reads and locks
+ * its predecessor, so it has a transaction of its own.
  */
 @CommandHandler(SubmitEvaluations)
 export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluations, SubmitResult> {
+  private readonly batcher: SubmissionBatcher;
+
   constructor(
     @Inject(INTAKE_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(INTAKE_MESSAGING) private readonly messaging: ServiceMessaging,
-  ) {}
+  ) {
+    this.batcher = new SubmissionBatcher(dataSource);
+  }
 
   async execute(command: SubmitEvaluations): Promise<SubmitResult> {
     const { principal, options } = command;
@@ -38,24 +45,36 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
     const actor = { user: principal.sub, role: principal.role };
     const now = new Date().toISOString();
 
-    const plan = await withTransaction(this.dataSource, async (m) => {
-      const predecessor = options.previousVersionId ? await this.predecessor(m, options.previousVersionId, evaluations[0], command) : null;
-      const p = planSubmission({ evaluations, document: source, diagnostics: options.diagnostics, predecessor, actor, now, newId });
-      await writeSubmissionPlan(m, p, {
-        document: source && options.document ? { source, content: options.document.content } : null,
-        diagnostics: options.diagnostics,
-        actor,
-        now,
-        correlationId: options.correlationId,
-      });
-      return p;
-    }).catch(conflictOnDuplicateVersion);
+    const context: WriteContext = {
+      document: source && options.document ? { source, content: options.document.content } : null,
+      diagnostics: options.diagnostics,
+      actor,
+      now,
+      correlationId: options.correlationId,
+    };
+    const plan = options.previousVersionId
+      ? await withTransaction(this.dataSource, async (m) => {
+          const predecessor = await this.predecessor(m, options.previousVersionId!, evaluations[0], command);
+          const p = planSubmission({ evaluations, document: source, diagnostics: options.diagnostics, predecessor, actor, now, newId });
+          await writeSubmissionPlans(m, [{ plan: p, context }]);
+          return p;
+        }).catch(conflictOnDuplicateVersion)
+      : await this.writeNew(
+          planSubmission({ evaluations, document: source, diagnostics: options.diagnostics, predecessor: null, actor, now, newId }),
+          context,
+        );
     this.messaging.nudge();
     return {
       submissionIds: [...new Set(plan.versions.map((v) => v.submissionId))],
       evaluationIds: plan.versions.map((v) => v.evaluationId),
       versions: plan.versions.map(({ evaluationId, submissionId, version, previousVersionId }) => ({ evaluationId, submissionId, version, previousVersionId })),
     };
+  }
+
+  /** New submissions need no read before writing: they share transactions with concurrent requests. */
+  private async writeNew(plan: SubmissionPlan, context: WriteContext): Promise<SubmissionPlan> {
+    await this.batcher.write({ plan, context });
+    return plan;
   }
 
   /** The version being corrected must exist, be the latest of its submission, keep its region, and be the caller's. */

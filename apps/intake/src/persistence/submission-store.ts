@@ -66,51 +66,62 @@ export interface WriteContext {
   correlationId: string | null;
 }
 
-/** Writes a plan with multi-row inserts: document, submissions, versions, outbox events, then the audit records. */
-export async function writeSubmissionPlan(m: EntityManager, plan: SubmissionPlan, w: WriteContext): Promise<void> {
+/** One request's plan and what came with it. */
+export interface PlanPart {
+  plan: SubmissionPlan;
+  context: WriteContext;
+}
+
+/**
+ * Writes the plans of one or more requests with multi-row inserts: documents, submissions, versions, outbox
+ * events, then the audit records (last: the audit chain head stays locked until commit).
+ */
+export async function writeSubmissionPlans(m: EntityManager, parts: readonly PlanPart[]): Promise<void> {
   const d = dialectOf(m);
-  const doc = w.document?.source ?? null;
-  if (w.document) {
-    await insertMany(m, T.documents, ['sha256', 'size_bytes', 'content_text', 'content_base64', 'created_at'], [documentRow(w.document.content, w.now)], {
-      onConflictDoNothing: ['sha256'],
-    });
+  const documents = new Map<string, unknown[]>();
+  for (const { context: w } of parts) {
+    if (w.document && !documents.has(w.document.source.sha256)) documents.set(w.document.source.sha256, documentRow(w.document.content, w.now));
   }
+  await insertMany(m, T.documents, ['sha256', 'size_bytes', 'content_text', 'content_base64', 'created_at'], [...documents.values()], {
+    onConflictDoNothing: ['sha256'],
+  });
   await insertMany(
     m,
     T.submissions,
     SUBMISSION_COLUMNS,
-    plan.newSubmissions.map((s) => [s.id, s.region, s.fiscalYear, s.formType, s.unitName, s.projectName, w.actor.user, w.actor.role, w.now, 1]),
+    parts.flatMap(({ plan, context: w }) =>
+      plan.newSubmissions.map((s) => [s.id, s.region, s.fiscalYear, s.formType, s.unitName, s.projectName, w.actor.user, w.actor.role, w.now, 1]),
+    ),
   );
-  for (const v of plan.versions.filter((x) => x.version > 1)) {
+  for (const v of parts.flatMap(({ plan }) => plan.versions.filter((x) => x.version > 1))) {
     await m.query(`UPDATE ${T.submissions} SET latest_version = ${placeholder(d, 1)} WHERE id = ${placeholder(d, 2)}`, [v.version, v.submissionId]);
   }
-  const diagnostics = JSON.stringify(w.diagnostics);
-  await insertMany(
-    m,
-    T.versions,
-    VERSION_COLUMNS,
-    plan.versions.map((v) => [
-      v.evaluationId,
-      v.submissionId,
-      v.version,
-      v.previousVersionId,
-      JSON.stringify(v.evaluation),
-      v.evaluationHash,
-      doc?.fileName ?? null,
-      doc?.mediaType ?? null,
-      doc?.sha256 ?? null,
-      v.formIndex,
-      diagnostics,
-      w.now,
-      w.actor.user,
-      w.actor.role,
-    ]),
-  );
+  await insertMany(m, T.versions, VERSION_COLUMNS, parts.flatMap(versionRows));
   await enqueueEvents(
     m,
     INTAKE_SERVICE,
-    plan.events.map((e) => ({ ...e, correlationId: w.correlationId, occurredAt: w.now })),
+    parts.flatMap(({ plan, context: w }) => plan.events.map((e) => ({ ...e, correlationId: w.correlationId, occurredAt: w.now }))),
   );
-  // last: the audit chain head stays locked until commit
-  await appendAudit(m, T.audit, plan.audit);
+  await appendAudit(m, T.audit, parts.flatMap(({ plan }) => plan.audit));
+}
+
+function versionRows({ plan, context: w }: PlanPart): unknown[][] {
+  const doc = w.document?.source ?? null;
+  const diagnostics = JSON.stringify(w.diagnostics);
+  return plan.versions.map((v) => [
+    v.evaluationId,
+    v.submissionId,
+    v.version,
+    v.previousVersionId,
+    JSON.stringify(v.evaluation),
+    v.evaluationHash,
+    doc?.fileName ?? null,
+    doc?.mediaType ?? null,
+    doc?.sha256 ?? null,
+    v.formIndex,
+    diagnostics,
+    w.now,
+    w.actor.user,
+    w.actor.role,
+  ]);
 }
