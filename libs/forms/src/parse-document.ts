@@ -4,6 +4,7 @@ import { DiagnosticSink, type Diagnostic } from './diagnostics';
 import { DocumentRejectedError } from './errors';
 import { resolveLimits, type Limits } from './limits';
 import { parseRows } from './parse-text';
+import { mergeBrokenHeaders } from './tables/broken-headers';
 import { regroupSingleCells } from './tables/regroup-cells';
 import { splitRows } from './tables/split-rows';
 import { decodeText } from './text/decode';
@@ -59,7 +60,7 @@ export function parseDocument(input: ParseInput, options: ParseOptions = {}): Pa
   if (format === 'json') return { evaluations: fromJson(raw, input.fileName), diagnostics: sink.items };
   const { text, notes } = normalizeText(raw);
   for (const n of notes) sink.info(0, n);
-  let rows = format === 'csv' ? readCsv(text, limits, sink) : splitRows(text, limits, sink);
+  let rows = mergeBrokenHeaders(format === 'csv' ? readCsv(text, limits, sink) : splitRows(text, limits, sink));
   const regrouped = regroupSingleCells(rows);
   if (regrouped) {
     sink.info(0, 'one cell per line: rows rebuilt from the sequence of cells');

@@ -91,6 +91,18 @@ describe('layouts beyond the seeds', () => {
     lines.splice(k, 1, lines[k]!.slice(0, cut), '', lines[k]!.slice(cut));
     expectStandard(parseText(lines.join('\n')).evaluations[0]);
   });
+  it('header cells broken over lines ("年度指标" / "值", "全年执行" / "数")', () => {
+    const rows = form();
+    const lines = tsv(rows).split('\n');
+    const h = lines.findIndex((l) => l.includes('三级指标'));
+    lines[h] = lines[h]!.replace('年度指标值', '年度指标').replace('实际完成值', '实际完成');
+    lines.splice(h + 1, 0, ['', '', '', '', '值', '值', '', ''].join('\t'));
+    const f = lines.findIndex((l) => l.includes('年初预算数'));
+    lines[f] = lines[f]!.replace('全年执行数', '全年执行').replace('年初预算数', '年初预');
+    lines.splice(f + 1, 0, ['', '', '算数', '', '数', '', '', ''].join('\t'));
+    expectStandard(parseText(lines.join('\n')).evaluations[0]);
+  });
+
   it('a cell broken across a page break', () => {
     const lines = tsv(form()).split('\n');
     const k = lines.findIndex((l) => l.includes('群众知晓率'));

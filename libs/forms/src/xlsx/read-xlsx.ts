@@ -3,6 +3,7 @@ import type { DiagnosticSink } from '../diagnostics';
 import { DocumentRejectedError } from '../errors';
 import type { Limits } from '../limits';
 import type { Row } from '../tables/row';
+import { mergeBrokenHeaders } from '../tables/broken-headers';
 import { splitRows } from '../tables/split-rows';
 import { normalizeText } from '../text/normalize';
 import { checkZip } from './zip-guard';
@@ -42,7 +43,7 @@ export async function readXlsxRows(buf: Buffer, fileName: string, limits: Limits
     const tsv = Array.from(lines, (l) => l ?? '').join('\n');
     const { text, notes } = normalizeText(tsv);
     for (const n of notes) sink.info(0, `${ws.name}: ${n}`);
-    for (const r of splitRows(text, limits, sink)) {
+    for (const r of mergeBrokenHeaders(splitRows(text, limits, sink))) {
       rows.push({ ...r, sep: r.sep === 'none' && r.cells.length <= 1 ? 'none' : 'sheet', sheet: ws.name, closed: true });
     }
     texts.push(text);
