@@ -126,6 +126,8 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
       rescoringRunId: null,
       result: { computed: { total: 95.16 } },
     });
+    // on submission the breakdown comes with its Chinese explanations (review shows them)
+    expect((scored.payload as { result: { computed: { indicators: Array<{ explanation?: string }> } } }).result.computed.indicators[0].explanation).toEqual(expect.any(String));
   });
 
   it('a redelivered received event (the same event re-added by hand) changes nothing', async () => {

@@ -28,7 +28,8 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
     });
 
     const records = submissions.map((s) =>
-      scoreRecord(s, this.scoreOne(s), {
+      // explanations are recomputable from the evaluation and the rule-set version: re-scoring runs skip them
+      scoreRecord(s, this.scoreOne(s, rescoringRunId === null), {
         resultId: `res_${randomUUID().replace(/-/g, '')}`,
         scoredAt,
         rescoringRunId,
@@ -59,7 +60,7 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
     };
   }
 
-  private scoreOne(s: ReceivedSubmission) {
+  private scoreOne(s: ReceivedSubmission, explain: boolean) {
     let ruleSet;
     try {
       ruleSet = this.registry.resolve(s.region, s.fiscalYear);
@@ -68,7 +69,7 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
       if (err instanceof RuleSetError) throw new UnrecoverableError(`evaluation ${s.evaluationId}: ${err.message}`);
       throw err;
     }
-    return score({ ...s.evaluation, region: s.region, fiscalYear: s.fiscalYear }, ruleSet);
+    return score({ ...s.evaluation, region: s.region, fiscalYear: s.fiscalYear }, ruleSet, { explain });
   }
 }
 
