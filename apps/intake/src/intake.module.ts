@@ -14,6 +14,7 @@ import { IntakeLifecycle } from './infrastructure/intake-lifecycle';
 import { INTAKE_DATA_SOURCE, INTAKE_MESSAGING, INTAKE_REGISTRY } from './infrastructure/intake.tokens';
 import { INTAKE_MIGRATIONS } from './persistence/intake.migrations';
 import { INTAKE_SERVICE } from './persistence/intake-tables';
+import { SubmissionBatcher } from './persistence/submission-batcher';
 import { SubmissionEntity } from './persistence/submission.entity';
 import { VersionEntity } from './persistence/version.entity';
 
@@ -58,6 +59,11 @@ export class IntakeModule {
               prefix: ctx.config.QUEUE_PREFIX,
               logger: new Logger('intake-messaging'),
             }),
+        },
+        {
+          provide: SubmissionBatcher,
+          inject: [INTAKE_DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new SubmissionBatcher(dataSource),
         },
         IntakeLifecycle,
         SubmitEvaluationsHandler,

@@ -23,14 +23,11 @@ type Routed = CanonicalEvaluation & { region: string };
  */
 @CommandHandler(SubmitEvaluations)
 export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluations, SubmitResult> {
-  private readonly batcher: SubmissionBatcher;
-
   constructor(
     @Inject(INTAKE_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(INTAKE_MESSAGING) private readonly messaging: ServiceMessaging,
-  ) {
-    this.batcher = new SubmissionBatcher(dataSource);
-  }
+    private readonly batcher: SubmissionBatcher,
+  ) {}
 
   async execute(command: SubmitEvaluations): Promise<SubmitResult> {
     const { principal, options } = command;

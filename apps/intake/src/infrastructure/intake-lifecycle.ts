@@ -5,11 +5,12 @@ import { createRedisConnection, messagingTables, type ServiceMessaging } from '@
 import { verifyAudit } from '@jixiao/persistence';
 import { AuditRegistry, HealthRegistry, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import { INTAKE_SERVICE, INTAKE_TABLES } from '../persistence/intake-tables';
+import { SubmissionBatcher } from '../persistence/submission-batcher';
 import { INTAKE_DATA_SOURCE, INTAKE_MESSAGING } from './intake.tokens';
 
 /**
  * Starts the outbox relay once the application is up, registers /health and the audit chain, and closes
- * everything on shutdown (relay first, so nothing is mid-flight when the database closes). Intake consumes no
+ * everything on shutdown (pending writes first, then the relay, so nothing is mid-flight when the database closes). Intake consumes no
  * event (routing.ts sends it none), so its health reports the outbox backlog instead of an inbox depth.
  */
 @Injectable()
@@ -20,6 +21,7 @@ export class IntakeLifecycle implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(INTAKE_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(INTAKE_MESSAGING) private readonly messaging: ServiceMessaging,
+    private readonly batcher: SubmissionBatcher,
     @Inject(SERVICE_CONTEXT) ctx: ServiceContext,
     health: HealthRegistry,
     audit: AuditRegistry,
@@ -35,6 +37,7 @@ export class IntakeLifecycle implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.batcher.idle();
     await this.messaging.stop();
     this.redis.disconnect();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

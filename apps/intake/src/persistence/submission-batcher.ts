@@ -19,33 +19,35 @@ const MAX_EVALUATIONS_PER_TRANSACTION = 2_000;
  */
 export class SubmissionBatcher {
   private queue: Pending[] = [];
-  private running = false;
+  private running: Promise<void> | null = null;
 
   constructor(private readonly dataSource: DataSource) {}
 
   write(part: PlanPart): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ part, resolve, reject });
-      if (!this.running) void this.drain();
+      this.running ??= this.drain();
     });
   }
 
+  /** Resolves when every request handed over so far is written (or failed): call before closing the database. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.take();
-        try {
-          await withTransaction(this.dataSource, (m) => writeSubmissionPlans(m, batch.map((p) => p.part)));
-          batch.forEach((p) => p.resolve());
-        } catch (err) {
-          if (batch.length === 1) batch[0].reject(err);
-          else await this.oneByOne(batch);
-        }
+    while (this.queue.length > 0) {
+      const batch = this.take();
+      try {
+        await withTransaction(this.dataSource, (m) => writeSubmissionPlans(m, batch.map((p) => p.part)));
+        batch.forEach((p) => p.resolve());
+      } catch (err) {
+        if (batch.length === 1) batch[0].reject(err);
+        else await this.oneByOne(batch);
       }
-    } finally {
-      this.running = false;
     }
+    // synchronously with seeing the queue empty: a request arriving after this starts a new drain
+    this.running = null;
   }
 
   private take(): Pending[] {
