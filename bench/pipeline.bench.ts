@@ -1,0 +1,195 @@
+/**
+ * `npm run bench:pipeline [-- --duration 20 --connections 32 --split]`
+ *
+ * Runs the system on PostgreSQL and Redis here (in a child process, or four with --split), submits 20-indicator
+ * project evaluations through `POST /evaluations` with autocannon from this process, and measures:
+ * - sustained submissions/s (201 responses during the measured window),
+ * - submit → scored latency per evaluation: from the moment the request body was built (a timestamp carried in the
+ *   project name) to `scored_at` of its score result, p50/p95/p99.
+ * The last line of output is one JSON object with the figures.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { signToken } from '@jixiao/auth';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const DURATION = Number(arg('duration', '20'));
+const CONNECTIONS = Number(arg('connections', '32'));
+const SPLIT = process.argv.includes('--split');
+const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECRET = 'bench-secret-0123456789abcdef';
+const ROOT = join(__dirname, '..');
+
+function evaluation(tag: string) {
+  const indicators = Array.from({ length: 20 }, (_, i) => {
+    const kind = i % 4;
+    if (kind === 0) return { level1: '产出指标', level2: '数量指标', name: `数量指标${i}`, target: '≥100个', actual: `${95 + (i % 7)}个`, weight: 3, reportedScore: 3 };
+    if (kind === 1) return { level1: '产出指标', level2: '质量指标', name: `质量指标${i}`, target: '≥95%', actual: '97%', weight: 3, reportedScore: 3 };
+    if (kind === 2) return { level1: '效益指标', level2: '社会效益指标', name: `效益指标${i}`, target: '持续推动', actual: '达成预期指标', weight: 6, reportedScore: 6 };
+    return { level1: '满意度指标', level2: '服务对象满意度指标', name: `满意度${i}`, target: '≥90%', actual: '92%', weight: 2, reportedScore: 2 };
+  });
+  return {
+    formType: 'project',
+    region: '341522',
+    fiscalYear: 2022,
+    projectName: tag,
+    unitName: '霍邱县人民政府办公室',
+    funds: { initialBudget: 265.69, adjustedBudget: 265.69, executed: 137, unit: '万元', weight: 10, reportedRate: '51.56%', reportedScore: 5.16 },
+    indicators,
+    reported: { total: 95.16, grade: '优' },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const r = await fetch(`${url}/health`);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not become healthy`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+async function main(): Promise<void> {
+  const id = randomBytes(4).toString('hex');
+  const schema = `bench_${id}`;
+  const prefix = `bench-${id}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'jixiao-bench-'));
+  const baseEnv = {
+    ...process.env,
+    DATABASE_URL: PG_URL,
+    DATABASE_SCHEMA: schema,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    JWT_SECRET: SECRET,
+    LOG_LEVEL: 'error',
+    DATA_DIR: dataDir,
+  };
+  const services = SPLIT ? ['intake', 'scoring', 'review', 'publication'] : ['all'];
+  const children: ChildProcess[] = [];
+  const ports: Record<string, number> = {};
+  for (const service of services) {
+    ports[service] = await freePort();
+    const child = spawn(process.execPath, ['-r', './apps/jixiao/register.js', 'apps/server/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...baseEnv, SERVICE: service, PORT: String(ports[service]) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+    // migrations of one schema must not race: start the next service once this one answers
+    await waitHealthy(`http://127.0.0.1:${ports[service]}`);
+  }
+  const url = `http://127.0.0.1:${ports[SPLIT ? 'intake' : 'all']}`;
+  const token = signToken({ sub: 'bench', role: 'submitter', regions: ['341522'] }, SECRET);
+  const pg = new Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+  await pg.connect();
+
+  try {
+    const run = (duration: number, label: string) =>
+      new Promise<autocannon.Result>((resolve, reject) => {
+        let n = 0;
+        const instance = autocannon(
+          {
+            url: `${url}/evaluations`,
+            connections: CONNECTIONS,
+            duration,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(evaluation(`${label}|${Date.now()}|${n++}`)) }) }],
+          },
+          (err, result) => (err ? reject(err) : resolve(result)),
+        );
+        void instance;
+      });
+
+    process.stdout.write(`warm-up 3 s (${SPLIT ? 'four processes' : 'one process'}, ${CONNECTIONS} connections)…\n`);
+    await run(3, 'warm');
+    process.stdout.write(`measuring ${DURATION} s…\n`);
+    const measured = await run(DURATION, 'run');
+    const accepted = measured['2xx'];
+    const submitted = async () => Number((await pg.query(`SELECT count(*) AS n FROM intake_versions`)).rows[0].n);
+    const scored = async () => Number((await pg.query(`SELECT count(*) AS n FROM scoring_results`)).rows[0].n);
+    const total = await submitted();
+    const drainStart = Date.now();
+    while ((await scored()) < total && Date.now() - drainStart < 300_000) await new Promise((r) => setTimeout(r, 250));
+    const drainSeconds = (Date.now() - drainStart) / 1000;
+
+    const { rows } = await pg.query<{ project: string; scored_at: string | Date }>(
+      `SELECT v.evaluation::json->>'projectName' AS project, r.scored_at
+         FROM intake_versions v JOIN scoring_results r ON r.evaluation_id = v.evaluation_id`,
+    );
+    const latencies = rows
+      .filter((r) => r.project.startsWith('run|'))
+      .map((r) => new Date(r.scored_at).getTime() - Number(r.project.split('|')[1]))
+      .sort((a, b) => a - b);
+    const figures = {
+      mode: SPLIT ? 'split' : 'all-in-one',
+      database: 'postgresql',
+      connections: CONNECTIONS,
+      durationSeconds: DURATION,
+      submissionsPerSecond: Math.round((accepted / DURATION) * 10) / 10,
+      non2xx: measured.non2xx,
+      httpLatencyMs: { p50: measured.latency.p50, p97_5: measured.latency.p97_5, p99: measured.latency.p99 },
+      submitToScoredMs: {
+        count: latencies.length,
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+        p99: percentile(latencies, 99),
+      },
+      drainAfterLoadSeconds: Math.round(drainSeconds * 10) / 10,
+    };
+    process.stdout.write(
+      `submissions/s ${figures.submissionsPerSecond} (non-2xx ${figures.non2xx}); submit→scored p50 ${figures.submitToScoredMs.p50} ms, ` +
+        `p95 ${figures.submitToScoredMs.p95} ms, p99 ${figures.submitToScoredMs.p99} ms over ${latencies.length} evaluations; ` +
+        `backlog drained ${figures.drainAfterLoadSeconds} s after the load stopped\n`,
+    );
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await pg.end();
+    const redis = new Redis(REDIS_URL);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:pipeline failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
