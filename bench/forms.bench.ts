@@ -63,6 +63,10 @@ const result = {
   mbPerWallSecond: Number(((r.rounds * bytesPerRound) / 1e6 / r.wall).toFixed(2)),
   targetDocsPerSecond: 200,
 };
-console.log(`parsed ${docs.length} documents (${bytesPerRound} bytes) ${r.rounds} times in ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU`);
-console.log(`${result.docsPerCpuSecond} documents/s, ${result.mbPerCpuSecond} MB/s per CPU-second (${result.docsPerWallSecond} documents/s wall)`);
+console.log(
+  `parsed ${docs.length} documents (${bytesPerRound} bytes) ${r.rounds} times in ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU`,
+);
+console.log(
+  `${result.docsPerCpuSecond} documents/s, ${result.mbPerCpuSecond} MB/s per CPU-second (${result.docsPerWallSecond} documents/s wall)`,
+);
 console.log(JSON.stringify(result));

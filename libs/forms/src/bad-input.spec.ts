@@ -26,7 +26,7 @@ const SOURCES = [
 type Case = { name: string; content: Buffer | string };
 const cases: Case[] = [];
 const rand = rng(20240601);
-const pick = <T,>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 for (let k = 0; k < 30; k++) {
   const s = pick(SOURCES);
@@ -70,7 +70,10 @@ for (let k = 0; k < 6; k++) {
   const s = pick(SOURCES);
   const at = s.text.indexOf('\t', Math.floor(rand() * s.text.length));
   const huge = pick(['9', '|', '\t', '年度资金总额', '1、', '≥']).repeat(60_000);
-  cases.push({ name: `huge cell (${huge.slice(0, 6)}…) in ${s.path}`, content: s.text.slice(0, Math.max(at, 0)) + huge + s.text.slice(Math.max(at, 0)) });
+  cases.push({
+    name: `huge cell (${huge.slice(0, 6)}…) in ${s.path}`,
+    content: s.text.slice(0, Math.max(at, 0)) + huge + s.text.slice(Math.max(at, 0)),
+  });
 }
 for (let k = 0; k < 6; k++) {
   const s = pick(SOURCES);
@@ -81,38 +84,49 @@ cases.push({ name: 'empty', content: '' });
 cases.push({ name: 'whitespace only', content: ' \n\t\n  ' });
 cases.push({ name: 'NUL bytes', content: Buffer.alloc(1000) });
 cases.push({ name: 'random Chinese prose', content: '根据要求开展工作，取得良好成效。\n'.repeat(500) });
-cases.push({ name: 'a header and nothing else', content: '一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分' });
-cases.push({ name: 'many numbered lines without figures', content: Array.from({ length: 3000 }, (_, i) => `${i}、项目经费`).join('\n') });
+cases.push({
+  name: 'a header and nothing else',
+  content: '一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分',
+});
+cases.push({
+  name: 'many numbered lines without figures',
+  content: Array.from({ length: 3000 }, (_, i) => `${i}、项目经费`).join('\n'),
+});
 cases.push({ name: 'a line of 200k pipes', content: '项目名称 | x\n' + '|'.repeat(200_000) });
-
 
 describe(`bad-input corpus (${cases.length} mutations of the seeds and samples)`, () => {
   it('has at least 100 cases', () => expect(cases.length).toBeGreaterThanOrEqual(100));
 
-  it.each(cases.map((c) => [c.name, c] as const))('%s: a clear rejection, or figures that are all in the input', { timeout: 30_000 }, (_, c) => {
-    let outcome;
-    try {
-      outcome = parseDocument({ content: c.content, fileName: 'mutant.txt' });
-    } catch (err) {
-      expect(err).toBeInstanceOf(DocumentRejectedError);
-      expect((err as Error).message.length).toBeGreaterThan(10);
-      return;
-    }
-    expect(outcome.evaluations.length).toBeGreaterThan(0);
-    const text = typeof c.content === 'string' ? c.content : c.content.toString('utf8');
-    const present = numbersIn(text);
-    for (const e of outcome.evaluations) {
-      expect(CanonicalEvaluationSchema.safeParse(e).success).toBe(true);
-      for (const n of statedNumbers(e)) expect(present.has(n), `${n} is not written in the input`).toBe(true);
-    }
-  });
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s: a clear rejection, or figures that are all in the input',
+    { timeout: 30_000 },
+    (_, c) => {
+      let outcome;
+      try {
+        outcome = parseDocument({ content: c.content, fileName: 'mutant.txt' });
+      } catch (err) {
+        expect(err).toBeInstanceOf(DocumentRejectedError);
+        expect((err as Error).message.length).toBeGreaterThan(10);
+        return;
+      }
+      expect(outcome.evaluations.length).toBeGreaterThan(0);
+      const text = typeof c.content === 'string' ? c.content : c.content.toString('utf8');
+      const present = numbersIn(text);
+      for (const e of outcome.evaluations) {
+        expect(CanonicalEvaluationSchema.safeParse(e).success).toBe(true);
+        for (const n of statedNumbers(e)) expect(present.has(n), `${n} is not written in the input`).toBe(true);
+      }
+    },
+  );
 });
 
 describe('size limits', () => {
   it('refuses a file over 10 MB without reading it as a form', () => {
     const seed = fixture('seeds/000_b0ba8ebbf4c4018d.txt');
     const big = seed.repeat(Math.ceil((10.5 * 1024 * 1024) / Buffer.byteLength(seed)));
-    expect(() => parseDocument({ content: Buffer.from(big), fileName: 'big.txt' })).toThrow(/over the 10485760-byte limit/);
+    expect(() => parseDocument({ content: Buffer.from(big), fileName: 'big.txt' })).toThrow(
+      /over the 10485760-byte limit/,
+    );
   }, 60_000);
 
   it('reads a 4 MB document of repeated forms to the end (bounded work per line)', () => {
@@ -124,6 +138,8 @@ describe('size limits', () => {
   }, 60_000);
 
   it('honours a smaller configured limit', () => {
-    expect(() => parseDocument({ content: 'x'.repeat(2000), fileName: 'a.txt' }, { limits: { maxBytes: 1000 } })).toThrow(/limit/);
+    expect(() =>
+      parseDocument({ content: 'x'.repeat(2000), fileName: 'a.txt' }, { limits: { maxBytes: 1000 } }),
+    ).toThrow(/limit/);
   });
 });

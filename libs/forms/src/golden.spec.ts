@@ -29,10 +29,36 @@ function essentials(e: CanonicalEvaluation) {
     formType: e.formType,
     fiscalYear: e.fiscalYear,
     names: [n(e.projectName), n(e.unitName), n(e.department)],
-    funds: e.funds && [e.funds.initialBudget ?? null, e.funds.adjustedBudget ?? null, e.funds.executed ?? null, e.funds.weight ?? null, e.funds.reportedScore ?? null, n(e.funds.reportedRate)],
-    indicators: (e.indicators ?? []).map((i) => [n(i.level1), n(i.level2), n(i.name), ...target(i), n(i.actual), i.weight ?? null, i.reportedScore ?? null]),
-    projects: (e.projects ?? []).map((p) => [n(p.name), p.budget ?? null, p.executed ?? null, n(p.reportedRate), p.reportedScore ?? null]),
-    reported: [e.reported?.total ?? null, n(e.reported?.grade), e.reported?.projectsExecutedTotal ?? null, e.reported?.sectionsTotal ?? null],
+    funds: e.funds && [
+      e.funds.initialBudget ?? null,
+      e.funds.adjustedBudget ?? null,
+      e.funds.executed ?? null,
+      e.funds.weight ?? null,
+      e.funds.reportedScore ?? null,
+      n(e.funds.reportedRate),
+    ],
+    indicators: (e.indicators ?? []).map((i) => [
+      n(i.level1),
+      n(i.level2),
+      n(i.name),
+      ...target(i),
+      n(i.actual),
+      i.weight ?? null,
+      i.reportedScore ?? null,
+    ]),
+    projects: (e.projects ?? []).map((p) => [
+      n(p.name),
+      p.budget ?? null,
+      p.executed ?? null,
+      n(p.reportedRate),
+      p.reportedScore ?? null,
+    ]),
+    reported: [
+      e.reported?.total ?? null,
+      n(e.reported?.grade),
+      e.reported?.projectsExecutedTotal ?? null,
+      e.reported?.sectionsTotal ?? null,
+    ],
     sections: (e.reported?.sections ?? []).map((s) => [n(s.name), s.weight ?? null, s.score ?? null]),
   };
 }
@@ -41,7 +67,9 @@ describe('seeds parsed = the hand transcriptions in rules/golden', () => {
   for (const [seed, golden] of PAIRS) {
     const file = join(GOLDEN, `${golden}.input.json`);
     it.skipIf(!existsSync(file))(`${golden}: every number and name`, () => {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { evaluations?: CanonicalEvaluation[] } & CanonicalEvaluation;
+      const data = JSON.parse(readFileSync(file, 'utf8')) as {
+        evaluations?: CanonicalEvaluation[];
+      } & CanonicalEvaluation;
       const expected = data.evaluations ?? [data];
       const { evaluations } = parseText(fixture(`seeds/${seed}.txt`), `${seed}.txt`);
       expect(evaluations.map(essentials)).toEqual(expected.map(essentials));

@@ -1,4 +1,7 @@
-import { EvaluationFileSchema, type CanonicalEvaluation } from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
+import {
+  EvaluationFileSchema,
+  type CanonicalEvaluation,
+} from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
 import { readCsv } from './csv/read-csv';
 import { DiagnosticSink, type Diagnostic } from './diagnostics';
 import { DocumentRejectedError } from './errors';
@@ -53,7 +56,8 @@ function checkSize(content: Buffer | string, fileName: string, limits: Limits): 
 export function parseDocument(input: ParseInput, options: ParseOptions = {}): ParseOutcome {
   const limits = resolveLimits(options.limits);
   const format = formatOf(input.fileName);
-  if (format === 'xlsx') throw new DocumentRejectedError(`${input.fileName}: spreadsheets are read by parseDocumentAsync`);
+  if (format === 'xlsx')
+    throw new DocumentRejectedError(`${input.fileName}: spreadsheets are read by parseDocumentAsync`);
   checkSize(input.content, input.fileName, limits);
   const sink = new DiagnosticSink();
   const raw = decodeText(input.content, input.fileName);
@@ -75,7 +79,8 @@ export async function parseDocumentAsync(input: ParseInput, options: ParseOption
   if (formatOf(input.fileName) !== 'xlsx') return parseDocument(input, options);
   const limits = resolveLimits(options.limits);
   checkSize(input.content, input.fileName, limits);
-  if (typeof input.content === 'string') throw new DocumentRejectedError(`${input.fileName}: an .xlsx file must be given as bytes`);
+  if (typeof input.content === 'string')
+    throw new DocumentRejectedError(`${input.fileName}: an .xlsx file must be given as bytes`);
   const sink = new DiagnosticSink();
   const { rows, text } = await readXlsxRows(input.content, input.fileName, limits, sink);
   const evaluations = parseRows(rows, text, input.fileName, sink);
@@ -93,7 +98,10 @@ function finish(
   if (options.region !== undefined && !REGION.test(options.region)) {
     throw new DocumentRejectedError(`region ${options.region}: expected a 6-digit administrative division code or CN`);
   }
-  if (options.fiscalYear !== undefined && !(Number.isInteger(options.fiscalYear) && options.fiscalYear >= 1990 && options.fiscalYear <= 2100)) {
+  if (
+    options.fiscalYear !== undefined &&
+    !(Number.isInteger(options.fiscalYear) && options.fiscalYear >= 1990 && options.fiscalYear <= 2100)
+  ) {
     throw new DocumentRejectedError(`fiscal year ${options.fiscalYear}: expected a year between 1990 and 2100`);
   }
   let region: string | null = options.region ?? null;
@@ -125,7 +133,9 @@ function fromJson(raw: string, fileName: string): CanonicalEvaluation[] {
   const parsed = EvaluationFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new DocumentRejectedError(`${fileName}: not a canonical evaluation: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new DocumentRejectedError(
+      `${fileName}: not a canonical evaluation: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
   }
   return 'evaluations' in parsed.data ? parsed.data.evaluations : [parsed.data];
 }

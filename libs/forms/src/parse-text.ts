@@ -13,7 +13,12 @@ import type { Row } from './tables/row';
 const OCR_EVIDENCE = /[为是]2X|2X[,，)]/;
 
 /** Rows of one document (text, csv or a spreadsheet) → the evaluations it holds. Throws when it holds none. */
-export function parseRows(rows: Row[], fullText: string, fileName: string, sink: DiagnosticSink): CanonicalEvaluation[] {
+export function parseRows(
+  rows: Row[],
+  fullText: string,
+  fileName: string,
+  sink: DiagnosticSink,
+): CanonicalEvaluation[] {
   const ocrEvidence = OCR_EVIDENCE.test(fullText);
   const evaluations: CanonicalEvaluation[] = [];
   let emptyForm: number | undefined;
@@ -21,7 +26,9 @@ export function parseRows(rows: Row[], fullText: string, fileName: string, sink:
     const ctx: FormContext = { rows, start: seg.start, end: seg.end, sink, ocrEvidence, fragment: seg.fragment };
     const evaluation = seg.kind === 'department' ? readDepartmentForm(ctx) : readTableForm(ctx, 'project').evaluation;
     const hasContent =
-      (evaluation.indicators?.length ?? 0) > 0 || evaluation.funds !== undefined || (evaluation.projects?.length ?? 0) > 0;
+      (evaluation.indicators?.length ?? 0) > 0 ||
+      evaluation.funds !== undefined ||
+      (evaluation.projects?.length ?? 0) > 0;
     if (!hasContent) {
       emptyForm ??= rows[seg.start]?.line ?? 0;
       sink.warn(rows[seg.start]?.line ?? 0, `a form starts here but none of its figures could be read; left out`);

@@ -33,8 +33,21 @@ describe('08 萧县 (| cells, rows broken over lines, weightless 其中 sub-rows
 
   it('reads the funds whose header label sits on the line above', () => {
     expect(evaluations).toHaveLength(1);
-    expect(e).toMatchObject({ projectName: '河西村特色种养补贴到户项目', department: '县农业农村局', unitName: '张庄寨镇人民政府', fiscalYear: 2023 });
-    expect(e.funds).toMatchObject({ initialBudget: null, adjustedBudget: 9.48, executed: 9.48, weight: 10, reportedRate: '100%', reportedScore: 10, unit: '万元' });
+    expect(e).toMatchObject({
+      projectName: '河西村特色种养补贴到户项目',
+      department: '县农业农村局',
+      unitName: '张庄寨镇人民政府',
+      fiscalYear: 2023,
+    });
+    expect(e.funds).toMatchObject({
+      initialBudget: null,
+      adjustedBudget: 9.48,
+      executed: 9.48,
+      weight: 10,
+      reportedRate: '100%',
+      reportedScore: 10,
+      unit: '万元',
+    });
   });
 
   it('reads the seven weighted rows and never the 其中 sub-rows', () => {
@@ -68,7 +81,16 @@ describe('15 大英 (starts inside a form, then a form cut off after its first i
     const [frag] = evaluations;
     expect(frag!.projectName).toBeUndefined();
     expect(frag!.indicators).toEqual([
-      expect.objectContaining({ level1: '产出指标', level2: '经济成本指标', name: '成本控制数', target: '≤30', unit: '万元', actual: '完成', weight: 90, reportedScore: 90 }),
+      expect.objectContaining({
+        level1: '产出指标',
+        level2: '经济成本指标',
+        name: '成本控制数',
+        target: '≤30',
+        unit: '万元',
+        actual: '完成',
+        weight: 90,
+        reportedScore: 90,
+      }),
     ]);
     expect(frag!.incomplete!.missing[0]).toMatch(/starts inside a form/);
     expect(frag!.reported?.total).toBeUndefined();
@@ -77,10 +99,24 @@ describe('15 大英 (starts inside a form, then a form cut off after its first i
 
   it('reads the second form up to where it stops, leaving the cut row out', () => {
     const e = evaluations[1]!;
-    expect(e).toMatchObject({ projectName: '51092324T000010263357-2023年全县安可替代补助资金项目', unitName: '大英县司法局', department: '大英县司法局部门', fiscalYear: 2023 });
-    expect(e.funds).toMatchObject({ initialBudget: 0, adjustedBudget: 3.36, executed: 3.36, reportedRate: '100.00%', weight: 10, reportedScore: 10 });
+    expect(e).toMatchObject({
+      projectName: '51092324T000010263357-2023年全县安可替代补助资金项目',
+      unitName: '大英县司法局',
+      department: '大英县司法局部门',
+      fiscalYear: 2023,
+    });
+    expect(e.funds).toMatchObject({
+      initialBudget: 0,
+      adjustedBudget: 3.36,
+      executed: 3.36,
+      reportedRate: '100.00%',
+      weight: 10,
+      reportedScore: 10,
+    });
     expect(e.indicators).toEqual([]);
-    expect(e.incomplete!.missing).toEqual(expect.arrayContaining(['总分', 'row "完成安可产品购买并按要求支付资金" (cut off)']));
+    expect(e.incomplete!.missing).toEqual(
+      expect.arrayContaining(['总分', 'row "完成安可产品购买并按要求支付资金" (cut off)']),
+    );
   });
 });
 
@@ -89,7 +125,14 @@ describe('18 临翔 (empty 年初预算数 cell dropped, cut inside the 满意�
   const e = evaluations[0]!;
 
   it('aligns the funds without the missing 年初预算数 cell', () => {
-    expect(e.funds).toMatchObject({ initialBudget: null, adjustedBudget: 32.4, executed: 31.69, weight: 10, reportedRate: '97.80%', reportedScore: 9 });
+    expect(e.funds).toMatchObject({
+      initialBudget: null,
+      adjustedBudget: 32.4,
+      executed: 31.69,
+      weight: 10,
+      reportedRate: '97.80%',
+      reportedScore: 9,
+    });
   });
 
   it('reads seven rows and flags the rest as missing', () => {

@@ -14,7 +14,15 @@ export function parseText(text: string, fileName = 'doc.txt', options?: ParseOpt
 }
 
 /** An indicator as a compact tuple for readable expectations: name, target, actual, weight, score. */
-export function row(i: Indicator): [string, string | null | undefined, string | null | undefined, number | null | undefined, number | null | undefined] {
+export function row(
+  i: Indicator,
+): [
+  string,
+  string | null | undefined,
+  string | null | undefined,
+  number | null | undefined,
+  number | null | undefined,
+] {
   return [i.name, i.target, i.actual, i.weight, i.reportedScore];
 }
 
@@ -26,13 +34,21 @@ export function sum(xs: (number | null | undefined)[]): number {
 export function statedNumbers(e: CanonicalEvaluation): number[] {
   const out: number[] = [];
   const f = e.funds;
-  if (f) out.push(...[f.initialBudget, f.adjustedBudget, f.executed, f.weight, f.reportedScore].filter((n): n is number => typeof n === 'number'));
-  for (const i of e.indicators ?? []) out.push(...[i.weight, i.reportedScore].filter((n): n is number => typeof n === 'number'));
-  for (const p of e.projects ?? []) out.push(...[p.budget, p.executed, p.reportedScore].filter((n): n is number => typeof n === 'number'));
+  if (f)
+    out.push(
+      ...[f.initialBudget, f.adjustedBudget, f.executed, f.weight, f.reportedScore].filter(
+        (n): n is number => typeof n === 'number',
+      ),
+    );
+  for (const i of e.indicators ?? [])
+    out.push(...[i.weight, i.reportedScore].filter((n): n is number => typeof n === 'number'));
+  for (const p of e.projects ?? [])
+    out.push(...[p.budget, p.executed, p.reportedScore].filter((n): n is number => typeof n === 'number'));
   const r = e.reported;
   if (r) {
     out.push(...[r.total, r.projectsExecutedTotal].filter((n): n is number => typeof n === 'number'));
-    for (const s of r.sections ?? []) out.push(...[s.weight, s.score].filter((n): n is number => typeof n === 'number'));
+    for (const s of r.sections ?? [])
+      out.push(...[s.weight, s.score].filter((n): n is number => typeof n === 'number'));
   }
   return out;
 }

@@ -5,12 +5,33 @@ import { parseDocument } from './parse-document';
 import { parseText, row } from './test-support';
 
 type Col = 'target' | 'actual' | 'weight' | 'score' | 'reason';
-const TITLES: Record<Col, string> = { target: '年度指标值', actual: '实际完成值', weight: '分值', score: '得分', reason: '偏差原因分析及改进措施' };
+const TITLES: Record<Col, string> = {
+  target: '年度指标值',
+  actual: '实际完成值',
+  weight: '分值',
+  score: '得分',
+  reason: '偏差原因分析及改进措施',
+};
 const ROWS: { l1?: string; l2?: string; name: string; v: Record<Col, string> }[] = [
-  { l1: '产出指标 (50分)', l2: '数量指标', name: '培训人次', v: { target: '≥500人次', actual: '480人次', weight: '30', score: '28.8', reason: '' } },
+  {
+    l1: '产出指标 (50分)',
+    l2: '数量指标',
+    name: '培训人次',
+    v: { target: '≥500人次', actual: '480人次', weight: '30', score: '28.8', reason: '' },
+  },
   { l2: '质量指标', name: '培训合格率', v: { target: '≥95%', actual: '96%', weight: '20', score: '20', reason: '' } },
-  { l1: '效益指标 (30分)', l2: '社会效益指标', name: '群众知晓率', v: { target: '≥90%', actual: '85%', weight: '30', score: '25', reason: '宣传不足' } },
-  { l1: '满意度指标 (10分)', l2: '服务对象满意度指标', name: '服务对象满意度', v: { target: '≥90%', actual: '92%', weight: '10', score: '10', reason: '' } },
+  {
+    l1: '效益指标 (30分)',
+    l2: '社会效益指标',
+    name: '群众知晓率',
+    v: { target: '≥90%', actual: '85%', weight: '30', score: '25', reason: '宣传不足' },
+  },
+  {
+    l1: '满意度指标 (10分)',
+    l2: '服务对象满意度指标',
+    name: '服务对象满意度',
+    v: { target: '≥90%', actual: '92%', weight: '10', score: '10', reason: '' },
+  },
 ];
 const EXPECTED_ROWS = [
   ['培训人次', '≥500人次', '480人次', 30, 28.8],
@@ -44,7 +65,9 @@ function form(shape: Shape = {}): string[][] {
   for (const r of ROWS) {
     if (shape.dropRows?.includes('满意度') && r.l1?.startsWith('满意度')) continue;
     const lead = ['', r.l1 ?? '', r.l2 ?? '', r.name];
-    const values = order.flatMap((c) => (c === 'target' && shape.splitComparator ? [r.v.target[0]!, r.v.target.slice(1)] : [r.v[c]]));
+    const values = order.flatMap((c) =>
+      c === 'target' && shape.splitComparator ? [r.v.target[0]!, r.v.target.slice(1)] : [r.v[c]],
+    );
     const cells = [...lead, ...values];
     out.push(shape.shifted ? cells.slice(cells.findIndex((c) => c !== '')) : cells);
   }
@@ -62,7 +85,14 @@ function expectStandard(e: CanonicalEvaluation | undefined, opts: { total?: bool
   expect(e).toBeDefined();
   expect(e!.projectName).toBe('社区培训项目');
   expect(e!.fiscalYear).toBe(2023);
-  expect(e!.funds).toMatchObject({ initialBudget: 100, adjustedBudget: 120, executed: 90, weight: 10, reportedRate: '75%', reportedScore: 7.5 });
+  expect(e!.funds).toMatchObject({
+    initialBudget: 100,
+    adjustedBudget: 120,
+    executed: 90,
+    weight: 10,
+    reportedRate: '75%',
+    reportedScore: 7.5,
+  });
   expect(e!.indicators!.map(row)).toEqual(EXPECTED_ROWS);
   expect(e!.indicators!.map((i) => i.level1)).toEqual(['产出指标', '产出指标', '效益指标', '满意度指标']);
   expect(e!.indicators![2]!.deviationReason).toBe('宣传不足');
@@ -74,7 +104,9 @@ describe('layouts beyond the seeds', () => {
   it('tab-separated', () => expectStandard(parseText(tsv(form())).evaluations[0]));
   it('| separated', () => expectStandard(parseText(piped(form()), 'doc.md', {}).evaluations[0]));
   it('CSV', () => {
-    const csv = form().map((r) => r.map((c) => (/[",]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n');
+    const csv = form()
+      .map((r) => r.map((c) => (/[",]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','))
+      .join('\r\n');
     expectStandard(parseDocument({ content: Buffer.from(csv), fileName: 'form.csv' }).evaluations[0]);
   });
   it('one cell per line', () => {
@@ -83,7 +115,8 @@ describe('layouts beyond the seeds', () => {
       .join('\n');
     expectStandard(parseText(text).evaluations[0]);
   });
-  it('rows without their empty leading cells (shifted)', () => expectStandard(parseText(tsv(form({ shifted: true }))).evaluations[0]));
+  it('rows without their empty leading cells (shifted)', () =>
+    expectStandard(parseText(tsv(form({ shifted: true }))).evaluations[0]));
   it('rows broken across a page break', () => {
     const lines = tsv(form()).split('\n');
     const k = lines.findIndex((l) => l.includes('培训人次'));
@@ -172,7 +205,13 @@ describe('missing and unusual rows', () => {
     const rows = form();
     rows[5] = ['', '年度资金总额:', '0', '0', '0', '10', '0', '0'];
     const { evaluations, diagnostics } = parseText(tsv(rows));
-    expect(evaluations[0]!.funds).toMatchObject({ initialBudget: 100, adjustedBudget: 120, executed: 90, weight: 10, reportedScore: 0 });
+    expect(evaluations[0]!.funds).toMatchObject({
+      initialBudget: 100,
+      adjustedBudget: 120,
+      executed: 90,
+      weight: 10,
+      reportedScore: 0,
+    });
     expect(diagnostics.some((d) => /all zeros/.test(d.message))).toBe(true);
   });
 
@@ -180,7 +219,14 @@ describe('missing and unusual rows', () => {
     const rows = form();
     rows[5] = ['年度资金总额', '120', '90', '10', '75%', '7.5'];
     const e = parseText(piped(rows)).evaluations[0]!;
-    expect(e.funds).toMatchObject({ initialBudget: null, adjustedBudget: 120, executed: 90, weight: 10, reportedRate: '75%', reportedScore: 7.5 });
+    expect(e.funds).toMatchObject({
+      initialBudget: null,
+      adjustedBudget: 120,
+      executed: 90,
+      weight: 10,
+      reportedRate: '75%',
+      reportedScore: 7.5,
+    });
   });
 
   it('a row whose weight cell holds text is left out with a warning, not guessed', () => {
@@ -193,7 +239,11 @@ describe('missing and unusual rows', () => {
   });
 
   it('region and year given by the caller win over the text', () => {
-    const e = parseText(tsv(form()), 'doc.txt', { region: '130126', fiscalYear: 2021, regionLookup: () => ({ code: '410105', name: '金水区' }) }).evaluations[0]!;
+    const e = parseText(tsv(form()), 'doc.txt', {
+      region: '130126',
+      fiscalYear: 2021,
+      regionLookup: () => ({ code: '410105', name: '金水区' }),
+    }).evaluations[0]!;
     expect([e.region, e.fiscalYear]).toEqual(['130126', 2021]);
   });
 });

@@ -39,12 +39,24 @@ describe('jixiao parse', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.evaluations).toHaveLength(1);
-    expect(out.evaluations[0]).toMatchObject({ formType: 'department', region: '410105', fiscalYear: 2021, reported: { total: 96, grade: '优' } });
+    expect(out.evaluations[0]).toMatchObject({
+      formType: 'department',
+      region: '410105',
+      fiscalYear: 2021,
+      reported: { total: 96, grade: '优' },
+    });
     expect(Array.isArray(out.diagnostics)).toBe(true);
   });
 
   it('--region takes a name known to the rule sets, and --year overrides the text', async () => {
-    const r = await jixiao('parse', join(FIXTURES, 'seeds', '003_935000674b579cd0.txt'), '--region', '灵寿县', '--year', '2021');
+    const r = await jixiao(
+      'parse',
+      join(FIXTURES, 'seeds', '003_935000674b579cd0.txt'),
+      '--region',
+      '灵寿县',
+      '--year',
+      '2021',
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).evaluations[0]).toMatchObject({ region: '130126', fiscalYear: 2021 });
   });
@@ -57,7 +69,9 @@ describe('jixiao parse', () => {
   });
 
   it('exit 2 for a bad --year and for a missing file', async () => {
-    expect((await jixiao('parse', join(FIXTURES, 'seeds', '003_935000674b579cd0.txt'), '--year', '22')).stderr).toMatch(/--year 22/);
+    expect((await jixiao('parse', join(FIXTURES, 'seeds', '003_935000674b579cd0.txt'), '--year', '22')).stderr).toMatch(
+      /--year 22/,
+    );
     const r = await jixiao('parse', '/nonexistent/form.txt');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot read \(ENOENT\)/);

@@ -17,7 +17,10 @@ export function register(program: Command): void {
     .command('parse')
     .description('read a self-evaluation document (.txt, .md, .csv, .xlsx, .json) into canonical evaluations (JSON)')
     .argument('<file>', 'the document')
-    .option('--region <code or name>', 'region code (e.g. 410105) or name (e.g. 金水区); default: recognised in the text')
+    .option(
+      '--region <code or name>',
+      'region code (e.g. 410105) or name (e.g. 金水区); default: recognised in the text',
+    )
     .option('--year <YYYY>', 'fiscal year; default: read from the text ("(2022年度)")')
     .option('--rules <dir>', 'rule-set directory used to recognise region names (default: the repository rules/)')
     .action(async (file: string, opts: ParseOptions) => {
@@ -42,7 +45,8 @@ function readInput(file: string): Buffer {
   try {
     const st = statSync(file);
     if (!st.isFile()) throw new CliError(`${file}: not a file`);
-    if (st.size > DEFAULT_LIMITS.maxBytes) throw new CliError(`${file}: ${st.size} bytes, over the ${DEFAULT_LIMITS.maxBytes}-byte limit`);
+    if (st.size > DEFAULT_LIMITS.maxBytes)
+      throw new CliError(`${file}: ${st.size} bytes, over the ${DEFAULT_LIMITS.maxBytes}-byte limit`);
     return readFileSync(file);
   } catch (err) {
     if (err instanceof CliError) throw err;
@@ -65,7 +69,8 @@ function openRegistry(dir?: string): RuleSetRegistry | undefined {
 
 function resolveRegion(nameOrCode: string, registry?: RuleSetRegistry): string {
   if (/^(CN|\d{6})$/.test(nameOrCode)) return nameOrCode;
-  if (!registry) throw new CliError(`--region ${nameOrCode}: give a 6-digit region code (rule sets not loaded, names unknown)`);
+  if (!registry)
+    throw new CliError(`--region ${nameOrCode}: give a 6-digit region code (rule sets not loaded, names unknown)`);
   try {
     return registry.resolveByName(nameOrCode).region.code;
   } catch (err) {

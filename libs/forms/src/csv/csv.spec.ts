@@ -20,9 +20,23 @@ describe('CSV layout (one indicator per row under a header row; see README)', ()
   const e = evaluations[0]!;
 
   it('reads the label rows, the funds and every indicator row', () => {
-    expect(e).toMatchObject({ projectName: '乡村道路养护', department: '某县交通运输局', unitName: '某县公路管理站', fiscalYear: 2023 });
-    expect(e.funds).toMatchObject({ initialBudget: 50, adjustedBudget: 48, executed: 47.5, weight: 10, reportedRate: '98.96%', reportedScore: 9.9 });
-    expect(e.indicators!.map((i) => [i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.reportedScore])).toEqual([
+    expect(e).toMatchObject({
+      projectName: '乡村道路养护',
+      department: '某县交通运输局',
+      unitName: '某县公路管理站',
+      fiscalYear: 2023,
+    });
+    expect(e.funds).toMatchObject({
+      initialBudget: 50,
+      adjustedBudget: 48,
+      executed: 47.5,
+      weight: 10,
+      reportedRate: '98.96%',
+      reportedScore: 9.9,
+    });
+    expect(
+      e.indicators!.map((i) => [i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.reportedScore]),
+    ).toEqual([
       ['产出指标', '数量指标', '养护里程', '≥120公里', '126公里', 30, 30],
       ['产出指标', '质量指标', '路况优良率', '≥85%', '83%', 20, 19.5],
       ['效益指标', '社会效益指标', '群众出行便利度', '明显提升', '达成预期指标', 30, 28],
@@ -36,7 +50,9 @@ describe('CSV layout (one indicator per row under a header row; see README)', ()
 
   it('an indicator table alone is enough', () => {
     const only = MINIMAL.split('\n').slice(5).join('\n');
-    const { evaluations: [alone] } = parseDocument({ content: only, fileName: 'rows.csv' });
+    const {
+      evaluations: [alone],
+    } = parseDocument({ content: only, fileName: 'rows.csv' });
     expect(alone!.indicators).toHaveLength(4);
     expect(alone!.incomplete).toEqual({ missing: ['项目资金 (年度资金总额 row)'] });
   });

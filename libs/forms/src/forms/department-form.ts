@@ -15,13 +15,18 @@ export function readDepartmentForm(ctx: FormContext): CanonicalEvaluation {
   if (summary) {
     const reported = (evaluation.reported ??= {});
     const declared = reported.sections ?? [];
-    const merged: { name: string; weight?: number | null; score?: number | null }[] = summary.sections.map((s) => ({ ...s }));
+    const merged: { name: string; weight?: number | null; score?: number | null }[] = summary.sections.map((s) => ({
+      ...s,
+    }));
     for (const d of declared) {
       const key = stripSuffix(d.name);
       const hit = merged.find((m) => stripSuffix(m.name) === key);
       if (!hit) merged.push(d);
       else if (hit.weight !== d.weight && d.weight !== null) {
-        ctx.sink.warn(summary.line, `${d.name}: declared ${d.weight}分 in the indicator table, ${hit.weight} in the summary table`);
+        ctx.sink.warn(
+          summary.line,
+          `${d.name}: declared ${d.weight}分 in the indicator table, ${hit.weight} in the summary table`,
+        );
       }
     }
     reported.sections = merged;
@@ -50,7 +55,13 @@ function readSummaryTable(ctx: FormContext): Summary | undefined {
     const cells = row.cells.map(compact);
     const w = cells.findIndex((c) => /^(权重分值|权重|分值)$/.test(c));
     const s = cells.findIndex((c) => c === '得分');
-    if (w < 0 || s < 0 || !/^(指标|一级指标|指标名称|项目)$/.test(cells[0] ?? '') || cells.some((c) => /三级指标/.test(c))) continue;
+    if (
+      w < 0 ||
+      s < 0 ||
+      !/^(指标|一级指标|指标名称|项目)$/.test(cells[0] ?? '') ||
+      cells.some((c) => /三级指标/.test(c))
+    )
+      continue;
     const summary: Summary = { line: row.line, sections: [], sources: {} };
     for (let j = i + 1; j < end; j++) {
       const r = rows[j]!;
@@ -71,4 +82,3 @@ function readSummaryTable(ctx: FormContext): Summary | undefined {
   }
   return undefined;
 }
-

@@ -1,7 +1,11 @@
 import { compact, type Row } from '../tables/row';
 
 /** 年度总体目标: the row after its header holds 预期目标 and 实际完成情况. */
-export function readGoals(rows: Row[], headerIndex: number, end: number): { expected: string | null; achieved: string | null } | undefined {
+export function readGoals(
+  rows: Row[],
+  headerIndex: number,
+  end: number,
+): { expected: string | null; achieved: string | null } | undefined {
   const header = rows[headerIndex]!;
   const expCol = header.cells.findIndex((c) => /预期目标|年初设定目标|年度目标|预期/.test(compact(c)));
   const achCol = header.cells.findIndex((c) => /实际完成|完成情况/.test(compact(c)));

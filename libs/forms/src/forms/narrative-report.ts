@@ -1,4 +1,8 @@
-import type { CanonicalEvaluation, ProjectLine, SourceRef } from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
+import type {
+  CanonicalEvaluation,
+  ProjectLine,
+  SourceRef,
+} from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
 import type { DiagnosticSink } from '../diagnostics';
 import type { Row } from '../tables/row';
 import { findYear } from './labels';
@@ -76,7 +80,8 @@ export function readNarrativeReport(rows: Row[], sink: DiagnosticSink): Canonica
   const evaluation: CanonicalEvaluation = { formType: 'department' };
   evaluation.projects = paras.map(projectOf);
   paras.forEach((p, k) => {
-    if (k > 0 && p.n !== paras[k - 1]!.n + 1) sink.warn(p.line, `project paragraph ${p.n} follows ${paras[k - 1]!.n}: numbering has a gap`);
+    if (k > 0 && p.n !== paras[k - 1]!.n + 1)
+      sink.warn(p.line, `project paragraph ${p.n} follows ${paras[k - 1]!.n}: numbering has a gap`);
   });
   const year = findYear(rows, 0, Math.min(rows.length, 40));
   if (year) evaluation.fiscalYear = year.year;
@@ -102,7 +107,9 @@ export function readNarrativeReport(rows: Row[], sink: DiagnosticSink): Canonica
     const adj = new RegExp(`调整预算数?\\s?${NUM}\\s?万元`).exec(text);
     const score = SCORE.exec(text);
     if (adj && score && !evaluation.funds) {
-      const spent = new RegExp(`(?:支出|执行数|执行金额)\\s?${NUM}\\s?万元`).exec(text.slice(adj.index + adj[0].length));
+      const spent = new RegExp(`(?:支出|执行数|执行金额)\\s?${NUM}\\s?万元`).exec(
+        text.slice(adj.index + adj[0].length),
+      );
       const rate = RATE.exec(text);
       const sources: Record<string, SourceRef> = { adjustedBudget: { line: row.line, text: adj[0] } };
       if (spent) sources.executed = { line: row.line, text: spent[0] };

@@ -1,6 +1,20 @@
 import { compact, type Row } from '../tables/row';
 
-const FORM_WORDS = ['项目名称', '年度资金总额', '年初预算数', '执行率', '一级指标', '三级指标', '指标名称', '指标值', '得分', '分值', '权重', '全年执行数', '预算数'];
+const FORM_WORDS = [
+  '项目名称',
+  '年度资金总额',
+  '年初预算数',
+  '执行率',
+  '一级指标',
+  '三级指标',
+  '指标名称',
+  '指标值',
+  '得分',
+  '分值',
+  '权重',
+  '全年执行数',
+  '预算数',
+];
 
 /** Why nothing could be read: what was looked for, and the nearest thing that was found instead. */
 export function rejectionMessage(rows: Row[], fileName: string): { message: string; line?: number } {
@@ -22,7 +36,9 @@ export function rejectionMessage(rows: Row[], fileName: string): { message: stri
     if (row.sep === 'none' && words >= 3) {
       const spaced = joined.split(' ').length >= 8;
       return {
-        message: `${fileName}: ${looked}. Line ${row.line} holds form cells (${FORM_WORDS.filter((w) => c.includes(w)).slice(0, 4).join(', ')}) ${
+        message: `${fileName}: ${looked}. Line ${row.line} holds form cells (${FORM_WORDS.filter((w) => c.includes(w))
+          .slice(0, 4)
+          .join(', ')}) ${
           spaced ? 'separated only by spaces' : 'run together with no separators'
         } in one line: the columns cannot be told apart, so no figure is read from it`,
         line: row.line,

@@ -13,7 +13,10 @@ const TOTAL = /(?:综合评价得分|综合得分|自评得分|最终得分)(?:�
 export function attachReportStatements(rows: Row[], evaluations: CanonicalEvaluation[], sink: DiagnosticSink): void {
   const titles = rows
     .map((row, index) => ({ row, index }))
-    .filter(({ row }) => row.sep === 'none' && row.cells.length === 1 && row.cells[0]!.length <= 80 && REPORT_TITLE.test(row.cells[0]!));
+    .filter(
+      ({ row }) =>
+        row.sep === 'none' && row.cells.length === 1 && row.cells[0]!.length <= 80 && REPORT_TITLE.test(row.cells[0]!),
+    );
   titles.forEach(({ row, index }, k) => {
     const title = compact(row.cells[0]);
     const matches = evaluations.filter((e) => e.projectName && title.includes(compact(e.projectName)));

@@ -52,7 +52,9 @@ export function readTableForm(ctx: FormContext, formType: 'project' | 'departmen
   }
   if (table) evaluation.indicators = table.indicators;
   if (evaluation.funds && !evaluation.funds.unit) {
-    const unitLine = rows.slice(start, end).find((r) => r.cells.length === 1 && /^单位[::]\s?(万元|元)$/.test(r.cells[0]!));
+    const unitLine = rows
+      .slice(start, end)
+      .find((r) => r.cells.length === 1 && /^单位[::]\s?(万元|元)$/.test(r.cells[0]!));
     if (unitLine) evaluation.funds.unit = /万元/.test(unitLine.cells[0]!) ? '万元' : '元';
   }
 
@@ -104,7 +106,8 @@ function missingParts(
   } else if (table.cutRow) {
     missing.push(`row "${table.cutRow}" (cut off)`);
   }
-  if (!evaluation.funds && !ctx.fragment) missing.push(formType === 'project' ? '项目资金 (年度资金总额 row)' : '预算情况 (部门预算总额 row)');
+  if (!evaluation.funds && !ctx.fragment)
+    missing.push(formType === 'project' ? '项目资金 (年度资金总额 row)' : '预算情况 (部门预算总额 row)');
   return missing.length > 0 ? { missing } : undefined;
 }
 

@@ -27,7 +27,11 @@ export function mergeBrokenHeaders(rows: Row[]): Row[] {
     const row = rows[i]!;
     out.push(row);
     const next = rows[i + 1];
-    if (!next || !isFragmentRow(next, row) && !(next.cells.length === 0 && rows[i + 2] && isFragmentRow(rows[i + 2]!, row))) continue;
+    if (
+      !next ||
+      (!isFragmentRow(next, row) && !(next.cells.length === 0 && rows[i + 2] && isFragmentRow(rows[i + 2]!, row)))
+    )
+      continue;
     if (!isHeader(row) && !isHeader(mergedWith(row, next.cells.length ? next : rows[i + 2]!))) continue;
     let merged = row;
     let j = i + 1;

@@ -91,7 +91,12 @@ export interface FundsResult {
 }
 
 /** The funds block under a funds header: the 年度资金总额 row, unless it is empty or zero and a 其中 row holds the money. */
-export function parseFundsBlock(rows: Row[], header: FundsHeader, end: number, sink: DiagnosticSink): Funds | undefined {
+export function parseFundsBlock(
+  rows: Row[],
+  header: FundsHeader,
+  end: number,
+  sink: DiagnosticSink,
+): Funds | undefined {
   let total: FundsRow | undefined;
   let ofWhich: FundsRow | undefined;
   const headerRow = rows[header.rowIndex]!;
@@ -106,16 +111,25 @@ export function parseFundsBlock(rows: Row[], header: FundsHeader, end: number, s
     if (!isTotal && !isOfWhich) continue;
     const values = alignRow(row, labelIdx, header, headerRow);
     if (!values) {
-      sink.warn(row.line, `funds row "${row.cells[labelIdx]}": its cells do not fit the columns ${header.columns.map((c) => c.title).join(' / ')}; not read`);
+      sink.warn(
+        row.line,
+        `funds row "${row.cells[labelIdx]}": its cells do not fit the columns ${header.columns.map((c) => c.title).join(' / ')}; not read`,
+      );
       continue;
     }
     if (isTotal && !total) total = { values, row };
     else if (isOfWhich && !ofWhich) ofWhich = { values, row };
   }
   if (!total && !ofWhich) return undefined;
-  const amountsOf = (r?: FundsRow) => (['initialBudget', 'adjustedBudget', 'executed'] as const).map((k) => parseAmountCell(r?.values[k]?.text) ?? null);
+  const amountsOf = (r?: FundsRow) =>
+    (['initialBudget', 'adjustedBudget', 'executed'] as const).map((k) => parseAmountCell(r?.values[k]?.text) ?? null);
   let amountRow = total ?? ofWhich!;
-  if (total && ofWhich && amountsOf(total).every((n) => n === null || n === 0) && amountsOf(ofWhich).some((n) => n !== null && n !== 0)) {
+  if (
+    total &&
+    ofWhich &&
+    amountsOf(total).every((n) => n === null || n === 0) &&
+    amountsOf(ofWhich).some((n) => n !== null && n !== 0)
+  ) {
     sink.warn(total.row.line, '年度资金总额 row is empty or all zeros; amounts taken from the 其中 row below it');
     amountRow = ofWhich;
   }

@@ -4,7 +4,8 @@ import { isKnownLevel2, isTotalLabel, matchLevel1 } from './levels';
 import { compact, type Row } from './row';
 
 const LABELS = /^(项目名称|主管部门|实施单位|部门\(单位\)名称|自评得分|自评结果)[::]?$/;
-const FUNDS_LABEL = /^(年度资金总额|资金总额|部门预算总额|总额|其中.{0,6}(财政拨款|财政资金)|上年结转资金|其他资金)[::]?$/;
+const FUNDS_LABEL =
+  /^(年度资金总额|资金总额|部门预算总额|总额|其中.{0,6}(财政拨款|财政资金)|上年结转资金|其他资金)[::]?$/;
 const INDICATOR_HEADER = /^(绩效指标|一级指标|二级指标|三级指标)$/;
 
 function isValue(cell: string): boolean {
@@ -17,7 +18,9 @@ function isValue(cell: string): boolean {
  * an indicator row is its level cells, its name and as many cells as the header has value columns.
  */
 export function regroupSingleCells(rows: Row[]): Row[] | undefined {
-  const multi = rows.some((r) => r.cells.length > 1 && r.cells.some((c) => /三级指标|年度资金总额|项目名称/.test(compact(c))));
+  const multi = rows.some(
+    (r) => r.cells.length > 1 && r.cells.some((c) => /三级指标|年度资金总额|项目名称/.test(compact(c))),
+  );
   if (multi || !rows.some((r) => r.cells.length === 1 && compact(r.cells[0]) === '三级指标')) return undefined;
   const cells = rows.filter((r) => r.cells.length === 1).map((r) => ({ text: r.cells[0]!, line: r.line }));
   const out: Row[] = [];
@@ -43,7 +46,11 @@ export function regroupSingleCells(rows: Row[]): Row[] | undefined {
       i = j;
     } else if (INDICATOR_HEADER.test(k)) {
       let j = i;
-      while (j < cells.length && (INDICATOR_HEADER.test(compact(cells[j]!.text)) || indicatorRole(cells[j]!.text) !== 'other')) j++;
+      while (
+        j < cells.length &&
+        (INDICATOR_HEADER.test(compact(cells[j]!.text)) || indicatorRole(cells[j]!.text) !== 'other')
+      )
+        j++;
       const header = cells.slice(i, j);
       push(header);
       const p3 = header.findIndex((h) => compact(h.text) === '三级指标');
@@ -65,12 +72,14 @@ function rowAt(cells: Cell[], i: number, n: number, roles: string[]): { end: num
   const start = i;
   if (i < cells.length && matchLevel1(cells[i]!.text)) i++;
   if (i < cells.length && isKnownLevel2(cells[i]!.text)) i++;
-  if (i >= cells.length || isTotalLabel(cells[i]!.text)) return i > start ? { end: i, row: cells.slice(start, i) } : undefined;
+  if (i >= cells.length || isTotalLabel(cells[i]!.text))
+    return i > start ? { end: i, row: cells.slice(start, i) } : undefined;
   const values: Cell[] = [];
   let j = i + 1;
   for (let r = 0; r < n && j < cells.length; r++, j++) {
     values.push(cells[j]!);
-    if (roles[r] === 'target' && isComparator(cells[j]!.text) && j + 1 < cells.length) values[values.length - 1] = { ...cells[j]!, text: cells[j]!.text + cells[++j]!.text };
+    if (roles[r] === 'target' && isComparator(cells[j]!.text) && j + 1 < cells.length)
+      values[values.length - 1] = { ...cells[j]!, text: cells[j]!.text + cells[++j]!.text };
   }
   const w = roles.indexOf('weight');
   if (values.length < n || (w >= 0 && typeof parseNumberCell(values[w]?.text) !== 'number')) return undefined;
@@ -93,7 +102,12 @@ function readIndicatorStream(cells: Cell[], i: number, n: number, roles: string[
     }
     i = r.end;
     // An optional trailing cell (偏差原因) belongs to this row when the next row only reads from after it.
-    if (i < cells.length && !isTotalLabel(cells[i]!.text) && !rowAt(cells, i, n, roles) && rowAt(cells, i + 1, n, roles)) {
+    if (
+      i < cells.length &&
+      !isTotalLabel(cells[i]!.text) &&
+      !rowAt(cells, i, n, roles) &&
+      rowAt(cells, i + 1, n, roles)
+    ) {
       r.row.push(cells[i]!);
       i++;
     }

@@ -51,7 +51,14 @@ export function splitRows(text: string, limits: Limits, sink: DiagnosticSink): R
       const prev = rows[rows.length - 1];
       // Join only what is clearly one row: a lone label cell ("年度资金总额 |") and the figures on the next line.
       const lone = (r: string[]) => r.filter((c) => c !== '').length <= 1;
-      if (prev && prev.sep === 'pipe' && prev.closed && raw.trim().startsWith('|') && prev.line === lineNo - 1 && (lone(prev.cells) || lone(row.cells) && row.cells.every((c) => c === ''))) {
+      if (
+        prev &&
+        prev.sep === 'pipe' &&
+        prev.closed &&
+        raw.trim().startsWith('|') &&
+        prev.line === lineNo - 1 &&
+        (lone(prev.cells) || (lone(row.cells) && row.cells.every((c) => c === '')))
+      ) {
         prev.cells.push(...row.cells);
         prev.closed = closed;
         continue;

@@ -13,7 +13,9 @@ export function decodeText(content: Buffer | string, fileName: string): string {
       if (err instanceof DocumentRejectedError) throw err;
     }
   }
-  throw new DocumentRejectedError(`${fileName}: not text (neither UTF-8 nor GB18030): a binary file cannot be read as a form`);
+  throw new DocumentRejectedError(
+    `${fileName}: not text (neither UTF-8 nor GB18030): a binary file cannot be read as a form`,
+  );
 }
 
 function checkNotBinary(text: string, fileName: string): string {

@@ -1,14 +1,17 @@
 /** Empty-looking cells: not applicable or not filled in. */
 export function isBlankValue(cell: string | undefined): boolean {
   const t = (cell ?? '').replace(/\s+/g, '');
-  return t === '' || /^[-—–/\\、…·.]+$/.test(t) || t === '无' ;
+  return t === '' || /^[-—–/\\、…·.]+$/.test(t) || t === '无';
 }
 
 /**
  * A cell that is a plain number (optionally with 分 / 万元 / 元, thousands commas): the number; a blank cell: null;
  * anything else: undefined (the cell holds text, so it is not this kind of figure).
  */
-export function parseNumberCell(cell: string | undefined, units: readonly string[] = ['分']): number | null | undefined {
+export function parseNumberCell(
+  cell: string | undefined,
+  units: readonly string[] = ['分'],
+): number | null | undefined {
   if (isBlankValue(cell)) return null;
   let t = (cell ?? '').replace(/\s+/g, '').replace(/,(?=\d{3}\b)/g, '');
   for (const u of units) if (t.endsWith(u)) t = t.slice(0, -u.length);

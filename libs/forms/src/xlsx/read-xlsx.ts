@@ -21,7 +21,12 @@ function cellText(cell: ExcelJS.Cell): string {
  * Each sheet becomes rows as if it were a tab-separated text (row number = line number), so spreadsheets go
  * through the same normalisation and form readers as text documents.
  */
-export async function readXlsxRows(buf: Buffer, fileName: string, limits: Limits, sink: DiagnosticSink): Promise<{ rows: Row[]; text: string }> {
+export async function readXlsxRows(
+  buf: Buffer,
+  fileName: string,
+  limits: Limits,
+  sink: DiagnosticSink,
+): Promise<{ rows: Row[]; text: string }> {
   checkZip(buf, fileName, limits);
   const wb = new ExcelJS.Workbook();
   try {
@@ -32,7 +37,10 @@ export async function readXlsxRows(buf: Buffer, fileName: string, limits: Limits
   const rows: Row[] = [];
   const texts: string[] = [];
   for (const ws of wb.worksheets) {
-    if (ws.rowCount > limits.maxRows) throw new DocumentRejectedError(`${fileName}: sheet ${ws.name} has ${ws.rowCount} rows (limit ${limits.maxRows})`);
+    if (ws.rowCount > limits.maxRows)
+      throw new DocumentRejectedError(
+        `${fileName}: sheet ${ws.name} has ${ws.rowCount} rows (limit ${limits.maxRows})`,
+      );
     const lines: string[] = [];
     ws.eachRow({ includeEmpty: false }, (row, number) => {
       const cells: string[] = [];
@@ -44,7 +52,12 @@ export async function readXlsxRows(buf: Buffer, fileName: string, limits: Limits
     const { text, notes } = normalizeText(tsv);
     for (const n of notes) sink.info(0, `${ws.name}: ${n}`);
     for (const r of mergeBrokenHeaders(splitRows(text, limits, sink))) {
-      rows.push({ ...r, sep: r.sep === 'none' && r.cells.length <= 1 ? 'none' : 'sheet', sheet: ws.name, closed: true });
+      rows.push({
+        ...r,
+        sep: r.sep === 'none' && r.cells.length <= 1 ? 'none' : 'sheet',
+        sheet: ws.name,
+        closed: true,
+      });
     }
     texts.push(text);
   }

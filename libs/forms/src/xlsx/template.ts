@@ -40,7 +40,9 @@ export function buildTemplate(evaluation?: CanonicalEvaluation): ExcelJS.Workboo
   set(L.unitName.row, L.unitName.col - 1, '实施单位');
   set(L.fundsHeader, 1, '项目资金 (万元)');
   const fc = L.fundsCols;
-  ['年初预算数', '全年预算数', '全年执行数', '分值', '执行率', '得分'].forEach((t, k) => set(L.fundsHeader, fc.initialBudget + k, t));
+  ['年初预算数', '全年预算数', '全年执行数', '分值', '执行率', '得分'].forEach((t, k) =>
+    set(L.fundsHeader, fc.initialBudget + k, t),
+  );
   set(L.fundsTotal, 2, '年度资金总额:');
   set(L.fundsOfWhich, 2, '其中:本年财政拨款');
   set(L.fundsOfWhich + 1, 2, '上年结转资金');
@@ -49,9 +51,17 @@ export function buildTemplate(evaluation?: CanonicalEvaluation): ExcelJS.Workboo
   set(L.goalsHeader, L.goals.expected, '预期目标');
   set(L.goalsHeader, L.goals.achieved, '实际完成情况');
   const ic = L.indicatorCols;
-  ['绩效指标', '一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'].forEach((t, k) =>
-    set(L.indicatorHeader, 1 + k, t),
-  );
+  [
+    '绩效指标',
+    '一级指标',
+    '二级指标',
+    '三级指标',
+    '年度指标值',
+    '实际完成值',
+    '分值',
+    '得分',
+    '偏差原因分析及改进措施',
+  ].forEach((t, k) => set(L.indicatorHeader, 1 + k, t));
   const indicators = evaluation?.indicators ?? [];
   const rows = Math.max(L.indicatorRows, indicators.length);
   set(L.firstIndicatorRow + rows, 1, '总分');

@@ -13,18 +13,66 @@ const EVALUATION: CanonicalEvaluation = {
   unitName: '021001-霍邱县人民政府办公室',
   department: '021-霍邱县人民政府办公室',
   goals: { expected: '确保全年工作顺利开展。', achieved: '各项工作已完成。' },
-  funds: { initialBudget: 265.69, adjustedBudget: 265.69, executed: 137, weight: 10, reportedRate: '51.56%', reportedScore: 5.16 },
+  funds: {
+    initialBudget: 265.69,
+    adjustedBudget: 265.69,
+    executed: 137,
+    weight: 10,
+    reportedRate: '51.56%',
+    reportedScore: 5.16,
+  },
   indicators: [
-    { level1: '产出指标', level2: '数量指标', name: '维护系统数量', target: '=7个', actual: '7', unit: null, weight: 50, reportedScore: 50, deviationReason: null },
-    { level1: '效益指标', level2: '社会效益指标', name: '重点工作落地落实', target: '持续推动', actual: '达成预期指标', unit: null, weight: 30, reportedScore: 25, deviationReason: '部分未完成' },
-    { level1: '满意度指标', level2: '服务对象满意度指标', name: '群众满意度', target: '≥90%', actual: '95%', unit: null, weight: 10, reportedScore: 10, deviationReason: null },
+    {
+      level1: '产出指标',
+      level2: '数量指标',
+      name: '维护系统数量',
+      target: '=7个',
+      actual: '7',
+      unit: null,
+      weight: 50,
+      reportedScore: 50,
+      deviationReason: null,
+    },
+    {
+      level1: '效益指标',
+      level2: '社会效益指标',
+      name: '重点工作落地落实',
+      target: '持续推动',
+      actual: '达成预期指标',
+      unit: null,
+      weight: 30,
+      reportedScore: 25,
+      deviationReason: '部分未完成',
+    },
+    {
+      level1: '满意度指标',
+      level2: '服务对象满意度指标',
+      name: '群众满意度',
+      target: '≥90%',
+      actual: '95%',
+      unit: null,
+      weight: 10,
+      reportedScore: 10,
+      deviationReason: null,
+    },
   ],
-  reported: { total: 90.16, sections: [{ name: '产出指标', weight: 50, score: null }, { name: '效益指标', weight: 30, score: null }, { name: '满意度指标', weight: 10, score: null }] },
+  reported: {
+    total: 90.16,
+    sections: [
+      { name: '产出指标', weight: 50, score: null },
+      { name: '效益指标', weight: 30, score: null },
+      { name: '满意度指标', weight: 10, score: null },
+    ],
+  },
 };
 
 /** Drop what depends on the carrier (provenance, file name, format) to compare content. */
 function content(e: CanonicalEvaluation): unknown {
-  return JSON.parse(JSON.stringify(e, (k, v) => (k === 'sources' || k === 'source' || k === 'region' || k === 'unit' && typeof v === 'string' ? undefined : v)));
+  return JSON.parse(
+    JSON.stringify(e, (k, v) =>
+      k === 'sources' || k === 'source' || k === 'region' || (k === 'unit' && typeof v === 'string') ? undefined : v,
+    ),
+  );
 }
 
 /** Fill the blank template the way a person would: cell by cell in the documented layout. */
@@ -75,11 +123,16 @@ describe('xlsx template round trip', () => {
     const fromJson = parseDocument({ content: JSON.stringify(EVALUATION), fileName: 'same.json' });
     expect(fromXlsx.evaluations).toHaveLength(1);
     expect(content(fromXlsx.evaluations[0]!)).toEqual(content(fromJson.evaluations[0]!));
-    expect(fromXlsx.evaluations[0]!.funds!.sources!.executed).toMatchObject({ sheet: '项目支出绩效自评表', line: L.fundsTotal });
+    expect(fromXlsx.evaluations[0]!.funds!.sources!.executed).toMatchObject({
+      sheet: '项目支出绩效自评表',
+      line: L.fundsTotal,
+    });
   });
 
   it('the blank template is refused: nothing is filled in', async () => {
-    await expect(parseDocumentAsync({ content: await templateBuffer(), fileName: 'blank.xlsx' })).rejects.toThrow(/none of its figures/);
+    await expect(parseDocumentAsync({ content: await templateBuffer(), fileName: 'blank.xlsx' })).rejects.toThrow(
+      /none of its figures/,
+    );
   });
 });
 
@@ -87,22 +140,32 @@ describe('xlsx safety', () => {
   it('refuses a decompression bomb by its declared sizes, before unpacking', async () => {
     const bomb = buildZip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(120 * 1024 * 1024) }]);
     expect(bomb.length).toBeLessThan(1024 * 1024);
-    await expect(parseDocumentAsync({ content: bomb, fileName: 'bomb.xlsx' })).rejects.toThrow(/expand to more than|compresses/);
+    await expect(parseDocumentAsync({ content: bomb, fileName: 'bomb.xlsx' })).rejects.toThrow(
+      /expand to more than|compresses/,
+    );
   });
 
   it('refuses an entry that inflates past the size it declares', async () => {
-    const liar = buildZip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(5 * 1024 * 1024), declaredSize: 1000 }]);
+    const liar = buildZip([
+      { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(5 * 1024 * 1024), declaredSize: 1000 },
+    ]);
     await expect(parseDocumentAsync({ content: liar, fileName: 'liar.xlsx' })).rejects.toThrow(/inflates past/);
   });
 
   it('refuses too many entries', async () => {
     const many = buildZip(Array.from({ length: 50 }, (_, k) => ({ name: `f${k}.xml`, data: Buffer.from('x') })));
-    await expect(parseDocumentAsync({ content: many, fileName: 'many.xlsx' }, { limits: { maxZipEntries: 20 } })).rejects.toThrow(/50 entries/);
+    await expect(
+      parseDocumentAsync({ content: many, fileName: 'many.xlsx' }, { limits: { maxZipEntries: 20 } }),
+    ).rejects.toThrow(/50 entries/);
   });
 
   it('refuses bytes that are not a zip, and a zip that is not a workbook', async () => {
-    await expect(parseDocumentAsync({ content: Buffer.from('hello, not a zip'), fileName: 'x.xlsx' })).rejects.toBeInstanceOf(DocumentRejectedError);
+    await expect(
+      parseDocumentAsync({ content: Buffer.from('hello, not a zip'), fileName: 'x.xlsx' }),
+    ).rejects.toBeInstanceOf(DocumentRejectedError);
     const notBook = buildZip([{ name: 'hello.txt', data: Buffer.from('hi') }]);
-    await expect(parseDocumentAsync({ content: notBook, fileName: 'y.xlsx' })).rejects.toBeInstanceOf(DocumentRejectedError);
+    await expect(parseDocumentAsync({ content: notBook, fileName: 'y.xlsx' })).rejects.toBeInstanceOf(
+      DocumentRejectedError,
+    );
   });
 });

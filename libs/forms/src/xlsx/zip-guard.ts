@@ -54,7 +54,14 @@ export function checkZip(buf: Buffer, fileName: string, limits: Limits): void {
   }
 }
 
-function verifyEntry(buf: Buffer, local: number, compressed: number, size: number, name: string, reject: (why: string) => never): void {
+function verifyEntry(
+  buf: Buffer,
+  local: number,
+  compressed: number,
+  size: number,
+  name: string,
+  reject: (why: string) => never,
+): void {
   if (local + 30 > buf.length || buf.readUInt32LE(local) !== LOCAL) reject(`entry ${name}: bad local header`);
   const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
   if (start + compressed > buf.length) reject(`entry ${name} runs past the end of the file`);
