@@ -246,6 +246,15 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     expect(await fetch(url('/submissions/sub_unknown'), { headers: bearer(submitter) }).then((r) => r.status)).toBe(404);
   });
 
+  it('documents its routes and the evaluation body in OpenAPI', async () => {
+    const doc = await json(await fetch(url('/docs/openapi.json')));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/evaluations', '/documents', '/submissions/{id}']));
+    const body = doc.paths['/evaluations'].post.requestBody.content['application/json'].schema;
+    expect(body.oneOf[0].properties).toHaveProperty('indicators');
+    expect(body.oneOf[0].properties).toHaveProperty('previousVersionId');
+    expect(doc.paths['/evaluations'].post.parameters.map((p: { name: string }) => p.name)).toContain('previousVersionId');
+  });
+
   it('reports health and a verifying audit chain', async () => {
     const health = await json(await fetch(url('/health')));
     expect(health.checks.intake).toMatchObject({ ok: true, details: { database: 'ok', redis: 'ok' } });

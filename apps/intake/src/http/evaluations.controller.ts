@@ -6,6 +6,7 @@ import { InvalidEvaluationInputError, parseEvaluationInput } from '../domain/eva
 import { SubmitEvaluations, type SubmitResult } from '../commands/submit-evaluations.command';
 import type { RuleSetRegistry } from '@jixiao/scoring';
 import { INTAKE_REGISTRY } from '../infrastructure/intake.tokens';
+import { evaluationBodySchema } from './evaluation-body.schema';
 import { correlationIdOf, parseIdParam, parseRegionParam } from './request-params';
 
 @ApiTags('intake')
@@ -27,7 +28,7 @@ export class EvaluationsController {
     description:
       'One canonical evaluation (libs/contracts CanonicalEvaluationSchema) or { "evaluations": [ … ] }. Optional ' +
       '"previousVersionId": the evaluation id of the version this one corrects (the latest of its submission).',
-    schema: { type: 'object', additionalProperties: true },
+    schema: evaluationBodySchema(),
   })
   @ApiQuery({ name: 'previousVersionId', required: false, description: 'evaluation id of the version being corrected (same as the body field)' })
   @ApiQuery({ name: 'region', required: false, description: 'region (6-digit code or a name a rule set lists) for evaluations that name none' })
