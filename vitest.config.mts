@@ -3,7 +3,7 @@ import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 const libs = ['contracts', 'scoring', 'forms', 'messaging', 'persistence', 'auth', 'runtime'];
-const alias = Object.fromEntries(libs.map((l) => [`@jixiao/${l}`, resolve(__dirname, `libs/${l}/src`)]));
+const alias = Object.fromEntries(libs.map((l) => [`@jixiao/${l}`, resolve(import.meta.dirname, `libs/${l}/src`)]));
 
 // SWC instead of esbuild: NestJS and TypeORM need emitDecoratorMetadata.
 const plugins = [swc.vite({ module: { type: 'es6' } })];
