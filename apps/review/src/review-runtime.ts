@@ -23,7 +23,10 @@ export class ReviewRuntime implements OnModuleInit, OnApplicationShutdown {
     private readonly health: HealthRegistry,
     private readonly audit: AuditRegistry,
   ) {
-    this.inboxQueue = new Queue(QUEUES.reviewInbox, { connection: redisOptions(ctx.redisUrl, 'producer'), prefix: ctx.config.QUEUE_PREFIX });
+    this.inboxQueue = new Queue(QUEUES.reviewInbox, {
+      connection: redisOptions(ctx.redisUrl, 'producer'),
+      prefix: ctx.config.QUEUE_PREFIX,
+    });
     this.inboxQueue.on('error', () => undefined); // reported by /health, not as an unhandled error
   }
 
@@ -40,13 +43,20 @@ export class ReviewRuntime implements OnModuleInit, OnApplicationShutdown {
   private async check(): Promise<HealthCheckResult> {
     const [database, redis, inbox] = await Promise.all([
       probe(async () => {
-        const [row] = await this.dataSource.query(`SELECT COUNT(*) AS n FROM ${messagingTables(REVIEW_SERVICE).outbox} WHERE sent_at IS NULL`);
+        const [row] = await this.dataSource.query(
+          `SELECT COUNT(*) AS n FROM ${messagingTables(REVIEW_SERVICE).outbox} WHERE sent_at IS NULL`,
+        );
         return { dialect: dialectOf(this.dataSource), outboxUnsent: Number(row.n) };
       }),
-      probe(async () => ({ ping: await ((await this.inboxQueue.client) as unknown as { ping(): Promise<string> }).ping() })),
+      probe(async () => ({
+        ping: await ((await this.inboxQueue.client) as unknown as { ping(): Promise<string> }).ping(),
+      })),
       probe(async () => this.inboxQueue.getJobCounts('waiting', 'active', 'delayed', 'failed')),
     ]);
-    return { ok: database.ok && redis.ok && inbox.ok, details: { database, redis, inboxQueue: { queue: QUEUES.reviewInbox, ...inbox } } };
+    return {
+      ok: database.ok && redis.ok && inbox.ok,
+      details: { database, redis, inboxQueue: { queue: QUEUES.reviewInbox, ...inbox } },
+    };
   }
 }
 

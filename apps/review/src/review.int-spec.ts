@@ -42,22 +42,42 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     });
     expect(events[1].payload.result.computed.indicators[0].explanation).toMatch(/满分/);
     // The relay delivered the approval to publication's inbox under review's event id.
-    await expect.poll(async () => (await h.queue(QUEUES.publicationInbox).getJobs(['waiting'])).map((j) => j.data.payload.evaluationId)).toContain('ev_auto');
+    await expect
+      .poll(async () =>
+        (await h.queue(QUEUES.publicationInbox).getJobs(['waiting'])).map((j) => j.data.payload.evaluationId),
+      )
+      .toContain('ev_auto');
 
     await h.send('publication', [{ name: 'publication.evaluation.published.v1', payload: published('ev_auto') }]);
     await h.waitForState('ev_auto', 'published');
 
     // A re-scoring that keeps the outcome changes nothing but the recorded score …
-    await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: scored('ev_auto', { resultId: 'res_ev_auto_2', scoredAt: '2024-04-01T00:00:00.000Z' }) }]);
+    await h.send('scoring', [
+      {
+        name: 'scoring.evaluation.scored.v1',
+        payload: scored('ev_auto', { resultId: 'res_ev_auto_2', scoredAt: '2024-04-01T00:00:00.000Z' }),
+      },
+    ]);
     await h.drained();
     expect(await h.stateOf('ev_auto')).toBe('published');
     // … one that changes the grade sends it back to review.
     await h.send('scoring', [
-      { name: 'scoring.evaluation.scored.v1', payload: scored('ev_auto', { resultId: 'res_ev_auto_3', total: 84, grade: '良', scoredAt: '2024-04-02T00:00:00.000Z' }) },
+      {
+        name: 'scoring.evaluation.scored.v1',
+        payload: scored('ev_auto', {
+          resultId: 'res_ev_auto_3',
+          total: 84,
+          grade: '良',
+          scoredAt: '2024-04-02T00:00:00.000Z',
+        }),
+      },
     ]);
     await h.waitForState('ev_auto', 'in_review');
     const rerouted = (await h.outbox('ev_auto')).at(-1)!;
-    expect(rerouted).toMatchObject({ name: 'review.evaluation.routed.v1', payload: { decision: 'in-review', resultId: 'res_ev_auto_3' } });
+    expect(rerouted).toMatchObject({
+      name: 'review.evaluation.routed.v1',
+      payload: { decision: 'in-review', resultId: 'res_ev_auto_3' },
+    });
     expect(rerouted.payload.reasons).toEqual(['等级 优 → 良', '总分 92.5 → 84']);
 
     // Publication retracting meanwhile cannot take it out of review: noted, not applied.
@@ -67,7 +87,11 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
 
     const history = await h.http('GET', '/evaluations/ev_auto/history', auditor);
     expect(history.status).toBe(200);
-    expect(history.body.items.map((i: { action: string; fromState: string | null; toState: string }) => `${i.action}:${i.fromState}→${i.toState}`)).toEqual([
+    expect(
+      history.body.items.map(
+        (i: { action: string; fromState: string | null; toState: string }) => `${i.action}:${i.fromState}→${i.toState}`,
+      ),
+    ).toEqual([
       'receive:null→submitted',
       'score:submitted→scored',
       'auto-approve:scored→approved',
@@ -77,13 +101,28 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       'route-to-review:published→in_review',
       'retract-ignored:in_review→in_review',
     ]);
-    expect(history.body.items[0]).toMatchObject({ source: 'intake', eventId: 'intake-1', actor: { user: 'u-lingshou', role: 'submitter' } });
-    expect(history.body.items[3]).toMatchObject({ source: 'publication', eventId: expect.stringMatching(/^publication-/) });
+    expect(history.body.items[0]).toMatchObject({
+      source: 'intake',
+      eventId: 'intake-1',
+      actor: { user: 'u-lingshou', role: 'submitter' },
+    });
+    expect(history.body.items[3]).toMatchObject({
+      source: 'publication',
+      eventId: expect.stringMatching(/^publication-/),
+    });
     expect(history.body.items[6].reason).toBe('重新评分: 等级 优 → 良; 总分 92.5 → 84');
     // Every step that changed the case points at its audit record; the note that changed nothing has none.
     for (const item of history.body.items.slice(0, -1)) {
-      const [row] = await h.db.query(`SELECT entity_id, action, from_state, to_state, hash FROM review_audit WHERE seq = ${Number(item.audit.seq)}`);
-      expect(row).toEqual({ entity_id: 'ev_auto', action: item.action, from_state: item.fromState, to_state: item.toState, hash: item.audit.hash });
+      const [row] = await h.db.query(
+        `SELECT entity_id, action, from_state, to_state, hash FROM review_audit WHERE seq = ${Number(item.audit.seq)}`,
+      );
+      expect(row).toEqual({
+        entity_id: 'ev_auto',
+        action: item.action,
+        from_state: item.fromState,
+        to_state: item.toState,
+        hash: item.audit.hash,
+      });
     }
     expect(history.body.items.at(-1).audit).toBeNull();
   });
@@ -97,40 +136,59 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     await h.send('publication', [{ name: 'publication.evaluation.retracted.v1', payload: retracted('ev_pub') }]);
     await h.waitForState('ev_pub', 'retracted');
     const pub = await h.http('GET', '/evaluations/ev_pub/history', auditor);
-    expect(pub.body.items.slice(-3).map((i: { action: string; toState: string; reason: string | null }) => [i.action, i.toState, i.reason])).toEqual([
+    expect(
+      pub.body.items
+        .slice(-3)
+        .map((i: { action: string; toState: string; reason: string | null }) => [i.action, i.toState, i.reason]),
+    ).toEqual([
       ['publish', 'published', null],
       ['publish', 'published', 'disclosure revision 2'],
       ['retract', 'retracted', '填报单位申请撤回'],
     ]);
-    expect((await h.http('GET', '/evaluations/ev_pub', auditor)).body).toMatchObject({ publicPath: '/public/evaluations/ev_pub', lastReason: '填报单位申请撤回' });
+    expect((await h.http('GET', '/evaluations/ev_pub', auditor)).body).toMatchObject({
+      publicPath: '/public/evaluations/ev_pub',
+      lastReason: '填报单位申请撤回',
+    });
 
     await submitAndScore('ev_reroute', 'auto-approve');
-    const rescored = scored('ev_reroute', { resultId: 'res_ev_reroute_2', routing: 'manual-review', scoredAt: '2024-04-01T00:00:00.000Z' });
+    const rescored = scored('ev_reroute', {
+      resultId: 'res_ev_reroute_2',
+      routing: 'manual-review',
+      scoredAt: '2024-04-01T00:00:00.000Z',
+    });
     await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: rescored }]);
     await h.waitForState('ev_reroute', 'in_review');
     const steps = (await h.http('GET', '/evaluations/ev_reroute/history', auditor)).body.items.slice(-2);
-    expect(steps.map((i: { action: string; fromState: string; toState: string }) => `${i.action}:${i.fromState}→${i.toState}`)).toEqual([
-      'score:approved→scored',
-      'route-to-review:scored→in_review',
-    ]);
+    expect(
+      steps.map(
+        (i: { action: string; fromState: string; toState: string }) => `${i.action}:${i.fromState}→${i.toState}`,
+      ),
+    ).toEqual(['score:approved→scored', 'route-to-review:scored→in_review']);
     expect(steps[1].reason).toBe('重新评分: 审核路由 auto-approve → manual-review');
   });
 
   it('a retraction that overtakes its publication is retried until the publication is applied', async () => {
     await submitAndScore('ev_race_pub', 'auto-approve');
     await h.send('publication', [{ name: 'publication.evaluation.retracted.v1', payload: retracted('ev_race_pub') }]);
-    await expect.poll(async () => (await h.queue(QUEUES.reviewInbox).getJobCounts('delayed')).delayed, { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(async () => (await h.queue(QUEUES.reviewInbox).getJobCounts('delayed')).delayed, { timeout: 30_000 })
+      .toBe(1);
     expect(await h.stateOf('ev_race_pub')).toBe('approved');
     await h.send('publication', [{ name: 'publication.evaluation.published.v1', payload: published('ev_race_pub') }]);
     await h.waitForState('ev_race_pub', 'retracted');
-    const actions = (await h.http('GET', '/evaluations/ev_race_pub/history', auditor)).body.items.map((i: { action: string }) => i.action);
+    const actions = (await h.http('GET', '/evaluations/ev_race_pub/history', auditor)).body.items.map(
+      (i: { action: string }) => i.action,
+    );
     expect(actions.slice(-2)).toEqual(['publish', 'retract']);
   });
 
   it('GET /evaluations/:id shows the evaluation, its score with per-indicator explanations and findings, state, routing and versions', async () => {
     await submitAndScore('ev_show', 'manual-review');
     await h.send('intake', [
-      { name: 'intake.submission.received.v1', payload: received('ev_show_v2', { version: 2, previousVersionId: 'ev_show', submissionId: 'sub_ev_show' }) },
+      {
+        name: 'intake.submission.received.v1',
+        payload: received('ev_show_v2', { version: 2, previousVersionId: 'ev_show', submissionId: 'sub_ev_show' }),
+      },
     ]);
     await h.waitForState('ev_show_v2', 'submitted');
     const res = await h.http('GET', '/evaluations/ev_show', reviewer);
@@ -152,7 +210,11 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       versions: { previous: null, next: [{ evaluationId: 'ev_show_v2', version: 2, href: '/evaluations/ev_show_v2' }] },
       links: { history: '/evaluations/ev_show/history' },
     });
-    expect(res.body.score.breakdown.indicators[0]).toMatchObject({ name: '建设面积', score: 10, explanation: expect.stringContaining('1.02万亩') });
+    expect(res.body.score.breakdown.indicators[0]).toMatchObject({
+      name: '建设面积',
+      score: 10,
+      explanation: expect.stringContaining('1.02万亩'),
+    });
     const v2 = await h.http('GET', '/evaluations/ev_show_v2', reviewer);
     expect(v2.body.versions.previous).toEqual({ evaluationId: 'ev_show', href: '/evaluations/ev_show' });
     expect(v2.body.score).toBeNull();
@@ -160,13 +222,20 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
 
   it('manual review: a reviewer approves (approved event with actor and comment); a second approve and a return get 409', async () => {
     await submitAndScore('ev_manual', 'manual-review');
-    expect((await h.outbox('ev_manual')).map((e) => [e.name, e.payload.decision])).toEqual([['review.evaluation.routed.v1', 'in-review']]);
+    expect((await h.outbox('ev_manual')).map((e) => [e.name, e.payload.decision])).toEqual([
+      ['review.evaluation.routed.v1', 'in-review'],
+    ]);
     const ok = await h.http('POST', '/evaluations/ev_manual/approve', reviewer, { comment: '已核实执行率' });
     expect(ok).toMatchObject({ status: 200, body: { evaluationId: 'ev_manual', state: 'approved' } });
     const approved = (await h.outbox('ev_manual')).at(-1)!;
     expect(approved).toMatchObject({
       name: 'review.evaluation.approved.v1',
-      payload: { automatic: false, actor: { user: 'reviewer-130100', role: 'reviewer' }, comment: '已核实执行率', score: { resultId: 'res_ev_manual_1' } },
+      payload: {
+        automatic: false,
+        actor: { user: 'reviewer-130100', role: 'reviewer' },
+        comment: '已核实执行率',
+        score: { resultId: 'res_ev_manual_1' },
+      },
     });
     const again = await h.http('POST', '/evaluations/ev_manual/approve', reviewer);
     expect(again.status).toBe(409);
@@ -191,11 +260,18 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       expect(bad.body.message).toMatch(/reason/);
     }
     expect(await h.stateOf('ev_return')).toBe('in_review');
-    const ok = await h.http('POST', '/evaluations/ev_return/return', reviewer, { reason: '执行率与预算执行数不一致，请核实后重新提交' });
+    const ok = await h.http('POST', '/evaluations/ev_return/return', reviewer, {
+      reason: '执行率与预算执行数不一致，请核实后重新提交',
+    });
     expect(ok).toMatchObject({ status: 200, body: { state: 'returned' } });
     expect((await h.outbox('ev_return')).at(-1)).toMatchObject({
       name: 'review.evaluation.returned.v1',
-      payload: { submissionId: 'sub_ev_return', submissionVersion: 1, reason: '执行率与预算执行数不一致，请核实后重新提交', actor: { role: 'reviewer' } },
+      payload: {
+        submissionId: 'sub_ev_return',
+        submissionVersion: 1,
+        reason: '执行率与预算执行数不一致，请核实后重新提交',
+        actor: { role: 'reviewer' },
+      },
     });
     const detail = await h.http('GET', '/evaluations/ev_return', auditor);
     expect(detail.body).toMatchObject({ state: 'returned', lastReason: '执行率与预算执行数不一致，请核实后重新提交' });
@@ -219,45 +295,92 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       const winner = approve.status === 200 ? 'approved' : 'returned';
       expect(await h.stateOf(ids[i])).toBe(winner);
       const decisions = (await h.outbox(ids[i])).filter((e) => e.name !== 'review.evaluation.routed.v1');
-      expect(decisions.map((e) => e.name)).toEqual([winner === 'approved' ? 'review.evaluation.approved.v1' : 'review.evaluation.returned.v1']);
+      expect(decisions.map((e) => e.name)).toEqual([
+        winner === 'approved' ? 'review.evaluation.approved.v1' : 'review.evaluation.returned.v1',
+      ]);
     }
     expect(await h.count('review_audit')).toBe(auditBefore + ids.length);
   });
 
   it('a score that overtakes its submission opens a placeholder the submission completes', async () => {
-    await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: scored('ev_early', { routing: 'manual-review' }) }]);
+    await h.send('scoring', [
+      { name: 'scoring.evaluation.scored.v1', payload: scored('ev_early', { routing: 'manual-review' }) },
+    ]);
     await h.waitForState('ev_early', 'in_review');
     const before = await h.http('GET', '/evaluations/ev_early', auditor);
-    expect(before.body).toMatchObject({ receivedAt: null, evaluation: null, unitName: UNIT, score: { resultId: 'res_ev_early_1' } });
+    expect(before.body).toMatchObject({
+      receivedAt: null,
+      evaluation: null,
+      unitName: UNIT,
+      score: { resultId: 'res_ev_early_1' },
+    });
     await h.send('intake', [{ name: 'intake.submission.received.v1', payload: received('ev_early') }]);
     await waitForReceived('ev_early');
     const after = await h.http('GET', '/evaluations/ev_early', auditor);
-    expect(after.body).toMatchObject({ state: 'in_review', receivedAt: '2024-03-01T08:00:00.000Z', evaluation: { unitName: UNIT }, projectName: '项目 ev_early' });
+    expect(after.body).toMatchObject({
+      state: 'in_review',
+      receivedAt: '2024-03-01T08:00:00.000Z',
+      evaluation: { unitName: UNIT },
+      projectName: '项目 ev_early',
+    });
     const history = await h.http('GET', '/evaluations/ev_early/history', auditor);
-    expect(history.body.items.map((i: { action: string }) => i.action)).toEqual(['open-from-score', 'score', 'route-to-review', 'receive']);
+    expect(history.body.items.map((i: { action: string }) => i.action)).toEqual([
+      'open-from-score',
+      'score',
+      'route-to-review',
+      'receive',
+    ]);
   });
 
   async function waitForReceived(id: string) {
-    await expect.poll(async () => (await h.http('GET', `/evaluations/${id}`, auditor)).body.receivedAt, { timeout: 30_000 }).not.toBeNull();
+    await expect
+      .poll(async () => (await h.http('GET', `/evaluations/${id}`, auditor)).body.receivedAt, { timeout: 30_000 })
+      .not.toBeNull();
   }
 
   it('a bulk re-score without breakdown keeps the old one (marked not current); repeated or older scores are ignored', async () => {
     await submitAndScore('ev_bulk', 'manual-review');
-    const bulk = { ...scored('ev_bulk', { routing: 'manual-review', resultId: 'res_ev_bulk_2', total: 70, grade: '中', scoredAt: '2024-05-01T00:00:00.000Z', withResult: false }), rescoringRunId: 'run_1' };
+    const bulk = {
+      ...scored('ev_bulk', {
+        routing: 'manual-review',
+        resultId: 'res_ev_bulk_2',
+        total: 70,
+        grade: '中',
+        scoredAt: '2024-05-01T00:00:00.000Z',
+        withResult: false,
+      }),
+      rescoringRunId: 'run_1',
+    };
     await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: bulk }]);
-    await expect.poll(async () => (await h.http('GET', '/evaluations/ev_bulk', auditor)).body.score.resultId, { timeout: 30_000 }).toBe('res_ev_bulk_2');
+    await expect
+      .poll(async () => (await h.http('GET', '/evaluations/ev_bulk', auditor)).body.score.resultId, { timeout: 30_000 })
+      .toBe('res_ev_bulk_2');
     const detail = await h.http('GET', '/evaluations/ev_bulk', auditor);
-    expect(detail.body).toMatchObject({ state: 'in_review', grade: '中', score: { total: 70, breakdown: { resultId: 'res_ev_bulk_1', current: false } } });
+    expect(detail.body).toMatchObject({
+      state: 'in_review',
+      grade: '中',
+      score: { total: 70, breakdown: { resultId: 'res_ev_bulk_1', current: false } },
+    });
 
     // The same result again (another event id), and an older one: noted in the history, nothing else changes.
     await h.send('scoring', [
       { name: 'scoring.evaluation.scored.v1', payload: bulk },
-      { name: 'scoring.evaluation.scored.v1', payload: scored('ev_bulk', { routing: 'manual-review', resultId: 'res_ev_bulk_0', scoredAt: '2024-01-01T00:00:00.000Z' }) },
+      {
+        name: 'scoring.evaluation.scored.v1',
+        payload: scored('ev_bulk', {
+          routing: 'manual-review',
+          resultId: 'res_ev_bulk_0',
+          scoredAt: '2024-01-01T00:00:00.000Z',
+        }),
+      },
     ]);
     await h.drained();
     const history = await h.http('GET', '/evaluations/ev_bulk/history', auditor);
     // (On PostgreSQL the inbox runs jobs in parallel: the two notes may come in either order.)
-    const notes = history.body.items.slice(-2).map((i: { action: string; reason: string }) => `${i.action}: ${i.reason}`).sort();
+    const notes = history.body.items
+      .slice(-2)
+      .map((i: { action: string; reason: string }) => `${i.action}: ${i.reason}`)
+      .sort();
     expect(notes).toEqual([
       'score-ignored: result res_ev_bulk_0 (2024-01-01T00:00:00.000Z) is older than res_ev_bulk_2 (2024-05-01T00:00:00.000Z)',
       'score-ignored: result res_ev_bulk_2 is already recorded',
@@ -289,10 +412,18 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     const henan = h.token('reviewer', ['410000']);
     const all = await h.http('GET', '/evaluations?pageSize=100', henan);
     expect(all.status).toBe(200);
-    expect(all.body.items.map((i: { evaluationId: string }) => i.evaluationId)).toEqual(['ev_list_hn_2', 'ev_list_hn_1']);
+    expect(all.body.items.map((i: { evaluationId: string }) => i.evaluationId)).toEqual([
+      'ev_list_hn_2',
+      'ev_list_hn_1',
+    ]);
     expect(all.body).toMatchObject({ page: 1, pageSize: 100, total: 2 });
     const page2 = await h.http('GET', '/evaluations?page=2&pageSize=1', henan);
-    expect(page2.body).toMatchObject({ page: 2, pageSize: 1, total: 2, items: [{ evaluationId: 'ev_list_hn_1', state: 'approved', grade: '优' }] });
+    expect(page2.body).toMatchObject({
+      page: 2,
+      pageSize: 1,
+      total: 2,
+      items: [{ evaluationId: 'ev_list_hn_1', state: 'approved', grade: '优' }],
+    });
     const inReview = await h.http('GET', '/evaluations?state=in_review&year=2023&grade=%E4%BC%98', henan);
     expect(inReview.body.items.map((i: { evaluationId: string }) => i.evaluationId)).toEqual(['ev_list_hn_2']);
     expect((await h.http('GET', '/evaluations?year=2022', henan)).body.total).toBe(0);
@@ -335,15 +466,23 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       decide: { submitter: [403, 403], reviewer: [200, 403], rule_admin: [403, 403], auditor: [403, 403] },
     } as const;
     for (const role of ['submitter', 'rule_admin', 'auditor'] as const) {
-      for (const [where, token] of [['inside', inside[role]], ['outside', outside[role]]] as const) {
+      for (const [where, token] of [
+        ['inside', inside[role]],
+        ['outside', outside[role]],
+      ] as const) {
         const i = where === 'inside' ? 0 : 1;
         for (const path of ['/evaluations/ev_authz', '/evaluations/ev_authz/history']) {
-          expect((await h.http('GET', path, token)).status, `${role} ${where} GET ${path}`).toBe(expected.read[role][i]);
+          expect((await h.http('GET', path, token)).status, `${role} ${where} GET ${path}`).toBe(
+            expected.read[role][i],
+          );
         }
-        expect((await h.http('POST', '/evaluations/ev_authz/approve', token)).status, `${role} ${where} approve`).toBe(expected.decide[role][i]);
-        expect((await h.http('POST', '/evaluations/ev_authz/return', token, { reason: 'x' })).status, `${role} ${where} return`).toBe(
+        expect((await h.http('POST', '/evaluations/ev_authz/approve', token)).status, `${role} ${where} approve`).toBe(
           expected.decide[role][i],
         );
+        expect(
+          (await h.http('POST', '/evaluations/ev_authz/return', token, { reason: 'x' })).status,
+          `${role} ${where} return`,
+        ).toBe(expected.decide[role][i]);
       }
     }
     expect((await h.http('GET', '/evaluations/ev_authz', h.token('submitter', [REGION], '别的单位'))).status).toBe(403);
@@ -353,21 +492,35 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect((await h.http('GET', '/evaluations/ev_authz/history', inside.reviewer)).status).toBe(200);
     expect((await h.http('POST', '/evaluations/ev_authz/approve')).status).toBe(401);
     expect(await h.stateOf('ev_authz')).toBe('in_review'); // every refusal changed nothing
-    expect((await h.http('POST', '/evaluations/ev_authz/return', inside.reviewer, { reason: '补充材料' })).status).toBe(200);
+    expect((await h.http('POST', '/evaluations/ev_authz/return', inside.reviewer, { reason: '补充材料' })).status).toBe(
+      200,
+    );
     expect(await h.stateOf('ev_authz')).toBe('returned');
   });
 
   it('every event delivered again changes nothing: same rows, same audit records, same outbox', async () => {
     await h.drained();
-    const tables = ['review_cases', 'review_details', 'review_history', 'review_audit', 'review_outbox', 'review_inbox'];
+    const tables = [
+      'review_cases',
+      'review_details',
+      'review_history',
+      'review_audit',
+      'review_outbox',
+      'review_inbox',
+    ];
     const snapshot = async () => ({
       counts: Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await h.count(t)] as const))),
-      cases: await h.db.query('SELECT evaluation_id, state, revision, result_id, updated_at FROM review_cases ORDER BY evaluation_id'),
+      cases: await h.db.query(
+        'SELECT evaluation_id, state, revision, result_id, updated_at FROM review_cases ORDER BY evaluation_id',
+      ),
     });
     const before = await snapshot();
     const inbox = h.queue(QUEUES.reviewInbox);
     const { hostname, port } = new URL(TEST_REDIS_URL);
-    const events = new QueueEvents(QUEUES.reviewInbox, { connection: { host: hostname, port: Number(port || 6379) }, prefix: h.prefix });
+    const events = new QueueEvents(QUEUES.reviewInbox, {
+      connection: { host: hostname, port: Number(port || 6379) },
+      prefix: h.prefix,
+    });
     await events.waitUntilReady();
     try {
       const completed = await inbox.getJobs(['completed']);
@@ -384,17 +537,33 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       await events.close();
     }
     expect(await snapshot()).toEqual(before);
-    expect((await h.http('GET', '/audit/verify', auditor)).body).toMatchObject({ ok: true, chains: { review: { ok: true, records: before.counts.review_audit } } });
+    expect((await h.http('GET', '/audit/verify', auditor)).body).toMatchObject({
+      ok: true,
+      chains: { review: { ok: true, records: before.counts.review_audit } },
+    });
   });
 
   it('OpenAPI documents the review endpoints, their bodies and bearer auth', async () => {
     const doc = (await h.http('GET', '/docs/openapi.json')).body;
-    for (const path of ['/evaluations', '/evaluations/{id}', '/evaluations/{id}/history', '/evaluations/{id}/approve', '/evaluations/{id}/return']) {
+    for (const path of [
+      '/evaluations',
+      '/evaluations/{id}',
+      '/evaluations/{id}/history',
+      '/evaluations/{id}/approve',
+      '/evaluations/{id}/return',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths['/evaluations/{id}/return'].post.security).toEqual([{ bearer: [] }]);
     expect(doc.components.schemas.ReturnEvaluationBody.required).toEqual(['reason']);
-    expect(Object.keys(doc.paths['/evaluations/{id}/approve'].post.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
+    expect(Object.keys(doc.paths['/evaluations/{id}/approve'].post.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+    ]);
   });
 
   it('/health reports the database, Redis and the inbox queue', async () => {
@@ -402,7 +571,11 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect(res.status).toBe(200);
     expect(res.body.checks.review).toMatchObject({
       ok: true,
-      details: { database: { ok: true, dialect }, redis: { ok: true, ping: 'PONG' }, inboxQueue: { ok: true, queue: 'review-inbox' } },
+      details: {
+        database: { ok: true, dialect },
+        redis: { ok: true, ping: 'PONG' },
+        inboxQueue: { ok: true, queue: 'review-inbox' },
+      },
     });
   });
 });

@@ -15,7 +15,11 @@ import { OnEvaluationScored } from './inbox/evaluation-scored.handler';
 import { OnSubmissionReceived } from './inbox/submission-received.handler';
 import { REVIEW_SERVICE } from './persistence/review-tables';
 import { ReviewUnitOfWork } from './persistence/review-unit-of-work';
-import { GetEvaluationHandler, GetEvaluationHistoryHandler, ListEvaluationsHandler } from './queries/evaluation-query.handlers';
+import {
+  GetEvaluationHandler,
+  GetEvaluationHistoryHandler,
+  ListEvaluationsHandler,
+} from './queries/evaluation-query.handlers';
 import { ReviewDatabaseModule } from './review-database.module';
 import { ReviewRuntime } from './review-runtime';
 import { REVIEW_DATA_SOURCE } from './review.tokens';

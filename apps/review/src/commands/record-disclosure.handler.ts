@@ -24,7 +24,12 @@ export class RecordPublicationHandler implements ICommandHandler<RecordPublicati
     const actor = serviceActor(work.source);
     const details = { disclosureId: p.disclosureId, revision: p.revision, path: p.path };
     if (!canTransition(current.state, 'publish')) {
-      await note(work, current, { action: 'publish-ignored', actor, reason: `not applied: the evaluation is ${current.state}`, details });
+      await note(work, current, {
+        action: 'publish-ignored',
+        actor,
+        reason: `not applied: the evaluation is ${current.state}`,
+        details,
+      });
       return;
     }
     await applyChange(work, current, {
@@ -46,13 +51,27 @@ export class RecordRetractionHandler implements ICommandHandler<RecordRetraction
     if (current.state === 'approved') {
       // Publication only retracts what it published: the retraction overtook its publication in our inbox (jobs run
       // in parallel on PostgreSQL). Throwing rolls back and lets BullMQ retry once the publication is applied.
-      throw new Error(`retraction of ${r.evaluationId} arrived before its publication (event ${work.eventId}); retrying`);
+      throw new Error(
+        `retraction of ${r.evaluationId} arrived before its publication (event ${work.eventId}); retrying`,
+      );
     }
     const details = { disclosureId: r.disclosureId };
     if (!canTransition(current.state, 'retract')) {
-      await note(work, current, { action: 'retract-ignored', actor: r.actor, reason: `${r.reason} (not applied: the evaluation is ${current.state})`, details });
+      await note(work, current, {
+        action: 'retract-ignored',
+        actor: r.actor,
+        reason: `${r.reason} (not applied: the evaluation is ${current.state})`,
+        details,
+      });
       return;
     }
-    await applyChange(work, current, { action: 'retract', to: nextState(current.state, 'retract'), actor: r.actor, reason: r.reason, details, payload: r });
+    await applyChange(work, current, {
+      action: 'retract',
+      to: nextState(current.state, 'retract'),
+      actor: r.actor,
+      reason: r.reason,
+      details,
+      payload: r,
+    });
   }
 }

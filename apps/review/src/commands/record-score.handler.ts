@@ -5,6 +5,7 @@ import { isoNow } from '@jixiao/persistence';
 import { nextState } from '../domain/review-state';
 import { planScore, type ScoreFacts } from '../domain/score-plan';
 import { SYSTEM, serviceActor } from '../persistence/actors';
+import { emptyScore } from '../persistence/empty-score';
 import { applyChange, createCase, loadCase, loadDetail, note, updateDetail } from '../persistence/case-store';
 import { ReviewCase } from '../persistence/review-case.entity';
 import { ReviewDetail } from '../persistence/review-detail.entity';
@@ -12,7 +13,6 @@ import { approvedPayload, routedPayload } from '../persistence/review-events';
 import { REVIEW_SERVICE } from '../persistence/review-tables';
 import type { ReviewWork } from '../persistence/review-work';
 import { RecordScore } from './record-score.command';
-import { emptyScore } from './record-submission.handler';
 
 type Scored = EventPayload<'scoring.evaluation.scored.v1'>;
 
@@ -22,16 +22,33 @@ export class RecordScoreHandler implements ICommandHandler<RecordScore> {
     const actor = serviceActor(work.source);
     let current = (await loadCase(work.manager, s.evaluationId, true)) ?? (await openPlaceholder(work, s));
     const previous: ScoreFacts | null = current.resultId
-      ? { resultId: current.resultId, scoredAt: current.scoredAt!, total: current.total, grade: current.grade, routing: current.routingDecision! }
+      ? {
+          resultId: current.resultId,
+          scoredAt: current.scoredAt!,
+          total: current.total,
+          grade: current.grade,
+          routing: current.routingDecision!,
+        }
       : null;
     const plan = planScore(current.state, previous, factsOf(s));
     if (plan.kind === 'ignore') {
-      await note(work, current, { action: 'score-ignored', actor, reason: plan.reason, details: { resultId: s.resultId } });
+      await note(work, current, {
+        action: 'score-ignored',
+        actor,
+        reason: plan.reason,
+        details: { resultId: s.resultId },
+      });
       return;
     }
     if (s.result) await updateDetail(work, s.evaluationId, { resultId: s.resultId, scoreResult: s.result });
     const patch = scoreColumns(s);
-    const details = { resultId: s.resultId, total: s.total, grade: s.grade, routing: s.routing.decision, rescoringRunId: s.rescoringRunId };
+    const details = {
+      resultId: s.resultId,
+      total: s.total,
+      grade: s.grade,
+      routing: s.routing.decision,
+      rescoringRunId: s.rescoringRunId,
+    };
     const events: OutgoingEvent[] = [];
     const at = isoNow();
 
@@ -46,20 +63,56 @@ export class RecordScoreHandler implements ICommandHandler<RecordScore> {
       });
     } else if (plan.kind === 'reopen') {
       const reason = `重新评分: ${plan.changes.join('; ')}`;
-      current = await applyChange(work, current, { action: 'score', to: nextState(current.state, 'score'), actor, patch, details, payload: s });
-      current = await applyChange(work, current, { action: 'route-to-review', to: nextState(current.state, 'route-to-review'), actor: SYSTEM, reason });
-      events.push({ name: 'review.evaluation.routed.v1', payload: routedPayload(current, 'in-review', [...plan.changes, ...s.routing.reasons], at) });
+      current = await applyChange(work, current, {
+        action: 'score',
+        to: nextState(current.state, 'score'),
+        actor,
+        patch,
+        details,
+        payload: s,
+      });
+      current = await applyChange(work, current, {
+        action: 'route-to-review',
+        to: nextState(current.state, 'route-to-review'),
+        actor: SYSTEM,
+        reason,
+      });
+      events.push({
+        name: 'review.evaluation.routed.v1',
+        payload: routedPayload(current, 'in-review', [...plan.changes, ...s.routing.reasons], at),
+      });
     } else {
-      current = await applyChange(work, current, { action: 'score', to: nextState(current.state, 'score'), actor, patch, details, payload: s });
+      current = await applyChange(work, current, {
+        action: 'score',
+        to: nextState(current.state, 'score'),
+        actor,
+        patch,
+        details,
+        payload: s,
+      });
       const [, route] = plan.actions;
       const reason = s.routing.reasons.length ? s.routing.reasons.join('; ') : null;
-      current = await applyChange(work, current, { action: route, to: nextState(current.state, route), actor: SYSTEM, reason });
+      current = await applyChange(work, current, {
+        action: route,
+        to: nextState(current.state, route),
+        actor: SYSTEM,
+        reason,
+      });
       if (route === 'auto-approve') {
         const detail = await loadDetail(work.manager, s.evaluationId);
-        events.push({ name: 'review.evaluation.routed.v1', payload: routedPayload(current, 'auto-approved', s.routing.reasons, at) });
-        events.push({ name: 'review.evaluation.approved.v1', payload: approvedPayload(current, detail, { automatic: true, actor: SYSTEM, at }) });
+        events.push({
+          name: 'review.evaluation.routed.v1',
+          payload: routedPayload(current, 'auto-approved', s.routing.reasons, at),
+        });
+        events.push({
+          name: 'review.evaluation.approved.v1',
+          payload: approvedPayload(current, detail, { automatic: true, actor: SYSTEM, at }),
+        });
       } else {
-        events.push({ name: 'review.evaluation.routed.v1', payload: routedPayload(current, 'in-review', s.routing.reasons, at) });
+        events.push({
+          name: 'review.evaluation.routed.v1',
+          payload: routedPayload(current, 'in-review', s.routing.reasons, at),
+        });
       }
     }
     await enqueueEvents(work.manager, REVIEW_SERVICE, events);
@@ -114,7 +167,13 @@ async function openPlaceholder(work: ReviewWork, s: Scored): Promise<ReviewCase>
     createdAt: now,
     updatedAt: now,
   });
-  const detail = Object.assign(new ReviewDetail(), { evaluationId: s.evaluationId, evaluation: null, resultId: null, scoreResult: null, updatedAt: now });
+  const detail = Object.assign(new ReviewDetail(), {
+    evaluationId: s.evaluationId,
+    evaluation: null,
+    resultId: null,
+    scoreResult: null,
+    updatedAt: now,
+  });
   await createCase(work, row, detail, {
     action: 'open-from-score',
     actor: serviceActor(work.source),

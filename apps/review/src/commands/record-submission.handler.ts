@@ -2,6 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { isoNow } from '@jixiao/persistence';
 import { applyChange, createCase, loadCase, note, updateDetail } from '../persistence/case-store';
 import { ReviewCase } from '../persistence/review-case.entity';
+import { emptyScore } from '../persistence/empty-score';
 import { ReviewDetail } from '../persistence/review-detail.entity';
 import { RecordSubmission } from './record-submission.command';
 
@@ -63,23 +64,4 @@ export class RecordSubmissionHandler implements ICommandHandler<RecordSubmission
     });
     await updateDetail(work, s.evaluationId, { evaluation: s.evaluation });
   }
-}
-
-export function emptyScore(): Partial<ReviewCase> {
-  return {
-    resultId: null,
-    scoredAt: null,
-    total: null,
-    grade: null,
-    executionRate: null,
-    findingErrors: null,
-    findingWarnings: null,
-    findingInfos: null,
-    findingCodes: null,
-    routingDecision: null,
-    routingReasons: null,
-    ruleSetId: null,
-    ruleSetVersion: null,
-    ruleSetHash: null,
-  };
 }

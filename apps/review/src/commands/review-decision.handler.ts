@@ -47,7 +47,13 @@ export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluati
 
   execute({ evaluationId, principal, comment }: ApproveEvaluation): Promise<DecisionOutcome> {
     return decide(this.uow, evaluationId, principal, 'approve', async (work, current, to, actor) => {
-      const next = await applyChange(work, current, { action: 'approve', to, actor, reason: comment, details: comment ? { comment } : null });
+      const next = await applyChange(work, current, {
+        action: 'approve',
+        to,
+        actor,
+        reason: comment,
+        details: comment ? { comment } : null,
+      });
       const detail = await loadDetail(work.manager, evaluationId);
       const payload = approvedPayload(next, detail, { automatic: false, actor, at: next.updatedAt, comment });
       await enqueueEvents(work.manager, REVIEW_SERVICE, [{ name: 'review.evaluation.approved.v1', payload }]);

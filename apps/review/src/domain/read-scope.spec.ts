@@ -12,7 +12,10 @@ describe('readScope', () => {
       match: { all: false, exact: ['130126'], prefixes: [] },
       unit: '灵寿县财政局',
     });
-    expect(readScope({ role: 'submitter', regions: ['130000'] })).toMatchObject({ match: { exact: ['130000'], prefixes: [] }, unit: null });
+    expect(readScope({ role: 'submitter', regions: ['130000'] })).toMatchObject({
+      match: { exact: ['130000'], prefixes: [] },
+      unit: null,
+    });
   });
 
   it('reviewers and rule admins read their regions and sub-regions', () => {
@@ -21,7 +24,11 @@ describe('readScope', () => {
       match: { all: false, exact: ['640303'], prefixes: ['13', '4101'] },
       unit: null,
     });
-    expect(readScope({ role: 'rule_admin', regions: ['CN'] })).toEqual({ kind: 'regions', match: { all: true }, unit: null });
+    expect(readScope({ role: 'rule_admin', regions: ['CN'] })).toEqual({
+      kind: 'regions',
+      match: { all: true },
+      unit: null,
+    });
   });
 
   it('regionMatch: a county is only itself', () => {

@@ -18,7 +18,11 @@ export type ReadScope = { kind: 'all' } | { kind: 'regions'; match: RegionMatch;
 export function readScope(reader: Reader): ReadScope {
   if (reader.role === 'auditor') return { kind: 'all' };
   if (reader.role === 'submitter') {
-    return { kind: 'regions', match: { all: false, exact: [...reader.regions], prefixes: [] }, unit: reader.unit ?? null };
+    return {
+      kind: 'regions',
+      match: { all: false, exact: [...reader.regions], prefixes: [] },
+      unit: reader.unit ?? null,
+    };
   }
   return { kind: 'regions', match: regionMatch(reader.regions), unit: null };
 }

@@ -2,7 +2,15 @@
  * The life of one evaluation version in review. Each transition names who may cause it; anything else is refused
  * (the HTTP layer answers 409). Re-scoring can send an approved or published evaluation back to review.
  */
-export const REVIEW_STATES = ['submitted', 'scored', 'in_review', 'approved', 'returned', 'published', 'retracted'] as const;
+export const REVIEW_STATES = [
+  'submitted',
+  'scored',
+  'in_review',
+  'approved',
+  'returned',
+  'published',
+  'retracted',
+] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
 
 export type ReviewAction =

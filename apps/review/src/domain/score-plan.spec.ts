@@ -35,9 +35,15 @@ describe('planScore', () => {
 
   it('sends an approved or published case back to review when grade, total or routing changed', () => {
     const next = score({ resultId: 'res_2', scoredAt: '2024-04-01T00:00:00.000Z', total: 88, grade: '良' });
-    expect(planScore('published', score(), next)).toEqual({ kind: 'reopen', changes: ['等级 优 → 良', '总分 92.5 → 88'] });
+    expect(planScore('published', score(), next)).toEqual({
+      kind: 'reopen',
+      changes: ['等级 优 → 良', '总分 92.5 → 88'],
+    });
     const rerouted = score({ resultId: 'res_3', scoredAt: '2024-04-01T00:00:00.000Z', routing: 'manual-review' });
-    expect(planScore('approved', score(), rerouted)).toEqual({ kind: 'reopen', changes: ['审核路由 auto-approve → manual-review'] });
+    expect(planScore('approved', score(), rerouted)).toEqual({
+      kind: 'reopen',
+      changes: ['审核路由 auto-approve → manual-review'],
+    });
   });
 
   it('keeps an approved or published case when the outcome is the same', () => {

@@ -23,9 +23,13 @@ export type ScorePlan =
   | { kind: 'record'; changes: string[] };
 
 export function planScore(state: ReviewState, previous: ScoreFacts | null, next: ScoreFacts): ScorePlan {
-  if (previous?.resultId === next.resultId) return { kind: 'ignore', reason: `result ${next.resultId} is already recorded` };
+  if (previous?.resultId === next.resultId)
+    return { kind: 'ignore', reason: `result ${next.resultId} is already recorded` };
   if (previous && next.scoredAt < previous.scoredAt) {
-    return { kind: 'ignore', reason: `result ${next.resultId} (${next.scoredAt}) is older than ${previous.resultId} (${previous.scoredAt})` };
+    return {
+      kind: 'ignore',
+      reason: `result ${next.resultId} (${next.scoredAt}) is older than ${previous.resultId} (${previous.scoredAt})`,
+    };
   }
   const route = next.routing === 'auto-approve' ? 'auto-approve' : 'route-to-review';
   switch (state) {

@@ -15,7 +15,9 @@ const message = (fn: () => unknown) => {
 describe('request parsing', () => {
   it('list query: defaults, coercion, and 400 naming each bad parameter', () => {
     expect(parseListQuery({})).toEqual({ page: 1, pageSize: 20 });
-    expect(parseListQuery({ region: '130126', year: '2023', state: 'in_review', grade: '优', page: '2', pageSize: '50' })).toEqual({
+    expect(
+      parseListQuery({ region: '130126', year: '2023', state: 'in_review', grade: '优', page: '2', pageSize: '50' }),
+    ).toEqual({
       region: '130126',
       year: 2023,
       state: 'in_review',

@@ -5,7 +5,10 @@ import { REVIEW_STATES } from '../domain/review-state';
 import type { EvaluationFilters } from '../queries/evaluation.queries';
 
 const ListQuerySchema = z.object({
-  region: z.string().regex(/^(CN|\d{6})$/, 'expected a 6-digit division code or CN').optional(),
+  region: z
+    .string()
+    .regex(/^(CN|\d{6})$/, 'expected a 6-digit division code or CN')
+    .optional(),
   year: z.coerce.number().int().min(1990).max(2100).optional(),
   state: z.enum(REVIEW_STATES).optional(),
   grade: z.string().min(1).max(20).optional(),
@@ -43,11 +46,18 @@ export function parseReturnBody(body: unknown): string {
 
 /** OpenAPI shapes of the request bodies (validation is the zod schemas above). */
 export class ApproveEvaluationBody {
-  @ApiPropertyOptional({ description: 'Reviewer comment, kept in the history and sent with the approval', maxLength: 2000 })
+  @ApiPropertyOptional({
+    description: 'Reviewer comment, kept in the history and sent with the approval',
+    maxLength: 2000,
+  })
   comment?: string;
 }
 
 export class ReturnEvaluationBody {
-  @ApiProperty({ description: 'Why the evaluation goes back to its unit (required, not empty)', maxLength: 2000, example: '执行率与预算执行数不一致，请核实后重新提交' })
+  @ApiProperty({
+    description: 'Why the evaluation goes back to its unit (required, not empty)',
+    maxLength: 2000,
+    example: '执行率与预算执行数不一致，请核实后重新提交',
+  })
   reason!: string;
 }

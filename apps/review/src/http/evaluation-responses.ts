@@ -23,7 +23,8 @@ export class EvaluationSummaryDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: '优' }) grade!: string | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: '执行率, 0–1' }) executionRate!: number | null;
   @ApiPropertyOptional({ nullable: true, example: { error: 1, warning: 0, info: 0 } }) findingCounts!: object | null;
-  @ApiPropertyOptional({ nullable: true, example: { decision: 'manual-review', reasons: ['EXECUTION_RATE_MISMATCH'] } }) routing!: object | null;
+  @ApiPropertyOptional({ nullable: true, example: { decision: 'manual-review', reasons: ['EXECUTION_RATE_MISMATCH'] } })
+  routing!: object | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
   @ApiProperty({ example: '/evaluations/ev_01' }) href!: string;
@@ -39,17 +40,26 @@ export class EvaluationPageDto {
 export class EvaluationDetailDto extends EvaluationSummaryDto {
   @ApiPropertyOptional({ type: String, nullable: true }) previousVersionId!: string | null;
   @ApiProperty() revision!: number;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'null while only the score has arrived' }) receivedAt!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'The last reason given (return, re-routing, comment)' }) lastReason!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null while only the score has arrived' })
+  receivedAt!: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'The last reason given (return, re-routing, comment)',
+  })
+  lastReason!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) publicPath!: string | null;
-  @ApiPropertyOptional({ type: Object, nullable: true, description: 'The canonical evaluation as submitted' }) evaluation!: object | null;
+  @ApiPropertyOptional({ type: Object, nullable: true, description: 'The canonical evaluation as submitted' })
+  evaluation!: object | null;
   @ApiPropertyOptional({
     type: Object,
     nullable: true,
-    description: 'Latest score: rule set, total, grade, 执行率, findings, and the breakdown (per-indicator scores with explanations)',
+    description:
+      'Latest score: rule set, total, grade, 执行率, findings, and the breakdown (per-indicator scores with explanations)',
   })
   score!: object | null;
-  @ApiProperty({ description: '{ previous, next }: links to the versions before and after this one' }) versions!: object;
+  @ApiProperty({ description: '{ previous, next }: links to the versions before and after this one' })
+  versions!: object;
   @ApiProperty({ description: '{ self, history, public }' }) links!: object;
 }
 
@@ -60,10 +70,15 @@ export class HistoryEntryDto {
   @ApiPropertyOptional({ type: String, nullable: true }) fromState!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) toState!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) reason!: string | null;
-  @ApiProperty({ description: 'The service the change came from (review for reviewer actions)', example: 'scoring' }) source!: string;
+  @ApiProperty({ description: 'The service the change came from (review for reviewer actions)', example: 'scoring' })
+  source!: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'scoring-12' }) eventId!: string | null;
   @ApiPropertyOptional({ type: Object, nullable: true }) details!: object | null;
-  @ApiPropertyOptional({ nullable: true, description: 'The audit record of this step: { seq, hash }', example: { seq: 12, hash: 'sha256:…' } })
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'The audit record of this step: { seq, hash }',
+    example: { seq: 12, hash: 'sha256:…' },
+  })
   audit!: object | null;
 }
 

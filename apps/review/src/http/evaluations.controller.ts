@@ -24,7 +24,12 @@ import {
   parseReturnBody,
   ReturnEvaluationBody,
 } from './evaluation-requests';
-import { DecisionOutcomeDto, EvaluationDetailDto, EvaluationHistoryDto, EvaluationPageDto } from './evaluation-responses';
+import {
+  DecisionOutcomeDto,
+  EvaluationDetailDto,
+  EvaluationHistoryDto,
+  EvaluationPageDto,
+} from './evaluation-responses';
 
 @ApiTags('review')
 @ApiBearerAuth()
@@ -55,7 +60,10 @@ export class EvaluationsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One evaluation: the submission, its latest score with per-indicator explanations and findings, state, routing, versions' })
+  @ApiOperation({
+    summary:
+      'One evaluation: the submission, its latest score with per-indicator explanations and findings, state, routing, versions',
+  })
   @ApiOkResponse({ type: EvaluationDetailDto })
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Outside the caller’s regions (or unit)' })
@@ -64,7 +72,9 @@ export class EvaluationsController {
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: 'Everything that happened to the evaluation, oldest first (who, when, from → to, why, source event)' })
+  @ApiOperation({
+    summary: 'Everything that happened to the evaluation, oldest first (who, when, from → to, why, source event)',
+  })
   @ApiOkResponse({ type: EvaluationHistoryDto })
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Outside the caller’s regions (or unit)' })
@@ -75,28 +85,40 @@ export class EvaluationsController {
   @Post(':id/approve')
   @HttpCode(200)
   @Roles('reviewer')
-  @ApiOperation({ summary: 'Approve an evaluation in review (reviewer of its region); emits review.evaluation.approved.v1' })
+  @ApiOperation({
+    summary: 'Approve an evaluation in review (reviewer of its region); emits review.evaluation.approved.v1',
+  })
   @ApiBody({ type: ApproveEvaluationBody, required: false })
   @ApiOkResponse({ type: DecisionOutcomeDto, description: 'state approved' })
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Not a reviewer, or outside the reviewer’s regions' })
   @ApiBadRequestResponse({ description: 'Bad body (names the field)' })
   @ApiConflictResponse({ description: 'Not in review (already decided, or another reviewer was first)' })
-  approve(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<DecisionOutcome> {
+  approve(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<DecisionOutcome> {
     return this.commands.execute(new ApproveEvaluation(id, principal, parseApproveBody(body)));
   }
 
   @Post(':id/return')
   @HttpCode(200)
   @Roles('reviewer')
-  @ApiOperation({ summary: 'Return an evaluation in review to its unit with a reason; emits review.evaluation.returned.v1' })
+  @ApiOperation({
+    summary: 'Return an evaluation in review to its unit with a reason; emits review.evaluation.returned.v1',
+  })
   @ApiBody({ type: ReturnEvaluationBody })
   @ApiOkResponse({ type: DecisionOutcomeDto, description: 'state returned' })
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Not a reviewer, or outside the reviewer’s regions' })
   @ApiBadRequestResponse({ description: 'Bad body (names the field)' })
   @ApiConflictResponse({ description: 'Not in review (already decided, or another reviewer was first)' })
-  returnToUnit(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<DecisionOutcome> {
+  returnToUnit(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<DecisionOutcome> {
     return this.commands.execute(new ReturnEvaluation(id, principal, parseReturnBody(body)));
   }
 }

@@ -57,15 +57,29 @@ describe.each(TEST_DIALECTS)('case store on %s', (dialect) => {
     db = await openTestDatabase(dialect, { name: 'review', entities: REVIEW_ENTITIES, migrations: REVIEW_MIGRATIONS });
     ds = db.dataSource;
     await runMigrations(ds);
-    const detail = Object.assign(new ReviewDetail(), { evaluationId: 'ev_1', evaluation: null, resultId: null, scoreResult: null, updatedAt: 'x' });
+    const detail = Object.assign(new ReviewDetail(), {
+      evaluationId: 'ev_1',
+      evaluation: null,
+      resultId: null,
+      scoreResult: null,
+      updatedAt: 'x',
+    });
     await inTx(ds, (w) => createCase(w, newCase('ev_1'), detail, { action: 'receive', actor: reviewer }));
   });
   afterEach(async () => db?.close());
 
   it('round-trips the case (numbers, JSON columns) and refuses a second insert of the same id', async () => {
     const found = await loadCase(ds.manager, 'ev_1');
-    expect(found).toMatchObject({ total: 80.5, executionRate: 0.9, revision: 1, findingCodes: ['SUM_MISMATCH'], fiscalYear: 2023 });
-    const again = await inTx(ds, (w) => createCase(w, newCase('ev_1'), new ReviewDetail(), { action: 'receive', actor: reviewer }));
+    expect(found).toMatchObject({
+      total: 80.5,
+      executionRate: 0.9,
+      revision: 1,
+      findingCodes: ['SUM_MISMATCH'],
+      fiscalYear: 2023,
+    });
+    const again = await inTx(ds, (w) =>
+      createCase(w, newCase('ev_1'), new ReviewDetail(), { action: 'receive', actor: reviewer }),
+    );
     expect(again).toBe(false);
   });
 
@@ -73,9 +87,9 @@ describe.each(TEST_DIALECTS)('case store on %s', (dialect) => {
     const stale = (await loadCase(ds.manager, 'ev_1'))!;
     const next = await inTx(ds, (w) => applyChange(w, stale, { action: 'approve', to: 'approved', actor: reviewer }));
     expect(next).toMatchObject({ state: 'approved', revision: 2 });
-    await expect(inTx(ds, (w) => applyChange(w, stale, { action: 'return', to: 'returned', actor: reviewer, reason: 'late' }))).rejects.toThrow(
-      CaseChangedConcurrently,
-    );
+    await expect(
+      inTx(ds, (w) => applyChange(w, stale, { action: 'return', to: 'returned', actor: reviewer, reason: 'late' })),
+    ).rejects.toThrow(CaseChangedConcurrently);
     expect(await loadCase(ds.manager, 'ev_1')).toMatchObject({ state: 'approved', revision: 2, lastReason: null });
     const [history] = await ds.query('SELECT COUNT(*) AS n FROM review_history');
     expect(Number(history.n)).toBe(2);
@@ -86,7 +100,14 @@ describe.each(TEST_DIALECTS)('case store on %s', (dialect) => {
     const read = (await loadCase(ds.manager, 'ev_1'))!;
     const outcomes = await Promise.allSettled([
       inTx(ds, (w) => applyChange(w, read, { action: 'approve', to: 'approved', actor: reviewer })),
-      inTx(ds, (w) => applyChange(w, read, { action: 'return', to: 'returned', actor: { user: 'r2', role: 'reviewer' }, reason: 'no' })),
+      inTx(ds, (w) =>
+        applyChange(w, read, {
+          action: 'return',
+          to: 'returned',
+          actor: { user: 'r2', role: 'reviewer' },
+          reason: 'no',
+        }),
+      ),
     ]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;

@@ -34,13 +34,18 @@ export class CaseChangedConcurrently extends Error {
     readonly evaluationId: string,
     readonly revision: number,
   ) {
-    super(`evaluation ${evaluationId} was changed by someone else (it is no longer at revision ${revision}); reload it and try again`);
+    super(
+      `evaluation ${evaluationId} was changed by someone else (it is no longer at revision ${revision}); reload it and try again`,
+    );
   }
 }
 
 /** Reads a case; `lock` takes the row lock on PostgreSQL (inbox handlers; SQLite serialises writers anyway). */
 export async function loadCase(manager: EntityManager, evaluationId: string, lock = false): Promise<ReviewCase | null> {
-  const qb = manager.getRepository(ReviewCase).createQueryBuilder('c').where('c.evaluationId = :id', { id: evaluationId });
+  const qb = manager
+    .getRepository(ReviewCase)
+    .createQueryBuilder('c')
+    .where('c.evaluationId = :id', { id: evaluationId });
   if (lock && dialectOf(manager) === 'postgres') qb.setLock('pessimistic_write');
   return qb.getOne();
 }
@@ -65,11 +70,22 @@ export async function insertRows<T extends ObjectLiteral>(
   const rows = entities.map((e) =>
     columns.map((c) => manager.connection.driver.preparePersistentValue(c.getEntityValue(e), c) ?? null),
   );
-  return insertMany(manager, meta.tableName, columns.map((c) => c.databaseName), rows, conflict ? { onConflictDoNothing: conflict } : {});
+  return insertMany(
+    manager,
+    meta.tableName,
+    columns.map((c) => c.databaseName),
+    rows,
+    conflict ? { onConflictDoNothing: conflict } : {},
+  );
 }
 
 /** Creates a case (and its detail row); false when it already exists. Audited as the case's first state. */
-export async function createCase(work: ReviewWork, row: ReviewCase, detail: ReviewDetail, step: Step & { payload?: unknown }): Promise<boolean> {
+export async function createCase(
+  work: ReviewWork,
+  row: ReviewCase,
+  detail: ReviewDetail,
+  step: Step & { payload?: unknown },
+): Promise<boolean> {
   const inserted = await insertRows(work.manager, ReviewCase, [row], ['evaluation_id']);
   if (inserted === 0) return false;
   await insertRows(work.manager, ReviewDetail, [detail], ['evaluation_id']);
@@ -108,10 +124,23 @@ export async function note(work: ReviewWork, current: ReviewCase, step: Step): P
 }
 
 /** Stores the canonical evaluation and/or the latest full result in the detail row. */
-export async function updateDetail(work: ReviewWork, evaluationId: string, patch: Partial<ReviewDetail>): Promise<void> {
-  const updated = await work.manager.getRepository(ReviewDetail).update({ evaluationId }, { ...patch, updatedAt: isoNow() });
+export async function updateDetail(
+  work: ReviewWork,
+  evaluationId: string,
+  patch: Partial<ReviewDetail>,
+): Promise<void> {
+  const updated = await work.manager
+    .getRepository(ReviewDetail)
+    .update({ evaluationId }, { ...patch, updatedAt: isoNow() });
   if (!updated.affected) {
-    const detail = Object.assign(new ReviewDetail(), { evaluation: null, resultId: null, scoreResult: null, ...patch, evaluationId, updatedAt: isoNow() });
+    const detail = Object.assign(new ReviewDetail(), {
+      evaluation: null,
+      resultId: null,
+      scoreResult: null,
+      ...patch,
+      evaluationId,
+      updatedAt: isoNow(),
+    });
     await insertRows(work.manager, ReviewDetail, [detail], ['evaluation_id']);
   }
 }

@@ -12,7 +12,8 @@ export class ReviewCase {
   @PrimaryColumn({ name: 'evaluation_id', type: 'varchar', length: 200 }) evaluationId!: string;
   @Column({ name: 'submission_id', type: 'varchar', length: 200 }) submissionId!: string;
   @Column({ name: 'version', type: 'integer' }) version!: number;
-  @Column({ name: 'previous_version_id', type: 'varchar', length: 200, nullable: true }) previousVersionId!: string | null;
+  @Column({ name: 'previous_version_id', type: 'varchar', length: 200, nullable: true }) previousVersionId!:
+    string | null;
   @Column({ name: 'region', type: 'varchar', length: 10 }) region!: string;
   @Column({ name: 'fiscal_year', type: 'integer', nullable: true }) fiscalYear!: number | null;
   @Column({ name: 'form_type', type: 'varchar', length: 20 }) formType!: 'project' | 'department';
@@ -32,9 +33,7 @@ export class ReviewCase {
   @Column({ name: 'finding_infos', type: 'integer', nullable: true }) findingInfos!: number | null;
   @Column({ name: 'finding_codes', type: 'simple-json', nullable: true }) findingCodes!: FindingCode[] | null;
   @Column({ name: 'routing_decision', type: 'varchar', length: 20, nullable: true }) routingDecision!:
-    | 'auto-approve'
-    | 'manual-review'
-    | null;
+    'auto-approve' | 'manual-review' | null;
   @Column({ name: 'routing_reasons', type: 'simple-json', nullable: true }) routingReasons!: string[] | null;
   @Column({ name: 'rule_set_id', type: 'varchar', length: 100, nullable: true }) ruleSetId!: string | null;
   @Column({ name: 'rule_set_version', type: 'integer', nullable: true }) ruleSetVersion!: number | null;

@@ -39,15 +39,30 @@ const breakdown = {
   fiscalYear: 2023,
   ruleSet: example.ruleSet,
   reported: { total: null, grade: null, executionScore: null },
-  computed: { total: 92.5, grade: '优', execution: { rate: 0.98, score: 9.8, weight: 10, method: 'ratio' }, sections: [], indicators: [] },
+  computed: {
+    total: 92.5,
+    grade: '优',
+    execution: { rate: 0.98, score: 9.8, weight: 10, method: 'ratio' },
+    sections: [],
+    indicators: [],
+  },
   findings: [],
   routing: { decision: 'auto-approve' as const, reasons: [] },
 };
 
 describe('review event payloads', () => {
   it('an approval carries what a disclosure shows, valid against the contract', () => {
-    const detail = Object.assign(new ReviewDetail(), { evaluation: { formType: 'project' }, resultId: 'res_2', scoreResult: breakdown });
-    const payload = approvedPayload(approvedCase(), detail, { automatic: false, actor: { user: 'r1', role: 'reviewer' }, at: '2024-03-02T00:00:00.000Z', comment: '同意' });
+    const detail = Object.assign(new ReviewDetail(), {
+      evaluation: { formType: 'project' },
+      resultId: 'res_2',
+      scoreResult: breakdown,
+    });
+    const payload = approvedPayload(approvedCase(), detail, {
+      automatic: false,
+      actor: { user: 'r1', role: 'reviewer' },
+      at: '2024-03-02T00:00:00.000Z',
+      comment: '同意',
+    });
     expect(() => parseEvent('review.evaluation.approved.v1', payload)).not.toThrow();
     expect(payload).toMatchObject({
       submissionVersion: 2,
@@ -62,7 +77,11 @@ describe('review event payloads', () => {
 
   it('never sends the breakdown of another score than the approved one', () => {
     const stale = Object.assign(new ReviewDetail(), { evaluation: null, resultId: 'res_1', scoreResult: breakdown });
-    const payload = approvedPayload(approvedCase(), stale, { automatic: true, actor: { user: 'system', role: 'system' }, at: '2024-03-02T00:00:00.000Z' });
+    const payload = approvedPayload(approvedCase(), stale, {
+      automatic: true,
+      actor: { user: 'system', role: 'system' },
+      at: '2024-03-02T00:00:00.000Z',
+    });
     expect(payload.result).toBeUndefined();
     expect(payload.evaluation).toBeUndefined();
     expect(() => parseEvent('review.evaluation.approved.v1', payload)).not.toThrow();

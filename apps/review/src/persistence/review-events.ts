@@ -9,7 +9,14 @@ export function routedPayload(
   reasons: string[],
   at: string,
 ): EventPayload<'review.evaluation.routed.v1'> {
-  return { evaluationId: c.evaluationId, submissionVersion: c.version, decision, reasons, resultId: c.resultId!, routedAt: at };
+  return {
+    evaluationId: c.evaluationId,
+    submissionVersion: c.version,
+    decision,
+    reasons,
+    resultId: c.resultId!,
+    routedAt: at,
+  };
 }
 
 /**

@@ -60,7 +60,9 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluation> {
   async execute({ principal, evaluationId }: GetEvaluation) {
     const found = await readableCase(this.dataSource, principal, evaluationId);
     const detail = await loadDetail(this.dataSource.manager, evaluationId);
-    const later = await this.dataSource.getRepository(ReviewCase).find({ where: { previousVersionId: evaluationId }, order: { version: 'ASC' } });
+    const later = await this.dataSource
+      .getRepository(ReviewCase)
+      .find({ where: { previousVersionId: evaluationId }, order: { version: 'ASC' } });
     return detailView(found, detail, later);
   }
 }
@@ -71,7 +73,9 @@ export class GetEvaluationHistoryHandler implements IQueryHandler<GetEvaluationH
 
   async execute({ principal, evaluationId }: GetEvaluationHistory) {
     const found = await readableCase(this.dataSource, principal, evaluationId);
-    const rows = await this.dataSource.getRepository(ReviewHistory).find({ where: { evaluationId }, order: { id: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(ReviewHistory)
+      .find({ where: { evaluationId }, order: { id: 'ASC' } });
     return { evaluationId, state: found.state, items: rows.map(historyView) };
   }
 }

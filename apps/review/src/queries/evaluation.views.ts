@@ -19,7 +19,9 @@ export function summaryView(c: ReviewCase) {
     total: c.total,
     grade: c.grade,
     executionRate: c.executionRate,
-    findingCounts: c.resultId ? { error: c.findingErrors ?? 0, warning: c.findingWarnings ?? 0, info: c.findingInfos ?? 0 } : null,
+    findingCounts: c.resultId
+      ? { error: c.findingErrors ?? 0, warning: c.findingWarnings ?? 0, info: c.findingInfos ?? 0 }
+      : null,
     routing: c.routingDecision ? { decision: c.routingDecision, reasons: c.routingReasons ?? [] } : null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
@@ -64,7 +66,12 @@ export function detailView(c: ReviewCase, detail: ReviewDetail | null, later: Re
       : null,
     versions: {
       previous: c.previousVersionId ? { evaluationId: c.previousVersionId, href: href(c.previousVersionId) } : null,
-      next: later.map((n) => ({ evaluationId: n.evaluationId, version: n.version, state: n.state, href: href(n.evaluationId) })),
+      next: later.map((n) => ({
+        evaluationId: n.evaluationId,
+        version: n.version,
+        state: n.state,
+        href: href(n.evaluationId),
+      })),
     },
     links: { self: href(c.evaluationId), history: `${href(c.evaluationId)}/history`, public: c.publicPath },
   };

@@ -84,7 +84,13 @@ function scoreResult(
     computed: {
       total,
       grade,
-      execution: { rate: 0.98, score: 9.8, weight: 10, method: 'executed/adjusted', explanation: '执行率 98.00%，得 9.8 分' },
+      execution: {
+        rate: 0.98,
+        score: 9.8,
+        weight: 10,
+        method: 'executed/adjusted',
+        explanation: '执行率 98.00%，得 9.8 分',
+      },
       sections: [{ key: 'output', label: '产出指标', weight: 50, rowWeight: 10, score: 10 }],
       indicators: [
         {
@@ -102,7 +108,16 @@ function scoreResult(
     },
     findings:
       routing === 'manual-review'
-        ? [{ code: 'EXECUTION_RATE_MISMATCH', severity: 'error', subject: '预算执行率', expected: 0.98, reported: 1, message: '执行率与填报不一致' }]
+        ? [
+            {
+              code: 'EXECUTION_RATE_MISMATCH',
+              severity: 'error',
+              subject: '预算执行率',
+              expected: 0.98,
+              reported: 1,
+              message: '执行率与填报不一致',
+            },
+          ]
         : [],
     routing: { decision: routing, reasons },
   };

@@ -8,7 +8,13 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { signToken, type Principal } from '@jixiao/auth';
 import { QUEUES, type InboxQueueName } from '@jixiao/contracts';
-import { enqueueEvents, messagingMigration, OutboxRelay, type MessagingLogger, type OutgoingEvent } from '@jixiao/messaging';
+import {
+  enqueueEvents,
+  messagingMigration,
+  OutboxRelay,
+  type MessagingLogger,
+  type OutgoingEvent,
+} from '@jixiao/messaging';
 import { deletePrefix, TEST_REDIS_URL, testPrefix, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { openDataSource, runMigrations, withTransaction } from '@jixiao/persistence';
 import { TEST_DATABASE_URL, type TestDialect } from '@jixiao/persistence/testing/test-database';
@@ -59,23 +65,35 @@ export class ReviewHarness {
       name: 'producers',
       dataDir: dir,
       entities: [],
-      migrations: [messagingMigration('intake'), messagingMigration('scoring', 1_763_700_000_101), messagingMigration('publication', 1_763_700_000_102)],
+      migrations: [
+        messagingMigration('intake'),
+        messagingMigration('scoring', 1_763_700_000_101),
+        messagingMigration('publication', 1_763_700_000_102),
+      ],
     });
     await runMigrations(producerDb);
     const relay = (service: Producer) =>
       new OutboxRelay({ service, dataSource: producerDb, connection: TEST_REDIS_URL, prefix, logger: quiet });
     const relays = { intake: relay('intake'), scoring: relay('scoring'), publication: relay('publication') };
-    return new ReviewHarness(system, prefix, system.app.get<DataSource>(REVIEW_DATA_SOURCE), producerDb, relays, new Map(), async () => {
-      for (const r of Object.values(relays)) await r.stop();
-      await producerDb.destroy();
-      rmSync(dir, { recursive: true, force: true });
-      if (dialect === 'postgres') {
-        const pg = new Client({ connectionString: TEST_DATABASE_URL });
-        await pg.connect();
-        await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await pg.end();
-      }
-    });
+    return new ReviewHarness(
+      system,
+      prefix,
+      system.app.get<DataSource>(REVIEW_DATA_SOURCE),
+      producerDb,
+      relays,
+      new Map(),
+      async () => {
+        for (const r of Object.values(relays)) await r.stop();
+        await producerDb.destroy();
+        rmSync(dir, { recursive: true, force: true });
+        if (dialect === 'postgres') {
+          const pg = new Client({ connectionString: TEST_DATABASE_URL });
+          await pg.connect();
+          await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          await pg.end();
+        }
+      },
+    );
   }
 
   /** A producer commits events to its outbox, and its relay moves them to the inbox queues. */
@@ -103,7 +121,9 @@ export class ReviewHarness {
   }
 
   async stateOf(evaluationId: string): Promise<string | null> {
-    const rows: Array<{ state: string }> = await this.db.query(`SELECT state FROM review_cases WHERE evaluation_id = '${evaluationId}'`);
+    const rows: Array<{ state: string }> = await this.db.query(
+      `SELECT state FROM review_cases WHERE evaluation_id = '${evaluationId}'`,
+    );
     return rows[0]?.state ?? null;
   }
 
@@ -112,8 +132,11 @@ export class ReviewHarness {
   }
 
   /** Events review wrote to its outbox (all, in order), parsed. */
-  async outbox(evaluationId?: string): Promise<Array<{ name: string; payload: any }>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const rows: Array<{ name: string; payload: string }> = await this.db.query('SELECT name, payload FROM review_outbox ORDER BY id');
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read payload fields freely
+  async outbox(evaluationId?: string): Promise<Array<{ name: string; payload: any }>> {
+    const rows: Array<{ name: string; payload: string }> = await this.db.query(
+      'SELECT name, payload FROM review_outbox ORDER BY id',
+    );
     return rows
       .map((r) => ({ name: r.name, payload: JSON.parse(r.payload) }))
       .filter((e) => !evaluationId || e.payload.evaluationId === evaluationId);
@@ -125,13 +148,19 @@ export class ReviewHarness {
   }
 
   token(role: Principal['role'], regions: string[], unit?: string): string {
-    return signToken({ sub: `${role}-${regions.join('-')}${unit ? `-${unit}` : ''}`, role, regions, ...(unit ? { unit } : {}) }, SECRET);
+    return signToken(
+      { sub: `${role}-${regions.join('-')}${unit ? `-${unit}` : ''}`, role, regions, ...(unit ? { unit } : {}) },
+      SECRET,
+    );
   }
 
   async http(method: 'GET' | 'POST', path: string, token?: string, body?: unknown): Promise<HttpResult> {
     const res = await fetch(`${this.system.url}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
