@@ -247,3 +247,15 @@ describe('missing and unusual rows', () => {
     expect([e.region, e.fiscalYear]).toEqual(['130126', 2021]);
   });
 });
+
+describe('a dropped funds cell is only placed when the figures confirm it', () => {
+  it('a row one cell short whose rate does not match is not read, with a warning', () => {
+    const rows = form();
+    rows[5] = ['年度资金总额', '100', '90', '10', '75%', '7.5'];
+    rows.splice(6, 1);
+    const { evaluations, diagnostics } = parseText(piped(rows));
+    expect(evaluations[0]!.funds).toBeUndefined();
+    expect(evaluations[0]!.incomplete!.missing).toContain('项目资金 (年度资金总额 row)');
+    expect(diagnostics.some((d) => d.level === 'warning' && /年度资金总额/.test(d.message))).toBe(true);
+  });
+});

@@ -79,15 +79,19 @@ function alignRow(row: Row, labelIdx: number, header: FundsHeader, headerRow: Ro
   }
   const nonEmptyAfter = after.filter((c) => c !== '').length;
   if (cols[0]?.role === 'initialBudget' && nonEmptyAfter === cols.length - 1) {
-    const v = values((k) => labelIdx + 1 + after.slice(0).findIndex((c) => c !== '') + k, true);
-    if (fits(v)) return v;
+    // Only when the stated rate confirms it: the cell left out could have been another one.
+    const v = values((k) => labelIdx + 1 + after.findIndex((c) => c !== '') + k, true);
+    if (fits(v) && rateConfirms(v)) return v;
   }
   return undefined;
 }
 
-export interface FundsResult {
-  funds: Funds;
-  notes: string[];
+function rateConfirms(v: FundsRow['values']): boolean {
+  const adjusted = parseAmountCell(v.adjustedBudget?.text);
+  const executed = parseAmountCell(v.executed?.text);
+  const rate = /^(\d{1,4}(?:\.\d{1,6})?)%$/.exec((v.rate?.text ?? '').replace(/\s+/g, ''));
+  if (typeof adjusted !== 'number' || typeof executed !== 'number' || adjusted === 0 || !rate) return false;
+  return Math.abs((executed / adjusted) * 100 - Number(rate[1])) <= 0.5;
 }
 
 /** The funds block under a funds header: the 年度资金总额 row, unless it is empty or zero and a 其中 row holds the money. */
