@@ -168,4 +168,23 @@ describe('xlsx safety', () => {
       DocumentRejectedError,
     );
   });
+
+  it('refuses a filled workbook cut off at any of several points, or flipped bytes, without crashing', async () => {
+    const good = await fillTemplate(EVALUATION);
+    for (const at of [10, 100, 1000, Math.floor(good.length / 2), good.length - 30]) {
+      await expect(parseDocumentAsync({ content: good.subarray(0, at), fileName: 'cut.xlsx' })).rejects.toBeInstanceOf(
+        DocumentRejectedError,
+      );
+    }
+    for (let k = 1; k <= 5; k++) {
+      const bad = Buffer.from(good);
+      for (let i = 0; i < 20; i++) bad[(k * 7919 + i * 104729) % bad.length] ^= 0xff;
+      try {
+        const out = await parseDocumentAsync({ content: bad, fileName: 'flipped.xlsx' });
+        expect(out.evaluations.length).toBeGreaterThan(0);
+      } catch (err) {
+        expect(err).toBeInstanceOf(DocumentRejectedError);
+      }
+    }
+  });
 });
