@@ -566,6 +566,17 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     ]);
   });
 
+  it('restarts on the same database: migrations not re-run, cases kept, the inbox consumes again', async () => {
+    const migrations = await h.count('review_migrations');
+    const cases = await h.count('review_cases');
+    await h.restart();
+    expect(await h.count('review_migrations')).toBe(migrations);
+    expect(await h.count('review_cases')).toBe(cases);
+    expect((await h.http('GET', '/evaluations/ev_manual', auditor)).body.state).toBe('approved');
+    await submitAndScore('ev_after_restart', 'manual-review');
+    expect((await h.http('GET', '/audit/verify', auditor)).body.ok).toBe(true);
+  });
+
   it('/health reports the database, Redis and the inbox queue', async () => {
     const res = await h.http('GET', '/health');
     expect(res.status).toBe(200);

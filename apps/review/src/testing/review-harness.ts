@@ -38,9 +38,10 @@ export interface HttpResult {
  */
 export class ReviewHarness {
   private constructor(
-    readonly system: RunningSystem,
+    public system: RunningSystem,
     readonly prefix: string,
-    readonly db: DataSource,
+    public db: DataSource,
+    private readonly env: NodeJS.ProcessEnv,
     private readonly producerDb: DataSource,
     private readonly relays: Record<Producer, OutboxRelay>,
     private readonly queues: Map<string, Queue>,
@@ -79,6 +80,7 @@ export class ReviewHarness {
       system,
       prefix,
       system.app.get<DataSource>(REVIEW_DATA_SOURCE),
+      env,
       producerDb,
       relays,
       new Map(),
@@ -165,6 +167,13 @@ export class ReviewHarness {
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  /** Stops the service (as on SIGTERM: app.close) and starts it again on the same database, Redis and port. */
+  async restart(): Promise<void> {
+    await this.system.close();
+    this.system = await startServices([(ctx) => ReviewModule.forRoot(ctx)], { title: 'review test', env: this.env });
+    this.db = this.system.app.get<DataSource>(REVIEW_DATA_SOURCE);
   }
 
   async close(): Promise<void> {
