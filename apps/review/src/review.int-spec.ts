@@ -218,6 +218,14 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     const v2 = await h.http('GET', '/evaluations/ev_show_v2', reviewer);
     expect(v2.body.versions.previous).toEqual({ evaluationId: 'ev_show', href: '/evaluations/ev_show' });
     expect(v2.body.score).toBeNull();
+    const trail = (await h.http('GET', '/evaluations/ev_show/history', reviewer)).body;
+    expect(trail.items.at(-1)).toMatchObject({
+      action: 'resubmitted',
+      fromState: 'in_review',
+      toState: 'in_review',
+      reason: 'corrected version 2: ev_show_v2',
+      audit: null,
+    });
   });
 
   it('manual review: a reviewer approves (approved event with actor and comment); a second approve and a return get 409', async () => {

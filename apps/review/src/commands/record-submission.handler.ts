@@ -4,6 +4,7 @@ import { applyChange, createCase, loadCase, note, updateDetail } from '../persis
 import { ReviewCase } from '../persistence/review-case.entity';
 import { emptyScore } from '../persistence/empty-score';
 import { ReviewDetail } from '../persistence/review-detail.entity';
+import type { ReviewWork } from '../persistence/review-work';
 import { RecordSubmission } from './record-submission.command';
 
 @CommandHandler(RecordSubmission)
@@ -47,7 +48,10 @@ export class RecordSubmissionHandler implements ICommandHandler<RecordSubmission
         details: { submissionId: s.submissionId, version: s.version },
         payload: s,
       });
-      if (created) return;
+      if (created) {
+        await noteOnPreviousVersion(work, s);
+        return;
+      }
     }
     const current = (await loadCase(work.manager, s.evaluationId, true))!;
     if (current.receivedAt) {
@@ -64,4 +68,17 @@ export class RecordSubmissionHandler implements ICommandHandler<RecordSubmission
     });
     await updateDetail(work, s.evaluationId, { evaluation: s.evaluation });
   }
+}
+
+/** The version a correction replaces shows it in its own history (a note: its state does not change). */
+async function noteOnPreviousVersion(work: ReviewWork, s: RecordSubmission['submission']): Promise<void> {
+  if (!s.previousVersionId) return;
+  const previous = await loadCase(work.manager, s.previousVersionId);
+  if (!previous) return;
+  await note(work, previous, {
+    action: 'resubmitted',
+    actor: s.actor,
+    reason: `corrected version ${s.version}: ${s.evaluationId}`,
+    details: { evaluationId: s.evaluationId, version: s.version },
+  });
 }
