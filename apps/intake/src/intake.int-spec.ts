@@ -230,6 +230,8 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     expect((await postJson('/evaluations', evaluation(), bearer({ sub: 'u', role: 'submitter', regions: ['130126'] }))).status).toBe(403);
     const unitToken = bearer({ sub: 'u', role: 'submitter', regions: [HUOQIU], unit: '别的单位' });
     expect((await postJson('/evaluations', evaluation(), unitToken)).status).toBe(403);
+    const ownUnit = bearer({ sub: 'u', role: 'submitter', regions: [HUOQIU], unit: example.unitName! });
+    expect((await postJson('/evaluations', evaluation(), ownUnit)).status).toBe(201);
     expect((await upload(readFileSync(SEED), 'seed.txt', {}, bearer({ sub: 'u', role: 'submitter', regions: ['130126'] }))).status).toBe(403);
     expect((await fetch(url('/submissions/whatever'))).status).toBe(401);
   });
