@@ -17,7 +17,10 @@ describe.each(TEST_DIALECTS)('intake while Redis is away, on %s', (dialect) => {
   let ds: DataSource;
   let inbox: Queue;
   let isCut = false;
-  const proxy = new RedisOutageProxy({ host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port || 6379) });
+  const proxy = new RedisOutageProxy({
+    host: new URL(TEST_REDIS_URL).hostname,
+    port: Number(new URL(TEST_REDIS_URL).port || 6379),
+  });
 
   beforeAll(async () => {
     await proxy.start();

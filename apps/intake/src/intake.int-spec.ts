@@ -29,8 +29,17 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
 
   const url = (path: string) => `${system.url}${path}`;
   const postJson = (path: string, body: unknown, headers: Record<string, string> = bearer(submitter)) =>
-    fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const upload = (content: Buffer | string, fileName: string, fields: Record<string, string> = {}, headers = bearer(submitter)) => {
+    fetch(url(path), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  const upload = (
+    content: Buffer | string,
+    fileName: string,
+    fields: Record<string, string> = {},
+    headers = bearer(submitter),
+  ) => {
     const form = new FormData();
     form.append('file', new Blob([typeof content === 'string' ? Buffer.from(content) : content]), fileName);
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
@@ -66,51 +75,104 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     const [evaluationId] = body.evaluationIds;
 
     const [version] = await ds.query(`SELECT * FROM intake_versions WHERE evaluation_id = '${evaluationId}'`);
-    expect(version).toMatchObject({ submission_id: body.submissionIds[0], previous_version_id: null, document_sha256: null });
+    expect(version).toMatchObject({
+      submission_id: body.submissionIds[0],
+      previous_version_id: null,
+      document_sha256: null,
+    });
     expect(Number(version.version)).toBe(1);
     expect(JSON.parse(version.evaluation)).toMatchObject({ region: HUOQIU, projectName: example.projectName });
 
     const [event] = await ds.query(`SELECT id, name, payload FROM intake_outbox ORDER BY id DESC LIMIT 1`);
     expect(event.name).toBe('intake.submission.received.v1');
-    expect(JSON.parse(event.payload)).toMatchObject({ evaluationId, version: 1, region: HUOQIU, actor: { user: 'u-huoqiu', role: 'submitter' } });
+    expect(JSON.parse(event.payload)).toMatchObject({
+      evaluationId,
+      version: 1,
+      region: HUOQIU,
+      actor: { user: 'u-huoqiu', role: 'submitter' },
+    });
     const jobId = `intake-${event.id}`;
     await waitFor('the received event on scoring-inbox', async () => !!(await inbox.getJob(jobId)));
-    expect((await inbox.getJob(jobId))?.data).toMatchObject({ name: 'intake.submission.received.v1', payload: { evaluationId } });
+    expect((await inbox.getJob(jobId))?.data).toMatchObject({
+      name: 'intake.submission.received.v1',
+      payload: { evaluationId },
+    });
 
-    const audit = await ds.query(`SELECT action, entity_id, from_state, to_state, actor_user FROM intake_audit WHERE entity_id = '${evaluationId}'`);
-    expect(audit).toEqual([{ action: 'submission stored', entity_id: evaluationId, from_state: null, to_state: 'submitted', actor_user: 'u-huoqiu' }]);
+    const audit = await ds.query(
+      `SELECT action, entity_id, from_state, to_state, actor_user FROM intake_audit WHERE entity_id = '${evaluationId}'`,
+    );
+    expect(audit).toEqual([
+      {
+        action: 'submission stored',
+        entity_id: evaluationId,
+        from_state: null,
+        to_state: 'submitted',
+        actor_user: 'u-huoqiu',
+      },
+    ]);
   });
 
   it('stores N evaluations of one request as N submissions in one go', async () => {
     const before = await counts();
-    const res = await postJson('/evaluations', { evaluations: [evaluation({ projectName: 'A' }), evaluation({ projectName: 'B' }), evaluation({ projectName: 'C' })] });
+    const res = await postJson('/evaluations', {
+      evaluations: [
+        evaluation({ projectName: 'A' }),
+        evaluation({ projectName: 'B' }),
+        evaluation({ projectName: 'C' }),
+      ],
+    });
     expect(res.status).toBe(201);
     expect((await json(res)).evaluationIds).toHaveLength(3);
     const after = await counts();
-    expect(after).toEqual({ ...before, submissions: before.submissions + 3, versions: before.versions + 3, outbox: before.outbox + 3, audit: before.audit + 3 });
+    expect(after).toEqual({
+      ...before,
+      submissions: before.submissions + 3,
+      versions: before.versions + 3,
+      outbox: before.outbox + 3,
+      audit: before.audit + 3,
+    });
   });
 
   it('concurrent requests share transactions yet each gets its own ids, rows, events and audit record', async () => {
     const before = await counts();
-    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => postJson('/evaluations', evaluation({ projectName: `并发 ${i}` }))));
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => postJson('/evaluations', evaluation({ projectName: `并发 ${i}` }))),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(30).fill(201));
     const ids = (await Promise.all(responses.map((r) => json(r)))).flatMap((b) => b.evaluationIds);
     expect(new Set(ids).size).toBe(30);
-    expect(await counts()).toEqual({ ...before, submissions: before.submissions + 30, versions: before.versions + 30, outbox: before.outbox + 30, audit: before.audit + 30 });
+    expect(await counts()).toEqual({
+      ...before,
+      submissions: before.submissions + 30,
+      versions: before.versions + 30,
+      outbox: before.outbox + 30,
+      audit: before.audit + 30,
+    });
     expect(await verifyAudit(ds, 'intake_audit')).toMatchObject({ ok: true });
   });
 
-  it.runIf(dialect === 'postgres')('a request that fails in a shared transaction fails alone (PostgreSQL enforces varchar lengths)', async () => {
-    const before = await counts();
-    const tooLong = bearer({ sub: 'u'.repeat(250), role: 'submitter', regions: [HUOQIU] });
-    const statuses = await Promise.all([
-      ...Array.from({ length: 8 }, () => postJson('/evaluations', evaluation())),
-      postJson('/evaluations', evaluation(), tooLong),
-    ].map((p) => p.then((r) => r.status)));
-    expect(statuses.slice(0, 8)).toEqual(Array(8).fill(201));
-    expect(statuses[8]).toBe(500);
-    expect(await counts()).toEqual({ ...before, submissions: before.submissions + 8, versions: before.versions + 8, outbox: before.outbox + 8, audit: before.audit + 8 });
-  });
+  it.runIf(dialect === 'postgres')(
+    'a request that fails in a shared transaction fails alone (PostgreSQL enforces varchar lengths)',
+    async () => {
+      const before = await counts();
+      const tooLong = bearer({ sub: 'u'.repeat(250), role: 'submitter', regions: [HUOQIU] });
+      const statuses = await Promise.all(
+        [
+          ...Array.from({ length: 8 }, () => postJson('/evaluations', evaluation())),
+          postJson('/evaluations', evaluation(), tooLong),
+        ].map((p) => p.then((r) => r.status)),
+      );
+      expect(statuses.slice(0, 8)).toEqual(Array(8).fill(201));
+      expect(statuses[8]).toBe(500);
+      expect(await counts()).toEqual({
+        ...before,
+        submissions: before.submissions + 8,
+        versions: before.versions + 8,
+        outbox: before.outbox + 8,
+        audit: before.audit + 8,
+      });
+    },
+  );
 
   it('parses an uploaded seed document: region recognised, two forms, document stored once', async () => {
     const content = readFileSync(SEED);
@@ -119,21 +181,33 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     const body = await json(res);
     expect(body.region).toBe(HUOQIU);
     expect(body.evaluationIds).toHaveLength(2);
-    expect(body.diagnostics).toContainEqual(expect.objectContaining({ message: expect.stringContaining('霍邱县 (341522) recognised') }));
+    expect(body.diagnostics).toContainEqual(
+      expect.objectContaining({ message: expect.stringContaining('霍邱县 (341522) recognised') }),
+    );
 
     const versions = await ds.query(
       `SELECT evaluation, document_name, document_sha256, document_form_index, document_media_type FROM intake_versions WHERE evaluation_id IN ('${body.evaluationIds.join("','")}') ORDER BY document_form_index`,
     );
-    expect(versions.map((v: { document_name: string }) => v.document_name)).toEqual(['霍邱县-自评.txt', '霍邱县-自评.txt']);
+    expect(versions.map((v: { document_name: string }) => v.document_name)).toEqual([
+      '霍邱县-自评.txt',
+      '霍邱县-自评.txt',
+    ]);
     expect(versions.map((v: { document_form_index: unknown }) => Number(v.document_form_index))).toEqual([0, 1]);
     expect(versions[0].document_media_type).toBe('text/plain');
-    expect(versions.map((v: { evaluation: string }) => JSON.parse(v.evaluation).projectName)).toEqual(['电子政务各项专项经费', '各项工作运转经费']);
-    const docs = await ds.query(`SELECT size_bytes, content_text FROM intake_documents WHERE sha256 = '${versions[0].document_sha256}'`);
+    expect(versions.map((v: { evaluation: string }) => JSON.parse(v.evaluation).projectName)).toEqual([
+      '电子政务各项专项经费',
+      '各项工作运转经费',
+    ]);
+    const docs = await ds.query(
+      `SELECT size_bytes, content_text FROM intake_documents WHERE sha256 = '${versions[0].document_sha256}'`,
+    );
     expect(docs).toHaveLength(1);
     expect(docs[0].content_text).toBe(content.toString('utf8'));
 
     const events = await ds.query(`SELECT payload FROM intake_outbox ORDER BY id DESC LIMIT 2`);
-    expect(events.map((e: { payload: string }) => JSON.parse(e.payload).evaluationId).sort()).toEqual([...body.evaluationIds].sort());
+    expect(events.map((e: { payload: string }) => JSON.parse(e.payload).evaluationId).sort()).toEqual(
+      [...body.evaluationIds].sort(),
+    );
   });
 
   it('parses an uploaded spreadsheet and keeps its bytes', async () => {
@@ -143,10 +217,14 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     expect(res.status).toBe(201);
     const body = await json(res);
     expect(body.evaluationIds).toHaveLength(1);
-    const [version] = await ds.query(`SELECT evaluation, document_sha256, document_media_type FROM intake_versions WHERE evaluation_id = '${body.evaluationIds[0]}'`);
+    const [version] = await ds.query(
+      `SELECT evaluation, document_sha256, document_media_type FROM intake_versions WHERE evaluation_id = '${body.evaluationIds[0]}'`,
+    );
     expect(version.document_media_type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(JSON.parse(version.evaluation)).toMatchObject({ projectName: evaluations[0].projectName, region: HUOQIU });
-    const [doc] = await ds.query(`SELECT content_text, content_base64 FROM intake_documents WHERE sha256 = '${version.document_sha256}'`);
+    const [doc] = await ds.query(
+      `SELECT content_text, content_base64 FROM intake_documents WHERE sha256 = '${version.document_sha256}'`,
+    );
     expect(doc.content_text).toBeNull();
     expect(Buffer.from(doc.content_base64, 'base64').equals(xlsx)).toBe(true);
   });
@@ -160,7 +238,9 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     expect(await counts()).toEqual(before);
     const byCode = await json(await upload(anonymous, 'anon.txt', { region: HUOQIU, year: '2023' }));
     expect(byCode).toMatchObject({ region: HUOQIU, evaluationIds: [expect.any(String), expect.any(String)] });
-    const [stored] = await ds.query(`SELECT evaluation FROM intake_versions WHERE evaluation_id = '${byCode.evaluationIds[0]}'`);
+    const [stored] = await ds.query(
+      `SELECT evaluation FROM intake_versions WHERE evaluation_id = '${byCode.evaluationIds[0]}'`,
+    );
     expect(JSON.parse(stored.evaluation)).toMatchObject({ region: HUOQIU, fiscalYear: 2023 });
     const byName = await upload(anonymous, 'anon.txt', { region: '霍邱县' });
     expect((await json(byName)).region).toBe(HUOQIU);
@@ -170,19 +250,42 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
   it('links a corrected version to its predecessor; only the latest version can be corrected', async () => {
     const first = await json(await postJson('/evaluations', evaluation({ projectName: '待更正项目' })));
     const v1 = first.evaluationIds[0];
-    const res = await postJson(`/evaluations?previousVersionId=${v1}`, evaluation({ projectName: '待更正项目', funds: { executed: 99, adjustedBudget: 100 } }));
+    const res = await postJson(
+      `/evaluations?previousVersionId=${v1}`,
+      evaluation({ projectName: '待更正项目', funds: { executed: 99, adjustedBudget: 100 } }),
+    );
     expect(res.status).toBe(201);
     const second = await json(res);
     expect(second.submissionIds).toEqual(first.submissionIds);
-    expect(second.versions).toEqual([{ evaluationId: second.evaluationIds[0], submissionId: first.submissionIds[0], version: 2, previousVersionId: v1 }]);
+    expect(second.versions).toEqual([
+      {
+        evaluationId: second.evaluationIds[0],
+        submissionId: first.submissionIds[0],
+        version: 2,
+        previousVersionId: v1,
+      },
+    ]);
 
     const view = await json(await fetch(url(`/submissions/${first.submissionIds[0]}`), { headers: bearer(submitter) }));
-    expect(view).toMatchObject({ id: first.submissionIds[0], region: HUOQIU, latestVersion: 2, latestEvaluationId: second.evaluationIds[0] });
-    expect(view.versions.map((v: { evaluationId: string; version: number; previousVersionId: string | null }) => [v.evaluationId, v.version, v.previousVersionId])).toEqual([
+    expect(view).toMatchObject({
+      id: first.submissionIds[0],
+      region: HUOQIU,
+      latestVersion: 2,
+      latestEvaluationId: second.evaluationIds[0],
+    });
+    expect(
+      view.versions.map((v: { evaluationId: string; version: number; previousVersionId: string | null }) => [
+        v.evaluationId,
+        v.version,
+        v.previousVersionId,
+      ]),
+    ).toEqual([
       [v1, 1, null],
       [second.evaluationIds[0], 2, v1],
     ]);
-    const [audit] = await ds.query(`SELECT action, reason FROM intake_audit WHERE entity_id = '${second.evaluationIds[0]}'`);
+    const [audit] = await ds.query(
+      `SELECT action, reason FROM intake_audit WHERE entity_id = '${second.evaluationIds[0]}'`,
+    );
     expect(audit).toMatchObject({ action: 'version added', reason: expect.stringContaining(v1) });
 
     const again = await postJson('/evaluations', { ...evaluation(), previousVersionId: v1 });
@@ -193,7 +296,11 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
   it('two corrections of the same version at once: one becomes version 2, the other gets 409', async () => {
     const first = await json(await postJson('/evaluations', evaluation({ projectName: '并发更正' })));
     const v1 = first.evaluationIds[0];
-    const statuses = await Promise.all([1, 2].map(() => postJson(`/evaluations?previousVersionId=${v1}`, evaluation({ projectName: '并发更正' })).then((r) => r.status)));
+    const statuses = await Promise.all(
+      [1, 2].map(() =>
+        postJson(`/evaluations?previousVersionId=${v1}`, evaluation({ projectName: '并发更正' })).then((r) => r.status),
+      ),
+    );
     expect(statuses.sort()).toEqual([201, 409]);
     const view = await json(await fetch(url(`/submissions/${first.submissionIds[0]}`), { headers: bearer(submitter) }));
     expect(view.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
@@ -201,7 +308,9 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
 
   it('refuses an invalid evaluation with 400 naming the JSON path, storing nothing', async () => {
     const before = await counts();
-    const res = await postJson('/evaluations', { evaluations: [evaluation(), { ...evaluation(), indicators: [{ name: 'x', weight: 'ten' }] }] });
+    const res = await postJson('/evaluations', {
+      evaluations: [evaluation(), { ...evaluation(), indicators: [{ name: 'x', weight: 'ten' }] }],
+    });
     expect(res.status).toBe(400);
     expect((await json(res)).message).toMatch(/\$\.evaluations\[1\]\.indicators\[0\]\.weight/);
     const noRegion = await postJson('/evaluations', evaluation({ region: null }));
@@ -226,26 +335,37 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
 
   it('authorises: 401 without token, 403 for a reviewer or another region or unit', async () => {
     expect((await postJson('/evaluations', evaluation(), {})).status).toBe(401);
-    expect((await postJson('/evaluations', evaluation(), bearer({ sub: 'r', role: 'reviewer', regions: [HUOQIU] }))).status).toBe(403);
-    expect((await postJson('/evaluations', evaluation(), bearer({ sub: 'u', role: 'submitter', regions: ['130126'] }))).status).toBe(403);
+    expect(
+      (await postJson('/evaluations', evaluation(), bearer({ sub: 'r', role: 'reviewer', regions: [HUOQIU] }))).status,
+    ).toBe(403);
+    expect(
+      (await postJson('/evaluations', evaluation(), bearer({ sub: 'u', role: 'submitter', regions: ['130126'] })))
+        .status,
+    ).toBe(403);
     const unitToken = bearer({ sub: 'u', role: 'submitter', regions: [HUOQIU], unit: '别的单位' });
     expect((await postJson('/evaluations', evaluation(), unitToken)).status).toBe(403);
     const ownUnit = bearer({ sub: 'u', role: 'submitter', regions: [HUOQIU], unit: example.unitName! });
     expect((await postJson('/evaluations', evaluation(), ownUnit)).status).toBe(201);
-    expect((await upload(readFileSync(SEED), 'seed.txt', {}, bearer({ sub: 'u', role: 'submitter', regions: ['130126'] }))).status).toBe(403);
+    expect(
+      (await upload(readFileSync(SEED), 'seed.txt', {}, bearer({ sub: 'u', role: 'submitter', regions: ['130126'] })))
+        .status,
+    ).toBe(403);
     expect((await fetch(url('/submissions/whatever'))).status).toBe(401);
   });
 
   it('lets the submitter, covering reviewers and auditors read a submission; others get 403', async () => {
     const { submissionIds } = await json(await postJson('/evaluations', evaluation()));
-    const get = (p: Parameters<typeof bearer>[0]) => fetch(url(`/submissions/${submissionIds[0]}`), { headers: bearer(p) }).then((r) => r.status);
+    const get = (p: Parameters<typeof bearer>[0]) =>
+      fetch(url(`/submissions/${submissionIds[0]}`), { headers: bearer(p) }).then((r) => r.status);
     expect(await get(submitter)).toBe(200);
     expect(await get({ sub: 'r', role: 'reviewer', regions: ['341500'] })).toBe(200);
     expect(await get({ sub: 'a', role: 'auditor', regions: ['CN'] })).toBe(200);
     expect(await get({ sub: 'ra', role: 'rule_admin', regions: ['340000'] })).toBe(200);
     expect(await get({ sub: 'r', role: 'reviewer', regions: ['130126'] })).toBe(403);
     expect(await get({ sub: 'u', role: 'submitter', regions: ['130126'] })).toBe(403);
-    expect(await fetch(url('/submissions/sub_unknown'), { headers: bearer(submitter) }).then((r) => r.status)).toBe(404);
+    expect(await fetch(url('/submissions/sub_unknown'), { headers: bearer(submitter) }).then((r) => r.status)).toBe(
+      404,
+    );
   });
 
   it('documents its routes and the evaluation body in OpenAPI', async () => {
@@ -254,13 +374,17 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     const body = doc.paths['/evaluations'].post.requestBody.content['application/json'].schema;
     expect(body.oneOf[0].properties).toHaveProperty('indicators');
     expect(body.oneOf[0].properties).toHaveProperty('previousVersionId');
-    expect(doc.paths['/evaluations'].post.parameters.map((p: { name: string }) => p.name)).toContain('previousVersionId');
+    expect(doc.paths['/evaluations'].post.parameters.map((p: { name: string }) => p.name)).toContain(
+      'previousVersionId',
+    );
   });
 
   it('reports health and a verifying audit chain', async () => {
     const health = await json(await fetch(url('/health')));
     expect(health.checks.intake).toMatchObject({ ok: true, details: { database: 'ok', redis: 'ok' } });
-    const verify = await json(await fetch(url('/audit/verify'), { headers: bearer({ sub: 'a', role: 'auditor', regions: ['CN'] }) }));
+    const verify = await json(
+      await fetch(url('/audit/verify'), { headers: bearer({ sub: 'a', role: 'auditor', regions: ['CN'] }) }),
+    );
     expect(verify).toMatchObject({ ok: true, chains: { intake: { ok: true } } });
     expect(await verifyAudit(ds, 'intake_audit')).toEqual({ ok: true, records: await count('intake_audit') });
   });

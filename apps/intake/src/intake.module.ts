@@ -77,7 +77,8 @@ function loadRegistry(rulesDir: string) {
   try {
     return loadRuleSets(rulesDir);
   } catch (err) {
-    if (err instanceof RuleSetError) throw new ConfigError(`rule sets in ${rulesDir} cannot be loaded:\n${err.message}`);
+    if (err instanceof RuleSetError)
+      throw new ConfigError(`rule sets in ${rulesDir} cannot be loaded:\n${err.message}`);
     throw err;
   }
 }

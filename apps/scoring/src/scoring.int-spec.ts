@@ -21,7 +21,10 @@ const auditor = { sub: 'a', role: 'auditor' as const, regions: ['CN'] };
 /** The seed's two 霍邱 forms as intake would announce them. */
 function seedSubmissions(): EventPayload<'intake.submission.received.v1'>[] {
   const registry = loadRuleSets(RULES_DIR);
-  const { evaluations } = parseDocument({ content: readFileSync(SEED), fileName: 'seed.txt' }, { regionLookup: (t) => registry.findRegionInText(t) });
+  const { evaluations } = parseDocument(
+    { content: readFileSync(SEED), fileName: 'seed.txt' },
+    { regionLookup: (t) => registry.findRegionInText(t) },
+  );
   return evaluations.map((evaluation, i) => ({
     submissionId: `sub_seed_${i}`,
     evaluationId: `ev_seed_${i}`,
@@ -83,7 +86,9 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
   });
 
   it('records every loaded rule set as an active version, with an audit record each', async () => {
-    const rows = await ds.query(`SELECT rule_set_id, version, hash, status FROM scoring_rule_set_versions ORDER BY rule_set_id`);
+    const rows = await ds.query(
+      `SELECT rule_set_id, version, hash, status FROM scoring_rule_set_versions ORDER BY rule_set_id`,
+    );
     const files = loadRuleSets(RULES_DIR).list();
     expect(rows.map((r: { rule_set_id: string }) => r.rule_set_id)).toEqual(files.map((f) => f.id));
     expect(rows.every((r: { status: string }) => r.status === 'active')).toBe(true);
@@ -95,28 +100,57 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
   it('scores received submissions: 霍邱 95.16 and 100, result + audit + scored event with the full result', async () => {
     const submissions = seedSubmissions();
     await inbox.addBulk(
-      submissions.map((s, i) => ({ name: 'intake.submission.received.v1', data: envelope(`intake-${i + 1}`, 'intake.submission.received.v1', s), opts: { jobId: `intake-${i + 1}` } })),
+      submissions.map((s, i) => ({
+        name: 'intake.submission.received.v1',
+        data: envelope(`intake-${i + 1}`, 'intake.submission.received.v1', s),
+        opts: { jobId: `intake-${i + 1}` },
+      })),
     );
     await waitFor('two results', async () => (await count('scoring_results')) === 2);
     const results = await ds.query(
       `SELECT evaluation_id, submission_id, submission_version, total, grade, rule_set_id, rule_set_hash, routing_decision, finding_codes, findings_warning FROM scoring_results ORDER BY evaluation_id`,
     );
-    expect(results.map((r: { evaluation_id: string; total: unknown; grade: string }) => [r.evaluation_id, Number(r.total), r.grade])).toEqual([
+    expect(
+      results.map((r: { evaluation_id: string; total: unknown; grade: string }) => [
+        r.evaluation_id,
+        Number(r.total),
+        r.grade,
+      ]),
+    ).toEqual([
       ['ev_seed_0', 95.16, '优'],
       ['ev_seed_1', 100, '优'],
     ]);
     const ruleSet = loadRuleSets(RULES_DIR).resolve('341522', 2022);
-    expect(results[0]).toMatchObject({ rule_set_id: '341522', rule_set_hash: ruleSet.hash, routing_decision: 'auto-approve' });
+    expect(results[0]).toMatchObject({
+      rule_set_id: '341522',
+      rule_set_hash: ruleSet.hash,
+      routing_decision: 'auto-approve',
+    });
     expect(JSON.parse(results[0].finding_codes)).toEqual(['NON_NUMERIC_ACTUAL']);
 
-    const audit = await ds.query(`SELECT entity_id, action, from_state, to_state, reason FROM scoring_audit WHERE action = 'scored' ORDER BY seq`);
+    const audit = await ds.query(
+      `SELECT entity_id, action, from_state, to_state, reason FROM scoring_audit WHERE action = 'scored' ORDER BY seq`,
+    );
     expect(audit.map((a: { entity_id: string }) => a.entity_id).sort()).toEqual(['ev_seed_0', 'ev_seed_1']);
-    expect(audit[0]).toMatchObject({ from_state: 'submitted', to_state: 'scored', reason: expect.stringContaining(ruleSet.hash) });
+    expect(audit[0]).toMatchObject({
+      from_state: 'submitted',
+      to_state: 'scored',
+      reason: expect.stringContaining(ruleSet.hash),
+    });
 
-    await waitFor('the scored events on review-inbox', async () => (await reviewInbox.getJobCounts('waiting', 'active', 'completed')).waiting >= 2);
+    await waitFor(
+      'the scored events on review-inbox',
+      async () => (await reviewInbox.getJobCounts('waiting', 'active', 'completed')).waiting >= 2,
+    );
     const jobs = await reviewInbox.getJobs(['waiting']);
-    const scored = jobs.map((j) => j.data as EventEnvelopeBase).find((e) => (e.payload as { evaluationId: string }).evaluationId === 'ev_seed_0')!;
-    expect(scored).toMatchObject({ name: 'scoring.evaluation.scored.v1', producer: 'scoring', correlationId: 'corr-intake-1' });
+    const scored = jobs
+      .map((j) => j.data as EventEnvelopeBase)
+      .find((e) => (e.payload as { evaluationId: string }).evaluationId === 'ev_seed_0')!;
+    expect(scored).toMatchObject({
+      name: 'scoring.evaluation.scored.v1',
+      producer: 'scoring',
+      correlationId: 'corr-intake-1',
+    });
     expect(() => EVENTS['scoring.evaluation.scored.v1'].schema.parse(scored.payload)).not.toThrow();
     expect(scored.payload).toMatchObject({
       total: 95.16,
@@ -127,7 +161,10 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
       result: { computed: { total: 95.16 } },
     });
     // on submission the breakdown comes with its Chinese explanations (review shows them)
-    expect((scored.payload as { result: { computed: { indicators: Array<{ explanation?: string }> } } }).result.computed.indicators[0].explanation).toEqual(expect.any(String));
+    expect(
+      (scored.payload as { result: { computed: { indicators: Array<{ explanation?: string }> } } }).result.computed
+        .indicators[0].explanation,
+    ).toEqual(expect.any(String));
   });
 
   it('a redelivered received event (the same event re-added by hand) changes nothing', async () => {
@@ -142,18 +179,38 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
   it('records a rule-set activation in the inbox and does nothing else yet', async () => {
     const before = await counts();
     const activation = EVENTS['scoring.ruleset.activated.v1'].example;
-    await inbox.add('scoring.ruleset.activated.v1', { ...envelope('scoring-77', 'scoring.ruleset.activated.v1', activation), producer: 'scoring' }, { jobId: 'scoring-77' });
+    await inbox.add(
+      'scoring.ruleset.activated.v1',
+      { ...envelope('scoring-77', 'scoring.ruleset.activated.v1', activation), producer: 'scoring' },
+      { jobId: 'scoring-77' },
+    );
     await waitFor('activation processed', completed('scoring-77'));
     expect(await counts()).toEqual({ ...before, inbox: before.inbox + 1 });
   });
 
   it('serves the rule sets to any authenticated role', async () => {
     expect((await fetch(url('/rule-sets'))).status).toBe(401);
-    const list = await json(await fetch(url('/rule-sets'), { headers: bearer({ sub: 's', role: 'submitter', regions: ['341522'] }) }));
-    expect(list).toContainEqual(expect.objectContaining({ id: '341522', region: expect.objectContaining({ code: '341522' }), status: 'active', years: { from: null, to: null } }));
+    const list = await json(
+      await fetch(url('/rule-sets'), { headers: bearer({ sub: 's', role: 'submitter', regions: ['341522'] }) }),
+    );
+    expect(list).toContainEqual(
+      expect.objectContaining({
+        id: '341522',
+        region: expect.objectContaining({ code: '341522' }),
+        status: 'active',
+        years: { from: null, to: null },
+      }),
+    );
     const effective = await json(await fetch(url('/rule-sets/341522?year=2022'), { headers: bearer(auditor) }));
-    expect(effective).toMatchObject({ id: '341522', version: 1, status: 'active', hash: loadRuleSets(RULES_DIR).resolve('341522', 2022).hash });
-    const byName = await json(await fetch(url(`/rule-sets/${encodeURIComponent('霍邱县')}`), { headers: bearer(auditor) }));
+    expect(effective).toMatchObject({
+      id: '341522',
+      version: 1,
+      status: 'active',
+      hash: loadRuleSets(RULES_DIR).resolve('341522', 2022).hash,
+    });
+    const byName = await json(
+      await fetch(url(`/rule-sets/${encodeURIComponent('霍邱县')}`), { headers: bearer(auditor) }),
+    );
     expect(byName.id).toBe('341522');
     const sichuan = await json(await fetch(url('/rule-sets/510107?year=2022'), { headers: bearer(auditor) }));
     expect(sichuan.id).toBe('CN'); // 四川's file covers 2023 onwards
@@ -163,7 +220,10 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
 
   it('reports health with the inbox depth, and a verifying audit chain', async () => {
     const health = await json(await fetch(url('/health')));
-    expect(health.checks.scoring).toMatchObject({ ok: true, details: { database: 'ok', redis: 'ok', inbox: { queue: 'scoring-inbox', waiting: 0 } } });
+    expect(health.checks.scoring).toMatchObject({
+      ok: true,
+      details: { database: 'ok', redis: 'ok', inbox: { queue: 'scoring-inbox', waiting: 0 } },
+    });
     const verify = await json(await fetch(url('/audit/verify'), { headers: bearer(auditor) }));
     expect(verify).toMatchObject({ ok: true, chains: { scoring: { ok: true } } });
     expect(await verifyAudit(ds, 'scoring_audit')).toEqual({ ok: true, records: await count('scoring_audit') });
@@ -187,7 +247,9 @@ describe('scoring start-up with a broken rule file', () => {
       const file = join(dir, '130126.json');
       const rules = JSON.parse(readFileSync(file, 'utf8'));
       writeFileSync(file, JSON.stringify({ ...rules, version: 'two' }, null, 2));
-      await expect(boot([(ctx) => ScoringModule.forRoot(ctx)], storage, { RULES_DIR: dir })).rejects.toThrow(/130126\.json.*\$\.version/);
+      await expect(boot([(ctx) => ScoringModule.forRoot(ctx)], storage, { RULES_DIR: dir })).rejects.toThrow(
+        /130126\.json.*\$\.version/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await dropStorage(storage);

@@ -58,7 +58,10 @@ export class ScoringModule {
               dataSource,
               redis: ctx.redisUrl,
               prefix: ctx.config.QUEUE_PREFIX,
-              inbox: { queue: QUEUES.scoringInbox, handlers: scoringInboxHandlers(commands, () => holder.messaging?.nudge()) },
+              inbox: {
+                queue: QUEUES.scoringInbox,
+                handlers: scoringInboxHandlers(commands, () => holder.messaging?.nudge()),
+              },
               logger: new Logger('scoring-messaging'),
             });
             return holder.messaging;
@@ -78,7 +81,8 @@ function loadRegistry(rulesDir: string) {
   try {
     return loadRuleSets(rulesDir);
   } catch (err) {
-    if (err instanceof RuleSetError) throw new ConfigError(`rule sets in ${rulesDir} cannot be loaded:\n${err.message}`);
+    if (err instanceof RuleSetError)
+      throw new ConfigError(`rule sets in ${rulesDir} cannot be loaded:\n${err.message}`);
     throw err;
   }
 }

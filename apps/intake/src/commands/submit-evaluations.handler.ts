@@ -34,10 +34,16 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
     const evaluations = withRegions(command.evaluations, options.defaultRegion);
     for (const e of evaluations) assertAllowed(principal, 'submit', { region: e.region, unitName: e.unitName ?? null });
     if (options.previousVersionId && evaluations.length !== 1) {
-      throw new BadRequestException(`a corrected version (previousVersionId) must carry exactly one evaluation, not ${evaluations.length}`);
+      throw new BadRequestException(
+        `a corrected version (previousVersionId) must carry exactly one evaluation, not ${evaluations.length}`,
+      );
     }
     const source: SourceDocument | null = options.document
-      ? { fileName: options.document.fileName, mediaType: options.document.mediaType, sha256: sha256Of(options.document.content) }
+      ? {
+          fileName: options.document.fileName,
+          mediaType: options.document.mediaType,
+          sha256: sha256Of(options.document.content),
+        }
       : null;
     const actor = { user: principal.sub, role: principal.role };
     const now = new Date().toISOString();
@@ -52,19 +58,40 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
     const plan = options.previousVersionId
       ? await withTransaction(this.dataSource, async (m) => {
           const predecessor = await this.predecessor(m, options.previousVersionId!, evaluations[0], command);
-          const p = planSubmission({ evaluations, document: source, diagnostics: options.diagnostics, predecessor, actor, now, newId });
+          const p = planSubmission({
+            evaluations,
+            document: source,
+            diagnostics: options.diagnostics,
+            predecessor,
+            actor,
+            now,
+            newId,
+          });
           await writeSubmissionPlans(m, [{ plan: p, context }]);
           return p;
         }).catch(conflictOnDuplicateVersion)
       : await this.writeNew(
-          planSubmission({ evaluations, document: source, diagnostics: options.diagnostics, predecessor: null, actor, now, newId }),
+          planSubmission({
+            evaluations,
+            document: source,
+            diagnostics: options.diagnostics,
+            predecessor: null,
+            actor,
+            now,
+            newId,
+          }),
           context,
         );
     this.messaging.nudge();
     return {
       submissionIds: [...new Set(plan.versions.map((v) => v.submissionId))],
       evaluationIds: plan.versions.map((v) => v.evaluationId),
-      versions: plan.versions.map(({ evaluationId, submissionId, version, previousVersionId }) => ({ evaluationId, submissionId, version, previousVersionId })),
+      versions: plan.versions.map(({ evaluationId, submissionId, version, previousVersionId }) => ({
+        evaluationId,
+        submissionId,
+        version,
+        previousVersionId,
+      })),
     };
   }
 
@@ -75,7 +102,12 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
   }
 
   /** The version being corrected must exist, be the latest of its submission, keep its region, and be the caller's. */
-  private async predecessor(m: EntityManager, evaluationId: string, next: Routed, { principal }: SubmitEvaluations): Promise<Predecessor> {
+  private async predecessor(
+    m: EntityManager,
+    evaluationId: string,
+    next: Routed,
+    { principal }: SubmitEvaluations,
+  ): Promise<Predecessor> {
     const found = await findVersionForUpdate(m, evaluationId);
     if (!found) throw new NotFoundException(`previousVersionId ${evaluationId}: no such evaluation version`);
     assertAllowed(principal, 'submit', { region: found.region, unitName: found.unitName });
@@ -86,7 +118,9 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
       );
     }
     if (found.region !== next.region) {
-      throw new BadRequestException(`a corrected version must keep the region of submission ${found.submissionId} (${found.region}), not ${next.region}`);
+      throw new BadRequestException(
+        `a corrected version must keep the region of submission ${found.submissionId} (${found.region}), not ${next.region}`,
+      );
     }
     return found;
   }
@@ -101,7 +135,8 @@ function withRegions(evaluations: CanonicalEvaluation[], defaultRegion: string |
   return evaluations.map((e, i) => {
     const region = e.region ?? defaultRegion;
     if (!region) {
-      const where = evaluations.length > 1 ? `evaluation ${i + 1} (${e.projectName ?? e.unitName ?? 'unnamed'})` : 'the evaluation';
+      const where =
+        evaluations.length > 1 ? `evaluation ${i + 1} (${e.projectName ?? e.unitName ?? 'unnamed'})` : 'the evaluation';
       throw new BadRequestException(
         `${where} has no region and none was given or recognised: set "region" (6-digit division code) in the evaluation or pass ?region=`,
       );
@@ -114,7 +149,9 @@ function withRegions(evaluations: CanonicalEvaluation[], defaultRegion: string |
 function conflictOnDuplicateVersion(err: unknown): never {
   const message = (err as Error)?.message ?? '';
   if (/ux_intake_versions_|UNIQUE constraint failed: intake_versions\./.test(message)) {
-    throw new ConflictException('this version was corrected at the same time by another request; reload the submission');
+    throw new ConflictException(
+      'this version was corrected at the same time by another request; reload the submission',
+    );
   }
   throw err;
 }

@@ -17,7 +17,9 @@ describe('parseEvaluationInput', () => {
   it('takes one evaluation or a list, with an optional previousVersionId', () => {
     expect(parseEvaluationInput(ev)).toMatchObject({ evaluations: [{ region: '341522' }], previousVersionId: null });
     expect(parseEvaluationInput({ ...ev, previousVersionId: 'ev_1' })).toMatchObject({ previousVersionId: 'ev_1' });
-    expect(parseEvaluationInput({ ...ev, previousVersionId: 'ev_1' }).evaluations[0]).not.toHaveProperty('previousVersionId');
+    expect(parseEvaluationInput({ ...ev, previousVersionId: 'ev_1' }).evaluations[0]).not.toHaveProperty(
+      'previousVersionId',
+    );
     expect(parseEvaluationInput({ evaluations: [ev, ev] }).evaluations).toHaveLength(2);
   });
 
@@ -25,7 +27,9 @@ describe('parseEvaluationInput', () => {
     expect(problems({ evaluations: [ev, { ...ev, indicators: [{ name: 'x', weight: 'ten' }] }] })).toEqual([
       expect.stringMatching(/^\$\.evaluations\[1\]\.indicators\[0\]\.weight: /),
     ]);
-    expect(problems({ ...ev, region: 'Hebei' })).toEqual([expect.stringMatching(/^\$\.region: region must be a 6-digit/)]);
+    expect(problems({ ...ev, region: 'Hebei' })).toEqual([
+      expect.stringMatching(/^\$\.region: region must be a 6-digit/),
+    ]);
     expect(problems({ evaluations: [] })[0]).toMatch(/^\$\.evaluations: /);
   });
 

@@ -19,7 +19,9 @@ export function encodeDocument(content: Buffer): { text: string | null; base64: 
 }
 
 export function decodeDocument(row: { content_text: string | null; content_base64: string | null }): Buffer {
-  return row.content_text !== null ? Buffer.from(row.content_text, 'utf8') : Buffer.from(row.content_base64 ?? '', 'base64');
+  return row.content_text !== null
+    ? Buffer.from(row.content_text, 'utf8')
+    : Buffer.from(row.content_base64 ?? '', 'base64');
 }
 
 /** A row of intake_documents: sha256, size, text or base64, created at. */

@@ -29,20 +29,36 @@ describe('planSubmission', () => {
       ['submission stored', null, 'submitted'],
     ]);
     for (const e of plan.events) expect(() => parseEvent(e.name, e.payload)).not.toThrow();
-    expect(plan.events[1].payload).toMatchObject({ projectName: 'B', version: 1, region: '341522', actor: { user: 'u1' } });
+    expect(plan.events[1].payload).toMatchObject({
+      projectName: 'B',
+      version: 1,
+      region: '341522',
+      actor: { user: 'u1' },
+    });
   });
 
   it('adds the next version to the predecessor submission, linked to it', () => {
-    const plan = planSubmission(input({ predecessor: { evaluationId: 'ev_old', submissionId: 'sub_old', version: 2 } }));
+    const plan = planSubmission(
+      input({ predecessor: { evaluationId: 'ev_old', submissionId: 'sub_old', version: 2 } }),
+    );
     expect(plan.newSubmissions).toEqual([]);
     expect(plan.versions[0]).toMatchObject({ submissionId: 'sub_old', version: 3, previousVersionId: 'ev_old' });
-    expect(plan.audit[0]).toMatchObject({ action: 'version added', entityId: plan.versions[0].evaluationId, reason: expect.stringContaining('ev_old') });
+    expect(plan.audit[0]).toMatchObject({
+      action: 'version added',
+      entityId: plan.versions[0].evaluationId,
+      reason: expect.stringContaining('ev_old'),
+    });
     expect(plan.events[0].payload).toMatchObject({ submissionId: 'sub_old', version: 3, previousVersionId: 'ev_old' });
   });
 
   it('refuses a correction of several evaluations', () => {
     expect(() =>
-      planSubmission(input({ evaluations: [evaluation, evaluation], predecessor: { evaluationId: 'e', submissionId: 's', version: 1 } })),
+      planSubmission(
+        input({
+          evaluations: [evaluation, evaluation],
+          predecessor: { evaluationId: 'e', submissionId: 's', version: 1 },
+        }),
+      ),
     ).toThrow(/exactly one/);
   });
 

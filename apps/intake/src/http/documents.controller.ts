@@ -62,7 +62,9 @@ export class DocumentsController {
   @HttpCode(201)
   @Roles('submitter')
   @UseInterceptors(FileInterceptor('file', UPLOAD_OPTIONS))
-  @ApiOperation({ summary: 'Upload a self-evaluation document (.txt .md .csv .json .xlsx); each form in it becomes a submission' })
+  @ApiOperation({
+    summary: 'Upload a self-evaluation document (.txt .md .csv .json .xlsx); each form in it becomes a submission',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
@@ -72,7 +74,10 @@ export class DocumentsController {
         file: { type: 'string', format: 'binary' },
         region: { type: 'string', description: '6-digit code or region name; default: recognised in the text' },
         year: { type: 'string', description: 'fiscal year; default: from the form' },
-        previousVersionId: { type: 'string', description: 'evaluation id of the version this document corrects (one form only)' },
+        previousVersionId: {
+          type: 'string',
+          description: 'evaluation id of the version this document corrects (one form only)',
+        },
       },
     },
   })
@@ -82,7 +87,10 @@ export class DocumentsController {
   @ApiResponse({ status: 201, description: '{ evaluationIds, submissionIds, versions, region, diagnostics }' })
   @ApiResponse({ status: 400, description: 'no file, unsupported type, bad region/year, or no region found' })
   @ApiResponse({ status: 413, description: `over ${MAX_DOCUMENT_BYTES} bytes` })
-  @ApiResponse({ status: 422, description: 'the parser found no readable form (its message says what it looked for); nothing stored' })
+  @ApiResponse({
+    status: 422,
+    description: 'the parser found no readable form (its message says what it looked for); nothing stored',
+  })
   async upload(
     @UploadedFile() file: UploadedFileParts | undefined,
     @Body() fields: UploadFields | undefined,
@@ -94,7 +102,8 @@ export class DocumentsController {
     const fileName = file.originalname;
     const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
     const mediaType = MEDIA_TYPES[ext];
-    if (!mediaType) throw new BadRequestException(`${fileName}: unsupported file type (expected .txt, .md, .csv, .json or .xlsx)`);
+    if (!mediaType)
+      throw new BadRequestException(`${fileName}: unsupported file type (expected .txt, .md, .csv, .json or .xlsx)`);
     const region = parseRegionParam(fields?.region ?? query.region, this.registry);
     const fiscalYear = parseYearParam(fields?.year ?? query.year);
     const previousVersionId = parseIdParam('previousVersionId', fields?.previousVersionId ?? query.previousVersionId);
@@ -127,7 +136,9 @@ export class DocumentsController {
     } catch (err) {
       if (err instanceof DocumentRejectedError) throw new UnprocessableEntityException(err.message);
       if (err instanceof ZodError) {
-        throw new UnprocessableEntityException(`${fileName}: ${err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+        throw new UnprocessableEntityException(
+          `${fileName}: ${err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+        );
       }
       throw err;
     }

@@ -3,11 +3,17 @@ import { CanonicalEvaluationSchema } from '@jixiao/contracts';
 
 /** The OpenAPI body of POST /evaluations, generated from the contract's zod schema so the two cannot drift apart. */
 function evaluationJsonSchema(): Record<string, unknown> {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(CanonicalEvaluationSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(CanonicalEvaluationSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return schema;
 }
 
-const previousVersionId = { type: 'string', description: 'evaluation id of the version this one corrects (the latest of its submission)' };
+const previousVersionId = {
+  type: 'string',
+  description: 'evaluation id of the version this one corrects (the latest of its submission)',
+};
 
 export function evaluationBodySchema(): Record<string, unknown> {
   const evaluation = evaluationJsonSchema();

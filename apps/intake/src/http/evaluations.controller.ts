@@ -22,7 +22,8 @@ export class EvaluationsController {
   @HttpCode(201)
   @Roles('submitter')
   @ApiOperation({
-    summary: 'Submit canonical evaluations (one, or { evaluations: [...] }); each becomes a submission, or a corrected version',
+    summary:
+      'Submit canonical evaluations (one, or { evaluations: [...] }); each becomes a submission, or a corrected version',
   })
   @ApiBody({
     description:
@@ -30,8 +31,16 @@ export class EvaluationsController {
       '"previousVersionId": the evaluation id of the version this one corrects (the latest of its submission).',
     schema: evaluationBodySchema(),
   })
-  @ApiQuery({ name: 'previousVersionId', required: false, description: 'evaluation id of the version being corrected (same as the body field)' })
-  @ApiQuery({ name: 'region', required: false, description: 'region (6-digit code or a name a rule set lists) for evaluations that name none' })
+  @ApiQuery({
+    name: 'previousVersionId',
+    required: false,
+    description: 'evaluation id of the version being corrected (same as the body field)',
+  })
+  @ApiQuery({
+    name: 'region',
+    required: false,
+    description: 'region (6-digit code or a name a rule set lists) for evaluations that name none',
+  })
   @ApiResponse({ status: 201, description: '{ evaluationIds, submissionIds, versions }' })
   @ApiResponse({ status: 400, description: 'invalid evaluation (message names the JSON path), or no region' })
   @ApiResponse({ status: 403, description: 'not a submitter, or not for this region/unit' })

@@ -49,7 +49,9 @@ export class IntakeLifecycle implements OnApplicationBootstrap, OnApplicationShu
     let ok = true;
     try {
       await this.dataSource.query('SELECT 1');
-      const [row] = await this.dataSource.query(`SELECT COUNT(*) AS n FROM ${messagingTables(INTAKE_SERVICE).outbox} WHERE sent_at IS NULL`);
+      const [row] = await this.dataSource.query(
+        `SELECT COUNT(*) AS n FROM ${messagingTables(INTAKE_SERVICE).outbox} WHERE sent_at IS NULL`,
+      );
       details.database = 'ok';
       details.outboxBacklog = Number(row.n);
     } catch (err) {

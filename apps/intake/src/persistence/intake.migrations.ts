@@ -3,4 +3,8 @@ import { messagingMigration } from '@jixiao/messaging';
 import { CreateIntakeTables } from './intake-tables.migration';
 import { INTAKE_SERVICE, INTAKE_TABLES } from './intake-tables';
 
-export const INTAKE_MIGRATIONS = [auditMigration(INTAKE_TABLES.audit), messagingMigration(INTAKE_SERVICE), CreateIntakeTables];
+export const INTAKE_MIGRATIONS = [
+  auditMigration(INTAKE_TABLES.audit),
+  messagingMigration(INTAKE_SERVICE),
+  CreateIntakeTables,
+];

@@ -39,7 +39,12 @@ export class SubmissionBatcher {
     while (this.queue.length > 0) {
       const batch = this.take();
       try {
-        await withTransaction(this.dataSource, (m) => writeSubmissionPlans(m, batch.map((p) => p.part)));
+        await withTransaction(this.dataSource, (m) =>
+          writeSubmissionPlans(
+            m,
+            batch.map((p) => p.part),
+          ),
+        );
         batch.forEach((p) => p.resolve());
       } catch (err) {
         if (batch.length === 1) batch[0].reject(err);

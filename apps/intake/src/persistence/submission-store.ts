@@ -25,7 +25,18 @@ const VERSION_COLUMNS = [
   'created_by_role',
 ];
 
-const SUBMISSION_COLUMNS = ['id', 'region', 'fiscal_year', 'form_type', 'unit_name', 'project_name', 'created_by', 'created_by_role', 'created_at', 'latest_version'];
+const SUBMISSION_COLUMNS = [
+  'id',
+  'region',
+  'fiscal_year',
+  'form_type',
+  'unit_name',
+  'project_name',
+  'created_by',
+  'created_by_role',
+  'created_at',
+  'latest_version',
+];
 
 export interface StoredVersionRef {
   evaluationId: string;
@@ -42,12 +53,16 @@ export interface StoredVersionRef {
  */
 export async function findVersionForUpdate(m: EntityManager, evaluationId: string): Promise<StoredVersionRef | null> {
   const d = dialectOf(m);
-  const [prev] = await m.query(`SELECT submission_id, version FROM ${T.versions} WHERE evaluation_id = ${placeholder(d, 1)}`, [evaluationId]);
+  const [prev] = await m.query(
+    `SELECT submission_id, version FROM ${T.versions} WHERE evaluation_id = ${placeholder(d, 1)}`,
+    [evaluationId],
+  );
   if (!prev) return null;
   const lock = d === 'postgres' ? ' FOR UPDATE' : ''; // SQLite: transactions are serialised anyway
-  const [sub] = await m.query(`SELECT id, region, unit_name, latest_version FROM ${T.submissions} WHERE id = ${placeholder(d, 1)}${lock}`, [
-    prev.submission_id,
-  ]);
+  const [sub] = await m.query(
+    `SELECT id, region, unit_name, latest_version FROM ${T.submissions} WHERE id = ${placeholder(d, 1)}${lock}`,
+    [prev.submission_id],
+  );
   return {
     evaluationId,
     submissionId: String(sub.id),
@@ -80,29 +95,56 @@ export async function writeSubmissionPlans(m: EntityManager, parts: readonly Pla
   const d = dialectOf(m);
   const documents = new Map<string, unknown[]>();
   for (const { context: w } of parts) {
-    if (w.document && !documents.has(w.document.source.sha256)) documents.set(w.document.source.sha256, documentRow(w.document.content, w.now));
+    if (w.document && !documents.has(w.document.source.sha256))
+      documents.set(w.document.source.sha256, documentRow(w.document.content, w.now));
   }
-  await insertMany(m, T.documents, ['sha256', 'size_bytes', 'content_text', 'content_base64', 'created_at'], [...documents.values()], {
-    onConflictDoNothing: ['sha256'],
-  });
+  await insertMany(
+    m,
+    T.documents,
+    ['sha256', 'size_bytes', 'content_text', 'content_base64', 'created_at'],
+    [...documents.values()],
+    {
+      onConflictDoNothing: ['sha256'],
+    },
+  );
   await insertMany(
     m,
     T.submissions,
     SUBMISSION_COLUMNS,
     parts.flatMap(({ plan, context: w }) =>
-      plan.newSubmissions.map((s) => [s.id, s.region, s.fiscalYear, s.formType, s.unitName, s.projectName, w.actor.user, w.actor.role, w.now, 1]),
+      plan.newSubmissions.map((s) => [
+        s.id,
+        s.region,
+        s.fiscalYear,
+        s.formType,
+        s.unitName,
+        s.projectName,
+        w.actor.user,
+        w.actor.role,
+        w.now,
+        1,
+      ]),
     ),
   );
   for (const v of parts.flatMap(({ plan }) => plan.versions.filter((x) => x.version > 1))) {
-    await m.query(`UPDATE ${T.submissions} SET latest_version = ${placeholder(d, 1)} WHERE id = ${placeholder(d, 2)}`, [v.version, v.submissionId]);
+    await m.query(`UPDATE ${T.submissions} SET latest_version = ${placeholder(d, 1)} WHERE id = ${placeholder(d, 2)}`, [
+      v.version,
+      v.submissionId,
+    ]);
   }
   await insertMany(m, T.versions, VERSION_COLUMNS, parts.flatMap(versionRows));
   await enqueueEvents(
     m,
     INTAKE_SERVICE,
-    parts.flatMap(({ plan, context: w }) => plan.events.map((e) => ({ ...e, correlationId: w.correlationId, occurredAt: w.now }))),
+    parts.flatMap(({ plan, context: w }) =>
+      plan.events.map((e) => ({ ...e, correlationId: w.correlationId, occurredAt: w.now })),
+    ),
   );
-  await appendAudit(m, T.audit, parts.flatMap(({ plan }) => plan.audit));
+  await appendAudit(
+    m,
+    T.audit,
+    parts.flatMap(({ plan }) => plan.audit),
+  );
 }
 
 function versionRows({ plan, context: w }: PlanPart): unknown[][] {

@@ -52,7 +52,12 @@ export class GetSubmissionHandler implements IQueryHandler<GetSubmission, Submis
         createdBy: { user: v.createdBy, role: v.createdByRole },
         evaluationHash: v.evaluationHash,
         document: v.documentSha256
-          ? { fileName: v.documentName, mediaType: v.documentMediaType, sha256: v.documentSha256, formIndex: v.documentFormIndex }
+          ? {
+              fileName: v.documentName,
+              mediaType: v.documentMediaType,
+              sha256: v.documentSha256,
+              formIndex: v.documentFormIndex,
+            }
           : null,
         diagnostics: JSON.parse(v.diagnostics) as unknown[],
       })),

@@ -27,11 +27,18 @@ export class RecordRuleSetsHandler implements ICommandHandler<RecordRuleSets, Re
     return withTransaction(this.dataSource, async (m) => {
       // replicas starting together: the second waits here and then finds the versions the first recorded
       if (dialectOf(m) === 'postgres') await m.query(`LOCK TABLE ${T.ruleSetVersions} IN SHARE ROW EXCLUSIVE MODE`);
-      const known = new Set<string>((await m.query(`SELECT id FROM ${T.ruleSetVersions}`)).map((r: { id: string }) => r.id));
+      const known = new Set<string>(
+        (await m.query(`SELECT id FROM ${T.ruleSetVersions}`)).map((r: { id: string }) => r.id),
+      );
       const fresh = loaded.filter((r) => !known.has(ruleSetVersionId(r)));
       if (fresh.length === 0) return { recorded: [] };
       const now = new Date().toISOString();
-      await insertMany(m, T.ruleSetVersions, [...RULE_SET_VERSION_COLUMNS], fresh.map((r) => ruleSetVersionRow(r, 'active', now)));
+      await insertMany(
+        m,
+        T.ruleSetVersions,
+        [...RULE_SET_VERSION_COLUMNS],
+        fresh.map((r) => ruleSetVersionRow(r, 'active', now)),
+      );
       await appendAudit(
         m,
         T.audit,

@@ -12,7 +12,16 @@ import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
 import { ScoreEvaluations, type ReceivedSubmission, type ScoreEvaluationsResult } from './score-evaluations.command';
 
 const T = SCORING_TABLES;
-const EVALUATION_COLUMNS = ['evaluation_id', 'submission_id', 'submission_version', 'region', 'fiscal_year', 'form_type', 'evaluation', 'received_at'];
+const EVALUATION_COLUMNS = [
+  'evaluation_id',
+  'submission_id',
+  'submission_version',
+  'region',
+  'fiscal_year',
+  'form_type',
+  'evaluation',
+  'received_at',
+];
 
 @CommandHandler(ScoreEvaluations)
 export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations, ScoreEvaluationsResult> {
@@ -23,9 +32,15 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
     if (submissions.length === 0) return { written: [], skipped: [] };
     const scoredAt = new Date().toISOString();
     const rescoringRunId = options.rescoringRunId ?? null;
-    await insertMany(m, T.evaluations, EVALUATION_COLUMNS, submissions.map((s) => evaluationRow(s, scoredAt)), {
-      onConflictDoNothing: ['evaluation_id'],
-    });
+    await insertMany(
+      m,
+      T.evaluations,
+      EVALUATION_COLUMNS,
+      submissions.map((s) => evaluationRow(s, scoredAt)),
+      {
+        onConflictDoNothing: ['evaluation_id'],
+      },
+    );
 
     const records = submissions.map((s) =>
       // explanations are recomputable from the evaluation and the rule-set version: re-scoring runs skip them
@@ -47,15 +62,36 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
         fresh.push(r);
       }
     }
-    await insertMany(m, T.results, [...RESULT_COLUMNS], fresh.map((r) => r.row), { onConflictDoNothing: ['evaluation_id', 'rule_set_hash'] });
+    await insertMany(
+      m,
+      T.results,
+      [...RESULT_COLUMNS],
+      fresh.map((r) => r.row),
+      { onConflictDoNothing: ['evaluation_id', 'rule_set_hash'] },
+    );
     await enqueueEvents(
       m,
       SCORING_SERVICE,
-      fresh.map((r) => ({ name: 'scoring.evaluation.scored.v1' as const, payload: r.event, dedupeKey: r.key, correlationId: options.correlationId ?? null, occurredAt: scoredAt })),
+      fresh.map((r) => ({
+        name: 'scoring.evaluation.scored.v1' as const,
+        payload: r.event,
+        dedupeKey: r.key,
+        correlationId: options.correlationId ?? null,
+        occurredAt: scoredAt,
+      })),
     );
-    await appendAudit(m, T.audit, fresh.map((r) => r.audit));
+    await appendAudit(
+      m,
+      T.audit,
+      fresh.map((r) => r.audit),
+    );
     return {
-      written: fresh.map((r) => ({ evaluationId: r.event.evaluationId, resultId: r.event.resultId, total: r.event.total, grade: r.event.grade })),
+      written: fresh.map((r) => ({
+        evaluationId: r.event.evaluationId,
+        resultId: r.event.resultId,
+        total: r.event.total,
+        grade: r.event.grade,
+      })),
       skipped,
     };
   }
@@ -74,7 +110,16 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
 }
 
 function evaluationRow(s: ReceivedSubmission, receivedAt: string): unknown[] {
-  return [s.evaluationId, s.submissionId, s.version, s.region, s.fiscalYear, s.formType, JSON.stringify(s.evaluation), receivedAt];
+  return [
+    s.evaluationId,
+    s.submissionId,
+    s.version,
+    s.region,
+    s.fiscalYear,
+    s.formType,
+    JSON.stringify(s.evaluation),
+    receivedAt,
+  ];
 }
 
 /** Keys (evaluation + rule-set hash) that already have a result, in one query. */
@@ -82,7 +127,13 @@ async function existingKeys(m: EntityManager, records: readonly ScoreRecord[]): 
   const ids = [...new Set(records.map((r) => r.event.evaluationId))];
   const rows: Array<{ evaluation_id: string; rule_set_hash: string }> =
     dialectOf(m) === 'postgres'
-      ? await m.query(`SELECT evaluation_id, rule_set_hash FROM ${T.results} WHERE evaluation_id = ANY($1::varchar[])`, [ids])
-      : await m.query(`SELECT evaluation_id, rule_set_hash FROM ${T.results} WHERE evaluation_id IN (${ids.map(() => '?').join(', ')})`, ids);
+      ? await m.query(
+          `SELECT evaluation_id, rule_set_hash FROM ${T.results} WHERE evaluation_id = ANY($1::varchar[])`,
+          [ids],
+        )
+      : await m.query(
+          `SELECT evaluation_id, rule_set_hash FROM ${T.results} WHERE evaluation_id IN (${ids.map(() => '?').join(', ')})`,
+          ids,
+        );
   return new Set(rows.map((r) => resultKey(r.evaluation_id, r.rule_set_hash)));
 }

@@ -14,14 +14,26 @@ const [form] = parseDocument(
 ).evaluations;
 const ruleSet = registry.resolve('341522', 2022);
 const result = score(form, ruleSet);
-const received = { ...SubmissionReceivedV1.example, evaluationId: 'ev_9', submissionId: 'sub_9', version: 2, fiscalYear: 2022 };
+const received = {
+  ...SubmissionReceivedV1.example,
+  evaluationId: 'ev_9',
+  submissionId: 'sub_9',
+  version: 2,
+  fiscalYear: 2022,
+};
 const opts = { resultId: 'res_1', scoredAt: '2024-03-01T08:00:01.000Z', rescoringRunId: null, includeResult: true };
 
 describe('scoreRecord', () => {
   it('builds a valid scored event carrying the full result', () => {
     const { event } = scoreRecord(received, result, opts);
     expect(() => parseEvent('scoring.evaluation.scored.v1', event)).not.toThrow();
-    expect(event).toMatchObject({ evaluationId: 'ev_9', submissionVersion: 2, total: 95.16, grade: '优', ruleSet: { id: '341522', hash: ruleSet.hash } });
+    expect(event).toMatchObject({
+      evaluationId: 'ev_9',
+      submissionVersion: 2,
+      total: 95.16,
+      grade: '优',
+      ruleSet: { id: '341522', hash: ruleSet.hash },
+    });
     expect(event.result?.computed.total).toBe(95.16);
     expect(scoreRecord(received, result, { ...opts, includeResult: false }).event).not.toHaveProperty('result');
   });
@@ -30,14 +42,21 @@ describe('scoreRecord', () => {
     const twice = { ...result, findings: [...result.findings, ...result.findings] };
     const { event } = scoreRecord(received, twice, opts);
     expect(event.findingCodes).toEqual(['NON_NUMERIC_ACTUAL']);
-    expect(event.findingCounts.warning + event.findingCounts.info + event.findingCounts.error).toBe(2 * result.findings.length);
+    expect(event.findingCounts.warning + event.findingCounts.info + event.findingCounts.error).toBe(
+      2 * result.findings.length,
+    );
   });
 
   it('writes one row value per column and keys the result by evaluation and rule-set hash', () => {
     const rec = scoreRecord(received, result, { ...opts, rescoringRunId: 'run_1' });
     expect(rec.row).toHaveLength(RESULT_COLUMNS.length);
     expect(rec.key).toBe(resultKey('ev_9', ruleSet.hash));
-    expect(rec.audit).toMatchObject({ action: 'scored', fromState: 'submitted', toState: 'scored', reason: expect.stringContaining('run_1') });
+    expect(rec.audit).toMatchObject({
+      action: 'scored',
+      fromState: 'submitted',
+      toState: 'scored',
+      reason: expect.stringContaining('run_1'),
+    });
   });
 });
 

@@ -111,7 +111,13 @@ export function scoreRecord(
     fromState: 'submitted',
     toState: 'scored',
     reason: `rule set ${ruleSet.id} v${ruleSet.version} ${ruleSet.hash}${opts.rescoringRunId ? ` (re-scoring run ${opts.rescoringRunId})` : ''}`,
-    payload: { resultId: opts.resultId, ruleSet, total: computed.total, grade: computed.grade, routing: routing.decision },
+    payload: {
+      resultId: opts.resultId,
+      ruleSet,
+      total: computed.total,
+      grade: computed.grade,
+      routing: routing.decision,
+    },
     at: opts.scoredAt,
   };
   return { row, event, audit, key: resultKey(received.evaluationId, ruleSet.hash) };

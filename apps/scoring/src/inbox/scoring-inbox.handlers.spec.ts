@@ -6,7 +6,10 @@ import { scoringInboxHandlers } from './scoring-inbox.handlers';
 
 describe('scoring inbox handlers', () => {
   it('handle exactly the events routing.ts sends to scoring-inbox', () => {
-    const registry = new HandlerRegistry('scoring', scoringInboxHandlers({} as CommandBus, () => undefined));
+    const registry = new HandlerRegistry(
+      'scoring',
+      scoringInboxHandlers({} as CommandBus, () => undefined),
+    );
     expect(() => registry.assertMatchesRouting(QUEUES.scoringInbox)).not.toThrow();
     expect(registry.events().sort()).toEqual(eventsRoutedTo(QUEUES.scoringInbox).sort());
   });

@@ -79,7 +79,11 @@ export const CreateScoringTables = defineMigration('CreateScoringTables', 1_763_
           c.varchar('rescoring_run_id', 64, true),
         ],
         indices: [
-          { name: 'ux_scoring_results_evaluation_rule_set', columnNames: ['evaluation_id', 'rule_set_hash'], isUnique: true },
+          {
+            name: 'ux_scoring_results_evaluation_rule_set',
+            columnNames: ['evaluation_id', 'rule_set_hash'],
+            isUnique: true,
+          },
           { name: 'ix_scoring_results_rule_set', columnNames: ['rule_set_id', 'rule_set_version'] },
         ],
       }),

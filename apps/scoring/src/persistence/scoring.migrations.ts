@@ -3,4 +3,8 @@ import { messagingMigration } from '@jixiao/messaging';
 import { CreateScoringTables } from './scoring-tables.migration';
 import { SCORING_SERVICE, SCORING_TABLES } from './scoring-tables';
 
-export const SCORING_MIGRATIONS = [auditMigration(SCORING_TABLES.audit), messagingMigration(SCORING_SERVICE), CreateScoringTables];
+export const SCORING_MIGRATIONS = [
+  auditMigration(SCORING_TABLES.audit),
+  messagingMigration(SCORING_SERVICE),
+  CreateScoringTables,
+];
