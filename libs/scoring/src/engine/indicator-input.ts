@@ -18,10 +18,17 @@ export interface IndicatorInput {
    * Outcomes already computed for this row text, by [explain][weight][reported score] (see outcome-memo.ts).
    * Only the compiled path uses it.
    */
-  outcomes: [OutcomeMemo | null, OutcomeMemo | null];
+  outcomes: OutcomeEntry[];
 }
 
-export type OutcomeMemo = Map<number | null, Map<number | null, IndicatorOutcome>>;
+/** One remembered outcome (see outcome-memo.ts); `year` is null unless the outcome depends on the fiscal year. */
+export interface OutcomeEntry {
+  w: number | null;
+  rep: number | null;
+  explain: boolean;
+  year: number | null;
+  o: IndicatorOutcome;
+}
 
 const QUALITATIVE_UNIT = /^定性/;
 
@@ -59,6 +66,6 @@ export function readIndicator(ind: Indicator, naMarkers: readonly string[]): Ind
     qualitativeMarked,
     targetText,
     actualText: actual.kind === 'empty' ? '' : actual.text,
-    outcomes: [null, null],
+    outcomes: [],
   };
 }

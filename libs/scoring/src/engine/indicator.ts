@@ -54,9 +54,19 @@ export function assessIndicator(ind: Indicator, input: IndicatorInput, ctx: Scor
 
 const CACHE_LIMIT = 20_000;
 
-type InputCache = Map<string, Map<string, Map<string, IndicatorInput>>>;
+/** The parsed rows of one (target, actual) text pair: without a unit cell, and by unit cell text. */
+interface InputSlot {
+  plain: IndicatorInput | undefined;
+  byUnit: Map<string, IndicatorInput> | undefined;
+}
 
-/** Nested maps keyed by the cell strings themselves (no key concatenation on the hot path). */
+type InputCache = Map<string, Map<string, InputSlot>>;
+
+/**
+ * Nested maps keyed by the cell strings themselves (no key concatenation on the hot path); the unit cell is
+ * usually empty, so that case needs no third lookup. Bounded: the outer map is cleared when full, and an
+ * inner map is cleared when it alone reaches the limit.
+ */
 export function cachedInput(ind: Indicator, ctx: ScoreContext): IndicatorInput {
   const cache = ctx.prep.inputCache as unknown as InputCache;
   const t = ind.target ?? '';
@@ -67,10 +77,16 @@ export function cachedInput(ind: Indicator, ctx: ScoreContext): IndicatorInput {
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(t, (byActual = new Map()));
   }
-  let byUnit = byActual.get(a);
-  if (byUnit === undefined) byActual.set(a, (byUnit = new Map()));
+  let slot = byActual.get(a);
+  if (slot === undefined) {
+    if (byActual.size >= CACHE_LIMIT) byActual.clear();
+    byActual.set(a, (slot = { plain: undefined, byUnit: undefined }));
+  }
+  if (u === '') return slot.plain ?? (slot.plain = readIndicator(ind, ctx.prep.naMarkers));
+  const byUnit = slot.byUnit ?? (slot.byUnit = new Map());
   let input = byUnit.get(u);
   if (input === undefined) {
+    if (byUnit.size >= CACHE_LIMIT) byUnit.clear();
     input = readIndicator(ind, ctx.prep.naMarkers);
     byUnit.set(u, input);
   }

@@ -96,7 +96,7 @@ export class ScoringRun {
     for (let i = 0; i < n; i++) {
       const ind = this.indicators[i];
       const input = (this.inputs[i] = cachedInput(ind, this.ctx));
-      const o = memo ? recallOutcome(input, ind.weight ?? null, ind.reportedScore ?? null, this.ctx.explain) : undefined;
+      const o = memo ? recallOutcome(input, ind.weight ?? null, ind.reportedScore ?? null, this.ctx.explain, this.ctx.fiscalYear) : undefined;
       if (o !== undefined) {
         this.outcomes[i] = o;
         continue;
@@ -111,7 +111,7 @@ export class ScoringRun {
     this.outcomes[i] = o;
     if (this.memo) {
       const ind = this.indicators[i];
-      rememberOutcome(this.inputs[i], ind.weight ?? null, ind.reportedScore ?? null, this.ctx.explain, o);
+      rememberOutcome(this.inputs[i], ind.weight ?? null, ind.reportedScore ?? null, this.ctx.explain, this.ctx.fiscalYear, o);
     }
   }
 
@@ -229,7 +229,7 @@ export class ScoringRun {
     const ex = ctx.explain;
     for (const e of a.evaluation) {
       const p = e.params as { code: string; severity: Severity };
-      pushAll(findings, evaluationFindings(p.code, p.severity, ex, this.figures));
+      evaluationFindings(findings, p.code, p.severity, ex, this.figures);
     }
     for (let i = 0; i < indicators.length; i++) {
       const ind = indicators[i];
@@ -237,17 +237,17 @@ export class ScoringRun {
       const r = ind.deviationReason?.trim() ? 1 : 0;
       let events = a.indicator[i];
       if (events === undefined) events = this.memo ? o.checkEvents?.[r] : undefined;
-      else if (this.memo && o.method !== 'date') (o.checkEvents ??= [undefined, undefined])[r] = events;
+      else if (this.memo) (o.checkEvents ??= [undefined, undefined])[r] = events;
       if (events === undefined) continue;
       for (const e of events) {
         const p = e.params as { code: string; severity: Severity };
-        pushAll(findings, indicatorFindings(p.code, p.severity, ex, { indicator: ind, outcome: o }));
+        indicatorFindings(findings, p.code, p.severity, ex, ind, o);
       }
     }
     a.section.forEach((events, k) => {
       for (const e of events) {
         const p = e.params as { code: string; severity: Severity };
-        pushAll(findings, sectionFindings(p.code, p.severity, ex, this.tallies[k]));
+        sectionFindings(findings, p.code, p.severity, ex, this.tallies[k]);
       }
     });
     const projects = this.ev.projects ?? [];
@@ -258,7 +258,7 @@ export class ScoringRun {
         const b = project.budget ?? null;
         const x = project.executed ?? null;
         const rate = b != null && x != null && b > 0 ? x / b : null;
-        pushAll(findings, projectFindings(p.code, p.severity, ex, { project, rate, reportedRate: parseRate(project.reportedRate) }));
+        projectFindings(findings, p.code, p.severity, ex, { project, rate, reportedRate: parseRate(project.reportedRate) });
       }
     });
     if (this.prep.repeatsCodes) {
