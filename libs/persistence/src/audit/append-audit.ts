@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { assertIdentifier, dialectOf } from '../data-source/dialect';
 import { assertInTransaction } from '../data-source/transaction';
 import { insertMany } from '../sql/insert-many';
@@ -16,10 +16,14 @@ import {
  * Appends entries to the hash-chained audit log `table`, inside the caller's transaction (so the records commit
  * or roll back with the change they describe). Set-based: one multi-row INSERT per thousand records.
  *
- * The chain is serialised on its head row: `SELECT … FOR UPDATE` on PostgreSQL (concurrent appenders wait for
- * the holder's commit), a write to the head first on SQLite (single writer). Append late in a long transaction:
- * the head stays locked until commit. Returns the records written: entries whose `dedupeKey` is already in the
- * log are left out.
+ * The chain is serialised on its head row. PostgreSQL, usual case: one statement that moves the head from the
+ * head this process last wrote (or this transaction wrote) to the new one — a compare-and-set: it takes the head's
+ * row lock, waits for a concurrent holder's commit and re-checks — and inserts the records only if the head was
+ * where we chained from. If it was not (another process appended, or the transaction we chained after rolled
+ * back), the head is read `FOR UPDATE` and the records are chained again. Otherwise (SQLite, dedupe keys, more
+ * than 5,000 records): the head is locked first (`SELECT … FOR UPDATE`; a write to the head on SQLite, single writer).
+ * Either way the head stays locked until commit: append late in a long transaction. Returns the records written:
+ * entries whose `dedupeKey` is already in the log are left out.
  */
 export async function appendAudit(
   manager: EntityManager,
@@ -29,20 +33,89 @@ export async function appendAudit(
   if (entries.length === 0) return [];
   assertInTransaction(manager, 'appendAudit');
   const t = assertIdentifier(table);
+  const pg = dialectOf(manager) === 'postgres';
+  const now = new Date().toISOString();
+  const hasKeys = entries.some((e) => e.dedupeKey);
+  const fast = pg && entries.length <= FAST_PATH_MAX;
+
+  if (fast && !hasKeys) {
+    const guess = heldHeads(manager.queryRunner!).get(t) ?? lastWritten(manager.connection).get(t);
+    if (guess) {
+      const records = chainRecords(guess, entries, now);
+      if (await insertIfHeadIs(manager, t, guess, records)) return remember(manager, t, records);
+    }
+  }
+
   const head = await lockHead(manager, t);
-  const fresh = await withoutKnownKeys(manager, t, entries);
+  const fresh = hasKeys ? await withoutKnownKeys(manager, t, entries) : entries;
   if (fresh.length === 0) return [];
-  const records = chainRecords(head, fresh, new Date().toISOString());
+  const records = chainRecords(head, fresh, now);
+  if (fast) {
+    // we hold the lock: the compare-and-set cannot fail
+    if (!(await insertIfHeadIs(manager, t, head, records)))
+      throw new Error(`audit chain head ${t}_head moved while locked`);
+    return remember(manager, t, records);
+  }
   await insertMany(manager, t, [...AUDIT_COLUMNS], records.map(recordToRow), { pgTypes: AUDIT_PG_TYPES });
   const last = records[records.length - 1];
-  const params = [last.seq, last.hash];
   await manager.query(
-    dialectOf(manager) === 'postgres'
-      ? `UPDATE ${t}_head SET seq = $1, hash = $2 WHERE id = 1`
-      : `UPDATE ${t}_head SET seq = ?, hash = ? WHERE id = 1`,
-    params,
+    pg ? `UPDATE ${t}_head SET seq = $1, hash = $2 WHERE id = 1` : `UPDATE ${t}_head SET seq = ?, hash = ? WHERE id = 1`,
+    [last.seq, last.hash],
   );
+  if (pg) remember(manager, t, records);
   return records;
+}
+
+/** Records per compare-and-set statement (one array per column: far below the bind-parameter limits). */
+const FAST_PATH_MAX = 5_000;
+
+/** PostgreSQL: the head each transaction wrote, per table (TypeORM gives each transaction its own query runner). */
+const heldByTransaction = new WeakMap<QueryRunner, Map<string, ChainHead>>();
+/** The head this process last wrote per data source and table: possibly not committed (yet, or ever). */
+const writtenByProcess = new WeakMap<DataSource, Map<string, ChainHead>>();
+
+function heldHeads(queryRunner: QueryRunner): Map<string, ChainHead> {
+  let m = heldByTransaction.get(queryRunner);
+  if (!m) heldByTransaction.set(queryRunner, (m = new Map()));
+  return m;
+}
+
+function lastWritten(dataSource: DataSource): Map<string, ChainHead> {
+  let m = writtenByProcess.get(dataSource);
+  if (!m) writtenByProcess.set(dataSource, (m = new Map()));
+  return m;
+}
+
+function remember(manager: EntityManager, t: string, records: AuditRecord[]) {
+  const last = records[records.length - 1];
+  const head = { seq: last.seq, hash: last.hash };
+  heldHeads(manager.queryRunner!).set(t, head);
+  lastWritten(manager.connection).set(t, head);
+  return records;
+}
+
+/**
+ * PostgreSQL, one statement: moves the head from `from` to the last record and inserts the records, or does
+ * neither (the head was elsewhere once its row lock was ours). True when the records were written.
+ */
+async function insertIfHeadIs(
+  manager: EntityManager,
+  t: string,
+  from: ChainHead,
+  records: AuditRecord[],
+): Promise<boolean> {
+  const n = AUDIT_COLUMNS.length;
+  const last = records[records.length - 1];
+  const arrays = AUDIT_PG_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
+  const sql =
+    `WITH head AS (UPDATE ${t}_head SET seq = $${n + 1}, hash = $${n + 2} WHERE id = 1 AND seq = $${n + 3} AND hash = $${n + 4} RETURNING 1) ` +
+    `INSERT INTO ${t} (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM unnest(${arrays}) WHERE EXISTS (SELECT 1 FROM head) RETURNING 1 AS ok`;
+  const rows = records.map(recordToRow);
+  const columns = AUDIT_COLUMNS.map((_, c) => rows.map((row) => row[c]));
+  const written: unknown[] = await manager.query(sql, [...columns, last.seq, last.hash, from.seq, from.hash]);
+  if (written.length === records.length) return true;
+  if (written.length === 0) return false;
+  throw new Error(`audit ${t}: ${written.length} of ${records.length} records written`);
 }
 
 /** Drops entries whose dedupe key is already in the log (or earlier in the same call). Runs under the head lock. */

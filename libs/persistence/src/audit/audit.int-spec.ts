@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import { dialectOf } from '../data-source/dialect';
 import { withTransaction } from '../data-source/transaction';
 import { runMigrations } from '../migrations/run-migrations';
-import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
+import { openDataSource } from '../data-source/open-data-source';
+import { openTestDatabase, TEST_DATABASE_URL, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { appendAudit } from './append-audit';
 import type { AuditEntry } from './audit-record';
 import { auditMigration } from './audit.migration';
@@ -115,6 +116,52 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
     const total = Array.from({ length: 16 }, (_, k) => 1 + (k % 4)).reduce((a, b) => a + b, 0);
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: total });
+  });
+
+  it('appenders in two processes (two data sources on one database) keep one chain', async () => {
+    const other =
+      dialect === 'postgres'
+        ? await openDataSource({
+            name: 'review',
+            databaseUrl: TEST_DATABASE_URL,
+            schema: db.location,
+            poolSize: 3,
+            entities: [],
+            migrations: [],
+          })
+        : null;
+    try {
+      const second = other ?? ds;
+      await append(ds, 0, 2);
+      await append(second, 2, 3); // the first process's idea of the head is now stale
+      await append(ds, 5, 1);
+      await Promise.all([append(ds, 10, 2), append(second, 20, 2), append(ds, 30, 1), append(second, 40, 3)]);
+      await expect(
+        withTransaction(second, async (m) => {
+          await appendAudit(m, T, [entry(50)]);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await append(second, 60, 1); // chains after the rolled-back head's predecessor
+      await append(ds, 70, 1);
+      const rows: Array<{ seq: unknown }> = await ds.query(`SELECT seq FROM ${T} ORDER BY seq`);
+      expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+      expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: 16 });
+    } finally {
+      await other?.destroy();
+    }
+  });
+
+  it('several appends in one transaction chain on each other', async () => {
+    await append(ds, 0, 1);
+    const records = await withTransaction(ds, async (m) => [
+      ...(await appendAudit(m, T, [entry(1)])),
+      ...(await appendAudit(m, T, [entry(2), entry(3)])),
+      ...(await appendAudit(m, T, [entry(4, { dedupeKey: 'k-4' })])),
+      ...(await appendAudit(m, T, [entry(5)])),
+    ]);
+    expect(records.map((r) => r.seq)).toEqual([2, 3, 4, 5, 6]);
+    expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: 6 });
   });
 
   it('verifying while others append reports no false tampering', async () => {
