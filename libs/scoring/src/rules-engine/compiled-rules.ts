@@ -150,36 +150,140 @@ function arrayOf(v: unknown, op: string): Condition[] {
   return v as Condition[];
 }
 
+/** What generated code may call: the same helpers the closures use. */
+const HELPERS = { numeric, containsAny, startsWithAny, readPath, hasOwn } as const;
+
+/** A constant written into generated code as a literal when that is exact, else taken from the constants. */
+function literal(value: unknown, consts: unknown[]): string {
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
+  if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return String(value);
+  consts.push(value);
+  return `K[${consts.length - 1}]`;
+}
+
 /**
- * Compile rules once. An operator that json-rules-engine would fail on in every run (`in` with a non-array
- * value, an invalid `matches` pattern) makes `run` throw the same way instead of failing here.
+ * Generates the source of one condition, with the same precedence, operators and compile-time failures as
+ * `compileCondition` (any, then all, then not, then a fact). Facts are read once into locals (`factVar`).
+ */
+function conditionSource(c: Condition, consts: unknown[], factVar: (name: string) => string): string {
+  const node = c as Record<string, unknown>;
+  const join = (parts: string[], op: string) => (parts.length === 0 ? 'true' : `(${parts.join(op)})`);
+  if (hasOwn.call(node, 'any')) return join(arrayOf(node.any, 'any').map((x) => conditionSource(x, consts, factVar)), ' || ');
+  if (hasOwn.call(node, 'all')) return join(arrayOf(node.all, 'all').map((x) => conditionSource(x, consts, factVar)), ' && ');
+  if (hasOwn.call(node, 'not')) {
+    if (Array.isArray(node.not)) throw new Error('"not" cannot be an array');
+    return `!${conditionSource(node.not as Condition, consts, factVar)}`;
+  }
+  const { fact, operator, value, path } = node as { fact: string; operator: string; value: unknown; path?: string };
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    throw new Error('a condition value must be a constant (fact references are not supported)');
+  }
+  let x = factVar(fact);
+  if (path !== undefined) {
+    consts.push(pathSegments(path));
+    x = `H.readPath(${x}, K[${consts.length - 1}])`;
+  }
+  const isArrayValue = Array.isArray(value);
+  const v = () => literal(value, consts);
+  switch (operator) {
+    case 'equal':
+      return isArrayValue ? 'false' : `(${x} === ${v()})`;
+    case 'notEqual':
+      return isArrayValue ? 'true' : `(${x} !== ${v()})`;
+    case 'in':
+    case 'notIn': {
+      if (!isArrayValue && typeof value !== 'string') {
+        throw new TypeError(`operator "${operator}" needs an array value (json-rules-engine calls value.indexOf)`);
+      }
+      consts.push(value);
+      return `(K[${consts.length - 1}].indexOf(${x}) ${operator === 'in' ? '> -1' : '=== -1'})`;
+    }
+    case 'contains':
+      return isArrayValue ? 'false' : `(Array.isArray(${x}) && ${x}.indexOf(${v()}) > -1)`;
+    case 'doesNotContain':
+      return isArrayValue ? `Array.isArray(${x})` : `(Array.isArray(${x}) && ${x}.indexOf(${v()}) === -1)`;
+    case 'lessThan':
+      return `(H.numeric(${x}) && ${x} < ${v()})`;
+    case 'lessThanInclusive':
+      return `(H.numeric(${x}) && ${x} <= ${v()})`;
+    case 'greaterThan':
+      return `(H.numeric(${x}) && ${x} > ${v()})`;
+    case 'greaterThanInclusive':
+      return `(H.numeric(${x}) && ${x} >= ${v()})`;
+    case 'containsAny':
+      consts.push(value);
+      return `H.containsAny(${x}, K[${consts.length - 1}])`;
+    case 'startsWithAny':
+      consts.push(value);
+      return `H.startsWithAny(${x}, K[${consts.length - 1}])`;
+    case 'matches': {
+      const re = regexFor(value); // throws now on an invalid pattern, as every naive run would
+      if (re === null) return 'false';
+      consts.push(re);
+      return `(typeof ${x} === 'string' && K[${consts.length - 1}].test(${x}))`;
+    }
+    default:
+      throw new Error(`Unknown operator: ${operator}`);
+  }
+}
+
+/**
+ * Compile rules once into one generated function: every fact the rules read is loaded once into a local,
+ * every condition is inlined as a boolean expression, and the events fire in json-rules-engine's order
+ * (priority, highest first, then declaration order). An operator that json-rules-engine would fail on in
+ * every run (`in` with a non-array value, an invalid `matches` pattern) makes `run` throw the same way
+ * instead of failing here. The property tests in compiled-rules.spec.ts compare it with json-rules-engine.
  */
 export function compileRules(rules: readonly JsonRule[]): CompiledRules {
   const order = rules.map((_, i) => i);
   order.sort((a, b) => priorityOf(rules[b]) - priorityOf(rules[a]) || a - b);
-  const preds: Pred[] = [];
+  const consts: unknown[] = [];
   const events: RuleEvent[] = [];
+  const facts = new Map<string, string>();
+  const factVar = (name: string) => {
+    let v = facts.get(name);
+    if (v === undefined) facts.set(name, (v = `v${facts.size}`));
+    return v;
+  };
+  const tests: string[] = [];
   let failure: unknown = null;
   for (const i of order) {
     if (priorityOf(rules[i]) <= 0) throw new Error('Priority must be greater than zero');
+    const mark = consts.length;
+    const before = new Map(facts);
     try {
-      preds.push(compileCondition(rules[i].conditions as Condition));
+      tests.push(conditionSource(rules[i].conditions as Condition, consts, factVar));
     } catch (err) {
       if (!(err instanceof TypeError || err instanceof SyntaxError)) throw err;
       failure = failure ?? err;
-      preds.push(() => false);
+      consts.length = mark;
+      facts.clear();
+      for (const [k, v] of before) facts.set(k, v);
+      tests.push('false');
     }
     events.push(deepFreeze(structuredClone(eventOf(rules[i]))));
   }
-  const n = preds.length;
+  const lines: string[] = ['const f = facts ?? {};'];
+  for (const [name, v] of facts) {
+    const key = JSON.stringify(name);
+    // a fact named like an Object.prototype member ("constructor") is undefined unless the facts own it
+    lines.push(name in Object.prototype ? `const ${v} = H.hasOwn.call(f, ${key}) ? f[${key}] : undefined;` : `const ${v} = f[${key}];`);
+  }
+  lines.push('const out = [];');
+  tests.forEach((t, k) => lines.push(`if (${t}) out.push(E[${k}]);`));
+  lines.push('return out;');
+  // generated from validated rule conditions only: fact names and constants are JSON-quoted or passed in K
+  const make = new Function('H', 'K', 'E', `"use strict"; return function compiledRules(facts) {\n${lines.join('\n')}\n};`) as (
+    h: typeof HELPERS,
+    k: unknown[],
+    e: RuleEvent[],
+  ) => (facts: Facts) => RuleEvent[];
+  const evaluate = make(HELPERS, consts, events);
   return {
-    size: n,
+    size: events.length,
     run(facts: Facts): RuleEvent[] {
       if (failure !== null) throw failure;
-      const f = facts ?? {};
-      const out: RuleEvent[] = [];
-      for (let i = 0; i < n; i++) if (preds[i](f)) out.push(events[i]);
-      return out;
+      return evaluate(facts);
     },
   };
 }
