@@ -18,17 +18,32 @@ export interface HandlerContext {
 
 export type EventHandler<N extends EventName> = (payload: EventPayload<N>, context: HandlerContext) => Promise<void>;
 
+/**
+ * Handles several events of one name at once, in the order they were taken (all in one transaction, each already
+ * recorded in the inbox): set-based work instead of one round of statements per event. Must have the same effect
+ * as calling the single-event handler for each in turn.
+ */
+export type BatchEventHandler<N extends EventName> = (
+  items: ReadonlyArray<{ payload: EventPayload<N>; context: HandlerContext }>,
+) => Promise<void>;
+
 export interface HandlerDefinition<N extends EventName = EventName> {
   event: N;
   handle: EventHandler<N>;
+  /** Optional: used by the inbox worker when it takes several jobs of this event in one transaction. */
+  handleBatch?: BatchEventHandler<N>;
 }
 
 /** Any event's handler definition: what lists of handlers hold. */
 export type AnyHandlerDefinition = { [N in EventName]: HandlerDefinition<N> }[EventName];
 
 /** Typed helper for one handler per file: `export const onScored = defineHandler('scoring.evaluation.scored.v1', …)`. */
-export function defineHandler<N extends EventName>(event: N, handle: EventHandler<N>): HandlerDefinition<N> {
-  return { event, handle };
+export function defineHandler<N extends EventName>(
+  event: N,
+  handle: EventHandler<N>,
+  handleBatch?: BatchEventHandler<N>,
+): HandlerDefinition<N> {
+  return handleBatch ? { event, handle, handleBatch } : { event, handle };
 }
 
 /** Each event a service consumes has exactly one handler; the registry refuses a second. */

@@ -5,13 +5,19 @@ import {
   InvalidEventPayloadError,
   parseEvent,
   type EventEnvelopeBase,
+  type EventName,
   type InboxQueueName,
 } from '@jixiao/contracts';
-import { withTransaction } from '@jixiao/persistence';
+import { dialectOf, withTransaction } from '@jixiao/persistence';
 import { consoleLogger, errorMessage, type MessagingLogger } from '../logger';
 import { redisOptions, type RedisConnectionInput } from '../redis/redis-connection';
-import { HandlerRegistry, type AnyHandlerDefinition } from './handler-registry';
-import { runOnce } from './run-once';
+import {
+  HandlerRegistry,
+  type AnyHandlerDefinition,
+  type HandlerContext,
+  type HandlerDefinition,
+} from './handler-registry';
+import { recordInbox } from './run-once';
 
 export interface InboxWorkerOptions {
   service: string;
@@ -20,8 +26,10 @@ export interface InboxWorkerOptions {
   connection: RedisConnectionInput;
   prefix?: string;
   handlers: HandlerRegistry | ReadonlyArray<AnyHandlerDefinition>;
-  /** Jobs processed in parallel (default 1 on SQLite, whose writes are serialised anyway, else 8). */
+  /** Jobs taken from the queue at once (default 1 on SQLite, whose writes are serialised anyway, else 64). */
   concurrency?: number;
+  /** Events handled in one transaction at most (default 100; 1 turns group commit off). */
+  maxBatch?: number;
   logger?: MessagingLogger;
   /** Called after each handler's transaction commits (ServiceMessaging nudges the service's relay here). */
   onCommitted?: () => void;
@@ -29,16 +37,41 @@ export interface InboxWorkerOptions {
 
 export type InboxResult = { eventId: string; duplicate: boolean };
 
+interface Pending {
+  jobId: string | undefined;
+  event: EventEnvelopeBase;
+  definition: HandlerDefinition<EventName>;
+  payload: unknown;
+  resolve(result: InboxResult): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * A batch transaction gives up on any lock wait longer than this and its events are handled one per transaction
+ * instead. A batch takes the audit chain head at its first event and row locks at later ones, the reverse of the
+ * order of a single-entity transaction (row, then head): being the first to give up keeps that from deadlocking
+ * an HTTP request (PostgreSQL's deadlock check waits 1 s by default).
+ */
+const BATCH_LOCK_TIMEOUT_MS = 200;
+
 /**
  * One BullMQ worker for the service's inbox queue. For each job: validate the envelope and the payload against
  * the contract (a bad one fails at once, without retries), then in one transaction record the event id in the
  * inbox and run its handler — a redelivered event finds its id and changes nothing.
+ *
+ * Group commit: jobs that arrive while a transaction is in flight are handled together in the next one (one inbox
+ * INSERT for all, then each handler in order, or a handler's `handleBatch` for a run of events of one name). No
+ * timer: a lone job goes at once. If a shared transaction fails, its events are retried one per transaction, so each
+ * job still gets its own outcome (and BullMQ retries only the one that fails).
  * The handler registry is checked against `routing.ts` in the constructor, so a missing handler stops start-up.
  */
 export class InboxWorker {
   readonly registry: HandlerRegistry;
   private worker: Worker | null = null;
   private readonly logger: MessagingLogger;
+  private readonly maxBatch: number;
+  private queue: Pending[] = [];
+  private draining: Promise<void> | null = null;
 
   constructor(private readonly options: InboxWorkerOptions) {
     this.registry =
@@ -47,6 +80,7 @@ export class InboxWorker {
         : new HandlerRegistry(options.service, options.handlers);
     this.registry.assertMatchesRouting(options.queue);
     this.logger = options.logger ?? consoleLogger;
+    this.maxBatch = Math.max(1, options.maxBatch ?? 100);
   }
 
   start(): Worker {
@@ -55,7 +89,7 @@ export class InboxWorker {
     this.worker = new Worker(this.options.queue, (job) => this.process(job), {
       connection: redisOptions(this.options.connection, 'worker'),
       prefix: this.options.prefix,
-      concurrency: this.options.concurrency ?? (sqlite ? 1 : 8),
+      concurrency: this.options.concurrency ?? (sqlite ? 1 : 64),
     });
     this.worker.on('error', (err) => this.logger.warn(`inbox ${this.options.queue}: ${errorMessage(err)}`));
     this.worker.on('failed', (job, err) =>
@@ -64,38 +98,29 @@ export class InboxWorker {
     return this.worker;
   }
 
-  /** Processes one job (exposed for tests and for draining a queue by hand). */
-  async process(job: Pick<Job, 'id' | 'name' | 'data'>): Promise<InboxResult> {
+  /** Processes one job (exposed for tests and for draining a queue by hand); resolves once its transaction committed. */
+  process(job: Pick<Job, 'id' | 'name' | 'data'>): Promise<InboxResult> {
     const envelope = EventEnvelopeSchema.safeParse(job.data);
     if (!envelope.success)
-      throw new UnrecoverableError(`job ${job.id}: not an event envelope: ${envelope.error.message}`);
+      return Promise.reject(new UnrecoverableError(`job ${job.id}: not an event envelope: ${envelope.error.message}`));
     const event: EventEnvelopeBase = envelope.data;
     const definition = this.registry.get(event.name);
     if (!definition)
-      throw new UnrecoverableError(`${this.options.service}: no handler for ${event.name} (job ${job.id})`);
+      return Promise.reject(
+        new UnrecoverableError(`${this.options.service}: no handler for ${event.name} (job ${job.id})`),
+      );
     let payload: unknown;
     try {
       payload = parseEvent(definition.event, event.payload);
     } catch (err) {
-      if (err instanceof InvalidEventPayloadError) throw new UnrecoverableError(`job ${job.id}: ${err.message}`);
-      throw err;
+      if (err instanceof InvalidEventPayloadError)
+        return Promise.reject(new UnrecoverableError(`job ${job.id}: ${err.message}`));
+      return Promise.reject(err);
     }
-    const afterCommit: Array<() => void | Promise<void>> = [];
-    const outcome = await withTransaction(this.options.dataSource, (manager) =>
-      runOnce(manager, this.options.service, event, () =>
-        definition.handle(payload as never, { manager, event, afterCommit: (fn) => afterCommit.push(fn) }),
-      ),
-    );
-    if (outcome.ran) this.options.onCommitted?.();
-    for (const fn of afterCommit) {
-      try {
-        await fn();
-      } catch (err) {
-        // The effect is committed; a failing follow-up must not make BullMQ redeliver it.
-        this.logger.warn(`inbox ${this.options.queue}: after-commit hook of ${event.id} failed: ${errorMessage(err)}`);
-      }
-    }
-    return { eventId: event.id, duplicate: !outcome.ran };
+    return new Promise<InboxResult>((resolve, reject) => {
+      this.queue.push({ jobId: job.id, event, definition, payload, resolve, reject });
+      this.draining ??= this.drain();
+    });
   }
 
   /** Waits for the jobs in progress to finish, then closes the worker's connections. */
@@ -103,5 +128,92 @@ export class InboxWorker {
     const worker = this.worker;
     this.worker = null;
     await worker?.close();
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const results = await this.runBatch(batch);
+        batch.forEach((p, i) => p.resolve(results[i]));
+      } catch (err) {
+        if (batch.length === 1) batch[0].reject(err);
+        else await this.oneByOne(batch);
+      }
+    }
+    // synchronously with seeing the queue empty: a job arriving after this starts a new drain
+    this.draining = null;
+  }
+
+  private async oneByOne(batch: Pending[]): Promise<void> {
+    for (const p of batch) {
+      try {
+        p.resolve((await this.runBatch([p]))[0]);
+      } catch (err) {
+        p.reject(err);
+      }
+    }
+  }
+
+  /** One transaction: the inbox ids of the batch, then the handlers of the events not seen before, in order. */
+  private async runBatch(batch: Pending[]): Promise<InboxResult[]> {
+    const afterCommit: Array<() => void | Promise<void>> = [];
+    const ran = await withTransaction(this.options.dataSource, async (manager) => {
+      if (batch.length > 1 && dialectOf(manager) === 'postgres')
+        await manager.query(`SET LOCAL lock_timeout = '${BATCH_LOCK_TIMEOUT_MS}ms'`);
+      const fresh = await recordInbox(
+        manager,
+        this.options.service,
+        batch.map((p) => p.event),
+      );
+      // an id given twice (a job re-added under another job id) runs at its first occurrence only
+      const runs = batch.map((p) => fresh.delete(p.event.id));
+      const context = (event: EventEnvelopeBase): HandlerContext => ({
+        manager,
+        event,
+        afterCommit: (fn) => afterCommit.push(fn),
+      });
+      await this.handle(batch, runs, context);
+      return runs;
+    });
+    if (ran.some(Boolean)) this.options.onCommitted?.();
+    for (const fn of afterCommit) {
+      try {
+        await fn();
+      } catch (err) {
+        // The effect is committed; a failing follow-up must not make BullMQ redeliver it.
+        this.logger.warn(`inbox ${this.options.queue}: after-commit hook failed: ${errorMessage(err)}`);
+      }
+    }
+    return batch.map((p, i) => ({ eventId: p.event.id, duplicate: !ran[i] }));
+  }
+
+  /** Runs the handlers in the order the jobs came; consecutive events of one name go to its `handleBatch` if any. */
+  private async handle(
+    batch: Pending[],
+    runs: boolean[],
+    context: (event: EventEnvelopeBase) => HandlerContext,
+  ): Promise<void> {
+    let i = 0;
+    while (i < batch.length) {
+      if (!runs[i]) {
+        i += 1;
+        continue;
+      }
+      const definition = batch[i].definition;
+      if (!definition.handleBatch) {
+        await definition.handle(batch[i].payload as never, context(batch[i].event));
+        i += 1;
+        continue;
+      }
+      const items: Array<{ payload: never; context: HandlerContext }> = [];
+      let j = i;
+      for (; j < batch.length && (!runs[j] || batch[j].definition === definition); j++) {
+        if (runs[j]) items.push({ payload: batch[j].payload as never, context: context(batch[j].event) });
+      }
+      await definition.handleBatch(items);
+      i = j;
+    }
   }
 }

@@ -59,7 +59,9 @@ export async function appendAudit(
   await insertMany(manager, t, [...AUDIT_COLUMNS], records.map(recordToRow), { pgTypes: AUDIT_PG_TYPES });
   const last = records[records.length - 1];
   await manager.query(
-    pg ? `UPDATE ${t}_head SET seq = $1, hash = $2 WHERE id = 1` : `UPDATE ${t}_head SET seq = ?, hash = ? WHERE id = 1`,
+    pg
+      ? `UPDATE ${t}_head SET seq = $1, hash = $2 WHERE id = 1`
+      : `UPDATE ${t}_head SET seq = ?, hash = ? WHERE id = 1`,
     [last.seq, last.hash],
   );
   if (pg) remember(manager, t, records);
