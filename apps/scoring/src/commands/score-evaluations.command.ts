@@ -12,7 +12,12 @@ export class ScoreEvaluations {
   constructor(
     readonly submissions: readonly ReceivedSubmission[],
     readonly manager: EntityManager,
-    readonly options: { rescoringRunId?: string | null; correlationId?: string | null } = {},
+    readonly options: {
+      rescoringRunId?: string | null;
+      correlationId?: string | null;
+      /** Per evaluation, when the submissions came from events with different correlation ids (an inbox batch). */
+      correlationIds?: ReadonlyMap<string, string | null>;
+    } = {},
   ) {}
 }
 

@@ -76,7 +76,7 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
         name: 'scoring.evaluation.scored.v1' as const,
         payload: r.event,
         dedupeKey: r.key,
-        correlationId: options.correlationId ?? null,
+        correlationId: options.correlationIds?.get(r.event.evaluationId) ?? options.correlationId ?? null,
         occurredAt: scoredAt,
       })),
     );
