@@ -1,4 +1,4 @@
-import type { ResolvedRuleSet } from '../rule-set/rule-set.schema';
+import type { ResolvedRuleSet, Rounding } from '../rule-set/rule-set.schema';
 import { normalizeText } from './values/normalize-text';
 import { compileRules, type CompiledRules, type JsonRule, type RuleEvent } from '../rules-engine';
 import type { RuleKind } from './rule-requests';
@@ -28,6 +28,10 @@ export interface PreparedRuleSet {
   inputCache: Map<string, unknown>;
   /** Two check rules of one scope raise the same code, so findings may repeat and need de-duplicating. */
   repeatsCodes: boolean;
+  /** Decimals shown in explanations (at least 2). */
+  precision: number;
+  /** The rounding of row and execution scores: the rule set's mode, at least 2 decimals (see ScoreContext). */
+  partRounding: Rounding;
   /** Compiled tier results by their four facts (see score.ts). */
   tierCache: Map<string, Map<string, Map<number | null, RuleEvent[]>>>;
 }
@@ -77,5 +81,7 @@ function build(ruleSet: ResolvedRuleSet): PreparedRuleSet {
     }),
     inputCache: new Map(),
     tierCache: new Map(),
+    precision: Math.max(2, ruleSet.rounding.precision),
+    partRounding: ruleSet.rounding.precision >= 2 ? ruleSet.rounding : { precision: 2, mode: ruleSet.rounding.mode },
   };
 }

@@ -1,5 +1,5 @@
 import type { CanonicalEvaluation, Finding, IndicatorResult, ScoreResult } from '@jixiao/contracts';
-import type { FormRules, ResolvedRuleSet, Rounding } from '../rule-set/rule-set.schema';
+import type { FormRules, ResolvedRuleSet } from '../rule-set/rule-set.schema';
 import { evaluationFigures, parseRate } from './evaluation-facts';
 import { scoreExecution, type ExecutionOutcome } from './execution';
 import type { EvaluationFigures } from './finding-context';
@@ -15,7 +15,7 @@ import type { Facts, RuleEvent } from './rule-requests';
 import { routingDecision, routingFacts } from './routing';
 import type { ScoreContext } from './score-context';
 import type { ScoreOptions } from './score-options';
-import { attachDeclared, finishTally, newTallies, sectionIndex, type SectionTally } from './sections';
+import { attachDeclared, finishTally, newTallies, sectionIndex, sectionMemo, type SectionTally } from './sections';
 
 type Severity = Finding['severity'];
 
@@ -34,14 +34,6 @@ export interface CheckAnswers {
   project: RuleEvent[][];
 }
 
-const partRoundings = new WeakMap<Rounding, Rounding>();
-
-function partRounding(r: Rounding): Rounding {
-  let p = partRoundings.get(r);
-  if (!p) partRoundings.set(r, (p = r.precision >= 2 ? r : { precision: 2, mode: r.mode }));
-  return p;
-}
-
 function firstParam(events: RuleEvent[], key: string): string | null {
   return events.length > 0 ? ((events[0].params?.[key] as string | undefined) ?? null) : null;
 }
@@ -52,30 +44,39 @@ function firstParam(events: RuleEvent[], key: string): string | null {
  * fired events back. The drivers in score.ts answer them with the compiled evaluator or with json-rules-engine.
  */
 export class ScoringRun {
-  private readonly rs: ResolvedRuleSet;
-  private readonly form: FormRules;
-  private readonly ctx: ScoreContext;
-  private readonly indicators: NonNullable<CanonicalEvaluation['indicators']>;
-  private readonly execution: ExecutionOutcome;
-  private readonly outcomes: IndicatorOutcome[];
-  private readonly pending: { index: number; step: PendingQualitative; facts: Facts }[] = [];
-  private readonly inputs: IndicatorInput[];
-  private readonly tallies: SectionTally[];
-  private readonly sectionOf: number[];
-  private total: number | null = null;
-  private grade: string | null = null;
-  private gradeForReportedTotal: string | null = null;
-  private figures!: EvaluationFigures;
-  private readonly findings: Finding[] = [];
-  private routing: ScoreResult['routing'] = { decision: 'auto-approve', reasons: [] };
+  // `declare` fields, all assigned in the constructor: a class-field initialiser is emitted (by SWC, for the
+  // decorator-metadata build) as an Object.defineProperty call per field per run, a measurable cost here.
+  private declare readonly ev: CanonicalEvaluation;
+  private declare readonly prep: PreparedRuleSet;
+  /** remember row outcomes and their check events (only when the answers come from the compiled evaluator) */
+  private declare readonly memo: boolean;
+  private declare readonly rs: ResolvedRuleSet;
+  private declare readonly form: FormRules;
+  private declare readonly ctx: ScoreContext;
+  private declare readonly indicators: NonNullable<CanonicalEvaluation['indicators']>;
+  private declare readonly execution: ExecutionOutcome;
+  private declare readonly outcomes: IndicatorOutcome[];
+  private declare readonly pending: { index: number; step: PendingQualitative; facts: Facts }[];
+  private declare readonly inputs: IndicatorInput[];
+  private declare readonly tallies: SectionTally[];
+  private declare readonly sectionOf: number[];
+  private declare total: number | null;
+  private declare grade: string | null;
+  private declare gradeForReportedTotal: string | null;
+  private declare figures: EvaluationFigures;
+  private declare readonly findings: Finding[];
+  private declare routing: ScoreResult['routing'];
 
-  constructor(
-    private readonly ev: CanonicalEvaluation,
-    private readonly prep: PreparedRuleSet,
-    options: ScoreOptions = {},
-    /** remember row outcomes and their check events (only when the answers come from the compiled evaluator) */
-    private readonly memo = false,
-  ) {
+  constructor(ev: CanonicalEvaluation, prep: PreparedRuleSet, options: ScoreOptions = {}, memo = false) {
+    this.ev = ev;
+    this.prep = prep;
+    this.memo = memo;
+    this.pending = [];
+    this.total = null;
+    this.grade = null;
+    this.gradeForReportedTotal = null;
+    this.findings = [];
+    this.routing = { decision: 'auto-approve', reasons: [] };
     const rs = (this.rs = prep.ruleSet);
     this.form = rs.forms[ev.formType];
     this.ctx = {
@@ -83,8 +84,8 @@ export class ScoringRun {
       prep,
       fiscalYear: ev.fiscalYear ?? rs.years.from ?? 2000,
       explain: options.explain !== false,
-      precision: Math.max(2, rs.rounding.precision),
-      partRounding: partRounding(rs.rounding),
+      precision: prep.precision,
+      partRounding: prep.partRounding,
     };
     this.indicators = ev.indicators ?? [];
     const n = this.indicators.length;
@@ -131,10 +132,11 @@ export class ScoringRun {
     let sum = this.execution.score ?? 0;
     let naWeight = 0;
     let prevSection = -1;
+    const memo = sectionMemo(form);
     for (let i = 0; i < indicators.length; i++) {
       const ind = indicators[i];
       const o = outcomes[i];
-      let si = sectionIndex(form, ind.level1);
+      let si = sectionIndex(memo, form, ind.level1);
       if (si < 0 && !ind.level1) si = prevSection; // merged 一级指标 cells leave the following rows empty
       prevSection = si;
       this.sectionOf[i] = si;

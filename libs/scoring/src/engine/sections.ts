@@ -9,14 +9,22 @@ const matchText = memoize(normalizeText, 10_000);
 
 const sectionCache = new WeakMap<FormRules, Map<string, number>>();
 
-/** The section a 一级指标 text belongs to (by the rule set's `match` prefixes), or -1. */
-export function sectionIndex(form: FormRules, level1: string | null | undefined): number {
+/** The section indices of 一级指标 texts already seen under `form` (fetch once per evaluation). */
+export function sectionMemo(form: FormRules): Map<string, number> {
   let memo = sectionCache.get(form);
   if (!memo) sectionCache.set(form, (memo = new Map()));
+  return memo;
+}
+
+const SECTION_MEMO_LIMIT = 10_000;
+
+/** The section a 一级指标 text belongs to (by the rule set's `match` prefixes), or -1. */
+export function sectionIndex(memo: Map<string, number>, form: FormRules, level1: string | null | undefined): number {
   const key = level1 ?? '';
   const hit = memo.get(key);
   if (hit !== undefined) return hit;
   const idx = findSection(form.sections, normalizeLevel1(key));
+  if (memo.size >= SECTION_MEMO_LIMIT) memo.clear();
   memo.set(key, idx);
   return idx;
 }

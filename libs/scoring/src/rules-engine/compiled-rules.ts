@@ -18,6 +18,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /** json-rules-engine's numeric fact validator: `parseFloat(x).toString() !== 'NaN'`. */
 function numeric(a: unknown): boolean {
   if (typeof a === 'number') return a === a;
+  // parseFloat(String(null | undefined | boolean)) is NaN: answered without building strings
+  if (a === null || a === undefined || typeof a === 'boolean') return false;
   return Number.parseFloat(a as string).toString() !== 'NaN';
 }
 
