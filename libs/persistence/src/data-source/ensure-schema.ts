@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { assertIdentifier } from './dialect';
+import { ignoreConcurrentCreate } from './open-data-source';
 
 /**
  * Creates a PostgreSQL schema if it is missing, before any data source uses it: for callers that build the data
@@ -9,7 +10,7 @@ export async function ensurePostgresSchema(databaseUrl: string, schema: string):
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${assertIdentifier(schema)}"`);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${assertIdentifier(schema)}"`).catch(ignoreConcurrentCreate);
   } finally {
     await client.end();
   }

@@ -7,7 +7,18 @@ export async function openDataSource(config: PersistenceConfig): Promise<DataSou
   const dataSource = new DataSource(options);
   await dataSource.initialize();
   if (options.type === 'postgres' && options.schema && options.schema !== 'public') {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`).catch(ignoreConcurrentCreate);
   }
   return dataSource;
+}
+
+/**
+ * `CREATE SCHEMA IF NOT EXISTS` is not safe against a concurrent identical statement (the services of one process
+ * open their data sources at once): the loser fails with a unique violation on pg_namespace, or "already exists".
+ * Either means the schema is there.
+ */
+export function ignoreConcurrentCreate(err: unknown): void {
+  const code = (err as { code?: string })?.code;
+  if (code === '23505' || code === '42P06') return;
+  throw err;
 }
