@@ -15,6 +15,8 @@ export interface ExecutionOutcome {
   explanation?: string;
 }
 
+const METHOD = { linear: 'execution-linear', deduction: 'execution-deduction', steps: 'execution-steps', none: 'execution-none' } as const;
+
 /** Budget execution (预算执行率): rate = 全年执行数 / 全年预算数 (or 年初预算数), then the region's formula. */
 export function scoreExecution(funds: Funds | undefined, form: FormRules, ctx: ScoreContext): ExecutionOutcome {
   const ex = form.execution;
@@ -24,7 +26,7 @@ export function scoreExecution(funds: Funds | undefined, form: FormRules, ctx: S
   const budget = (useInitial ? funds?.initialBudget ?? funds?.adjustedBudget : funds?.adjustedBudget ?? funds?.initialBudget) ?? null;
   const executed = funds?.executed ?? null;
   const rate = budget != null && executed != null && budget > 0 ? executed / budget : null;
-  const out: ExecutionOutcome = { rate, score: null, weight, method: `execution-${f.kind}`, budget, executed };
+  const out: ExecutionOutcome = { rate, score: null, weight, method: METHOD[f.kind], budget, executed, explanation: undefined };
   if (f.kind === 'none') {
     if (ctx.explain) out.explanation = '本规则集不对预算执行率计分';
     return out;

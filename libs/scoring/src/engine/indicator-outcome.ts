@@ -44,5 +44,8 @@ export function blankOutcome(method: IndicatorOutcome['method']): IndicatorOutco
     actualIsThreshold: false,
     unitMismatch: false,
     notScorable: false,
+    // present from the start (undefined) so that every outcome has one shape and reads of it stay monomorphic
+    explanation: undefined,
+    checkEvents: undefined,
   };
 }

@@ -14,14 +14,25 @@ export function score(evaluation: CanonicalEvaluation, ruleSet: ResolvedRuleSet,
   const prep = prepareRuleSet(ruleSet);
   const c = prep.compiled;
   const run = new ScoringRun(evaluation, prep, options, true);
-  run.applyTiers(run.tierRequests().map((f) => tierEvents(prep, f)));
-  run.applyGrades(run.gradeRequests().map((f) => c.grade.run(f)));
+  const tiers = run.tierRequests();
+  const tierAnswers: RuleEvent[][] = new Array(tiers.length);
+  for (let i = 0; i < tiers.length; i++) tierAnswers[i] = tierEvents(prep, tiers[i]);
+  run.applyTiers(tierAnswers);
+  const grades = run.gradeRequests();
+  const gradeAnswers: RuleEvent[][] = new Array(grades.length);
+  for (let i = 0; i < grades.length; i++) gradeAnswers[i] = c.grade.run(grades[i]);
+  run.applyGrades(gradeAnswers);
   const q = run.checkRequests();
+  const indicator: (RuleEvent[] | undefined)[] = new Array(q.indicator.length);
+  for (let i = 0; i < q.indicator.length; i++) {
+    const f = q.indicator[i];
+    indicator[i] = f === null ? undefined : c.indicator.run(f);
+  }
   run.applyChecks({
     evaluation: q.evaluation === null ? [] : c.evaluation.run(q.evaluation),
-    indicator: q.indicator.map((f) => (f === null ? undefined : c.indicator.run(f))),
-    section: q.section.map((f) => c.section.run(f)),
-    project: q.project.map((f) => c.project.run(f)),
+    indicator,
+    section: runAll(c.section, q.section),
+    project: runAll(c.project, q.project),
   });
   run.applyRouting(c.routing.run(run.routingRequest()));
   return run.result();
@@ -62,6 +73,12 @@ export async function scoreNaive(
   return run.result();
 }
 
+function runAll(rules: PreparedRuleSet['compiled']['grade'], facts: Facts[]): RuleEvent[][] {
+  const out: RuleEvent[][] = new Array(facts.length);
+  for (let i = 0; i < facts.length; i++) out[i] = rules.run(facts[i]);
+  return out;
+}
+
 const TIER_CACHE_LIMIT = 20_000;
 
 /**
@@ -78,11 +95,15 @@ function tierEvents(prep: PreparedRuleSet, facts: Facts): RuleEvent[] {
     cache.set(actual, (byTarget = new Map()));
   }
   let byRatio = byTarget.get(facts.target as string);
-  if (byRatio === undefined) byTarget.set(facts.target as string, (byRatio = new Map()));
+  if (byRatio === undefined) {
+    if (byTarget.size >= TIER_CACHE_LIMIT) byTarget.clear();
+    byTarget.set(facts.target as string, (byRatio = new Map()));
+  }
   const ratio = facts.reportedRatio as number | null;
   let events = byRatio.get(ratio);
   if (events === undefined) {
     events = prep.compiled.tier.run(facts);
+    if (byRatio.size >= TIER_CACHE_LIMIT) byRatio.clear();
     byRatio.set(ratio, events);
   }
   return events;

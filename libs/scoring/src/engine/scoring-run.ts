@@ -60,6 +60,8 @@ export class ScoringRun {
   private declare readonly inputs: IndicatorInput[];
   private declare readonly tallies: SectionTally[];
   private declare readonly sectionOf: number[];
+  /** 1 when the row gives a deviation reason (indexes IndicatorOutcome.checkEvents) */
+  private declare readonly reasonOf: number[];
   private declare total: number | null;
   private declare grade: string | null;
   private declare gradeForReportedTotal: string | null;
@@ -92,10 +94,12 @@ export class ScoringRun {
     this.execution = scoreExecution(ev.funds, this.form, this.ctx);
     this.outcomes = new Array(n);
     this.sectionOf = new Array(n);
+    this.reasonOf = new Array(n);
     this.tallies = newTallies(this.form);
     this.inputs = new Array(n);
     for (let i = 0; i < n; i++) {
       const ind = this.indicators[i];
+      this.reasonOf[i] = ind.deviationReason?.trim() ? 1 : 0;
       const input = (this.inputs[i] = cachedInput(ind, this.ctx));
       const o = memo ? recallOutcome(input, ind.weight ?? null, ind.reportedScore ?? null, this.ctx.explain, this.ctx.fiscalYear) : undefined;
       if (o !== undefined) {
@@ -186,7 +190,8 @@ export class ScoringRun {
     let weightSum = this.execution.weight > 0 ? (ev.funds?.weight ?? this.execution.weight) : 0;
     let reportedSum = 0;
     let anyReported = false;
-    for (const ind of indicators) {
+    for (let i = 0; i < indicators.length; i++) {
+      const ind = indicators[i];
       weightSum += ind.weight ?? 0;
       if (ind.reportedScore != null) {
         reportedSum += ind.reportedScore;
@@ -214,9 +219,9 @@ export class ScoringRun {
       for (let i = 0; i < indicators.length; i++) {
         const ind = indicators[i];
         const o = outcomes[i];
-        const r = ind.deviationReason?.trim() ? 1 : 0;
+        const r = this.reasonOf[i];
         // the facts follow from the outcome (which fixes weight and reported score) and the reason
-        if (this.memo && o.checkEvents?.[r] !== undefined) continue;
+        if (this.memo && o.checkEvents !== undefined && o.checkEvents[r] !== undefined) continue;
         indicator[i] = indicatorFacts(ind.weight ?? null, ind.reportedScore ?? null, r === 1, o, tol);
       }
     }
@@ -229,20 +234,20 @@ export class ScoringRun {
   applyChecks(a: CheckAnswers): void {
     const { findings, ctx, indicators, outcomes } = this;
     const ex = ctx.explain;
-    for (const e of a.evaluation) {
-      const p = e.params as { code: string; severity: Severity };
+    for (let k = 0; k < a.evaluation.length; k++) {
+      const p = a.evaluation[k].params as { code: string; severity: Severity };
       evaluationFindings(findings, p.code, p.severity, ex, this.figures);
     }
     for (let i = 0; i < indicators.length; i++) {
       const ind = indicators[i];
       const o = outcomes[i];
-      const r = ind.deviationReason?.trim() ? 1 : 0;
+      const r = this.reasonOf[i];
       let events = a.indicator[i];
-      if (events === undefined) events = this.memo ? o.checkEvents?.[r] : undefined;
+      if (events === undefined) events = this.memo && o.checkEvents !== undefined ? o.checkEvents[r] : undefined;
       else if (this.memo) (o.checkEvents ??= [undefined, undefined])[r] = events;
       if (events === undefined) continue;
-      for (const e of events) {
-        const p = e.params as { code: string; severity: Severity };
+      for (let k = 0; k < events.length; k++) {
+        const p = events[k].params as { code: string; severity: Severity };
         indicatorFindings(findings, p.code, p.severity, ex, ind, o);
       }
     }
