@@ -14,20 +14,9 @@ export interface IndicatorInput {
   qualitativeMarked: boolean;
   targetText: string;
   actualText: string;
-  /**
-   * Outcomes already computed for this row text, by [explain][weight][reported score] (see outcome-memo.ts).
-   * Only the compiled path uses it.
-   */
-  outcomes: OutcomeEntry[];
-}
-
-/** One remembered outcome (see outcome-memo.ts); `year` is null unless the outcome depends on the fiscal year. */
-export interface OutcomeEntry {
-  w: number | null;
-  rep: number | null;
-  explain: boolean;
-  year: number | null;
-  o: IndicatorOutcome;
+  /** Outcomes already computed for this row text without / with explanations (see outcome-memo.ts); compiled path only. */
+  plain: IndicatorOutcome[];
+  explained: IndicatorOutcome[];
 }
 
 const QUALITATIVE_UNIT = /^定性/;
@@ -66,6 +55,7 @@ export function readIndicator(ind: Indicator, naMarkers: readonly string[]): Ind
     qualitativeMarked,
     targetText,
     actualText: actual.kind === 'empty' ? '' : actual.text,
-    outcomes: [],
+    plain: [],
+    explained: [],
   };
 }
