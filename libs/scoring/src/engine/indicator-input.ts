@@ -17,6 +17,10 @@ export interface IndicatorInput {
   /** Outcomes already computed for this row text without / with explanations (see outcome-memo.ts); compiled path only. */
   plain: IndicatorOutcome[];
   explained: IndicatorOutcome[];
+  lastPlain: IndicatorOutcome | undefined;
+  lastExplained: IndicatorOutcome | undefined;
+  /** For the input of a row without a unit cell: the inputs of the same texts with a unit cell, by unit text. */
+  byUnit: Map<string, IndicatorInput> | undefined;
 }
 
 const QUALITATIVE_UNIT = /^定性/;
@@ -57,5 +61,8 @@ export function readIndicator(ind: Indicator, naMarkers: readonly string[]): Ind
     actualText: actual.kind === 'empty' ? '' : actual.text,
     plain: [],
     explained: [],
+    lastPlain: undefined,
+    lastExplained: undefined,
+    byUnit: undefined,
   };
 }

@@ -27,8 +27,10 @@ export interface IndicatorOutcome {
   explanation?: string;
   /** Compiled indicator-check events for this outcome, by [hasDeviationReason] (compiled path only). */
   checkEvents?: [RuleEvent[] | undefined, RuleEvent[] | undefined];
-  /** The key this outcome is remembered under (see outcome-memo.ts); `year` is null unless it depends on it. */
-  memo?: { w: number | null; rep: number | null; year: number | null };
+  /** The key this outcome is remembered under (see outcome-memo.ts); the year is null unless it depends on it. */
+  memoW: number | null;
+  memoRep: number | null;
+  memoYear: number | null;
 }
 
 export function blankOutcome(method: IndicatorOutcome['method']): IndicatorOutcome {
@@ -49,6 +51,8 @@ export function blankOutcome(method: IndicatorOutcome['method']): IndicatorOutco
     // present from the start (undefined) so that every outcome has one shape and reads of it stay monomorphic
     explanation: undefined,
     checkEvents: undefined,
-    memo: undefined,
+    memoW: null,
+    memoRep: null,
+    memoYear: null,
   };
 }

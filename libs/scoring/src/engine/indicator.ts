@@ -54,18 +54,12 @@ export function assessIndicator(ind: Indicator, input: IndicatorInput, ctx: Scor
 
 const CACHE_LIMIT = 20_000;
 
-/** The parsed rows of one (target, actual) text pair: without a unit cell, and by unit cell text. */
-interface InputSlot {
-  plain: IndicatorInput | undefined;
-  byUnit: Map<string, IndicatorInput> | undefined;
-}
-
-type InputCache = Map<string, Map<string, InputSlot>>;
+type InputCache = Map<string, Map<string, IndicatorInput>>;
 
 /**
- * Nested maps keyed by the cell strings themselves (no key concatenation on the hot path); the unit cell is
- * usually empty, so that case needs no third lookup. Bounded: the outer map is cleared when full, and an
- * inner map is cleared when it alone reaches the limit.
+ * Nested maps keyed by the cell strings themselves (no key concatenation on the hot path). The unit cell is
+ * usually empty: the map holds the input without a unit, which holds the inputs with a unit cell (`byUnit`), so
+ * the common case needs two lookups and no further hop. Bounded: each map is cleared when it reaches the limit.
  */
 export function cachedInput(ind: Indicator, ctx: ScoreContext): IndicatorInput {
   const cache = ctx.prep.inputCache as unknown as InputCache;
@@ -77,13 +71,14 @@ export function cachedInput(ind: Indicator, ctx: ScoreContext): IndicatorInput {
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(t, (byActual = new Map()));
   }
-  let slot = byActual.get(a);
-  if (slot === undefined) {
+  let plain = byActual.get(a);
+  if (plain === undefined) {
     if (byActual.size >= CACHE_LIMIT) byActual.clear();
-    byActual.set(a, (slot = { plain: undefined, byUnit: undefined }));
+    plain = u === '' ? readIndicator(ind, ctx.prep.naMarkers) : readIndicator({ name: ind.name, target: t, actual: a }, ctx.prep.naMarkers);
+    byActual.set(a, plain);
   }
-  if (u === '') return slot.plain ?? (slot.plain = readIndicator(ind, ctx.prep.naMarkers));
-  const byUnit = slot.byUnit ?? (slot.byUnit = new Map());
+  if (u === '') return plain;
+  const byUnit = plain.byUnit ?? (plain.byUnit = new Map());
   let input = byUnit.get(u);
   if (input === undefined) {
     if (byUnit.size >= CACHE_LIMIT) byUnit.clear();

@@ -14,22 +14,31 @@ const ENTRY_LIMIT = 16;
  * are a function of the outcome).
  */
 export function recallOutcome(input: IndicatorInput, w: number | null, rep: number | null, explain: boolean, year: number): IndicatorOutcome | undefined {
+  const last = explain ? input.lastExplained : input.lastPlain;
+  if (last !== undefined && last.memoW === w && last.memoRep === rep && (last.memoYear === null || last.memoYear === year)) return last;
   const os = explain ? input.explained : input.plain;
   for (let i = 0; i < os.length; i++) {
     const o = os[i];
-    const k = o.memo!;
-    if (k.w === w && k.rep === rep && (k.year === null || k.year === year)) return o;
+    if (o.memoW === w && o.memoRep === rep && (o.memoYear === null || o.memoYear === year)) {
+      if (explain) input.lastExplained = o;
+      else input.lastPlain = o;
+      return o;
+    }
   }
   return undefined;
 }
 
 export function rememberOutcome(input: IndicatorInput, w: number | null, rep: number | null, explain: boolean, year: number, o: IndicatorOutcome): void {
-  o.memo = { w, rep, year: o.method === 'date' ? year : null };
+  o.memoW = w;
+  o.memoRep = rep;
+  o.memoYear = o.method === 'date' ? year : null;
   if (explain) {
     if (input.explained.length >= ENTRY_LIMIT) input.explained = [];
     input.explained.push(o);
+    input.lastExplained = o;
   } else {
     if (input.plain.length >= ENTRY_LIMIT) input.plain = [];
     input.plain.push(o);
+    input.lastPlain = o;
   }
 }
