@@ -7,11 +7,15 @@ export function routingFacts(findings: Finding[], grade: string | null, total: n
   let warningCount = 0;
   let infoCount = 0;
   const codes: string[] = [];
-  for (const f of findings) {
+  let lastCode = '';
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
     if (f.severity === 'error') errorCount++;
     else if (f.severity === 'warning') warningCount++;
     else infoCount++;
-    if (!codes.includes(f.code)) codes.push(f.code);
+    // findings of one code often follow each other: skip the scan for a repeat of the previous code
+    if (f.code !== lastCode && !codes.includes(f.code)) codes.push(f.code);
+    lastCode = f.code;
   }
   return { errorCount, warningCount, infoCount, findingCodes: codes, grade, total, incomplete, formType };
 }

@@ -137,10 +137,16 @@ export class ScoringRun {
     let naWeight = 0;
     let prevSection = -1;
     const memo = sectionMemo(form);
+    // rows of one section follow each other: the same 一级指标 text as the row before needs no lookup
+    let lastLevel1: string | null | undefined = null;
+    let lastIndex = -2;
     for (let i = 0; i < indicators.length; i++) {
       const ind = indicators[i];
       const o = outcomes[i];
-      let si = sectionIndex(memo, form, ind.level1);
+      const level1 = ind.level1;
+      let si = lastIndex !== -2 && level1 === lastLevel1 ? lastIndex : sectionIndex(memo, form, level1);
+      lastLevel1 = level1;
+      lastIndex = si;
       if (si < 0 && !ind.level1) si = prevSection; // merged 一级指标 cells leave the following rows empty
       prevSection = si;
       this.sectionOf[i] = si;
