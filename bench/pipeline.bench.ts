@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -98,10 +98,11 @@ async function main(): Promise<void> {
   const ports: Record<string, number> = {};
   for (const service of services) {
     ports[service] = await freePort();
-    const child = spawn(process.execPath, ['-r', './apps/jixiao/register.js', 'apps/server/src/main.ts'], {
+    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '-r', './apps/jixiao/register.js', 'apps/server/src/main.ts'], {
       cwd: ROOT,
       env: { ...baseEnv, SERVICE: service, PORT: String(ports[service]) },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // BENCH_CHILD_LOG=<file>: the services' JSON logs (errors only) go there instead of nowhere
+      stdio: ['ignore', process.env.BENCH_CHILD_LOG ? openSync(`${process.env.BENCH_CHILD_LOG}.${service}`, 'a') : 'ignore', 'inherit'],
     });
     children.push(child);
     // migrations of one schema must not race: start the next service once this one answers
@@ -150,6 +151,13 @@ async function main(): Promise<void> {
       .filter((r) => r.project.startsWith('run|'))
       .map((r) => new Date(r.scored_at).getTime() - Number(r.project.split('|')[1]))
       .sort((a, b) => a - b);
+    // The rest of the pipeline (not in the latency figure): how far review and publication got by now.
+    const count = async (sql: string) => Number((await pg.query(sql)).rows[0].n);
+    const downstream = {
+      reviewInbox: await count(`SELECT count(*) AS n FROM review_inbox`),
+      reviewScored: await count(`SELECT count(*) AS n FROM review_cases WHERE result_id IS NOT NULL`),
+      published: await count(`SELECT count(*) AS n FROM publication_disclosures`),
+    };
     const figures = {
       mode: SPLIT ? 'split' : 'all-in-one',
       database: 'postgresql',
@@ -165,6 +173,8 @@ async function main(): Promise<void> {
         p99: percentile(latencies, 99),
       },
       drainAfterLoadSeconds: Math.round(drainSeconds * 10) / 10,
+      submitted: total,
+      downstreamAtDrain: downstream,
     };
     process.stdout.write(
       `submissions/s ${figures.submissionsPerSecond} (non-2xx ${figures.non2xx}); submit→scored p50 ${figures.submitToScoredMs.p50} ms, ` +

@@ -28,14 +28,22 @@ export interface InboxWorkerOptions {
   handlers: HandlerRegistry | ReadonlyArray<AnyHandlerDefinition>;
   /** Jobs taken from the queue at once (default 1 on SQLite, whose writes are serialised anyway, else 64). */
   concurrency?: number;
-  /** Events handled in one transaction at most (default 100; 1 turns group commit off). */
+  /** Events of handlers with `handleBatch` handled in one transaction at most (default 100; 1 turns batching off). */
   maxBatch?: number;
+  /** Transactions in flight at once (default 8; SQLite runs them one after another anyway). */
+  transactions?: number;
   logger?: MessagingLogger;
   /** Called after each handler's transaction commits (ServiceMessaging nudges the service's relay here). */
   onCommitted?: () => void;
 }
 
 export type InboxResult = { eventId: string; duplicate: boolean };
+
+interface Lane {
+  queue: Pending[];
+  active: number;
+  max: number;
+}
 
 interface Pending {
   jobId: string | undefined;
@@ -59,10 +67,13 @@ const BATCH_LOCK_TIMEOUT_MS = 200;
  * the contract (a bad one fails at once, without retries), then in one transaction record the event id in the
  * inbox and run its handler — a redelivered event finds its id and changes nothing.
  *
- * Group commit: jobs that arrive while a transaction is in flight are handled together in the next one (one inbox
- * INSERT for all, then each handler in order, or a handler's `handleBatch` for a run of events of one name). No
- * timer: a lone job goes at once. If a shared transaction fails, its events are retried one per transaction, so each
- * job still gets its own outcome (and BullMQ retries only the one that fails).
+ * Group commit for handlers that offer `handleBatch`: their events wait while such a transaction is in flight and
+ * are handled together in the next one (one inbox INSERT for all, then `handleBatch` for each run of events of one
+ * name, in order). No timer: a lone job goes at once. If a shared transaction fails, its events are retried one per
+ * transaction, so each job still gets its own outcome (and BullMQ retries only the one that fails).
+ * Other handlers get one transaction per event, up to `transactions` at once: they may take row locks after
+ * appending to the audit chain (a batch would hold the chain head across all its events), and each statement waits
+ * a turn of a busy event loop, so parallel short transactions beat one long one for them.
  * The handler registry is checked against `routing.ts` in the constructor, so a missing handler stops start-up.
  */
 export class InboxWorker {
@@ -70,8 +81,10 @@ export class InboxWorker {
   private worker: Worker | null = null;
   private readonly logger: MessagingLogger;
   private readonly maxBatch: number;
-  private queue: Pending[] = [];
-  private draining: Promise<void> | null = null;
+  /** Events whose handler has `handleBatch` (one transaction at a time takes them all), and the others. */
+  private readonly batched: Lane = { queue: [], active: 0, max: 1 };
+  private readonly single: Lane = { queue: [], active: 0, max: 8 };
+  private readonly drains = new Set<Promise<void>>();
 
   constructor(private readonly options: InboxWorkerOptions) {
     this.registry =
@@ -81,6 +94,7 @@ export class InboxWorker {
     this.registry.assertMatchesRouting(options.queue);
     this.logger = options.logger ?? consoleLogger;
     this.maxBatch = Math.max(1, options.maxBatch ?? 100);
+    this.single.max = Math.max(1, options.transactions ?? 8);
   }
 
   start(): Worker {
@@ -118,8 +132,14 @@ export class InboxWorker {
       return Promise.reject(err);
     }
     return new Promise<InboxResult>((resolve, reject) => {
-      this.queue.push({ jobId: job.id, event, definition, payload, resolve, reject });
-      this.draining ??= this.drain();
+      const lane = definition.handleBatch ? this.batched : this.single;
+      lane.queue.push({ jobId: job.id, event, definition, payload, resolve, reject });
+      if (lane.active < lane.max) {
+        lane.active += 1;
+        const drain = this.drain(lane);
+        this.drains.add(drain);
+        void drain.then(() => this.drains.delete(drain));
+      }
     });
   }
 
@@ -128,12 +148,12 @@ export class InboxWorker {
     const worker = this.worker;
     this.worker = null;
     await worker?.close();
-    while (this.draining) await this.draining;
+    while (this.drains.size > 0) await Promise.all(this.drains);
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+  private async drain(lane: Lane): Promise<void> {
+    while (lane.queue.length > 0) {
+      const batch = lane === this.batched ? lane.queue.splice(0, this.maxBatch) : [lane.queue.shift()!];
       try {
         const results = await this.runBatch(batch);
         batch.forEach((p, i) => p.resolve(results[i]));
@@ -143,7 +163,7 @@ export class InboxWorker {
       }
     }
     // synchronously with seeing the queue empty: a job arriving after this starts a new drain
-    this.draining = null;
+    lane.active -= 1;
   }
 
   private async oneByOne(batch: Pending[]): Promise<void> {

@@ -40,7 +40,9 @@ export async function enqueueEvents(
     rows,
     {
       onConflictDoNothing: events.some((e) => e.dedupeKey) ? ['dedupe_key'] : undefined,
-      pgTypes: ['text', 'text', 'text', 'text', 'text'],
+      // unnest() pays off for thousands of rows; below that, plain VALUES spares pg escaping every (large)
+      // payload as an array element (~3.5% of CPU under bench:pipeline)
+      pgTypes: rows.length > 500 ? ['text', 'text', 'text', 'text', 'text'] : undefined,
     },
   );
 }
