@@ -23,7 +23,7 @@ export function score(evaluation: CanonicalEvaluation, ruleSet: ResolvedRuleSet,
   for (let i = 0; i < grades.length; i++) gradeAnswers[i] = c.grade.run(grades[i]);
   run.applyGrades(gradeAnswers);
   const q = run.checkRequests();
-  const indicator: (RuleEvent[] | undefined)[] = new Array(q.indicator.length);
+  const indicator: (RuleEvent[] | undefined)[] = q.indicator.length === 0 ? [] : new Array(q.indicator.length);
   for (let i = 0; i < q.indicator.length; i++) {
     const f = q.indicator[i];
     indicator[i] = f === null ? undefined : c.indicator.run(f);

@@ -19,7 +19,12 @@ import { attachDeclared, finishTally, newTallies, sectionIndex, sectionMemo, typ
 
 type Severity = Finding['severity'];
 
-/** The check requests of one evaluation; a `null` indicator entry is already answered (remembered events). */
+const NO_REQUESTS: (Facts | null)[] = Object.freeze([]) as unknown as (Facts | null)[];
+
+/**
+ * The check requests of one evaluation; a `null` (or missing: the array may be shorter than the rows) indicator
+ * entry is already answered (remembered events).
+ */
 export interface CheckRequests {
   evaluation: Facts | null;
   indicator: (Facts | null)[];
@@ -220,7 +225,9 @@ export class ScoringRun {
       tol,
     );
     this.figures = figures;
-    const indicator: (Facts | null)[] = new Array(indicators.length).fill(null);
+    // allocated only when some row needs judging (in bulk re-scoring every row's events are usually remembered);
+    // a missing entry reads as undefined, i.e. remembered
+    let indicator: (Facts | null)[] = NO_REQUESTS;
     if (prep.compiled.indicator.size > 0) {
       for (let i = 0; i < indicators.length; i++) {
         const ind = indicators[i];
@@ -228,6 +235,7 @@ export class ScoringRun {
         const r = this.reasonOf[i];
         // the facts follow from the outcome (which fixes weight and reported score) and the reason
         if (this.memo && o.checkEvents !== undefined && o.checkEvents[r] !== undefined) continue;
+        if (indicator === NO_REQUESTS) indicator = new Array(indicators.length).fill(null);
         indicator[i] = indicatorFacts(ind.weight ?? null, ind.reportedScore ?? null, r === 1, o, tol);
       }
     }
@@ -248,7 +256,7 @@ export class ScoringRun {
       const ind = indicators[i];
       const o = outcomes[i];
       const r = this.reasonOf[i];
-      let events = a.indicator[i];
+      let events = i < a.indicator.length ? a.indicator[i] : undefined;
       if (events === undefined) events = this.memo && o.checkEvents !== undefined ? o.checkEvents[r] : undefined;
       else if (this.memo) (o.checkEvents ??= [undefined, undefined])[r] = events;
       if (events === undefined) continue;
@@ -293,6 +301,16 @@ export class ScoringRun {
 
   // ---- the result
 
+  private sectionResults(): ScoreResult['computed']['sections'] {
+    const ts = this.tallies;
+    const out: ScoreResult['computed']['sections'] = new Array(ts.length);
+    for (let k = 0; k < ts.length; k++) {
+      const t = ts[k];
+      out[k] = { key: t.section.key, label: t.section.label, weight: t.section.weight, rowWeight: t.rowWeight, score: t.score };
+    }
+    return out;
+  }
+
   result(): ScoreResult {
     const { ev, rs, indicators, outcomes, form, execution } = this;
     const n = indicators.length;
@@ -335,7 +353,7 @@ export class ScoringRun {
         total: this.total,
         grade: this.grade,
         execution: exec,
-        sections: this.tallies.map((t) => ({ key: t.section.key, label: t.section.label, weight: t.section.weight, rowWeight: t.rowWeight, score: t.score })),
+        sections: this.sectionResults(),
         indicators: results,
       },
       findings: this.findings,
