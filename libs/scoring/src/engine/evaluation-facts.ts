@@ -40,7 +40,11 @@ export interface EvaluationTotals {
   gradeForReportedTotal: string | null;
 }
 
+const NOTHING_MISSING: string[] = Object.freeze([]) as unknown as string[];
+
+/** The parts of the form that are missing (a shared frozen empty list when none is). */
 export function missingParts(ev: CanonicalEvaluation, hasIndicators: boolean): string[] {
+  if (hasIndicators && ev.funds && !ev.incomplete?.missing?.length) return NOTHING_MISSING;
   const missing = [...(ev.incomplete?.missing ?? [])];
   if (!hasIndicators && !missing.includes('绩效指标表')) missing.push('绩效指标表');
   if (!ev.funds && !missing.includes('资金情况')) missing.push('资金情况');

@@ -25,8 +25,9 @@ export interface IndicatorOutcome {
   unitMismatch: boolean;
   notScorable: boolean;
   explanation?: string;
-  /** Compiled indicator-check events for this outcome, by [hasDeviationReason] (compiled path only). */
-  checkEvents?: [RuleEvent[] | undefined, RuleEvent[] | undefined];
+  /** Compiled indicator-check events for this outcome without / with a deviation reason (compiled path only). */
+  eventsWithoutReason: RuleEvent[] | undefined;
+  eventsWithReason: RuleEvent[] | undefined;
   /** The key this outcome is remembered under (see outcome-memo.ts); the year is null unless it depends on it. */
   memoW: number | null;
   memoRep: number | null;
@@ -50,7 +51,8 @@ export function blankOutcome(method: IndicatorOutcome['method']): IndicatorOutco
     notScorable: false,
     // present from the start (undefined) so that every outcome has one shape and reads of it stay monomorphic
     explanation: undefined,
-    checkEvents: undefined,
+    eventsWithoutReason: undefined,
+    eventsWithReason: undefined,
     memoW: null,
     memoRep: null,
     memoYear: null,

@@ -65,7 +65,7 @@ export class ScoringRun {
   private declare readonly inputs: IndicatorInput[];
   private declare readonly tallies: SectionTally[];
   private declare readonly sectionOf: number[];
-  /** 1 when the row gives a deviation reason (indexes IndicatorOutcome.checkEvents) */
+  /** 1 when the row gives a deviation reason (IndicatorOutcome.eventsWithReason applies), else 0 */
   private declare readonly reasonOf: number[];
   private declare total: number | null;
   private declare grade: string | null;
@@ -128,11 +128,15 @@ export class ScoringRun {
   // ---- phase 1: qualitative tiers
 
   tierRequests(): Facts[] {
-    return this.pending.map((p) => p.facts);
+    const ps = this.pending;
+    const out: Facts[] = new Array(ps.length);
+    for (let k = 0; k < ps.length; k++) out[k] = ps[k].facts;
+    return out;
   }
 
   applyTiers(events: RuleEvent[][]): void {
-    this.pending.forEach((p, k) => this.keep(p.index, finishQualitative(p.step, events[k], this.ctx)));
+    const ps = this.pending;
+    for (let k = 0; k < ps.length; k++) this.keep(ps[k].index, finishQualitative(ps[k].step, events[k], this.ctx));
     this.tally();
   }
 
@@ -234,7 +238,7 @@ export class ScoringRun {
         const o = outcomes[i];
         const r = this.reasonOf[i];
         // the facts follow from the outcome (which fixes weight and reported score) and the reason
-        if (this.memo && o.checkEvents !== undefined && o.checkEvents[r] !== undefined) continue;
+        if (this.memo && (r === 1 ? o.eventsWithReason : o.eventsWithoutReason) !== undefined) continue;
         if (indicator === NO_REQUESTS) indicator = new Array(indicators.length).fill(null);
         indicator[i] = indicatorFacts(ind.weight ?? null, ind.reportedScore ?? null, r === 1, o, tol);
       }
@@ -257,8 +261,11 @@ export class ScoringRun {
       const o = outcomes[i];
       const r = this.reasonOf[i];
       let events = i < a.indicator.length ? a.indicator[i] : undefined;
-      if (events === undefined) events = this.memo && o.checkEvents !== undefined ? o.checkEvents[r] : undefined;
-      else if (this.memo) (o.checkEvents ??= [undefined, undefined])[r] = events;
+      if (events === undefined) events = !this.memo ? undefined : r === 1 ? o.eventsWithReason : o.eventsWithoutReason;
+      else if (this.memo) {
+        if (r === 1) o.eventsWithReason = events;
+        else o.eventsWithoutReason = events;
+      }
       if (events === undefined) continue;
       for (let k = 0; k < events.length; k++) {
         const p = events[k].params as { code: string; severity: Severity };
