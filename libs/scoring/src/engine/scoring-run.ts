@@ -62,7 +62,6 @@ export class ScoringRun {
   private declare readonly execution: ExecutionOutcome;
   private declare readonly outcomes: IndicatorOutcome[];
   private declare readonly pending: { index: number; step: PendingQualitative; facts: Facts }[];
-  private declare readonly inputs: IndicatorInput[];
   private declare readonly tallies: SectionTally[];
   private declare readonly sectionOf: number[];
   /** 1 when the row gives a deviation reason (IndicatorOutcome.eventsWithReason applies), else 0 */
@@ -101,27 +100,29 @@ export class ScoringRun {
     this.sectionOf = new Array(n);
     this.reasonOf = new Array(n);
     this.tallies = newTallies(this.form);
-    this.inputs = new Array(n);
+    const ctx = this.ctx;
+    const explain = ctx.explain;
+    const year = ctx.fiscalYear;
     for (let i = 0; i < n; i++) {
       const ind = this.indicators[i];
       this.reasonOf[i] = ind.deviationReason?.trim() ? 1 : 0;
-      const input = (this.inputs[i] = cachedInput(ind, this.ctx));
-      const o = memo ? recallOutcome(input, ind.weight ?? null, ind.reportedScore ?? null, this.ctx.explain, this.ctx.fiscalYear) : undefined;
+      const input = cachedInput(ind, ctx);
+      const o = memo ? recallOutcome(input, ind.weight ?? null, ind.reportedScore ?? null, explain, year) : undefined;
       if (o !== undefined) {
         this.outcomes[i] = o;
         continue;
       }
-      const step = assessIndicator(ind, input, this.ctx);
-      if (step.kind === 'done') this.keep(i, step.outcome);
+      const step = assessIndicator(ind, input, ctx);
+      if (step.kind === 'done') this.keep(i, input, step.outcome);
       else this.pending.push({ index: i, step: step.pending, facts: step.facts });
     }
   }
 
-  private keep(i: number, o: IndicatorOutcome): void {
+  private keep(i: number, input: IndicatorInput, o: IndicatorOutcome): void {
     this.outcomes[i] = o;
     if (this.memo) {
       const ind = this.indicators[i];
-      rememberOutcome(this.inputs[i], ind.weight ?? null, ind.reportedScore ?? null, this.ctx.explain, this.ctx.fiscalYear, o);
+      rememberOutcome(input, ind.weight ?? null, ind.reportedScore ?? null, this.ctx.explain, this.ctx.fiscalYear, o);
     }
   }
 
@@ -136,7 +137,7 @@ export class ScoringRun {
 
   applyTiers(events: RuleEvent[][]): void {
     const ps = this.pending;
-    for (let k = 0; k < ps.length; k++) this.keep(ps[k].index, finishQualitative(ps[k].step, events[k], this.ctx));
+    for (let k = 0; k < ps.length; k++) this.keep(ps[k].index, ps[k].step.input, finishQualitative(ps[k].step, events[k], this.ctx));
     this.tally();
   }
 
