@@ -128,3 +128,33 @@ describe('compileRules agrees with json-rules-engine', () => {
     );
   });
 });
+
+describe('compileRules generated code', () => {
+  it('reads fact names and constants that are not identifiers exactly as json-rules-engine does', async () => {
+    const odd = ['a b', 'x"y', "q'r", 'line\nbreak', '`${1}`', '\u2028', '__proto__', 'toString', '0'];
+    const values = [0, -0, NaN, Infinity, -Infinity, 1e21, 'x"y', '\u2028', null, true];
+    const oddFact = fc.constantFrom(...odd);
+    const oddRules = fc.array(
+      fc.record({
+        fact: oddFact,
+        operator: fc.constantFrom('equal', 'notEqual', 'lessThan', 'greaterThanInclusive', 'in', 'contains'),
+        value: fc.oneof(fc.constantFrom(...values), fc.array(fc.constantFrom(...values), { maxLength: 3 })),
+      }),
+      { minLength: 1, maxLength: 5 },
+    );
+    const oddFacts = fc.dictionary(oddFact, fc.oneof(fc.constantFrom(...values), fc.array(fc.constantFrom(...values), { maxLength: 3 })), {
+      maxKeys: 4,
+      noNullPrototype: true,
+    });
+    await fc.assert(
+      fc.asyncProperty(oddRules, oddFacts, async (conds, fs) => {
+        const jr: JsonRule[] = conds.map((c, i) => ({
+          conditions: { all: [c as unknown as Condition] },
+          event: { type: 'e', params: { i } },
+        }));
+        expect(compiled(jr, fs)).toEqual(await naive(jr, fs));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
