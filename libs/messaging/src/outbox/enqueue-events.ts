@@ -1,6 +1,6 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { parseEvent, type EventName, type EventPayload } from '@jixiao/contracts';
-import { assertInTransaction, insertMany } from '@jixiao/persistence';
+import { afterCommitOf, assertInTransaction, insertMany } from '@jixiao/persistence';
 import { messagingTables } from '../tables';
 
 export type OutgoingEvent = {
@@ -33,7 +33,7 @@ export async function enqueueEvents(
     const payload = options.validate === false ? e.payload : parseEvent(e.name, e.payload);
     return [e.name, JSON.stringify(payload), e.occurredAt ?? now, e.correlationId ?? null, e.dedupeKey ?? null];
   });
-  return insertMany(
+  const written = await insertMany(
     manager,
     messagingTables(service).outbox,
     ['name', 'payload', 'occurred_at', 'correlation_id', 'dedupe_key'],
@@ -45,4 +45,29 @@ export async function enqueueEvents(
       pgTypes: rows.length > 500 ? ['text', 'text', 'text', 'text', 'text'] : undefined,
     },
   );
+  if (written > 0) noteOutboxWrite(manager, service);
+  return written;
+}
+
+/** Per data source and service: how many transactions that wrote to the outbox have committed (as far as known). */
+export interface OutboxCommits {
+  committed: number;
+  /** A write happened in a transaction whose commit we cannot see (not opened by withTransaction). */
+  untracked: boolean;
+}
+
+const outboxCommits = new WeakMap<DataSource, Map<string, OutboxCommits>>();
+
+/** What the relay reads to tell a nudge after a commit with new events from one after a commit without. */
+export function outboxCommitsOf(dataSource: DataSource, service: string): OutboxCommits {
+  let byService = outboxCommits.get(dataSource);
+  if (!byService) outboxCommits.set(dataSource, (byService = new Map()));
+  let entry = byService.get(service);
+  if (!entry) byService.set(service, (entry = { committed: 0, untracked: false }));
+  return entry;
+}
+
+function noteOutboxWrite(manager: EntityManager, service: string): void {
+  const entry = outboxCommitsOf(manager.connection, service);
+  if (!afterCommitOf(manager, () => (entry.committed += 1))) entry.untracked = true;
 }

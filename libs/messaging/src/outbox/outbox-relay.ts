@@ -7,6 +7,7 @@ import { dialectOf, withTransaction } from '@jixiao/persistence';
 import { consoleLogger, errorMessage, type MessagingLogger } from '../logger';
 import { createRedisConnection, reconnectStrategy, type RedisConnectionInput } from '../redis/redis-connection';
 import { eventIdOf, messagingTables } from '../tables';
+import { outboxCommitsOf, type OutboxCommits } from './enqueue-events';
 
 export interface OutboxRelayOptions {
   service: string;
@@ -65,6 +66,9 @@ export class OutboxRelay extends EventEmitter {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private nudged = false;
+  private readonly commits: OutboxCommits;
+  /** The commit count when the last pass began (-1: none yet, every nudge counts). */
+  private seenCommits = -1;
   /** Consecutive failed passes; 0 when the last pass succeeded. */
   failures = 0;
   relayed = 0;
@@ -83,6 +87,7 @@ export class OutboxRelay extends EventEmitter {
     this.routing = options.routing ?? ROUTING;
     this.jobOptions = { ...DEFAULT_JOB_OPTIONS, ...options.jobOptions };
     this.logger = options.logger ?? consoleLogger;
+    this.commits = outboxCommitsOf(options.dataSource, options.service);
   }
 
   start(): void {
@@ -91,8 +96,14 @@ export class OutboxRelay extends EventEmitter {
     this.loop = this.run();
   }
 
-  /** Call after committing a transaction that enqueued events: relays now instead of at the next poll. */
+  /**
+   * Call after committing a transaction that enqueued events: relays now instead of at the next poll. A nudge
+   * after a commit that wrote no event (known from enqueueEvents' commit count) is ignored: such passes would
+   * find nothing (the periodic poll remains the safety net either way).
+   */
   nudge(): void {
+    const commits = this.commits;
+    if (!commits.untracked && commits.committed === this.seenCommits) return;
     if (this.wake) this.wake();
     else this.nudged = true;
   }
@@ -109,6 +120,8 @@ export class OutboxRelay extends EventEmitter {
 
   /** One pass: relays up to `batchSize` unsent rows; returns how many. Throws when Redis or the database fails. */
   async relayOnce(): Promise<number> {
+    // before the claim: a commit counted after this point is one the claim may not have seen
+    this.seenCommits = this.commits.committed;
     if (dialectOf(this.options.dataSource) === 'postgres') {
       // Row locks are held while publishing, so a second relay skips these rows instead of sending them too.
       return this.options.dataSource.transaction(async (manager) => {
