@@ -52,28 +52,33 @@ export function assessIndicator(ind: Indicator, input: IndicatorInput, ctx: Scor
   return nonNumeric(input, w, reported, ctx);
 }
 
-const CACHE_LIMIT = 20_000;
+/**
+ * Parsed rows kept per rule set, counted over all levels of the cache: a million distinct evaluations cannot
+ * grow it past this (each row also remembers at most 2 × 16 outcomes, see outcome-memo.ts).
+ */
+const CACHE_LIMIT = 50_000;
 
 type InputCache = Map<string, Map<string, IndicatorInput>>;
 
 /**
  * Nested maps keyed by the cell strings themselves (no key concatenation on the hot path). The unit cell is
  * usually empty: the map holds the input without a unit, which holds the inputs with a unit cell (`byUnit`), so
- * the common case needs two lookups and no further hop. Bounded: each map is cleared when it reaches the limit.
+ * the common case needs two lookups and no further hop. Bounded: the whole cache is emptied when it holds CACHE_LIMIT rows.
  */
 export function cachedInput(ind: Indicator, ctx: ScoreContext): IndicatorInput {
   const cache = ctx.prep.inputCache as unknown as InputCache;
   const t = ind.target ?? '';
   const a = ind.actual ?? '';
   const u = ind.unit ?? '';
-  let byActual = cache.get(t);
-  if (byActual === undefined) {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(t, (byActual = new Map()));
+  if (ctx.prep.inputCount >= CACHE_LIMIT) {
+    cache.clear();
+    ctx.prep.inputCount = 0;
   }
+  let byActual = cache.get(t);
+  if (byActual === undefined) cache.set(t, (byActual = new Map()));
   let plain = byActual.get(a);
   if (plain === undefined) {
-    if (byActual.size >= CACHE_LIMIT) byActual.clear();
+    ctx.prep.inputCount++;
     plain = u === '' ? readIndicator(ind, ctx.prep.naMarkers) : readIndicator({ name: ind.name, target: t, actual: a }, ctx.prep.naMarkers);
     byActual.set(a, plain);
   }
@@ -81,7 +86,7 @@ export function cachedInput(ind: Indicator, ctx: ScoreContext): IndicatorInput {
   const byUnit = plain.byUnit ?? (plain.byUnit = new Map());
   let input = byUnit.get(u);
   if (input === undefined) {
-    if (byUnit.size >= CACHE_LIMIT) byUnit.clear();
+    ctx.prep.inputCount++;
     input = readIndicator(ind, ctx.prep.naMarkers);
     byUnit.set(u, input);
   }

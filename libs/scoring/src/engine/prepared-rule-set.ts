@@ -26,6 +26,8 @@ export interface PreparedRuleSet {
    * "达成预期指标", "100%"), and parsing is pure, so bulk re-scoring parses each distinct row once.
    */
   inputCache: Map<string, unknown>;
+  /** Parsed rows held in `inputCache` (all levels); the cache is emptied when it reaches its bound. */
+  inputCount: number;
   /** Two check rules of one scope raise the same code, so findings may repeat and need de-duplicating. */
   repeatsCodes: boolean;
   /** Decimals shown in explanations (at least 2). */
@@ -34,6 +36,8 @@ export interface PreparedRuleSet {
   partRounding: Rounding;
   /** Compiled tier results by their four facts (see score.ts). */
   tierCache: Map<string, Map<string, Map<number | null, RuleEvent[]>>>;
+  /** Results held in `tierCache` (all levels); the cache is emptied when it reaches its bound. */
+  tierCount: number;
 }
 
 const cache = new Map<string, PreparedRuleSet>();
@@ -80,7 +84,9 @@ function build(ruleSet: ResolvedRuleSet): PreparedRuleSet {
       return new Set(codes).size !== codes.length;
     }),
     inputCache: new Map(),
+    inputCount: 0,
     tierCache: new Map(),
+    tierCount: 0,
     precision: Math.max(2, ruleSet.rounding.precision),
     partRounding: ruleSet.rounding.precision >= 2 ? ruleSet.rounding : { precision: 2, mode: ruleSet.rounding.mode },
   };

@@ -79,7 +79,8 @@ function runAll(rules: PreparedRuleSet['compiled']['grade'], facts: Facts[]): Ru
   return out;
 }
 
-const TIER_CACHE_LIMIT = 20_000;
+/** Tier results kept per rule set, counted over all levels of the cache (emptied when full). */
+const TIER_CACHE_LIMIT = 50_000;
 
 /**
  * Tier rules see four facts only, and the same phrases recur across forms ("达成预期指标" at full marks), so
@@ -89,21 +90,19 @@ function tierEvents(prep: PreparedRuleSet, facts: Facts): RuleEvent[] {
   // actualEqualsTarget follows from actual and target, so three keys suffice
   const cache = prep.tierCache;
   const actual = facts.actual as string;
+  if (prep.tierCount >= TIER_CACHE_LIMIT) {
+    cache.clear();
+    prep.tierCount = 0;
+  }
   let byTarget = cache.get(actual);
-  if (byTarget === undefined) {
-    if (cache.size >= TIER_CACHE_LIMIT) cache.clear();
-    cache.set(actual, (byTarget = new Map()));
-  }
+  if (byTarget === undefined) cache.set(actual, (byTarget = new Map()));
   let byRatio = byTarget.get(facts.target as string);
-  if (byRatio === undefined) {
-    if (byTarget.size >= TIER_CACHE_LIMIT) byTarget.clear();
-    byTarget.set(facts.target as string, (byRatio = new Map()));
-  }
+  if (byRatio === undefined) byTarget.set(facts.target as string, (byRatio = new Map()));
   const ratio = facts.reportedRatio as number | null;
   let events = byRatio.get(ratio);
   if (events === undefined) {
     events = prep.compiled.tier.run(facts);
-    if (byRatio.size >= TIER_CACHE_LIMIT) byRatio.clear();
+    prep.tierCount++;
     byRatio.set(ratio, events);
   }
   return events;
