@@ -273,23 +273,25 @@ export class ScoringRun {
         indicatorFindings(findings, p.code, p.severity, ex, ind, o);
       }
     }
-    a.section.forEach((events, k) => {
-      for (const e of events) {
-        const p = e.params as { code: string; severity: Severity };
+    for (let k = 0; k < a.section.length; k++) {
+      const events = a.section[k];
+      for (let j = 0; j < events.length; j++) {
+        const p = events[j].params as { code: string; severity: Severity };
         sectionFindings(findings, p.code, p.severity, ex, this.tallies[k]);
       }
-    });
+    }
     const projects = this.ev.projects ?? [];
-    a.project.forEach((events, k) => {
+    for (let k = 0; k < a.project.length; k++) {
+      const events = a.project[k];
       const project = projects[k];
-      for (const e of events) {
-        const p = e.params as { code: string; severity: Severity };
+      for (let j = 0; j < events.length; j++) {
+        const p = events[j].params as { code: string; severity: Severity };
         const b = project.budget ?? null;
         const x = project.executed ?? null;
         const rate = b != null && x != null && b > 0 ? x / b : null;
         projectFindings(findings, p.code, p.severity, ex, { project, rate, reportedRate: parseRate(project.reportedRate) });
       }
-    });
+    }
     if (this.prep.repeatsCodes) {
       const unique = dedupe(findings);
       findings.length = 0;
