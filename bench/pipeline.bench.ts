@@ -33,10 +33,45 @@ const ROOT = join(__dirname, '..');
 function evaluation(tag: string) {
   const indicators = Array.from({ length: 20 }, (_, i) => {
     const kind = i % 4;
-    if (kind === 0) return { level1: '产出指标', level2: '数量指标', name: `数量指标${i}`, target: '≥100个', actual: `${95 + (i % 7)}个`, weight: 3, reportedScore: 3 };
-    if (kind === 1) return { level1: '产出指标', level2: '质量指标', name: `质量指标${i}`, target: '≥95%', actual: '97%', weight: 3, reportedScore: 3 };
-    if (kind === 2) return { level1: '效益指标', level2: '社会效益指标', name: `效益指标${i}`, target: '持续推动', actual: '达成预期指标', weight: 6, reportedScore: 6 };
-    return { level1: '满意度指标', level2: '服务对象满意度指标', name: `满意度${i}`, target: '≥90%', actual: '92%', weight: 2, reportedScore: 2 };
+    if (kind === 0)
+      return {
+        level1: '产出指标',
+        level2: '数量指标',
+        name: `数量指标${i}`,
+        target: '≥100个',
+        actual: `${95 + (i % 7)}个`,
+        weight: 3,
+        reportedScore: 3,
+      };
+    if (kind === 1)
+      return {
+        level1: '产出指标',
+        level2: '质量指标',
+        name: `质量指标${i}`,
+        target: '≥95%',
+        actual: '97%',
+        weight: 3,
+        reportedScore: 3,
+      };
+    if (kind === 2)
+      return {
+        level1: '效益指标',
+        level2: '社会效益指标',
+        name: `效益指标${i}`,
+        target: '持续推动',
+        actual: '达成预期指标',
+        weight: 6,
+        reportedScore: 6,
+      };
+    return {
+      level1: '满意度指标',
+      level2: '服务对象满意度指标',
+      name: `满意度${i}`,
+      target: '≥90%',
+      actual: '92%',
+      weight: 2,
+      reportedScore: 2,
+    };
   });
   return {
     formType: 'project',
@@ -44,7 +79,15 @@ function evaluation(tag: string) {
     fiscalYear: 2022,
     projectName: tag,
     unitName: '霍邱县人民政府办公室',
-    funds: { initialBudget: 265.69, adjustedBudget: 265.69, executed: 137, unit: '万元', weight: 10, reportedRate: '51.56%', reportedScore: 5.16 },
+    funds: {
+      initialBudget: 265.69,
+      adjustedBudget: 265.69,
+      executed: 137,
+      unit: '万元',
+      weight: 10,
+      reportedRate: '51.56%',
+      reportedScore: 5.16,
+    },
     indicators,
     reported: { total: 95.16, grade: '优' },
   };
@@ -98,12 +141,25 @@ async function main(): Promise<void> {
   const ports: Record<string, number> = {};
   for (const service of services) {
     ports[service] = await freePort();
-    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '-r', './apps/jixiao/register.js', 'apps/server/src/main.ts'], {
-      cwd: ROOT,
-      env: { ...baseEnv, SERVICE: service, PORT: String(ports[service]) },
-      // BENCH_CHILD_LOG=<file>: the services' JSON logs (errors only) go there instead of nowhere
-      stdio: ['ignore', process.env.BENCH_CHILD_LOG ? openSync(`${process.env.BENCH_CHILD_LOG}.${service}`, 'a') : 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        '-r',
+        './apps/jixiao/register.js',
+        'apps/server/src/main.ts',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...baseEnv, SERVICE: service, PORT: String(ports[service]) },
+        // BENCH_CHILD_LOG=<file>: the services' JSON logs (errors only) go there instead of nowhere
+        stdio: [
+          'ignore',
+          process.env.BENCH_CHILD_LOG ? openSync(`${process.env.BENCH_CHILD_LOG}.${service}`, 'a') : 'ignore',
+          'inherit',
+        ],
+      },
+    );
     children.push(child);
     // migrations of one schema must not race: start the next service once this one answers
     await waitHealthy(`http://127.0.0.1:${ports[service]}`);
@@ -124,7 +180,11 @@ async function main(): Promise<void> {
             duration,
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(evaluation(`${label}|${Date.now()}|${n++}`)) }) }],
+            requests: [
+              {
+                setupRequest: (req) => ({ ...req, body: JSON.stringify(evaluation(`${label}|${Date.now()}|${n++}`)) }),
+              },
+            ],
           },
           (err, result) => (err ? reject(err) : resolve(result)),
         );
