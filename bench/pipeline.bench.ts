@@ -1,5 +1,5 @@
 /**
- * `npm run bench:pipeline [-- --duration 20 --connections 32 --split]`
+ * `npm run bench:pipeline [-- --duration 20 --connections 32 --split --rate N]`
  *
  * Runs the system on PostgreSQL and Redis here (in a child process, or four with --split), submits 20-indicator
  * project evaluations through `POST /evaluations` with autocannon from this process, and measures:
@@ -25,6 +25,8 @@ const arg = (name: string, fallback: string) => {
 const DURATION = Number(arg('duration', '20'));
 const CONNECTIONS = Number(arg('connections', '32'));
 const SPLIT = process.argv.includes('--split');
+/** `--rate N`: offer N submissions/s in all (autocannon overallRate) instead of as many as the connections take. */
+const RATE = Number(arg('rate', '0'));
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'bench-secret-0123456789abcdef';
@@ -178,6 +180,7 @@ async function main(): Promise<void> {
             url: `${url}/evaluations`,
             connections: CONNECTIONS,
             duration,
+            ...(RATE > 0 ? { overallRate: RATE } : {}),
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
             requests: [
@@ -222,6 +225,7 @@ async function main(): Promise<void> {
       mode: SPLIT ? 'split' : 'all-in-one',
       database: 'postgresql',
       connections: CONNECTIONS,
+      offeredRate: RATE > 0 ? RATE : null,
       durationSeconds: DURATION,
       submissionsPerSecond: Math.round((accepted / DURATION) * 10) / 10,
       non2xx: measured.non2xx,
