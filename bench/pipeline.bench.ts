@@ -138,40 +138,42 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'error',
     DATA_DIR: dataDir,
   };
-  const services = SPLIT ? ['intake', 'scoring', 'review', 'publication'] : ['all'];
-  const children: ChildProcess[] = [];
-  const ports: Record<string, number> = {};
-  for (const service of services) {
-    ports[service] = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-        '-r',
-        './apps/jixiao/register.js',
-        'apps/server/src/main.ts',
-      ],
-      {
-        cwd: ROOT,
-        env: { ...baseEnv, SERVICE: service, PORT: String(ports[service]) },
-        // BENCH_CHILD_LOG=<file>: the services' JSON logs (errors only) go there instead of nowhere
-        stdio: [
-          'ignore',
-          process.env.BENCH_CHILD_LOG ? openSync(`${process.env.BENCH_CHILD_LOG}.${service}`, 'a') : 'ignore',
-          'inherit',
-        ],
-      },
-    );
-    children.push(child);
-    // migrations of one schema must not race: start the next service once this one answers
-    await waitHealthy(`http://127.0.0.1:${ports[service]}`);
-  }
-  const url = `http://127.0.0.1:${ports[SPLIT ? 'intake' : 'all']}`;
-  const token = signToken({ sub: 'bench', role: 'submitter', regions: ['341522'] }, SECRET);
   const pg = new Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
   await pg.connect();
+  const children: ChildProcess[] = [];
 
+  // inside the try: a service that fails to start still has its processes stopped and the schema dropped
   try {
+    const services = SPLIT ? ['intake', 'scoring', 'review', 'publication'] : ['all'];
+    const ports: Record<string, number> = {};
+    for (const service of services) {
+      ports[service] = await freePort();
+      const child = spawn(
+        process.execPath,
+        [
+          ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+          '-r',
+          './apps/jixiao/register.js',
+          'apps/server/src/main.ts',
+        ],
+        {
+          cwd: ROOT,
+          env: { ...baseEnv, SERVICE: service, PORT: String(ports[service]) },
+          // BENCH_CHILD_LOG=<file>: the services' JSON logs (errors only) go there instead of nowhere
+          stdio: [
+            'ignore',
+            process.env.BENCH_CHILD_LOG ? openSync(`${process.env.BENCH_CHILD_LOG}.${service}`, 'a') : 'ignore',
+            'inherit',
+          ],
+        },
+      );
+      children.push(child);
+      // migrations of one schema must not race: start the next service once this one answers
+      await waitHealthy(`http://127.0.0.1:${ports[service]}`);
+    }
+    const url = `http://127.0.0.1:${ports[SPLIT ? 'intake' : 'all']}`;
+    const token = signToken({ sub: 'bench', role: 'submitter', regions: ['341522'] }, SECRET);
+
     const run = (duration: number, label: string) =>
       new Promise<autocannon.Result>((resolve, reject) => {
         let n = 0;
