@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
@@ -12,7 +13,7 @@ import { INTAKE_DATA_SOURCE } from './infrastructure/intake.tokens';
 import { IntakeModule } from './intake.module';
 import { bearer, boot, dropStorage, newStorage, type Storage } from './testing/service-under-test';
 
-const SEED = '/work/shared/seeds/000_b0ba8ebbf4c4018d.txt';
+const SEED = join(__dirname, '../../../test/fixtures/seeds/000_b0ba8ebbf4c4018d.txt');
 const HUOQIU = '341522';
 const submitter = { sub: 'u-huoqiu', role: 'submitter' as const, regions: [HUOQIU] };
 const example = SubmissionReceivedV1.example.evaluation;

@@ -15,7 +15,7 @@ import { SCORING_DATA_SOURCE } from './infrastructure/scoring.tokens';
 import { ScoringModule } from './scoring.module';
 import { bearer, boot, dropStorage, newStorage, RULES_DIR, type Storage } from './testing/service-under-test';
 
-const SEED = '/work/shared/seeds/000_b0ba8ebbf4c4018d.txt';
+const SEED = join(__dirname, '../../../test/fixtures/seeds/000_b0ba8ebbf4c4018d.txt');
 const auditor = { sub: 'a', role: 'auditor' as const, regions: ['CN'] };
 
 /** The seed's two 霍邱 forms as intake would announce them. */

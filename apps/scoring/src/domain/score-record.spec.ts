@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEvent, SubmissionReceivedV1 } from '@jixiao/contracts';
 import { parseDocument } from '@jixiao/forms';
@@ -9,7 +9,7 @@ import { ruleSetVersionId, ruleSetVersionRow, RULE_SET_VERSION_COLUMNS } from '.
 
 const registry = loadRuleSets(resolve(__dirname, '../../../../rules'));
 const [form] = parseDocument(
-  { content: readFileSync('/work/shared/seeds/000_b0ba8ebbf4c4018d.txt'), fileName: 'seed.txt' },
+  { content: readFileSync(join(__dirname, '../../../../test/fixtures/seeds/000_b0ba8ebbf4c4018d.txt')), fileName: 'seed.txt' },
   { regionLookup: (t) => registry.findRegionInText(t) },
 ).evaluations;
 const ruleSet = registry.resolve('341522', 2022);
