@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { resolveJwtSecret } from '@jixiao/auth';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -27,12 +29,30 @@ export interface RunningSystem {
   close(): Promise<void>;
 }
 
+/**
+ * Job ids are `<producer>-<outbox id>`, and BullMQ silently ignores a job whose id it still holds. A fresh embedded
+ * database (a new DATA_DIR, or var/ deleted) restarts outbox ids at 1, so on a Redis that kept the last run's
+ * completed jobs its events would be dropped. Unless QUEUE_PREFIX is set, each SQLite data directory therefore gets
+ * queues of its own (`jixiao-<instance id>`, the id kept in DATA_DIR/instance-id); with PostgreSQL the processes of
+ * one deployment share `jixiao`.
+ */
+function queuePrefixFor(config: Config, env: NodeJS.ProcessEnv, dataDir: string): string {
+  if (env.QUEUE_PREFIX || config.DATABASE_URL) return config.QUEUE_PREFIX;
+  const file = join(dataDir, 'instance-id');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${randomBytes(6).toString('hex')}\n`, { flag: 'wx' });
+  }
+  return `${config.QUEUE_PREFIX}-${readFileSync(file, 'utf8').trim()}`;
+}
+
 /** Builds the context, then the Nest app holding the given service modules. Throws on bad configuration. */
 export async function startServices(factories: ServiceModuleFactory[], opts: RunOptions): Promise<RunningSystem> {
   const env = { ...(opts.env ?? process.env) };
   if (!env.PORT && opts.defaultPort) env.PORT = String(opts.defaultPort);
-  const config: Config = loadConfig(env);
-  const dataDir = resolve(config.DATA_DIR);
+  const loaded: Config = loadConfig(env);
+  const dataDir = resolve(loaded.DATA_DIR);
+  const config: Config = { ...loaded, QUEUE_PREFIX: queuePrefixFor(loaded, env, dataDir) };
   const redis = await ensureRedis({ url: config.REDIS_URL, dataDir, log: (m) => process.stderr.write(`jixiao: ${m}\n`) });
   const jwtSecret = config.JWT_SECRET ?? resolveJwtSecret({ env, dataDir, create: true })!;
   const rulesDir = resolve(config.RULES_DIR ?? resolve(__dirname, '../../../rules'));
