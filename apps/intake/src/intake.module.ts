@@ -2,8 +2,7 @@ import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { ServiceMessaging } from '@jixiao/messaging';
-import { openDataSource, runMigrations } from '@jixiao/persistence';
-import { ConfigError, type ServiceContext } from '@jixiao/runtime';
+import { ConfigError, openServiceDatabase, type ServiceContext } from '@jixiao/runtime';
 import { loadRuleSets, RuleSetError } from '@jixiao/scoring';
 import { SubmitEvaluationsHandler } from './commands/submit-evaluations.handler';
 import { GetSubmissionHandler } from './queries/get-submission.handler';
@@ -35,18 +34,7 @@ export class IntakeModule {
         { provide: INTAKE_REGISTRY, useValue: registry },
         {
           provide: INTAKE_DATA_SOURCE,
-          useFactory: async () => {
-            const dataSource = await openDataSource({
-              name: INTAKE_SERVICE,
-              databaseUrl: ctx.config.DATABASE_URL,
-              schema: ctx.config.DATABASE_SCHEMA,
-              dataDir: ctx.dataDir,
-              entities: [SubmissionEntity, VersionEntity],
-              migrations: INTAKE_MIGRATIONS,
-            });
-            await runMigrations(dataSource);
-            return dataSource;
-          },
+          useFactory: () => openServiceDatabase(ctx, { name: INTAKE_SERVICE, entities: [SubmissionEntity, VersionEntity], migrations: INTAKE_MIGRATIONS }),
         },
         {
           provide: INTAKE_MESSAGING,

@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { openDataSource, runMigrations } from '@jixiao/persistence';
-import type { ServiceContext } from '@jixiao/runtime';
+import { openServiceDatabase, type ServiceContext } from '@jixiao/runtime';
 import { PublishEvaluationHandler } from './commands/publish-evaluation.handler';
 import { RetractDisclosureHandler } from './commands/retract-disclosure.handler';
 import { DisclosuresController } from './http/disclosures.controller';
@@ -28,18 +27,7 @@ export class PublicationModule {
       providers: [
         {
           provide: PUBLICATION_DATA_SOURCE,
-          useFactory: async () => {
-            const dataSource = await openDataSource({
-              name: PUBLICATION_SERVICE,
-              databaseUrl: ctx.config.DATABASE_URL,
-              schema: ctx.config.DATABASE_SCHEMA,
-              dataDir: ctx.dataDir,
-              entities: PUBLICATION_ENTITIES,
-              migrations: PUBLICATION_MIGRATIONS,
-            });
-            await runMigrations(dataSource);
-            return dataSource;
-          },
+          useFactory: () => openServiceDatabase(ctx, { name: PUBLICATION_SERVICE, entities: PUBLICATION_ENTITIES, migrations: PUBLICATION_MIGRATIONS }),
         },
         PublicationOutbox,
         PublishEvaluationHandler,

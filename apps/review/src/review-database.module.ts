@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { openDataSource, runMigrations } from '@jixiao/persistence';
-import type { ServiceContext } from '@jixiao/runtime';
+import { openServiceDatabase, type ServiceContext } from '@jixiao/runtime';
 import { REVIEW_ENTITIES, REVIEW_MIGRATIONS } from './persistence/review.persistence';
 import { REVIEW_SERVICE } from './persistence/review-tables';
 import { REVIEW_CONTEXT, REVIEW_DATA_SOURCE } from './review.tokens';
@@ -15,18 +14,7 @@ export class ReviewDatabaseModule {
         { provide: REVIEW_CONTEXT, useValue: ctx },
         {
           provide: REVIEW_DATA_SOURCE,
-          useFactory: async () => {
-            const dataSource = await openDataSource({
-              name: REVIEW_SERVICE,
-              databaseUrl: ctx.config.DATABASE_URL,
-              schema: ctx.config.DATABASE_SCHEMA,
-              dataDir: ctx.dataDir,
-              entities: REVIEW_ENTITIES,
-              migrations: REVIEW_MIGRATIONS,
-            });
-            await runMigrations(dataSource);
-            return dataSource;
-          },
+          useFactory: () => openServiceDatabase(ctx, { name: REVIEW_SERVICE, entities: REVIEW_ENTITIES, migrations: REVIEW_MIGRATIONS }),
         },
       ],
       exports: [REVIEW_CONTEXT, REVIEW_DATA_SOURCE],

@@ -3,8 +3,7 @@ import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
 import { ServiceMessaging } from '@jixiao/messaging';
-import { openDataSource, runMigrations } from '@jixiao/persistence';
-import { ConfigError, type ServiceContext } from '@jixiao/runtime';
+import { ConfigError, openServiceDatabase, type ServiceContext } from '@jixiao/runtime';
 import { loadRuleSets, RuleSetError } from '@jixiao/scoring';
 import { RecordRuleSetsHandler } from './commands/record-rule-sets.handler';
 import { ScoreEvaluationsHandler } from './commands/score-evaluations.handler';
@@ -34,18 +33,7 @@ export class ScoringModule {
         { provide: SCORING_REGISTRY, useValue: registry },
         {
           provide: SCORING_DATA_SOURCE,
-          useFactory: async () => {
-            const dataSource = await openDataSource({
-              name: SCORING_SERVICE,
-              databaseUrl: ctx.config.DATABASE_URL,
-              schema: ctx.config.DATABASE_SCHEMA,
-              dataDir: ctx.dataDir,
-              entities: [RuleSetVersionEntity],
-              migrations: SCORING_MIGRATIONS,
-            });
-            await runMigrations(dataSource);
-            return dataSource;
-          },
+          useFactory: () => openServiceDatabase(ctx, { name: SCORING_SERVICE, entities: [RuleSetVersionEntity], migrations: SCORING_MIGRATIONS }),
         },
         {
           provide: SCORING_MESSAGING,

@@ -6,3 +6,4 @@ export * from './runtime.module';
 export * from './http-app';
 export * from './audit.registry';
 export * from './run-services';
+export * from './service-database';
