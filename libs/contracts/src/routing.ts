@@ -7,7 +7,8 @@ const { scoringInbox, reviewInbox, publicationInbox } = QUEUES;
  * The pipeline at a glance: which inbox queues receive each event.
  *
  *   intake ──submission.received──▶ scoring, review (read model)
- *   scoring ──evaluation.scored──▶ review          ──ruleset.activated──▶ scoring (plans the bulk re-scoring run)
+ *   scoring ──evaluation.scored──▶ review          ──ruleset.activated──▶ scoring (refreshes its active rule sets)
+ *   scoring ──evaluations.rescored (one per chunk of a re-scoring run)──▶ review, publication
  *   review ──evaluation.approved──▶ publication    (routed / returned: recorded, no consumer yet)
  *   publication ──published / retracted──▶ review (case state)
  *
@@ -17,6 +18,8 @@ export const ROUTING: { readonly [N in EventName]: readonly InboxQueueName[] } =
   'intake.submission.received.v1': [scoringInbox, reviewInbox],
   'scoring.evaluation.scored.v1': [reviewInbox],
   'scoring.ruleset.activated.v1': [scoringInbox],
+  // review and publication consume it once their batch handlers land (issue 5); until then it is recorded only
+  'scoring.evaluations.rescored.v1': [],
   'review.evaluation.routed.v1': [],
   'review.evaluation.approved.v1': [publicationInbox],
   'review.evaluation.returned.v1': [],

@@ -7,12 +7,14 @@ import { EvaluationApprovedV1 } from './review/evaluation-approved.event';
 import { EvaluationReturnedV1 } from './review/evaluation-returned.event';
 import { EvaluationRoutedV1 } from './review/evaluation-routed.event';
 import { EvaluationScoredV1 } from './scoring/evaluation-scored.event';
+import { EvaluationsRescoredV1 } from './scoring/evaluations-rescored.event';
 import { RuleSetActivatedV1 } from './scoring/ruleset-activated.event';
 
 const definitions = [
   SubmissionReceivedV1,
   EvaluationScoredV1,
   RuleSetActivatedV1,
+  EvaluationsRescoredV1,
   EvaluationRoutedV1,
   EvaluationApprovedV1,
   EvaluationReturnedV1,
