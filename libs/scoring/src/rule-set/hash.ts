@@ -15,3 +15,11 @@ export function canonicalJson(value: unknown): string {
 export function contentHash(value: unknown): string {
   return `sha256:${createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex')}`;
 }
+
+/**
+ * The hash of a rule file's text as JSON (canonical: whitespace and key order do not change it), to tell whether
+ * an upload repeats a stored version. Throws `SyntaxError` when the text is not JSON.
+ */
+export function ruleTextHash(text: string): string {
+  return contentHash(JSON.parse(text.replace(/^\uFEFF/, '')));
+}

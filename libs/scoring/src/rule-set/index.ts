@@ -8,8 +8,10 @@ export {
   type RuleFileReport,
   type RuleSetInspection,
 } from './load-rule-sets';
+export { inspectRuleSetSources, loadRuleSetsFromSources, type RuleSource } from './rule-sources';
+export { parseRuleText, type ParseOptions, type ReadResult, type RuleFile } from './read-rule-file';
 export { RuleSetRegistry, type RuleSetSummary } from './rule-set.registry';
-export { canonicalJson, contentHash } from './hash';
+export { canonicalJson, contentHash, ruleTextHash } from './hash';
 export { codeHierarchy, REGION_CODE } from './region-code';
 export { defaultRulesDir } from './rules-dir';
 export { ruleSetJsonSchema, ruleSetJsonSchemaText } from './json-schema';

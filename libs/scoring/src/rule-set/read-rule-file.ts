@@ -30,9 +30,26 @@ function syntaxIssue(file: string, text: string, err: Error): RuleSetIssue {
   return { file, path: '$', message, ...(pos ?? {}) };
 }
 
-/** Read, parse and schema-check one rule file; every schema issue is reported, not just the first. */
+/** Read, parse and schema-check one rule file on disk (see `parseRuleText`). */
 export function readRuleFile(file: string): ReadResult {
-  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  return parseRuleText(file, readFileSync(file, 'utf8'));
+}
+
+export interface ParseOptions {
+  /**
+   * The id the text must declare (an upload to `/rule-sets/130126/versions`, a draft replacing 130126). When
+   * given, it replaces the file-name check.
+   */
+  expectId?: string;
+}
+
+/**
+ * Parse and schema-check the text of one rule file; every schema issue is reported, not just the first.
+ * `file` labels the text in messages (`rules/130126.json`, `api:130126@v3`). A label ending in `.json` is a
+ * file name and must be `<id>.json`, unless `expectId` is given; other labels (API uploads) are not names.
+ */
+export function parseRuleText(file: string, rawText: string, opts: ParseOptions = {}): ReadResult {
+  const text = rawText.replace(/^\uFEFF/, '');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -47,8 +64,12 @@ export function readRuleFile(file: string): ReadResult {
   }
   const issues = ownProblems(res.data).map(([path, message]) => issueAt(file, text, path, message));
   const expected = `${res.data.id}.json`;
-  if (basename(file) !== expected)
+  if (opts.expectId !== undefined) {
+    if (res.data.id !== opts.expectId)
+      issues.push(issueAt(file, text, ['id'], `id "${res.data.id}" differs from the rule set "${opts.expectId}" it is given for`));
+  } else if (file.endsWith('.json') && basename(file) !== expected) {
     issues.push(issueAt(file, text, ['id'], `the file for id "${res.data.id}" must be named ${expected}`));
+  }
   if (issues.length > 0) return { ok: false, issues, id: res.data.id };
   return { ok: true, value: { file, text, raw: json as Record<string, unknown>, parsed: res.data } };
 }
