@@ -85,16 +85,19 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
     if (storage) await dropStorage(storage);
   });
 
-  it('records every loaded rule set as an active version, with an audit record each', async () => {
+  it('records every rules/ file as a version, the first of each rule set activated, each step audited', async () => {
     const rows = await ds.query(
       `SELECT rule_set_id, version, hash, status FROM scoring_rule_set_versions ORDER BY rule_set_id`,
     );
     const files = loadRuleSets(RULES_DIR).list();
     expect(rows.map((r: { rule_set_id: string }) => r.rule_set_id)).toEqual(files.map((f) => f.id));
     expect(rows.every((r: { status: string }) => r.status === 'active')).toBe(true);
-    const audit = await ds.query(`SELECT action, to_state FROM scoring_audit WHERE entity_type = 'rule-set'`);
-    expect(audit).toHaveLength(files.length);
-    expect(audit[0]).toEqual({ action: 'rule set loaded', to_state: 'active' });
+    const audit = await ds.query(`SELECT action, to_state FROM scoring_audit WHERE entity_type = 'rule-set' ORDER BY seq`);
+    expect(audit).toHaveLength(2 * files.length);
+    expect(audit.slice(0, 2)).toEqual([
+      { action: 'rule set loaded', to_state: 'draft' },
+      { action: 'rule set activated', to_state: 'active' },
+    ]);
   });
 
   it('scores received submissions: 霍邱 95.16 and 100, result + audit + scored event with the full result', async () => {

@@ -9,8 +9,23 @@ import { RecordRuleSetsHandler } from './commands/record-rule-sets.handler';
 import { ScoreEvaluationsHandler } from './commands/score-evaluations.handler';
 import { RuleSetsController } from './http/rule-sets.controller';
 import { scoringInboxHandlers } from './inbox/scoring-inbox.handlers';
+import { ActivateVersionHandler, PreviewImpactHandler } from './commands/activate-version.handler';
+import { CancelRunHandler, ResumeRunHandler } from './commands/run-control.handler';
+import { SaveDraftHandler } from './commands/save-draft.handler';
+import { RescoringRunsController } from './http/rescoring-runs.controller';
+import { RuleSetVersionsController } from './http/rule-set-versions.controller';
+import { ActiveRuleSets } from './infrastructure/active-rule-sets';
 import { ScoringLifecycle } from './infrastructure/scoring-lifecycle';
-import { SCORING_DATA_SOURCE, SCORING_MESSAGING, SCORING_REGISTRY } from './infrastructure/scoring.tokens';
+import {
+  SCORING_DATA_SOURCE,
+  SCORING_MESSAGING,
+  SCORING_REGISTRY,
+  SCORING_RESCORE_QUEUE,
+} from './infrastructure/scoring.tokens';
+import { GetRunHandler, ListRunsHandler } from './queries/rescoring-runs.handlers';
+import { DiffVersionsHandler, GetVersionHandler, ListVersionsHandler } from './queries/rule-versions.handlers';
+import { RescoreQueue } from './rescoring/rescore-queue';
+import { RescoringService } from './rescoring/rescoring.service';
 import { RuleSetVersionEntity } from './persistence/rule-set-version.entity';
 import { SCORING_MIGRATIONS } from './persistence/scoring.migrations';
 import { SCORING_SERVICE } from './persistence/scoring-tables';
@@ -28,7 +43,7 @@ export class ScoringModule {
     return {
       module: ScoringModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [RuleSetsController],
+      controllers: [RuleSetsController, RuleSetVersionsController, RescoringRunsController],
       providers: [
         { provide: SCORING_REGISTRY, useValue: registry },
         {
@@ -55,8 +70,26 @@ export class ScoringModule {
             return holder.messaging;
           },
         },
+        ActiveRuleSets,
+        RescoringService,
+        {
+          provide: SCORING_RESCORE_QUEUE,
+          inject: [RescoringService, SCORING_DATA_SOURCE],
+          useFactory: (service: RescoringService, dataSource: DataSource) =>
+            new RescoreQueue(service, dataSource, { redisUrl: ctx.redisUrl, prefix: ctx.config.QUEUE_PREFIX }),
+        },
         ScoringLifecycle,
         RecordRuleSetsHandler,
+        SaveDraftHandler,
+        ActivateVersionHandler,
+        PreviewImpactHandler,
+        CancelRunHandler,
+        ResumeRunHandler,
+        ListVersionsHandler,
+        GetVersionHandler,
+        DiffVersionsHandler,
+        GetRunHandler,
+        ListRunsHandler,
         ScoreEvaluationsHandler,
         ListRuleSetsHandler,
         GetEffectiveRuleSetHandler,

@@ -1,19 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
-import { appendAudit, dialectOf, insertMany, withTransaction } from '@jixiao/persistence';
-import type { RuleSetRegistry } from '@jixiao/scoring';
-import { RULE_SET_VERSION_COLUMNS, ruleSetVersionId, ruleSetVersionRow } from '../domain/rule-set-record';
+import { appendAudit, dialectOf, withTransaction, type AuditEntry } from '@jixiao/persistence';
+import { contentHash, type RuleSetRegistry } from '@jixiao/scoring';
+import { versionRowId, type RuleVersionRow } from '../domain/rule-version';
 import { SCORING_ACTOR } from '../domain/score-record';
 import { SCORING_DATA_SOURCE, SCORING_REGISTRY } from '../infrastructure/scoring.tokens';
+import {
+  bumpGeneration,
+  insertVersion,
+  markActive,
+  nextVersionNumber,
+  versionsOf,
+} from '../persistence/rule-version-store';
 import { SCORING_TABLES } from '../persistence/scoring-tables';
 import { RecordRuleSets, type RecordRuleSetsResult } from './record-rule-sets.command';
 
 const T = SCORING_TABLES;
 
 /**
- * Each rule set whose (id, content hash) is new becomes a version row with an audit record `rule set loaded`, in
- * one transaction. For now a new version is `active` at once (issue 5 brings drafts and activation).
+ * The rules/ files as versions, in one transaction at start: a file whose authored text (canonical JSON) is new for
+ * its rule set becomes a new **draft** version (audited `rule set loaded`). A rule set with no active version yet
+ * (a fresh installation, a new file) has that first version activated at once (audited `rule set activated`,
+ * actor system); after that, changes take effect only when a rule admin activates them.
  */
 @CommandHandler(RecordRuleSets)
 export class RecordRuleSetsHandler implements ICommandHandler<RecordRuleSets, RecordRuleSetsResult> {
@@ -23,38 +34,77 @@ export class RecordRuleSetsHandler implements ICommandHandler<RecordRuleSets, Re
   ) {}
 
   async execute(): Promise<RecordRuleSetsResult> {
-    const loaded = this.registry.list().map((s) => this.registry.resolveById(s.id));
+    const files = this.registry.list();
     return withTransaction(this.dataSource, async (m) => {
       // replicas starting together: the second waits here and then finds the versions the first recorded
       if (dialectOf(m) === 'postgres') await m.query(`LOCK TABLE ${T.ruleSetVersions} IN SHARE ROW EXCLUSIVE MODE`);
-      const known = new Set<string>(
-        (await m.query(`SELECT id FROM ${T.ruleSetVersions}`)).map((r: { id: string }) => r.id),
-      );
-      const fresh = loaded.filter((r) => !known.has(ruleSetVersionId(r)));
-      if (fresh.length === 0) return { recorded: [] };
       const now = new Date().toISOString();
-      await insertMany(
-        m,
-        T.ruleSetVersions,
-        [...RULE_SET_VERSION_COLUMNS],
-        fresh.map((r) => ruleSetVersionRow(r, 'active', now)),
-      );
-      await appendAudit(
-        m,
-        T.audit,
-        fresh.map((r) => ({
+      const audit: AuditEntry[] = [];
+      const recorded: string[] = [];
+      const activated: string[] = [];
+      for (const f of files) {
+        const raw = readFileSync(f.file, 'utf8').replace(/^\uFEFF/, '');
+        const hash = contentHash(JSON.parse(raw));
+        const known = await versionsOf(m, f.id);
+        if (known.some((v) => v.hash === hash && v.raw !== null)) continue;
+        const resolved = this.registry.resolveById(f.id);
+        const version = await nextVersionNumber(m, f.id);
+        const label = relative(process.cwd(), f.file) || f.file;
+        const row: RuleVersionRow = {
+          id: versionRowId(f.id, version, hash),
+          ruleSetId: f.id,
+          region: f.region.code,
+          version,
+          hash,
+          status: 'draft',
+          origin: 'file',
+          label,
+          raw,
+          declaredVersion: f.version,
+          createdBy: 'system:rules-dir',
+          loadedAt: now,
+          updatedAt: null,
+          activeFrom: f.years.from,
+          activeTo: f.years.to,
+          activatedAt: null,
+          activatedBy: null,
+          activationReason: null,
+          retiredAt: null,
+        };
+        const { resolvedFor: _lookup, ...content } = resolved as typeof resolved & { resolvedFor?: unknown };
+        await insertVersion(m, row, JSON.stringify(content));
+        recorded.push(row.id);
+        audit.push({
           actor: SCORING_ACTOR,
           entityType: 'rule-set',
-          entityId: ruleSetVersionId(r),
+          entityId: row.id,
           action: 'rule set loaded',
           fromState: null,
-          toState: 'active',
-          reason: `${r.id} v${r.version} (${r.region.name}) first seen with hash ${r.hash}`,
-          payload: { id: r.id, version: r.version, hash: r.hash, region: r.region.code, years: r.years },
+          toState: 'draft',
+          reason: `${f.id} v${version} (${f.region.name}) read from ${label}, text hash ${hash}`,
+          payload: { id: f.id, version, hash, region: f.region.code, years: f.years, file: label },
           at: now,
-        })),
-      );
-      return { recorded: fresh.map(ruleSetVersionId) };
+        });
+        if (!known.some((v) => v.status === 'active')) {
+          const reason = `first version of ${f.id}: active on load (no earlier version was active)`;
+          await markActive(m, row.id, { years: f.years, at: now, by: SCORING_ACTOR.user, reason });
+          activated.push(row.id);
+          audit.push({
+            actor: SCORING_ACTOR,
+            entityType: 'rule-set',
+            entityId: row.id,
+            action: 'rule set activated',
+            fromState: 'draft',
+            toState: 'active',
+            reason,
+            payload: { id: f.id, version, hash, years: f.years },
+            at: now,
+          });
+        }
+      }
+      if (activated.length) await bumpGeneration(m);
+      await appendAudit(m, T.audit, audit);
+      return { recorded, activated };
     });
   }
 }

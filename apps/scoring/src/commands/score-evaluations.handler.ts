@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnrecoverableError } from 'bullmq';
@@ -6,8 +5,9 @@ import type { EntityManager } from 'typeorm';
 import { enqueueEvents } from '@jixiao/messaging';
 import { appendAudit, assertInTransaction, dialectOf, insertMany } from '@jixiao/persistence';
 import { RuleSetError, score, type RuleSetRegistry } from '@jixiao/scoring';
-import { RESULT_COLUMNS, scoreRecord, resultKey, type ScoreRecord } from '../domain/score-record';
-import { SCORING_REGISTRY } from '../infrastructure/scoring.tokens';
+import { CURRENT_COLUMNS, currentValues, setCurrentResults } from '../persistence/current-results';
+import { RESULT_COLUMNS, RESULT_PG_TYPES, scoreRecord, resultKey, type ScoreRecord } from '../domain/score-record';
+import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
 import { ScoreEvaluations, type ReceivedSubmission, type ScoreEvaluationsResult } from './score-evaluations.command';
 
@@ -21,36 +21,34 @@ const EVALUATION_COLUMNS = [
   'form_type',
   'evaluation',
   'received_at',
+  ...CURRENT_COLUMNS,
 ];
 
 @CommandHandler(ScoreEvaluations)
 export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations, ScoreEvaluationsResult> {
-  constructor(@Inject(SCORING_REGISTRY) private readonly registry: RuleSetRegistry) {}
+  constructor(@Inject(ActiveRuleSets) private readonly ruleSets: ActiveRuleSets) {}
 
   async execute({ submissions, manager: m, options }: ScoreEvaluations): Promise<ScoreEvaluationsResult> {
     assertInTransaction(m, 'ScoreEvaluations');
     if (submissions.length === 0) return { written: [], skipped: [] };
     const scoredAt = new Date().toISOString();
     const rescoringRunId = options.rescoringRunId ?? null;
-    await insertMany(
-      m,
-      T.evaluations,
-      EVALUATION_COLUMNS,
-      submissions.map((s) => evaluationRow(s, scoredAt)),
-      {
-        onConflictDoNothing: ['evaluation_id'],
-      },
-    );
-
+    // the active rules, read under a shared lock: an activation waits for this transaction, later ones see it
+    const registry = await this.ruleSets.current(m);
     const records = submissions.map((s) =>
-      // explanations are recomputable from the evaluation and the rule-set version: re-scoring runs skip them
-      scoreRecord(s, this.scoreOne(s, rescoringRunId === null), {
-        resultId: `res_${randomUUID().replace(/-/g, '')}`,
+      scoreRecord(s, scoreOne(registry, s, rescoringRunId === null), {
         scoredAt,
         rescoringRunId,
         // on submission review shows the breakdown and publication publishes it; re-scoring keeps events small
         includeResult: rescoringRunId === null,
       }),
+    );
+    const inserted = await insertMany(
+      m,
+      T.evaluations,
+      EVALUATION_COLUMNS,
+      submissions.map((s, i) => evaluationRow(s, scoredAt, records[i])),
+      { onConflictDoNothing: ['evaluation_id'] },
     );
     const existing = await existingKeys(m, records);
     const fresh: ScoreRecord[] = [];
@@ -67,8 +65,10 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
       T.results,
       [...RESULT_COLUMNS],
       fresh.map((r) => r.row),
-      { onConflictDoNothing: ['evaluation_id', 'rule_set_hash'] },
+      { onConflictDoNothing: ['evaluation_id', 'rule_set_hash'], pgTypes: [...RESULT_PG_TYPES] },
     );
+    // new evaluations were inserted with their current result; one seen before now points at its new result
+    if (inserted < submissions.length && fresh.length) await setCurrentResults(m, fresh.map((r) => r.current));
     await enqueueEvents(
       m,
       SCORING_SERVICE,
@@ -95,21 +95,21 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
       skipped,
     };
   }
+}
 
-  private scoreOne(s: ReceivedSubmission, explain: boolean) {
+function scoreOne(registry: RuleSetRegistry, s: ReceivedSubmission, explain: boolean) {
     let ruleSet;
     try {
-      ruleSet = this.registry.resolve(s.region, s.fiscalYear);
+      ruleSet = registry.resolve(s.region, s.fiscalYear);
     } catch (err) {
       // no rule set can ever apply: retrying will not help
       if (err instanceof RuleSetError) throw new UnrecoverableError(`evaluation ${s.evaluationId}: ${err.message}`);
       throw err;
     }
     return score({ ...s.evaluation, region: s.region, fiscalYear: s.fiscalYear }, ruleSet, { explain });
-  }
 }
 
-function evaluationRow(s: ReceivedSubmission, receivedAt: string): unknown[] {
+function evaluationRow(s: ReceivedSubmission, receivedAt: string, r: ScoreRecord): unknown[] {
   return [
     s.evaluationId,
     s.submissionId,
@@ -119,6 +119,7 @@ function evaluationRow(s: ReceivedSubmission, receivedAt: string): unknown[] {
     s.formType,
     JSON.stringify(s.evaluation),
     receivedAt,
+    ...currentValues(r.current),
   ];
 }
 

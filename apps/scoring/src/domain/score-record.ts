@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Actor, EventPayload, FindingCode, ScoreResult } from '@jixiao/contracts';
 import type { AuditEntry } from '@jixiao/persistence';
 
@@ -14,6 +15,40 @@ export interface ScoreRecord {
   audit: AuditEntry;
   /** Written once per evaluation and effective rule set, however often this is computed. */
   key: string;
+  /** What scoring_evaluations holds as the evaluation's current result. */
+  current: CurrentResult;
+}
+
+export interface CurrentResult {
+  evaluationId: string;
+  resultId: string;
+  ruleSetId: string;
+  ruleSetVersion: number;
+  hash: string;
+  total: number | null;
+  grade: string | null;
+  routing: 'auto-approve' | 'manual-review';
+  scoredAt: string;
+}
+
+/** One result per evaluation and effective rules: its id follows from them, so every writer agrees on it. */
+export function resultId(evaluationId: string, ruleSetHash: string): string {
+  return `res_${createHash('sha256').update(`${evaluationId}|${ruleSetHash}`).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * What a re-scoring run stores as `result`: the figures that are queried and published (section and indicator
+ * scores, finding codes), not the explanations or the echoed inputs — those are recomputed on demand from the
+ * evaluation and the rule-set version, which are both kept.
+ */
+export function compactResult(result: ScoreResult): string {
+  const { computed } = result;
+  return JSON.stringify({
+    compact: 1,
+    sections: computed.sections.map((x) => [x.key, x.score]),
+    indicators: computed.indicators.map((i) => i.score),
+    findings: result.findings.map((f) => f.code),
+  });
 }
 
 export const RESULT_COLUMNS = [
@@ -42,6 +77,12 @@ export const RESULT_COLUMNS = [
   'rescoring_run_id',
 ] as const;
 
+/** PostgreSQL element types of RESULT_COLUMNS (rows go through unnest). */
+export const RESULT_PG_TYPES = [
+  'text', 'text', 'text', 'integer', 'text', 'integer', 'text', 'text', 'integer', 'text', 'float8', 'text', 'float8',
+  'float8', 'integer', 'integer', 'integer', 'text', 'text', 'text', 'text', 'text', 'text',
+] as const;
+
 export function resultKey(evaluationId: string, ruleSetHash: string): string {
   return `scored:${evaluationId}:${ruleSetHash}`;
 }
@@ -50,8 +91,9 @@ export function resultKey(evaluationId: string, ruleSetHash: string): string {
 export function scoreRecord(
   received: Pick<Received, 'evaluationId' | 'submissionId' | 'version' | 'region' | 'fiscalYear' | 'formType'>,
   result: ScoreResult,
-  opts: { resultId: string; scoredAt: string; rescoringRunId: string | null; includeResult: boolean },
+  opts: { scoredAt: string; rescoringRunId: string | null; includeResult: boolean; compact?: boolean },
 ): ScoreRecord {
+  const id = resultId(received.evaluationId, result.ruleSet.hash);
   const counts = { error: 0, warning: 0, info: 0 };
   const codes: FindingCode[] = [];
   for (const f of result.findings) {
@@ -66,7 +108,7 @@ export function scoreRecord(
     region: received.region,
     fiscalYear: received.fiscalYear,
     formType: received.formType,
-    resultId: opts.resultId,
+    resultId: id,
     ruleSet,
     total: computed.total,
     grade: computed.grade,
@@ -79,7 +121,7 @@ export function scoreRecord(
     ...(opts.includeResult ? { result } : {}),
   };
   const row = [
-    opts.resultId,
+    id,
     received.evaluationId,
     received.submissionId,
     received.version,
@@ -99,7 +141,7 @@ export function scoreRecord(
     JSON.stringify(codes),
     routing.decision,
     JSON.stringify(routing.reasons),
-    JSON.stringify(result),
+    opts.compact ? compactResult(result) : JSON.stringify(result),
     opts.scoredAt,
     opts.rescoringRunId,
   ];
@@ -112,7 +154,7 @@ export function scoreRecord(
     toState: 'scored',
     reason: `rule set ${ruleSet.id} v${ruleSet.version} ${ruleSet.hash}${opts.rescoringRunId ? ` (re-scoring run ${opts.rescoringRunId})` : ''}`,
     payload: {
-      resultId: opts.resultId,
+      resultId: id,
       ruleSet,
       total: computed.total,
       grade: computed.grade,
@@ -120,5 +162,16 @@ export function scoreRecord(
     },
     at: opts.scoredAt,
   };
-  return { row, event, audit, key: resultKey(received.evaluationId, ruleSet.hash) };
+  const current: CurrentResult = {
+    evaluationId: received.evaluationId,
+    resultId: id,
+    ruleSetId: ruleSet.id,
+    ruleSetVersion: ruleSet.version,
+    hash: ruleSet.hash,
+    total: computed.total,
+    grade: computed.grade,
+    routing: routing.decision,
+    scoredAt: opts.scoredAt,
+  };
+  return { row, event, audit, key: resultKey(received.evaluationId, ruleSet.hash), current };
 }

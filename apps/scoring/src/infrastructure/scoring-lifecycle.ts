@@ -9,7 +9,8 @@ import { verifyAudit } from '@jixiao/persistence';
 import { AuditRegistry, HealthRegistry, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import { RecordRuleSets, type RecordRuleSetsResult } from '../commands/record-rule-sets.command';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
-import { SCORING_DATA_SOURCE, SCORING_MESSAGING } from './scoring.tokens';
+import type { RescoreQueue } from '../rescoring/rescore-queue';
+import { SCORING_DATA_SOURCE, SCORING_MESSAGING, SCORING_RESCORE_QUEUE } from './scoring.tokens';
 
 /**
  * At start (after the CQRS handlers are registered): records new rule-set versions, then starts the inbox worker
@@ -28,6 +29,7 @@ export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(SCORING_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(SCORING_MESSAGING) private readonly messaging: ServiceMessaging,
+    @Inject(SCORING_RESCORE_QUEUE) private readonly rescore: RescoreQueue,
     @Inject(SERVICE_CONTEXT) ctx: ServiceContext,
     private readonly commands: CommandBus,
     health: HealthRegistry,
@@ -41,14 +43,22 @@ export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { recorded } = await this.commands.execute<RecordRuleSets, RecordRuleSetsResult>(new RecordRuleSets());
-    if (recorded.length) this.logger.log(`rule-set versions recorded: ${recorded.join(', ')}`);
+    const { recorded, activated } = await this.commands.execute<RecordRuleSets, RecordRuleSetsResult>(new RecordRuleSets());
+    const drafts = recorded.filter((id) => !activated.includes(id));
+    if (activated.length) this.logger.log(`rule-set versions recorded and activated (first of their rule set): ${activated.join(', ')}`);
+    if (drafts.length)
+      this.logger.warn(
+        `rules/ files differ from the active versions, recorded as drafts: ${drafts.join(', ')} — preview with ` +
+          '`jixiao rules impact <id> --version <n>`, activate with `jixiao rules activate <id> --version <n> --reason …`',
+      );
     await this.messaging.start();
+    this.rescore.start();
     this.started = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.inboxWorkerReady();
+    await this.rescore.stop();
     await this.messaging.stop();
     await this.inboxQueue?.close().catch(() => undefined);
     this.redis.disconnect();
@@ -87,6 +97,7 @@ export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationSh
       this.inboxQueue ??= new Queue(QUEUES.scoringInbox, { connection: this.redis, prefix: this.prefix });
       const counts = await this.inboxQueue.getJobCounts('waiting', 'active', 'delayed', 'failed');
       details.inbox = { queue: QUEUES.scoringInbox, ...counts };
+      details.rescore = { queue: QUEUES.scoringRescore, ...(await this.rescore.depth()) };
     } catch (err) {
       details.redis = (err as Error).message;
     }

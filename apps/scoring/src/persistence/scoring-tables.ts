@@ -3,6 +3,9 @@ export const SCORING_TABLES = {
   ruleSetVersions: 'scoring_rule_set_versions',
   evaluations: 'scoring_evaluations',
   results: 'scoring_results',
+  runs: 'scoring_rescoring_runs',
+  chunks: 'scoring_rescoring_chunks',
+  ruleState: 'scoring_rule_state',
   audit: 'scoring_audit',
 } as const;
 

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import { ConflictException, Inject, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
+import { assertAllowed } from '@jixiao/auth';
+import { enqueueEvents } from '@jixiao/messaging';
+import { afterCommitOf, appendAudit, withTransaction } from '@jixiao/persistence';
+import { RuleSetError } from '@jixiao/scoring';
+import { regionPrefix } from '../domain/rescore-scope';
+import { showYears, type RuleVersionRow } from '../domain/rule-version';
+import { ActiveRuleSets, buildRegistry } from '../infrastructure/active-rule-sets';
+import { SCORING_DATA_SOURCE, SCORING_RESCORE_QUEUE } from '../infrastructure/scoring.tokens';
+import { activeVersions, bumpGeneration, findVersion, markActive, markRetired, ruleGeneration } from '../persistence/rule-version-store';
+import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
+import type { RescoreQueue } from '../rescoring/rescore-queue';
+import { runAudit } from '../rescoring/rescoring.service';
+import { insertRun, type RunRow } from '../rescoring/run-store';
+import { ActivateVersion, PreviewImpact } from './rule-version.commands';
+
+export const DEFAULT_CHUNK_SIZE = Number(process.env.RESCORE_CHUNK_SIZE ?? 1_000);
+
+export function newRunId(): string {
+  return `run_${randomBytes(12).toString('hex')}`;
+}
+
+/** The rule sets a version would run under: the active ones, with this version in place of its rule set's. */
+function targetSet(active: readonly RuleVersionRow[], v: RuleVersionRow): RuleVersionRow[] {
+  return [...active.filter((a) => a.ruleSetId !== v.ruleSetId), v];
+}
+
+function checkTarget(rows: readonly RuleVersionRow[], v: RuleVersionRow) {
+  try {
+    return buildRegistry(rows);
+  } catch (err) {
+    if (err instanceof RuleSetError)
+      throw new UnprocessableEntityException({
+        message: `${v.ruleSetId} v${v.version} cannot be used with the active rule sets:\n${err.message}`,
+        issues: err.issues,
+      });
+    throw err;
+  }
+}
+
+/**
+ * Activation, in one transaction: the version becomes active for its years (the previous active version of the rule
+ * set is retired), the rule generation moves on (so every scoring process rebuilds its rules before scoring again —
+ * transactions scoring with the old rules finish first), a re-scoring run is created and `scoring.ruleset.activated.v1`
+ * written, all audited with the actor and reason. After commit the run is planned through the queue.
+ */
+@CommandHandler(ActivateVersion)
+export class ActivateVersionHandler implements ICommandHandler<ActivateVersion, { version: number; runId: string }> {
+  constructor(
+    @Inject(SCORING_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(ActiveRuleSets) private readonly ruleSets: ActiveRuleSets,
+    @Inject(SCORING_RESCORE_QUEUE) private readonly queue: RescoreQueue,
+  ) {}
+
+  async execute({ ruleSetId, version, reason, years, principal }: ActivateVersion) {
+    const runId = newRunId();
+    await withTransaction(this.dataSource, async (m) => {
+      await ruleGeneration(m, 'update');
+      const v = await findVersion(m, ruleSetId, version);
+      if (!v) throw new NotFoundException(`rule set ${ruleSetId} has no version ${version}`);
+      assertAllowed(principal, 'manage-rules', { region: v.region });
+      if (v.status === 'active') throw new ConflictException(`${ruleSetId} v${version} is already active (${showYears({ from: v.activeFrom, to: v.activeTo })})`);
+      if (!v.raw) throw new ConflictException(`${ruleSetId} v${version} was recorded before versions kept their text and cannot be activated`);
+      const activeYears = years ?? { from: v.activeFrom, to: v.activeTo };
+      const next: RuleVersionRow = { ...v, status: 'active', activeFrom: activeYears.from, activeTo: activeYears.to };
+      const active = await activeVersions(m);
+      const target = targetSet(active, next);
+      checkTarget(target, v);
+      const previous = active.filter((a) => a.ruleSetId === ruleSetId);
+      const now = new Date().toISOString();
+      const actor = { user: principal.sub, role: principal.role };
+      await markActive(m, v.id, { years: activeYears, at: now, by: principal.sub, reason });
+      for (const p of previous) await markRetired(m, p.id, now);
+      const generation = await bumpGeneration(m);
+      const run: RunRow = {
+        id: runId,
+        kind: 'activation',
+        ruleSetId,
+        version,
+        versionId: v.id,
+        status: 'planning',
+        scope: { regionPrefix: regionPrefix(v.region), years: activeYears, versions: target.map((t) => t.id) },
+        chunkSize: DEFAULT_CHUNK_SIZE,
+        total: null,
+        chunkCount: null,
+        ruleGeneration: generation,
+        createdBy: principal.sub,
+        reason,
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+        resumes: 0,
+        error: null,
+        report: null,
+      };
+      await insertRun(m, run);
+      await enqueueEvents(m, SCORING_SERVICE, [
+        {
+          name: 'scoring.ruleset.activated.v1' as const,
+          payload: {
+            ruleSetId,
+            region: v.region,
+            version,
+            hash: v.hash,
+            years: activeYears,
+            previousVersion: previous[0]?.version ?? null,
+            runId,
+            actor,
+            reason,
+            activatedAt: now,
+          },
+          dedupeKey: `activated:${v.id}:${runId}`,
+          correlationId: runId,
+          occurredAt: now,
+        },
+      ]);
+      await appendAudit(m, SCORING_TABLES.audit, [
+        ...previous.map((p) => ({
+          actor,
+          entityType: 'rule-set',
+          entityId: p.id,
+          action: 'rule set retired',
+          fromState: 'active',
+          toState: 'retired',
+          reason: `replaced by ${ruleSetId} v${version}: ${reason}`,
+          payload: { id: ruleSetId, version: p.version, hash: p.hash },
+          at: now,
+        })),
+        {
+          actor,
+          entityType: 'rule-set',
+          entityId: v.id,
+          action: 'rule set activated',
+          fromState: v.status,
+          toState: 'active',
+          reason,
+          payload: { id: ruleSetId, version, hash: v.hash, years: activeYears, runId, previousVersion: previous[0]?.version ?? null },
+          at: now,
+        },
+        runAudit(run, 'rescoring run created', null, 'planning', `activation of ${ruleSetId} v${version} (${showYears(activeYears)})`, now, actor),
+      ]);
+      afterCommitOf(m, () => this.ruleSets.invalidate());
+    });
+    await this.queue.enqueuePlan(runId, 0).catch(() => undefined); // the supervisor adds it when Redis is back
+    return { version, runId };
+  }
+}
+
+/** A what-if run: the version in place of its rule set's, every governed evaluation re-scored in memory only. */
+@CommandHandler(PreviewImpact)
+export class PreviewImpactHandler implements ICommandHandler<PreviewImpact, { runId: string }> {
+  constructor(
+    @Inject(SCORING_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(SCORING_RESCORE_QUEUE) private readonly queue: RescoreQueue,
+  ) {}
+
+  async execute({ ruleSetId, version, principal }: PreviewImpact) {
+    const runId = newRunId();
+    await withTransaction(this.dataSource, async (m) => {
+      const v = await findVersion(m, ruleSetId, version);
+      if (!v) throw new NotFoundException(`rule set ${ruleSetId} has no version ${version}`);
+      assertAllowed(principal, 'manage-rules', { region: v.region });
+      if (!v.raw) throw new ConflictException(`${ruleSetId} v${version} keeps no text to preview`);
+      const active = await activeVersions(m);
+      const target = targetSet(active, v);
+      checkTarget(target, v);
+      await insertRun(m, {
+        id: runId,
+        kind: 'impact',
+        ruleSetId,
+        version,
+        versionId: v.id,
+        status: 'planning',
+        scope: { regionPrefix: regionPrefix(v.region), years: { from: v.activeFrom, to: v.activeTo }, versions: target.map((t) => t.id) },
+        chunkSize: DEFAULT_CHUNK_SIZE,
+        total: null,
+        chunkCount: null,
+        ruleGeneration: await ruleGeneration(m, null),
+        createdBy: principal.sub,
+        reason: null,
+        createdAt: new Date().toISOString(),
+        startedAt: null,
+        finishedAt: null,
+        resumes: 0,
+        error: null,
+        report: null,
+      });
+    });
+    await this.queue.enqueuePlan(runId, 0).catch(() => undefined);
+    return { runId };
+  }
+}

@@ -1,0 +1,55 @@
+import type { EntityManager } from 'typeorm';
+import { dialectOf } from '@jixiao/persistence';
+import type { CurrentResult } from '../domain/score-record';
+import { SCORING_TABLES } from './scoring-tables';
+
+const T = SCORING_TABLES.evaluations;
+
+/** scoring_evaluations' columns naming the current result, in `currentValues` order. */
+export const CURRENT_COLUMNS = [
+  'current_result_id',
+  'current_rule_set_id',
+  'current_rule_set_version',
+  'current_hash',
+  'current_total',
+  'current_grade',
+  'current_routing',
+  'current_scored_at',
+] as const;
+
+export function currentValues(c: CurrentResult): unknown[] {
+  return [c.resultId, c.ruleSetId, c.ruleSetVersion, c.hash, c.total, c.grade, c.routing, c.scoredAt];
+}
+
+/**
+ * Point evaluations at their new current result, set-based: one UPDATE … FROM unnest(…) on PostgreSQL, one
+ * prepared statement run per row on SQLite (in the caller's transaction, where that is as fast).
+ */
+export async function setCurrentResults(m: EntityManager, items: readonly CurrentResult[]): Promise<void> {
+  if (items.length === 0) return;
+  if (dialectOf(m) === 'postgres') {
+    const cols = (f: (c: CurrentResult) => unknown) => items.map(f);
+    await m.query(
+      `UPDATE ${T} AS e SET current_result_id = u.rid, current_rule_set_id = u.rsid, current_rule_set_version = u.rsv,
+         current_hash = u.hash, current_total = u.total, current_grade = u.grade, current_routing = u.routing,
+         current_scored_at = u.at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[])
+         AS u(id, rid, rsid, rsv, hash, total, grade, routing, at)
+       WHERE e.evaluation_id = u.id`,
+      [
+        cols((c) => c.evaluationId),
+        cols((c) => c.resultId),
+        cols((c) => c.ruleSetId),
+        cols((c) => c.ruleSetVersion),
+        cols((c) => c.hash),
+        cols((c) => c.total),
+        cols((c) => c.grade),
+        cols((c) => c.routing),
+        cols((c) => c.scoredAt),
+      ],
+    );
+    return;
+  }
+  const sql = `UPDATE ${T} SET ${CURRENT_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE evaluation_id = ?`;
+  for (const c of items) await m.query(sql, [...currentValues(c), c.evaluationId]);
+}

@@ -1,0 +1,138 @@
+import type { EventPayload, ScoreResult } from '@jixiao/contracts';
+import type { AuditEntry } from '@jixiao/persistence';
+import { score, type RuleSetRegistry } from '@jixiao/scoring';
+import { addToSummary, type ImpactSummary } from '../domain/impact-summary';
+import { scoreRecord, type CurrentResult, type ScoreRecord } from '../domain/score-record';
+
+type Item = EventPayload<'scoring.evaluations.rescored.v1'>['items'][number];
+
+/** A stored evaluation with the result it currently has (one row of a chunk's query). */
+export interface StoredEvaluation {
+  evaluationId: string;
+  submissionId: string;
+  submissionVersion: number;
+  region: string;
+  fiscalYear: number | null;
+  formType: 'project' | 'department';
+  evaluation: string;
+  current: CurrentResult | null;
+}
+
+export interface RescoreContext {
+  runId: string;
+  activated: { ruleSetId: string; version: number; by: string; reason: string | null };
+  scoredAt: string;
+}
+
+export interface ChunkOutcome {
+  records: ScoreRecord[];
+  items: Item[];
+  audit: AuditEntry[];
+  changed: number;
+  /** Evaluations of the range already scored under their target rules (nothing to do). */
+  unaffected: number;
+}
+
+/** The rules an evaluation gets under the run's registry, or null when none apply (it is left as it is). */
+function targetOf(registry: RuleSetRegistry, e: StoredEvaluation) {
+  try {
+    return registry.resolve(e.region, e.fiscalYear);
+  } catch {
+    return null;
+  }
+}
+
+function scoreStored(e: StoredEvaluation, registry: RuleSetRegistry, explain: boolean): ScoreResult {
+  const evaluation = JSON.parse(e.evaluation);
+  return score({ ...evaluation, region: e.region, fiscalYear: e.fiscalYear }, targetOf(registry, e)!, { explain });
+}
+
+function outcomeChanged(prev: CurrentResult | null, next: CurrentResult): boolean {
+  return !prev || prev.total !== next.total || prev.grade !== next.grade || prev.routing !== next.routing;
+}
+
+function describe(prev: CurrentResult | null, next: CurrentResult): string {
+  if (!prev) return `总分 ${next.total ?? '—'}, 等级 ${next.grade ?? '—'}`;
+  const parts = [`总分 ${prev.total ?? '—'} → ${next.total ?? '—'}`, `等级 ${prev.grade ?? '—'} → ${next.grade ?? '—'}`];
+  if (prev.routing !== next.routing) parts.push(`审核路由 ${prev.routing} → ${next.routing}`);
+  return parts.join(', ');
+}
+
+/**
+ * Re-scores the evaluations of a chunk whose effective rules under the run's registry differ from those of their
+ * current result (pure: the caller writes). Results carry compact figures; items whose total, grade or routing changed
+ * carry the full breakdown with explanations, since they go back to a reviewer.
+ */
+export function rescoreChunk(rows: readonly StoredEvaluation[], registry: RuleSetRegistry, ctx: RescoreContext): ChunkOutcome {
+  const out: ChunkOutcome = { records: [], items: [], audit: [], changed: 0, unaffected: 0 };
+  for (const e of rows) {
+    const target = targetOf(registry, e);
+    if (!target || target.hash === e.current?.hash) {
+      out.unaffected += 1;
+      continue;
+    }
+    const result = scoreStored(e, registry, false);
+    const r = scoreRecord(
+      { ...e, version: e.submissionVersion },
+      result,
+      { scoredAt: ctx.scoredAt, rescoringRunId: ctx.runId, includeResult: false, compact: true },
+    );
+    const prev = e.current;
+    const changed = outcomeChanged(prev, r.current);
+    if (changed) out.changed += 1;
+    const item: Item = {
+      ...r.event,
+      ...(changed ? { result: scoreStored(e, registry, true) } : {}),
+      previous: prev
+        ? {
+            resultId: prev.resultId,
+            ruleSet: { id: prev.ruleSetId, version: prev.ruleSetVersion, hash: prev.hash },
+            total: prev.total,
+            grade: prev.grade,
+            routing: prev.routing,
+          }
+        : null,
+    };
+    out.records.push(r);
+    out.items.push(item);
+    const a = ctx.activated;
+    out.audit.push({
+      ...r.audit,
+      action: 're-scored',
+      fromState: 'scored',
+      toState: 'scored',
+      reason:
+        `规则集 ${a.ruleSetId} v${a.version} 启用后重新评分 (re-scoring run ${ctx.runId}, activated by ${a.by}` +
+        `${a.reason ? `: ${a.reason}` : ''}): ${describe(prev, r.current)}; rules ${target.id} v${target.version} ${target.hash}`,
+      payload: { ...(r.audit.payload as object), previousResultId: prev?.resultId ?? null, runId: ctx.runId },
+    });
+  }
+  return out;
+}
+
+/** The what-if of a chunk: the same re-scoring, summarised, nothing written. */
+export function previewChunk(rows: readonly StoredEvaluation[], registry: RuleSetRegistry, summary: ImpactSummary): number {
+  let unaffected = 0;
+  for (const e of rows) {
+    const target = targetOf(registry, e);
+    if (!target || target.hash === e.current?.hash) {
+      unaffected += 1;
+      continue;
+    }
+    const result = scoreStored(e, registry, false);
+    addToSummary(summary, {
+      evaluationId: e.evaluationId,
+      region: e.region,
+      fiscalYear: e.fiscalYear,
+      unit: result.unitName,
+      project: result.projectName,
+      oldTotal: e.current?.total ?? null,
+      newTotal: result.computed.total,
+      oldGrade: e.current?.grade ?? null,
+      newGrade: result.computed.grade,
+      oldRouting: e.current?.routing ?? null,
+      newRouting: result.routing.decision,
+    });
+  }
+  return unaffected;
+}

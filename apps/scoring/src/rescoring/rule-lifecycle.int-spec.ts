@@ -1,0 +1,241 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import type { EventPayload } from '@jixiao/contracts';
+import { waitFor } from '@jixiao/messaging/testing/test-redis';
+import { verifyAudit, withTransaction } from '@jixiao/persistence';
+import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
+import type { RunningSystem } from '@jixiao/runtime';
+import { ScoreEvaluations } from '../commands/score-evaluations.command';
+import { SCORING_DATA_SOURCE } from '../infrastructure/scoring.tokens';
+import { ScoringModule } from '../scoring.module';
+import { bearer, boot, dropStorage, newStorage, RULES_DIR, type Storage } from '../testing/service-under-test';
+import { RescoringService } from './rescoring.service';
+
+type Received = EventPayload<'intake.submission.received.v1'>;
+
+const admin = (regions: string[]) => ({ sub: `admin-${regions.join('-')}`, role: 'rule_admin' as const, regions });
+const LINGSHOU_ADMIN = admin(['130126']);
+const NATIONAL_ADMIN = admin(['CN']);
+const AUDITOR = { sub: 'auditor', role: 'auditor' as const, regions: ['CN'] };
+
+/** A project form whose computed total is `total` (one quantitative row carries the difference). */
+function form(region: string, total: number, n: number): Received {
+  const x = Math.round(((total - 60) / 0.4) * 100) / 100;
+  const evaluation = {
+    formType: 'project' as const,
+    region,
+    fiscalYear: 2023,
+    projectName: `项目 ${n}`,
+    unitName: `单位 ${n}`,
+    funds: { adjustedBudget: 100, executed: 100, unit: '万元' },
+    indicators: [
+      { level1: '产出指标', level2: '数量指标', name: '完成数量', target: '≥100个', actual: `${x}个`, weight: 40, reportedScore: 40, deviationReason: '部分未完成' },
+      { level1: '效益指标', level2: '社会效益指标', name: '社会效益', target: '持续推动', actual: '达成预期指标', weight: 40, reportedScore: 40 },
+      { level1: '满意度指标', level2: '服务对象满意度指标', name: '满意度', target: '≥90%', actual: '95%', weight: 10, reportedScore: 10 },
+    ],
+    reported: { total, grade: null },
+  };
+  return {
+    submissionId: `sub_${region}_${n}`,
+    evaluationId: `ev_${region}_${String(n).padStart(3, '0')}`,
+    version: 1,
+    previousVersionId: null,
+    region,
+    fiscalYear: 2023,
+    formType: 'project',
+    unitName: evaluation.unitName,
+    projectName: evaluation.projectName,
+    evaluation: evaluation as unknown as Received['evaluation'],
+    actor: { user: 'u', role: 'submitter' },
+    receivedAt: new Date().toISOString(),
+  };
+}
+
+const LINGSHOU_TOTALS = [80, 84.99, 85, 86, 87.5, 89.99, 90, 95];
+const OTHER = [form('410105', 91, 1), form('341522', 90.5, 2), form('110101', 93, 3)];
+
+function ruleFile(id: string, change: (json: Record<string, any>) => void): Record<string, unknown> {
+  const json = JSON.parse(readFileSync(join(RULES_DIR, `${id}.json`), 'utf8'));
+  change(json);
+  return json;
+}
+
+/** 灵寿's 优秀 from 85 to 90 (良好 then runs 75–90). */
+const lingshou90 = () =>
+  ruleFile('130126', (j) => {
+    j.grades[0].conditions.all[0].value = 90;
+    j.grades[1].conditions.all[1].value = 90;
+  });
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
+type Json = any;
+
+describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (dialect) => {
+  let storage: Storage;
+  let system: RunningSystem;
+  let ds: DataSource;
+
+  const call = async (method: string, path: string, who: object | null, body?: unknown): Promise<{ status: number; body: Json }> => {
+    const res = await fetch(`${system.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(who ? bearer(who as never) : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const count = async (sql: string) => Number((await ds.query(sql))[0].n);
+  const counts = async () => ({
+    results: await count('SELECT COUNT(*) AS n FROM scoring_results'),
+    audit: await count('SELECT COUNT(*) AS n FROM scoring_audit'),
+    outbox: await count('SELECT COUNT(*) AS n FROM scoring_outbox'),
+  });
+  const finished = async (runId: string): Promise<Json> => {
+    let run: Json;
+    await waitFor(`run ${runId} to finish`, async () => {
+      run = (await call('GET', `/rescoring-runs/${runId}`, AUDITOR)).body;
+      return ['completed', 'failed', 'cancelled'].includes(run.status);
+    }, 30_000);
+    return run;
+  };
+  const grades = async (region: string) =>
+    Object.fromEntries(
+      (await ds.query(`SELECT evaluation_id, current_grade FROM scoring_evaluations WHERE region = '${region}' ORDER BY evaluation_id`)).map(
+        (r: Json) => [r.evaluation_id, r.current_grade],
+      ),
+    );
+
+  beforeAll(async () => {
+    storage = newStorage(dialect, 'lifecycle');
+    system = await boot([(ctx) => ScoringModule.forRoot(ctx)], storage);
+    ds = system.app.get(SCORING_DATA_SOURCE, { strict: false });
+    const commands = system.app.get(CommandBus, { strict: false });
+    const submissions = [...LINGSHOU_TOTALS.map((t, i) => form('130126', t, i)), ...OTHER];
+    await withTransaction(ds, (m) => commands.execute(new ScoreEvaluations(submissions, m, {})));
+  });
+  afterAll(async () => {
+    await system?.close();
+    if (storage) await dropStorage(storage);
+  });
+
+  it('lists the rules/ versions: each rule set has v1 active', async () => {
+    const { status, body } = await call('GET', '/rule-sets/130126/versions', AUDITOR);
+    expect(status).toBe(200);
+    expect(body).toMatchObject([{ version: 1, status: 'active', origin: 'file', activeYears: { from: null, to: null } }]);
+    expect((await call('GET', '/rule-sets/NOPE/versions', AUDITOR)).status).toBe(404);
+  });
+
+  it('refuses a broken draft with the JSON path, a draft outside the admin region, and a missing token', async () => {
+    const broken = ruleFile('130126', (j) => (j.grades[0].conditions.all[0].value = 'ninety'));
+    const res = await call('POST', '/rule-sets/130126/versions', LINGSHOU_ADMIN, broken);
+    expect(res.status).toBe(422);
+    expect(res.body.issues.some((i: Json) => i.path.startsWith('$.grades[0]'))).toBe(true);
+    expect((await call('POST', '/rule-sets/130126/versions', admin(['410105']), lingshou90())).status).toBe(403);
+    expect((await call('POST', '/rule-sets/130126/versions', null, lingshou90())).status).toBe(401);
+    expect((await call('POST', '/rule-sets/130126/versions', AUDITOR, lingshou90())).status).toBe(403);
+    const versions = (await call('GET', '/rule-sets/130126/versions', AUDITOR)).body;
+    expect(versions).toHaveLength(1);
+  });
+
+  it('灵寿 优秀 85 → 90: the impact preview lists exactly the evaluations between 85 and 90 and writes nothing', async () => {
+    const draft = await call('POST', '/rule-sets/130126/versions', LINGSHOU_ADMIN, lingshou90());
+    expect(draft).toMatchObject({ status: 201, body: { version: 2, status: 'draft', existing: false } });
+    const again = await call('POST', '/rule-sets/130126/versions', LINGSHOU_ADMIN, lingshou90());
+    expect(again.body).toMatchObject({ version: 2, existing: true });
+
+    const before = await counts();
+    const start = await call('POST', '/rule-sets/130126/versions/2/impact', LINGSHOU_ADMIN);
+    expect(start.status).toBe(202);
+    const run = await finished(start.body.runId);
+    expect(run).toMatchObject({ kind: 'impact', status: 'completed', total: LINGSHOU_TOTALS.length });
+    const report = run.report;
+    expect(report.rescored).toBe(LINGSHOU_TOTALS.length);
+    const between = LINGSHOU_TOTALS.map((t, i) => [t, i] as const).filter(([t]) => t >= 85 && t < 90);
+    expect(report.changed.map((c: Json) => c.evaluationId)).toEqual(between.map(([, i]) => `ev_130126_${String(i).padStart(3, '0')}`));
+    expect(report.changed.map((c: Json) => [c.oldTotal, c.newTotal, c.oldGrade, c.newGrade])).toEqual(
+      between.map(([t]) => [t, t, '优秀', '良好']),
+    );
+    expect(report.transitions).toContainEqual({ from: '优秀', to: '良好', count: between.length });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('activation re-scores them: only those change grade, each audit trail says why, one event per chunk', async () => {
+    const before = await counts();
+    const oldGrades = await grades('130126');
+    expect((await call('POST', '/rule-sets/130126/versions/2/activate', LINGSHOU_ADMIN, {})).status).toBe(400);
+    const res = await call('POST', '/rule-sets/130126/versions/2/activate', LINGSHOU_ADMIN, { reason: '优秀 cutoff raised to 90 (灵财〔2024〕1号)' });
+    expect(res.status).toBe(202);
+    const run = await finished(res.body.runId);
+    expect(run).toMatchObject({ kind: 'activation', status: 'completed', total: LINGSHOU_TOTALS.length, done: LINGSHOU_TOTALS.length });
+
+    const newGrades = await grades('130126');
+    const changed = Object.keys(newGrades).filter((id) => newGrades[id] !== oldGrades[id]);
+    expect(changed).toEqual(
+      LINGSHOU_TOTALS.map((t, i) => [t, i] as const)
+        .filter(([t]) => t >= 85 && t < 90)
+        .map(([, i]) => `ev_130126_${String(i).padStart(3, '0')}`),
+    );
+    // other regions untouched
+    expect(await count(`SELECT COUNT(*) AS n FROM scoring_results WHERE rescoring_run_id IS NOT NULL AND region <> '130126'`)).toBe(0);
+
+    const after = await counts();
+    expect(after.results - before.results).toBe(LINGSHOU_TOTALS.length);
+    const trail = await ds.query(
+      `SELECT action, reason FROM scoring_audit WHERE entity_type = 'evaluation' AND entity_id = '${changed[0]}' ORDER BY seq`,
+    );
+    expect(trail.map((t: Json) => t.action)).toEqual(['scored', 're-scored']);
+    expect(trail[1].reason).toContain('130126 v2');
+    expect(trail[1].reason).toContain('优秀 cutoff raised to 90');
+    expect(trail[1].reason).toContain('等级 优秀 → 良好');
+    const events = await ds.query(`SELECT name, payload FROM scoring_outbox WHERE name LIKE 'scoring.%.v1' AND name <> 'scoring.evaluation.scored.v1' ORDER BY id`);
+    expect(events.map((e: Json) => e.name)).toEqual(['scoring.ruleset.activated.v1', 'scoring.evaluations.rescored.v1']);
+    const payload = JSON.parse(events[1].payload).payload ?? JSON.parse(events[1].payload);
+    expect(payload.items).toHaveLength(LINGSHOU_TOTALS.length);
+    expect(payload.items.filter((i: Json) => i.result).map((i: Json) => i.evaluationId)).toEqual(changed);
+
+    const versions = (await call('GET', '/rule-sets/130126/versions', AUDITOR)).body;
+    expect(versions.map((v: Json) => [v.version, v.status])).toEqual([
+      [1, 'retired'],
+      [2, 'active'],
+    ]);
+    expect(versions[1]).toMatchObject({ activatedBy: LINGSHOU_ADMIN.sub, reason: '优秀 cutoff raised to 90 (灵财〔2024〕1号)' });
+    expect((await call('POST', '/rule-sets/130126/versions/2/activate', LINGSHOU_ADMIN, { reason: 'again' })).status).toBe(409);
+    expect((await verifyAudit(ds, 'scoring_audit')).ok).toBe(true);
+
+    // a chunk delivered again writes nothing
+    const service = system.app.get(RescoringService, { strict: false });
+    expect(await service.runChunk(run.id, 0)).toBe('skipped');
+    expect(await counts()).toEqual(after);
+  });
+
+  it('new submissions are scored with the active version at once', async () => {
+    const commands = system.app.get(CommandBus, { strict: false });
+    await withTransaction(ds, (m) => commands.execute(new ScoreEvaluations([form('130126', 87, 99)], m, {})));
+    expect((await grades('130126')).ev_130126_099).toBe('良好');
+  });
+
+  it('a change to CN reaches every inheriting region that does not override it, and none that does', async () => {
+    const cn = ruleFile('CN', (j) => {
+      j.grades[0].conditions.all[0].value = 92;
+      j.grades[1].conditions.all[1].value = 92;
+    });
+    expect((await call('POST', '/rule-sets/CN/versions', LINGSHOU_ADMIN, cn)).status).toBe(403);
+    const draft = await call('POST', '/rule-sets/CN/versions', NATIONAL_ADMIN, cn);
+    expect(draft.status).toBe(201);
+    const before = await counts();
+    const res = await call('POST', `/rule-sets/CN/versions/${draft.body.version}/activate`, NATIONAL_ADMIN, { reason: '优 from 92' });
+    const run = await finished(res.body.runId);
+    expect(run.status).toBe('completed');
+    const rescored = await ds.query(`SELECT region, current_grade FROM scoring_evaluations WHERE current_rule_set_version IS NOT NULL ORDER BY region`);
+    // 130126 overrides the grades: its effective rules (and results) are unchanged
+    const byRegion = await ds.query(`SELECT DISTINCT region FROM scoring_results WHERE rescoring_run_id = '${run.id}' ORDER BY region`);
+    expect(byRegion.map((r: Json) => r.region)).toEqual(['110101', '341522', '410105']);
+    expect((await counts()).results - before.results).toBe(3);
+    const g = Object.fromEntries(rescored.map((r: Json) => [r.region, r.current_grade]));
+    expect(g['410105']).toBe('良'); // 91 < 92
+    expect(g['110101']).toBe('优'); // 93
+  });
+});
