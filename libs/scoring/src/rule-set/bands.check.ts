@@ -50,7 +50,7 @@ export function adjacencyProblems<T extends { at: PathSegment[]; name: string; i
 const BOUND_OPS = new Set(['greaterThan', 'greaterThanInclusive', 'lessThan', 'lessThanInclusive']);
 
 /** The band a grade rule describes, or a problem saying why it is not a plain band on `total`. */
-function band(rule: GradeRule, at: PathSegment[]): Interval | Problem {
+export function band(rule: GradeRule, at: PathSegment[]): Interval | Problem {
   const c = rule.conditions as Record<string, unknown>;
   if (!Array.isArray(c.all)) {
     return { path: [...at, 'conditions'], message: 'a grade band must be "all" of comparisons on fact "total"' };

@@ -16,3 +16,4 @@ export { codeHierarchy, REGION_CODE } from './region-code';
 export { defaultRulesDir } from './rules-dir';
 export { ruleSetJsonSchema, ruleSetJsonSchemaText } from './json-schema';
 export { formatPath } from './json-path';
+export * from './diff';

@@ -2,7 +2,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RuleSetError } from './rule-set.error';
 import type { RuleSetRegistry } from './rule-set.registry';
-import { inspectRuleSetSources, loadRuleSetsFromSources, type RuleSetInspection, type RuleSource } from './rule-sources';
+import {
+  inspectRuleSetSources,
+  loadRuleSetsFromSources,
+  type RuleSetInspection,
+  type RuleSource,
+} from './rule-sources';
 
 export type { RuleFileReport, RuleSetInspection } from './rule-sources';
 

@@ -66,7 +66,9 @@ export function parseRuleText(file: string, rawText: string, opts: ParseOptions 
   const expected = `${res.data.id}.json`;
   if (opts.expectId !== undefined) {
     if (res.data.id !== opts.expectId)
-      issues.push(issueAt(file, text, ['id'], `id "${res.data.id}" differs from the rule set "${opts.expectId}" it is given for`));
+      issues.push(
+        issueAt(file, text, ['id'], `id "${res.data.id}" differs from the rule set "${opts.expectId}" it is given for`),
+      );
   } else if (file.endsWith('.json') && basename(file) !== expected) {
     issues.push(issueAt(file, text, ['id'], `the file for id "${res.data.id}" must be named ${expected}`));
   }

@@ -46,7 +46,11 @@ describe('loadRuleSetsFromSources', () => {
 
   it('a given version replaces the declared one in the rule set and in the chain of its children', () => {
     const sources = apiSources().map((s) =>
-      s.file.startsWith('api:CN@') ? { ...s, version: 7 } : s.file.startsWith('api:410105@') ? { ...s, version: 12 } : s,
+      s.file.startsWith('api:CN@')
+        ? { ...s, version: 7 }
+        : s.file.startsWith('api:410105@')
+          ? { ...s, version: 12 }
+          : s,
     );
     const registry = loadRuleSetsFromSources(sources);
     const set = registry.resolveById('410105');
@@ -79,15 +83,22 @@ describe('loadRuleSetsFromSources', () => {
     const { reports, registry } = inspectRuleSetSources(sources);
     expect(registry).toBeNull();
     const child = reports.find((r) => r.id === '410105')!;
-    expect(child.issues[0]).toMatchObject({ path: '$.extends', message: expect.stringMatching(/unknown parent "410100"/) });
+    expect(child.issues[0]).toMatchObject({
+      path: '$.extends',
+      message: expect.stringMatching(/unknown parent "410100"/),
+    });
   });
 
   it('keeps the file-name check for .json labels, and checks expectId instead when given', () => {
     const text = readFileSync(join(VALID_DIR, '640000.json'), 'utf8');
     const others = apiSources().filter((s) => !s.file.startsWith('api:640000@'));
     const misnamed = refusal([...others, { file: 'drafts/ningxia.json', text }]);
-    expect(misnamed.message).toMatch(/drafts\/ningxia\.json:\d+:\d+ \$\.id: the file for id "640000" must be named 640000\.json/);
-    expect(() => loadRuleSetsFromSources([...others, { file: 'drafts/ningxia.json', text, expectId: '640000' }])).not.toThrow();
+    expect(misnamed.message).toMatch(
+      /drafts\/ningxia\.json:\d+:\d+ \$\.id: the file for id "640000" must be named 640000\.json/,
+    );
+    expect(() =>
+      loadRuleSetsFromSources([...others, { file: 'drafts/ningxia.json', text, expectId: '640000' }]),
+    ).not.toThrow();
     const wrongId = refusal([...others, { file: 'api:640100@v1', text, expectId: '640100' }]);
     expect(wrongId.message).toMatch(/api:640100@v1:\d+:\d+ \$\.id: id "640000" differs from the rule set "640100"/);
   });

@@ -180,7 +180,6 @@ function checkYearOverlaps(files: RuleFile[], add: (i: RuleSetIssue) => void): v
   }
 }
 
-
 function readSource(source: RuleSource): ReadResult {
   const res = parseRuleText(source.file, source.text, { expectId: source.expectId });
   if (!res.ok || source.version === undefined) return res;
