@@ -13,6 +13,8 @@ import { ActivateVersionHandler, PreviewImpactHandler } from './commands/activat
 import { CancelRunHandler, ResumeRunHandler } from './commands/run-control.handler';
 import { SaveDraftHandler } from './commands/save-draft.handler';
 import { RescoringRunsController } from './http/rescoring-runs.controller';
+import { ResultsController } from './http/results.controller';
+import { GetResultHandler } from './queries/result.query';
 import { RuleSetVersionsController } from './http/rule-set-versions.controller';
 import { ActiveRuleSets } from './infrastructure/active-rule-sets';
 import { ScoringLifecycle } from './infrastructure/scoring-lifecycle';
@@ -43,7 +45,7 @@ export class ScoringModule {
     return {
       module: ScoringModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [RuleSetsController, RuleSetVersionsController, RescoringRunsController],
+      controllers: [RuleSetsController, RuleSetVersionsController, RescoringRunsController, ResultsController],
       providers: [
         { provide: SCORING_REGISTRY, useValue: registry },
         {
@@ -90,6 +92,7 @@ export class ScoringModule {
         DiffVersionsHandler,
         GetRunHandler,
         ListRunsHandler,
+        GetResultHandler,
         ScoreEvaluationsHandler,
         ListRuleSetsHandler,
         GetEffectiveRuleSetHandler,

@@ -205,6 +205,15 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     expect((await call('POST', '/rule-sets/130126/versions/2/activate', LINGSHOU_ADMIN, { reason: 'again' })).status).toBe(409);
     expect((await verifyAudit(ds, 'scoring_audit')).ok).toBe(true);
 
+    // results keep compact figures; the breakdown with explanations is recomputed on demand
+    const [res0] = await ds.query(`SELECT id FROM scoring_results WHERE rescoring_run_id = '${run.id}' AND evaluation_id = '${changed[0]}'`);
+    const compact = (await call('GET', `/results/${res0.id}`, AUDITOR)).body;
+    expect(compact.result.compact).toBe(1);
+    const full = (await call('GET', `/results/${res0.id}?explain=true`, AUDITOR)).body;
+    expect(full.result.computed.grade).toBe('良好');
+    expect(full.result.computed.indicators[0].explanation).toBeTruthy();
+    expect((await call('GET', `/results/${res0.id}`, admin(['410105']))).status).toBe(403);
+
     // a chunk delivered again writes nothing
     const service = system.app.get(RescoringService, { strict: false });
     expect(await service.runChunk(run.id, 0)).toBe('skipped');

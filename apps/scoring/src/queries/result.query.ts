@@ -1,0 +1,73 @@
+import { ConflictException, Inject, NotFoundException } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
+import { assertAllowed, type Principal } from '@jixiao/auth';
+import { dialectOf } from '@jixiao/persistence';
+import { score, type RuleSetRegistry } from '@jixiao/scoring';
+import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
+import { SCORING_DATA_SOURCE } from '../infrastructure/scoring.tokens';
+import { SCORING_TABLES } from '../persistence/scoring-tables';
+import { getRun } from '../rescoring/run-store';
+
+/** A stored result; with `explain`, the full breakdown recomputed from the evaluation and the rules that produced it. */
+export class GetResult {
+  constructor(
+    readonly resultId: string,
+    readonly explain: boolean,
+    readonly principal: Principal,
+  ) {}
+}
+
+@QueryHandler(GetResult)
+export class GetResultHandler implements IQueryHandler<GetResult> {
+  constructor(
+    @Inject(SCORING_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(ActiveRuleSets) private readonly ruleSets: ActiveRuleSets,
+  ) {}
+
+  async execute({ resultId, explain, principal }: GetResult) {
+    const m = this.dataSource.manager;
+    const p = dialectOf(m) === 'postgres' ? '$1' : '?';
+    const [row] = await m.query(
+      `SELECT r.*, e.evaluation FROM ${SCORING_TABLES.results} r JOIN ${SCORING_TABLES.evaluations} e ON e.evaluation_id = r.evaluation_id WHERE r.id = ${p}`,
+      [resultId],
+    );
+    if (!row) throw new NotFoundException(`no result ${resultId}`);
+    assertAllowed(principal, 'read', { region: row.region, unitName: JSON.parse(row.evaluation).unitName ?? null });
+    const stored = JSON.parse(row.result);
+    const view = {
+      id: row.id,
+      evaluationId: row.evaluation_id,
+      region: row.region,
+      fiscalYear: row.fiscal_year === null ? null : Number(row.fiscal_year),
+      ruleSet: { id: row.rule_set_id, version: Number(row.rule_set_version), hash: row.rule_set_hash },
+      total: row.total === null ? null : Number(row.total),
+      grade: row.grade,
+      routing: row.routing_decision,
+      scoredAt: row.scored_at,
+      rescoringRunId: row.rescoring_run_id,
+      result: stored,
+    };
+    if (!explain) return view;
+    // the registries that may have produced it: its run's, then the active one; the effective hash says which did
+    const candidates: RuleSetRegistry[] = [];
+    const run = row.rescoring_run_id ? await getRun(m, row.rescoring_run_id) : null;
+    if (run) candidates.push(await this.ruleSets.forVersions(m, run.scope.versions));
+    candidates.push(await this.ruleSets.current(m));
+    const year = view.fiscalYear;
+    for (const registry of candidates) {
+      let ruleSet;
+      try {
+        ruleSet = registry.resolve(row.region, year);
+      } catch {
+        continue;
+      }
+      if (ruleSet.hash !== row.rule_set_hash) continue;
+      const evaluation = JSON.parse(row.evaluation);
+      return { ...view, result: score({ ...evaluation, region: row.region, fiscalYear: year }, ruleSet, { explain: true }) };
+    }
+    throw new ConflictException(
+      `result ${resultId} was scored under rules (${row.rule_set_hash}) that are no longer the active combination; its stored figures stand`,
+    );
+  }
+}
