@@ -6,6 +6,7 @@ import { MessagingModule } from '@jixiao/messaging';
 import type { ServiceContext } from '@jixiao/runtime';
 import { RecordPublicationHandler, RecordRetractionHandler } from './commands/record-disclosure.handler';
 import { RecordScoreHandler } from './commands/record-score.handler';
+import { RecordScoresHandler } from './commands/record-scores.handler';
 import { RecordSubmissionHandler } from './commands/record-submission.handler';
 import { ApproveEvaluationHandler, ReturnEvaluationHandler } from './commands/review-decision.handler';
 import { EvaluationsController } from './http/evaluations.controller';
@@ -28,6 +29,7 @@ const INBOX_HANDLERS = [OnSubmissionReceived, OnEvaluationScored, OnEvaluationPu
 const COMMAND_HANDLERS = [
   RecordSubmissionHandler,
   RecordScoreHandler,
+  RecordScoresHandler,
   RecordPublicationHandler,
   RecordRetractionHandler,
   ApproveEvaluationHandler,

@@ -1,36 +1,32 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { EventPayload } from '@jixiao/contracts';
 import { enqueueEvents, type OutgoingEvent } from '@jixiao/messaging';
 import { isoNow } from '@jixiao/persistence';
 import { nextState } from '../domain/review-state';
-import { planScore, type ScoreFacts } from '../domain/score-plan';
+import { planScore } from '../domain/score-plan';
 import { SYSTEM, serviceActor } from '../persistence/actors';
-import { emptyScore } from '../persistence/empty-score';
 import { applyChange, createCase, loadCase, loadDetail, note, updateDetail } from '../persistence/case-store';
-import { ReviewCase } from '../persistence/review-case.entity';
-import { ReviewDetail } from '../persistence/review-detail.entity';
+import type { ReviewCase } from '../persistence/review-case.entity';
 import { approvedPayload, routedPayload } from '../persistence/review-events';
 import { REVIEW_SERVICE } from '../persistence/review-tables';
 import type { ReviewWork } from '../persistence/review-work';
 import { RecordScore } from './record-score.command';
-
-type Scored = EventPayload<'scoring.evaluation.scored.v1'>;
+import {
+  factsOf,
+  PLACEHOLDER_STEP,
+  placeholderCase,
+  recordedFacts,
+  rescoreReason,
+  scoreColumns,
+  scoreDetails,
+  type Scored,
+} from './score-facts';
 
 @CommandHandler(RecordScore)
 export class RecordScoreHandler implements ICommandHandler<RecordScore> {
   async execute({ score: s, work }: RecordScore): Promise<void> {
     const actor = serviceActor(work.source);
     let current = (await loadCase(work.manager, s.evaluationId, true)) ?? (await openPlaceholder(work, s));
-    const previous: ScoreFacts | null = current.resultId
-      ? {
-          resultId: current.resultId,
-          scoredAt: current.scoredAt!,
-          total: current.total,
-          grade: current.grade,
-          routing: current.routingDecision!,
-        }
-      : null;
-    const plan = planScore(current.state, previous, factsOf(s));
+    const plan = planScore(current.state, recordedFacts(current), factsOf(s));
     if (plan.kind === 'ignore') {
       await note(work, current, {
         action: 'score-ignored',
@@ -42,13 +38,7 @@ export class RecordScoreHandler implements ICommandHandler<RecordScore> {
     }
     if (s.result) await updateDetail(work, s.evaluationId, { resultId: s.resultId, scoreResult: s.result });
     const patch = scoreColumns(s);
-    const details = {
-      resultId: s.resultId,
-      total: s.total,
-      grade: s.grade,
-      routing: s.routing.decision,
-      rescoringRunId: s.rescoringRunId,
-    };
+    const details = scoreDetails(s);
     const events: OutgoingEvent[] = [];
     const at = isoNow();
 
@@ -57,12 +47,12 @@ export class RecordScoreHandler implements ICommandHandler<RecordScore> {
         action: 'rescore',
         actor,
         patch,
-        reason: plan.changes.length ? `重新评分: ${plan.changes.join('; ')}` : null,
+        reason: plan.changes.length ? rescoreReason(s, plan.changes) : null,
         details,
         payload: s,
       });
     } else if (plan.kind === 'reopen') {
-      const reason = `重新评分: ${plan.changes.join('; ')}`;
+      const reason = rescoreReason(s, plan.changes);
       current = await applyChange(work, current, {
         action: 'score',
         to: nextState(current.state, 'score'),
@@ -119,65 +109,12 @@ export class RecordScoreHandler implements ICommandHandler<RecordScore> {
   }
 }
 
-function factsOf(s: Scored): ScoreFacts {
-  return { resultId: s.resultId, scoredAt: s.scoredAt, total: s.total, grade: s.grade, routing: s.routing.decision };
-}
-
-function scoreColumns(s: Scored): Partial<ReviewCase> {
-  return {
-    resultId: s.resultId,
-    scoredAt: s.scoredAt,
-    total: s.total,
-    grade: s.grade,
-    executionRate: s.execution.rate,
-    findingErrors: s.findingCounts.error,
-    findingWarnings: s.findingCounts.warning,
-    findingInfos: s.findingCounts.info,
-    findingCodes: s.findingCodes,
-    routingDecision: s.routing.decision,
-    routingReasons: s.routing.reasons,
-    ruleSetId: s.ruleSet.id,
-    ruleSetVersion: s.ruleSet.version,
-    ruleSetHash: s.ruleSet.hash,
-  };
-}
-
-/**
- * The score overtook its submission (both leave intake's relay together, but the review inbox may take them in
- * any order, with several jobs at once on PostgreSQL): open the case from what the score carries, so nothing
- * waits on retries; the submission completes it when it comes.
- */
+/** The score overtook its submission: open the case from what the score carries (see placeholderCase). */
 async function openPlaceholder(work: ReviewWork, s: Scored): Promise<ReviewCase> {
-  const now = isoNow();
-  const row = Object.assign(new ReviewCase(), emptyScore(), {
-    evaluationId: s.evaluationId,
-    submissionId: s.submissionId,
-    version: s.submissionVersion,
-    previousVersionId: null,
-    region: s.region,
-    fiscalYear: s.fiscalYear,
-    formType: s.formType,
-    unitName: s.result?.unitName ?? null,
-    projectName: s.result?.projectName ?? null,
-    state: 'submitted' as const,
-    revision: 1,
-    receivedAt: null,
-    lastReason: null,
-    publicPath: null,
-    createdAt: now,
-    updatedAt: now,
-  });
-  const detail = Object.assign(new ReviewDetail(), {
-    evaluationId: s.evaluationId,
-    evaluation: null,
-    resultId: null,
-    scoreResult: null,
-    updatedAt: now,
-  });
+  const { row, detail } = placeholderCase(s);
   await createCase(work, row, detail, {
-    action: 'open-from-score',
+    ...PLACEHOLDER_STEP,
     actor: serviceActor(work.source),
-    reason: 'the score arrived before the submission',
     details: { resultId: s.resultId },
   });
   return (await loadCase(work.manager, s.evaluationId, true))!;

@@ -3,9 +3,15 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { EventPayload } from '@jixiao/contracts';
 import { type EventHandlerClass, type HandlerContext, MessagingRuntime, OnEvent } from '@jixiao/messaging';
 import { RecordScore } from '../commands/record-score.command';
+import { RecordScores } from '../commands/record-scores.command';
 import { inboxWork } from './inbox-work';
 
-/** Records the score and routes: auto-approve, review, or back to review after a re-scoring. */
+type Scored = EventPayload<'scoring.evaluation.scored.v1'>;
+
+/**
+ * Records the score and routes: auto-approve, review, or back to review after a re-scoring. The inbox hands the
+ * scores that wait while a transaction is in flight to `handleBatch` together: one set-based transaction for all.
+ */
 @Injectable()
 @OnEvent('scoring.evaluation.scored.v1')
 export class OnEvaluationScored implements EventHandlerClass<'scoring.evaluation.scored.v1'> {
@@ -14,7 +20,23 @@ export class OnEvaluationScored implements EventHandlerClass<'scoring.evaluation
     private readonly messaging: MessagingRuntime,
   ) {}
 
-  async handle(payload: EventPayload<'scoring.evaluation.scored.v1'>, context: HandlerContext): Promise<void> {
+  async handle(payload: Scored, context: HandlerContext): Promise<void> {
     await this.commands.execute(new RecordScore(payload, inboxWork(context, this.messaging)));
+  }
+
+  async handleBatch(items: ReadonlyArray<{ payload: Scored; context: HandlerContext }>): Promise<void> {
+    if (items.length === 0) return;
+    const { manager, afterCommit } = items[0].context;
+    afterCommit(() => this.messaging.nudge());
+    await this.commands.execute(
+      new RecordScores(
+        items.map(({ payload, context }) => ({
+          score: payload,
+          source: context.event.producer,
+          eventId: context.event.id,
+        })),
+        manager,
+      ),
+    );
   }
 }

@@ -28,6 +28,27 @@ class SubmissionReceivedHandler {
   }
 }
 
+/** Offers the inbox's group commit: every event goes through handleBatch (a lone one as a batch of one). */
+@Injectable()
+@OnEvent('intake.submission.received.v1')
+class BatchedSubmissionHandler {
+  static singles = 0;
+  static batchSizes: number[] = [];
+  private readonly single = new SubmissionReceivedHandler();
+
+  async handle(payload: EventPayload<'intake.submission.received.v1'>, context: HandlerContext) {
+    BatchedSubmissionHandler.singles += 1;
+    await this.single.handle(payload, context);
+  }
+
+  async handleBatch(
+    items: ReadonlyArray<{ payload: EventPayload<'intake.submission.received.v1'>; context: HandlerContext }>,
+  ) {
+    BatchedSubmissionHandler.batchSizes.push(items.length);
+    for (const { payload, context } of items) await this.single.handle(payload, context);
+  }
+}
+
 @Injectable()
 @OnEvent('scoring.ruleset.activated.v1')
 class RuleSetActivatedHandler {
@@ -86,6 +107,33 @@ describe('MessagingModule (Nest) on postgres', () => {
       );
       messaging.nudge();
       await waitFor('the handler ran', async () => (await countEffects(ds)) === 1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("hands a class's handleBatch to the inbox: its events are handled in batches", async () => {
+    const app = await NestFactory.createApplicationContext(
+      appModule([BatchedSubmissionHandler, RuleSetActivatedHandler]),
+      {
+        logger: false,
+      },
+    );
+    try {
+      await withTransaction(ds, (m) =>
+        enqueueEvents(
+          m,
+          'scoring',
+          Array.from({ length: 40 }, (_, i) => ({
+            name: 'intake.submission.received.v1' as const,
+            payload: submission(i),
+          })),
+        ),
+      );
+      app.get(MessagingRuntime, { strict: false }).nudge();
+      await waitFor('all 40 handled', async () => (await countEffects(ds)) === 40);
+      expect(BatchedSubmissionHandler.singles).toBe(0);
+      expect(BatchedSubmissionHandler.batchSizes.reduce((a, b) => a + b, 0)).toBe(40);
     } finally {
       await app.close();
     }

@@ -91,7 +91,12 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
     if (typeof instance?.handle !== 'function')
       throw new Error(`${this.spec.service}: ${cls.name} has no handle(payload, context) method`);
     const handle = instance.handle.bind(instance) as EventHandlerClass['handle'];
-    return defineHandler(event, (payload, context) => handle(payload as never, context)) as AnyHandlerDefinition;
+    const batch = instance.handleBatch?.bind(instance) as EventHandlerClass['handleBatch'];
+    return defineHandler(
+      event,
+      (payload, context) => handle(payload as never, context),
+      batch && ((items) => batch(items as never)),
+    ) as AnyHandlerDefinition;
   }
 }
 

@@ -1,0 +1,20 @@
+import type { EntityManager } from 'typeorm';
+import type { Scored } from './score-facts';
+
+/** One score to record, attributed to the event that carried it. */
+export interface ScoreItem {
+  score: Scored;
+  source: string;
+  eventId: string | null;
+}
+
+/**
+ * Several scores at once (a chunk of a re-scoring run, or the scored events the inbox took together), in one
+ * transaction, set-based: the same effect as RecordScore for each in turn.
+ */
+export class RecordScores {
+  constructor(
+    readonly items: readonly ScoreItem[],
+    readonly manager: EntityManager,
+  ) {}
+}

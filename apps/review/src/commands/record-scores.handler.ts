@@ -1,0 +1,148 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { enqueueEvents, type OutgoingEvent } from '@jixiao/messaging';
+import { isoNow } from '@jixiao/persistence';
+import { nextState } from '../domain/review-state';
+import { planScore } from '../domain/score-plan';
+import { SYSTEM, serviceActor } from '../persistence/actors';
+import { CaseBatch } from '../persistence/case-batch';
+import type { ReviewCase } from '../persistence/review-case.entity';
+import { ReviewDetail } from '../persistence/review-detail.entity';
+import { approvedPayload, routedPayload } from '../persistence/review-events';
+import { REVIEW_SERVICE } from '../persistence/review-tables';
+import { RecordScores, type ScoreItem } from './record-scores.command';
+import {
+  factsOf,
+  PLACEHOLDER_STEP,
+  placeholderCase,
+  recordedFacts,
+  rescoreReason,
+  scoreColumns,
+  scoreDetails,
+  type Scored,
+} from './score-facts';
+
+/** An approval whose payload waits for the stored detail rows (read once for all, before the batch writes). */
+interface PendingApproval {
+  case: ReviewCase;
+  result: Pick<ReviewDetail, 'resultId' | 'scoreResult'> | undefined;
+  at: string;
+}
+
+/**
+ * RecordScore for many scores in one transaction, set-based: the cases are read in one query, each score is planned
+ * with `planScore` against the case as the scores before it left it, and the batch is written with a handful of
+ * multi-row statements. Same end state, history, audit records and events as RecordScore for each in turn.
+ */
+@CommandHandler(RecordScores)
+export class RecordScoresHandler implements ICommandHandler<RecordScores> {
+  async execute({ items, manager }: RecordScores): Promise<void> {
+    if (items.length === 0) return;
+    const batch = new CaseBatch(manager);
+    const missing = new Set(await batch.load(items.map((i) => i.score.evaluationId)));
+    const firstScore = new Map<string, Scored>();
+    for (const { score } of items)
+      if (missing.has(score.evaluationId) && !firstScore.has(score.evaluationId))
+        firstScore.set(score.evaluationId, score);
+    await batch.create([...firstScore.values()].map(placeholderCase));
+
+    const events: Array<OutgoingEvent | PendingApproval> = [];
+    for (const item of items) {
+      if (missing.delete(item.score.evaluationId)) {
+        batch.opened(batch.get(item.score.evaluationId), openStep(item), item);
+      }
+      recordOne(batch, item, events);
+    }
+
+    const approvals = events.filter((e): e is PendingApproval => !('name' in e));
+    const stored = await batch.storedDetails(approvals.map((a) => a.case.evaluationId));
+    await batch.flush();
+    await enqueueEvents(
+      manager,
+      REVIEW_SERVICE,
+      events.map((e) =>
+        'name' in e
+          ? e
+          : {
+              name: 'review.evaluation.approved.v1' as const,
+              payload: approvedPayload(e.case, detailAsLoaded(stored.get(e.case.evaluationId), e.result), {
+                automatic: true,
+                actor: SYSTEM,
+                at: e.at,
+              }),
+            },
+      ),
+    );
+  }
+}
+
+function openStep({ score, source }: ScoreItem) {
+  return { ...PLACEHOLDER_STEP, actor: serviceActor(source), details: { resultId: score.resultId } };
+}
+
+/** RecordScoreHandler's decision, on the batch's in-memory case. */
+function recordOne(batch: CaseBatch, item: ScoreItem, events: Array<OutgoingEvent | PendingApproval>): void {
+  const { score: s } = item;
+  const actor = serviceActor(item.source);
+  let current = batch.get(s.evaluationId);
+  const plan = planScore(current.state, recordedFacts(current), factsOf(s));
+  if (plan.kind === 'ignore') {
+    batch.note(
+      current,
+      { action: 'score-ignored', actor, reason: plan.reason, details: { resultId: s.resultId } },
+      item,
+    );
+    return;
+  }
+  if (s.result) batch.setResult(s.evaluationId, { resultId: s.resultId, scoreResult: s.result });
+  const patch = scoreColumns(s);
+  const details = scoreDetails(s);
+  const at = isoNow();
+
+  if (plan.kind === 'record') {
+    const reason = plan.changes.length ? rescoreReason(s, plan.changes) : null;
+    batch.apply(current, { action: 'rescore', actor, patch, reason, details, payload: s }, item);
+    return;
+  }
+  current = batch.apply(
+    current,
+    { action: 'score', to: nextState(current.state, 'score'), actor, patch, details, payload: s },
+    item,
+  );
+  if (plan.kind === 'reopen') {
+    const reason = rescoreReason(s, plan.changes);
+    current = batch.apply(
+      current,
+      { action: 'route-to-review', to: nextState(current.state, 'route-to-review'), actor: SYSTEM, reason },
+      item,
+    );
+    events.push({
+      name: 'review.evaluation.routed.v1',
+      payload: routedPayload(current, 'in-review', [...plan.changes, ...s.routing.reasons], at),
+    });
+    return;
+  }
+  const [, route] = plan.actions;
+  const reason = s.routing.reasons.length ? s.routing.reasons.join('; ') : null;
+  current = batch.apply(current, { action: route, to: nextState(current.state, route), actor: SYSTEM, reason }, item);
+  if (route === 'auto-approve') {
+    events.push({
+      name: 'review.evaluation.routed.v1',
+      payload: routedPayload(current, 'auto-approved', s.routing.reasons, at),
+    });
+    events.push({ case: current, result: batch.resultOf(s.evaluationId), at });
+  } else {
+    events.push({
+      name: 'review.evaluation.routed.v1',
+      payload: routedPayload(current, 'in-review', s.routing.reasons, at),
+    });
+  }
+}
+
+/** The detail row as RecordScoreHandler would read it at that point: the stored one with this batch's result so far. */
+function detailAsLoaded(
+  stored: ReviewDetail | undefined,
+  result: Pick<ReviewDetail, 'resultId' | 'scoreResult'> | undefined,
+): ReviewDetail | null {
+  if (!stored && !result) return null;
+  return Object.assign(new ReviewDetail(), { evaluation: null, resultId: null, scoreResult: null }, stored, result);
+}
