@@ -90,6 +90,15 @@ export class RescoreQueue {
     this.producer.disconnect();
   }
 
+  /** Stop taking jobs (the one in hand finishes) / take them again: for maintenance windows and tests. */
+  async pauseWorker(): Promise<void> {
+    await this.worker?.pause(true);
+  }
+
+  resumeWorker(): void {
+    this.worker?.resume();
+  }
+
   async enqueuePlan(runId: string, resumes: number): Promise<void> {
     await this.queue.add('plan', { runId } satisfies PlanJob, { jobId: `${runId}-plan-r${resumes}` });
   }

@@ -9,7 +9,8 @@ import { verifyAudit, withTransaction } from '@jixiao/persistence';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
 import type { RunningSystem } from '@jixiao/runtime';
 import { ScoreEvaluations } from '../commands/score-evaluations.command';
-import { SCORING_DATA_SOURCE } from '../infrastructure/scoring.tokens';
+import { SCORING_DATA_SOURCE, SCORING_RESCORE_QUEUE } from '../infrastructure/scoring.tokens';
+import type { RescoreQueue } from './rescore-queue';
 import { ScoringModule } from '../scoring.module';
 import { bearer, boot, dropStorage, newStorage, RULES_DIR, type Storage } from '../testing/service-under-test';
 import { RescoringService } from './rescoring.service';
@@ -146,6 +147,12 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     const again = await call('POST', '/rule-sets/130126/versions', LINGSHOU_ADMIN, lingshou90());
     expect(again.body).toMatchObject({ version: 2, existing: true });
 
+    const diff = (await call('GET', '/rule-sets/130126/diff', AUDITOR)).body;
+    expect(diff).toMatchObject({ from: 1, to: 2, affected: [] });
+    expect(diff.changes.map((c: Json) => c.kind)).toEqual(['band']);
+    expect(diff.text).toContain('85');
+    expect(diff.text).toContain('90');
+
     const before = await counts();
     const start = await call('POST', '/rule-sets/130126/versions/2/impact', LINGSHOU_ADMIN);
     expect(start.status).toBe(202);
@@ -246,5 +253,46 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     const g = Object.fromEntries(rescored.map((r: Json) => [r.region, r.current_grade]));
     expect(g['410105']).toBe('良'); // 91 < 92
     expect(g['110101']).toBe('优'); // 93
+  });
+
+  it('a run can be cancelled (nothing more is written) and resumed (it completes)', async () => {
+    const queue = system.app.get<RescoreQueue>(SCORING_RESCORE_QUEUE, { strict: false });
+    const service = system.app.get(RescoringService, { strict: false });
+    await queue.pauseWorker();
+    try {
+      const draft = await call('POST', '/rule-sets/341522/versions', admin(['341522']), ruleFile('341522', (j) => {
+        j.grades = ruleFile('CN', () => undefined).grades;
+        j.grades[0].conditions.all[0].value = 95;
+        j.grades[1].conditions.all[1].value = 95;
+      }));
+      expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+      const before = await counts();
+      const res = await call('POST', '/rule-sets/341522/versions/2/activate', admin(['341522']), { reason: 'tiers' });
+      expect(res.status).toBe(202);
+      const runId = res.body.runId;
+      await service.plan(runId);
+      expect((await call('GET', `/rescoring-runs/${runId}`, AUDITOR)).body).toMatchObject({ status: 'running', total: 1, chunks: { total: 1, done: 0 } });
+      expect((await call('POST', `/rescoring-runs/${runId}/cancel`, admin(['410105']))).status).toBe(403);
+      expect((await call('POST', `/rescoring-runs/${runId}/cancel`, admin(['341522']))).body).toMatchObject({ status: 'cancelled' });
+      expect(await service.runChunk(runId, 0)).toBe('skipped');
+      expect((await call('POST', `/rescoring-runs/${runId}/cancel`, admin(['341522']))).status).toBe(409);
+      const afterCancel = await counts();
+      expect(afterCancel.results).toBe(before.results);
+      expect((await call('POST', `/rescoring-runs/${runId}/resume`, admin(['341522']))).body).toMatchObject({ status: 'running' });
+      queue.resumeWorker();
+      const run = await finished(runId);
+      expect(run).toMatchObject({ status: 'completed', done: 1, resumes: 1 });
+      expect((await counts()).results).toBe(before.results + 1);
+      const trail = await ds.query(`SELECT action FROM scoring_audit WHERE entity_type = 'rescoring-run' AND entity_id = '${runId}' ORDER BY seq`);
+      expect(trail.map((t: Json) => t.action)).toEqual([
+        'rescoring run created',
+        'rescoring run started',
+        'rescoring run cancelled',
+        'rescoring run resumed',
+        'rescoring run completed',
+      ]);
+    } finally {
+      queue.resumeWorker();
+    }
   });
 });
