@@ -102,4 +102,54 @@ describe.each(TEST_DIALECTS)('ServiceMessaging on %s', (dialect) => {
       /review inbox review-inbox: no handler for intake\.submission\.received\.v1 .*no handler for scoring\.evaluation\.scored\.v1/,
     );
   });
+
+  it('prunes sent outbox rows and old inbox ids on its schedule, never an unsent row', async () => {
+    const old = new Date(Date.now() - 40 * 24 * HOUR).toISOString();
+    const recent = new Date().toISOString();
+    const rows: [string, string | null][] = [
+      [old, old], // sent long ago: pruned
+      [old, null], // never sent: kept
+      [recent, recent], // sent recently: kept
+    ];
+    for (const [occurred, sent] of rows)
+      await ds.query(
+        `INSERT INTO scoring_outbox (name, payload, occurred_at, sent_at) VALUES (${dialect === 'postgres' ? '$1, $2, $3, $4' : '?, ?, ?, ?'})`,
+        ['x.v1', '{}', occurred, sent],
+      );
+    for (const [id, at] of [['old', old], ['new', recent]])
+      await ds.query(
+        `INSERT INTO scoring_inbox (event_id, event_name, processed_at) VALUES (${dialect === 'postgres' ? '$1, $2, $3' : '?, ?, ?'})`,
+        [id, 'x.v1', at],
+      );
+    const scoring = new ServiceMessaging({
+      service: 'scoring',
+      dataSource: ds,
+      redis: TEST_REDIS_URL,
+      prefix,
+      logger: quiet,
+      relay: { pollIntervalMs: HOUR },
+      prune: { everyMs: 50 },
+      inbox: {
+        queue: QUEUES.scoringInbox,
+        handlers: [
+          defineHandler('intake.submission.received.v1', async () => undefined),
+          defineHandler('scoring.ruleset.activated.v1', async () => undefined),
+        ],
+      },
+    });
+    await scoring.start();
+    try {
+      await waitFor('the old rows pruned', async () => {
+        const [o] = await ds.query('SELECT COUNT(*) AS n FROM scoring_outbox');
+        const [i] = await ds.query('SELECT COUNT(*) AS n FROM scoring_inbox');
+        return Number(o.n) === 2 && Number(i.n) === 1;
+      });
+      // the unsent row survived (the relay may have sent it since: it was not sent when pruning ran)
+      const kept = await ds.query('SELECT occurred_at FROM scoring_outbox ORDER BY id');
+      expect(kept.map((r: { occurred_at: string }) => r.occurred_at)).toEqual([old, recent]);
+      expect((await ds.query('SELECT event_id FROM scoring_inbox'))[0].event_id).toBe('new');
+    } finally {
+      await scoring.stop();
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { consoleLogger, type MessagingLogger } from './logger';
 import { HandlerRegistry, type AnyHandlerDefinition } from './inbox/handler-registry';
 import { InboxWorker } from './inbox/inbox-worker';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { pruneInbox, pruneOutbox } from './prune';
 import { checkNoEviction, createRedisConnection, type RedisConnectionInput } from './redis/redis-connection';
 
 export interface ServiceMessagingOptions {
@@ -20,6 +21,12 @@ export interface ServiceMessagingOptions {
   relay?: { batchSize?: number; pollIntervalMs?: number };
   /** How long `start()` waits for Redis before starting anyway (default 10 s). */
   readyTimeoutMs?: number;
+  /**
+   * Housekeeping, hourly from `start()`: sent outbox rows older than `outboxDays` (default 7) and inbox ids older than
+   * `inboxDays` (default 30: well beyond the queues' 7-day failed-job retention, so a redelivery still finds its id)
+   * are deleted in batches. `false` turns it off.
+   */
+  prune?: { outboxDays?: number; inboxDays?: number; everyMs?: number } | false;
   logger?: MessagingLogger;
 }
 
@@ -80,6 +87,30 @@ export class ServiceMessaging {
     }
     this.relay.start();
     this.inbox?.start();
+    this.schedulePrune();
+  }
+
+  private pruneTimer: NodeJS.Timeout | null = null;
+
+  private schedulePrune(): void {
+    const p = this.options.prune;
+    if (p === false || this.pruneTimer) return;
+    const day = 24 * 3600 * 1000;
+    const run = async () => {
+      const now = Date.now();
+      const { dataSource, service } = this.options;
+      try {
+        const sent = await pruneOutbox(dataSource, service, new Date(now - (p?.outboxDays ?? 7) * day).toISOString());
+        const seen = this.inbox
+          ? await pruneInbox(dataSource, service, new Date(now - (p?.inboxDays ?? 30) * day).toISOString())
+          : 0;
+        if (sent + seen > 0) this.logger.log(`${service}: pruned ${sent} sent outbox rows and ${seen} inbox ids`);
+      } catch (err) {
+        this.logger.warn(`${service}: pruning the outbox/inbox failed: ${(err as Error).message}`);
+      }
+    };
+    this.pruneTimer = setInterval(() => void run(), p?.everyMs ?? 3600_000);
+    this.pruneTimer.unref();
   }
 
   /** Relay now: call after committing a transaction that enqueued events. */
@@ -88,6 +119,8 @@ export class ServiceMessaging {
   }
 
   async stop(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = null;
     await this.inbox?.close();
     await this.relay.stop();
   }
