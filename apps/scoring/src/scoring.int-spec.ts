@@ -259,3 +259,34 @@ describe('scoring start-up with a broken rule file', () => {
     }
   });
 });
+
+describe('scoring start-up after a rules/ file was edited', () => {
+  it('records the edited file as a draft; scoring keeps the active version until a rule admin activates it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jixiao-rules-'));
+    const storage = newStorage('sqlite', 'scoring');
+    let system: RunningSystem | undefined;
+    try {
+      cpSync(RULES_DIR, dir, { recursive: true });
+      system = await boot([(ctx) => ScoringModule.forRoot(ctx)], storage, { RULES_DIR: dir });
+      await system.close();
+      const file = join(dir, '130126.json');
+      const rules = JSON.parse(readFileSync(file, 'utf8'));
+      rules.grades[0].conditions.all[0].value = 90;
+      rules.grades[1].conditions.all[1].value = 90;
+      writeFileSync(file, JSON.stringify(rules, null, 2));
+      system = await boot([(ctx) => ScoringModule.forRoot(ctx)], storage, { RULES_DIR: dir });
+      const res = await fetch(`${system.url}/rule-sets/130126/versions`, { headers: bearer(auditor) });
+      const versions = await json(res);
+      expect(versions.map((v: { version: number; status: string; origin: string }) => [v.version, v.status, v.origin])).toEqual([
+        [1, 'active', 'file'],
+        [2, 'draft', 'file'],
+      ]);
+      const effective = await json(await fetch(`${system.url}/rule-sets/130126`, { headers: bearer(auditor) }));
+      expect(effective.grades[0].conditions.all[0].value).toBe(85);
+    } finally {
+      await system?.close();
+      rmSync(dir, { recursive: true, force: true });
+      await dropStorage(storage);
+    }
+  });
+});
