@@ -10,6 +10,8 @@ import {
   type RuleSetRegistry,
 } from '@jixiao/scoring';
 import { CliError } from '../cli-error';
+import { registerDiff } from './rules-diff.command';
+import { registerVersions } from './rule-versions.command';
 
 interface ShowOptions {
   year?: string;
@@ -17,7 +19,10 @@ interface ShowOptions {
   rules?: string;
 }
 
-/** `jixiao rules validate [dir]` and `jixiao rules show <region> [--year] [--form]`. */
+/**
+ * `jixiao rules validate [dir]`, `jixiao rules show <region> [--year] [--form]`, `jixiao rules diff`, and the
+ * server's rule-set versions (`versions`, `upload`, `impact`, `activate`).
+ */
 export function register(program: Command): void {
   const rules = program.command('rules').description('check and inspect the region rule sets (rules/*.json)');
 
@@ -35,6 +40,9 @@ export function register(program: Command): void {
     .option('--form <type>', 'only the rules of one form type: project or department')
     .option('--rules <dir>', 'rule-set directory (default: the repository rules/)')
     .action((region: string, opts: ShowOptions) => show(region, opts));
+
+  registerDiff(rules);
+  registerVersions(rules);
 }
 
 function validate(dir: string): void {

@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiClient, ApiError } from './api-client';
+import { aRun } from './__fixtures__/runs';
+import { closedPort, fakeServer } from './__fixtures__/fake-server';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function clientWith(routes: Parameters<typeof fakeServer>[0]) {
+  const server = await fakeServer(routes);
+  close = server.close;
+  return { client: new ApiClient({ baseUrl: `${server.url}/`, token: 'tok' }), calls: server.calls };
+}
+
+async function failure(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
+  throw new Error('the request succeeded');
+}
+
+const version = {
+  version: 2,
+  status: 'draft',
+  hash: 'sha256:ab',
+  origin: 'api',
+  activeYears: null,
+  createdAt: '2026-11-22T06:00:00Z',
+  createdBy: 'admin',
+  activatedAt: null,
+  activatedBy: null,
+  reason: null,
+};
+
+describe('ApiClient', () => {
+  it('sends the bearer token and reads the versions', async () => {
+    const { client, calls } = await clientWith({
+      'GET /rule-sets/130126%40v/versions': () => ({ status: 200, body: [version] }),
+    });
+    expect(await client.versions('130126@v')).toEqual([version]);
+    expect(calls[0]).toMatchObject({ method: 'GET', authorization: 'Bearer tok' });
+  });
+
+  it('uploads the file text as it is and reads the new draft', async () => {
+    const text = '{\n  "id": "130126"\n}\n';
+    const { client, calls } = await clientWith({
+      'POST /rule-sets/130126/versions': () => ({
+        status: 201,
+        body: { version: 3, status: 'draft', hash: 'sha256:cd' },
+      }),
+    });
+    expect(await client.upload('130126', text)).toEqual({ version: 3, status: 'draft', hash: 'sha256:cd' });
+    expect(calls[0].body).toBe(text);
+  });
+
+  it('a 422 gives the server message and each issue on its own line', async () => {
+    const { client } = await clientWith({
+      'POST /rule-sets/130126/versions': () => ({
+        status: 422,
+        body: {
+          message: 'the rule set is refused',
+          issues: [
+            { file: 'api:130126@v3', path: '$.grades[0]', line: 12, column: 5, message: 'grade bands leave a gap' },
+            { file: 'api:130126@v3', path: '$.rounding.mode', message: 'invalid option' },
+          ],
+        },
+      }),
+    });
+    const err = await failure(client.upload('130126', '{}'));
+    expect(err.status).toBe(422);
+    expect(err.exitCode).toBe(1);
+    expect(err.message.split('\n')).toEqual([
+      '422 Unprocessable Entity from POST /rule-sets/130126/versions: the rule set is refused',
+      'api:130126@v3:12:5 $.grades[0]: grade bands leave a gap',
+      'api:130126@v3 $.rounding.mode: invalid option',
+    ]);
+  });
+
+  it('a 401 says the token was refused and where tokens come from', async () => {
+    const { client } = await clientWith({
+      'GET /rescoring-runs/r1': () => ({
+        status: 401,
+        body: { statusCode: 401, message: 'invalid token: bad signature' },
+      }),
+    });
+    const err = await failure(client.run('r1'));
+    expect(err.message).toMatch(
+      /^401 Unauthorized from GET \/rescoring-runs\/r1: invalid token: bad signature \(the token was refused: give --token or JIXIAO_TOKEN/,
+    );
+  });
+
+  it('a 4xx with a list of messages (validation) joins them', async () => {
+    const { client } = await clientWith({
+      'POST /rule-sets/130126/versions/2/activate': () => ({
+        status: 400,
+        body: { message: ['reason must not be empty', 'years.from must be a year'] },
+      }),
+    });
+    const err = await failure(client.activate('130126', 2, { reason: '' }));
+    expect(err.message).toBe(
+      '400 Bad Request from POST /rule-sets/130126/versions/2/activate: reason must not be empty; years.from must be a year',
+    );
+  });
+
+  it('an unreachable server is named with its URL', async () => {
+    const port = await closedPort();
+    const client = new ApiClient({ baseUrl: `http://127.0.0.1:${port}`, token: 't' });
+    const err = await failure(client.versions('CN'));
+    expect(err.status).toBeNull();
+    expect(err.message).toBe(
+      `cannot reach the Jixiao server at http://127.0.0.1:${port} (ECONNREFUSED): is it running? (--url or JIXIAO_URL)`,
+    );
+  });
+
+  it('an answer of another shape is refused, naming the member', async () => {
+    const { client } = await clientWith({
+      'GET /rescoring-runs/r1': () => ({ status: 200, body: { ...aRun(), done: 'many' } }),
+    });
+    const err = await failure(client.run('r1'));
+    expect(err.message).toMatch(/^unexpected answer from GET \/rescoring-runs\/r1: done: /);
+  });
+
+  it('the latest run comes from the list (none: null)', async () => {
+    const { client } = await clientWith({
+      'GET /rescoring-runs?limit=1': () => ({ status: 200, body: { items: [aRun({ id: 'r9' })] } }),
+    });
+    expect((await client.latestRun())?.id).toBe('r9');
+  });
+});

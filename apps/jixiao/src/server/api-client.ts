@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { formatIssue } from '@jixiao/scoring';
+import { CliError } from '../cli-error';
+import {
+  ActivationSchema,
+  DiffSchema,
+  IssueSchema,
+  RuleVersionSchema,
+  RunListSchema,
+  RunSchema,
+  RunStartedSchema,
+  UploadedSchema,
+  type ApiIssue,
+  type DiffAnswer,
+  type RuleVersion,
+  type Run,
+  type Years,
+} from './api-types';
+
+/** A request the server refused or could not answer: exit 1, with what the server said. */
+export class ApiError extends CliError {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly issues: readonly ApiIssue[] = [],
+  ) {
+    super(message, 1);
+  }
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+}
+
+const ErrorBodySchema = z.object({
+  message: z.union([z.string(), z.array(z.string())]).optional(),
+  issues: z.array(IssueSchema).optional(),
+});
+
+/** The scoring service's rule-set versions and re-scoring runs over HTTP (node's fetch). */
+export class ApiClient {
+  readonly baseUrl: string;
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly opts: ApiClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.fetch = opts.fetch ?? globalThis.fetch;
+  }
+
+  versions(id: string): Promise<RuleVersion[]> {
+    return this.request('GET', `/rule-sets/${enc(id)}/versions`, z.array(RuleVersionSchema));
+  }
+
+  diff(id: string, from: number, to: number): Promise<DiffAnswer> {
+    return this.request('GET', `/rule-sets/${enc(id)}/diff?from=${from}&to=${to}`, DiffSchema);
+  }
+
+  /** `text` is sent as it is (the authored JSON), so the server keeps the author's layout. */
+  upload(id: string, text: string) {
+    return this.request('POST', `/rule-sets/${enc(id)}/versions`, UploadedSchema, text);
+  }
+
+  impact(id: string, version: number) {
+    return this.request('POST', `/rule-sets/${enc(id)}/versions/${version}/impact`, RunStartedSchema);
+  }
+
+  activate(id: string, version: number, body: { reason: string; years?: Years }) {
+    return this.request(
+      'POST',
+      `/rule-sets/${enc(id)}/versions/${version}/activate`,
+      ActivationSchema,
+      JSON.stringify(body),
+    );
+  }
+
+  run(runId: string): Promise<Run> {
+    return this.request('GET', `/rescoring-runs/${enc(runId)}`, RunSchema);
+  }
+
+  async latestRun(): Promise<Run | null> {
+    return (await this.request('GET', '/rescoring-runs?limit=1', RunListSchema)).items[0] ?? null;
+  }
+
+  cancel(runId: string): Promise<unknown> {
+    return this.request('POST', `/rescoring-runs/${enc(runId)}/cancel`, z.unknown());
+  }
+
+  resume(runId: string): Promise<unknown> {
+    return this.request('POST', `/rescoring-runs/${enc(runId)}/resume`, z.unknown());
+  }
+
+  private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: string): Promise<T> {
+    const url = `${this.baseUrl}${path}`;
+    let res: Response;
+    try {
+      res = await this.fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.opts.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body,
+      });
+    } catch (err) {
+      throw new ApiError(
+        `cannot reach the Jixiao server at ${this.baseUrl} (${networkCause(err)}): is it running? (--url or JIXIAO_URL)`,
+        null,
+      );
+    }
+    const text = await res.text();
+    const json = parseJson(text);
+    if (!res.ok) throw refusal(method, path, res, json, text);
+    const parsed = schema.safeParse(text === '' ? null : json);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new ApiError(
+        `unexpected answer from ${method} ${path}: ${i.path.join('.') || '(body)'}: ${i.message}`,
+        res.status,
+      );
+    }
+    return parsed.data;
+  }
+}
+
+const enc = encodeURIComponent;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function networkCause(err: unknown): string {
+  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+}
+
+/** The error for a 4xx/5xx: the server's `message` (and a 422's issues, one per line). */
+function refusal(method: string, path: string, res: Response, json: unknown, text: string): ApiError {
+  const body = ErrorBodySchema.safeParse(json);
+  const said =
+    body.success && body.data.message !== undefined ? [body.data.message].flat().join('; ') : text.trim().slice(0, 200);
+  const message = said || res.statusText;
+  const issues = (body.success && body.data.issues) || [];
+  const head = `${res.status} ${res.statusText || 'error'} from ${method} ${path}: ${message}`;
+  if (res.status === 401) {
+    return new ApiError(
+      `${head} (the token was refused: give --token or JIXIAO_TOKEN, or set JWT_SECRET to the server's secret)`,
+      401,
+    );
+  }
+  if (issues.length) return new ApiError([head, ...issues.map(formatIssue)].join('\n'), res.status, issues);
+  return new ApiError(head, res.status);
+}
