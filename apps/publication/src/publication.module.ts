@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { openServiceDatabase, type ServiceContext } from '@jixiao/runtime';
 import { PublishEvaluationHandler } from './commands/publish-evaluation.handler';
+import { RecordRescoringHandler } from './commands/record-rescoring.handler';
 import { RetractDisclosureHandler } from './commands/retract-disclosure.handler';
 import { DisclosuresController } from './http/disclosures.controller';
 import { PublicController } from './http/public.controller';
@@ -31,6 +32,7 @@ export class PublicationModule {
         },
         PublicationOutbox,
         PublishEvaluationHandler,
+        RecordRescoringHandler,
         RetractDisclosureHandler,
         GetRegionYearHandler,
         GetEvaluationDisclosureHandler,

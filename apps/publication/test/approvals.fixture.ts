@@ -116,3 +116,40 @@ export function tableRows(page: string): Map<string, string[]> {
 function unescape(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#96;/g, '`').replace(/&amp;/g, '&');
 }
+
+/** One chunk of re-scoring run `run_pub` (rule set 341522 v2) as scoring emits it, each item with its full result. */
+export function rescoredChunk(
+  items: Array<{ evaluationId: string; total: number; grade: string; resultId?: string }>,
+): EventPayload<'scoring.evaluations.rescored.v1'> {
+  const ruleSet = { id: '341522', version: 2, hash: `sha256:${'d'.repeat(64)}` };
+  const scoredAt = '2024-04-01T00:00:05.000Z';
+  return {
+    runId: 'run_pub',
+    chunk: 0,
+    activated: { ruleSetId: '341522', version: 2 },
+    scoredAt,
+    items: items.map((i) => {
+      const a = approval({ evaluationId: i.evaluationId, total: i.total, grade: i.grade });
+      return {
+        evaluationId: i.evaluationId,
+        submissionId: a.submissionId,
+        submissionVersion: 1,
+        region: a.region,
+        fiscalYear: 2023,
+        formType: a.formType,
+        resultId: i.resultId ?? `res_${i.evaluationId}_run_pub`,
+        ruleSet,
+        total: i.total,
+        grade: i.grade,
+        execution: { rate: 0.98, score: 9.8 },
+        findingCounts: { error: 0, warning: 1, info: 0 },
+        findingCodes: ['SCORE_DIFFERS_FROM_RULE'],
+        routing: { decision: 'auto-approve' as const, reasons: [] },
+        scoredAt,
+        rescoringRunId: 'run_pub',
+        result: { ...a.result!, ruleSet },
+        previous: null,
+      };
+    }),
+  };
+}

@@ -16,7 +16,7 @@ import { openTestDatabase, TEST_DATABASE_URL, TEST_DIALECTS, type TestDatabase }
 import { startServices, type RunningSystem } from '@jixiao/runtime';
 import { PublicationModule } from '../src/publication.module';
 import { PUBLICATION_DATA_SOURCE } from '../src/publication.tokens';
-import { approval, type ApprovalSpec, parseCsv, tableRows } from './approvals.fixture';
+import { approval, type ApprovalSpec, parseCsv, rescoredChunk, tableRows } from './approvals.fixture';
 
 const quiet: MessagingLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const JWT_SECRET = 'publication-int-spec-secret-0123456789';
@@ -38,6 +38,7 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
   let ds: DataSource;
   let review: TestDatabase;
   let relay: OutboxRelay;
+  let scoringRelay: OutboxRelay;
   let prefix: string;
   let dataDir: string;
   const schema = `t_publication_${randomBytes(5).toString('hex')}`;
@@ -95,14 +96,20 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     };
     system = await startServices([(ctx) => PublicationModule.forRoot(ctx)], { title: 'publication test', env });
     ds = system.app.get<DataSource>(PUBLICATION_DATA_SOURCE, { strict: false });
-    review = await openTestDatabase('sqlite', { name: 'review', entities: [], migrations: [messagingMigration('review')] });
+    review = await openTestDatabase('sqlite', {
+      name: 'review',
+      entities: [],
+      migrations: [messagingMigration('review'), messagingMigration('scoring', 1_763_700_000_101)],
+    });
     await runMigrations(review.dataSource);
     relay = new OutboxRelay({ service: 'review', dataSource: review.dataSource, connection: TEST_REDIS_URL, prefix, logger: quiet, pollIntervalMs: 50 });
     relay.start();
+    scoringRelay = new OutboxRelay({ service: 'scoring', dataSource: review.dataSource, connection: TEST_REDIS_URL, prefix, logger: quiet, pollIntervalMs: 50 });
   });
 
   afterAll(async () => {
     await relay?.stop();
+    await scoringRelay?.stop();
     for (const q of queues) await q.close();
     await system?.close();
     await review?.close();
@@ -326,5 +333,60 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     expect(detail).toMatch(/data-revision="3"[\s\S]*撤回后重新审核通过（\d{4}-\d{2}-\d{2} 撤回，理由：项目资金审计发现问题，待复核）；总分 85 → 86/);
     const actions = await ds.query(`SELECT action, from_state, to_state FROM publication_audit WHERE entity_id = 'ev_farm' ORDER BY seq`);
     expect(actions.at(-1)).toEqual({ action: 'republish', from_state: 'retracted', to_state: 'published' });
+  });
+  /** Scoring's side: one chunk of a re-scoring run, relayed to publication's (and review's) inbox. */
+  async function rescore(items: Array<{ evaluationId: string; total: number; grade: string; resultId?: string }>) {
+    const before = await processed();
+    const payload = rescoredChunk(items);
+    await withTransaction(review.dataSource, (m) => enqueueEvents(m, 'scoring', [{ name: 'scoring.evaluations.rescored.v1', payload }]));
+    while ((await scoringRelay.relayOnce()) > 0);
+    await waitFor('the chunk processed', async () => (await processed()) === before + 1);
+  }
+
+  it('a re-scoring chunk revises published evaluations whose figures changed (marked under review, history kept); others are ignored; redelivery changes nothing', async () => {
+    await approve(
+      { evaluationId: 'ev_rs_changed', total: 92, grade: '优' },
+      { evaluationId: 'ev_rs_same', total: 88, grade: '良' },
+      { evaluationId: 'ev_rs_retracted', total: 80, grade: '良' },
+    );
+    const reviewer = token({ sub: 'r', role: 'reviewer', regions: ['341522'] });
+    expect((await retract('ev_rs_retracted', { reason: '撤回' }, reviewer)).status).toBe(200);
+    const revisionsBefore = await count('SELECT COUNT(*) AS n FROM publication_disclosure_revisions');
+    const auditBefore = await count('SELECT COUNT(*) AS n FROM publication_audit');
+
+    await rescore([
+      { evaluationId: 'ev_rs_changed', total: 84, grade: '良' },
+      { evaluationId: 'ev_rs_same', total: 88, grade: '良' }, // same figures under the new rules
+      { evaluationId: 'ev_rs_retracted', total: 60, grade: '差' }, // not in force: ignored
+      { evaluationId: 'ev_rs_unpublished', total: 70, grade: '中' }, // never published: ignored
+    ]);
+    expect(await count('SELECT COUNT(*) AS n FROM publication_disclosure_revisions')).toBe(revisionsBefore + 1);
+    expect(await count("SELECT COUNT(*) AS n FROM publication_disclosures WHERE evaluation_id = 'ev_rs_unpublished'")).toBe(0);
+
+    const page = await text('/public/evaluations/ev_rs_changed');
+    expect(page).toContain('data-testid="under-review"');
+    expect(page).toMatch(/data-field="total">84</);
+    expect(page).toMatch(/data-revision="2"[\s\S]*重新评分（规则集 341522 第 2 版，重新评分批次 run_pub）：总分 92 → 84；等级 优 → 良[\s\S]*data-rescoring-run="run_pub"[\s\S]*data-revision="1"[\s\S]*首次发布/);
+    const rows = tableRows(await text('/public/341522/2023'));
+    expect(rows.get('ev_rs_changed')?.slice(3)).toEqual(['84', '良', '98.00%', '已修订 复核中']);
+    expect(rows.get('ev_rs_same')?.slice(3)).toEqual(['88', '良', '98.00%', '已发布']);
+    expect(rows.get('ev_rs_retracted')?.slice(3, 5)).toEqual(['80', '良']);
+    const listed = (await json('/public/341522/2023.json')).evaluations.find((e: { evaluationId: string }) => e.evaluationId === 'ev_rs_changed');
+    expect(listed).toMatchObject({ total: 84, grade: '良', revision: 2, revised: true, underReview: true });
+    const [audit] = await ds.query(`SELECT action, actor_user, reason FROM publication_audit WHERE entity_id = 'ev_rs_changed' ORDER BY seq DESC LIMIT 1`);
+    expect(audit).toMatchObject({ action: 'rescore', actor_user: 'scoring' });
+
+    // the same job delivered again (a relay that re-added it after a crash): the inbox absorbs it
+    const [job] = (await queue(QUEUES.publicationInbox).getJobs(['completed'])).filter((j) => j.data.name === 'scoring.evaluations.rescored.v1');
+    const again = await queue(QUEUES.publicationInbox).add(job.name!, job.data, { jobId: `${job.id}-again` });
+    await waitFor('the redelivered chunk handled', async () => (await again.getState()) === 'completed');
+    expect(await count('SELECT COUNT(*) AS n FROM publication_disclosure_revisions')).toBe(revisionsBefore + 1);
+    expect(await count('SELECT COUNT(*) AS n FROM publication_audit')).toBe(auditBefore + 1);
+
+    // review sends it back; the reviewer approves the new figures: the normal approval path, no longer under review
+    await approve({ evaluationId: 'ev_rs_changed', total: 84, grade: '良', ruleSetVersion: 2, approvedAt: '2024-04-02T00:00:00.000Z' });
+    const approved = await text('/public/evaluations/ev_rs_changed');
+    expect(approved).not.toContain('data-testid="under-review"');
+    expect(tableRows(await text('/public/341522/2023')).get('ev_rs_changed')?.slice(3)).toEqual(['84', '良', '98.00%', '已修订']);
   });
 });

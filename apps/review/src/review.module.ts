@@ -13,6 +13,7 @@ import { EvaluationsController } from './http/evaluations.controller';
 import { OnEvaluationPublished } from './inbox/evaluation-published.handler';
 import { OnEvaluationRetracted } from './inbox/evaluation-retracted.handler';
 import { OnEvaluationScored } from './inbox/evaluation-scored.handler';
+import { OnEvaluationsRescored } from './inbox/evaluations-rescored.handler';
 import { OnSubmissionReceived } from './inbox/submission-received.handler';
 import { REVIEW_SERVICE } from './persistence/review-tables';
 import { ReviewUnitOfWork } from './persistence/review-unit-of-work';
@@ -25,7 +26,13 @@ import { ReviewDatabaseModule } from './review-database.module';
 import { ReviewRuntime } from './review-runtime';
 import { REVIEW_DATA_SOURCE } from './review.tokens';
 
-const INBOX_HANDLERS = [OnSubmissionReceived, OnEvaluationScored, OnEvaluationPublished, OnEvaluationRetracted];
+const INBOX_HANDLERS = [
+  OnSubmissionReceived,
+  OnEvaluationScored,
+  OnEvaluationsRescored,
+  OnEvaluationPublished,
+  OnEvaluationRetracted,
+];
 const COMMAND_HANDLERS = [
   RecordSubmissionHandler,
   RecordScoreHandler,

@@ -18,8 +18,7 @@ export const ROUTING: { readonly [N in EventName]: readonly InboxQueueName[] } =
   'intake.submission.received.v1': [scoringInbox, reviewInbox],
   'scoring.evaluation.scored.v1': [reviewInbox],
   'scoring.ruleset.activated.v1': [scoringInbox],
-  // review and publication consume it once their batch handlers land (issue 5); until then it is recorded only
-  'scoring.evaluations.rescored.v1': [],
+  'scoring.evaluations.rescored.v1': [reviewInbox, publicationInbox],
   'review.evaluation.routed.v1': [],
   'review.evaluation.approved.v1': [publicationInbox],
   'review.evaluation.returned.v1': [],

@@ -61,6 +61,9 @@ export class PublishEvaluationHandler implements ICommandHandler<PublishEvaluati
           payload: { approval: a.score, submissionVersion: a.submissionVersion },
         },
       ]);
+      // a re-scoring revision approved as it stands: in force now, no longer under review
+      if (existing!.underReviewRunId)
+        await manager.getRepository(DisclosureEntity).update({ id: existing!.id }, { underReviewRunId: null });
       await this.emitPublished(manager, existing!, a.submissionVersion, existing!.publishedAt, correlationId);
       return { kind: 'unchanged', disclosureId: existing!.id, revision: existing!.revision };
     }
@@ -89,6 +92,7 @@ export class PublishEvaluationHandler implements ICommandHandler<PublishEvaluati
           retractedAt: null,
           retractionReason: null,
           retractedBy: null,
+          underReviewRunId: null,
         },
       );
     } else {
@@ -110,6 +114,7 @@ export class PublishEvaluationHandler implements ICommandHandler<PublishEvaluati
         retractedAt: null,
         retractionReason: null,
         retractedBy: null,
+        underReviewRunId: null,
       });
     }
     const revision: DisclosureRevisionEntity = {
@@ -129,6 +134,7 @@ export class PublishEvaluationHandler implements ICommandHandler<PublishEvaluati
       automatic: a.automatic,
       approvedAt: a.approvedAt,
       publishedAt: now,
+      rescoringRunId: null,
     };
     await manager.getRepository(DisclosureRevisionEntity).insert(revision);
     await appendAudit(manager, PUBLICATION_TABLES.audit, [

@@ -19,6 +19,8 @@ export interface DisclosureRow {
   publishedAt: string;
   retractedAt: string | null;
   retractionReason: string | null;
+  /** The re-scoring run whose changed figures await a reviewer's approval (null when not under review). */
+  underReviewRunId: string | null;
 }
 
 export interface RevisionView {
@@ -34,6 +36,8 @@ export interface RevisionView {
   automatic: boolean;
   approvedAt: string;
   publishedAt: string;
+  /** Set when a re-scoring run made this revision (not an approval). */
+  rescoringRunId: string | null;
 }
 
 export interface EvaluationDisclosure {

@@ -42,7 +42,8 @@ export function planPublication(
   return { kind: 'unchanged' };
 }
 
-function describeChanges(from: PublishedFigures, to: PublishedFigures): string[] {
+/** What changed between two sets of published figures, in the words the public pages use. */
+export function describeChanges(from: PublishedFigures, to: PublishedFigures): string[] {
   const out: string[] = [];
   if (!sameTotal(from.total, to.total)) out.push(`总分 ${show(from.total)} → ${show(to.total)}`);
   if (from.grade !== to.grade) out.push(`等级 ${from.grade ?? '—'} → ${to.grade ?? '—'}`);
@@ -52,7 +53,7 @@ function describeChanges(from: PublishedFigures, to: PublishedFigures): string[]
   return out;
 }
 
-function sameTotal(a: number | null, b: number | null): boolean {
+export function sameTotal(a: number | null, b: number | null): boolean {
   if (a === null || b === null) return a === b;
   return Math.abs(a - b) < 1e-9;
 }

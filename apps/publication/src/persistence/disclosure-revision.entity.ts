@@ -60,4 +60,8 @@ export class DisclosureRevisionEntity {
 
   @Column({ name: 'published_at', type: 'varchar', length: 30 })
   publishedAt!: string;
+
+  /** Set when a bulk re-scoring run made this revision (its figures await a reviewer's approval); null for approvals. */
+  @Column({ name: 'rescoring_run_id', type: 'varchar', length: 200, nullable: true })
+  rescoringRunId!: string | null;
 }

@@ -69,4 +69,8 @@ export class DisclosureEntity {
 
   @Column({ name: 'retracted_by', type: 'varchar', length: 200, nullable: true })
   retractedBy!: string | null;
+
+  /** The re-scoring run that changed the published figures and sent the evaluation back to review; null once approved again. */
+  @Column({ name: 'under_review_run_id', type: 'varchar', length: 200, nullable: true })
+  underReviewRunId!: string | null;
 }

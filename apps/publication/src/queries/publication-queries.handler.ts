@@ -53,6 +53,7 @@ export class GetEvaluationDisclosureHandler implements IQueryHandler<GetEvaluati
         automatic: r.automatic,
         approvedAt: r.approvedAt,
         publishedAt: r.publishedAt,
+        rescoringRunId: r.rescoringRunId ?? null,
       })),
     };
   }

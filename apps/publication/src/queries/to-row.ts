@@ -20,5 +20,6 @@ export function toRow(d: DisclosureEntity): DisclosureRow {
     publishedAt: d.publishedAt,
     retractedAt: d.retractedAt,
     retractionReason: d.retractionReason,
+    underReviewRunId: d.underReviewRunId ?? null,
   };
 }

@@ -35,6 +35,12 @@ function breakdownSection(b: Breakdown | null): SafeHtml {
   return html`${execution}${sections}${indicators}${findings}`;
 }
 
+/** An approval says who approved it; a re-scoring revision says it is one (its figures await a reviewer). */
+function revisionOrigin(r: RevisionView): SafeHtml | string {
+  if (r.rescoringRunId) return html` <span class="badge revised" data-rescoring-run="${r.rescoringRunId}">重新评分</span>`;
+  return r.automatic ? '' : '（人工审核）';
+}
+
 function historyTable(revisions: readonly RevisionView[]): SafeHtml {
   return html`<div class="scroll"><table data-testid="revision-history">
 <thead><tr><th class="num">版本</th><th>发布时间</th><th class="num">总分</th><th>等级</th><th class="num">执行率</th><th>评分规则</th><th>说明</th></tr></thead>
@@ -43,8 +49,14 @@ function historyTable(revisions: readonly RevisionView[]): SafeHtml {
       r.total,
     )}</td><td>${r.grade ?? '—'}</td><td class="num">${formatRate(r.executionRate)}</td><td>${r.ruleSet.id} v${r.ruleSet.version}</td><td>${
       r.reason ?? '首次发布'
-    }${r.automatic ? '' : '（人工审核）'}</td></tr>`,
+    }${revisionOrigin(r)}</td></tr>`,
   )}</tbody></table></div>`;
+}
+
+function underReview(d: EvaluationDisclosure['disclosure'], current: RevisionView): SafeHtml | string {
+  if (!d.underReviewRunId || d.status !== 'published') return '';
+  return html`<div class="notice" data-testid="under-review"><strong>复核中</strong>：评分规则调整后（${current.ruleSet.id} 第 ${current.ruleSet.version} 版）重新评分，总分或等级已变化，财政部门正在重新审核。<br>
+<span class="muted">调整前公开的结果见下方修订记录。</span></div>`;
 }
 
 export function evaluationPage({ disclosure: d, revisions }: EvaluationDisclosure, base: string): SafeHtml {
@@ -60,7 +72,7 @@ export function evaluationPage({ disclosure: d, revisions }: EvaluationDisclosur
 <p class="meta">${d.unitName ?? ''} · ${FORM_TYPE_LABELS[d.formType]}绩效自评表 · ${
     regionLink ? html`<a href="${regionLink}">${regionLabel(d.region, d.regionName)} ${d.fiscalYear}年度</a>` : regionLabel(d.region, d.regionName)
   }</p>
-${retraction}
+${retraction}${underReview(d, current)}
 <section class="card summary" data-testid="current-figures">
 <div><span class="muted">总分</span><strong data-field="total">${formatScore(d.total)}</strong></div>
 <div><span class="muted">等级</span><strong data-field="grade">${d.grade ?? '—'}</strong></div>

@@ -21,6 +21,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .badge{display:inline-block;padding:0 8px;border-radius:10px;font-size:.85em;white-space:nowrap}
 .badge.published{background:#e3f9e5;color:var(--ok)}
 .badge.revised{background:#fff3c4;color:#8d5b00}
+.badge.review{background:#e7f0ff;color:#1f4f99}
 .badge.retracted{background:#ffe3e3;color:var(--accent)}
 .notice{border-left:4px solid var(--accent);background:#fff5f5;padding:10px 14px;margin:16px 0}
 .downloads a{margin-right:16px}

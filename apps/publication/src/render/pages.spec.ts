@@ -18,6 +18,7 @@ const row = (extra: Partial<DisclosureRow> = {}): DisclosureRow => ({
   unitName: '霍邱县数据资源局',
   projectName: '电子政务各项专项经费',
   revision: 1,
+  underReviewRunId: null,
   status: 'published',
   total: 95.16,
   grade: '优',
@@ -114,6 +115,7 @@ describe('evaluation page', () => {
       automatic: n === 1,
       approvedAt: '2024-03-01T08:00:02.000Z',
       publishedAt: `2024-0${n + 2}-01T08:00:03.000Z`,
+      rescoringRunId: null,
     })),
   };
   const page = evaluationPage(disclosure, '').value;
@@ -141,5 +143,44 @@ describe('evaluation page', () => {
 describe('not-found page', () => {
   it('escapes what was asked for', () => {
     expect(notFoundPage(`没有 ${SCRIPT}`).value).not.toMatch(/<script/i);
+  });
+});
+
+describe('a disclosure revised by a re-scoring run', () => {
+  const run = `run_${SCRIPT}`;
+  const revisions: EvaluationDisclosure['revisions'] = [1, 2].map((n) => ({
+    revision: n,
+    submissionId: 'sub_1',
+    submissionVersion: 1,
+    total: n === 1 ? 87 : 84,
+    grade: n === 1 ? '优' : '良',
+    executionRate: 0.9,
+    breakdown: null,
+    ruleSet: { id: '130126', version: n, hash: `sha256:${'b'.repeat(64)}` },
+    reason: n === 1 ? null : `重新评分（规则集 130126 第 2 版，重新评分批次 ${run}）：总分 87 → 84；等级 优 → 良；复核中`,
+    automatic: true,
+    approvedAt: '2024-03-01T08:00:02.000Z',
+    publishedAt: `2024-0${n + 2}-01T08:00:03.000Z`,
+    rescoringRunId: n === 1 ? null : run,
+  }));
+  const disclosure = row({ revision: 2, total: 84, grade: '良', underReviewRunId: run });
+
+  it('the evaluation page says it is under review again and keeps the earlier revision in the history', () => {
+    const page = evaluationPage({ disclosure, revisions }, '').value;
+    expect(page).toContain('data-testid="under-review"');
+    expect(page).toContain('130126 第 2 版）重新评分');
+    expect(page).toContain('data-revision="1"');
+    expect(page).toContain('data-rescoring-run="run_&lt;script&gt;');
+    expect(page).not.toMatch(/<script/i);
+  });
+
+  it('the results table marks it revised and under review; the JSON says so', () => {
+    const page = regionPage(view([disclosure, row({ evaluationId: 'ev_2' })]), '').value;
+    const cells = page.split('data-evaluation-id=').slice(1);
+    expect(cells[0]).toContain('data-status="已修订"');
+    expect(cells[0]).toContain('data-under-review="true"');
+    expect(cells[1]).not.toContain('data-under-review');
+    const json = regionYearJson(view([disclosure]), '');
+    expect(json.evaluations[0]).toMatchObject({ revised: true, underReview: true, total: 84, grade: '良' });
   });
 });

@@ -37,6 +37,7 @@ export function regionYearJson(view: RegionYear, base: string) {
       statusLabel: statusLabel(r),
       revision: r.revision,
       revised: r.revision > 1,
+      underReview: r.underReviewRunId !== null && r.status === 'published',
       firstPublishedAt: r.firstPublishedAt,
       publishedAt: r.publishedAt,
       retractedAt: r.retractedAt,

@@ -32,7 +32,9 @@ export function regionPage(view: RegionYear, base: string): SafeHtml {
 <td class="num" data-field="total">${formatScore(r.total)}</td>
 <td data-field="grade">${r.grade ?? '—'}</td>
 <td class="num" data-field="execution-rate">${formatRate(r.executionRate)}</td>
-<td data-field="status">${statusBadge(r)}</td>
+<td data-field="status">${statusBadge(r)}${
+      r.underReviewRunId && r.status === 'published' ? html` <span class="badge review" data-under-review="true">复核中</span>` : ''
+    }</td>
 </tr>`,
   );
   const body = html`<h1>${title}</h1>

@@ -6,7 +6,13 @@ const list = (...defs: AnyHandlerDefinition[]) => defs;
 
 describe('HandlerRegistry', () => {
   it('accepts exactly the events routed to the queue', () => {
-    const registry = new HandlerRegistry('publication', list(defineHandler('review.evaluation.approved.v1', noop)));
+    const registry = new HandlerRegistry(
+      'publication',
+      list(
+        defineHandler('review.evaluation.approved.v1', noop),
+        defineHandler('scoring.evaluations.rescored.v1', noop),
+      ),
+    );
     expect(() => registry.assertMatchesRouting('publication-inbox')).not.toThrow();
   });
 

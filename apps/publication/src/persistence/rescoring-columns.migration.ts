@@ -1,0 +1,19 @@
+import { TableColumn } from 'typeorm';
+import { defineMigration, portableColumns } from '@jixiao/persistence';
+import { PUBLICATION_TABLES } from './publication.tables';
+
+/**
+ * Re-scoring consequences: a revision says which re-scoring run made it (null for approvals), and a disclosure
+ * says which run sent it back to review until the next approval (null when not under review).
+ */
+export const PublicationRescoringColumns = defineMigration('PublicationRescoringColumns', 1_763_900_000_000, {
+  async up(queryRunner) {
+    const c = portableColumns(queryRunner);
+    await queryRunner.addColumn(PUBLICATION_TABLES.revisions, new TableColumn(c.varchar('rescoring_run_id', 200, true)));
+    await queryRunner.addColumn(PUBLICATION_TABLES.disclosures, new TableColumn(c.varchar('under_review_run_id', 200, true)));
+  },
+  async down(queryRunner) {
+    await queryRunner.dropColumn(PUBLICATION_TABLES.disclosures, 'under_review_run_id');
+    await queryRunner.dropColumn(PUBLICATION_TABLES.revisions, 'rescoring_run_id');
+  },
+});
