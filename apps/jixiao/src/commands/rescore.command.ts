@@ -23,21 +23,24 @@ export function register(program: Command): void {
       else printRun(run, { report: true, json: opts.json });
     });
 
-  withServerOptions(rescore.command('cancel'))
+  // --url/--token are rescore's own options (commander gives a parent's options to the parent wherever they stand)
+  rescore
+    .command('cancel')
     .description('cancel a run: chunks already done stay done; resume continues from there')
     .argument('<runId>')
-    .action(async (runId: string, opts: ServerOptions) => {
-      const client = clientFor(opts);
+    .action(async (runId: string, _opts: unknown, cmd: Command) => {
+      const client = clientFor(cmd.optsWithGlobals<ServerOptions>());
       await client.cancel(runId);
       process.stdout.write(`cancel requested for run ${runId} (resume: jixiao rescore resume ${runId})\n`);
     });
 
-  withServerOptions(rescore.command('resume'))
+  rescore
+    .command('resume')
     .description('resume a cancelled or failed run from the chunks not yet done, and follow it')
     .argument('<runId>')
     .option('--no-follow', 'return at once')
-    .option('--json', 'print the finished run as JSON')
-    .action(async (runId: string, opts: RescoreOptions) => {
+    .action(async (runId: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<RescoreOptions>();
       const client = clientFor(opts);
       await client.resume(runId);
       process.stderr.write(`run ${runId} resumed\n`);

@@ -1,0 +1,178 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { aRun } from '../server/__fixtures__/runs';
+import { closedPort, fakeServer, type Route } from '../server/__fixtures__/fake-server';
+import { jixiao } from './__test__/run-cli';
+import { parseYearRange } from './rule-versions.command';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function server(routes: Record<string, Route>) {
+  const s = await fakeServer(routes);
+  close = s.close;
+  return { flags: ['--url', s.url, '--token', 'tok'], calls: s.calls };
+}
+
+const v = (version: number, status: string) => ({
+  version,
+  status,
+  hash: `sha256:${version}`.padEnd(20, '0'),
+  origin: version === 1 ? 'file' : 'api',
+  activeYears: status === 'active' ? { from: null, to: null } : null,
+  createdAt: '2026-11-22T06:00:00Z',
+  createdBy: 'admin',
+  activatedAt: null,
+  activatedBy: null,
+  reason: null,
+});
+
+const report = {
+  rescored: 10,
+  unchanged: 9,
+  transitions: [
+    { from: '良好', to: '良好', count: 9 },
+    { from: '优秀', to: '良好', count: 1 },
+  ],
+  totalDelta: { min: 0, max: 0, mean: 0, buckets: [] },
+  changed: [],
+  changedTruncated: false,
+};
+
+describe('jixiao rules versions / diff / upload / impact / activate (server)', () => {
+  it('versions: a table, one row per version', async () => {
+    const { flags, calls } = await server({
+      'GET /rule-sets/130126/versions': () => ({ status: 200, body: [v(1, 'active'), v(2, 'draft')] }),
+    });
+    const r = await jixiao('rules', 'versions', '130126', ...flags);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\s*v1\s+active\s+100000000000\s+file\s+所有年度/m);
+    expect(r.stdout).toMatch(/^\s*v2\s+draft\s+/m);
+    expect(calls[0].authorization).toBe('Bearer tok');
+  });
+
+  it('diff without --from/--to: the active version against the latest draft', async () => {
+    const { flags, calls } = await server({
+      'GET /rule-sets/130126/versions': () => ({
+        status: 200,
+        body: [v(1, 'retired'), v(2, 'active'), v(3, 'draft'), v(4, 'draft')],
+      }),
+      'GET /rule-sets/130126/diff?from=2&to=4': () => ({
+        status: 200,
+        body: { changes: [], text: '  评价等级 …', affected: [] },
+      }),
+    });
+    const r = await jixiao('rules', 'diff', '130126', ...flags);
+    expect(r).toMatchObject({ code: 0, stdout: '130126 v2 → v4\n  评价等级 …\n' });
+    expect(calls.map((c) => c.url)).toEqual(['/rule-sets/130126/versions', '/rule-sets/130126/diff?from=2&to=4']);
+  });
+
+  it('upload: the id from the file; a 422 prints each issue on its own line, exit 1', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'jixiao-up-')), 'mine.json');
+    writeFileSync(file, '{ "id": "130126" }');
+    const { flags } = await server({
+      'POST /rule-sets/130126/versions': () => ({
+        status: 422,
+        body: {
+          message: 'refused',
+          issues: [{ file: 'api:130126@v5', path: '$.region', line: 1, column: 1, message: 'Required' }],
+        },
+      }),
+    });
+    const r = await jixiao('rules', 'upload', file, ...flags);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('api:130126@v5:1:1 $.region: Required');
+  });
+
+  it('upload: a file that is not JSON is refused before any request, with its line', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'jixiao-up-')), 'bad.json');
+    writeFileSync(file, '{\n  "id": "130126",\n}');
+    const r = await jixiao('rules', 'upload', file, '--url', `http://127.0.0.1:${await closedPort()}`, '--token', 't');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.json:3:1 \$: invalid JSON/);
+  });
+
+  it('impact: starts the run, follows it to the end and prints the report', async () => {
+    const { flags, calls } = await server({
+      'POST /rule-sets/130126/versions/3/impact': () => ({ status: 202, body: { runId: 'run-7' } }),
+      'GET /rescoring-runs/run-7': () => ({
+        status: 200,
+        body: aRun({ id: 'run-7', status: 'completed', done: 10, total: 10, report }),
+      }),
+    });
+    const r = await jixiao('rules', 'impact', '130126', '--version', '3', ...flags);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('等级变化');
+    expect(r.stdout).toMatch(/^旧＼新\s+良好\n.*\n优秀\s+1\n良好\s+9$/m);
+    expect(r.stdout).toMatch(/completed: impact run run-7 \(130126 v4\): 10\/10 done/);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('activate: sends reason and years, and says how to follow with --no-follow', async () => {
+    const { flags, calls } = await server({
+      'POST /rule-sets/130126/versions/3/activate': () => ({ status: 202, body: { version: 3, runId: 'run-8' } }),
+    });
+    const r = await jixiao(
+      'rules',
+      'activate',
+      '130126',
+      '--version',
+      '3',
+      '--reason',
+      '灵财〔2024〕1号',
+      '--years',
+      '2024-',
+      '--no-follow',
+      ...flags,
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(calls[0].body)).toEqual({ reason: '灵财〔2024〕1号', years: { from: 2024, to: null } });
+    expect(r.stdout).toContain('jixiao rescore run-8 --follow');
+  });
+
+  it('a server that is not running: says so with its URL, exit 1', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const r = await jixiao('rules', 'versions', 'CN', '--url', url, '--token', 't');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot reach the Jixiao server at ${url}`);
+  });
+
+  it('year ranges', () => {
+    expect(parseYearRange('2023-2024')).toEqual({ from: 2023, to: 2024 });
+    expect(parseYearRange('-2024')).toEqual({ from: null, to: 2024 });
+    expect(parseYearRange('2023')).toEqual({ from: 2023, to: 2023 });
+    expect(() => parseYearRange('2025-2023')).toThrow(/after/);
+  });
+});
+
+describe('jixiao rescore (server)', () => {
+  it('no run id: the latest run; a failed one exits 1 with how to resume', async () => {
+    const { flags } = await server({
+      'GET /rescoring-runs?limit=1': () => ({
+        status: 200,
+        body: { items: [aRun({ id: 'r2', status: 'failed', error: 'deadlock' })] },
+      }),
+    });
+    const r = await jixiao('rescore', ...flags);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^failed: impact run r2 .*deadlock.*jixiao rescore resume r2/m);
+  });
+
+  it("cancel and resume call the run's endpoints", async () => {
+    const { flags, calls } = await server({
+      'POST /rescoring-runs/r3/cancel': () => ({ status: 202, body: { status: 'cancelled' } }),
+      'POST /rescoring-runs/r3/resume': () => ({ status: 202, body: { runId: 'r3' } }),
+    });
+    expect((await jixiao('rescore', 'cancel', 'r3', ...flags)).stdout).toContain('cancel requested for run r3');
+    expect((await jixiao('rescore', 'resume', 'r3', '--no-follow', ...flags)).code).toBe(0);
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'POST /rescoring-runs/r3/cancel',
+      'POST /rescoring-runs/r3/resume',
+    ]);
+  });
+});
