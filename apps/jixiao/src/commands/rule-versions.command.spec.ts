@@ -56,20 +56,16 @@ describe('jixiao rules versions / diff / upload / impact / activate (server)', (
     expect(calls[0].authorization).toBe('Bearer tok');
   });
 
-  it('diff without --from/--to: the active version against the latest draft', async () => {
+  it("diff: the versions given, else the server's defaults (active → latest draft); prints its text", async () => {
+    const text = '130126: v2 (active) → v4 (draft)\n  评价等级 (grade bands)\n    优秀: 下限 85 (含) → 90 (含)';
+    const answer = { from: 2, to: 4, changes: [], text, affected: [] };
     const { flags, calls } = await server({
-      'GET /rule-sets/130126/versions': () => ({
-        status: 200,
-        body: [v(1, 'retired'), v(2, 'active'), v(3, 'draft'), v(4, 'draft')],
-      }),
-      'GET /rule-sets/130126/diff?from=2&to=4': () => ({
-        status: 200,
-        body: { changes: [], text: '  评价等级 …', affected: [] },
-      }),
+      'GET /rule-sets/130126/diff': () => ({ status: 200, body: answer }),
+      'GET /rule-sets/130126/diff?from=1': () => ({ status: 200, body: answer }),
     });
-    const r = await jixiao('rules', 'diff', '130126', ...flags);
-    expect(r).toMatchObject({ code: 0, stdout: '130126 v2 → v4\n  评价等级 …\n' });
-    expect(calls.map((c) => c.url)).toEqual(['/rule-sets/130126/versions', '/rule-sets/130126/diff?from=2&to=4']);
+    expect(await jixiao('rules', 'diff', '130126', ...flags)).toMatchObject({ code: 0, stdout: `${text}\n` });
+    expect((await jixiao('rules', 'diff', '130126', '--from', '1', '--json', ...flags)).stdout).toContain('"from": 2');
+    expect(calls.map((c) => c.url)).toEqual(['/rule-sets/130126/diff', '/rule-sets/130126/diff?from=1']);
   });
 
   it('upload: the id from the file; a 422 prints each issue on its own line, exit 1', async () => {

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { defaultRulesDir, formatIssue, loadRuleSets, RuleSetError, type RuleSetRegistry } from '@jixiao/scoring';
 import { CliError } from '../cli-error';
 import { draftDiff, findRuleSetId, formatDraftDiff } from '../rule-diff/draft-diff';
-import type { ApiClient } from '../server/api-client';
 import { parseVersion } from '../server/follow-run';
 import { clientFor, withServerOptions, type ServerOptions } from '../server/server-options';
 
@@ -79,25 +78,10 @@ function offline(target: string, file: string, opts: DiffOptions): void {
   } else process.stdout.write(`${formatDraftDiff(d, current)}\n`);
 }
 
-/** The versions to compare: as given, else the active one and the latest draft. */
-async function versionPair(client: ApiClient, id: string, opts: DiffOptions): Promise<[number, number]> {
-  let from = opts.from === undefined ? undefined : parseVersion(opts.from, '--from');
-  let to = opts.to === undefined ? undefined : parseVersion(opts.to, '--to');
-  if (from === undefined || to === undefined) {
-    const versions = await client.versions(id);
-    from ??= versions.find((v) => v.status === 'active')?.version;
-    to ??= versions.filter((v) => v.status === 'draft').sort((a, b) => b.version - a.version)[0]?.version;
-    if (from === undefined) throw new CliError(`${id} has no active version: give --from`, 1);
-    if (to === undefined)
-      throw new CliError(`${id} has no draft version: give --to (or upload one: jixiao rules upload <file.json>)`, 1);
-  }
-  return [from, to];
-}
-
 async function online(id: string, opts: DiffOptions): Promise<void> {
-  const client = clientFor(opts, id);
-  const [from, to] = await versionPair(client, id, opts);
-  const answer = await client.diff(id, from, to);
-  if (opts.json) process.stdout.write(`${JSON.stringify({ id, from, to, ...answer }, null, 2)}\n`);
-  else process.stdout.write(`${id} v${from} → v${to}\n${answer.text}\n`);
+  const from = opts.from === undefined ? undefined : parseVersion(opts.from, '--from');
+  const to = opts.to === undefined ? undefined : parseVersion(opts.to, '--to');
+  const answer = await clientFor(opts, id).diff(id, from, to);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ id, ...answer }, null, 2)}\n`);
+  else process.stdout.write(`${answer.text}\n`);
 }

@@ -52,8 +52,8 @@ describe('impact report', () => {
   it('delta histogram: min, max, mean and one bar per bucket, longest for the largest', () => {
     const text = deltaHistogram(report.totalDelta, 9);
     expect(text).toContain('最小 -0.50 · 最大 +5.00 · 平均 +1.25');
-    expect(text).toMatch(/\[-1\.0, 0\.0\)\s+1\s+#\n/);
-    expect(text).toMatch(/\[0\.0, \+5\.0\)\s+9\s+#########$/);
+    expect(text).toMatch(/\[-1, 0\)\s+1\s+#\n/);
+    expect(text).toMatch(/\[0, \+5\)\s+9\s+#########$/);
   });
 
   it('prints counts, matrix, histogram and the changed list with old → new', () => {

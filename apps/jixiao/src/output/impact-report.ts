@@ -3,6 +3,7 @@ import { renderTable } from './table';
 
 const int = (n: number) => n.toLocaleString('en-US');
 const signed = (n: number | null, digits = 2) => (n === null ? '—' : `${n > 0 ? '+' : ''}${n.toFixed(digits)}`);
+const edge = (n: number) => `${n > 0 ? '+' : ''}${Number(n.toFixed(3))}`;
 const score = (n: number | null) => (n === null ? '—' : n.toFixed(2));
 
 /** Best grade first, as the rule sets name them; unknown labels after, in text order; no grade (—) last. */
@@ -34,7 +35,7 @@ export function deltaHistogram(delta: ImpactReport['totalDelta'], width = 30): s
   const head = `总分变化 (new − old total): 最小 ${signed(delta.min)} · 最大 ${signed(delta.max)} · 平均 ${signed(delta.mean)}`;
   const most = Math.max(0, ...delta.buckets.map((b) => b.count));
   const rows = delta.buckets.map((b) => [
-    `[${signed(b.from, 1)}, ${signed(b.to, 1)})`,
+    `[${edge(b.from)}, ${edge(b.to)})`,
     int(b.count),
     '#'.repeat(most ? Math.ceil((b.count / most) * width) : 0),
   ]);

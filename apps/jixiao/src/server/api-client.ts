@@ -53,8 +53,12 @@ export class ApiClient {
     return this.request('GET', `/rule-sets/${enc(id)}/versions`, z.array(RuleVersionSchema));
   }
 
-  diff(id: string, from: number, to: number): Promise<DiffAnswer> {
-    return this.request('GET', `/rule-sets/${enc(id)}/diff?from=${from}&to=${to}`, DiffSchema);
+  /** Omitted versions are the server's defaults: from the active version, to the latest draft. */
+  diff(id: string, from?: number, to?: number): Promise<DiffAnswer> {
+    const query = [from === undefined ? '' : `from=${from}`, to === undefined ? '' : `to=${to}`]
+      .filter(Boolean)
+      .join('&');
+    return this.request('GET', `/rule-sets/${enc(id)}/diff${query ? `?${query}` : ''}`, DiffSchema);
   }
 
   /** `text` is sent as it is (the authored JSON), so the server keeps the author's layout. */

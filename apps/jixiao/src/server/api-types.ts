@@ -32,6 +32,8 @@ export const RuleSetChangeSchema = z.object({
 });
 
 export const DiffSchema = z.object({
+  from: z.number().int().optional(),
+  to: z.number().int().optional(),
   changes: z.array(RuleSetChangeSchema),
   text: z.string(),
   affected: z.array(z.object({ id: z.string(), changes: z.array(RuleSetChangeSchema) })),
