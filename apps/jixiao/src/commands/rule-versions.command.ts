@@ -73,11 +73,10 @@ export function registerVersions(rules: Command): void {
           `next: jixiao rules diff ${id} --to ${v.version}; jixiao rules impact ${id} --version ${v.version}\n`,
         );
       } catch (err) {
-        if (err instanceof ApiError && err.status === 422)
-          throw new CliError(
-            `${id}: the server refused ${file}:\n${err.message.split('\n').slice(1).join('\n') || err.message}`,
-            1,
-          );
+        if (err instanceof ApiError && err.status === 422 && err.issues.length) {
+          const lines = err.issues.map(formatIssue).join('\n');
+          throw new CliError(`${id}: the server refused ${file} (422):\n${lines}`, 1);
+        }
         throw err;
       }
     });

@@ -39,7 +39,7 @@ export function deltaHistogram(delta: ImpactReport['totalDelta'], width = 30): s
     int(b.count),
     '#'.repeat(most ? Math.ceil((b.count / most) * width) : 0),
   ]);
-  if (rows.length === 0) return head;
+  if (most === 0) return head;
   return `${head}\n${renderTable([{ header: '区间' }, { header: '数量', align: 'right' }, { header: '' }], rows)}`;
 }
 

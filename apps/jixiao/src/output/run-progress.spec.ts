@@ -17,7 +17,8 @@ describe('progress line', () => {
 
   it('bars and durations stay in range', () => {
     expect(bar(30, 20, 4)).toBe('[####]');
-    expect(bar(0, 0, 4)).toBe('[....]');
+    expect(bar(0, 0, 4)).toBe('[####]');
+    expect(bar(0, null, 4)).toBe('[....]');
     expect([duration(45), duration(125), duration(3720)]).toEqual(['45s', '2m05s', '1h02m']);
   });
 

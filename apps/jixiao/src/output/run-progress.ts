@@ -10,9 +10,10 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** `[#####.....]` for the share done (empty while the total is unknown). */
+/** `[#####.....]` for the share done (empty while the total is unknown, full when there is nothing to do). */
 export function bar(done: number, total: number | null, width = 20): string {
-  const share = total ? Math.min(1, done / total) : 0;
+  // nothing to do (total 0) is all done
+  const share = total === null ? 0 : total === 0 ? 1 : Math.min(1, done / total);
   const full = Math.floor(share * width);
   return `[${'#'.repeat(full)}${'.'.repeat(width - full)}]`;
 }
@@ -20,7 +21,7 @@ export function bar(done: number, total: number | null, width = 20): string {
 /** One line of progress: `[#####.....] 12,000/20,000 60% 8,123/s ETA 1s · 130 changed`. */
 export function progressLine(run: Run, width = 20): string {
   const parts = [bar(run.done, run.total, width), `${int(run.done)}/${run.total === null ? '?' : int(run.total)}`];
-  if (run.total) parts.push(`${Math.floor((run.done / run.total) * 100)}%`);
+  if (run.total !== null) parts.push(`${run.total === 0 ? 100 : Math.floor((run.done / run.total) * 100)}%`);
   if (run.ratePerSecond !== null) parts.push(`${int(run.ratePerSecond)}/s`);
   if (run.etaSeconds !== null && run.status === 'running') parts.push(`ETA ${duration(run.etaSeconds)}`);
   if (run.status === 'planning') parts.push('planning…');

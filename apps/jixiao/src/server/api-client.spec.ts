@@ -82,6 +82,21 @@ describe('ApiClient', () => {
     ]);
   });
 
+  it('a 422 whose message already lists the issues gives each once', async () => {
+    const issue = { file: 'api:130126@v3', path: '$.grades[0]', line: 85, column: 5, message: 'gap' };
+    const { client } = await clientWith({
+      'POST /rule-sets/130126/versions': () => ({
+        status: 422,
+        body: { message: 'the draft of 130126 is refused:\napi:130126@v3:85:5 $.grades[0]: gap', issues: [issue] },
+      }),
+    });
+    const err = await failure(client.upload('130126', '{}'));
+    expect(err.message.split('\n')).toEqual([
+      '422 Unprocessable Entity from POST /rule-sets/130126/versions: the draft of 130126 is refused:',
+      'api:130126@v3:85:5 $.grades[0]: gap',
+    ]);
+  });
+
   it('a 401 says the token was refused and where tokens come from', async () => {
     const { client } = await clientWith({
       'GET /rescoring-runs/r1': () => ({

@@ -151,7 +151,13 @@ function refusal(method: string, path: string, res: Response, json: unknown, tex
     body.success && body.data.message !== undefined ? [body.data.message].flat().join('; ') : text.trim().slice(0, 200);
   const message = said || res.statusText;
   const issues = (body.success && body.data.issues) || [];
-  const head = `${res.status} ${res.statusText || 'error'} from ${method} ${path}: ${message}`;
+  // a message that already lists the issues gives them once
+  const listed = new Set(issues.map(formatIssue));
+  const own = message
+    .split('\n')
+    .filter((l) => !listed.has(l.trim()))
+    .join('\n');
+  const head = `${res.status} ${res.statusText || 'error'} from ${method} ${path}: ${own}`;
   if (res.status === 401) {
     return new ApiError(
       `${head} (the token was refused: give --token or JIXIAO_TOKEN, or set JWT_SECRET to the server's secret)`,
