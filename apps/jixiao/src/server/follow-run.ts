@@ -48,6 +48,7 @@ export async function followRun(
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) return resolve(); // Ctrl-C during a request
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
