@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http } from './support/http';
+import { startSystem, type TestSystem, waitFor } from './support/system';
+
+const RULES = join(__dirname, '../../rules');
+
+/** A 灵寿 project form whose computed total is `total` (one quantitative row carries the difference). */
+function form(total: number, n: number) {
+  const x = Math.round(((total - 60) / 0.4) * 100) / 100;
+  return {
+    formType: 'project',
+    region: '130126',
+    fiscalYear: 2023,
+    projectName: `规则变更测试项目 ${n}`,
+    unitName: `灵寿县测试单位 ${n}`,
+    funds: { adjustedBudget: 100, executed: 100, unit: '万元' },
+    indicators: [
+      { level1: '产出指标', level2: '数量指标', name: '完成数量', target: '≥100个', actual: `${x}个`, weight: 40, reportedScore: 40, deviationReason: '部分未完成' },
+      { level1: '效益指标', level2: '社会效益指标', name: '社会效益', target: '持续推动', actual: '达成预期指标', weight: 40, reportedScore: 40 },
+      { level1: '满意度指标', level2: '服务对象满意度指标', name: '满意度', target: '≥90%', actual: '95%', weight: 10, reportedScore: 10 },
+    ],
+    reported: { total, grade: null },
+  };
+}
+
+/** 灵寿's 优秀 from 85 to 90 (良好 then runs 75–90). */
+function lingshou90() {
+  const json = JSON.parse(readFileSync(join(RULES, '130126.json'), 'utf8'));
+  json.grades[0].conditions.all[0].value = 90;
+  json.grades[1].conditions.all[1].value = 90;
+  return json;
+}
+
+/**
+ * A bureau changes its rules on the running system: the consequences flow through the normal pipeline. A published
+ * evaluation whose grade changes goes back to review with the reason and is marked revised on the public pages; the
+ * others stay as they were.
+ */
+describe.each(['sqlite', 'postgres'] as const)('a rule change on the running system (%s)', (db) => {
+  let sys: TestSystem;
+  const ids: Record<number, string> = {};
+  const TOTALS = [87, 92, 80];
+  const auditor = () => sys.token('auditor', ['CN']);
+  const admin = () => sys.token('rule_admin', ['130126']);
+  const stateOf = async (id: string) => (await http('GET', `${sys.url}/evaluations/${id}`, { token: auditor() })).body?.state;
+
+  beforeAll(async () => {
+    sys = await startSystem({ db });
+  });
+  afterAll(async () => {
+    await sys?.close();
+  });
+
+  it('publishes three 灵寿 evaluations a reviewer approved', async () => {
+    for (const [n, total] of TOTALS.entries()) {
+      const res = await http('POST', `${sys.url}/evaluations`, { token: sys.token('submitter', ['130126']), json: form(total, n) });
+      expect(res.status, res.text).toBe(201);
+      ids[total] = res.body.evaluationIds[0];
+    }
+    for (const total of TOTALS) {
+      const id = ids[total];
+      await waitFor(`${total} in review`, async () => (await stateOf(id)) === 'in_review');
+      const res = await http('POST', `${sys.url}/evaluations/${id}/approve`, { token: sys.token('reviewer', ['130126']), json: {} });
+      expect(res.status, res.text).toBe(200);
+      await waitFor(`${total} published`, async () => (await stateOf(id)) === 'published');
+    }
+    const page = await http('GET', `${sys.url}/public/130126/2023.json`);
+    const grades = Object.fromEntries(page.body.evaluations.map((e: { total: number; grade: string }) => [e.total, e.grade]));
+    expect(grades).toEqual({ 87: '优秀', 92: '优秀', 80: '良好' });
+  });
+
+  it('previews, then activates 优秀 ≥ 90: only the 87 goes back to review, with why, and is marked revised', async () => {
+    const draft = await http('POST', `${sys.url}/rule-sets/130126/versions`, { token: admin(), json: lingshou90() });
+    expect(draft.status, draft.text).toBe(201);
+    const v = draft.body.version;
+    const impact = await http('POST', `${sys.url}/rule-sets/130126/versions/${v}/impact`, { token: admin() });
+    const report = await waitFor('the impact report', async () => {
+      const run = (await http('GET', `${sys.url}/rescoring-runs/${impact.body.runId}`, { token: auditor() })).body;
+      return run.status === 'completed' && run.report;
+    });
+    expect(report.changed.map((c: { evaluationId: string }) => c.evaluationId)).toEqual([ids[87]]);
+
+    const act = await http('POST', `${sys.url}/rule-sets/130126/versions/${v}/activate`, { token: admin(), json: { reason: '灵财〔2024〕1号: 优秀 ≥ 90' } });
+    expect(act.status, act.text).toBe(202);
+    await waitFor('the run to complete', async () => (await http('GET', `${sys.url}/rescoring-runs/${act.body.runId}`, { token: auditor() })).body.status === 'completed');
+
+    await waitFor('87 back in review', async () => (await stateOf(ids[87])) === 'in_review');
+    const history = await http('GET', `${sys.url}/evaluations/${ids[87]}/history`, { token: auditor() });
+    expect(history.text).toContain('优秀 → 良好');
+    const detail = (await http('GET', `${sys.url}/evaluations/${ids[87]}`, { token: auditor() })).body;
+    expect(JSON.stringify(detail)).toContain('良好');
+
+    // the page shows the re-scored grade as a revision, with the earlier one kept
+    await waitFor('the public page revised', async () => {
+      const page = await http('GET', `${sys.url}/public/evaluations/${ids[87]}`);
+      return page.status === 200 && page.text.includes('良好') && page.text.includes('优秀') && page.text.includes('重新评分');
+    });
+    expect(await stateOf(ids[92])).toBe('published');
+    expect(await stateOf(ids[80])).toBe('published');
+
+    // a reviewer approves the new grade: it is published again
+    const approve = await http('POST', `${sys.url}/evaluations/${ids[87]}/approve`, { token: sys.token('reviewer', ['130126']), json: {} });
+    expect(approve.status, approve.text).toBe(200);
+    await waitFor('87 published again', async () => (await stateOf(ids[87])) === 'published');
+    const page = await http('GET', `${sys.url}/public/130126/2023.json`);
+    const grades = Object.fromEntries(page.body.evaluations.map((e: { total: number; grade: string }) => [e.total, e.grade]));
+    expect(grades).toEqual({ 87: '良好', 92: '优秀', 80: '良好' });
+    const verify = await http('GET', `${sys.url}/audit/verify`, { token: auditor() });
+    expect(verify.body.ok, verify.text).toBe(true);
+  });
+});
