@@ -8,6 +8,7 @@ import { RecordPublicationHandler, RecordRetractionHandler } from './commands/re
 import { RecordScoreHandler } from './commands/record-score.handler';
 import { RecordScoresHandler } from './commands/record-scores.handler';
 import { RecordSubmissionHandler } from './commands/record-submission.handler';
+import { RecordSubmissionsHandler } from './commands/record-submissions.handler';
 import { ApproveEvaluationHandler, ReturnEvaluationHandler } from './commands/review-decision.handler';
 import { EvaluationsController } from './http/evaluations.controller';
 import { OnEvaluationPublished } from './inbox/evaluation-published.handler';
@@ -35,6 +36,7 @@ const INBOX_HANDLERS = [
 ];
 const COMMAND_HANDLERS = [
   RecordSubmissionHandler,
+  RecordSubmissionsHandler,
   RecordScoreHandler,
   RecordScoresHandler,
   RecordPublicationHandler,

@@ -3,9 +3,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { EventPayload } from '@jixiao/contracts';
 import { type EventHandlerClass, type HandlerContext, MessagingRuntime, OnEvent } from '@jixiao/messaging';
 import { RecordSubmission } from '../commands/record-submission.command';
+import { RecordSubmissions } from '../commands/record-submissions.command';
 import { inboxWork } from './inbox-work';
 
-/** Opens the case (or completes the placeholder a faster score opened). */
+/**
+ * Opens the case (or completes the placeholder a faster score opened). The inbox hands the submissions that wait
+ * while a transaction is in flight to `handleBatch` together: one set-based transaction for all.
+ */
 @Injectable()
 @OnEvent('intake.submission.received.v1')
 export class OnSubmissionReceived implements EventHandlerClass<'intake.submission.received.v1'> {
@@ -16,5 +20,22 @@ export class OnSubmissionReceived implements EventHandlerClass<'intake.submissio
 
   async handle(payload: EventPayload<'intake.submission.received.v1'>, context: HandlerContext): Promise<void> {
     await this.commands.execute(new RecordSubmission(payload, inboxWork(context, this.messaging)));
+  }
+
+  async handleBatch(
+    items: ReadonlyArray<{ payload: EventPayload<'intake.submission.received.v1'>; context: HandlerContext }>,
+  ): Promise<void> {
+    if (items.length === 0) return;
+    items[0].context.afterCommit(() => this.messaging.nudge());
+    await this.commands.execute(
+      new RecordSubmissions(
+        items.map(({ payload, context }) => ({
+          submission: payload,
+          source: context.event.producer,
+          eventId: context.event.id,
+        })),
+        items[0].context.manager,
+      ),
+    );
   }
 }

@@ -24,12 +24,22 @@ interface PendingStep extends StepOrigin {
   payload?: unknown;
 }
 
-/** The columns a score or a state change writes (everything else of a case is the submission's). */
+/** Every column a change may write (all but the key and the creation time). */
 const CHANGED: Array<keyof ReviewCase & string> = [
+  'submissionId',
+  'version',
+  'previousVersionId',
+  'region',
+  'fiscalYear',
+  'formType',
+  'unitName',
+  'projectName',
+  'receivedAt',
   'state',
   'revision',
   'updatedAt',
   'lastReason',
+  'publicPath',
   'resultId',
   'scoredAt',
   'total',
@@ -46,6 +56,8 @@ const CHANGED: Array<keyof ReviewCase & string> = [
   'ruleSetHash',
 ];
 
+type DetailPatch = Partial<Pick<ReviewDetail, 'evaluation' | 'resultId' | 'scoreResult'>>;
+
 /**
  * The set-based counterpart of case-store's one-case functions: changes are applied in memory, in order, and written
  * at `flush()` with a handful of multi-row statements (cases, details, audit records, history rows), whatever the
@@ -53,12 +65,14 @@ const CHANGED: Array<keyof ReviewCase & string> = [
  * been written on its own.
  */
 export class CaseBatch {
-  private readonly at = isoNow();
+  readonly at = isoNow();
   private readonly cases = new Map<string, ReviewCase>();
   /** The revision each case had when loaded: the UPDATE applies only if it still has it. */
   private readonly loadedRevision = new Map<string, number>();
   private readonly steps: PendingStep[] = [];
-  private readonly details = new Map<string, Pick<ReviewDetail, 'resultId' | 'scoreResult'>>();
+  private readonly details = new Map<string, DetailPatch>();
+  /** Cases opened in this batch (inserted at flush with their state by then), with their detail rows. */
+  private readonly created = new Map<string, ReviewDetail>();
 
   constructor(readonly manager: EntityManager) {}
 
@@ -66,15 +80,15 @@ export class CaseBatch {
    * Loads the cases (row-locked on PostgreSQL, in key order so two batches never wait on each other crosswise).
    * Returns the ids not found.
    */
-  async load(ids: readonly string[]): Promise<string[]> {
-    const sorted = [...new Set(ids)].sort();
+  async load(ids: readonly string[], lock = true): Promise<string[]> {
+    const sorted = [...new Set(ids)].filter((id) => !this.cases.has(id)).sort();
     for (let i = 0; i < sorted.length; i += 5_000) {
       const qb = this.manager
         .getRepository(ReviewCase)
         .createQueryBuilder('c')
         .where('c.evaluationId IN (:...ids)', { ids: sorted.slice(i, i + 5_000) })
         .orderBy('c.evaluationId');
-      if (dialectOf(this.manager) === 'postgres') qb.setLock('pessimistic_write');
+      if (lock && dialectOf(this.manager) === 'postgres') qb.setLock('pessimistic_write');
       for (const c of await qb.getMany()) {
         this.cases.set(c.evaluationId, c);
         this.loadedRevision.set(c.evaluationId, c.revision);
@@ -104,6 +118,22 @@ export class CaseBatch {
       ['evaluation_id'],
     );
     await this.load(rows.map((r) => r.row.evaluationId));
+  }
+
+  /**
+   * As createCase: a new case, audited as its first state; inserted at flush. A case another transaction inserted
+   * meanwhile fails the batch there: retried, it finds the case.
+   */
+  add(row: ReviewCase, detail: ReviewDetail, step: Step & { payload?: unknown }, origin: StepOrigin): void {
+    if (this.cases.has(row.evaluationId)) throw new Error(`case ${row.evaluationId} exists already`);
+    this.cases.set(row.evaluationId, row);
+    this.created.set(row.evaluationId, detail);
+    this.push(row.evaluationId, null, row.state, step, true, origin, step.payload);
+  }
+
+  /** The case as this batch has it (undefined if neither loaded nor added). */
+  find(evaluationId: string): ReviewCase | undefined {
+    return this.cases.get(evaluationId);
   }
 
   get(evaluationId: string): ReviewCase {
@@ -139,12 +169,18 @@ export class CaseBatch {
 
   /** As updateDetail with a score result (the last one given per case is written). */
   setResult(evaluationId: string, detail: Pick<ReviewDetail, 'resultId' | 'scoreResult'>): void {
-    this.details.set(evaluationId, detail);
+    this.details.set(evaluationId, { ...this.details.get(evaluationId), ...detail });
+  }
+
+  /** As updateDetail with the canonical evaluation. */
+  setEvaluation(evaluationId: string, evaluation: ReviewDetail['evaluation']): void {
+    this.details.set(evaluationId, { ...this.details.get(evaluationId), evaluation });
   }
 
   /** The result set for a case so far in this batch, if any. */
   resultOf(evaluationId: string): Pick<ReviewDetail, 'resultId' | 'scoreResult'> | undefined {
-    return this.details.get(evaluationId);
+    const d = this.details.get(evaluationId);
+    return d && 'resultId' in d ? { resultId: d.resultId!, scoreResult: d.scoreResult! } : undefined;
   }
 
   /** Detail rows as they were before this batch (for event payloads built from them). */
@@ -162,8 +198,11 @@ export class CaseBatch {
 
   /** Writes everything: details, cases (guarded by the loaded revision), audit records, then history rows. */
   async flush(): Promise<void> {
+    await this.insertCreated();
     await this.writeDetails();
-    const changed = [...this.cases.values()].filter((c) => c.revision !== this.loadedRevision.get(c.evaluationId));
+    const changed = [...this.cases.values()].filter(
+      (c) => !this.created.has(c.evaluationId) && c.revision !== this.loadedRevision.get(c.evaluationId),
+    );
     const updated = new Set(
       await updateRows(
         this.manager,
@@ -214,22 +253,46 @@ export class CaseBatch {
     await insertRows(this.manager, ReviewHistory, history);
   }
 
+  private async insertCreated(): Promise<void> {
+    if (this.created.size === 0) return;
+    const rows = [...this.created.keys()].map((id) => this.cases.get(id)!);
+    const inserted = await insertRows(this.manager, ReviewCase, rows, ['evaluation_id']);
+    if (inserted !== rows.length)
+      throw new Error(`${rows.length - inserted} of ${rows.length} cases were opened concurrently; retrying`);
+    await insertRows(this.manager, ReviewDetail, [...this.created.values()], ['evaluation_id']);
+  }
+
+  /** One UPDATE per set of columns written (result, evaluation, or both); a missing detail row is inserted. */
   private async writeDetails(): Promise<void> {
-    if (this.details.size === 0) return;
-    const rows = [...this.details].map(([evaluationId, d]) =>
-      Object.assign(new ReviewDetail(), { evaluationId, evaluation: null, ...d, updatedAt: this.at }),
-    );
-    const updated = new Set(
-      await updateRows(
-        this.manager,
-        ReviewDetail,
-        'evaluationId',
-        ['resultId', 'scoreResult', 'updatedAt'],
-        rows.map((entity) => ({ entity })),
-      ),
-    );
-    const missing = rows.filter((r) => !updated.has(r.evaluationId));
-    await insertRows(this.manager, ReviewDetail, missing, ['evaluation_id']);
+    const groups = new Map<string, Array<[string, DetailPatch]>>();
+    for (const entry of this.details) {
+      const key = Object.keys(entry[1]).sort().join(',');
+      groups.set(key, [...(groups.get(key) ?? []), entry]);
+    }
+    for (const [key, entries] of groups) {
+      const rows = entries.map(([evaluationId, d]) =>
+        Object.assign(new ReviewDetail(), {
+          evaluationId,
+          evaluation: null,
+          resultId: null,
+          scoreResult: null,
+          ...d,
+          updatedAt: this.at,
+        }),
+      );
+      const columns = [...(key.split(',') as Array<keyof DetailPatch>), 'updatedAt' as const];
+      const updated = new Set(
+        await updateRows(
+          this.manager,
+          ReviewDetail,
+          'evaluationId',
+          columns,
+          rows.map((entity) => ({ entity })),
+        ),
+      );
+      const missing = rows.filter((r) => !updated.has(r.evaluationId));
+      await insertRows(this.manager, ReviewDetail, missing, ['evaluation_id']);
+    }
   }
 
   private push(
