@@ -44,6 +44,7 @@ const COMMAND_HANDLERS = [
   ApproveEvaluationHandler,
   ReturnEvaluationHandler,
 ];
+const INBOX_JOBS_IN_FLIGHT = 200;
 const QUERY_HANDLERS = [ListEvaluationsHandler, GetEvaluationHandler, GetEvaluationHistoryHandler];
 
 /**
@@ -70,6 +71,9 @@ export class ReviewModule {
             redis: ctx.redisUrl,
             prefix: ctx.config.QUEUE_PREFIX,
             logger: new Logger('review-messaging'),
+            // Scores and submissions are handled in group commits of up to 100 events: take enough jobs at once
+            // that the next batch fills while one is in flight (BullMQ's 64 would cap it, and serialise fetching).
+            ...(dataSource.options.type === 'postgres' ? { concurrency: INBOX_JOBS_IN_FLIGHT } : {}),
           }),
         }),
       ],
