@@ -14,6 +14,7 @@
 import { Client } from 'pg';
 import { loadRuleSets } from '@jixiao/scoring';
 import { PG_URL, procMemoryKb, ROOT, ScoringCluster } from './support/rescore-cluster';
+import { cpuSnapshot, cpuUsed } from './support/rescore-cpu';
 import { copyFloor } from './support/rescore-floor';
 import { activateChange, changedGrades, changedCn, rescoredEventItems, waitForRun } from './support/rescore-run';
 import { seedEvaluations } from './support/rescore-seed';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
 
     const token = cluster.token('rule_admin', ['CN']);
     const change = changedCn(RULES, 92);
+    const cpuBefore = cpuSnapshot(cluster.workers.map((w) => w.pid));
     const { runId, version, activateStartedAt } = await activateChange(
       cluster.url,
       token,
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     const { status, outputs } = await waitForRun(() => cluster.url, token, pg, runId, {
       everyMs: 250,
       timeoutMs: 3_600_000,
+      fatal: () => cluster.unexpectedExits().join('; ') || null,
       onPoll: (s) => {
         cluster.sampleRss();
         const t = (performance.now() - activateStartedAt) / 1000;
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
       },
     });
     const seconds = (performance.now() - activateStartedAt) / 1000;
+    const cpu = cpuUsed(cpuBefore, cpuSnapshot(cluster.workers.map((w) => w.pid)));
     cluster.sampleRss();
     const peaks = cluster.workers.map((w) => {
       const m = procMemoryKb(w.pid);
@@ -113,6 +117,10 @@ async function main(): Promise<void> {
     const perSecond = Math.round(outputs.results / seconds);
     out(`measured ${round(seconds, 2)} s: ${perSecond.toLocaleString('en-US')} evaluations re-scored per second`);
 
+    out(
+      `CPU seconds during the run: scoring processes ${cpu.workers.map((c) => (c === null ? '?' : round(c))).join(' + ')}, ` +
+        `PostgreSQL ≥${round(cpu.postgres)}, Redis ${round(cpu.redis)} (load average ${round(cpu.loadBefore, 2)} → ${round(cpu.loadAfter, 2)})`,
+    );
     const floor = await copyFloor(pg, runId);
     out(
       `floor: COPY of the ${floor.rows} result rows (${mb(floor.bytes / 1024)} MB) into an empty scoring_results twin: ${round(floor.seconds, 2)} s → ratio ${round(seconds / floor.seconds, 2)}`,

@@ -25,6 +25,8 @@ export interface ScoringWorker {
   url: string;
   /** Largest resident set seen by `sampleRss` (kB). */
   maxRssKb: number;
+  /** Stopped or killed on purpose. */
+  stopping: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -87,7 +89,10 @@ export class ScoringCluster {
   async add(): Promise<ScoringWorker> {
     const port = await freePort();
     const n = this.workers.length;
-    const child = spawn(process.execPath, ['-r', './apps/jixiao/register.js', 'apps/server/src/main.ts'], {
+    // RESCORE_WORKER_NODE_ARGS: node flags for the scoring processes only (`--max-old-space-size=256`,
+    // `--cpu-prof --cpu-prof-dir=/tmp/prof`)
+    const nodeArgs = (process.env.RESCORE_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, '-r', './apps/jixiao/register.js', 'apps/server/src/main.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -104,10 +109,24 @@ export class ScoringCluster {
       },
       stdio: ['ignore', this.opts.logFile ? openSync(`${this.opts.logFile}.${n}`, 'a') : 'ignore', 'inherit'],
     });
-    const worker: ScoringWorker = { child, pid: child.pid!, port, url: `http://127.0.0.1:${port}`, maxRssKb: 0 };
+    const worker: ScoringWorker = {
+      child,
+      pid: child.pid!,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      maxRssKb: 0,
+      stopping: false,
+    };
     this.workers.push(worker);
     await waitHealthy(worker);
     return worker;
+  }
+
+  /** Workers that exited without being told to (a crash, an out-of-memory abort), with their exit code or signal. */
+  unexpectedExits(): string[] {
+    return this.workers
+      .filter((w) => !w.stopping && (w.child.exitCode !== null || w.child.signalCode !== null))
+      .map((w) => `scoring process ${w.pid} exited (${w.child.exitCode ?? w.child.signalCode})`);
   }
 
   /** Samples every live worker's RSS (call it while a run goes on). */
@@ -122,12 +141,16 @@ export class ScoringCluster {
   async kill9(worker: ScoringWorker): Promise<void> {
     if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
     const exited = new Promise((r) => worker.child.once('exit', r));
+    worker.stopping = true;
     worker.child.kill('SIGKILL');
     await exited;
   }
 
   async stop(): Promise<void> {
-    for (const w of this.workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
+    for (const w of this.workers) {
+      w.stopping = true;
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
+    }
     await Promise.all(
       this.workers.map(
         (w) =>

@@ -170,11 +170,19 @@ export async function waitForRun(
   token: string,
   pg: Client,
   runId: string,
-  opts: { everyMs?: number; timeoutMs: number; onPoll?: (s: RunStatus) => void | Promise<void> },
+  opts: {
+    everyMs?: number;
+    timeoutMs: number;
+    onPoll?: (s: RunStatus) => void | Promise<void>;
+    /** Says why waiting is pointless (every scoring process died), or null to go on. */
+    fatal?: () => string | null;
+  },
 ): Promise<{ status: RunStatus; outputs: RunOutputs }> {
   const deadline = Date.now() + opts.timeoutMs;
   let last: RunStatus | null = null;
   for (;;) {
+    const fatal = opts.fatal?.();
+    if (fatal) throw new Error(`run ${runId}: ${fatal} (last: ${JSON.stringify(last)})`);
     let status: RunStatus | null = null;
     try {
       status = await getRun(baseUrl(), token, runId);

@@ -82,6 +82,7 @@ export async function rescoreOutcome(opts: {
     const { status, outputs } = await waitForRun(() => cluster.url, token, pg, runId, {
       everyMs: 100,
       timeoutMs: opts.timeoutMs ?? 150_000,
+      fatal: () => cluster.unexpectedExits().join('; ') || null,
       onPoll: async (s) => {
         if (!disturbed && opts.disturbance) disturbed = await opts.disturbance.during(cluster, s);
       },
