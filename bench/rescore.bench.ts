@@ -16,7 +16,14 @@ import { loadRuleSets } from '@jixiao/scoring';
 import { PG_URL, procMemoryKb, ROOT, ScoringCluster } from './support/rescore-cluster';
 import { cpuSnapshot, cpuUsed } from './support/rescore-cpu';
 import { copyFloor } from './support/rescore-floor';
-import { activateChange, changedGrades, changedCn, rescoredEventItems, waitForRun } from './support/rescore-run';
+import {
+  activateChange,
+  changedGrades,
+  changedCn,
+  rescoredEventItems,
+  runOutputs,
+  waitForRun,
+} from './support/rescore-run';
 import { seedEvaluations } from './support/rescore-seed';
 
 const arg = (name: string, fallback: string) => {
@@ -83,7 +90,7 @@ async function main(): Promise<void> {
       'bench: 优 from 92 points, execution rate tolerance 1 point',
     );
     out(`activated CN v${version}: run ${runId}`);
-    const { status, outputs } = await waitForRun(() => cluster.url, token, pg, runId, {
+    const { status, observedAt } = await waitForRun(() => cluster.url, token, pg, runId, {
       everyMs: 250,
       timeoutMs: 3_600_000,
       fatal: () => cluster.unexpectedExits().join('; ') || null,
@@ -97,7 +104,8 @@ async function main(): Promise<void> {
           );
       },
     });
-    const seconds = (performance.now() - activateStartedAt) / 1000;
+    // the clock stops at the status that showed the run completed with its results committed (not after counting)
+    const seconds = (observedAt - activateStartedAt) / 1000;
     const cpu = cpuUsed(cpuBefore, cpuSnapshot(cluster.workers.map((w) => w.pid)));
     cluster.sampleRss();
     const peaks = cluster.workers.map((w) => {
@@ -105,6 +113,7 @@ async function main(): Promise<void> {
       return { hwm: m?.hwm ?? w.maxRssKb, sampled: w.maxRssKb };
     });
 
+    const outputs = await runOutputs(pg, runId);
     const changed = await changedGrades(pg, runId);
     const items = await rescoredEventItems(pg, runId);
     out(

@@ -6,6 +6,7 @@ import {
   changedCn,
   changedGrades,
   rescoredEventItems,
+  runOutputs,
   type RunStatus,
   waitForRun,
 } from '../../../bench/support/rescore-run';
@@ -79,7 +80,7 @@ export async function rescoreOutcome(opts: {
     const seedMismatches = seeded.rows.map((r) => `${r.id} ${r.hash}`).filter((k) => !activeKeys.has(k));
     const { runId } = await activateChange(cluster.url, token, 'CN', changedCn(RULES), 'e2e: re-scoring under faults');
     let disturbed = !opts.disturbance;
-    const { status, outputs } = await waitForRun(() => cluster.url, token, pg, runId, {
+    const { status } = await waitForRun(() => cluster.url, token, pg, runId, {
       everyMs: 100,
       timeoutMs: opts.timeoutMs ?? 150_000,
       fatal: () => cluster.unexpectedExits().join('; ') || null,
@@ -87,6 +88,7 @@ export async function rescoreOutcome(opts: {
         if (!disturbed && opts.disturbance) disturbed = await opts.disturbance.during(cluster, s);
       },
     });
+    const outputs = await runOutputs(pg, runId);
     const one = async <T>(sql: string): Promise<T> => (await pg.query(sql, [runId])).rows[0] as T;
     const evaluationAudit = await one<{ records: string; evaluations: string }>(
       `SELECT count(*) AS records, count(DISTINCT entity_id) AS evaluations
