@@ -35,6 +35,11 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3_600 },
 };
 
+/** The pg pool behind TypeORM's PostgreSQL driver (`driver.master`). */
+interface PgPool {
+  connect(): Promise<{ query(sql: string): Promise<unknown>; release(err?: Error): void }>;
+}
+
 interface OutboxRow {
   id: number | string;
   name: string;
@@ -122,24 +127,53 @@ export class OutboxRelay extends EventEmitter {
   async relayOnce(): Promise<number> {
     // before the claim: a commit counted after this point is one the claim may not have seen
     this.seenCommits = this.commits.committed;
-    if (dialectOf(this.options.dataSource) === 'postgres') {
-      // Row locks are held while publishing, so a second relay skips these rows instead of sending them too.
-      return this.options.dataSource.transaction(async (manager) => {
-        const rows = await this.claim(manager, ' FOR UPDATE SKIP LOCKED');
-        if (rows.length === 0) return 0;
-        await this.publish(rows);
-        await this.markSent(manager, rows);
-        return rows.length;
-      });
-    }
+    if (dialectOf(this.options.dataSource) === 'postgres') return this.relayOncePostgres();
     // SQLite: one process owns the file. Reads and writes go through the transaction queue so they never run
     // inside another caller's open transaction (and never see its uncommitted events); publishing happens between.
     const ds = this.options.dataSource;
-    const rows = await withTransaction(ds, (manager) => this.claim(manager, ''));
+    const rows = await withTransaction(ds, (manager) => this.claim(manager));
     if (rows.length === 0) return 0;
     await this.publish(rows);
     await withTransaction(ds, (manager) => this.markSent(manager, rows));
     return rows.length;
+  }
+
+  /**
+   * Two round trips per pass instead of four: `BEGIN` and a claim that already marks the rows sent go together
+   * (simple-query protocol, so no bind parameters: the table, limit and time are inlined), then `COMMIT` once
+   * they are published, or `ROLLBACK` if publishing failed, leaving them unsent. The row locks are held while
+   * publishing, so a second relay skips these rows instead of sending them too.
+   */
+  private async relayOncePostgres(): Promise<number> {
+    const pool = (this.options.dataSource.driver as unknown as { master: PgPool }).master;
+    const client = await pool.connect();
+    let open = false;
+    let broken: Error | undefined;
+    try {
+      open = true;
+      const results = (await client.query(`BEGIN; ${this.claimAndMarkSql()}`)) as unknown as Array<{
+        rows: OutboxRow[];
+      }>;
+      const rows = results[1].rows.sort((a, b) => Number(a.id) - Number(b.id));
+      if (rows.length > 0) await this.publish(rows);
+      await client.query('COMMIT');
+      open = false;
+      return rows.length;
+    } catch (err) {
+      if (open) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private claimAndMarkSql(): string {
+    const now = new Date().toISOString(); // [0-9TZ:.-] only: safe to inline
+    return (
+      `UPDATE ${this.table} SET sent_at = '${now}' WHERE id IN (SELECT id FROM ${this.table} WHERE sent_at IS NULL ` +
+      `ORDER BY id LIMIT ${Number(this.batchSize)} FOR UPDATE SKIP LOCKED) ` +
+      `RETURNING id, name, payload, occurred_at, correlation_id`
+    );
   }
 
   private async run(): Promise<void> {
@@ -169,10 +203,9 @@ export class OutboxRelay extends EventEmitter {
     }
   }
 
-  private async claim(manager: EntityManager, lock: string): Promise<OutboxRow[]> {
-    const limit = Number(this.batchSize);
+  private async claim(manager: EntityManager): Promise<OutboxRow[]> {
     return manager.query(
-      `SELECT id, name, payload, occurred_at, correlation_id FROM ${this.table} WHERE sent_at IS NULL ORDER BY id LIMIT ${limit}${lock}`,
+      `SELECT id, name, payload, occurred_at, correlation_id FROM ${this.table} WHERE sent_at IS NULL ORDER BY id LIMIT ${Number(this.batchSize)}`,
     );
   }
 
@@ -238,17 +271,13 @@ export class OutboxRelay extends EventEmitter {
     });
   }
 
+  /** SQLite (PostgreSQL marks the rows in its claim). */
   private async markSent(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
     const ids = rows.map((r) => Number(r.id));
-    const now = new Date().toISOString();
-    if (dialectOf(manager) === 'postgres') {
-      await manager.query(`UPDATE ${this.table} SET sent_at = $1 WHERE id = ANY($2::bigint[])`, [now, ids]);
-    } else {
-      await manager.query(`UPDATE ${this.table} SET sent_at = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [
-        now,
-        ...ids,
-      ]);
-    }
+    await manager.query(`UPDATE ${this.table} SET sent_at = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [
+      new Date().toISOString(),
+      ...ids,
+    ]);
   }
 
   private queue(name: string): Queue {
