@@ -16,7 +16,8 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
-// Hot path (a million audit payloads in a bulk run): no per-node path strings, no intermediate arrays.
+// Hot path (a million audit payloads in a bulk run; every review audit record hashes a whole scored event):
+// no per-node path strings, no intermediate arrays, keys quoted once per process.
 function write(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
@@ -39,13 +40,15 @@ function write(value: unknown): string {
         }
         return out + ']';
       }
-      const keys = Object.keys(value as object).sort();
+      const keys = Object.keys(value as object);
+      if (keys.length > 1) keys.sort();
       let out = '{';
       let first = true;
-      for (const key of keys) {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
         const v = (value as Record<string, unknown>)[key];
         if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-        out += (first ? '' : ',') + JSON.stringify(key) + ':' + write(v);
+        out += (first ? '' : ',') + quotedKey(key) + ':' + write(v);
         first = false;
       }
       return out + '}';
@@ -53,6 +56,22 @@ function write(value: unknown): string {
     default:
       throw new TypeError(`canonicalJson: is a ${typeof value}, which JSON cannot hold`);
   }
+}
+
+/**
+ * Object keys repeat from payload to payload (the same few shapes, hashed for every audit record): each is quoted
+ * once. Bounded, so payloads with data-dependent keys cannot grow it without limit.
+ */
+const QUOTED_KEYS = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
 }
 
 /** Only on error: where is the value JSON cannot hold? */
