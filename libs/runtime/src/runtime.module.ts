@@ -9,6 +9,8 @@ import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
 import { SERVICE_CONTEXT, type ServiceContext } from './service-context';
 
+const LEVELS_WITH_REQUEST_LINES = new Set(['info', 'debug', 'trace']);
+
 /**
  * What every process shares, whichever services it runs: configuration, structured JSON logs with a correlation id
  * per request (taken from `x-correlation-id` when a caller sends one), bearer-token auth on every route, /health.
@@ -31,7 +33,11 @@ export class RuntimeModule {
             },
             customProps: () => ({ service: ctx.config.SERVICE }),
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => req.url === '/health' },
+            // pino-http logs every finished request at info: above that level the per-request listeners and
+            // bindings it sets up for the line could never print anything
+            autoLogging: LEVELS_WITH_REQUEST_LINES.has(ctx.config.LOG_LEVEL)
+              ? { ignore: (req) => req.url === '/health' }
+              : false,
           },
         }),
       ],
