@@ -84,6 +84,9 @@ export class RescoreQueue {
     this.timer = null;
     const worker = this.worker;
     this.worker = null;
+    // a worker or queue closed before its connection is ready leaves a rejection nobody handles (quick restarts)
+    await bounded(Promise.all([worker?.waitUntilReady(), this.queue.waitUntilReady()]), 5_000);
+    while (this.supervising) await new Promise((r) => setTimeout(r, 20));
     await worker?.close().catch(() => undefined);
     await worker?.disconnect().catch(() => undefined);
     await this.queue.close().catch(() => undefined);
@@ -160,4 +163,10 @@ export class RescoreQueue {
       this.supervising = false;
     }
   }
+}
+
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
