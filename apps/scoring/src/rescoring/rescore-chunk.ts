@@ -1,4 +1,4 @@
-import type { EventPayload, ScoreResult } from '@jixiao/contracts';
+import type { EventPayload } from '@jixiao/contracts';
 import type { AuditEntry } from '@jixiao/persistence';
 import { score, type RuleSetRegistry } from '@jixiao/scoring';
 import { addToSummary, type ImpactSummary } from '../domain/impact-summary';
@@ -42,9 +42,9 @@ function targetOf(registry: RuleSetRegistry, e: StoredEvaluation) {
   }
 }
 
-function scoreStored(e: StoredEvaluation, registry: RuleSetRegistry, explain: boolean): ScoreResult {
-  const evaluation = JSON.parse(e.evaluation);
-  return score({ ...evaluation, region: e.region, fiscalYear: e.fiscalYear }, targetOf(registry, e)!, { explain });
+/** The stored evaluation as scoring reads it (parsed once per evaluation, scored once or twice). */
+function readStored(e: StoredEvaluation) {
+  return { ...JSON.parse(e.evaluation), region: e.region, fiscalYear: e.fiscalYear };
 }
 
 function outcomeChanged(prev: CurrentResult | null, next: CurrentResult): boolean {
@@ -71,7 +71,8 @@ export function rescoreChunk(rows: readonly StoredEvaluation[], registry: RuleSe
       out.unaffected += 1;
       continue;
     }
-    const result = scoreStored(e, registry, false);
+    const evaluation = readStored(e);
+    const result = score(evaluation, target, { explain: false });
     const r = scoreRecord(
       { ...e, version: e.submissionVersion },
       result,
@@ -82,7 +83,7 @@ export function rescoreChunk(rows: readonly StoredEvaluation[], registry: RuleSe
     if (changed) out.changed += 1;
     const item: Item = {
       ...r.event,
-      ...(changed ? { result: scoreStored(e, registry, true) } : {}),
+      ...(changed ? { result: score(evaluation, target, { explain: true }) } : {}),
       previous: prev
         ? {
             resultId: prev.resultId,
@@ -119,7 +120,7 @@ export function previewChunk(rows: readonly StoredEvaluation[], registry: RuleSe
       unaffected += 1;
       continue;
     }
-    const result = scoreStored(e, registry, false);
+    const result = score(readStored(e), target, { explain: false });
     addToSummary(summary, {
       evaluationId: e.evaluationId,
       region: e.region,

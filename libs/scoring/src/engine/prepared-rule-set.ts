@@ -40,7 +40,12 @@ export interface PreparedRuleSet {
   tierCount: number;
 }
 
+/**
+ * Prepared sets by content hash, the least recently prepared dropped beyond PREPARED_LIMIT: a long-running process
+ * that sees rule changes (each activation makes new hashes) must not keep every old version's caches.
+ */
 const cache = new Map<string, PreparedRuleSet>();
+const PREPARED_LIMIT = 32;
 const byObject = new WeakMap<ResolvedRuleSet, PreparedRuleSet>();
 
 /** Compiles per rule-set content hash, so scoring a million evaluations compiles each rule set once. */
@@ -50,6 +55,8 @@ export function prepareRuleSet(ruleSet: ResolvedRuleSet): PreparedRuleSet {
   let prepared = cache.get(ruleSet.hash);
   if (!prepared || prepared.ruleSet.id !== ruleSet.id) {
     prepared = build(ruleSet);
+    cache.delete(ruleSet.hash);
+    if (cache.size >= PREPARED_LIMIT) cache.delete(cache.keys().next().value!);
     cache.set(ruleSet.hash, prepared);
   }
   byObject.set(ruleSet, prepared);
