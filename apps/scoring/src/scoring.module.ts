@@ -78,7 +78,12 @@ export class ScoringModule {
           provide: SCORING_RESCORE_QUEUE,
           inject: [RescoringService, SCORING_DATA_SOURCE],
           useFactory: (service: RescoringService, dataSource: DataSource) =>
-            new RescoreQueue(service, dataSource, { redisUrl: ctx.redisUrl, prefix: ctx.config.QUEUE_PREFIX }),
+            new RescoreQueue(service, dataSource, {
+              redisUrl: ctx.redisUrl,
+              prefix: ctx.config.QUEUE_PREFIX,
+              // two chunks in flight per process: one scores while the other waits on the database
+              concurrency: Number(process.env.RESCORE_CONCURRENCY ?? 2) || 2,
+            }),
         },
         ScoringLifecycle,
         RecordRuleSetsHandler,

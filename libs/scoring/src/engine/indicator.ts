@@ -56,7 +56,7 @@ export function assessIndicator(ind: Indicator, input: IndicatorInput, ctx: Scor
  * Parsed rows kept per rule set, counted over all levels of the cache: a million distinct evaluations cannot
  * grow it past this (each row also remembers at most 2 × 16 outcomes, see outcome-memo.ts).
  */
-const CACHE_LIMIT = 10_000;
+const CACHE_LIMIT = 4_000;
 
 type InputCache = Map<string, Map<string, IndicatorInput>>;
 

@@ -45,7 +45,7 @@ export interface PreparedRuleSet {
  * that sees rule changes (each activation makes new hashes) must not keep every old version's caches.
  */
 const cache = new Map<string, PreparedRuleSet>();
-const PREPARED_LIMIT = 32;
+const PREPARED_LIMIT = 16;
 const byObject = new WeakMap<ResolvedRuleSet, PreparedRuleSet>();
 
 /** Compiles per rule-set content hash, so scoring a million evaluations compiles each rule set once. */

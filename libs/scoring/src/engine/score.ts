@@ -80,7 +80,7 @@ function runAll(rules: PreparedRuleSet['compiled']['grade'], facts: Facts[]): Ru
 }
 
 /** Tier results kept per rule set, counted over all levels of the cache (emptied when full). */
-const TIER_CACHE_LIMIT = 10_000;
+const TIER_CACHE_LIMIT = 4_000;
 
 /**
  * Tier rules see four facts only, and the same phrases recur across forms ("达成预期指标" at full marks), so
