@@ -7,10 +7,24 @@ import { enqueueEvents } from '@jixiao/messaging';
 import { afterCommitOf, appendAudit, withTransaction } from '@jixiao/persistence';
 import { RuleSetError } from '@jixiao/scoring';
 import { regionPrefix } from '../domain/rescore-scope';
-import { showYears, type RuleVersionRow } from '../domain/rule-version';
+import {
+  replacement,
+  showYears,
+  type ActiveYears,
+  type Replacement,
+  type RuleVersionRow,
+} from '../domain/rule-version';
 import { ActiveRuleSets, buildRegistry } from '../infrastructure/active-rule-sets';
 import { SCORING_DATA_SOURCE, SCORING_RESCORE_QUEUE } from '../infrastructure/scoring.tokens';
-import { activeVersions, bumpGeneration, findVersion, markActive, markRetired, ruleGeneration } from '../persistence/rule-version-store';
+import {
+  activeVersions,
+  bumpGeneration,
+  findVersion,
+  markActive,
+  markNarrowed,
+  markRetired,
+  ruleGeneration,
+} from '../persistence/rule-version-store';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
 import type { RescoreQueue } from '../rescoring/rescore-queue';
 import { runAudit } from '../rescoring/rescoring.service';
@@ -23,9 +37,32 @@ export function newRunId(): string {
   return `run_${randomBytes(12).toString('hex')}`;
 }
 
-/** The rule sets a version would run under: the active ones, with this version in place of its rule set's. */
-function targetSet(active: readonly RuleVersionRow[], v: RuleVersionRow): RuleVersionRow[] {
-  return [...active.filter((a) => a.ruleSetId !== v.ruleSetId), v];
+/**
+ * The rule sets a version would run under: the active ones, with this version in place of its rule set's — of all of
+ * them (a preview), or, for an activation, of those its years replace: versions of the rule set it leaves some years
+ * stay, for those years, and those it does not overlap stay as they are.
+ */
+function targetSet(active: readonly RuleVersionRow[], v: RuleVersionRow, replaced?: Replacement): RuleVersionRow[] {
+  const kept = replaced
+    ? [
+        ...replaced.untouched,
+        ...replaced.narrowed.map(({ version, years }) => ({ ...version, activeFrom: years.from, activeTo: years.to })),
+      ]
+    : [];
+  return [...active.filter((a) => a.ruleSetId !== v.ruleSetId), ...kept, v];
+}
+
+const yearsOf = (v: RuleVersionRow): ActiveYears => ({ from: v.activeFrom, to: v.activeTo });
+
+/** A version active for one range of years cannot keep the years on both sides of the new version's. */
+function refuseSplit(v: RuleVersionRow, years: ActiveYears, split: readonly RuleVersionRow[]): void {
+  if (!split.length) return;
+  const p = split[0];
+  throw new ConflictException(
+    `${v.ruleSetId} v${v.version} for ${showYears(years)} lies strictly inside the years of active ${p.ruleSetId} ` +
+      `v${p.version} (${showYears(yearsOf(p))}), which would be left active for two separate ranges: activate it for ` +
+      `years that start or end where v${p.version}'s do, or activate two versions (one for each side)`,
+  );
 }
 
 function checkTarget(rows: readonly RuleVersionRow[], v: RuleVersionRow) {
@@ -42,10 +79,12 @@ function checkTarget(rows: readonly RuleVersionRow[], v: RuleVersionRow) {
 }
 
 /**
- * Activation, in one transaction: the version becomes active for its years (the previous active version of the rule
- * set is retired), the rule generation moves on (so every scoring process rebuilds its rules before scoring again —
- * transactions scoring with the old rules finish first), a re-scoring run is created and `scoring.ruleset.activated.v1`
- * written, all audited with the actor and reason. After commit the run is planned through the queue.
+ * Activation, in one transaction: the version becomes active for its years (each version of the rule set active before
+ * for some of those years is retired when the new years cover all of its own, else narrowed to the years left to it —
+ * refused when that would be two ranges — so other years keep the rules they had), the rule generation moves on (so
+ * every scoring process rebuilds its rules before scoring again — transactions scoring with the old rules finish
+ * first), a re-scoring run is created and `scoring.ruleset.activated.v1` written, all audited with the actor and
+ * reason. After commit the run is planned through the queue.
  */
 @CommandHandler(ActivateVersion)
 export class ActivateVersionHandler implements ICommandHandler<ActivateVersion, { version: number; runId: string }> {
@@ -67,13 +106,20 @@ export class ActivateVersionHandler implements ICommandHandler<ActivateVersion, 
       const activeYears = years ?? { from: v.activeFrom, to: v.activeTo };
       const next: RuleVersionRow = { ...v, status: 'active', activeFrom: activeYears.from, activeTo: activeYears.to };
       const active = await activeVersions(m);
-      const target = targetSet(active, next);
-      checkTarget(target, v);
       const previous = active.filter((a) => a.ruleSetId === ruleSetId);
+      const replaced = replacement(previous, activeYears);
+      refuseSplit(v, activeYears, replaced.split);
+      // the run's registry: evaluations of the years a narrowed version keeps resolve to it (unchanged: not re-scored)
+      const target = targetSet(active, next, replaced);
+      checkTarget(target, v);
+      // the version it replaced for those years (the latest, when it overlaps several)
+      const replacedVersions = [...replaced.retired, ...replaced.narrowed.map((n) => n.version)].map((p) => p.version);
+      const previousVersion = replacedVersions.length ? Math.max(...replacedVersions) : null;
       const now = new Date().toISOString();
       const actor = { user: principal.sub, role: principal.role };
       await markActive(m, v.id, { years: activeYears, at: now, by: principal.sub, reason });
-      for (const p of previous) await markRetired(m, p.id, now);
+      for (const p of replaced.retired) await markRetired(m, p.id, now);
+      for (const n of replaced.narrowed) await markNarrowed(m, n.version.id, n.years);
       const generation = await bumpGeneration(m);
       const run: RunRow = {
         id: runId,
@@ -106,7 +152,7 @@ export class ActivateVersionHandler implements ICommandHandler<ActivateVersion, 
             version,
             hash: v.hash,
             years: activeYears,
-            previousVersion: previous[0]?.version ?? null,
+            previousVersion: previousVersion,
             runId,
             actor,
             reason,
@@ -118,7 +164,7 @@ export class ActivateVersionHandler implements ICommandHandler<ActivateVersion, 
         },
       ]);
       await appendAudit(m, SCORING_TABLES.audit, [
-        ...previous.map((p) => ({
+        ...replaced.retired.map((p) => ({
           actor,
           entityType: 'rule-set',
           entityId: p.id,
@@ -129,6 +175,19 @@ export class ActivateVersionHandler implements ICommandHandler<ActivateVersion, 
           payload: { id: ruleSetId, version: p.version, hash: p.hash },
           at: now,
         })),
+        ...replaced.narrowed.map(({ version: p, years: left }) => ({
+          actor,
+          entityType: 'rule-set',
+          entityId: p.id,
+          action: 'rule set narrowed',
+          fromState: 'active',
+          toState: 'active',
+          reason:
+            `replaced by ${ruleSetId} v${version} for ${showYears(activeYears)}: ${reason}; ` +
+            `active years ${showYears(yearsOf(p))} → ${showYears(left)}`,
+          payload: { id: ruleSetId, version: p.version, hash: p.hash, yearsBefore: yearsOf(p), yearsAfter: left },
+          at: now,
+        })),
         {
           actor,
           entityType: 'rule-set',
@@ -137,7 +196,7 @@ export class ActivateVersionHandler implements ICommandHandler<ActivateVersion, 
           fromState: v.status,
           toState: 'active',
           reason,
-          payload: { id: ruleSetId, version, hash: v.hash, years: activeYears, runId, previousVersion: previous[0]?.version ?? null },
+          payload: { id: ruleSetId, version, hash: v.hash, years: activeYears, runId, previousVersion },
           at: now,
         },
         runAudit(run, 'rescoring run created', null, 'planning', `activation of ${ruleSetId} v${version} (${showYears(activeYears)})`, now, actor),

@@ -65,3 +65,48 @@ export function parseYears(text: string): ActiveYears | null {
   if (from !== null && to !== null && to < from) return null;
   return { from, to };
 }
+
+/**
+ * What activating a version for `next` years does to a previously active version of the same rule set, active for
+ * `previous` years: `untouched` when the ranges do not overlap; `retired` when `next` covers all of `previous`;
+ * `narrowed` to the years left on one side; `split` when `next` lies strictly inside `previous` (two ranges would be
+ * left, and a version is active for one range: the activation is refused). Null ends are open.
+ */
+export type YearsLeft =
+  | { kind: 'untouched' }
+  | { kind: 'retired' }
+  | { kind: 'narrowed'; years: ActiveYears }
+  | { kind: 'split'; before: ActiveYears; after: ActiveYears };
+
+export function yearsLeft(previous: ActiveYears, next: ActiveYears): YearsLeft {
+  const lo = (y: ActiveYears) => y.from ?? -Infinity;
+  const hi = (y: ActiveYears) => y.to ?? Infinity;
+  if (lo(previous) > hi(next) || lo(next) > hi(previous)) return { kind: 'untouched' };
+  // next.from / next.to are numbers whenever a part of previous lies beyond them
+  const before = lo(previous) < lo(next) ? { from: previous.from, to: next.from! - 1 } : null;
+  const after = hi(previous) > hi(next) ? { from: next.to! + 1, to: previous.to } : null;
+  if (before && after) return { kind: 'split', before, after };
+  if (before) return { kind: 'narrowed', years: before };
+  if (after) return { kind: 'narrowed', years: after };
+  return { kind: 'retired' };
+}
+
+/** What activating a version for some years does to the versions of its rule set active before. */
+export interface Replacement {
+  retired: RuleVersionRow[];
+  /** Each with the years it keeps. */
+  narrowed: Array<{ version: RuleVersionRow; years: ActiveYears }>;
+  /** Versions the new years lie strictly inside (the activation is refused). */
+  split: RuleVersionRow[];
+  untouched: RuleVersionRow[];
+}
+
+export function replacement(previous: readonly RuleVersionRow[], years: ActiveYears): Replacement {
+  const out: Replacement = { retired: [], narrowed: [], split: [], untouched: [] };
+  for (const p of previous) {
+    const left = yearsLeft({ from: p.activeFrom, to: p.activeTo }, years);
+    if (left.kind === 'narrowed') out.narrowed.push({ version: p, years: left.years });
+    else out[left.kind === 'retired' ? 'retired' : left.kind === 'split' ? 'split' : 'untouched'].push(p);
+  }
+  return out;
+}

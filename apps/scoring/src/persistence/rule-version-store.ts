@@ -103,6 +103,17 @@ export async function markActive(
   );
 }
 
+/**
+ * An active version left active for fewer years (a newer version took the others): only its years change — its text
+ * and its activation (who, when, why) stay; the narrowing is in the audit trail.
+ */
+export async function markNarrowed(m: EntityManager, id: string, years: ActiveYears): Promise<void> {
+  await m.query(
+    `UPDATE ${T} SET active_from = ${p(m, 1)}, active_to = ${p(m, 2)} WHERE id = ${p(m, 3)} AND status = 'active'`,
+    [years.from, years.to, id],
+  );
+}
+
 export async function markRetired(m: EntityManager, id: string, at: string): Promise<void> {
   await m.query(`UPDATE ${T} SET status = 'retired', retired_at = ${p(m, 1)} WHERE id = ${p(m, 2)}`, [at, id]);
 }

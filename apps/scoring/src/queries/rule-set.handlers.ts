@@ -18,10 +18,11 @@ export class ListRuleSetsHandler implements IQueryHandler<ListRuleSets> {
   async execute() {
     const m = this.dataSource.manager;
     const registry = await this.ruleSets.current(m);
-    const versions = new Map((await activeVersions(m)).map((v) => [v.ruleSetId, v]));
+    // a rule set may have several active versions (for disjoint years): each listed set names its own
+    const versions = new Map((await activeVersions(m)).map((v) => [`${v.ruleSetId}@v${v.version}`, v]));
     return registry.list().map((s) => ({
       id: s.id,
-      versionId: versions.get(s.id)?.id ?? null,
+      versionId: versions.get(`${s.id}@v${s.version}`)?.id ?? null,
       version: s.version,
       hash: s.hash,
       region: s.region,
@@ -50,7 +51,7 @@ export class GetEffectiveRuleSetHandler implements IQueryHandler<GetEffectiveRul
       if (err instanceof RuleSetError) throw new NotFoundException(err.message);
       throw err;
     }
-    const v = (await activeVersions(m)).find((x) => x.ruleSetId === ruleSet.id);
+    const v = (await activeVersions(m)).find((x) => x.ruleSetId === ruleSet.id && x.version === ruleSet.version);
     return { versionId: v?.id ?? null, status: 'active', ...ruleSet };
   }
 }

@@ -70,7 +70,8 @@ export class DiffVersionsHandler implements IQueryHandler<DiffVersions> {
       if (!v.raw) throw new NotFoundException(`${ruleSetId} v${v.version} keeps no text to compare`);
       return v;
     };
-    const a = pick(from, all.find((v) => v.status === 'active'), 'active version');
+    // by default the latest active version (a rule set may have several, for disjoint years)
+    const a = pick(from, [...all].reverse().find((v) => v.status === 'active'), 'active version');
     const b = pick(to, [...all].reverse().find((v) => v.status === 'draft'), 'draft');
     const active = (await activeVersions(m)).filter((v) => v.ruleSetId !== ruleSetId);
     const ra = buildRegistry([...active, a]);

@@ -14,6 +14,7 @@ import type { RescoreQueue } from './rescore-queue';
 import { ScoringModule } from '../scoring.module';
 import { bearer, boot, dropStorage, newStorage, RULES_DIR, type Storage } from '../testing/service-under-test';
 import { RescoringService } from './rescoring.service';
+import { getRun } from './run-store';
 
 type Received = EventPayload<'intake.submission.received.v1'>;
 
@@ -23,12 +24,12 @@ const NATIONAL_ADMIN = admin(['CN']);
 const AUDITOR = { sub: 'auditor', role: 'auditor' as const, regions: ['CN'] };
 
 /** A project form whose computed total is `total` (one quantitative row carries the difference). */
-function form(region: string, total: number, n: number): Received {
+function form(region: string, total: number, n: number, fiscalYear = 2023): Received {
   const x = Math.round(((total - 60) / 0.4) * 100) / 100;
   const evaluation = {
     formType: 'project' as const,
     region,
-    fiscalYear: 2023,
+    fiscalYear,
     projectName: `项目 ${n}`,
     unitName: `单位 ${n}`,
     funds: { adjustedBudget: 100, executed: 100, unit: '万元' },
@@ -45,7 +46,7 @@ function form(region: string, total: number, n: number): Received {
     version: 1,
     previousVersionId: null,
     region,
-    fiscalYear: 2023,
+    fiscalYear,
     formType: 'project',
     unitName: evaluation.unitName,
     projectName: evaluation.projectName,
@@ -74,13 +75,17 @@ const lingshou90 = () =>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 type Json = any;
 
-describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (dialect) => {
-  let storage: Storage;
-  let system: RunningSystem;
-  let ds: DataSource;
+/** CN with 优 from `cutoff` (良 then runs 80–`cutoff`). */
+const cnFrom = (cutoff: number) =>
+  ruleFile('CN', (j) => {
+    j.grades[0].conditions.all[0].value = cutoff;
+    j.grades[1].conditions.all[1].value = cutoff;
+  });
 
+/** HTTP calls and counts against a booted system (given lazily: it boots in beforeAll). */
+function harness(get: () => { system: RunningSystem; ds: DataSource }) {
   const call = async (method: string, path: string, who: object | null, body?: unknown): Promise<{ status: number; body: Json }> => {
-    const res = await fetch(`${system.url}${path}`, {
+    const res = await fetch(`${get().system.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(who ? bearer(who as never) : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -88,7 +93,7 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
-  const count = async (sql: string) => Number((await ds.query(sql))[0].n);
+  const count = async (sql: string) => Number((await get().ds.query(sql))[0].n);
   const counts = async () => ({
     results: await count('SELECT COUNT(*) AS n FROM scoring_results'),
     audit: await count('SELECT COUNT(*) AS n FROM scoring_audit'),
@@ -102,6 +107,14 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     }, 30_000);
     return run;
   };
+  return { call, count, counts, finished };
+}
+
+describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (dialect) => {
+  let storage: Storage;
+  let system: RunningSystem;
+  let ds: DataSource;
+  const { call, count, counts, finished } = harness(() => ({ system, ds }));
   const grades = async (region: string) =>
     Object.fromEntries(
       (await ds.query(`SELECT evaluation_id, current_grade FROM scoring_evaluations WHERE region = '${region}' ORDER BY evaluation_id`)).map(
@@ -234,10 +247,7 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
   });
 
   it('a change to CN reaches every inheriting region that does not override it, and none that does', async () => {
-    const cn = ruleFile('CN', (j) => {
-      j.grades[0].conditions.all[0].value = 92;
-      j.grades[1].conditions.all[1].value = 92;
-    });
+    const cn = cnFrom(92);
     expect((await call('POST', '/rule-sets/CN/versions', LINGSHOU_ADMIN, cn)).status).toBe(403);
     const draft = await call('POST', '/rule-sets/CN/versions', NATIONAL_ADMIN, cn);
     expect(draft.status).toBe(201);
@@ -294,5 +304,140 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     } finally {
       queue.resumeWorker();
     }
+  });
+});
+
+/**
+ * Activating a version for some years leaves the other years the rules they had: a version active before for more
+ * years is narrowed to the rest (refused when the rest would be two ranges), one whose years it covers is retired.
+ */
+describe.each(TEST_DIALECTS)('activation for some years on %s', (dialect) => {
+  let storage: Storage;
+  let system: RunningSystem;
+  let ds: DataSource;
+  let commands: CommandBus;
+  const { call, count, counts, finished } = harness(() => ({ system, ds }));
+  // 110101 has no rule set of its own (CN's rules, id CN); 410105 inherits CN's grades
+  const SEEDED = [
+    form('110101', 93, 1, 2023),
+    form('410105', 91, 2, 2023),
+    form('110101', 93, 3, 2024),
+    form('410105', 91, 4, 2024),
+    form('410105', 95, 5, 2024),
+  ];
+  const ids2024 = SEEDED.filter((s) => s.fiscalYear === 2024).map((s) => s.evaluationId);
+  const score = (submissions: Received[]) => withTransaction(ds, (m) => commands.execute(new ScoreEvaluations(submissions, m, {})));
+  const current = async (evaluationId: string) =>
+    (await ds.query(`SELECT current_rule_set_id AS id, current_rule_set_version AS v, current_grade AS grade, current_result_id AS result
+       FROM scoring_evaluations WHERE evaluation_id = '${evaluationId}'`))[0];
+  const cnVersions = async () =>
+    (await call('GET', '/rule-sets/CN/versions', AUDITOR)).body.map((v: Json) => [v.version, v.status, v.activeYears]);
+
+  beforeAll(async () => {
+    storage = newStorage(dialect, 'years');
+    system = await boot([(ctx) => ScoringModule.forRoot(ctx)], storage);
+    ds = system.app.get(SCORING_DATA_SOURCE, { strict: false });
+    commands = system.app.get(CommandBus, { strict: false });
+    await score(SEEDED);
+  });
+  afterAll(async () => {
+    await system?.close();
+    if (storage) await dropStorage(storage);
+  });
+
+  it('CN v2 from 2024: only 2024 evaluations are re-scored, CN v1 keeps the years before (narrowed, audited)', async () => {
+    const before2023 = { a: await current('ev_110101_001'), b: await current('ev_410105_002') };
+    expect(before2023.a).toMatchObject({ id: 'CN', grade: '优' });
+    expect(Number(before2023.a.v)).toBe(1);
+    const draft = await call('POST', '/rule-sets/CN/versions', NATIONAL_ADMIN, cnFrom(92));
+    expect(draft.body).toMatchObject({ version: 2, status: 'draft' });
+    const before = await counts();
+    const res = await call('POST', '/rule-sets/CN/versions/2/activate', NATIONAL_ADMIN, { reason: '优 from 92 (财预〔2024〕1号)', years: { from: 2024 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const run = await finished(res.body.runId);
+    expect(run).toMatchObject({ status: 'completed', total: ids2024.length });
+
+    // the re-scored evaluations are the 2024 ones; 2023's keep their CN v1 results
+    const rescored = await ds.query(`SELECT evaluation_id FROM scoring_results WHERE rescoring_run_id = '${run.id}' ORDER BY evaluation_id`);
+    expect(rescored.map((r: Json) => r.evaluation_id)).toEqual([...ids2024].sort());
+    expect((await counts()).results - before.results).toBe(ids2024.length);
+    expect(await current('ev_110101_001')).toEqual(before2023.a);
+    expect(await current('ev_410105_002')).toEqual(before2023.b);
+    expect(await current('ev_110101_003')).toMatchObject({ id: 'CN', grade: '优' }); // 93 ≥ 92
+    expect(Number((await current('ev_110101_003')).v)).toBe(2);
+    expect((await current('ev_410105_004')).grade).toBe('良'); // 91 < 92
+
+    // the run targets v1 with its narrowed years and v2 for the new ones
+    const stored = await withTransaction(ds, (m) => getRun(m, run.id));
+    expect(stored!.scope.years).toEqual({ from: 2024, to: null });
+    const ids = Object.fromEntries((await call('GET', '/rule-sets/CN/versions', AUDITOR)).body.map((v: Json) => [v.version, v.id]));
+    expect(stored!.scope.versions).toEqual(expect.arrayContaining([ids[1], ids[2]]));
+
+    expect(await cnVersions()).toEqual([
+      [1, 'active', { from: null, to: 2023 }],
+      [2, 'active', { from: 2024, to: null }],
+    ]);
+    const listed = (await call('GET', '/rule-sets', AUDITOR)).body.filter((s: Json) => s.id === 'CN');
+    expect(listed.map((s: Json) => [s.version, s.versionId, s.years])).toEqual([
+      [1, ids[1], { from: null, to: 2023 }],
+      [2, ids[2], { from: 2024, to: null }],
+    ]);
+    const audit = await ds.query(
+      `SELECT entity_id, action, from_state, to_state, reason, actor_user FROM scoring_audit WHERE entity_type = 'rule-set' AND action IN ('rule set narrowed', 'rule set retired') ORDER BY seq`,
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ entity_id: ids[1], action: 'rule set narrowed', from_state: 'active', to_state: 'active', actor_user: NATIONAL_ADMIN.sub });
+    expect(audit[0].reason).toContain('CN v2');
+    expect(audit[0].reason).toContain('优 from 92 (财预〔2024〕1号)');
+    expect(audit[0].reason).toContain('all years → …–2023');
+    const [event] = await ds.query(`SELECT payload FROM scoring_outbox WHERE name = 'scoring.ruleset.activated.v1'`);
+    const activated = JSON.parse(event.payload).payload ?? JSON.parse(event.payload);
+    expect(activated).toMatchObject({ ruleSetId: 'CN', version: 2, previousVersion: 1, years: { from: 2024, to: null } });
+    expect((await verifyAudit(ds, 'scoring_audit')).ok).toBe(true);
+  });
+
+  it('a new 2023 evaluation is still scored with CN v1, a 2024 one with v2', async () => {
+    await score([form('110101', 91, 6, 2023), form('110101', 91, 7, 2024)]);
+    const old = await current('ev_110101_006');
+    expect(old).toMatchObject({ id: 'CN', grade: '优' }); // 91 ≥ 90 under v1
+    expect(Number(old.v)).toBe(1);
+    const next = await current('ev_110101_007');
+    expect(next).toMatchObject({ id: 'CN', grade: '良' }); // 91 < 92 under v2
+    expect(Number(next.v)).toBe(2);
+  });
+
+  it('years strictly inside an active version are refused with 409, nothing written', async () => {
+    const draft = await call('POST', '/rule-sets/CN/versions', NATIONAL_ADMIN, cnFrom(95));
+    expect(draft.body).toMatchObject({ version: 3, status: 'draft' });
+    const before = { ...(await counts()), runs: await count('SELECT COUNT(*) AS n FROM scoring_rescoring_runs') };
+    const versions = await cnVersions();
+    const res = await call('POST', '/rule-sets/CN/versions/3/activate', NATIONAL_ADMIN, { reason: 'two years only', years: { from: 2025, to: 2026 } });
+    expect(res.status).toBe(409);
+    expect(res.body.message).toContain('CN v3 for 2025–2026');
+    expect(res.body.message).toContain('v2 (2024–…)');
+    expect(res.body.message).toMatch(/start or end where v2's do, or activate two versions/);
+    expect({ ...(await counts()), runs: await count('SELECT COUNT(*) AS n FROM scoring_rescoring_runs') }).toEqual(before);
+    expect(await cnVersions()).toEqual(versions);
+  });
+
+  it('years covering an active version still retire it; versions they do not overlap stay', async () => {
+    const res = await call('POST', '/rule-sets/CN/versions/3/activate', NATIONAL_ADMIN, { reason: '优 from 95', years: { from: 2024 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const run = await finished(res.body.runId);
+    expect(run.status).toBe('completed');
+    expect(await cnVersions()).toEqual([
+      [1, 'active', { from: null, to: 2023 }],
+      [2, 'retired', null],
+      [3, 'active', { from: 2024, to: null }],
+    ]);
+    const rescored = await ds.query(`SELECT DISTINCT evaluation_id FROM scoring_results WHERE rescoring_run_id = '${run.id}' ORDER BY evaluation_id`);
+    expect(rescored.map((r: Json) => r.evaluation_id)).toEqual([...ids2024, 'ev_110101_007'].sort());
+    expect((await current('ev_110101_003')).grade).toBe('良'); // 93 < 95
+    expect(Number((await current('ev_110101_001')).v)).toBe(1);
+    const audit = await ds.query(`SELECT action FROM scoring_audit WHERE entity_type = 'rule-set' AND action IN ('rule set narrowed', 'rule set retired') ORDER BY seq`);
+    expect(audit.map((a: Json) => a.action)).toEqual(['rule set narrowed', 'rule set retired']);
+    const events = await ds.query(`SELECT payload FROM scoring_outbox WHERE name = 'scoring.ruleset.activated.v1' ORDER BY id`);
+    const last = JSON.parse(events.at(-1).payload);
+    expect(last.payload ?? last).toMatchObject({ version: 3, previousVersion: 2 });
   });
 });

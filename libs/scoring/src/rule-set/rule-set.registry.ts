@@ -24,12 +24,18 @@ function showYears(y: RuleSetFile['years']): string {
   return `${y.from ?? '…'}–${y.to ?? '…'}`;
 }
 
+/** How `files` names a source: by id and version (an id may have several versions, for disjoint years). */
+export function fileKey(id: string, version: number): string {
+  return `${id}@v${version}`;
+}
+
 /**
  * The loaded rule sets, each already resolved and checked (the loader refuses a broken one), answering
  * "which rules apply to this region and year".
  */
 export class RuleSetRegistry {
-  private readonly byId = new Map<string, ResolvedRuleSet>();
+  /** Each id's resolved sets: one, or one per range of years when it or an ancestor has several versions. */
+  private readonly byId = new Map<string, ResolvedRuleSet[]>();
   private readonly byRegion = new Map<string, ResolvedRuleSet[]>();
   private readonly cache = new Map<string, ResolvedRuleSet>();
   private readonly names: { name: string; code: string; rank: number }[] = [];
@@ -39,7 +45,7 @@ export class RuleSetRegistry {
     private readonly files: ReadonlyMap<string, { file: string; extends: string | null }>,
   ) {
     for (const r of resolved) {
-      this.byId.set(r.id, r);
+      this.byId.set(r.id, [...(this.byId.get(r.id) ?? []), r]);
       const list = this.byRegion.get(r.region.code) ?? [];
       list.push(r);
       this.byRegion.set(r.region.code, list);
@@ -57,27 +63,28 @@ export class RuleSetRegistry {
     this.names.sort((a, b) => b.rank - a.rank || b.name.length - a.name.length);
   }
 
-  /** Every loaded rule set, by id. */
+  /** Every loaded rule set, by id (then by years, when an id has several). */
   list(): RuleSetSummary[] {
     return [...this.byId.values()]
+      .flatMap((list) => [...list].sort((a, b) => (a.years.from ?? -Infinity) - (b.years.from ?? -Infinity)))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((r) => ({
         id: r.id,
         version: r.version,
-        extends: this.files.get(r.id)?.extends ?? null,
+        extends: this.files.get(fileKey(r.id, r.version))?.extends ?? null,
         region: { code: r.region.code, name: r.region.name, level: r.region.level },
         years: r.years,
         source: r.source.title,
-        file: this.files.get(r.id)?.file ?? '',
+        file: this.files.get(fileKey(r.id, r.version))?.file ?? '',
         hash: r.hash,
       }));
   }
 
-  /** A rule set by its file id (`CN`, `130126`, `130126@2024`). */
+  /** A rule set by its file id (`CN`, `130126`, `130126@2024`); of several (by years), the latest. */
   resolveById(id: string): ResolvedRuleSet {
-    const r = this.byId.get(id);
-    if (!r) throw new RuleSetLookupError(`no rule set with id "${id}"`);
-    return r;
+    const list = this.byId.get(id);
+    if (!list) throw new RuleSetLookupError(`no rule set with id "${id}"`);
+    return list.length === 1 ? list[0] : this.pickYear(list, null)!;
   }
 
   /**

@@ -104,6 +104,67 @@ describe('loadRuleSetsFromSources', () => {
   });
 });
 
+describe('versions of one rule set for disjoint years', () => {
+  /** CN as two versions: v1 up to `v1To`, v2 (优 from 92) from `v2From`; the other fixtures as they are. */
+  function twoCn(v1To: number, v2From: number): RuleSource[] {
+    const files = validFiles();
+    const cn = files['CN.json'];
+    const v2 = JSON.parse(JSON.stringify(cn));
+    v2.grades[0].conditions.all[0].value = 92;
+    v2.grades[1].conditions.all[1].value = 92;
+    return [
+      ...apiSources().filter((s) => !s.file.startsWith('api:CN@')),
+      { file: 'api:CN@v1', text: JSON.stringify({ ...cn, years: { from: null, to: v1To } }), version: 1 },
+      { file: 'api:CN@v2', text: JSON.stringify({ ...v2, years: { from: v2From, to: null } }), version: 2 },
+    ];
+  }
+
+  it('each year resolves to the version covering it, and children inherit from that version', () => {
+    const registry = loadRuleSetsFromSources(twoCn(2023, 2024));
+    const single = loadRuleSets(VALID_DIR);
+    expect(registry.resolve('CN', 2023)).toMatchObject({ version: 1, hash: single.resolveById('CN').hash });
+    expect(registry.resolve('CN', 2024)).toMatchObject({ version: 2, years: { from: 2024, to: null } });
+    expect(registry.resolve('CN', 2024).hash).not.toBe(single.resolveById('CN').hash);
+    // 410105 (2020–) inherits through 410100 and 410000 from CN v1 up to 2023 and CN v2 from 2024
+    const old = registry.resolve('410105', 2023);
+    expect(old).toMatchObject({
+      id: '410105',
+      years: { from: 2020, to: 2023 },
+      hash: single.resolveById('410105').hash,
+    });
+    expect(old.chain.at(-1)).toEqual({ id: 'CN', version: 1 });
+    const next = registry.resolve('410105', 2024);
+    expect(next).toMatchObject({ id: '410105', years: { from: 2024, to: null } });
+    expect(next.chain.at(-1)).toEqual({ id: 'CN', version: 2 });
+    expect(next.hash).not.toBe(old.hash);
+    // a child within one version's years is not split
+    expect(registry.resolve('640000', 2020)).toMatchObject({
+      years: { from: 2019, to: 2022 },
+      hash: single.resolveById('640000').hash,
+    });
+    expect(registry.resolveById('CN').version).toBe(2);
+    expect(
+      registry
+        .list()
+        .filter((s) => s.id === 'CN')
+        .map((s) => [s.version, s.years, s.file]),
+    ).toEqual([
+      [1, { from: null, to: 2023 }, 'api:CN@v1'],
+      [2, { from: 2024, to: null }, 'api:CN@v2'],
+    ]);
+  });
+
+  it('refuses versions whose years overlap, and years of a child no version of its parent covers', () => {
+    expect(refusal(twoCn(2024, 2024)).message).toMatch(
+      /api:CN@v2:\d+:\d+ \$\.id: duplicate id "CN" \(also api:CN@v1\)/,
+    );
+    const gap = refusal(twoCn(2020, 2024));
+    expect(gap.message).toMatch(
+      /cannot resolve 410105 for 2021–2023: no version of its ancestor CN covers those years \(v1 …–2020, v2 2024–…\)/,
+    );
+  });
+});
+
 describe('ruleTextHash', () => {
   it('ignores whitespace and key order, not values', () => {
     expect(ruleTextHash('{"a":1,"b":[1,2]}')).toBe(ruleTextHash('{\n  "b": [1, 2],\n  "a": 1\n}'));

@@ -1,7 +1,7 @@
 import { parseRuleText, issueAt, type ReadResult, type RuleFile } from './read-rule-file';
 import { resolveChain } from './resolve-file';
 import { RuleSetError, type RuleSetIssue } from './rule-set.error';
-import { RuleSetRegistry } from './rule-set.registry';
+import { fileKey, RuleSetRegistry } from './rule-set.registry';
 import type { ResolvedRuleSet } from './rule-set.schema';
 
 /**
@@ -33,11 +33,15 @@ export interface RuleSetInspection {
 
 /**
  * Parse and check rule sets given as texts (the files of a directory, or versions kept in a database), reporting
- * per source. Same checks and messages as the directory loader; `version` replaces the declared version.
+ * per source. Same checks and messages as the directory loader; `version` replaces the declared version. Sources
+ * with the same id are versions of one rule set when their years do not overlap (a database's active versions, one
+ * narrowed by a newer one): each year resolves to the version covering it, and a child inheriting from such a rule set
+ * is resolved once per version, for the years it shares with it.
  */
 export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetInspection {
   const reports = new Map<string, RuleFileReport>();
-  const byId = new Map<string, RuleFile>();
+  // an id's versions: one, or several with disjoint years (a version narrowed to the years a newer one leaves it)
+  const byId = new Map<string, RuleFile[]>();
   const brokenIds = new Map<string, string>(); // id → file, for files refused on their own
   // an ancestor's problem found again while resolving a child is reported once
   const base = (m: string) => m.replace(/ \(found resolving .*\)$/, '');
@@ -60,20 +64,61 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
       if (res.id) brokenIds.set(res.id, file);
       continue;
     }
-    const other = byId.get(res.value.parsed.id);
-    if (other) add(issueAt(file, res.value.text, ['id'], `duplicate id "${res.value.parsed.id}" (also ${other.file})`));
-    else byId.set(res.value.parsed.id, res.value);
+    const parsed = res.value.parsed;
+    const others = byId.get(parsed.id) ?? [];
+    const other = others.find(
+      (o) => o.parsed.region.code !== parsed.region.code || yearsOverlap(o.parsed.years, parsed.years),
+    );
+    if (other) add(issueAt(file, res.value.text, ['id'], `duplicate id "${parsed.id}" (also ${other.file})`));
+    else byId.set(parsed.id, [...others, res.value]);
   }
 
-  checkYearOverlaps([...byId.values()], add);
+  checkYearOverlaps([...byId.values()].flat(), add);
 
-  // chains: unknown parents and cycles are reported on the file whose `extends` breaks the chain
-  const chains = new Map<string, RuleFile[]>();
-  for (const f of byId.values()) {
-    const chain: RuleFile[] = [f];
+  // chains: unknown parents and cycles are reported on the file whose `extends` breaks the chain. A parent with
+  // several versions forks the chain: one chain per version, for the years it shares with the child's.
+  const chains: Chain[] = [];
+  const pending: Chain[] = [...byId.values()].flat().map((f) => ({ chain: [f], years: f.parsed.years }));
+  for (let next = pending.shift(); next; next = pending.shift()) {
+    const { chain } = next;
+    const f = chain[0];
+    let years = next.years;
     let broken = false;
-    for (let cur = f; cur.parsed.extends !== null;) {
-      const parent = byId.get(cur.parsed.extends);
+    for (let cur = chain[chain.length - 1]; cur.parsed.extends !== null;) {
+      const versions = byId.get(cur.parsed.extends) ?? [];
+      let parent: RuleFile | undefined = versions[0];
+      if (versions.length > 1) {
+        const forks = versions.flatMap((v) => {
+          const shared = yearsShared(years, v.parsed.years);
+          return shared ? [{ v, shared }] : [];
+        });
+        // years of the child no version of the parent covers would be left without rules: refused
+        const gap = firstGap(
+          years,
+          forks.map((x) => x.shared),
+        );
+        if (gap) {
+          const covered = versions.map((v) => `v${v.parsed.version} ${showRange(v.parsed.years)}`).join(', ');
+          add(
+            issueAt(
+              f.file,
+              f.text,
+              ['extends'],
+              `cannot resolve ${f.parsed.id} for ${showRange(gap)}: no version of ${cur === f ? 'its parent' : 'its ancestor'} ${cur.parsed.extends} covers those years (${covered})`,
+            ),
+          );
+        }
+        if (gap || !forks.length) {
+          next.forked = true; // reported above: no second message for the chain
+          broken = true;
+          break;
+        }
+        for (const fork of forks.slice(1))
+          pending.push({ chain: [...chain, fork.v], years: fork.shared, forked: true });
+        parent = forks[0].v;
+        years = forks[0].shared;
+        next.forked = true;
+      }
       const brokenFile = brokenIds.get(cur.parsed.extends);
       if (!parent && brokenFile) {
         const ids = [...chain.map((x) => x.parsed.id), cur.parsed.extends].join(' → ');
@@ -112,8 +157,8 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
       chain.push(parent);
       cur = parent;
     }
-    if (!broken) chains.set(f.parsed.id, chain);
-    else if (reports.get(f.file)!.issues.length === 0) {
+    if (!broken) chains.push({ chain, years, forked: next.forked });
+    else if (!next.forked && reports.get(f.file)!.issues.length === 0) {
       add(
         issueAt(
           f.file,
@@ -127,15 +172,18 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
 
   const resolved: ResolvedRuleSet[] = [];
   // ancestors first, so a problem is reported on its own file's resolution before a child's
-  for (const chain of [...chains.values()].sort((a, b) => a.length - b.length)) {
+  for (const { chain, years, forked } of [...chains].sort((a, b) => a.chain.length - b.chain.length)) {
     const res = resolveChain(chain);
-    if (res.ok) resolved.push(res.value);
-    else res.issues.forEach(add);
+    if (!res.ok) res.issues.forEach(add);
+    else if (!forked) resolved.push(res.value);
+    // a fork applies for the years its parents' versions cover (its hash is of its rules alone: years are not in it)
+    else resolved.push(Object.freeze({ ...res.value, years: Object.freeze({ ...years }) }));
   }
 
   // a file that is fine alone but inherits from a broken one cannot be used either
-  for (const [id, chain] of chains) {
+  for (const { chain } of chains) {
     const leaf = chain[0];
+    const id = leaf.parsed.id;
     const bad = chain.slice(1).find((f) => reports.get(f.file)!.issues.length > 0);
     if (bad && reports.get(leaf.file)!.issues.length === 0) {
       add(
@@ -151,8 +199,50 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
 
   const list = [...reports.values()];
   const valid = list.every((r) => r.issues.length === 0);
-  const files = new Map([...byId.values()].map((f) => [f.parsed.id, { file: f.file, extends: f.parsed.extends }]));
+  const files = new Map(
+    [...byId.values()]
+      .flat()
+      .map((f) => [fileKey(f.parsed.id, f.parsed.version), { file: f.file, extends: f.parsed.extends }]),
+  );
   return { reports: list, registry: valid ? new RuleSetRegistry(resolved, files) : null };
+}
+
+type Years = RuleFile['parsed']['years'];
+
+/** A chain of files, leaf first, and the years it applies for (`forked`: narrower than the leaf's, by a parent's). */
+interface Chain {
+  chain: RuleFile[];
+  years: Years;
+  forked?: boolean;
+}
+
+function yearsOverlap(a: Years, b: Years): boolean {
+  return (a.from ?? -Infinity) <= (b.to ?? Infinity) && (b.from ?? -Infinity) <= (a.to ?? Infinity);
+}
+
+/** The years two ranges share, or null. */
+function yearsShared(a: Years, b: Years): Years | null {
+  if (!yearsOverlap(a, b)) return null;
+  const from = a.from === null ? b.from : b.from === null ? a.from : Math.max(a.from, b.from);
+  const to = a.to === null ? b.to : b.to === null ? a.to : Math.min(a.to, b.to);
+  return { from, to };
+}
+
+/** The first years of `years` none of `ranges` (disjoint, each within `years`) covers, or null. */
+function firstGap(years: Years, ranges: readonly Years[]): Years | null {
+  const sorted = [...ranges].sort((a, b) => (a.from ?? -Infinity) - (b.from ?? -Infinity));
+  let from = years.from; // the first year not yet covered (null: from the open start)
+  for (const r of sorted) {
+    if (r.from !== null && (from === null || r.from > from)) return { from, to: r.from - 1 };
+    if (r.to === null) return null;
+    from = r.to + 1;
+  }
+  if (years.to !== null && from !== null && from > years.to) return null;
+  return { from, to: years.to };
+}
+
+function showRange(y: Years): string {
+  return `${y.from ?? '…'}–${y.to ?? '…'}`;
 }
 
 function checkYearOverlaps(files: RuleFile[], add: (i: RuleSetIssue) => void): void {
@@ -163,8 +253,7 @@ function checkYearOverlaps(files: RuleFile[], add: (i: RuleSetIssue) => void): v
       for (let j = i + 1; j < list.length; j++) {
         const a = list[i].parsed.years;
         const b = list[j].parsed.years;
-        const overlap = (a.from ?? -Infinity) <= (b.to ?? Infinity) && (b.from ?? -Infinity) <= (a.to ?? Infinity);
-        if (overlap) {
+        if (yearsOverlap(a, b)) {
           const f = list[j];
           add(
             issueAt(
