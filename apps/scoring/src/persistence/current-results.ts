@@ -24,18 +24,31 @@ export function currentValues(c: CurrentResult): unknown[] {
 /**
  * Point evaluations at their new current result, set-based: one UPDATE … FROM unnest(…) on PostgreSQL, one
  * prepared statement run per row on SQLite (in the caller's transaction, where that is as fast).
+ *
+ * With `expected` (each item's current result id as the caller read it, null for none) the update is a
+ * compare-and-set: a row whose current result has moved on since is left alone. Returns the rows updated, so a
+ * caller that read outside its transaction can tell that it lost a race and roll back.
  */
-export async function setCurrentResults(m: EntityManager, items: readonly CurrentResult[]): Promise<void> {
-  if (items.length === 0) return;
+export async function setCurrentResults(
+  m: EntityManager,
+  items: readonly CurrentResult[],
+  expected?: readonly (string | null)[],
+): Promise<number> {
+  if (items.length === 0) return 0;
+  if (expected && expected.length !== items.length)
+    throw new Error(`setCurrentResults: ${expected.length} expected ids for ${items.length} items`);
   if (dialectOf(m) === 'postgres') {
     const cols = (f: (c: CurrentResult) => unknown) => items.map(f);
-    await m.query(
-      `UPDATE ${T} AS e SET current_result_id = u.rid, current_rule_set_id = u.rsid, current_rule_set_version = u.rsv,
-         current_hash = u.hash, current_total = u.total, current_grade = u.grade, current_routing = u.routing,
-         current_scored_at = u.at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[])
-         AS u(id, rid, rsid, rsv, hash, total, grade, routing, at)
-       WHERE e.evaluation_id = u.id`,
+    const rows: Array<{ n: unknown }> = await m.query(
+      `WITH done AS (
+         UPDATE ${T} AS e SET current_result_id = u.rid, current_rule_set_id = u.rsid, current_rule_set_version = u.rsv,
+           current_hash = u.hash, current_total = u.total, current_grade = u.grade, current_routing = u.routing,
+           current_scored_at = u.at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[])
+           AS u(id, rid, rsid, rsv, hash, total, grade, routing, at, prev)
+         WHERE e.evaluation_id = u.id${expected ? ' AND e.current_result_id IS NOT DISTINCT FROM u.prev' : ''}
+         RETURNING 1)
+       SELECT COUNT(*) AS n FROM done`,
       [
         cols((c) => c.evaluationId),
         cols((c) => c.resultId),
@@ -46,10 +59,19 @@ export async function setCurrentResults(m: EntityManager, items: readonly Curren
         cols((c) => c.grade),
         cols((c) => c.routing),
         cols((c) => c.scoredAt),
+        expected ?? items.map(() => null),
       ],
     );
-    return;
+    return Number(rows[0].n);
   }
-  const sql = `UPDATE ${T} SET ${CURRENT_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE evaluation_id = ?`;
-  for (const c of items) await m.query(sql, [...currentValues(c), c.evaluationId]);
+  const sql =
+    `UPDATE ${T} SET ${CURRENT_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE evaluation_id = ?` +
+    `${expected ? ' AND current_result_id IS ?' : ''} RETURNING 1 AS ok`;
+  let n = 0;
+  for (let i = 0; i < items.length; i++) {
+    const c = items[i];
+    const rows: unknown[] = await m.query(sql, [...currentValues(c), c.evaluationId, ...(expected ? [expected[i]] : [])]);
+    n += rows.length;
+  }
+  return n;
 }

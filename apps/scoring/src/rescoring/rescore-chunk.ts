@@ -31,6 +31,8 @@ export interface ChunkOutcome {
   changed: number;
   /** Evaluations of the range already scored under their target rules (nothing to do). */
   unaffected: number;
+  /** Each record's evaluation's current result id as read (the write is a compare-and-set on it). */
+  expected: (string | null)[];
 }
 
 /** The rules an evaluation gets under the run's registry, or null when none apply (it is left as it is). */
@@ -58,13 +60,22 @@ function describe(prev: CurrentResult | null, next: CurrentResult): string {
   return parts.join(', ');
 }
 
+export function emptyOutcome(): ChunkOutcome {
+  return { records: [], items: [], audit: [], changed: 0, unaffected: 0, expected: [] };
+}
+
 /**
  * Re-scores the evaluations of a chunk whose effective rules under the run's registry differ from those of their
- * current result (pure: the caller writes). Results carry compact figures; items whose total, grade or routing changed
- * carry the full breakdown with explanations, since they go back to a reviewer.
+ * current result, adding to `out` (so a caller can go slice by slice; pure: the caller writes). Results carry
+ * compact figures; items whose total, grade or routing changed carry the full breakdown with explanations, since
+ * they go back to a reviewer.
  */
-export function rescoreChunk(rows: readonly StoredEvaluation[], registry: RuleSetRegistry, ctx: RescoreContext): ChunkOutcome {
-  const out: ChunkOutcome = { records: [], items: [], audit: [], changed: 0, unaffected: 0 };
+export function rescoreChunk(
+  rows: readonly StoredEvaluation[],
+  registry: RuleSetRegistry,
+  ctx: RescoreContext,
+  out: ChunkOutcome = emptyOutcome(),
+): ChunkOutcome {
   for (const e of rows) {
     const target = targetOf(registry, e);
     if (!target || target.hash === e.current?.hash) {
@@ -95,6 +106,7 @@ export function rescoreChunk(rows: readonly StoredEvaluation[], registry: RuleSe
         : null,
     };
     out.records.push(r);
+    out.expected.push(prev?.resultId ?? null);
     out.items.push(item);
     const a = ctx.activated;
     out.audit.push({

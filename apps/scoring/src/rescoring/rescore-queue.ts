@@ -144,7 +144,10 @@ export class RescoreQueue {
     }).catch((e: Error) => this.logger.error(`recording the failure of run ${runId}: ${e.message}`));
   }
 
-  /** Re-adds the jobs of unfinished runs when the queue holds none (lost with a Redis restart, or never added). */
+  /**
+   * Re-adds the jobs of unfinished runs when the queue holds none (lost with a Redis restart, or never added), and
+   * completes a run whose chunks are all done.
+   */
   private async supervise(): Promise<void> {
     if (this.supervising) return;
     this.supervising = true;
@@ -154,8 +157,14 @@ export class RescoreQueue {
       const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
       if (Object.values(counts).some((n) => n > 0)) return;
       for (const run of runs) {
-        if (run.status === 'planning') await this.enqueuePlan(run.id, run.resumes);
-        else await this.enqueueChunks(run.id, await pendingChunks(this.dataSource.manager, run.id), run.resumes);
+        if (run.status === 'planning') {
+          await this.enqueuePlan(run.id, run.resumes);
+          continue;
+        }
+        const pending = await pendingChunks(this.dataSource.manager, run.id);
+        // every chunk written, but the process that wrote the last one stopped before completing the run
+        if (pending.length === 0) await this.service.completeIfDone(run.id);
+        else await this.enqueueChunks(run.id, pending, run.resumes);
       }
     } catch (err) {
       this.logger.debug?.(`supervise: ${(err as Error).message}`);

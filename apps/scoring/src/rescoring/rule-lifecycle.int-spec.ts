@@ -305,6 +305,62 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
       queue.resumeWorker();
     }
   });
+
+  it('a chunk whose evaluation got another current result meanwhile is rolled back; a run left with every chunk done is completed', async () => {
+    const queue = system.app.get<RescoreQueue>(SCORING_RESCORE_QUEUE, { strict: false });
+    const service = system.app.get(RescoringService, { strict: false });
+    const once = (runId: string) => (service as unknown as { runChunkOnce(r: string, c: number): Promise<string> }).runChunkOnce(runId, 0);
+    await queue.pauseWorker();
+    try {
+      const draft = await call('POST', '/rule-sets/410105/versions', admin(['410105']), ruleFile('410105', (j) => {
+        j.grades = ruleFile('CN', () => undefined).grades;
+        j.grades[0].conditions.all[0].value = 95;
+        j.grades[1].conditions.all[1].value = 95;
+      }));
+      expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+      const res = await call('POST', `/rule-sets/410105/versions/${draft.body.version}/activate`, admin(['410105']), { reason: 'race' });
+      expect(res.status).toBe(202);
+      const runId = res.body.runId;
+      await service.plan(runId);
+      const before = await counts();
+
+      // another writer moves the evaluation's current result after the chunk read it, before it writes
+      const manager = ds.manager;
+      const query = manager.query.bind(manager);
+      let reads = 0;
+      manager.query = (async (sql: string, params?: unknown[]) => {
+        const rows = await query(sql, params);
+        if (sql.includes('current_scored_at') && sql.includes('ORDER BY evaluation_id') && reads++ === 0)
+          await ds.query(`UPDATE scoring_evaluations SET current_result_id = 'res_elsewhere' WHERE evaluation_id = 'ev_410105_001'`);
+        return rows;
+      }) as typeof manager.query;
+      try {
+        await expect(once(runId)).rejects.toThrow(/1 of 1 evaluations got another current result/);
+      } finally {
+        manager.query = query;
+      }
+      expect(reads).toBe(1);
+      expect(await counts()).toEqual(before);
+      expect((await ds.query(`SELECT status FROM scoring_rescoring_chunks WHERE run_id = '${runId}'`))[0].status).toBe('pending');
+
+      // done again from the start it writes (the current result it replaces is the one it read); the run is left running
+      expect(await once(runId)).toBe('done');
+      const [ev] = await ds.query(`SELECT current_grade, current_result_id FROM scoring_evaluations WHERE evaluation_id = 'ev_410105_001'`);
+      expect(ev.current_grade).toBe('良'); // 91 < 95
+      const [item] = JSON.parse((await ds.query(`SELECT payload FROM scoring_outbox WHERE dedupe_key = 'rescored:${runId}:0'`))[0].payload).items;
+      expect([item.evaluationId, item.resultId, item.previous.resultId]).toEqual(['ev_410105_001', ev.current_result_id, 'res_elsewhere']);
+      expect(await counts()).toEqual({ results: before.results + 1, audit: before.audit + 1, outbox: before.outbox + 1 });
+      expect((await getRun(ds.manager, runId))?.status).toBe('running');
+    } finally {
+      queue.resumeWorker();
+    }
+    // the supervisor finds every chunk done and completes the run, once
+    const run = await finished((await ds.query(`SELECT id FROM scoring_rescoring_runs WHERE reason = 'race'`))[0].id);
+    expect(run.status).toBe('completed');
+    const trail = await ds.query(`SELECT action FROM scoring_audit WHERE entity_type = 'rescoring-run' AND entity_id = '${run.id}' ORDER BY seq`);
+    expect(trail.map((t: Json) => t.action)).toEqual(['rescoring run created', 'rescoring run started', 'rescoring run completed']);
+    expect((await verifyAudit(ds, 'scoring_audit')).ok).toBe(true);
+  });
 });
 
 /**

@@ -83,8 +83,10 @@ export async function insertRun(m: EntityManager, run: RunRow): Promise<void> {
   );
 }
 
-export async function getRun(m: EntityManager, id: string, lock = false): Promise<RunRow | null> {
-  const forUpdate = lock && dialectOf(m) === 'postgres' ? ' FOR UPDATE' : '';
+/** `lock`: true (or 'update') takes the run row exclusively, 'share' lets other chunks write beside this one. */
+export async function getRun(m: EntityManager, id: string, lock: boolean | 'update' | 'share' = false): Promise<RunRow | null> {
+  const clause = lock === 'share' ? ' FOR SHARE' : lock ? ' FOR UPDATE' : '';
+  const forUpdate = dialectOf(m) === 'postgres' ? clause : '';
   const rows = await m.query(`SELECT * FROM ${R} WHERE id = ${ph(m, 1)}${forUpdate}`, [id]);
   return rows.length ? toRun(rows[0]) : null;
 }
@@ -149,6 +151,12 @@ export async function getChunk(
   if (!rows.length) return null;
   const r = rows[0];
   return { chunk: Number(r.chunk), firstId: r.first_id, lastId: r.last_id, size: Number(r.size), status: r.status };
+}
+
+/** Whether any chunk of the run is not done (an index probe, no lock). */
+export async function hasPendingChunks(m: EntityManager, runId: string): Promise<boolean> {
+  const rows = await m.query(`SELECT 1 AS p FROM ${C} WHERE run_id = ${ph(m, 1)} AND status <> 'done' LIMIT 1`, [runId]);
+  return rows.length > 0;
 }
 
 export async function pendingChunks(m: EntityManager, runId: string): Promise<number[]> {
