@@ -7,6 +7,7 @@ export * from './sql/insert-many';
 export * from './migrations/define-migration';
 export * from './migrations/portable-columns';
 export * from './migrations/run-migrations';
+export * from './migrations/toast-compression';
 export * from './json/canonical-json';
 export * from './audit/audit-record';
 export * from './audit/audit.migration';

@@ -1,5 +1,5 @@
-import { auditMigration } from '@jixiao/persistence';
-import { messagingMigration } from '@jixiao/messaging';
+import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
+import { messagingMigration, messagingTables } from '@jixiao/messaging';
 import { CreateIntakeTables } from './intake-tables.migration';
 import { INTAKE_SERVICE, INTAKE_TABLES } from './intake-tables';
 
@@ -7,4 +7,10 @@ export const INTAKE_MIGRATIONS = [
   auditMigration(INTAKE_TABLES.audit),
   messagingMigration(INTAKE_SERVICE),
   CreateIntakeTables,
+  lz4CompressionMigration('IntakeLz4', 1_764_000_000_000, [
+    [messagingTables(INTAKE_SERVICE).outbox, 'payload'],
+    [INTAKE_TABLES.versions, 'evaluation'],
+    [INTAKE_TABLES.documents, 'content_text'],
+    [INTAKE_TABLES.documents, 'content_base64'],
+  ]),
 ];

@@ -1,5 +1,5 @@
-import { auditMigration } from '@jixiao/persistence';
-import { messagingMigration } from '@jixiao/messaging';
+import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
+import { messagingMigration, messagingTables } from '@jixiao/messaging';
 import { CreatePublicationTables } from './create-publication-tables.migration';
 import { PublicationRescoringColumns } from './rescoring-columns.migration';
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
@@ -13,4 +13,8 @@ export const PUBLICATION_MIGRATIONS = [
   messagingMigration(PUBLICATION_SERVICE),
   CreatePublicationTables,
   PublicationRescoringColumns,
+  lz4CompressionMigration('PublicationLz4', 1_764_000_000_000, [
+    [messagingTables(PUBLICATION_SERVICE).outbox, 'payload'],
+    [PUBLICATION_TABLES.revisions, 'breakdown'],
+  ]),
 ];

@@ -1,5 +1,5 @@
-import { auditMigration } from '@jixiao/persistence';
-import { messagingMigration } from '@jixiao/messaging';
+import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
+import { messagingMigration, messagingTables } from '@jixiao/messaging';
 import { ReviewCase } from './review-case.entity';
 import { ReviewDetail } from './review-detail.entity';
 import { ReviewHistory } from './review-history.entity';
@@ -14,4 +14,9 @@ export const REVIEW_MIGRATIONS = [
   messagingMigration(REVIEW_SERVICE),
   ReviewTablesMigration,
   HistoryAuditLinkMigration,
+  lz4CompressionMigration('ReviewLz4', 1_764_000_000_000, [
+    [messagingTables(REVIEW_SERVICE).outbox, 'payload'],
+    [REVIEW_TABLES.details, 'evaluation'],
+    [REVIEW_TABLES.details, 'score_result'],
+  ]),
 ];

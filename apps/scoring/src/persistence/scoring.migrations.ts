@@ -1,5 +1,5 @@
-import { auditMigration } from '@jixiao/persistence';
-import { messagingMigration } from '@jixiao/messaging';
+import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
+import { messagingMigration, messagingTables } from '@jixiao/messaging';
 import { RuleSetLifecycle } from './rule-lifecycle.migration';
 import { CreateScoringTables } from './scoring-tables.migration';
 import { SCORING_SERVICE, SCORING_TABLES } from './scoring-tables';
@@ -9,4 +9,9 @@ export const SCORING_MIGRATIONS = [
   messagingMigration(SCORING_SERVICE),
   CreateScoringTables,
   RuleSetLifecycle,
+  lz4CompressionMigration('ScoringLz4', 1_764_000_000_000, [
+    [messagingTables(SCORING_SERVICE).outbox, 'payload'],
+    [SCORING_TABLES.evaluations, 'evaluation'],
+    [SCORING_TABLES.results, 'result'],
+  ]),
 ];
