@@ -81,8 +81,9 @@ export class ScoringModule {
             new RescoreQueue(service, dataSource, {
               redisUrl: ctx.redisUrl,
               prefix: ctx.config.QUEUE_PREFIX,
-              // two chunks in flight per process: one scores while the other waits on the database
-              concurrency: Number(process.env.RESCORE_CONCURRENCY ?? 2) || 2,
+              // by default two chunks in flight per process: one scores while the other is written
+              concurrency: ctx.config.RESCORE_CONCURRENCY,
+              chunkSize: ctx.config.RESCORE_CHUNK_SIZE,
             }),
         },
         ScoringLifecycle,

@@ -3,10 +3,10 @@ import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
   it('gives the embedded defaults on an empty environment', () => {
-    expect(loadConfig({})).toMatchObject({ PORT: 3000, DATA_DIR: 'var', SERVICE: 'all', QUEUE_PREFIX: 'jixiao' });
+    expect(loadConfig({})).toMatchObject({ PORT: 3000, DATA_DIR: 'var', SERVICE: 'all', QUEUE_PREFIX: 'jixiao', RESCORE_CONCURRENCY: 2, RESCORE_CHUNK_SIZE: 1000 });
   });
   it('names every bad variable', () => {
-    const attempt = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SERVICE: 'billing' });
+    const attempt = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SERVICE: 'billing', RESCORE_CHUNK_SIZE: '0' });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       expect(msg).toContain('PORT="eighty"');
       expect(msg).toContain('DATABASE_URL="mysql://x": expected a postgres:// URL');
       expect(msg).toContain('SERVICE="billing"');
+      expect(msg).toContain('RESCORE_CHUNK_SIZE="0"');
     }
   });
 });

@@ -31,6 +31,10 @@ export const ConfigSchema = z.object({
   SERVICE: z.enum(['all', 'intake', 'scoring', 'review', 'publication']).default('all'),
   /** Public base URL used in links on published pages. */
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Re-scoring chunks a scoring process works on at once (1 keeps a worker's memory lowest). */
+  RESCORE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** Evaluations per re-scoring chunk (one transaction and one event each). */
+  RESCORE_CHUNK_SIZE: z.coerce.number().int().min(10).max(20_000).default(1_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -31,7 +31,6 @@ import { runAudit } from '../rescoring/rescoring.service';
 import { insertRun, type RunRow } from '../rescoring/run-store';
 import { ActivateVersion, PreviewImpact } from './rule-version.commands';
 
-export const DEFAULT_CHUNK_SIZE = Number(process.env.RESCORE_CHUNK_SIZE ?? 1_000);
 
 export function newRunId(): string {
   return `run_${randomBytes(12).toString('hex')}`;
@@ -129,7 +128,7 @@ export class ActivateVersionHandler implements ICommandHandler<ActivateVersion, 
         versionId: v.id,
         status: 'planning',
         scope: { regionPrefix: regionPrefix(v.region), years: activeYears, versions: target.map((t) => t.id) },
-        chunkSize: DEFAULT_CHUNK_SIZE,
+        chunkSize: this.queue.chunkSize,
         total: null,
         chunkCount: null,
         ruleGeneration: generation,
@@ -234,7 +233,7 @@ export class PreviewImpactHandler implements ICommandHandler<PreviewImpact, { ru
         versionId: v.id,
         status: 'planning',
         scope: { regionPrefix: regionPrefix(v.region), years: { from: v.activeFrom, to: v.activeTo }, versions: target.map((t) => t.id) },
-        chunkSize: DEFAULT_CHUNK_SIZE,
+        chunkSize: this.queue.chunkSize,
         total: null,
         chunkCount: null,
         ruleGeneration: await ruleGeneration(m, null),

@@ -19,6 +19,8 @@ export interface RescoreQueueOptions {
   prefix: string;
   /** Chunks one process scores at once (scoring is CPU-bound: 1 per core it may use). */
   concurrency?: number;
+  /** Evaluations per chunk of the runs this process creates (RESCORE_CHUNK_SIZE). */
+  chunkSize?: number;
 }
 
 /**
@@ -100,6 +102,11 @@ export class RescoreQueue {
 
   resumeWorker(): void {
     this.worker?.resume();
+  }
+
+  /** Evaluations per chunk of a run created here. */
+  get chunkSize(): number {
+    return this.options.chunkSize ?? 1_000;
   }
 
   async enqueuePlan(runId: string, resumes: number): Promise<void> {
