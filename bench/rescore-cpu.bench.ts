@@ -62,6 +62,7 @@ async function main() {
       grade: r.grade,
       routing: r.routing_decision,
       scoredAt: String(r.scored_at),
+      generation: null,
     },
   }));
   console.log(`${rows.length} evaluations from ${SCHEMA}; ${ROUNDS} rounds in chunks of ${CHUNK}`);
@@ -74,6 +75,7 @@ async function main() {
       let t0 = performance.now();
       const out = rescoreChunk(slice, registry, {
         runId: 'run_bench',
+        generation: 1,
         activated: { ruleSetId: 'CN', version: 2, by: 'bench', reason: 'bench' },
         scoredAt: new Date().toISOString(),
       });

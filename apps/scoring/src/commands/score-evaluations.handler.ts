@@ -34,11 +34,12 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
     const scoredAt = new Date().toISOString();
     const rescoringRunId = options.rescoringRunId ?? null;
     // the active rules, read under a shared lock: an activation waits for this transaction, later ones see it
-    const registry = await this.ruleSets.current(m);
+    const { registry, generation } = await this.ruleSets.currentWithGeneration(m);
     const records = submissions.map((s) =>
       scoreRecord(s, scoreOne(registry, s, rescoringRunId === null), {
         scoredAt,
         rescoringRunId,
+        generation,
         // on submission review shows the breakdown and publication publishes it; re-scoring keeps events small
         includeResult: rescoringRunId === null,
       }),

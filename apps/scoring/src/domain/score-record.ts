@@ -29,6 +29,8 @@ export interface CurrentResult {
   grade: string | null;
   routing: 'auto-approve' | 'manual-review';
   scoredAt: string;
+  /** The rule generation it was scored under (null: before generations were recorded). */
+  generation: number | null;
 }
 
 /** One result per evaluation and effective rules: its id follows from them, so every writer agrees on it. */
@@ -91,7 +93,14 @@ export function resultKey(evaluationId: string, ruleSetHash: string): string {
 export function scoreRecord(
   received: Pick<Received, 'evaluationId' | 'submissionId' | 'version' | 'region' | 'fiscalYear' | 'formType'>,
   result: ScoreResult,
-  opts: { scoredAt: string; rescoringRunId: string | null; includeResult: boolean; compact?: boolean },
+  opts: {
+    scoredAt: string;
+    rescoringRunId: string | null;
+    includeResult: boolean;
+    compact?: boolean;
+    /** The rule generation of the rules used (recorded with the evaluation's current result). */
+    generation?: number | null;
+  },
 ): ScoreRecord {
   const id = resultId(received.evaluationId, result.ruleSet.hash);
   const counts = { error: 0, warning: 0, info: 0 };
@@ -172,6 +181,7 @@ export function scoreRecord(
     grade: computed.grade,
     routing: routing.decision,
     scoredAt: opts.scoredAt,
+    generation: opts.generation ?? null,
   };
   return { row, event, audit, key: resultKey(received.evaluationId, ruleSet.hash), current };
 }

@@ -33,12 +33,17 @@ export class ActiveRuleSets {
   private readonly byVersions = new Map<string, RuleSetRegistry>();
 
   async current(m: EntityManager): Promise<RuleSetRegistry> {
+    return (await this.currentWithGeneration(m)).registry;
+  }
+
+  /** The active rules and the rule generation they belong to (recorded with the results scored under them). */
+  async currentWithGeneration(m: EntityManager): Promise<{ registry: RuleSetRegistry; generation: number }> {
     const generation = await ruleGeneration(m, 'share');
     if (generation !== this.generation || !this.registry) {
       this.registry = buildRegistry(await activeVersions(m));
       this.generation = generation;
     }
-    return this.registry;
+    return { registry: this.registry, generation };
   }
 
   /** The registry a re-scoring run targets (cached: every chunk of a run asks for the same one). */

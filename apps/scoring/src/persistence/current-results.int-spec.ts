@@ -17,6 +17,7 @@ const current = (evaluationId: string, resultId: string, total: number): Current
   grade: total >= 90 ? '优' : '良',
   routing: 'auto-approve',
   scoredAt: '2026-12-05T00:00:00.000Z',
+  generation: 3,
 });
 
 describe.each(TEST_DIALECTS)('current-result pointers on %s', (dialect) => {
@@ -57,6 +58,8 @@ describe.each(TEST_DIALECTS)('current-result pointers on %s', (dialect) => {
       ['ev_b', 'res_b1', null],
       ['ev_c', 'res_c2', 80],
     ]);
+    const gens = await ds.query(`SELECT current_generation AS g FROM ${SCORING_TABLES.evaluations} WHERE evaluation_id IN ('ev_a', 'ev_c')`);
+    expect(gens.map((r: { g: unknown }) => Number(r.g))).toEqual([3, 3]);
   });
 
   it('leaves alone a pointer that moved on since it was read, and says how many it moved', async () => {

@@ -15,10 +15,11 @@ export const CURRENT_COLUMNS = [
   'current_grade',
   'current_routing',
   'current_scored_at',
+  'current_generation',
 ] as const;
 
 export function currentValues(c: CurrentResult): unknown[] {
-  return [c.resultId, c.ruleSetId, c.ruleSetVersion, c.hash, c.total, c.grade, c.routing, c.scoredAt];
+  return [c.resultId, c.ruleSetId, c.ruleSetVersion, c.hash, c.total, c.grade, c.routing, c.scoredAt, c.generation];
 }
 
 /**
@@ -43,9 +44,9 @@ export async function setCurrentResults(
       `WITH done AS (
          UPDATE ${T} AS e SET current_result_id = u.rid, current_rule_set_id = u.rsid, current_rule_set_version = u.rsv,
            current_hash = u.hash, current_total = u.total, current_grade = u.grade, current_routing = u.routing,
-           current_scored_at = u.at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[])
-           AS u(id, rid, rsid, rsv, hash, total, grade, routing, at, prev)
+           current_scored_at = u.at, current_generation = u.gen
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
+           AS u(id, rid, rsid, rsv, hash, total, grade, routing, at, gen, prev)
          WHERE e.evaluation_id = u.id${expected ? ' AND e.current_result_id IS NOT DISTINCT FROM u.prev' : ''}
          RETURNING 1)
        SELECT COUNT(*) AS n FROM done`,
@@ -59,6 +60,7 @@ export async function setCurrentResults(
         cols((c) => c.grade),
         cols((c) => c.routing),
         cols((c) => c.scoredAt),
+        cols((c) => c.generation),
         expected ?? items.map(() => null),
       ],
     );

@@ -1,5 +1,6 @@
 import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
 import { messagingMigration, messagingTables } from '@jixiao/messaging';
+import { CurrentGeneration } from './current-generation.migration';
 import { RuleSetLifecycle } from './rule-lifecycle.migration';
 import { CreateScoringTables } from './scoring-tables.migration';
 import { SCORING_SERVICE, SCORING_TABLES } from './scoring-tables';
@@ -14,4 +15,5 @@ export const SCORING_MIGRATIONS = [
     [SCORING_TABLES.evaluations, 'evaluation'],
     [SCORING_TABLES.results, 'result'],
   ]),
+  CurrentGeneration,
 ];

@@ -20,6 +20,8 @@ export interface StoredEvaluation {
 
 export interface RescoreContext {
   runId: string;
+  /** The run's rule generation: evaluations scored under a later one are left as they are. */
+  generation: number;
   activated: { ruleSetId: string; version: number; by: string; reason: string | null };
   scoredAt: string;
 }
@@ -29,7 +31,10 @@ export interface ChunkOutcome {
   items: Item[];
   audit: AuditEntry[];
   changed: number;
-  /** Evaluations of the range already scored under their target rules (nothing to do). */
+  /**
+   * Evaluations of the range already scored under their target rules, or under a later rule generation than the
+   * run's (a later activation's run or scoring after it got there first): nothing to do.
+   */
   unaffected: number;
   /** Each record's evaluation's current result id as read (the write is a compare-and-set on it). */
   expected: (string | null)[];
@@ -47,6 +52,10 @@ function targetOf(registry: RuleSetRegistry, e: StoredEvaluation) {
 /** The stored evaluation as scoring reads it (parsed once per evaluation, scored once or twice). */
 function readStored(e: StoredEvaluation) {
   return { ...JSON.parse(e.evaluation), region: e.region, fiscalYear: e.fiscalYear };
+}
+
+function newer(e: StoredEvaluation, generation: number): boolean {
+  return e.current !== null && e.current.generation !== null && e.current.generation > generation;
 }
 
 function outcomeChanged(prev: CurrentResult | null, next: CurrentResult): boolean {
@@ -78,7 +87,7 @@ export function rescoreChunk(
 ): ChunkOutcome {
   for (const e of rows) {
     const target = targetOf(registry, e);
-    if (!target || target.hash === e.current?.hash) {
+    if (!target || target.hash === e.current?.hash || newer(e, ctx.generation)) {
       out.unaffected += 1;
       continue;
     }
@@ -87,7 +96,7 @@ export function rescoreChunk(
     const r = scoreRecord(
       { ...e, version: e.submissionVersion },
       result,
-      { scoredAt: ctx.scoredAt, rescoringRunId: ctx.runId, includeResult: false, compact: true },
+      { scoredAt: ctx.scoredAt, rescoringRunId: ctx.runId, includeResult: false, compact: true, generation: ctx.generation },
     );
     const prev = e.current;
     const changed = outcomeChanged(prev, r.current);

@@ -132,6 +132,7 @@ export class RescoringService {
 
     const ctx = {
       runId,
+      generation: run.ruleGeneration,
       activated: { ruleSetId: run.ruleSetId, version: run.version, by: run.createdBy, reason: run.reason },
       scoredAt: now,
     };
@@ -289,7 +290,7 @@ async function readChunk(m: EntityManager, chunk: ChunkPlan, regions: readonly s
   const rows: Array<Record<string, unknown>> = await m.query(
     `SELECT evaluation_id, submission_id, submission_version, region, fiscal_year, form_type, evaluation,
             current_result_id, current_rule_set_id, current_rule_set_version, current_hash, current_total,
-            current_grade, current_routing, current_scored_at
+            current_grade, current_routing, current_scored_at, current_generation
        FROM ${T.evaluations} WHERE ${where} ORDER BY evaluation_id`,
     params,
   );
@@ -312,6 +313,7 @@ async function readChunk(m: EntityManager, chunk: ChunkPlan, regions: readonly s
           grade: (r.current_grade as string) ?? null,
           routing: r.current_routing as 'auto-approve' | 'manual-review',
           scoredAt: r.current_scored_at as string,
+          generation: r.current_generation === null || r.current_generation === undefined ? null : Number(r.current_generation),
         }
       : null,
   }));

@@ -361,6 +361,45 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     expect(trail.map((t: Json) => t.action)).toEqual(['rescoring run created', 'rescoring run started', 'rescoring run completed']);
     expect((await verifyAudit(ds, 'scoring_audit')).ok).toBe(true);
   });
+
+  it('a run activated earlier leaves alone an evaluation a later activation’s run re-scored first', async () => {
+    const queue = system.app.get<RescoreQueue>(SCORING_RESCORE_QUEUE, { strict: false });
+    const service = system.app.get(RescoringService, { strict: false });
+    const huoqiu = (cutoff: number) =>
+      ruleFile('341522', (j) => {
+        j.grades = ruleFile('CN', () => undefined).grades;
+        j.grades[0].conditions.all[0].value = cutoff;
+        j.grades[1].conditions.all[1].value = cutoff;
+      });
+    const who = admin(['341522']);
+    await queue.pauseWorker();
+    let older = '';
+    let later = '';
+    try {
+      const a = await call('POST', '/rule-sets/341522/versions', who, huoqiu(97));
+      const b = await call('POST', '/rule-sets/341522/versions', who, huoqiu(99));
+      expect([a.status, b.status]).toEqual([201, 201]);
+      older = (await call('POST', `/rule-sets/341522/versions/${a.body.version}/activate`, who, { reason: 'older' })).body.runId;
+      await service.plan(older);
+      later = (await call('POST', `/rule-sets/341522/versions/${b.body.version}/activate`, who, { reason: 'later' })).body.runId;
+      await service.plan(later);
+
+      expect(await service.runChunk(later, 0)).toBe('done');
+      const [byLater] = await ds.query(`SELECT current_rule_set_version AS v, current_result_id AS r FROM scoring_evaluations WHERE evaluation_id = 'ev_341522_002'`);
+      expect(Number(byLater.v)).toBe(b.body.version);
+      const before = await counts();
+      // the older run's chunk finds it scored under a later generation: nothing to write but the chunk's completion
+      expect(await service.runChunk(older, 0)).toBe('done');
+      expect(await counts()).toEqual({ ...before, audit: before.audit + 1 }); // 'rescoring run completed'
+      const [after] = await ds.query(`SELECT current_rule_set_version AS v, current_result_id AS r FROM scoring_evaluations WHERE evaluation_id = 'ev_341522_002'`);
+      expect([Number(after.v), after.r]).toEqual([b.body.version, byLater.r]);
+      expect((await call('GET', `/rescoring-runs/${older}`, AUDITOR)).body).toMatchObject({ status: 'completed', rescored: 0 });
+    } finally {
+      queue.resumeWorker();
+    }
+    expect((await finished(later)).status).toBe('completed');
+    expect((await finished(older)).status).toBe('completed');
+  });
 });
 
 /**
