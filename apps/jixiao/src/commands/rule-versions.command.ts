@@ -87,12 +87,14 @@ export function registerVersions(rules: Command): void {
     )
     .argument('<id>', 'rule set id')
     .requiredOption('--version <v>', 'the version to try')
+    .option('--years <range>', 'as activating it for these fiscal years would: 2023-2024, 2023-, -2024 (default: its own)')
     .option('--json', 'print the finished run (with its report) as JSON')
     .option('--no-follow', 'print the run id and return at once')
-    .action(async (id: string, opts: RunOptions) => {
+    .action(async (id: string, opts: RunOptions & { years?: string }) => {
       const version = parseVersion(opts.version);
+      const years = opts.years === undefined ? undefined : parseYearRange(opts.years);
       const client = clientFor(opts, id);
-      const { runId } = await client.impact(id, version);
+      const { runId } = await client.impact(id, version, years ? { years } : {});
       started(runId, `impact of ${id} v${version}`, opts);
       if (opts.follow) await followOnTerminal(client, runId, { report: true, json: opts.json });
     });

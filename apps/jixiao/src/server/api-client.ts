@@ -66,8 +66,8 @@ export class ApiClient {
     return this.request('POST', `/rule-sets/${enc(id)}/versions`, UploadedSchema, text);
   }
 
-  impact(id: string, version: number) {
-    return this.request('POST', `/rule-sets/${enc(id)}/versions/${version}/impact`, RunStartedSchema);
+  impact(id: string, version: number, body: { years?: Years } = {}) {
+    return this.request('POST', `/rule-sets/${enc(id)}/versions/${version}/impact`, RunStartedSchema, JSON.stringify(body));
   }
 
   activate(id: string, version: number, body: { reason: string; years?: Years }) {

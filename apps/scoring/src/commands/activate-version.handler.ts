@@ -215,7 +215,7 @@ export class PreviewImpactHandler implements ICommandHandler<PreviewImpact, { ru
     @Inject(SCORING_RESCORE_QUEUE) private readonly queue: RescoreQueue,
   ) {}
 
-  async execute({ ruleSetId, version, principal }: PreviewImpact) {
+  async execute({ ruleSetId, version, principal, years }: PreviewImpact) {
     const runId = newRunId();
     await withTransaction(this.dataSource, async (m) => {
       const v = await findVersion(m, ruleSetId, version);
@@ -223,8 +223,17 @@ export class PreviewImpactHandler implements ICommandHandler<PreviewImpact, { ru
       assertAllowed(principal, 'manage-rules', { region: v.region });
       if (!v.raw) throw new ConflictException(`${ruleSetId} v${version} keeps no text to preview`);
       const active = await activeVersions(m);
-      const target = targetSet(active, v);
+      // the rule sets the activation would leave: this version for its years, the others of its rule set retired,
+      // narrowed or untouched as activation does it (the active version itself previews as it is)
+      const activeYears = years ?? yearsOf(v);
+      const previous = active.filter((a) => a.ruleSetId === ruleSetId && a.id !== v.id);
+      const replaced = replacement(previous, activeYears);
+      refuseSplit(v, activeYears, replaced.split);
+      const next: RuleVersionRow = { ...v, status: 'active', activeFrom: activeYears.from, activeTo: activeYears.to };
+      const target = targetSet(active, next, replaced);
       checkTarget(target, v);
+      const overrides: Record<string, ActiveYears> = { [v.id]: activeYears };
+      for (const n of replaced.narrowed) overrides[n.version.id] = n.years;
       await insertRun(m, {
         id: runId,
         kind: 'impact',
@@ -232,7 +241,7 @@ export class PreviewImpactHandler implements ICommandHandler<PreviewImpact, { ru
         version,
         versionId: v.id,
         status: 'planning',
-        scope: { regionPrefix: regionPrefix(v.region), years: { from: v.activeFrom, to: v.activeTo }, versions: target.map((t) => t.id) },
+        scope: { regionPrefix: regionPrefix(v.region), years: activeYears, versions: target.map((t) => t.id), overrides },
         chunkSize: this.queue.chunkSize,
         total: null,
         chunkCount: null,

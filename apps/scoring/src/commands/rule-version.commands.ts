@@ -28,6 +28,8 @@ export class PreviewImpact {
     readonly ruleSetId: string,
     readonly version: number,
     readonly principal: Principal,
+    /** The years the activation it previews would give (default: as an activation without years). */
+    readonly years: ActiveYears | null = null,
   ) {}
 }
 

@@ -23,6 +23,11 @@ export interface RunScope {
   years: ActiveYears;
   /** The version rows the run's registry is built from (the active set after the activation, or with the draft). */
   versions: string[];
+  /**
+   * Years to use for some of those rows instead of their stored ones: a preview's version and the versions it would
+   * narrow, as the activation it previews would set them (an activation writes them, so needs none).
+   */
+  overrides?: Record<string, ActiveYears>;
   /** Regions with at least one affected evaluation (filled in by planning). */
   regions?: string[];
 }

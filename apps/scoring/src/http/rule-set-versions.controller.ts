@@ -81,9 +81,18 @@ export class RuleSetVersionsController {
   @Post('versions/:v/impact')
   @Roles('rule_admin')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Start a what-if re-scoring with this version (writes no results); follow GET /rescoring-runs/:runId' })
-  impact(@Param('id') id: string, @Param('v', ParseIntPipe) v: number, @CurrentPrincipal() principal: Principal) {
-    return this.commands.execute(new PreviewImpact(id, v, principal));
+  @ApiOperation({
+    summary:
+      'Start a what-if re-scoring with this version as activating it (for `years`, optional) would leave the rules; writes no results; follow GET /rescoring-runs/:runId',
+  })
+  @ApiBody({ required: false, schema: { type: 'object', properties: { years: { type: 'object' } } } })
+  impact(
+    @Param('id') id: string,
+    @Param('v', ParseIntPipe) v: number,
+    @Body() body: { years?: unknown } | undefined,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.commands.execute(new PreviewImpact(id, v, principal, yearsOf(body?.years)));
   }
 
   @Post('versions/:v/activate')

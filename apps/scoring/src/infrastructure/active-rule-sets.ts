@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { loadRuleSetsFromSources, type RuleSetRegistry } from '@jixiao/scoring';
-import { effectiveText, versionLabel, type RuleVersionRow } from '../domain/rule-version';
+import { effectiveText, versionLabel, type ActiveYears, type RuleVersionRow } from '../domain/rule-version';
 import { activeVersions, ruleGeneration, versionsByIds } from '../persistence/rule-version-store';
 
 /** A registry built from version rows (each with the years it is active for, or its own for a draft). */
@@ -47,14 +47,20 @@ export class ActiveRuleSets {
   }
 
   /** The registry a re-scoring run targets (cached: every chunk of a run asks for the same one). */
-  async forVersions(m: EntityManager, ids: readonly string[]): Promise<RuleSetRegistry> {
-    const key = [...ids].sort().join(',');
+  async forVersions(m: EntityManager, ids: readonly string[], overrides: Record<string, ActiveYears> = {}): Promise<RuleSetRegistry> {
+    const key = `${[...ids].sort().join(',')}|${JSON.stringify(Object.entries(overrides).sort(([a], [b]) => a.localeCompare(b)))}`;
     const hit = this.byVersions.get(key);
     if (hit) return hit;
     const rows = await versionsByIds(m, ids);
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length) throw new Error(`rule-set versions not found: ${missing.join(', ')}`);
-    const registry = buildRegistry(rows);
+    const registry = buildRegistry(
+      rows.map((r) => {
+        const y = overrides[r.id];
+        // as active for those years (a draft's own years would otherwise come from its text)
+        return y ? { ...r, status: 'active' as const, activeFrom: y.from, activeTo: y.to } : r;
+      }),
+    );
     if (this.byVersions.size >= CACHE_LIMIT) this.byVersions.delete(this.byVersions.keys().next().value!);
     this.byVersions.set(key, registry);
     return registry;

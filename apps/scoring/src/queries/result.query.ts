@@ -52,7 +52,7 @@ export class GetResultHandler implements IQueryHandler<GetResult> {
     // the registries that may have produced it: its run's, then the active one; the effective hash says which did
     const candidates: RuleSetRegistry[] = [];
     const run = row.rescoring_run_id ? await getRun(m, row.rescoring_run_id) : null;
-    if (run) candidates.push(await this.ruleSets.forVersions(m, run.scope.versions));
+    if (run) candidates.push(await this.ruleSets.forVersions(m, run.scope.versions, run.scope.overrides));
     candidates.push(await this.ruleSets.current(m));
     const year = view.fiscalYear;
     for (const registry of candidates) {

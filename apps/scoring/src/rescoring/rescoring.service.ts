@@ -63,7 +63,7 @@ export class RescoringService {
     return withTransaction(this.dataSource, async (m) => {
       const run = await getRun(m, runId, true);
       if (!run || run.status !== 'planning') return run?.status === 'running' ? pendingChunks(m, runId) : [];
-      const registry = await this.ruleSets.forVersions(m, run.scope.versions);
+      const registry = await this.ruleSets.forVersions(m, run.scope.versions, run.scope.overrides);
       const { regions, total } = await affectedRegions(m, run.scope.regionPrefix, registry);
       const now = new Date().toISOString();
       if (total === 0) {
@@ -115,7 +115,7 @@ export class RescoringService {
     if (!chunk || chunk.status === 'done') return 'skipped';
     const run = await getRun(r, runId);
     if (!run || run.status !== 'running') return 'skipped';
-    const registry = await this.ruleSets.forVersions(r, run.scope.versions);
+    const registry = await this.ruleSets.forVersions(r, run.scope.versions, run.scope.overrides);
     const rows = await readChunk(r, chunk, run.scope.regions ?? []);
     const now = new Date().toISOString();
 

@@ -440,6 +440,31 @@ describe.each(TEST_DIALECTS)('activation for some years on %s', (dialect) => {
     if (storage) await dropStorage(storage);
   });
 
+  it('the impact preview takes the activation’s years: from 2024 it re-scores only 2024, writes nothing', async () => {
+    const draft = await call('POST', '/rule-sets/CN/versions', NATIONAL_ADMIN, cnFrom(92));
+    expect(draft.body).toMatchObject({ version: 2, status: 'draft' });
+    const before = await counts();
+    const preview = async (body?: object) => {
+      const start = await call('POST', '/rule-sets/CN/versions/2/impact', NATIONAL_ADMIN, body);
+      expect(start.status, JSON.stringify(start.body)).toBe(202);
+      return finished(start.body.runId);
+    };
+    const from2024 = await preview({ years: { from: 2024 } });
+    expect(from2024).toMatchObject({ kind: 'impact', status: 'completed', total: ids2024.length });
+    expect(from2024.report.rescored).toBe(ids2024.length);
+    expect(from2024.report.changed.map((c: Json) => c.evaluationId)).toEqual(['ev_410105_004']); // 91 < 92
+    const allYears = await preview();
+    expect(allYears.report.rescored).toBe(SEEDED.length);
+    expect(allYears.report.changed.map((c: Json) => c.evaluationId)).toEqual(['ev_410105_002', 'ev_410105_004']);
+    // as the activation would be, a range strictly inside v1's (all years) is refused
+    expect((await call('POST', '/rule-sets/CN/versions/2/impact', NATIONAL_ADMIN, { years: { from: 2023, to: 2023 } })).status).toBe(409);
+    expect(await counts()).toEqual(before);
+    expect(await cnVersions()).toEqual([
+      [1, 'active', { from: null, to: null }],
+      [2, 'draft', null],
+    ]);
+  });
+
   it('CN v2 from 2024: only 2024 evaluations are re-scored, CN v1 keeps the years before (narrowed, audited)', async () => {
     const before2023 = { a: await current('ev_110101_001'), b: await current('ev_410105_002') };
     expect(before2023.a).toMatchObject({ id: 'CN', grade: '优' });
