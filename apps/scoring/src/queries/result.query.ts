@@ -48,7 +48,8 @@ export class GetResultHandler implements IQueryHandler<GetResult> {
       rescoringRunId: row.rescoring_run_id,
       result: stored,
     };
-    if (!explain) return view;
+    // a result scored on submission keeps its explanations; only re-scoring stores compact figures
+    if (!explain || stored?.compact !== 1) return view;
     // the registries that may have produced it: its run's, then the active one; the effective hash says which did
     const candidates: RuleSetRegistry[] = [];
     const run = row.rescoring_run_id ? await getRun(m, row.rescoring_run_id) : null;

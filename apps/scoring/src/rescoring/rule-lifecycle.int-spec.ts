@@ -233,6 +233,13 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     expect(full.result.computed.grade).toBe('良好');
     expect(full.result.computed.indicators[0].explanation).toBeTruthy();
     expect((await call('GET', `/results/${res0.id}`, admin(['410105']))).status).toBe(403);
+    // a result scored on submission under the version now retired keeps its own explanations
+    const [first] = await ds.query(`SELECT id FROM scoring_results WHERE evaluation_id = '${changed[0]}' AND rescoring_run_id IS NULL`);
+    const kept = await call('GET', `/results/${first.id}?explain=true`, AUDITOR);
+    expect(kept.status, JSON.stringify(kept.body)).toBe(200);
+    expect(kept.body.ruleSet.version).toBe(1);
+    expect(kept.body.result.computed.grade).toBe('优秀');
+    expect(kept.body.result.computed.indicators[0].explanation).toBeTruthy();
 
     // a chunk delivered again writes nothing
     const service = system.app.get(RescoringService, { strict: false });
