@@ -82,6 +82,12 @@ const cnFrom = (cutoff: number) =>
     j.grades[1].conditions.all[1].value = cutoff;
   });
 
+/** Rule set `id` with grades of its own: CN's bands with 优 from `cutoff`. */
+const ownGradesFrom = (id: string, cutoff: number) =>
+  ruleFile(id, (j) => {
+    j.grades = cnFrom(cutoff).grades;
+  });
+
 /** HTTP calls and counts against a booted system (given lazily: it boots in beforeAll). */
 function harness(get: () => { system: RunningSystem; ds: DataSource }) {
   const call = async (method: string, path: string, who: object | null, body?: unknown): Promise<{ status: number; body: Json }> => {
@@ -277,11 +283,7 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     const service = system.app.get(RescoringService, { strict: false });
     await queue.pauseWorker();
     try {
-      const draft = await call('POST', '/rule-sets/341522/versions', admin(['341522']), ruleFile('341522', (j) => {
-        j.grades = ruleFile('CN', () => undefined).grades;
-        j.grades[0].conditions.all[0].value = 95;
-        j.grades[1].conditions.all[1].value = 95;
-      }));
+      const draft = await call('POST', '/rule-sets/341522/versions', admin(['341522']), ownGradesFrom('341522', 95));
       expect(draft.status, JSON.stringify(draft.body)).toBe(201);
       const before = await counts();
       const res = await call('POST', '/rule-sets/341522/versions/2/activate', admin(['341522']), { reason: 'tiers' });
@@ -319,11 +321,7 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     const once = (runId: string) => (service as unknown as { runChunkOnce(r: string, c: number): Promise<string> }).runChunkOnce(runId, 0);
     await queue.pauseWorker();
     try {
-      const draft = await call('POST', '/rule-sets/410105/versions', admin(['410105']), ruleFile('410105', (j) => {
-        j.grades = ruleFile('CN', () => undefined).grades;
-        j.grades[0].conditions.all[0].value = 95;
-        j.grades[1].conditions.all[1].value = 95;
-      }));
+      const draft = await call('POST', '/rule-sets/410105/versions', admin(['410105']), ownGradesFrom('410105', 95));
       expect(draft.status, JSON.stringify(draft.body)).toBe(201);
       const res = await call('POST', `/rule-sets/410105/versions/${draft.body.version}/activate`, admin(['410105']), { reason: 'race' });
       expect(res.status).toBe(202);
@@ -372,12 +370,7 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
   it('a run activated earlier leaves alone an evaluation a later activation’s run re-scored first', async () => {
     const queue = system.app.get<RescoreQueue>(SCORING_RESCORE_QUEUE, { strict: false });
     const service = system.app.get(RescoringService, { strict: false });
-    const huoqiu = (cutoff: number) =>
-      ruleFile('341522', (j) => {
-        j.grades = ruleFile('CN', () => undefined).grades;
-        j.grades[0].conditions.all[0].value = cutoff;
-        j.grades[1].conditions.all[1].value = cutoff;
-      });
+    const huoqiu = (cutoff: number) => ownGradesFrom('341522', cutoff);
     const who = admin(['341522']);
     await queue.pauseWorker();
     let older = '';
