@@ -13,6 +13,7 @@ import { parseEvent } from '@jixiao/contracts';
 import { chainRecords } from '@jixiao/persistence';
 import { loadRuleSetsFromSources, listRuleFiles } from '@jixiao/scoring';
 import { rescoreChunk, type StoredEvaluation } from '../apps/scoring/src/rescoring/rescore-chunk';
+import { storedEvaluation } from '../apps/scoring/src/rescoring/rescoring.service';
 import { PG_URL, ROOT } from './support/rescore-cluster';
 import { changedCn } from './support/rescore-run';
 
@@ -38,33 +39,15 @@ async function main() {
   // the evaluations with the results they had before the run (the seeded ones)
   const res = await pg.query(
     `SELECT e.evaluation_id, e.submission_id, e.submission_version, e.region, e.fiscal_year, e.form_type, e.evaluation,
-            r.id AS result_id, r.rule_set_id, r.rule_set_version, r.rule_set_hash, r.total, r.grade, r.routing_decision, r.scored_at
+            r.id AS current_result_id, r.rule_set_id AS current_rule_set_id, r.rule_set_version AS current_rule_set_version,
+            r.rule_set_hash AS current_hash, r.total AS current_total, r.grade AS current_grade,
+            r.routing_decision AS current_routing, r.scored_at AS current_scored_at, NULL AS current_generation
        FROM scoring_evaluations e JOIN scoring_results r ON r.evaluation_id = e.evaluation_id AND r.rescoring_run_id IS NULL
       ORDER BY e.evaluation_id LIMIT $1`,
     [COUNT],
   );
   await pg.end();
-  const rows: StoredEvaluation[] = res.rows.map((r) => ({
-    evaluationId: r.evaluation_id,
-    submissionId: r.submission_id,
-    submissionVersion: Number(r.submission_version),
-    region: r.region,
-    fiscalYear: r.fiscal_year === null ? null : Number(r.fiscal_year),
-    formType: r.form_type,
-    evaluation: r.evaluation,
-    current: {
-      evaluationId: r.evaluation_id,
-      resultId: r.result_id,
-      ruleSetId: r.rule_set_id,
-      ruleSetVersion: Number(r.rule_set_version),
-      hash: r.rule_set_hash,
-      total: r.total === null ? null : Number(r.total),
-      grade: r.grade,
-      routing: r.routing_decision,
-      scoredAt: String(r.scored_at),
-      generation: null,
-    },
-  }));
+  const rows: StoredEvaluation[] = res.rows.map(storedEvaluation);
   console.log(`${rows.length} evaluations from ${SCHEMA}; ${ROUNDS} rounds in chunks of ${CHUNK}`);
   const t = { chunk: 0, audit: 0, event: 0 };
   let n = 0;

@@ -11,7 +11,6 @@ import {
   replacement,
   showYears,
   type ActiveYears,
-  type Replacement,
   type RuleVersionRow,
 } from '../domain/rule-version';
 import { ActiveRuleSets, buildRegistry } from '../infrastructure/active-rule-sets';
@@ -31,24 +30,8 @@ import { runAudit } from '../rescoring/rescoring.service';
 import { insertRun, type RunRow } from '../rescoring/run-store';
 import { ActivateVersion, PreviewImpact } from './rule-version.commands';
 
-
 export function newRunId(): string {
   return `run_${randomBytes(12).toString('hex')}`;
-}
-
-/**
- * The rule sets a version would run under: the active ones, with this version in place of its rule set's — of all of
- * them (a preview), or, for an activation, of those its years replace: versions of the rule set it leaves some years
- * stay, for those years, and those it does not overlap stay as they are.
- */
-function targetSet(active: readonly RuleVersionRow[], v: RuleVersionRow, replaced?: Replacement): RuleVersionRow[] {
-  const kept = replaced
-    ? [
-        ...replaced.untouched,
-        ...replaced.narrowed.map(({ version, years }) => ({ ...version, activeFrom: years.from, activeTo: years.to })),
-      ]
-    : [];
-  return [...active.filter((a) => a.ruleSetId !== v.ruleSetId), ...kept, v];
 }
 
 const yearsOf = (v: RuleVersionRow): ActiveYears => ({ from: v.activeFrom, to: v.activeTo });
@@ -62,6 +45,29 @@ function refuseSplit(v: RuleVersionRow, years: ActiveYears, split: readonly Rule
       `v${p.version} (${showYears(yearsOf(p))}), which would be left active for two separate ranges: activate it for ` +
       `years that start or end where v${p.version}'s do, or activate two versions (one for each side)`,
   );
+}
+
+/**
+ * What activating `v` for `years` (default: the years it has) would leave, for the activation and for its preview:
+ * the other versions of its rule set retired, narrowed to the years it leaves them, or untouched (refused with 409 when
+ * its years lie strictly inside one's), and the rule sets it would run under — the active ones with those changes and
+ * `v` for its years (refused with 422 when they do not load together).
+ */
+function activationTarget(active: readonly RuleVersionRow[], v: RuleVersionRow, years: ActiveYears | null) {
+  const activeYears = years ?? yearsOf(v);
+  const replaced = replacement(
+    active.filter((a) => a.ruleSetId === v.ruleSetId && a.id !== v.id),
+    activeYears,
+  );
+  refuseSplit(v, activeYears, replaced.split);
+  const target: RuleVersionRow[] = [
+    ...active.filter((a) => a.ruleSetId !== v.ruleSetId),
+    ...replaced.untouched,
+    ...replaced.narrowed.map(({ version, years: left }) => ({ ...version, activeFrom: left.from, activeTo: left.to })),
+    { ...v, status: 'active', activeFrom: activeYears.from, activeTo: activeYears.to },
+  ];
+  checkTarget(target, v);
+  return { years: activeYears, replaced, target };
 }
 
 function checkTarget(rows: readonly RuleVersionRow[], v: RuleVersionRow) {
@@ -102,15 +108,8 @@ export class ActivateVersionHandler implements ICommandHandler<ActivateVersion, 
       assertAllowed(principal, 'manage-rules', { region: v.region });
       if (v.status === 'active') throw new ConflictException(`${ruleSetId} v${version} is already active (${showYears({ from: v.activeFrom, to: v.activeTo })})`);
       if (!v.raw) throw new ConflictException(`${ruleSetId} v${version} was recorded before versions kept their text and cannot be activated`);
-      const activeYears = years ?? { from: v.activeFrom, to: v.activeTo };
-      const next: RuleVersionRow = { ...v, status: 'active', activeFrom: activeYears.from, activeTo: activeYears.to };
-      const active = await activeVersions(m);
-      const previous = active.filter((a) => a.ruleSetId === ruleSetId);
-      const replaced = replacement(previous, activeYears);
-      refuseSplit(v, activeYears, replaced.split);
       // the run's registry: evaluations of the years a narrowed version keeps resolve to it (unchanged: not re-scored)
-      const target = targetSet(active, next, replaced);
-      checkTarget(target, v);
+      const { years: activeYears, replaced, target } = activationTarget(await activeVersions(m), v, years);
       // the version it replaced for those years (the latest, when it overlaps several)
       const replacedVersions = [...replaced.retired, ...replaced.narrowed.map((n) => n.version)].map((p) => p.version);
       const previousVersion = replacedVersions.length ? Math.max(...replacedVersions) : null;
@@ -222,16 +221,8 @@ export class PreviewImpactHandler implements ICommandHandler<PreviewImpact, { ru
       if (!v) throw new NotFoundException(`rule set ${ruleSetId} has no version ${version}`);
       assertAllowed(principal, 'manage-rules', { region: v.region });
       if (!v.raw) throw new ConflictException(`${ruleSetId} v${version} keeps no text to preview`);
-      const active = await activeVersions(m);
-      // the rule sets the activation would leave: this version for its years, the others of its rule set retired,
-      // narrowed or untouched as activation does it (the active version itself previews as it is)
-      const activeYears = years ?? yearsOf(v);
-      const previous = active.filter((a) => a.ruleSetId === ruleSetId && a.id !== v.id);
-      const replaced = replacement(previous, activeYears);
-      refuseSplit(v, activeYears, replaced.split);
-      const next: RuleVersionRow = { ...v, status: 'active', activeFrom: activeYears.from, activeTo: activeYears.to };
-      const target = targetSet(active, next, replaced);
-      checkTarget(target, v);
+      // the rules the activation would leave, nothing written: the run reads the years it would give from `overrides`
+      const { years: activeYears, replaced, target } = activationTarget(await activeVersions(m), v, years);
       const overrides: Record<string, ActiveYears> = { [v.id]: activeYears };
       for (const n of replaced.narrowed) overrides[n.version.id] = n.years;
       await insertRun(m, {

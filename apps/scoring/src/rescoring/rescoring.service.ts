@@ -294,7 +294,12 @@ async function readChunk(m: EntityManager, chunk: ChunkPlan, regions: readonly s
        FROM ${T.evaluations} WHERE ${where} ORDER BY evaluation_id`,
     params,
   );
-  return rows.map((r) => ({
+  return rows.map(storedEvaluation);
+}
+
+/** A row of `scoring_evaluations` (with its current_* columns) as a chunk reads it. */
+export function storedEvaluation(r: Record<string, unknown>): StoredEvaluation {
+  return {
     evaluationId: r.evaluation_id as string,
     submissionId: r.submission_id as string,
     submissionVersion: Number(r.submission_version),
@@ -316,5 +321,5 @@ async function readChunk(m: EntityManager, chunk: ChunkPlan, regions: readonly s
           generation: r.current_generation === null || r.current_generation === undefined ? null : Number(r.current_generation),
         }
       : null,
-  }));
+  };
 }

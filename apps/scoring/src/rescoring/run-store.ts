@@ -83,8 +83,8 @@ export async function insertRun(m: EntityManager, run: RunRow): Promise<void> {
   );
 }
 
-/** `lock`: true (or 'update') takes the run row exclusively, 'share' lets other chunks write beside this one. */
-export async function getRun(m: EntityManager, id: string, lock: boolean | 'update' | 'share' = false): Promise<RunRow | null> {
+/** `lock`: true takes the run row exclusively, 'share' lets other chunks write beside this one. */
+export async function getRun(m: EntityManager, id: string, lock: boolean | 'share' = false): Promise<RunRow | null> {
   const clause = lock === 'share' ? ' FOR SHARE' : lock ? ' FOR UPDATE' : '';
   const forUpdate = dialectOf(m) === 'postgres' ? clause : '';
   const rows = await m.query(`SELECT * FROM ${R} WHERE id = ${ph(m, 1)}${forUpdate}`, [id]);

@@ -20,7 +20,8 @@ function covers(years: RuleSetFile['years'], year: number): boolean {
   return (years.from === null || year >= years.from) && (years.to === null || year <= years.to);
 }
 
-function showYears(y: RuleSetFile['years']): string {
+/** Years as messages show them: `2023–2024`, `2024–…` (null ends are open). */
+export function showYears(y: RuleSetFile['years']): string {
   return `${y.from ?? '…'}–${y.to ?? '…'}`;
 }
 

@@ -1,7 +1,7 @@
 import { parseRuleText, issueAt, type ReadResult, type RuleFile } from './read-rule-file';
 import { resolveChain } from './resolve-file';
 import { RuleSetError, type RuleSetIssue } from './rule-set.error';
-import { fileKey, RuleSetRegistry } from './rule-set.registry';
+import { fileKey, RuleSetRegistry, showYears } from './rule-set.registry';
 import type { ResolvedRuleSet } from './rule-set.schema';
 
 /**
@@ -98,13 +98,13 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
           forks.map((x) => x.shared),
         );
         if (gap) {
-          const covered = versions.map((v) => `v${v.parsed.version} ${showRange(v.parsed.years)}`).join(', ');
+          const covered = versions.map((v) => `v${v.parsed.version} ${showYears(v.parsed.years)}`).join(', ');
           add(
             issueAt(
               f.file,
               f.text,
               ['extends'],
-              `cannot resolve ${f.parsed.id} for ${showRange(gap)}: no version of ${cur === f ? 'its parent' : 'its ancestor'} ${cur.parsed.extends} covers those years (${covered})`,
+              `cannot resolve ${f.parsed.id} for ${showYears(gap)}: no version of ${cur === f ? 'its parent' : 'its ancestor'} ${cur.parsed.extends} covers those years (${covered})`,
             ),
           );
         }
@@ -239,10 +239,6 @@ function firstGap(years: Years, ranges: readonly Years[]): Years | null {
   }
   if (years.to !== null && from !== null && from > years.to) return null;
   return { from, to: years.to };
-}
-
-function showRange(y: Years): string {
-  return `${y.from ?? '…'}–${y.to ?? '…'}`;
 }
 
 function checkYearOverlaps(files: RuleFile[], add: (i: RuleSetIssue) => void): void {
