@@ -4,6 +4,7 @@ export * from './redis/redis-connection';
 export * from './outbox/messaging.migration';
 export * from './outbox/enqueue-events';
 export * from './outbox/outbox-relay';
+export * from './wire/wire-envelope';
 export * from './inbox/run-once';
 export * from './inbox/handler-registry';
 export * from './inbox/inbox-worker';

@@ -218,6 +218,45 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     expect(await countEffects(ds)).toBe(0);
   });
 
+  it('a payload over the compression threshold travels gzip-compressed and arrives as it was sent', async () => {
+    await enqueueSubmissions(ds, 0, 3);
+    const r = relay({ compressFrom: 100 }); // a submission's payload is a few hundred characters
+    expect(await r.relayOnce()).toBe(3);
+    const scoring = queue(QUEUES.scoringInbox);
+    const jobs = await scoring.getJobs(['waiting']);
+    expect(jobs).toHaveLength(3);
+    for (const job of jobs) {
+      expect(job.data).toMatchObject({ name: 'intake.submission.received.v1', producer: 'intake', payloadEncoding: 'gzip+base64' });
+      expect(typeof job.data.payload).toBe('string');
+    }
+    const [stored] = await ds.query(`SELECT payload FROM intake_outbox WHERE id = 1`);
+    const w = inbox();
+    await w.process(jobs.find((j) => j.id === 'intake-1')!);
+    expect(await countEffects(ds)).toBe(1);
+    // what the handler got is the payload as stored, decoded
+    const [effect] = await ds.query(`SELECT event_id, evaluation_id FROM test_effects`);
+    expect(effect).toEqual({ event_id: 'intake-1', evaluation_id: JSON.parse(stored.payload).evaluationId });
+    w.start();
+    await waitFor('3 effects', async () => (await countEffects(ds)) === 3);
+  });
+
+  it('a job whose encoded payload cannot be decoded fails at once, naming why', async () => {
+    const w = inbox();
+    w.start();
+    const scoring = queue(QUEUES.scoringInbox);
+    const events = new QueueEvents(QUEUES.scoringInbox, { connection: { host: '127.0.0.1', port: redisPort }, prefix });
+    closers.push(() => events.close());
+    await events.waitUntilReady();
+    const meta = { name: 'intake.submission.received.v1', producer: 'intake', occurredAt: '2024-03-01T08:00:00.000Z', correlationId: null };
+    const corrupt = await scoring.add(meta.name, { ...meta, id: 'intake-998', payloadEncoding: 'gzip+base64', payload: 'bm90IGd6aXA=' }, { attempts: 5 });
+    await expect(corrupt.waitUntilFinished(events)).rejects.toThrow(/not gzip\+base64/);
+    const unknown = await scoring.add(meta.name, { ...meta, id: 'intake-999', payloadEncoding: 'br', payload: 'x' }, { attempts: 5 });
+    await expect(unknown.waitUntilFinished(events)).rejects.toThrow(/unknown payloadEncoding "br"/);
+    expect((await scoring.getJob(corrupt.id!))?.attemptsMade).toBe(1);
+    expect((await scoring.getJob(unknown.id!))?.attemptsMade).toBe(1);
+    expect(await countEffects(ds)).toBe(0);
+  });
+
   it('keeps events while the relay cannot reach Redis, and delivers them from a relay that can', async () => {
     await enqueueSubmissions(ds, 0, 4);
     const unreachable = relay({ connection: { host: '127.0.0.1', port: await closedPort(), connectTimeout: 500 } });

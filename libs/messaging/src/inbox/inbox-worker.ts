@@ -17,6 +17,7 @@ import {
   type HandlerContext,
   type HandlerDefinition,
 } from './handler-registry';
+import { fromWire, isEncoded } from '../wire/wire-envelope';
 import { recordInbox } from './run-once';
 
 export interface InboxWorkerOptions {
@@ -114,7 +115,16 @@ export class InboxWorker {
 
   /** Processes one job (exposed for tests and for draining a queue by hand); resolves once its transaction committed. */
   process(job: Pick<Job, 'id' | 'name' | 'data'>): Promise<InboxResult> {
-    const envelope = EventEnvelopeSchema.safeParse(job.data);
+    // a compressed payload is decoded first (off the event loop); a plain one goes straight on, in arrival order
+    if (!isEncoded(job.data)) return this.accept(job, job.data);
+    return fromWire(job.data).then(
+      (data) => this.accept(job, data),
+      (err) => Promise.reject(new UnrecoverableError(`job ${job.id}: ${errorMessage(err)}`)),
+    );
+  }
+
+  private accept(job: Pick<Job, 'id'>, data: unknown): Promise<InboxResult> {
+    const envelope = EventEnvelopeSchema.safeParse(data);
     if (!envelope.success)
       return Promise.reject(new UnrecoverableError(`job ${job.id}: not an event envelope: ${envelope.error.message}`));
     const event: EventEnvelopeBase = envelope.data;

@@ -5,11 +5,13 @@ import { insertMany } from '../sql/insert-many';
 import {
   AUDIT_COLUMNS,
   AUDIT_PG_TYPES,
-  chainRecords,
+  chainPrepared,
+  prepareAuditEntry,
   recordToRow,
   type AuditEntry,
   type AuditRecord,
   type ChainHead,
+  type PreparedAuditEntry,
 } from './audit-record';
 
 /**
@@ -37,19 +39,21 @@ export async function appendAudit(
   const now = new Date().toISOString();
   const hasKeys = entries.some((e) => e.dedupeKey);
   const fast = pg && entries.length <= FAST_PATH_MAX;
+  // everything but the chain links, once: a chain redone under the head's lock costs a hash per record
+  const prepared = entries.map((e) => prepareAuditEntry(e, now));
 
   if (fast && !hasKeys) {
     const guess = heldHeads(manager.queryRunner!).get(t) ?? lastWritten(manager.connection).get(t);
     if (guess) {
-      const records = chainRecords(guess, entries, now);
+      const records = chainPrepared(guess, prepared);
       if (await insertIfHeadIs(manager, t, guess, records)) return remember(manager, t, records);
     }
   }
 
   const head = await lockHead(manager, t);
-  const fresh = hasKeys ? await withoutKnownKeys(manager, t, entries) : entries;
+  const fresh = hasKeys ? await withoutKnownKeys(manager, t, prepared) : prepared;
   if (fresh.length === 0) return [];
-  const records = chainRecords(head, fresh, now);
+  const records = chainPrepared(head, fresh);
   if (fast) {
     // we hold the lock: the compare-and-set cannot fail
     if (!(await insertIfHeadIs(manager, t, head, records)))
@@ -124,9 +128,9 @@ async function insertIfHeadIs(
 async function withoutKnownKeys(
   manager: EntityManager,
   t: string,
-  entries: readonly AuditEntry[],
-): Promise<readonly AuditEntry[]> {
-  const keys = entries.flatMap((e) => (e.dedupeKey ? [e.dedupeKey] : []));
+  entries: readonly PreparedAuditEntry[],
+): Promise<readonly PreparedAuditEntry[]> {
+  const keys = entries.flatMap((e) => (e.fields.dedupeKey ? [e.fields.dedupeKey] : []));
   if (keys.length === 0) return entries;
   const pg = dialectOf(manager) === 'postgres';
   const known = new Set<string>();
@@ -140,10 +144,10 @@ async function withoutKnownKeys(
         );
     for (const row of rows) known.add(row.dedupe_key);
   }
-  return entries.filter((e) => {
-    if (!e.dedupeKey) return true;
-    if (known.has(e.dedupeKey)) return false;
-    known.add(e.dedupeKey);
+  return entries.filter(({ fields: { dedupeKey } }) => {
+    if (!dedupeKey) return true;
+    if (known.has(dedupeKey)) return false;
+    known.add(dedupeKey);
     return true;
   });
 }

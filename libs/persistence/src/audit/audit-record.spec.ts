@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, sha256 } from '../json/canonical-json';
-import { chainRecords, computeRecordHash, GENESIS_HASH, type AuditEntry } from './audit-record';
+import { chainPrepared, chainRecords, computeRecordHash, GENESIS_HASH, prepareAuditEntry, type AuditEntry } from './audit-record';
 
 const entry = (id: string, extra: Partial<AuditEntry> = {}): AuditEntry => ({
   actor: { user: 'u1', role: 'reviewer' },
@@ -65,5 +65,20 @@ describe('chainRecords', () => {
     const [otherPayload] = chainRecords({ seq: 0, hash: GENESIS_HASH }, [entry('a', { payload: { id: 'z' } })], now);
     expect(otherPayload.payloadHash).not.toBe(base.payloadHash);
     expect(otherPayload.hash).not.toBe(base.hash);
+  });
+
+  it('chains prepared entries after any head as it chains the entries themselves (a chain redone under the lock)', () => {
+    const now = '2024-01-01T00:00:00.000Z';
+    const entries = [entry('a', { reason: '重新评分 "x"\n', dedupeKey: 'k1' }), entry('b', { fromState: null, at: '2023-12-31T00:00:00.000Z' })];
+    const prepared = entries.map((e) => prepareAuditEntry(e, now));
+    const [x] = chainRecords({ seq: 0, hash: GENESIS_HASH }, [entry('z')], now);
+    for (const head of [{ seq: 0, hash: GENESIS_HASH }, { seq: x.seq, hash: x.hash }, { seq: 99_999_999_999, hash: x.hash }]) {
+      const records = chainPrepared(head, prepared);
+      expect(records).toEqual(chainRecords(head, entries, now));
+      for (const r of records) {
+        const { hash, ...unsigned } = r;
+        expect(hash).toBe(sha256(canonicalJson(unsigned)));
+      }
+    }
   });
 });

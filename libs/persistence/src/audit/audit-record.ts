@@ -61,30 +61,60 @@ export function computeRecordHash(r: Omit<AuditRecord, 'hash'>): string {
   );
 }
 
-/** Chains entries after `head`: pure, so the same input always gives the same records. */
-export function chainRecords(head: ChainHead, entries: readonly AuditEntry[], now: string): AuditRecord[] {
+/**
+ * An entry with all of its record worked out but its place in the chain: the fields, and the canonical JSON that
+ * `computeRecordHash` hashes split around `prevHash` and `seq`. Chaining prepared entries is then one string
+ * concatenation and one SHA-256 per record — cheap enough to redo under the chain head's lock when another writer
+ * moved the head first.
+ */
+export interface PreparedAuditEntry {
+  fields: Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
+  /** Canonical JSON up to `"prevHash":`, between the previous hash and the sequence number, and after it. */
+  json: [string, string, string];
+}
+
+export function prepareAuditEntry(entry: AuditEntry, now: string): PreparedAuditEntry {
+  const fields = {
+    at: entry.at ?? now,
+    actorUser: entry.actor.user,
+    actorRole: entry.actor.role,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    action: entry.action,
+    fromState: entry.fromState ?? null,
+    toState: entry.toState ?? null,
+    reason: entry.reason ?? null,
+    dedupeKey: entry.dedupeKey ?? null,
+    payloadHash: hashJson(entry.payload ?? null),
+  };
+  const j = JSON.stringify;
+  return {
+    fields,
+    json: [
+      `{"action":${j(fields.action)},"actorRole":${j(fields.actorRole)},"actorUser":${j(fields.actorUser)},"at":${j(fields.at)},` +
+        `"dedupeKey":${j(fields.dedupeKey)},"entityId":${j(fields.entityId)},"entityType":${j(fields.entityType)},` +
+        `"fromState":${j(fields.fromState)},"payloadHash":${j(fields.payloadHash)},"prevHash":`,
+      `,"reason":${j(fields.reason)},"seq":`,
+      `,"toState":${j(fields.toState)}}`,
+    ],
+  };
+}
+
+/** Chains prepared entries after `head` (the same records as `chainRecords` gives for their entries). */
+export function chainPrepared(head: ChainHead, prepared: readonly PreparedAuditEntry[]): AuditRecord[] {
   let { seq, hash: prevHash } = head;
-  return entries.map((entry) => {
+  return prepared.map(({ fields, json }) => {
     seq += 1;
-    const unsigned = {
-      seq,
-      at: entry.at ?? now,
-      actorUser: entry.actor.user,
-      actorRole: entry.actor.role,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      action: entry.action,
-      fromState: entry.fromState ?? null,
-      toState: entry.toState ?? null,
-      reason: entry.reason ?? null,
-      dedupeKey: entry.dedupeKey ?? null,
-      payloadHash: hashJson(entry.payload ?? null),
-      prevHash,
-    };
-    const record = { ...unsigned, hash: computeRecordHash(unsigned) };
-    prevHash = record.hash;
+    const hash = sha256(json[0] + JSON.stringify(prevHash) + json[1] + JSON.stringify(seq) + json[2]);
+    const record: AuditRecord = { seq, ...fields, prevHash, hash };
+    prevHash = hash;
     return record;
   });
+}
+
+/** Chains entries after `head`: pure, so the same input always gives the same records. */
+export function chainRecords(head: ChainHead, entries: readonly AuditEntry[], now: string): AuditRecord[] {
+  return chainPrepared(head, entries.map((e) => prepareAuditEntry(e, now)));
 }
 
 export const AUDIT_COLUMNS = [
