@@ -1,5 +1,5 @@
 import type { EventPayload } from '@jixiao/contracts';
-import type { AuditEntry } from '@jixiao/persistence';
+import { prepareAuditEntry, type PreparedAuditEntry } from '@jixiao/persistence';
 import { score, type RuleSetRegistry } from '@jixiao/scoring';
 import { addToSummary, type ImpactSummary } from '../domain/impact-summary';
 import { scoreRecord, type CurrentResult, type ScoreRecord } from '../domain/score-record';
@@ -28,8 +28,14 @@ export interface RescoreContext {
 
 export interface ChunkOutcome {
   records: ScoreRecord[];
-  items: Item[];
-  audit: AuditEntry[];
+  /**
+   * The event's items, each serialised as soon as it is made (the chunk's event payload is their join): a chunk
+   * keeps a thousand strings across its write instead of a thousand object graphs, which every young-generation
+   * collection on the way would copy.
+   */
+  itemsJson: string[];
+  /** Audit entries prepared as they are made (payload hashed, canonical JSON built), for the same reason. */
+  audit: PreparedAuditEntry[];
   changed: number;
   /**
    * Evaluations of the range already scored under their target rules, or under a later rule generation than the
@@ -69,8 +75,24 @@ function describe(prev: CurrentResult | null, next: CurrentResult): string {
   return parts.join(', ');
 }
 
+/**
+ * The JSON of a chunk's `scoring.evaluations.rescored.v1` payload, its fields in the contract's order, the items as
+ * serialised when they were made (built from scoring's own typed results; every consumer validates it on receipt).
+ */
+export function rescoredPayloadJson(
+  head: { runId: string; chunk: number; activated: { ruleSetId: string; version: number }; scoredAt: string },
+  itemsJson: readonly string[],
+): string {
+  const j = JSON.stringify;
+  return (
+    `{"runId":${j(head.runId)},"chunk":${j(head.chunk)},` +
+    `"activated":${j({ ruleSetId: head.activated.ruleSetId, version: head.activated.version })},` +
+    `"scoredAt":${j(head.scoredAt)},"items":[${itemsJson.join(',')}]}`
+  );
+}
+
 export function emptyOutcome(): ChunkOutcome {
-  return { records: [], items: [], audit: [], changed: 0, unaffected: 0, expected: [] };
+  return { records: [], itemsJson: [], audit: [], changed: 0, unaffected: 0, expected: [] };
 }
 
 /**
@@ -116,9 +138,9 @@ export function rescoreChunk(
     };
     out.records.push(r);
     out.expected.push(prev?.resultId ?? null);
-    out.items.push(item);
+    out.itemsJson.push(JSON.stringify(item));
     const a = ctx.activated;
-    out.audit.push({
+    out.audit.push(prepareAuditEntry({
       ...r.audit,
       action: 're-scored',
       fromState: 'scored',
@@ -127,7 +149,7 @@ export function rescoreChunk(
         `规则集 ${a.ruleSetId} v${a.version} 启用后重新评分 (re-scoring run ${ctx.runId}, activated by ${a.by}` +
         `${a.reason ? `: ${a.reason}` : ''}): ${describe(prev, r.current)}; rules ${target.id} v${target.version} ${target.hash}`,
       payload: { ...(r.audit.payload as object), previousResultId: prev?.resultId ?? null, runId: ctx.runId },
-    });
+    }, ctx.scoredAt));
   }
   return out;
 }

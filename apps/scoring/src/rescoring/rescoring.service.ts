@@ -9,7 +9,7 @@ import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
 import { SCORING_DATA_SOURCE } from '../infrastructure/scoring.tokens';
 import { setCurrentResults } from '../persistence/current-results';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
-import { emptyOutcome, previewChunk, rescoreChunk, type StoredEvaluation } from './rescore-chunk';
+import { emptyOutcome, previewChunk, rescoreChunk, rescoredPayloadJson, type StoredEvaluation } from './rescore-chunk';
 import {
   chunkSummaries,
   getChunk,
@@ -151,28 +151,18 @@ export class RescoringService {
         const moved = await setCurrentResults(m, out.records.map((x) => x.current), out.expected);
         if (moved !== out.records.length)
           throw new ChunkRace(`${out.records.length - moved} of ${out.records.length} evaluations got another current result while the chunk was scored`);
-        await enqueueEvents(
-          m,
-          SCORING_SERVICE,
-          [
-            {
-              name: 'scoring.evaluations.rescored.v1' as const,
-              payload: {
-                runId,
-                chunk: chunkNo,
-                activated: { ruleSetId: run.ruleSetId, version: run.version },
-                scoredAt: now,
-                items: out.items,
-              },
-              dedupeKey: `rescored:${runId}:${chunkNo}`,
-              correlationId: runId,
-              occurredAt: now,
-            },
-          ],
-          // built above from scoring's own typed results (every consumer validates it on receipt): validating a
-          // thousand items again here cost ~15 µs per evaluation
-          { validate: false },
-        );
+        await enqueueEvents(m, SCORING_SERVICE, [
+          {
+            name: 'scoring.evaluations.rescored.v1',
+            payloadJson: rescoredPayloadJson(
+              { runId, chunk: chunkNo, activated: { ruleSetId: run.ruleSetId, version: run.version }, scoredAt: now },
+              out.itemsJson,
+            ),
+            dedupeKey: `rescored:${runId}:${chunkNo}`,
+            correlationId: runId,
+            occurredAt: now,
+          },
+        ]);
       }
       await markChunk(m, runId, chunkNo, { status: 'done', rescored: out.records.length, changed: out.changed, at: now });
       if (out.audit.length) await appendAudit(m, T.audit, out.audit);

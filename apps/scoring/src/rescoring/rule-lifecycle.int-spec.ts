@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import type { EventPayload } from '@jixiao/contracts';
+import { parseEvent, type EventPayload } from '@jixiao/contracts';
 import { waitFor } from '@jixiao/messaging/testing/test-redis';
 import { verifyAudit, withTransaction } from '@jixiao/persistence';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
@@ -352,7 +352,10 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
       expect(await once(runId)).toBe('done');
       const [ev] = await ds.query(`SELECT current_grade, current_result_id FROM scoring_evaluations WHERE evaluation_id = 'ev_410105_001'`);
       expect(ev.current_grade).toBe('良'); // 91 < 95
-      const [item] = JSON.parse((await ds.query(`SELECT payload FROM scoring_outbox WHERE dedupe_key = 'rescored:${runId}:0'`))[0].payload).items;
+      const payload = JSON.parse((await ds.query(`SELECT payload FROM scoring_outbox WHERE dedupe_key = 'rescored:${runId}:0'`))[0].payload);
+      // the payload is serialised piece by piece: it must still be what the contract says
+      expect(parseEvent('scoring.evaluations.rescored.v1', payload)).toEqual(payload);
+      const [item] = payload.items;
       expect([item.evaluationId, item.resultId, item.previous.resultId]).toEqual(['ev_410105_001', ev.current_result_id, 'res_elsewhere']);
       expect(await counts()).toEqual({ results: before.results + 1, audit: before.audit + 1, outbox: before.outbox + 1 });
       expect((await getRun(ds.manager, runId))?.status).toBe('running');

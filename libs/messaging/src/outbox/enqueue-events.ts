@@ -15,6 +15,18 @@ export type OutgoingEvent = {
 }[EventName];
 
 /**
+ * An event whose payload its producer serialised itself (a bulk path that builds it piece by piece): written as
+ * it is, not validated — the producer vouches for it, and every consumer validates it on receipt.
+ */
+export interface SerializedEvent {
+  name: EventName;
+  payloadJson: string;
+  dedupeKey?: string;
+  correlationId?: string | null;
+  occurredAt?: string;
+}
+
+/**
  * Writes events to the service's outbox inside the caller's transaction: they exist if and only if the state
  * change commits. One multi-row INSERT per thousand events. Payloads are validated against their contract unless
  * `validate: false` (bulk paths that build payloads from already-validated data). Returns how many rows were
@@ -23,15 +35,18 @@ export type OutgoingEvent = {
 export async function enqueueEvents(
   manager: EntityManager,
   service: string,
-  events: readonly OutgoingEvent[],
+  events: ReadonlyArray<OutgoingEvent | SerializedEvent>,
   options: { validate?: boolean } = {},
 ): Promise<number> {
   if (events.length === 0) return 0;
   assertInTransaction(manager, 'enqueueEvents');
   const now = new Date().toISOString();
   const rows = events.map((e) => {
-    const payload = options.validate === false ? e.payload : parseEvent(e.name, e.payload);
-    return [e.name, JSON.stringify(payload), e.occurredAt ?? now, e.correlationId ?? null, e.dedupeKey ?? null];
+    const json =
+      'payloadJson' in e
+        ? e.payloadJson
+        : JSON.stringify(options.validate === false ? e.payload : parseEvent(e.name, e.payload));
+    return [e.name, json, e.occurredAt ?? now, e.correlationId ?? null, e.dedupeKey ?? null];
   });
   const written = await insertMany(
     manager,

@@ -30,17 +30,18 @@ import {
 export async function appendAudit(
   manager: EntityManager,
   table: string,
-  entries: readonly AuditEntry[],
+  entries: readonly AuditEntry[] | readonly PreparedAuditEntry[],
 ): Promise<AuditRecord[]> {
   if (entries.length === 0) return [];
   assertInTransaction(manager, 'appendAudit');
   const t = assertIdentifier(table);
   const pg = dialectOf(manager) === 'postgres';
   const now = new Date().toISOString();
-  const hasKeys = entries.some((e) => e.dedupeKey);
+  // everything but the chain links, once (or by the caller, as it made them): a chain redone under the head's
+  // lock costs a hash per record
+  const prepared = entries.map((e) => ('json' in e ? e : prepareAuditEntry(e, now)));
+  const hasKeys = prepared.some((e) => e.fields.dedupeKey);
   const fast = pg && entries.length <= FAST_PATH_MAX;
-  // everything but the chain links, once: a chain redone under the head's lock costs a hash per record
-  const prepared = entries.map((e) => prepareAuditEntry(e, now));
 
   if (fast && !hasKeys) {
     const guess = heldHeads(manager.queryRunner!).get(t) ?? lastWritten(manager.connection).get(t);
