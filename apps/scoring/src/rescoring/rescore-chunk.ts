@@ -96,6 +96,12 @@ export function emptyOutcome(): ChunkOutcome {
 }
 
 /**
+ * A run scores each evaluation once: the engine's memo of rows by cell texts would cost more than it saves
+ * (ScoreOptions.memo).
+ */
+const BULK = { memo: false } as const;
+
+/**
  * Re-scores the evaluations of a chunk whose effective rules under the run's registry differ from those of their
  * current result, adding to `out` (so a caller can go slice by slice; pure: the caller writes). Results carry
  * compact figures; items whose total, grade or routing changed carry the full breakdown with explanations, since
@@ -114,7 +120,7 @@ export function rescoreChunk(
       continue;
     }
     const evaluation = readStored(e);
-    const result = score(evaluation, target, { explain: false });
+    const result = score(evaluation, target, { ...BULK, explain: false });
     const r = scoreRecord(
       { ...e, version: e.submissionVersion },
       result,
@@ -125,7 +131,7 @@ export function rescoreChunk(
     if (changed) out.changed += 1;
     const item: Item = {
       ...r.event,
-      ...(changed ? { result: score(evaluation, target, { explain: true }) } : {}),
+      ...(changed ? { result: score(evaluation, target, { ...BULK, explain: true }) } : {}),
       previous: prev
         ? {
             resultId: prev.resultId,
@@ -163,7 +169,7 @@ export function previewChunk(rows: readonly StoredEvaluation[], registry: RuleSe
       unaffected += 1;
       continue;
     }
-    const result = score(readStored(e), target, { explain: false });
+    const result = score(readStored(e), target, { ...BULK, explain: false });
     addToSummary(summary, {
       evaluationId: e.evaluationId,
       region: e.region,

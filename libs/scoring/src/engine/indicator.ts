@@ -66,6 +66,7 @@ type InputCache = Map<string, Map<string, IndicatorInput>>;
  * the common case needs two lookups and no further hop. Bounded: the whole cache is emptied when it holds CACHE_LIMIT rows.
  */
 export function cachedInput(ind: Indicator, ctx: ScoreContext): IndicatorInput {
+  if (!ctx.memo) return readIndicator(ind, ctx.prep.naMarkers);
   const cache = ctx.prep.inputCache as unknown as InputCache;
   const t = ind.target ?? '';
   const a = ind.actual ?? '';

@@ -7,6 +7,8 @@ export interface ScoreContext {
   prep: PreparedRuleSet;
   fiscalYear: number;
   explain: boolean;
+  /** Parsed rows come from, and go to, the rule set's memo (ScoreOptions.memo). */
+  memo: boolean;
   /** decimals shown in explanations */
   precision: number;
   /**

@@ -127,4 +127,14 @@ describe('score: properties on random forms', () => {
       { numRuns: 100 },
     );
   });
+
+  it('gives the same result with the memo of rows off as with it on (memo cold and warm)', () => {
+    fc.assert(
+      fc.property(fc.array(form, { minLength: 1, maxLength: 4 }), shipped, fc.boolean(), (evs, rs, explain) => {
+        // twice each, so the memoised run meets rows it has seen (same texts, weights and scores)
+        for (const ev of [...evs, ...evs]) expect(score(ev, rs, { explain, memo: false })).toEqual(score(ev, rs, { explain }));
+      }),
+      { numRuns: 150 },
+    );
+  });
 });

@@ -13,10 +13,11 @@ import { ScoringRun } from './scoring-run';
 export function score(evaluation: CanonicalEvaluation, ruleSet: ResolvedRuleSet, options?: ScoreOptions): ScoreResult {
   const prep = prepareRuleSet(ruleSet);
   const c = prep.compiled;
-  const run = new ScoringRun(evaluation, prep, options, true);
+  const memo = options?.memo !== false;
+  const run = new ScoringRun(evaluation, prep, options, memo);
   const tiers = run.tierRequests();
   const tierAnswers: RuleEvent[][] = new Array(tiers.length);
-  for (let i = 0; i < tiers.length; i++) tierAnswers[i] = tierEvents(prep, tiers[i]);
+  for (let i = 0; i < tiers.length; i++) tierAnswers[i] = memo ? tierEvents(prep, tiers[i]) : c.tier.run(tiers[i]);
   run.applyTiers(tierAnswers);
   const grades = run.gradeRequests();
   const gradeAnswers: RuleEvent[][] = new Array(grades.length);

@@ -90,6 +90,7 @@ export class ScoringRun {
       prep,
       fiscalYear: ev.fiscalYear ?? rs.years.from ?? 2000,
       explain: options.explain !== false,
+      memo,
       precision: prep.precision,
       partRounding: prep.partRounding,
     };
