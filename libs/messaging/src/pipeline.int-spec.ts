@@ -72,6 +72,15 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     closers.push(() => w.close());
     return w;
   };
+  /** A started scoring inbox, its queue, and the queue's events (to await a job's outcome). */
+  const runningInbox = async () => {
+    inbox().start();
+    const scoring = queue(QUEUES.scoringInbox);
+    const events = new QueueEvents(QUEUES.scoringInbox, { connection: { host: '127.0.0.1', port: redisPort }, prefix });
+    closers.push(() => events.close());
+    await events.waitUntilReady();
+    return { scoring, events };
+  };
   const queue = (name: string) => {
     const q = new Queue(name, { connection: { host: '127.0.0.1', port: redisPort }, prefix });
     closers.push(() => q.close());
@@ -193,12 +202,7 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
   });
 
   it('a job whose payload breaks the contract fails at once, without retries or effect', async () => {
-    const w = inbox();
-    w.start();
-    const scoring = queue(QUEUES.scoringInbox);
-    const events = new QueueEvents(QUEUES.scoringInbox, { connection: { host: '127.0.0.1', port: redisPort }, prefix });
-    closers.push(() => events.close());
-    await events.waitUntilReady();
+    const { scoring, events } = await runningInbox();
     const bad = { ...submission(1), region: 'Hebei' };
     const job = await scoring.add(
       'intake.submission.received.v1',
@@ -241,12 +245,7 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
   });
 
   it('a job whose encoded payload cannot be decoded fails at once, naming why', async () => {
-    const w = inbox();
-    w.start();
-    const scoring = queue(QUEUES.scoringInbox);
-    const events = new QueueEvents(QUEUES.scoringInbox, { connection: { host: '127.0.0.1', port: redisPort }, prefix });
-    closers.push(() => events.close());
-    await events.waitUntilReady();
+    const { scoring, events } = await runningInbox();
     const meta = { name: 'intake.submission.received.v1', producer: 'intake', occurredAt: '2024-03-01T08:00:00.000Z', correlationId: null };
     const corrupt = await scoring.add(meta.name, { ...meta, id: 'intake-998', payloadEncoding: 'gzip+base64', payload: 'bm90IGd6aXA=' }, { attempts: 5 });
     await expect(corrupt.waitUntilFinished(events)).rejects.toThrow(/not gzip\+base64/);
