@@ -15,6 +15,8 @@ export interface ApprovalSpec {
   indicatorName?: string;
   region?: string;
   regionName?: string;
+  /** When scoring produced the result (the approval then carries it). */
+  scoredAt?: string;
 }
 
 /** An approval as review emits it, with the full score result (the breakdown publication shows). */
@@ -64,7 +66,14 @@ export function approval(spec: ApprovalSpec): ApprovalPayload {
     formType,
     unitName,
     projectName,
-    score: { resultId: `res_${spec.evaluationId}_${ruleSet.version}`, ruleSet, total: spec.total, grade: spec.grade, executionRate: rate },
+    score: {
+      resultId: `res_${spec.evaluationId}_${ruleSet.version}`,
+      ruleSet,
+      total: spec.total,
+      grade: spec.grade,
+      executionRate: rate,
+      ...(spec.scoredAt ? { scoredAt: spec.scoredAt } : {}),
+    },
     approvedAt: spec.approvedAt ?? '2024-03-01T08:00:02.000Z',
     result,
   };
@@ -120,11 +129,13 @@ function unescape(s: string): string {
 /** One chunk of re-scoring run `run_pub` (rule set 341522 v2) as scoring emits it, each item with its full result. */
 export function rescoredChunk(
   items: Array<{ evaluationId: string; total: number; grade: string; resultId?: string }>,
+  run: { runId?: string; scoredAt?: string } = {},
 ): EventPayload<'scoring.evaluations.rescored.v1'> {
   const ruleSet = { id: '341522', version: 2, hash: `sha256:${'d'.repeat(64)}` };
-  const scoredAt = '2024-04-01T00:00:05.000Z';
+  const scoredAt = run.scoredAt ?? '2024-04-01T00:00:05.000Z';
+  const runId = run.runId ?? 'run_pub';
   return {
-    runId: 'run_pub',
+    runId,
     chunk: 0,
     activated: { ruleSetId: '341522', version: 2 },
     scoredAt,
@@ -137,7 +148,7 @@ export function rescoredChunk(
         region: a.region,
         fiscalYear: 2023,
         formType: a.formType,
-        resultId: i.resultId ?? `res_${i.evaluationId}_run_pub`,
+        resultId: i.resultId ?? `res_${i.evaluationId}_${runId}`,
         ruleSet,
         total: i.total,
         grade: i.grade,
@@ -146,7 +157,7 @@ export function rescoredChunk(
         findingCodes: ['SCORE_DIFFERS_FROM_RULE'],
         routing: { decision: 'auto-approve' as const, reasons: [] },
         scoredAt,
-        rescoringRunId: 'run_pub',
+        rescoringRunId: runId,
         result: { ...a.result!, ruleSet },
         previous: null,
       };

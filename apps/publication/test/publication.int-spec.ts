@@ -337,9 +337,12 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     expect(actions.at(-1)).toEqual({ action: 'republish', from_state: 'retracted', to_state: 'published' });
   });
   /** Scoring's side: one chunk of a re-scoring run, relayed to publication's (and review's) inbox. */
-  async function rescore(items: Array<{ evaluationId: string; total: number; grade: string; resultId?: string }>) {
+  async function rescore(
+    items: Array<{ evaluationId: string; total: number; grade: string; resultId?: string }>,
+    run: { runId?: string; scoredAt?: string } = {},
+  ) {
     const before = await processed();
-    const payload = rescoredChunk(items);
+    const payload = rescoredChunk(items, run);
     await withTransaction(review.dataSource, (m) => enqueueEvents(m, 'scoring', [{ name: 'scoring.evaluations.rescored.v1', payload }]));
     while ((await scoringRelay.relayOnce()) > 0);
     await waitFor('the chunk processed', async () => (await processed()) === before + 1);
@@ -390,5 +393,22 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     const approved = await text('/public/evaluations/ev_rs_changed');
     expect(approved).not.toContain('data-testid="under-review"');
     expect(tableRows(await text('/public/341522/2023')).get('ev_rs_changed')?.slice(3)).toEqual(['84', '良', '98.00%', '已修订']);
+  });
+
+  it('a late chunk of an earlier run (scored before the result in force) changes nothing', async () => {
+    await approve({ evaluationId: 'ev_rs_late', total: 92, grade: '优', scoredAt: '2024-03-01T08:00:01.000Z' });
+    const revisions = () => count("SELECT COUNT(*) AS n FROM publication_disclosure_revisions WHERE evaluation_id = 'ev_rs_late'");
+    await rescore([{ evaluationId: 'ev_rs_late', total: 84, grade: '良' }], { runId: 'run_later', scoredAt: '2024-04-03T00:00:00.000Z' });
+    expect(await revisions()).toBe(2);
+    // the earlier run's chunk arrives last: its result is older than the one in force
+    await rescore([{ evaluationId: 'ev_rs_late', total: 70, grade: '中' }], { runId: 'run_earlier', scoredAt: '2024-04-02T00:00:00.000Z' });
+    expect(await revisions()).toBe(2);
+    expect(tableRows(await text('/public/341522/2023')).get('ev_rs_late')?.slice(3, 5)).toEqual(['84', '良']);
+    const [latest] = await ds.query(
+      "SELECT revision, total, scored_at, rescoring_run_id FROM publication_disclosure_revisions WHERE evaluation_id = 'ev_rs_late' ORDER BY revision DESC LIMIT 1",
+    );
+    expect(latest).toMatchObject({ revision: 2, total: 84, scored_at: '2024-04-03T00:00:00.000Z', rescoring_run_id: 'run_later' });
+    const [first] = await ds.query("SELECT scored_at FROM publication_disclosure_revisions WHERE evaluation_id = 'ev_rs_late' AND revision = 1");
+    expect(first.scored_at).toBe('2024-03-01T08:00:01.000Z');
   });
 });

@@ -135,6 +135,7 @@ export class PublishEvaluationHandler implements ICommandHandler<PublishEvaluati
       approvedAt: a.approvedAt,
       publishedAt: now,
       rescoringRunId: null,
+      scoredAt: a.score.scoredAt ?? null,
     };
     await manager.getRepository(DisclosureRevisionEntity).insert(revision);
     await appendAudit(manager, PUBLICATION_TABLES.audit, [

@@ -45,6 +45,7 @@ export class RecordRescoringHandler implements ICommandHandler<RecordRescoring, 
         grade: item.grade,
         ruleSet: item.ruleSet,
         runId: item.rescoringRunId ?? chunk.runId,
+        scoredAt: item.scoredAt,
       };
       const plan = planRescore(current, next);
       if (plan.kind === 'ignore') continue;
@@ -69,6 +70,7 @@ export class RecordRescoringHandler implements ICommandHandler<RecordRescoring, 
         approvedAt: current.approvedAt,
         publishedAt: now,
         rescoringRunId: next.runId,
+        scoredAt: next.scoredAt,
       };
       rows.push(row);
       inForce.set(item.evaluationId, { ...current, ...next, revision: row.revision });
@@ -108,7 +110,7 @@ async function publishedRevisions(manager: EntityManager, evaluationIds: string[
     const marks = chunk.map((_, n) => placeholder(d, n + 1)).join(', ');
     const rows: Array<Record<string, unknown>> = await manager.query(
       `SELECT d.id, d.evaluation_id, d.revision, r.total, r.grade, r.rule_set_id, r.rule_set_version, r.score_result_id,
-              r.submission_id, r.submission_version, r.approved_by, r.automatic, r.approved_at
+              r.submission_id, r.submission_version, r.approved_by, r.automatic, r.approved_at, r.scored_at
          FROM ${disclosures} d JOIN ${revisions} r ON r.disclosure_id = d.id AND r.revision = d.revision
         WHERE d.status = 'published' AND d.evaluation_id IN (${marks})
         ORDER BY d.evaluation_id${d === 'postgres' ? ' FOR UPDATE OF d' : ''}`,
@@ -128,6 +130,7 @@ async function publishedRevisions(manager: EntityManager, evaluationIds: string[
         approvedBy: String(r.approved_by),
         automatic: Boolean(r.automatic),
         approvedAt: String(r.approved_at),
+        scoredAt: (r.scored_at as string | null) ?? null,
       });
     }
   }

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { planRescore } from './plan-rescore';
 
-const current = { scoreResultId: 'res_1', total: 87, grade: '优秀', ruleSet: { id: '130126', version: 1 } };
+const current = { scoreResultId: 'res_1', total: 87, grade: '优秀', ruleSet: { id: '130126', version: 1 }, scoredAt: '2024-04-01T00:00:00.000Z' };
 const next = (over: Partial<Parameters<typeof planRescore>[1]>) => ({
   scoreResultId: 'res_2',
   total: 87,
   grade: '优秀',
   ruleSet: { id: '130126', version: 2 },
   runId: 'run_01',
+  scoredAt: '2024-04-02T00:00:00.000Z',
   ...over,
 });
 
@@ -23,5 +24,11 @@ describe('planRescore', () => {
   it('the same figures under the new rules, or the result already in force: nothing', () => {
     expect(planRescore(current, next({}))).toEqual({ kind: 'ignore' });
     expect(planRescore(current, next({ scoreResultId: 'res_1', grade: '良好' }))).toEqual({ kind: 'ignore' });
+  });
+
+  it('a result scored before the one in force (a late chunk of an earlier run): nothing; unknown times do not block', () => {
+    expect(planRescore(current, next({ grade: '良好', scoredAt: '2024-03-31T23:59:59.999Z' }))).toEqual({ kind: 'ignore' });
+    expect(planRescore({ ...current, scoredAt: null }, next({ grade: '良好', scoredAt: '2024-03-31T23:59:59.999Z' })).kind).toBe('revise');
+    expect(planRescore(current, next({ grade: '良好', scoredAt: null })).kind).toBe('revise');
   });
 });

@@ -64,4 +64,8 @@ export class DisclosureRevisionEntity {
   /** Set when a bulk re-scoring run made this revision (its figures await a reviewer's approval); null for approvals. */
   @Column({ name: 'rescoring_run_id', type: 'varchar', length: 200, nullable: true })
   rescoringRunId!: string | null;
+
+  /** When scoring produced the revision's result (null: not known — an approval event from before it was sent). */
+  @Column({ name: 'scored_at', type: 'varchar', length: 30, nullable: true })
+  scoredAt!: string | null;
 }

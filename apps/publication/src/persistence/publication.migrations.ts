@@ -1,7 +1,7 @@
 import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
 import { messagingMigration, messagingTables } from '@jixiao/messaging';
 import { CreatePublicationTables } from './create-publication-tables.migration';
-import { PublicationRescoringColumns } from './rescoring-columns.migration';
+import { PublicationRescoringColumns, PublicationRevisionScoredAt } from './rescoring-columns.migration';
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
 import { DisclosureEntity } from './disclosure.entity';
 import { PUBLICATION_SERVICE, PUBLICATION_TABLES } from './publication.tables';
@@ -17,4 +17,5 @@ export const PUBLICATION_MIGRATIONS = [
     [messagingTables(PUBLICATION_SERVICE).outbox, 'payload'],
     [PUBLICATION_TABLES.revisions, 'breakdown'],
   ]),
+  PublicationRevisionScoredAt,
 ];

@@ -17,3 +17,14 @@ export const PublicationRescoringColumns = defineMigration('PublicationRescoring
     await queryRunner.dropColumn(PUBLICATION_TABLES.revisions, 'rescoring_run_id');
   },
 });
+
+/** A revision records when its result was scored, so re-scoring results that arrive late are recognised. */
+export const PublicationRevisionScoredAt = defineMigration('PublicationRevisionScoredAt', 1_765_000_000_000, {
+  async up(queryRunner) {
+    const c = portableColumns(queryRunner);
+    await queryRunner.addColumn(PUBLICATION_TABLES.revisions, new TableColumn(c.varchar('scored_at', 30, true)));
+  },
+  async down(queryRunner) {
+    await queryRunner.dropColumn(PUBLICATION_TABLES.revisions, 'scored_at');
+  },
+});

@@ -44,6 +44,7 @@ export function approvedPayload(
       total: c.total,
       grade: c.grade,
       executionRate: c.executionRate,
+      ...(c.scoredAt ? { scoredAt: c.scoredAt } : {}),
     },
     automatic: approval.automatic,
     actor: approval.actor,

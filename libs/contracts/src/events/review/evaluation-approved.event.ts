@@ -23,6 +23,12 @@ export const EvaluationApprovedV1Schema = z.object({
     total: z.number().nullable(),
     grade: z.string().nullable(),
     executionRate: z.number().nullable(),
+    /**
+     * When scoring produced this result (optional: events written before it was added lack it). Publication keeps
+     * it with the revision, so a re-scoring result older than the one published — chunks of two runs delivered out
+     * of order — is recognised and left alone.
+     */
+    scoredAt: IsoTimestampSchema.optional(),
   }),
   automatic: z.boolean(),
   actor: ActorSchema,
