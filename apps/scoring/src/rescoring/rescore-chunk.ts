@@ -27,7 +27,8 @@ export interface RescoreContext {
 }
 
 export interface ChunkOutcome {
-  records: ScoreRecord[];
+  /** What the write needs of each result: its row and the current-result pointer (not its event or audit entry). */
+  records: Array<Pick<ScoreRecord, 'row' | 'current'>>;
   /**
    * The event's items, each serialised as soon as it is made (the chunk's event payload is their join): a chunk
    * keeps a thousand strings across its write instead of a thousand object graphs, which every young-generation
@@ -142,7 +143,7 @@ export function rescoreChunk(
           }
         : null,
     };
-    out.records.push(r);
+    out.records.push({ row: r.row, current: r.current });
     out.expected.push(prev?.resultId ?? null);
     out.itemsJson.push(JSON.stringify(item));
     const a = ctx.activated;

