@@ -100,7 +100,8 @@ export function emptyOutcome(): ChunkOutcome {
  * A run scores each evaluation once: the engine's memo of rows by cell texts would cost more than it saves
  * (ScoreOptions.memo).
  */
-const BULK = { memo: false } as const;
+const FIGURES = { memo: false, explain: false } as const;
+const EXPLAINED = { memo: false, explain: true } as const;
 
 /**
  * Re-scores the evaluations of a chunk whose effective rules under the run's registry differ from those of their
@@ -121,7 +122,7 @@ export function rescoreChunk(
       continue;
     }
     const evaluation = readStored(e);
-    const result = score(evaluation, target, { ...BULK, explain: false });
+    const result = score(evaluation, target, FIGURES);
     const r = scoreRecord(
       { ...e, version: e.submissionVersion },
       result,
@@ -132,7 +133,7 @@ export function rescoreChunk(
     if (changed) out.changed += 1;
     const item: Item = {
       ...r.event,
-      ...(changed ? { result: score(evaluation, target, { ...BULK, explain: true }) } : {}),
+      ...(changed ? { result: score(evaluation, target, EXPLAINED) } : {}),
       previous: prev
         ? {
             resultId: prev.resultId,
@@ -170,7 +171,7 @@ export function previewChunk(rows: readonly StoredEvaluation[], registry: RuleSe
       unaffected += 1;
       continue;
     }
-    const result = score(readStored(e), target, { ...BULK, explain: false });
+    const result = score(readStored(e), target, FIGURES);
     addToSummary(summary, {
       evaluationId: e.evaluationId,
       region: e.region,

@@ -28,24 +28,20 @@ export interface SerializedEvent {
 
 /**
  * Writes events to the service's outbox inside the caller's transaction: they exist if and only if the state
- * change commits. One multi-row INSERT per thousand events. Payloads are validated against their contract unless
- * `validate: false` (bulk paths that build payloads from already-validated data). Returns how many rows were
+ * change commits. One multi-row INSERT per thousand events. Payloads are validated against their contract (a
+ * SerializedEvent's is the producer's word, and its consumers'). Returns how many rows were
  * written (events whose dedupe key already exists are skipped). Call the relay's `nudge()` after commit.
  */
 export async function enqueueEvents(
   manager: EntityManager,
   service: string,
   events: ReadonlyArray<OutgoingEvent | SerializedEvent>,
-  options: { validate?: boolean } = {},
 ): Promise<number> {
   if (events.length === 0) return 0;
   assertInTransaction(manager, 'enqueueEvents');
   const now = new Date().toISOString();
   const rows = events.map((e) => {
-    const json =
-      'payloadJson' in e
-        ? e.payloadJson
-        : JSON.stringify(options.validate === false ? e.payload : parseEvent(e.name, e.payload));
+    const json = 'payloadJson' in e ? e.payloadJson : JSON.stringify(parseEvent(e.name, e.payload));
     return [e.name, json, e.occurredAt ?? now, e.correlationId ?? null, e.dedupeKey ?? null];
   });
   const written = await insertMany(

@@ -52,13 +52,25 @@ export const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
  * it runs once per record in bulk re-scoring; a unit test pins it to `canonicalJson`.
  */
 export function computeRecordHash(r: Omit<AuditRecord, 'hash'>): string {
+  return linkHash(recordJson(r), r.prevHash, r.seq);
+}
+
+type RecordFields = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
+
+/** The record's canonical JSON split around `prevHash` and `seq` (the only parts the chain decides). */
+function recordJson(r: RecordFields): [string, string, string] {
   const j = JSON.stringify;
-  return sha256(
-    `{"action":${j(r.action)},"actorRole":${j(r.actorRole)},"actorUser":${j(r.actorUser)},"at":${j(r.at)},"dedupeKey":${j(r.dedupeKey)},` +
-      `"entityId":${j(r.entityId)},"entityType":${j(r.entityType)},"fromState":${j(r.fromState)},` +
-      `"payloadHash":${j(r.payloadHash)},"prevHash":${j(r.prevHash)},"reason":${j(r.reason)},"seq":${j(r.seq)},` +
-      `"toState":${j(r.toState)}}`,
-  );
+  return [
+    `{"action":${j(r.action)},"actorRole":${j(r.actorRole)},"actorUser":${j(r.actorUser)},"at":${j(r.at)},` +
+      `"dedupeKey":${j(r.dedupeKey)},"entityId":${j(r.entityId)},"entityType":${j(r.entityType)},` +
+      `"fromState":${j(r.fromState)},"payloadHash":${j(r.payloadHash)},"prevHash":`,
+    `,"reason":${j(r.reason)},"seq":`,
+    `,"toState":${j(r.toState)}}`,
+  ];
+}
+
+function linkHash(json: [string, string, string], prevHash: string, seq: number): string {
+  return sha256(json[0] + JSON.stringify(prevHash) + json[1] + JSON.stringify(seq) + json[2]);
 }
 
 /**
@@ -68,13 +80,13 @@ export function computeRecordHash(r: Omit<AuditRecord, 'hash'>): string {
  * moved the head first.
  */
 export interface PreparedAuditEntry {
-  fields: Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
+  fields: RecordFields;
   /** Canonical JSON up to `"prevHash":`, between the previous hash and the sequence number, and after it. */
   json: [string, string, string];
 }
 
 export function prepareAuditEntry(entry: AuditEntry, now: string): PreparedAuditEntry {
-  const fields = {
+  const fields: RecordFields = {
     at: entry.at ?? now,
     actorUser: entry.actor.user,
     actorRole: entry.actor.role,
@@ -87,17 +99,7 @@ export function prepareAuditEntry(entry: AuditEntry, now: string): PreparedAudit
     dedupeKey: entry.dedupeKey ?? null,
     payloadHash: hashJson(entry.payload ?? null),
   };
-  const j = JSON.stringify;
-  return {
-    fields,
-    json: [
-      `{"action":${j(fields.action)},"actorRole":${j(fields.actorRole)},"actorUser":${j(fields.actorUser)},"at":${j(fields.at)},` +
-        `"dedupeKey":${j(fields.dedupeKey)},"entityId":${j(fields.entityId)},"entityType":${j(fields.entityType)},` +
-        `"fromState":${j(fields.fromState)},"payloadHash":${j(fields.payloadHash)},"prevHash":`,
-      `,"reason":${j(fields.reason)},"seq":`,
-      `,"toState":${j(fields.toState)}}`,
-    ],
-  };
+  return { fields, json: recordJson(fields) };
 }
 
 /** Chains prepared entries after `head` (the same records as `chainRecords` gives for their entries). */
@@ -105,7 +107,7 @@ export function chainPrepared(head: ChainHead, prepared: readonly PreparedAuditE
   let { seq, hash: prevHash } = head;
   return prepared.map(({ fields, json }) => {
     seq += 1;
-    const hash = sha256(json[0] + JSON.stringify(prevHash) + json[1] + JSON.stringify(seq) + json[2]);
+    const hash = linkHash(json, prevHash, seq);
     const record: AuditRecord = { seq, ...fields, prevHash, hash };
     prevHash = hash;
     return record;
