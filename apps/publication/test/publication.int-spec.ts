@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken, type Principal } from '@jixiao/auth';
 import { QUEUES } from '@jixiao/contracts';
 import { enqueueEvents, messagingMigration, OutboxRelay, type MessagingLogger } from '@jixiao/messaging';
+import { jobEvents } from '@jixiao/messaging/testing/job-events';
 import { deletePrefix, TEST_REDIS_URL, testPrefix, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { runMigrations, withTransaction } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DATABASE_URL, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
@@ -78,7 +79,9 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
 
   async function publishedEvents(): Promise<Array<{ name: string; payload: Record<string, unknown> }>> {
     const jobs = await queue(QUEUES.reviewInbox).getJobs(['waiting', 'delayed', 'completed', 'active']);
-    return jobs.map((j) => j.data).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+    return (jobEvents(jobs) as Array<{ id: string; name: string; payload: Record<string, unknown> }>).sort((a, b) =>
+      a.id.localeCompare(b.id, 'en', { numeric: true }),
+    );
   }
 
   beforeAll(async () => {
@@ -227,7 +230,7 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     const before = await snapshot();
     const inbox = queue(QUEUES.publicationInbox);
     const originals = await inbox.getJobs(['completed']);
-    expect(originals.length).toBe(before.inbox);
+    expect(jobEvents(originals)).toHaveLength(before.inbox);
     for (const job of originals) {
       await job.remove();
       await inbox.add(job.name, job.data, { jobId: job.id });

@@ -11,8 +11,10 @@ import type { MessagingLogger } from './logger';
 import { enqueueEvents } from './outbox/enqueue-events';
 import { messagingMigration } from './outbox/messaging.migration';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { BATCH_JOB_NAME } from './wire/wire-envelope';
 import { pruneInbox, pruneOutbox } from './prune';
 import { countEffects, countUnsent, effectsMigration, scoringHandlers, submission } from './testing/pipeline-fixture';
+import { eventIds, jobEvents } from './testing/job-events';
 import { deletePrefix, RedisOutageProxy, TEST_REDIS_URL, testPrefix, waitFor } from './testing/test-redis';
 
 const quiet: MessagingLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -114,10 +116,10 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     await waitFor('5 effects', async () => (await countEffects(ds)) === 5);
     await waitFor('outbox sent', async () => (await countUnsent(ds, 'intake_outbox')) === 0);
 
-    // Routing fans the same event out to review's inbox too, under the same job ids.
+    // Routing fans the same events out to review's inbox too, under the same ids (in one job, or one job each).
+    const ids = ['intake-1', 'intake-2', 'intake-3', 'intake-4', 'intake-5'];
     const review = queue(QUEUES.reviewInbox);
-    const reviewJobs = await review.getJobs(['waiting']);
-    expect(reviewJobs.map((j) => j.id).sort()).toEqual(['intake-1', 'intake-2', 'intake-3', 'intake-4', 'intake-5']);
+    expect(eventIds(await review.getJobs(['waiting']))).toEqual(ids);
 
     // Redelivery: the completed job removed and added again with its id, and a copy under another id.
     const scoring = queue(QUEUES.scoringInbox);
@@ -125,7 +127,7 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     closers.push(() => events.close());
     await events.waitUntilReady();
     const originals = await scoring.getJobs(['completed']);
-    expect(originals).toHaveLength(5);
+    expect(eventIds(originals)).toEqual(ids);
     const again = [];
     for (const job of originals) {
       await job.remove();
@@ -185,7 +187,7 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     expect(await r.relayOnce()).toBe(3);
     expect(errors).toEqual([expect.stringMatching(/outbox id 2 .*invalid JSON/)]);
     const jobs = await queue(QUEUES.scoringInbox).getJobs(['waiting']);
-    expect(jobs.map((j) => j.id).sort()).toEqual(['intake-1', 'intake-3']);
+    expect(eventIds(jobs)).toEqual(['intake-1', 'intake-3']);
   });
 
   it('refuses to enqueue a payload that breaks its contract, naming the field', async () => {
@@ -256,6 +258,50 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     expect(await countEffects(ds)).toBe(0);
   });
 
+  it("a pass's events share one job per queue, up to eventsPerJob; one left alone is its own event's job", async () => {
+    await enqueueSubmissions(ds, 0, 5);
+    expect(await relay({ eventsPerJob: 2 }).relayOnce()).toBe(5);
+    const first = (j: { data: unknown }) => Number(jobEvents([j])[0].id.split('-')[1]);
+    const jobs = (await queue(QUEUES.scoringInbox).getJobs(['waiting'])).sort((a, b) => first(a) - first(b));
+    expect(jobs.map((j) => jobEvents([j]).map((e) => e.id))).toEqual([
+      ['intake-1', 'intake-2'],
+      ['intake-3', 'intake-4'],
+      ['intake-5'],
+    ]);
+    expect(jobs.map((j) => j.name)).toEqual([BATCH_JOB_NAME, BATCH_JOB_NAME, 'intake.submission.received.v1']);
+    expect(jobs[2].id).toBe('intake-5');
+    expect(jobs[0].id).toMatch(/^intake-1\+2-[0-9a-f]{16}$/);
+    const w = inbox();
+    const result = await w.process(jobs[0]);
+    expect(result.events?.map((e) => [e.eventId, e.duplicate])).toEqual([
+      ['intake-1', false],
+      ['intake-2', false],
+    ]);
+    expect((await w.process(jobs[0])).duplicate).toBe(true);
+    expect(await countEffects(ds)).toBe(2);
+  });
+
+  it('a batch with an event that breaks the contract: the others take effect, the job fails at once naming it', async () => {
+    const { scoring, events } = await runningInbox();
+    const envelope = (n: number, payload: unknown) => ({
+      id: `intake-${n}`,
+      name: 'intake.submission.received.v1',
+      producer: 'intake',
+      occurredAt: '2024-03-01T08:00:00.000Z',
+      correlationId: null,
+      payload,
+    });
+    const job = await scoring.add(
+      BATCH_JOB_NAME,
+      { events: [envelope(1, submission(1)), envelope(2, { ...submission(2), region: 'Hebei' }), envelope(3, submission(3))] },
+      { attempts: 5 },
+    );
+    await expect(job.waitUntilFinished(events)).rejects.toThrow(/1 of 3 events refused: .*intake-2.*region/);
+    expect((await scoring.getJob(job.id!))?.attemptsMade).toBe(1);
+    const rows: Array<{ event_id: string }> = await ds.query('SELECT event_id FROM test_effects ORDER BY event_id');
+    expect(rows.map((r) => r.event_id)).toEqual(['intake-1', 'intake-3']);
+  });
+
   it('keeps events while the relay cannot reach Redis, and delivers them from a relay that can', async () => {
     await enqueueSubmissions(ds, 0, 4);
     const unreachable = relay({ connection: { host: '127.0.0.1', port: await closedPort(), connectTimeout: 500 } });
@@ -314,7 +360,8 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     expect(a.relayed + b.relayed).toBe(600);
     expect(a.relayed).toBeGreaterThan(0);
     expect(b.relayed).toBeGreaterThan(0);
-    const counts = await queue(QUEUES.scoringInbox).getJobCounts('waiting');
-    expect(counts.waiting).toBe(600);
+    const sent = eventIds(await queue(QUEUES.scoringInbox).getJobs(['waiting']));
+    expect(sent).toHaveLength(600);
+    expect(new Set(sent).size).toBe(600);
   });
 });

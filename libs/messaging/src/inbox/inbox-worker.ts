@@ -17,7 +17,7 @@ import {
   type HandlerContext,
   type HandlerDefinition,
 } from './handler-registry';
-import { fromWire, isEncoded } from '../wire/wire-envelope';
+import { fromWire, isBatch, isEncoded } from '../wire/wire-envelope';
 import { recordInbox } from './run-once';
 
 export interface InboxWorkerOptions {
@@ -38,7 +38,8 @@ export interface InboxWorkerOptions {
   onCommitted?: () => void;
 }
 
-export type InboxResult = { eventId: string; duplicate: boolean };
+/** A job's outcome: its event's id and whether it was seen before; for a batch, the job's id and each event's. */
+export type InboxResult = { eventId: string; duplicate: boolean; events?: InboxResult[] };
 
 interface Lane {
   queue: Pending[];
@@ -115,12 +116,43 @@ export class InboxWorker {
 
   /** Processes one job (exposed for tests and for draining a queue by hand); resolves once its transaction committed. */
   process(job: Pick<Job, 'id' | 'name' | 'data'>): Promise<InboxResult> {
+    if (isBatch(job.data)) return this.processBatch(job, job.data.events);
     // a compressed payload is decoded first (off the event loop); a plain one goes straight on, in arrival order
     if (!isEncoded(job.data)) return this.accept(job, job.data);
     return fromWire(job.data).then(
       (data) => this.accept(job, data),
       (err) => Promise.reject(new UnrecoverableError(`job ${job.id}: ${errorMessage(err)}`)),
     );
+  }
+
+  /**
+   * A batch's events go to their lanes in order, as if each were its own job (the inbox de-duplicates each). The job
+   * succeeds when every event committed. If one cannot be retried (invalid), the others still commit and the job
+   * fails for good naming it; any other failure fails the job to be retried, and the retry finds the events that
+   * did commit in the inbox and skips them.
+   */
+  private async processBatch(job: Pick<Job, 'id'>, events: unknown[]): Promise<InboxResult> {
+    let decoded: unknown[];
+    try {
+      decoded = events.some(isEncoded) ? await Promise.all(events.map(fromWire)) : events;
+    } catch (err) {
+      throw new UnrecoverableError(`job ${job.id}: ${errorMessage(err)}`);
+    }
+    // refusals name the event (by its id when it has one)
+    const nameOf = (data: unknown, i: number) => {
+      const id = (data as { id?: unknown } | null)?.id;
+      return typeof id === 'string' ? `event ${id}` : `event ${i + 1}`;
+    };
+    const outcomes = await Promise.allSettled(decoded.map((data, i) => this.accept({ id: nameOf(data, i) }, data)));
+    const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+    const retriable = failures.find((err) => !(err instanceof UnrecoverableError));
+    if (retriable !== undefined) throw retriable;
+    if (failures.length > 0)
+      throw new UnrecoverableError(
+        `job ${job.id}: ${failures.length} of ${events.length} events refused: ${failures.map(errorMessage).join('; ')}`,
+      );
+    const results = outcomes.map((o) => (o as PromiseFulfilledResult<InboxResult>).value);
+    return { eventId: String(job.id), duplicate: results.every((r) => r.duplicate), events: results };
   }
 
   private accept(job: Pick<Job, 'id'>, data: unknown): Promise<InboxResult> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -7,7 +8,7 @@ import { dialectOf, withTransaction } from '@jixiao/persistence';
 import { consoleLogger, errorMessage, type MessagingLogger } from '../logger';
 import { createRedisConnection, reconnectStrategy, type RedisConnectionInput } from '../redis/redis-connection';
 import { eventIdOf, messagingTables } from '../tables';
-import { DEFAULT_COMPRESS_FROM, toWire, type WireEnvelope } from '../wire/wire-envelope';
+import { BATCH_JOB_NAME, DEFAULT_COMPRESS_FROM, toWire, type WireBatch, type WireEnvelope } from '../wire/wire-envelope';
 import { outboxCommitsOf, type OutboxCommits } from './enqueue-events';
 
 export interface OutboxRelayOptions {
@@ -27,6 +28,11 @@ export interface OutboxRelayOptions {
   jobOptions?: JobsOptions;
   /** Payloads of at least this many JSON characters travel gzip-compressed (default 64 KiB; Infinity: never). */
   compressFrom?: number;
+  /**
+   * Events of one pass for one queue share a job, up to this many (default 100; 1: a job per event). A batch also
+   * closes at `BATCH_MAX_CHARS` of payload; a compressed payload always travels alone.
+   */
+  eventsPerJob?: number;
   logger?: MessagingLogger;
 }
 
@@ -38,10 +44,24 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3_600 },
 };
 
+/** A batch job closes once its payloads reach this many JSON characters (a large payload is sent alone anyway). */
+export const BATCH_MAX_CHARS = 256 * 1024;
+
+type RelayJob = { name: string; data: WireEnvelope | WireBatch; opts: JobsOptions };
+
 /** The pg pool behind TypeORM's PostgreSQL driver (`driver.master`). */
 interface PgPool {
   connect(): Promise<{ query(sql: string): Promise<unknown>; release(err?: Error): void }>;
 }
+
+/**
+ * The claim walks the partial index of unsent rows in id order. Each pass leaves behind the index entries of the rows
+ * it marked sent, dead until autovacuum comes by (a minute or more); an index scan marks them as it passes, so the
+ * next pass skips them, but a bitmap scan (which the planner picks when its statistics are stale, as they are on a
+ * busy outbox) visits every one of them and their heap pages on every pass: ~1 ms and ~400 pages per pass after a
+ * few thousand events, instead of ~0.05 ms and ~8 pages.
+ */
+const CLAIM_PLAN = 'SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off;';
 
 interface OutboxRow {
   id: number | string;
@@ -70,6 +90,7 @@ export class OutboxRelay extends EventEmitter {
   private readonly routing: Readonly<Record<string, readonly string[]>>;
   private readonly jobOptions: JobsOptions;
   private readonly compressFrom: number;
+  private readonly eventsPerJob: number;
   private readonly logger: MessagingLogger;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -96,6 +117,7 @@ export class OutboxRelay extends EventEmitter {
     this.routing = options.routing ?? ROUTING;
     this.jobOptions = { ...DEFAULT_JOB_OPTIONS, ...options.jobOptions };
     this.compressFrom = options.compressFrom ?? DEFAULT_COMPRESS_FROM;
+    this.eventsPerJob = Math.max(1, options.eventsPerJob ?? 100);
     this.logger = options.logger ?? consoleLogger;
     this.commits = outboxCommitsOf(options.dataSource, options.service);
   }
@@ -156,10 +178,10 @@ export class OutboxRelay extends EventEmitter {
     let broken: Error | undefined;
     try {
       open = true;
-      const results = (await client.query(`BEGIN; ${this.claimAndMarkSql()}`)) as unknown as Array<{
+      const results = (await client.query(`BEGIN; ${CLAIM_PLAN} ${this.claimAndMarkSql()}`)) as unknown as Array<{
         rows: OutboxRow[];
       }>;
-      const rows = results[1].rows.sort((a, b) => Number(a.id) - Number(b.id));
+      const rows = results[results.length - 1].rows.sort((a, b) => Number(a.id) - Number(b.id));
       if (rows.length > 0) await this.publish(rows);
       await client.query('COMMIT');
       open = false;
@@ -216,18 +238,58 @@ export class OutboxRelay extends EventEmitter {
 
   private async publish(rows: OutboxRow[]): Promise<void> {
     await this.ensureConnected();
-    const byQueue = new Map<string, Array<{ name: string; data: WireEnvelope; opts: JobsOptions }>>();
+    const byQueue = new Map<string, Array<{ data: WireEnvelope; chars: number }>>();
     const encoded = await Promise.all(rows.map((row) => this.encode(row)));
     for (const [i, row] of rows.entries()) {
       const data = encoded[i];
       if (!data) continue;
       for (const queue of this.routing[row.name]) {
-        const jobs = byQueue.get(queue) ?? [];
-        jobs.push({ name: row.name, data, opts: { ...this.jobOptions, jobId: data.id } });
-        byQueue.set(queue, jobs);
+        const events = byQueue.get(queue) ?? [];
+        events.push({ data, chars: row.payload.length });
+        byQueue.set(queue, events);
       }
     }
-    await Promise.all([...byQueue].map(([queue, jobs]) => this.queue(queue).addBulk(jobs)));
+    await Promise.all([...byQueue].map(([queue, events]) => this.queue(queue).addBulk(this.jobs(events))));
+  }
+
+  /**
+   * A queue's events of this pass as jobs, in order: consecutive events share a job up to `eventsPerJob` of them
+   * and `BATCH_MAX_CHARS` of payload; a compressed one goes alone; a job of one event is the event's own job (named
+   * after it, with its id as job id). A batch's job id is its first event's id, its size and a hash of all its ids:
+   * the same rows re-sent after a crash get the same id (BullMQ ignores the copy while the job exists), and
+   * different rows never share one (a shared id would make BullMQ drop the second job).
+   */
+  private jobs(events: Array<{ data: WireEnvelope; chars: number }>): RelayJob[] {
+    const jobs: RelayJob[] = [];
+    let batch: WireEnvelope[] = [];
+    let chars = 0;
+    const close = () => {
+      if (batch.length === 1) jobs.push({ name: batch[0].name, data: batch[0], opts: { ...this.jobOptions, jobId: batch[0].id } });
+      else if (batch.length > 1) {
+        const ids = batch.map((e) => e.id);
+        const digest = createHash('sha1').update(ids.join('\n')).digest('hex').slice(0, 16);
+        jobs.push({
+          name: BATCH_JOB_NAME,
+          data: { events: batch },
+          opts: { ...this.jobOptions, jobId: `${ids[0]}+${ids.length}-${digest}` },
+        });
+      }
+      batch = [];
+      chars = 0;
+    };
+    for (const { data, chars: size } of events) {
+      if (data.payloadEncoding) {
+        close();
+        batch.push(data);
+        close();
+        continue;
+      }
+      batch.push(data);
+      chars += size;
+      if (batch.length >= this.eventsPerJob || chars >= BATCH_MAX_CHARS) close();
+    }
+    close();
+    return jobs;
   }
 
   /** A row's job data (a large payload compressed), or null when it cannot be delivered (logged). */
