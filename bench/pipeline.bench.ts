@@ -1,7 +1,8 @@
 /**
- * `npm run bench:pipeline [-- --duration 20 --connections 32 --split --rate N]`
+ * `npm run bench:pipeline [-- --duration 20 --connections 32 --split | --processes intake,scoring/review,publication --rate N]`
  *
- * Runs the system on PostgreSQL and Redis here (in a child process, or four with --split), submits 20-indicator
+ * Runs the system on PostgreSQL and Redis here (in a child process; four with --split; with --processes, one per
+ * `/`-separated group of services, each group a SERVICE value), submits 20-indicator
  * project evaluations through `POST /evaluations` with autocannon from this process, and measures:
  * - sustained submissions/s (201 responses during the measured window),
  * - submit → scored latency per evaluation: from the moment the request body was built (a timestamp carried in the
@@ -25,6 +26,9 @@ const arg = (name: string, fallback: string) => {
 const DURATION = Number(arg('duration', '20'));
 const CONNECTIONS = Number(arg('connections', '32'));
 const SPLIT = process.argv.includes('--split');
+/** The processes to start, each a SERVICE value. */
+const PROCESSES = SPLIT ? ['intake', 'scoring', 'review', 'publication'] : arg('processes', 'all').split('/');
+const MODE = PROCESSES.length === 1 ? 'all-in-one' : PROCESSES.join(' | ');
 /** `--rate N`: offer N submissions/s in all (autocannon overallRate) instead of as many as the connections take. */
 const RATE = Number(arg('rate', '0'));
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -144,9 +148,8 @@ async function main(): Promise<void> {
 
   // inside the try: a service that fails to start still has its processes stopped and the schema dropped
   try {
-    const services = SPLIT ? ['intake', 'scoring', 'review', 'publication'] : ['all'];
     const ports: Record<string, number> = {};
-    for (const service of services) {
+    for (const service of PROCESSES) {
       ports[service] = await freePort();
       const child = spawn(
         process.execPath,
@@ -171,7 +174,9 @@ async function main(): Promise<void> {
       // migrations of one schema must not race: start the next service once this one answers
       await waitHealthy(`http://127.0.0.1:${ports[service]}`);
     }
-    const url = `http://127.0.0.1:${ports[SPLIT ? 'intake' : 'all']}`;
+    const front = PROCESSES.find((p) => p === 'all' || p.split(',').includes('intake'));
+    if (!front) throw new Error('--processes: no process runs intake');
+    const url = `http://127.0.0.1:${ports[front]}`;
     const token = signToken({ sub: 'bench', role: 'submitter', regions: ['341522'] }, SECRET);
 
     const run = (duration: number, label: string) =>
@@ -196,7 +201,7 @@ async function main(): Promise<void> {
         void instance;
       });
 
-    process.stdout.write(`warm-up 3 s (${SPLIT ? 'four processes' : 'one process'}, ${CONNECTIONS} connections)…\n`);
+    process.stdout.write(`warm-up 3 s (${MODE}, ${CONNECTIONS} connections)…\n`);
     await run(3, 'warm');
     process.stdout.write(`measuring ${DURATION} s…\n`);
     const measured = await run(DURATION, 'run');
@@ -224,7 +229,7 @@ async function main(): Promise<void> {
       published: await count(`SELECT count(*) AS n FROM publication_disclosures`),
     };
     const figures = {
-      mode: SPLIT ? 'split' : 'all-in-one',
+      mode: MODE,
       database: 'postgresql',
       connections: CONNECTIONS,
       offeredRate: RATE > 0 ? RATE : null,

@@ -3,7 +3,7 @@ import { loadConfig, runServices } from '@jixiao/runtime';
 import { loadDemo } from './demo';
 import { factoriesFor } from './services';
 
-/** `npm start`: every service in one process on one port (SERVICE=intake|scoring|review|publication for one). */
+/** `npm start`: every service in one process on one port (SERVICE=intake|scoring|review|publication for one, or a comma-separated subset). */
 async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   const service = loadConfig().SERVICE;

@@ -17,6 +17,10 @@ export const SERVICES: Record<'intake' | 'scoring' | 'review' | 'publication', S
 
 export type ServiceName = keyof typeof SERVICES;
 
-export function factoriesFor(service: ServiceName | 'all'): ServiceModuleFactory[] {
-  return service === 'all' ? Object.values(SERVICES) : [SERVICES[service]];
+/** The services `SERVICE` names (`all`, one, or a comma-separated list), in pipeline order, each once. */
+export function factoriesFor(service: string): ServiceModuleFactory[] {
+  if (service === 'all') return Object.values(SERVICES);
+  const names = new Set(service.split(','));
+  for (const name of names) if (!(name in SERVICES)) throw new Error(`SERVICE: unknown service ${JSON.stringify(name)}`);
+  return (Object.keys(SERVICES) as ServiceName[]).filter((name) => names.has(name)).map((name) => SERVICES[name]);
 }

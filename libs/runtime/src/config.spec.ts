@@ -5,6 +5,12 @@ describe('loadConfig', () => {
   it('gives the embedded defaults on an empty environment', () => {
     expect(loadConfig({})).toMatchObject({ PORT: 3000, DATA_DIR: 'var', SERVICE: 'all', QUEUE_PREFIX: 'jixiao', RESCORE_CONCURRENCY: 2, RESCORE_CHUNK_SIZE: 1000 });
   });
+  it('takes SERVICE as all, one service, or a comma-separated list of them', () => {
+    for (const service of ['all', 'scoring', 'intake,scoring', 'review,publication,intake'])
+      expect(loadConfig({ SERVICE: service }).SERVICE).toBe(service);
+    for (const service of ['intake,', 'intake,billing', 'all,intake', 'intake scoring'])
+      expect(() => loadConfig({ SERVICE: service }), service).toThrow(/SERVICE=.*expected all, or one or more of/);
+  });
   it('names every bad variable', () => {
     const attempt = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SERVICE: 'billing', RESCORE_CHUNK_SIZE: '0' });
     expect(attempt).toThrow(ConfigError);

@@ -27,8 +27,17 @@ export const ConfigSchema = z.object({
   /** Directory of the JSON rule sets (default: the repository rules/). */
   RULES_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Which service this process runs: one of the four, or all of them (the default). */
-  SERVICE: z.enum(['all', 'intake', 'scoring', 'review', 'publication']).default('all'),
+  /**
+   * Which services this process runs: `all` (the default), one of the four, or several separated by commas
+   * (`intake,scoring`): on a 2-core machine, two processes of two services each use both cores.
+   */
+  SERVICE: z
+    .string()
+    .regex(
+      /^(all|(intake|scoring|review|publication)(,(intake|scoring|review|publication))*)$/,
+      'expected all, or one or more of intake, scoring, review, publication separated by commas',
+    )
+    .default('all'),
   /** Public base URL used in links on published pages. */
   PUBLIC_BASE_URL: z.string().url().optional(),
   /** Re-scoring chunks a scoring process works on at once (1 keeps a worker's memory lowest). */

@@ -27,11 +27,19 @@ export interface TestSystem {
  * The whole system in this process, as `npm start` runs it, on its own data: a temp DATA_DIR (SQLite) or its own
  * PostgreSQL schema, its own BullMQ prefix, a free port. Everything is removed on close.
  */
-export async function startSystem(opts: { db: 'sqlite' | 'postgres'; redisUrl?: string; extraEnv?: Record<string, string> }): Promise<TestSystem> {
+export async function startSystem(opts: {
+  db: 'sqlite' | 'postgres';
+  redisUrl?: string;
+  extraEnv?: Record<string, string>;
+  /** SERVICE: the services this "process" runs (default all). */
+  service?: string;
+  /** Another part of the same deployment: share its data directory, schema and queue prefix (it cleans them up). */
+  partOf?: TestSystem;
+}): Promise<TestSystem> {
   const id = randomBytes(4).toString('hex');
-  const dataDir = mkdtempSync(join(tmpdir(), `jixiao-e2e-${id}-`));
-  const prefix = `e2e-${id}`;
-  const schema = opts.db === 'postgres' ? `e2e_${id}` : null;
+  const dataDir = opts.partOf?.dataDir ?? mkdtempSync(join(tmpdir(), `jixiao-e2e-${id}-`));
+  const prefix = opts.partOf?.prefix ?? `e2e-${id}`;
+  const schema = opts.partOf ? opts.partOf.schema : opts.db === 'postgres' ? `e2e_${id}` : null;
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     PORT: String(port),
@@ -40,11 +48,11 @@ export async function startSystem(opts: { db: 'sqlite' | 'postgres'; redisUrl?: 
     QUEUE_PREFIX: prefix,
     JWT_SECRET: SECRET,
     LOG_LEVEL: 'error',
-    SERVICE: 'all',
+    SERVICE: opts.service ?? 'all',
     ...(schema ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {}),
     ...opts.extraEnv,
   };
-  const system = await startServices(factoriesFor('all'), { title: 'Jixiao e2e', env });
+  const system = await startServices(factoriesFor(opts.service ?? 'all'), { title: 'Jixiao e2e', env });
   return {
     url: system.url,
     system,
@@ -54,6 +62,7 @@ export async function startSystem(opts: { db: 'sqlite' | 'postgres'; redisUrl?: 
     token: (role, regions, unit) => signToken({ sub: `${role}-${regions.join('-')}`, role, regions, unit }, SECRET),
     close: async () => {
       await system.close();
+      if (opts.partOf) return;
       await dropPrefix(opts.redisUrl ?? REDIS_URL, prefix);
       if (schema) await dropSchema(schema);
       rmSync(dataDir, { recursive: true, force: true });
