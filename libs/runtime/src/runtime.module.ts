@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
@@ -31,7 +32,9 @@ export class RuntimeModule {
               res.setHeader('x-correlation-id', id);
               return id;
             },
-            customProps: () => ({ service: ctx.config.SERVICE }),
+            // the service name is a binding of the root logger, not a per-request child: pino-http makes a child
+            // per request already, and a second one for custom props cost ~3% of intake's CPU under load
+            base: { pid: process.pid, hostname: hostname(), service: ctx.config.SERVICE },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             // pino-http logs every finished request at info: above that level the per-request listeners and
             // bindings it sets up for the line could never print anything
