@@ -16,6 +16,7 @@ import {
   placeholderCase,
   recordedFacts,
   rescoreReason,
+  scoreAuditPayload,
   scoreColumns,
   scoreDetails,
   type Scored,
@@ -49,7 +50,7 @@ export class RecordScoreHandler implements ICommandHandler<RecordScore> {
         patch,
         reason: plan.changes.length ? rescoreReason(s, plan.changes) : null,
         details,
-        payload: s,
+        payload: scoreAuditPayload(s),
       });
     } else if (plan.kind === 'reopen') {
       const reason = rescoreReason(s, plan.changes);
@@ -59,7 +60,7 @@ export class RecordScoreHandler implements ICommandHandler<RecordScore> {
         actor,
         patch,
         details,
-        payload: s,
+        payload: scoreAuditPayload(s),
       });
       current = await applyChange(work, current, {
         action: 'route-to-review',
@@ -78,7 +79,7 @@ export class RecordScoreHandler implements ICommandHandler<RecordScore> {
         actor,
         patch,
         details,
-        payload: s,
+        payload: scoreAuditPayload(s),
       });
       const [, route] = plan.actions;
       const reason = s.routing.reasons.length ? s.routing.reasons.join('; ') : null;

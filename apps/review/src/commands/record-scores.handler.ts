@@ -16,6 +16,7 @@ import {
   placeholderCase,
   recordedFacts,
   rescoreReason,
+  scoreAuditPayload,
   scoreColumns,
   scoreDetails,
   type Scored,
@@ -100,12 +101,12 @@ function recordOne(batch: CaseBatch, item: ScoreItem, events: Array<OutgoingEven
 
   if (plan.kind === 'record') {
     const reason = plan.changes.length ? rescoreReason(s, plan.changes) : null;
-    batch.apply(current, { action: 'rescore', actor, patch, reason, details, payload: s }, item);
+    batch.apply(current, { action: 'rescore', actor, patch, reason, details, payload: scoreAuditPayload(s) }, item);
     return;
   }
   current = batch.apply(
     current,
-    { action: 'score', to: nextState(current.state, 'score'), actor, patch, details, payload: s },
+    { action: 'score', to: nextState(current.state, 'score'), actor, patch, details, payload: scoreAuditPayload(s) },
     item,
   );
   if (plan.kind === 'reopen') {

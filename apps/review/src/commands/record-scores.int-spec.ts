@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { runMigrations, verifyAudit, withTransaction } from '@jixiao/persistence';
+import { hashJson, runMigrations, verifyAudit, withTransaction } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
 import type { ReviewState } from '../domain/review-state';
 import { createCase } from '../persistence/case-store';
@@ -12,7 +12,7 @@ import { RecordScore } from './record-score.command';
 import { RecordScoreHandler } from './record-score.handler';
 import { RecordScores, type ScoreItem } from './record-scores.command';
 import { RecordScoresHandler } from './record-scores.handler';
-import { scoreColumns } from './score-facts';
+import { scoreAuditPayload, scoreColumns } from './score-facts';
 import { reviewSnapshot as snapshot } from '../testing/review-snapshot';
 
 const ORIGIN = { source: 'scoring', eventId: 'scoring-42' };
@@ -176,5 +176,13 @@ describe.each(TEST_DIALECTS)('recording many scores at once on %s', (dialect) =>
     ]);
     const ignored = actual.history.filter((h: Record<string, unknown>) => h.action === 'score-ignored');
     expect(ignored.map((h: Record<string, unknown>) => h.evaluation_id)).toEqual(['ev_recorded', 'ev_in_review']);
+    // a score's audit record hashes the event without its breakdown (scoring audits that under the result id)
+    const first = ITEMS[0];
+    expect(first.result).toBeDefined();
+    const audited = actual.audit.find(
+      (a: Record<string, unknown>) => a.entity_id === first.evaluationId && a.action === 'score',
+    );
+    expect(audited.payload_hash).toBe(hashJson(scoreAuditPayload(first)));
+    expect(audited.payload_hash).not.toBe(hashJson(first));
   });
 });

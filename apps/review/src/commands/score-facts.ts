@@ -38,6 +38,17 @@ export function scoreColumns(s: Scored): Partial<ReviewCase> {
   };
 }
 
+/**
+ * What review's audit record of a score hashes: the scored event without its full result. The figures review acts
+ * on (total, grade, execution, findings, routing, rule set) are in the event itself; the per-indicator breakdown is
+ * scoring's, recorded and audited there under `resultId`. Hashing the breakdown's ~10 KB again for every score was
+ * a twentieth of the CPU of a process running all four services.
+ */
+export function scoreAuditPayload(s: Scored): Omit<Scored, 'result'> {
+  const { result: _breakdown, ...audited } = s;
+  return audited;
+}
+
 /** The history details of a recorded score: which result, and for a bulk re-score which run and rule-set version. */
 export function scoreDetails(s: Scored): Record<string, unknown> {
   return {
