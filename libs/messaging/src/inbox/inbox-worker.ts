@@ -48,7 +48,6 @@ interface Lane {
 }
 
 interface Pending {
-  jobId: string | undefined;
   event: EventEnvelopeBase;
   definition: HandlerDefinition<EventName>;
   payload: unknown;
@@ -118,9 +117,9 @@ export class InboxWorker {
   process(job: Pick<Job, 'id' | 'name' | 'data'>): Promise<InboxResult> {
     if (isBatch(job.data)) return this.processBatch(job, job.data.events);
     // a compressed payload is decoded first (off the event loop); a plain one goes straight on, in arrival order
-    if (!isEncoded(job.data)) return this.accept(job, job.data);
+    if (!isEncoded(job.data)) return this.accept(`job ${job.id}`, job.data);
     return fromWire(job.data).then(
-      (data) => this.accept(job, data),
+      (data) => this.accept(`job ${job.id}`, data),
       (err) => Promise.reject(new UnrecoverableError(`job ${job.id}: ${errorMessage(err)}`)),
     );
   }
@@ -139,11 +138,11 @@ export class InboxWorker {
       throw new UnrecoverableError(`job ${job.id}: ${errorMessage(err)}`);
     }
     // refusals name the event (by its id when it has one)
-    const nameOf = (data: unknown, i: number) => {
+    const labelOf = (data: unknown, i: number) => {
       const id = (data as { id?: unknown } | null)?.id;
-      return typeof id === 'string' ? `event ${id}` : `event ${i + 1}`;
+      return `event ${typeof id === 'string' ? id : `#${i + 1}`}`;
     };
-    const outcomes = await Promise.allSettled(decoded.map((data, i) => this.accept({ id: nameOf(data, i) }, data)));
+    const outcomes = await Promise.allSettled(decoded.map((data, i) => this.accept(labelOf(data, i), data)));
     const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
     const retriable = failures.find((err) => !(err instanceof UnrecoverableError));
     if (retriable !== undefined) throw retriable;
@@ -155,27 +154,28 @@ export class InboxWorker {
     return { eventId: String(job.id), duplicate: results.every((r) => r.duplicate), events: results };
   }
 
-  private accept(job: Pick<Job, 'id'>, data: unknown): Promise<InboxResult> {
+  /** Validates an envelope and queues it on its lane; `label` names it in refusals (`job 7`, `event intake-3`). */
+  private accept(label: string, data: unknown): Promise<InboxResult> {
     const envelope = EventEnvelopeSchema.safeParse(data);
     if (!envelope.success)
-      return Promise.reject(new UnrecoverableError(`job ${job.id}: not an event envelope: ${envelope.error.message}`));
+      return Promise.reject(new UnrecoverableError(`${label}: not an event envelope: ${envelope.error.message}`));
     const event: EventEnvelopeBase = envelope.data;
     const definition = this.registry.get(event.name);
     if (!definition)
       return Promise.reject(
-        new UnrecoverableError(`${this.options.service}: no handler for ${event.name} (job ${job.id})`),
+        new UnrecoverableError(`${this.options.service}: no handler for ${event.name} (${label})`),
       );
     let payload: unknown;
     try {
       payload = parseEvent(definition.event, event.payload);
     } catch (err) {
       if (err instanceof InvalidEventPayloadError)
-        return Promise.reject(new UnrecoverableError(`job ${job.id}: ${err.message}`));
+        return Promise.reject(new UnrecoverableError(`${label}: ${err.message}`));
       return Promise.reject(err);
     }
     return new Promise<InboxResult>((resolve, reject) => {
       const lane = definition.handleBatch ? this.batched : this.single;
-      lane.queue.push({ jobId: job.id, event, definition, payload, resolve, reject });
+      lane.queue.push({ event, definition, payload, resolve, reject });
       if (lane.active < lane.max) {
         lane.active += 1;
         const drain = this.drain(lane);
