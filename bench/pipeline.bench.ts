@@ -7,6 +7,8 @@
  * - sustained submissions/s (201 responses during the measured window),
  * - submit → scored latency per evaluation: from the moment the request body was built (a timestamp carried in the
  *   project name) to `scored_at` of its score result, p50/p95/p99.
+ * - CPU milliseconds per submission during the measured window: each service process, PostgreSQL (all its
+ *   processes), Redis and the load generator (Linux /proc and Redis INFO) — where the time goes.
  * The last line of output is one JSON object with the figures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -18,6 +20,7 @@ import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { signToken } from '@jixiao/auth';
+import { cpuPerSubmission, cpuSnapshot } from './support/process-cpu';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -144,6 +147,8 @@ async function main(): Promise<void> {
   };
   const pg = new Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
   await pg.connect();
+  /** For Redis's INFO cpu (the figures per submission). */
+  const monitor = new Redis(REDIS_URL);
   const children: ChildProcess[] = [];
 
   // inside the try: a service that fails to start still has its processes stopped and the schema dropped
@@ -204,8 +209,11 @@ async function main(): Promise<void> {
     process.stdout.write(`warm-up 3 s (${MODE}, ${CONNECTIONS} connections)…\n`);
     await run(3, 'warm');
     process.stdout.write(`measuring ${DURATION} s…\n`);
+    const pids = new Map(PROCESSES.map((p, i) => [p, children[i].pid!]));
+    const cpuBefore = await cpuSnapshot(pids, pg, monitor);
     const measured = await run(DURATION, 'run');
     const accepted = measured['2xx'];
+    const cpu = cpuPerSubmission(cpuBefore, await cpuSnapshot(pids, pg, monitor), accepted);
     const submitted = async () => Number((await pg.query(`SELECT count(*) AS n FROM intake_versions`)).rows[0].n);
     const scored = async () => Number((await pg.query(`SELECT count(*) AS n FROM scoring_results`)).rows[0].n);
     const total = await submitted();
@@ -244,6 +252,8 @@ async function main(): Promise<void> {
         p99: percentile(latencies, 99),
       },
       drainAfterLoadSeconds: Math.round(drainSeconds * 10) / 10,
+      /** CPU ms per accepted submission during the measured window, by part (services by SERVICE value). */
+      cpuMsPerSubmission: cpu,
       submitted: total,
       downstreamAtDrain: downstream,
     };
@@ -252,12 +262,17 @@ async function main(): Promise<void> {
         `p95 ${figures.submitToScoredMs.p95} ms, p99 ${figures.submitToScoredMs.p99} ms over ${latencies.length} evaluations; ` +
         `backlog drained ${figures.drainAfterLoadSeconds} s after the load stopped\n`,
     );
+    process.stdout.write(
+      `CPU ms per submission: ${Object.entries(cpu.services).map(([k, v]) => `${k} ${v}`).join(', ')}, ` +
+        `PostgreSQL ${cpu.postgres}, Redis ${cpu.redis}, load generator ${cpu.load}; total ${cpu.total}\n`,
+    );
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
     await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pg.end();
+    monitor.disconnect();
     const redis = new Redis(REDIS_URL);
     let cursor = '0';
     do {
