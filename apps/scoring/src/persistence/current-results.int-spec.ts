@@ -80,3 +80,55 @@ describe.each(TEST_DIALECTS)('current-result pointers on %s', (dialect) => {
     expect((await pointers()).map((r: unknown[]) => r[1])).toEqual(['res_a1', 'res_b2', 'res_c2']);
   });
 });
+
+describe('scoring_evaluations row layout on postgres', () => {
+  let db: TestDatabase | undefined;
+  afterEach(async () => db?.close());
+
+  it('keeps a large evaluation document out of line, so moving a pointer rewrites a narrow row on its own page', async () => {
+    db = await openTestDatabase('postgres', { name: 'scoring', entities: [], migrations: SCORING_MIGRATIONS });
+    const ds = db.dataSource;
+    await runMigrations(ds);
+    const [{ options }] = await ds.query(`SELECT reloptions AS options FROM pg_class WHERE oid = $1::regclass`, [SCORING_TABLES.evaluations]);
+    expect(options).toEqual(expect.arrayContaining(['toast_tuple_target=512', 'fillfactor=50']));
+
+    // a realistic 20-indicator document: ~4 KB of JSON that compresses to well over 512 bytes (but under the ~2 KB
+    // below which PostgreSQL would keep it inline)
+    let x = 7;
+    const next = () => (x = (x * 48271) % 2147483647);
+    const document = JSON.stringify({
+      unitName: '某县农业农村局',
+      indicators: Array.from({ length: 20 }, (_, i) => ({
+        name: `指标${i}-${next() % 997}`,
+        target: `≥${next() % 500}.${next() % 100}万元`,
+        actual: `${next() % 500}.${next() % 100}万元`,
+        weight: (next() % 50) / 10,
+        deviationReason: next() % 3 === 0 ? `受客观因素影响${next() % 1000}` : undefined,
+      })),
+    });
+    await ds.query(
+      `INSERT INTO ${SCORING_TABLES.evaluations} (evaluation_id, submission_id, submission_version, region, fiscal_year,
+         form_type, evaluation, received_at, current_result_id)
+       VALUES ('ev_big', 'sub_big', 1, '130126', 2023, 'project', $1, '2026-12-05T00:00:00.000Z', 'res_big1')`,
+      [document],
+    );
+    const [{ toast }] = await ds.query(`SELECT reltoastrelid::regclass::text AS toast FROM pg_class WHERE oid = $1::regclass`, [
+      SCORING_TABLES.evaluations,
+    ]);
+    const chunks = async () => Number((await ds.query(`SELECT count(*) AS n FROM ${toast}`))[0].n);
+    const stored = await chunks();
+    expect(stored).toBeGreaterThan(0);
+
+    const hot = await withTransaction(ds, async (m) => {
+      expect(await setCurrentResults(m, [current('ev_big', 'res_big2', 88)], ['res_big1'])).toBe(1);
+      const [s] = await m.query(`SELECT n_tup_upd AS upd, n_tup_hot_upd AS hot FROM pg_stat_xact_user_tables WHERE relid = $1::regclass`, [
+        SCORING_TABLES.evaluations,
+      ]);
+      return [Number(s.upd), Number(s.hot)];
+    });
+    expect(hot).toEqual([1, 1]);
+    expect(await chunks()).toBe(stored); // the document was not written again
+    const [row] = await ds.query(`SELECT evaluation, current_result_id FROM ${SCORING_TABLES.evaluations} WHERE evaluation_id = 'ev_big'`);
+    expect(row).toEqual({ evaluation: document, current_result_id: 'res_big2' });
+  });
+});

@@ -1,6 +1,7 @@
 import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
 import { messagingMigration, messagingTables } from '@jixiao/messaging';
 import { CurrentGeneration } from './current-generation.migration';
+import { NarrowEvaluationRows } from './narrow-evaluation-rows.migration';
 import { RuleSetLifecycle } from './rule-lifecycle.migration';
 import { CreateScoringTables } from './scoring-tables.migration';
 import { SCORING_SERVICE, SCORING_TABLES } from './scoring-tables';
@@ -16,4 +17,5 @@ export const SCORING_MIGRATIONS = [
     [SCORING_TABLES.results, 'result'],
   ]),
   CurrentGeneration,
+  NarrowEvaluationRows,
 ];
