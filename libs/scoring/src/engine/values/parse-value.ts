@@ -15,6 +15,7 @@ const SUFFIX_COMPARATORS: [RegExp, Comparator][] = [
 const DEADLINE_SUFFIX = /(之前|以前|前|底前|底|末|内|完成)+$/;
 
 const NUMBER = /^(-?\d+(?:\.\d+)?)(.*)$/;
+const HAS_DIGIT = /\d/;
 /** Words that make "2022年按时完成" a phrase rather than a number with a unit. */
 const NOT_A_UNIT = /完成|达成|按时|持续|有效|提高|推动|实现|开展/;
 const FULL_DATE = /^(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?/;
@@ -52,7 +53,10 @@ export function parseValue(raw: string | null | undefined, naMarkers: readonly s
     return { kind: 'number', comparator: (fast[1] as Comparator | undefined) ?? null, value: Number(fast[2]), unit: normalizeUnit(fast[3]), text };
   }
 
-  let rest = text.replace(/(\d),(?=\d{3})/g, '$1');
+  // Without a digit a cell is neither a number nor a date ("有效提升", "达成预期指标", "不低于"): all that is left to
+  // find is a comparator word in front, which the steps below would find the same way.
+  const hasDigit = HAS_DIGIT.test(text);
+  let rest = hasDigit ? text.replace(/(\d),(?=\d{3})/g, '$1') : text;
   let comparator: Comparator | null = null;
   for (const [re, c] of PREFIX_COMPARATORS) {
     const m = re.exec(rest);
@@ -63,6 +67,7 @@ export function parseValue(raw: string | null | undefined, naMarkers: readonly s
     }
   }
   if (comparator && rest === '') return { kind: 'comparator', comparator, text };
+  if (!hasDigit) return { kind: 'text', comparator, text };
 
   const date = parseDate(rest);
   if (date) return { kind: 'date', comparator: comparator ?? date.comparator, ...date.value, text };
