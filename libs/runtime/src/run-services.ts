@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { resolveJwtSecret } from '@jixiao/auth';
+import { defaultRulesDir } from '@jixiao/scoring';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createHttpApp } from './http-app';
 import { mountQueueDashboard } from './queue-dashboard';
@@ -55,7 +56,8 @@ export async function startServices(factories: ServiceModuleFactory[], opts: Run
   const config: Config = { ...loaded, QUEUE_PREFIX: queuePrefixFor(loaded, env, dataDir) };
   const redis = await ensureRedis({ url: config.REDIS_URL, dataDir, log: (m) => process.stderr.write(`jixiao: ${m}\n`) });
   const jwtSecret = config.JWT_SECRET ?? resolveJwtSecret({ env, dataDir, create: true })!;
-  const rulesDir = resolve(config.RULES_DIR ?? resolve(__dirname, '../../../rules'));
+  // the checkout's rules/, or the image's (/app/rules beside dist/): found upwards from here, so it holds for both
+  const rulesDir = resolve(config.RULES_DIR ?? defaultRulesDir());
   const ctx: ServiceContext = { config, redisUrl: redis.url, jwtSecret, rulesDir, dataDir };
 
   @Module({ imports: [RuntimeModule.forRoot(ctx), ...factories.map((f) => f(ctx))] })
