@@ -1,5 +1,5 @@
 /**
- * `npm run bench:rescore -- --count N [--workers W] [--chunk-size S] [--seed X] [--keep]`
+ * `npm run bench:rescore -- --count N [--workers W] [--chunk-size S] [--seed X] [--keep] [--built]`
  *
  * Bulk re-scoring on PostgreSQL and Redis here: W scoring processes on a fresh schema and BullMQ prefix, N synthetic
  * evaluations seeded as already scored (COPY, not timed), then a change to CN (the 优 cutoff 90 → 92 and the
@@ -9,11 +9,14 @@
  * result rows into an empty table of the same shape, and the ratio. Each worker's peak RSS (VmHWM, and the largest
  * RSS sampled while the run went on). The last line of output is one JSON object with the figures.
  *
+ * The scoring processes run the TypeScript sources as `npm start` does; `--built` compiles dist/ first and runs
+ * that, as the Docker image does (no compiler in the process: less memory).
+ *
  * BENCH_CHILD_LOG=<file> keeps the services' logs (errors; RESCORE_LOG_LEVEL=info for more) in <file>.<n>.
  */
 import { Client } from 'pg';
 import { loadRuleSets } from '@jixiao/scoring';
-import { PG_URL, procMemoryKb, ROOT, ScoringCluster } from './support/rescore-cluster';
+import { buildDist, PG_URL, procMemoryKb, ROOT, ScoringCluster } from './support/rescore-cluster';
 import { cpuSnapshot, cpuUsed } from './support/rescore-cpu';
 import { copyFloor } from './support/rescore-floor';
 import {
@@ -35,6 +38,7 @@ const WORKERS = Number(arg('workers', '2'));
 const CHUNK_SIZE = Number(arg('chunk-size', '1000'));
 const SEED = Number(arg('seed', '1'));
 const KEEP = process.argv.includes('--keep');
+const BUILT = process.argv.includes('--built');
 const RULES = `${ROOT}/rules`;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -42,15 +46,17 @@ const mb = (kb: number) => Math.round(kb / 1024);
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function main(): Promise<void> {
+  if (BUILT) buildDist();
   const cluster = new ScoringCluster({
     label: 'bench_rescore',
+    entry: BUILT ? 'built' : 'sources',
     logFile: process.env.BENCH_CHILD_LOG,
     extraEnv: { RESCORE_CHUNK_SIZE: String(CHUNK_SIZE) },
   });
   let pg: Client | null = null;
   try {
     out(
-      `schema ${cluster.schema}, prefix ${cluster.prefix}: ${COUNT.toLocaleString('en-US')} evaluations, ${WORKERS} scoring processes, chunks of ${CHUNK_SIZE}`,
+      `schema ${cluster.schema}, prefix ${cluster.prefix}: ${COUNT.toLocaleString('en-US')} evaluations, ${WORKERS} scoring processes${BUILT ? ' (dist/)' : ''}, chunks of ${CHUNK_SIZE}`,
     );
     // the first process runs the migrations; the others start once the seed is in
     await cluster.add();
@@ -145,6 +151,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         count: COUNT,
         workers: WORKERS,
+        entry: BUILT ? 'built' : 'sources',
         chunkSize: CHUNK_SIZE,
         seedSeconds: round(seed.seconds, 2),
         seconds: round(seconds, 2),

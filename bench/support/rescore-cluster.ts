@@ -2,7 +2,7 @@
  * Scoring services as separate processes (`SERVICE=scoring`, apps/server/src/main.ts, as `npm start` runs them) on
  * one PostgreSQL schema and one BullMQ prefix: the re-scoring benchmark and the crash tests start, kill and add them.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -51,6 +51,11 @@ export function procMemoryKb(pid: number): { hwm: number; rss: number } | null {
   }
 }
 
+/** `npm run build`: the sources compiled into dist/ (what the Docker image runs). */
+export function buildDist(): void {
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 export class ScoringCluster {
   readonly workers: ScoringWorker[] = [];
   readonly id = randomBytes(4).toString('hex');
@@ -65,6 +70,12 @@ export class ScoringCluster {
       /** Service logs (errors unless LOG_LEVEL says otherwise) appended to `<logFile>.<n>`; else discarded. */
       logFile?: string;
       extraEnv?: Record<string, string>;
+      /**
+       * What the processes run: the TypeScript sources through SWC's require hook (as `npm start` does; default), or
+       * dist/ as `npm run build` makes it (as the Docker image does: no compiler in the process). Call
+       * `buildDist()` first for `built`.
+       */
+      entry?: 'sources' | 'built';
     },
   ) {
     this.schema = `${opts.label}_${this.id}`;
@@ -92,7 +103,9 @@ export class ScoringCluster {
     // RESCORE_WORKER_NODE_ARGS: node flags for the scoring processes only (`--max-old-space-size=256`,
     // `--cpu-prof --cpu-prof-dir=/tmp/prof`)
     const nodeArgs = (process.env.RESCORE_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, '-r', './apps/jixiao/register.js', 'apps/server/src/main.ts'], {
+    const entry =
+      this.opts.entry === 'built' ? ['dist/apps/server/src/main.js'] : ['-r', './apps/jixiao/register.js', 'apps/server/src/main.ts'];
+    const child = spawn(process.execPath, [...nodeArgs, ...entry], {
       cwd: ROOT,
       env: {
         ...process.env,
