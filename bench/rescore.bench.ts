@@ -136,6 +136,13 @@ async function main(): Promise<void> {
       `CPU seconds during the run: scoring processes ${cpu.workers.map((c) => (c === null ? '?' : round(c))).join(' + ')}, ` +
         `PostgreSQL ≥${round(cpu.postgres)}, Redis ${round(cpu.redis)} (load average ${round(cpu.loadBefore, 2)} → ${round(cpu.loadAfter, 2)})`,
     );
+    const workerCpu = cpu.workers.reduce<number>((a, c) => a + (c ?? 0), 0);
+    const perEvaluation = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, outputs.results));
+    const cpuUs = { workers: perEvaluation(workerCpu), postgres: perEvaluation(cpu.postgres), redis: perEvaluation(cpu.redis) };
+    out(
+      `CPU µs per evaluation re-scored: scoring processes ${cpuUs.workers}, PostgreSQL ≥${cpuUs.postgres}, Redis ${cpuUs.redis}; ` +
+        `total ${cpuUs.workers + cpuUs.postgres + cpuUs.redis} (2 cores at 8,000/s allow 250)`,
+    );
     const floor = await copyFloor(pg, runId);
     out(
       `floor: COPY of the ${floor.rows} result rows (${mb(floor.bytes / 1024)} MB) into an empty scoring_results twin: ${round(floor.seconds, 2)} s → ratio ${round(seconds / floor.seconds, 2)}`,
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
         floorSeconds: round(floor.seconds, 2),
         ratio: round(seconds / floor.seconds, 2),
         peakWorkerRssMB: peaks.map((p) => mb(p.hwm)),
+        cpuUsPerEvaluation: cpuUs,
         results: outputs.results,
         auditRecords: outputs.auditRecords,
         events: outputs.events,
