@@ -1,16 +1,24 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { signToken } from '@jixiao/auth';
 import type { ServiceContext } from '@jixiao/runtime';
 
-const SEEDS = join(__dirname, '../../../test/fixtures/seeds');
+/** The checkout's seed documents, found upwards from here (from the sources or from a build in dist/). */
+function seedsDir(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const seeds = join(dir, 'test/fixtures/seeds');
+    if (existsSync(join(dir, 'package.json')) && existsSync(seeds)) return seeds;
+  }
+  throw new Error('--demo needs the seed documents of a checkout (test/fixtures/seeds), which are not here');
+}
 
 /** `npm start -- --demo`: uploads the seed documents through the public API so the pages show something. */
 export async function loadDemo(baseUrl: string, ctx: ServiceContext): Promise<void> {
   const token = signToken({ sub: 'demo-loader', role: 'submitter', regions: ['341522', '410105', '640323', '130126'] }, ctx.jwtSecret);
-  for (const file of readdirSync(SEEDS).filter((f) => f.endsWith('.txt')).sort()) {
+  const seeds = seedsDir();
+  for (const file of readdirSync(seeds).filter((f) => f.endsWith('.txt')).sort()) {
     const form = new FormData();
-    form.append('file', new Blob([readFileSync(join(SEEDS, file))], { type: 'text/plain' }), file);
+    form.append('file', new Blob([readFileSync(join(seeds, file))], { type: 'text/plain' }), file);
     const res = await fetch(`${baseUrl}/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
     const body = await res.text();
     process.stderr.write(`jixiao: demo: ${file} → ${res.status} ${body.slice(0, 200)}\n`);
