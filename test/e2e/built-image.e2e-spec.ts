@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '@jixiao/auth';
 import { http } from './support/http';
-import { freePort, REDIS_URL, waitFor } from './support/system';
+import { dropPrefix, freePort, REDIS_URL, waitFor } from './support/system';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -19,6 +19,7 @@ describe('the built image layout: node dist/apps/server/src/main.js', () => {
   const app = mkdtempSync(join(tmpdir(), 'jixiao-image-'));
   let child: ChildProcess | undefined;
   let url = '';
+  let prefix = '';
   let output = '';
 
   beforeAll(async () => {
@@ -44,6 +45,7 @@ describe('the built image layout: node dist/apps/server/src/main.js', () => {
     mkdirSync(join(app, 'data'));
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
+    prefix = `image-${port}`;
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
@@ -51,7 +53,7 @@ describe('the built image layout: node dist/apps/server/src/main.js', () => {
       SERVICE: 'all',
       DATA_DIR: join(app, 'data'),
       REDIS_URL,
-      QUEUE_PREFIX: `image-${port}`,
+      QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'error',
     };
     child = spawn(process.execPath, ['dist/apps/server/src/main.js'], {
@@ -77,6 +79,7 @@ describe('the built image layout: node dist/apps/server/src/main.js', () => {
       child.kill('SIGTERM');
       await exited;
     }
+    if (prefix) await dropPrefix(REDIS_URL, prefix);
     rmSync(app, { recursive: true, force: true });
   });
 

@@ -80,7 +80,7 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-async function dropPrefix(url: string, prefix: string): Promise<void> {
+export async function dropPrefix(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
   redis.on('error', () => undefined);
   try {
