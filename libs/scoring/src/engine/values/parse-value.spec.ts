@@ -51,6 +51,17 @@ describe('parseValue: what people wrote in a cell', () => {
 
   it('a bare comparator (its number sits in the next column) is recognised', () => {
     expect(p('≥')).toMatchObject({ kind: 'comparator', comparator: '≥' });
+    expect(p('不低于')).toMatchObject({ kind: 'comparator', comparator: '≥' });
+  });
+
+  it('a comparator word before a phrase without a number stays with the text', () => {
+    expect(p('不低于上年水平')).toEqual({ kind: 'text', comparator: '≥', text: '不低于上年水平' });
+    expect(p('高于全省平均')).toEqual({ kind: 'text', comparator: '>', text: '高于全省平均' });
+    expect(p('有效提升')).toEqual({ kind: 'text', comparator: null, text: '有效提升' });
+    // with a digit the same words lead to a number or a date
+    expect(p('不低于上年的95%')).toMatchObject({ kind: 'text', comparator: '≥' });
+    expect(p('不低于95%')).toMatchObject({ kind: 'number', comparator: '≥', value: 95 });
+    expect(p('不晚于12月底')).toMatchObject({ kind: 'text' });
   });
 
   it('empty and missing cells are empty', () => {
