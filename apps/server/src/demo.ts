@@ -1,15 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { signToken } from '@jixiao/auth';
 import type { ServiceContext } from '@jixiao/runtime';
+import { packagePath } from '@jixiao/scoring';
 
-/** The checkout's seed documents, found upwards from here (from the sources or from a build in dist/). */
+/** The checkout's seed documents (from the sources or from a build in dist/). */
 function seedsDir(): string {
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    const seeds = join(dir, 'test/fixtures/seeds');
-    if (existsSync(join(dir, 'package.json')) && existsSync(seeds)) return seeds;
-  }
-  throw new Error('--demo needs the seed documents of a checkout (test/fixtures/seeds), which are not here');
+  const seeds = packagePath('test/fixtures/seeds');
+  if (!seeds) throw new Error('--demo needs the seed documents of a checkout (test/fixtures/seeds), which are not here');
+  return seeds;
 }
 
 /** `npm start -- --demo`: uploads the seed documents through the public API so the pages show something. */

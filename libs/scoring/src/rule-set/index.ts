@@ -13,7 +13,7 @@ export { parseRuleText, type ParseOptions, type ReadResult, type RuleFile } from
 export { RuleSetRegistry, type RuleSetSummary } from './rule-set.registry';
 export { canonicalJson, contentHash, ruleTextHash } from './hash';
 export { codeHierarchy, REGION_CODE } from './region-code';
-export { defaultRulesDir } from './rules-dir';
+export { defaultRulesDir, packagePath } from './rules-dir';
 export { ruleSetJsonSchema, ruleSetJsonSchemaText } from './json-schema';
 export { formatPath } from './json-path';
 export * from './diff';
