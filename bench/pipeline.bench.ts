@@ -1,17 +1,21 @@
 /**
- * `npm run bench:pipeline [-- --duration 20 --connections 32 --split | --processes intake,scoring/review,publication --rate N]`
+ * `npm run bench:pipeline [-- --duration 20 --connections 32 --split | --processes intake,scoring/review,publication --rate N --keep]`
  *
  * Runs the system on PostgreSQL and Redis here (in a child process; four with --split; with --processes, one per
  * `/`-separated group of services, each group a SERVICE value), submits 20-indicator
  * project evaluations through `POST /evaluations` with autocannon from this process, and measures:
  * - sustained submissions/s (201 responses during the measured window),
  * - submit → scored latency per evaluation: from the moment the request body was built (a timestamp carried in the
- *   project name) to `scored_at` of its score result, p50/p95/p99.
+ *   project name) to `scored_at` of its score result, p50/p95/p99. With `--rate N` the requests are paced: the i-th
+ *   is due at start + i/N s (open loop, evenly spaced; at most `--connections` in flight, the rest wait their turn),
+ *   and the timestamp is when it was due, so time spent waiting for a connection counts too. (autocannon's own rate
+ *   limit sends each connection's whole quota for a second at the start of that second: bursts, not a rate.)
  * - CPU milliseconds per submission during the measured window: each service process, PostgreSQL (all its
  *   processes), Redis and the load generator (Linux /proc and Redis INFO) — where the time goes.
  * The last line of output is one JSON object with the figures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,8 +36,10 @@ const SPLIT = process.argv.includes('--split');
 /** The processes to start, each a SERVICE value. */
 const PROCESSES = SPLIT ? ['intake', 'scoring', 'review', 'publication'] : arg('processes', 'all').split('/');
 const MODE = PROCESSES.length === 1 ? 'all-in-one' : PROCESSES.join(' | ');
-/** `--rate N`: offer N submissions/s in all (autocannon overallRate) instead of as many as the connections take. */
+/** `--rate N`: offer N submissions/s, evenly spaced (open loop), instead of as many as the connections take. */
 const RATE = Number(arg('rate', '0'));
+/** `--keep`: leave the schema in place (to look at what the run stored). */
+const KEEP = process.argv.includes('--keep');
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'bench-secret-0123456789abcdef';
@@ -125,6 +131,18 @@ async function waitHealthy(url: string): Promise<void> {
   throw new Error(`${url} did not become healthy`);
 }
 
+/** What a load run reports, closed loop (autocannon) or paced. */
+interface LoadResult {
+  '2xx': number;
+  non2xx: number;
+  /** Requests that got no response (connection errors). */
+  errors: number;
+  /** From the first request to the last response. */
+  seconds: number;
+  /** HTTP latency in ms (paced: from when the request was due). */
+  latency: { p50: number; p97_5: number; p99: number };
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
@@ -184,15 +202,15 @@ async function main(): Promise<void> {
     const url = `http://127.0.0.1:${ports[front]}`;
     const token = signToken({ sub: 'bench', role: 'submitter', regions: ['341522'] }, SECRET);
 
+    /** Closed loop: each of the connections sends its next request as soon as its last one is answered. */
     const run = (duration: number, label: string) =>
-      new Promise<autocannon.Result>((resolve, reject) => {
+      new Promise<LoadResult>((resolve, reject) => {
         let n = 0;
         const instance = autocannon(
           {
             url: `${url}/evaluations`,
             connections: CONNECTIONS,
             duration,
-            ...(RATE > 0 ? { overallRate: RATE } : {}),
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
             requests: [
@@ -201,17 +219,79 @@ async function main(): Promise<void> {
               },
             ],
           },
-          (err, result) => (err ? reject(err) : resolve(result)),
+          (err, r) =>
+            err
+              ? reject(err)
+              : resolve({ '2xx': r['2xx'], non2xx: r.non2xx, errors: r.errors, seconds: r.duration, latency: { p50: r.latency.p50, p97_5: r.latency.p97_5, p99: r.latency.p99 } }),
         );
         void instance;
       });
 
-    process.stdout.write(`warm-up 3 s (${MODE}, ${CONNECTIONS} connections)…\n`);
-    await run(3, 'warm');
+    /** Open loop: request i is due at i/RATE s after the start, whatever happened to the ones before it. */
+    const paced = (duration: number, label: string) =>
+      new Promise<LoadResult>((resolve) => {
+        const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+        const target = new URL(`${url}/evaluations`);
+        const total = Math.round(duration * RATE);
+        const epoch = Date.now();
+        const start = performance.now();
+        const latencies: number[] = [];
+        let ok = 0;
+        let non2xx = 0;
+        let errors = 0;
+        let sent = 0;
+        let finished = 0;
+        const settle = (dueAt: number, status: number) => {
+          if (status >= 200 && status < 300) ok++;
+          else if (status > 0) non2xx++;
+          else errors++;
+          latencies.push(performance.now() - dueAt);
+          if (++finished === total) {
+            agent.destroy();
+            latencies.sort((a, b) => a - b);
+            const p = (q: number) => Math.round(percentile(latencies, q));
+            const seconds = (performance.now() - start) / 1000;
+            resolve({ '2xx': ok, non2xx, errors, seconds, latency: { p50: p(50), p97_5: p(97.5), p99: p(99) } });
+          }
+        };
+        const fire = (i: number) => {
+          const offset = (i * 1000) / RATE;
+          const dueAt = start + offset;
+          const body = JSON.stringify(evaluation(`${label}|${Math.round(epoch + offset)}|${i}`));
+          const req = request(target, {
+            method: 'POST',
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+              authorization: `Bearer ${token}`,
+            },
+          });
+          req.on('response', (res) => {
+            res.resume();
+            res.on('end', () => settle(dueAt, res.statusCode ?? 0));
+          });
+          req.on('error', () => settle(dueAt, 0));
+          req.end(body);
+        };
+        const tick = () => {
+          const due = Math.min(total, Math.floor(((performance.now() - start) * RATE) / 1000) + 1);
+          while (sent < due) fire(sent++);
+          if (sent < total) setTimeout(tick, 1);
+        };
+        tick();
+      });
+    const load = (duration: number, label: string): Promise<LoadResult> =>
+      RATE > 0 ? paced(duration, label) : run(duration, label);
+
+    process.stdout.write(
+      `warm-up 3 s (${MODE}, ${RATE > 0 ? `${RATE}/s paced, at most ${CONNECTIONS} in flight` : `${CONNECTIONS} connections`})…\n`,
+    );
+    await load(3, 'warm');
     process.stdout.write(`measuring ${DURATION} s…\n`);
     const pids = new Map(PROCESSES.map((p, i) => [p, children[i].pid!]));
     const cpuBefore = await cpuSnapshot(pids, pg, monitor);
-    const measured = await run(DURATION, 'run');
+    const measured = await load(DURATION, 'run');
     const accepted = measured['2xx'];
     const cpu = cpuPerSubmission(cpuBefore, await cpuSnapshot(pids, pg, monitor), accepted);
     const submitted = async () => Number((await pg.query(`SELECT count(*) AS n FROM intake_versions`)).rows[0].n);
@@ -242,8 +322,10 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
       offeredRate: RATE > 0 ? RATE : null,
       durationSeconds: DURATION,
-      submissionsPerSecond: Math.round((accepted / DURATION) * 10) / 10,
+      // paced: over the time it took to answer them all (longer than the duration when the system fell behind)
+      submissionsPerSecond: Math.round((accepted / Math.max(DURATION, measured.seconds)) * 10) / 10,
       non2xx: measured.non2xx,
+      errors: measured.errors,
       httpLatencyMs: { p50: measured.latency.p50, p97_5: measured.latency.p97_5, p99: measured.latency.p99 },
       submitToScoredMs: {
         count: latencies.length,
@@ -270,7 +352,8 @@ async function main(): Promise<void> {
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
-    await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    if (KEEP) process.stdout.write(`kept schema ${schema}\n`);
+    else await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pg.end();
     monitor.disconnect();
     const redis = new Redis(REDIS_URL);

@@ -1,16 +1,18 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { EVENTS, QUEUES, type EventEnvelopeBase, type EventPayload } from '@jixiao/contracts';
 import { parseDocument } from '@jixiao/forms';
 import { TEST_REDIS_URL, waitFor } from '@jixiao/messaging/testing/test-redis';
-import { verifyAudit } from '@jixiao/persistence';
+import { verifyAudit, withTransaction } from '@jixiao/persistence';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
 import type { RunningSystem } from '@jixiao/runtime';
 import { loadRuleSets } from '@jixiao/scoring';
+import { ScoreEvaluations, type ScoreEvaluationsResult } from './commands/score-evaluations.command';
 import { SCORING_DATA_SOURCE } from './infrastructure/scoring.tokens';
 import { ScoringModule } from './scoring.module';
 import { bearer, boot, dropStorage, newStorage, RULES_DIR, type Storage } from './testing/service-under-test';
@@ -177,6 +179,27 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
     await inbox.add(job.name, job.data, { jobId: 'intake-1-redelivered' });
     await waitFor('redelivery processed', completed('intake-1-redelivered'));
     expect(await counts()).toEqual(before);
+  });
+
+  it('scores an evaluation once however often it is announced: again alone, twice in a batch, beside a new one', async () => {
+    const commands = system.app.get(CommandBus, { strict: false });
+    const score = (submissions: ReturnType<typeof seedSubmissions>) =>
+      withTransaction(ds, (m) => commands.execute<ScoreEvaluations, ScoreEvaluationsResult>(new ScoreEvaluations(submissions, m, {})));
+    const [known] = seedSubmissions(); // ev_seed_0: scored by an earlier test
+    const fresh = { ...known, submissionId: 'sub_again', evaluationId: 'ev_again' };
+    const before = await counts();
+    expect(await score([known])).toEqual({ written: [], skipped: ['ev_seed_0'] });
+    expect(await counts()).toEqual(before);
+    const mixed = await score([known, fresh, fresh]);
+    expect(mixed.written.map((w) => w.evaluationId)).toEqual(['ev_again']);
+    expect(mixed.skipped).toEqual(['ev_seed_0', 'ev_again']);
+    expect(await counts()).toEqual({
+      ...before,
+      results: before.results + 1,
+      evaluations: before.evaluations + 1,
+      audit: before.audit + 1,
+      outbox: before.outbox + 1,
+    });
   });
 
   it('records a rule-set activation in the inbox and does nothing else yet', async () => {

@@ -51,7 +51,9 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
       submissions.map((s, i) => evaluationRow(s, scoredAt, records[i])),
       { onConflictDoNothing: ['evaluation_id'] },
     );
-    const existing = await existingKeys(m, records);
+    // A result is only ever written for a stored evaluation (here, after inserting it; re-scoring reads them), so
+    // when every evaluation of the batch was new none can have one yet: the lookup is for those seen before.
+    const existing = inserted === submissions.length ? new Set<string>() : await existingKeys(m, records);
     const fresh: ScoreRecord[] = [];
     const skipped: string[] = [];
     for (const r of records) {
