@@ -267,11 +267,19 @@ async function main(): Promise<void> {
               authorization: `Bearer ${token}`,
             },
           });
+          // each request settles once: answered, or failed before or during its response
+          let settled = false;
+          const once = (status: number) => {
+            if (settled) return;
+            settled = true;
+            settle(dueAt, status);
+          };
           req.on('response', (res) => {
             res.resume();
-            res.on('end', () => settle(dueAt, res.statusCode ?? 0));
+            res.on('end', () => once(res.statusCode ?? 0));
+            res.on('error', () => once(0));
           });
-          req.on('error', () => settle(dueAt, 0));
+          req.on('error', () => once(0));
           req.end(body);
         };
         const tick = () => {
