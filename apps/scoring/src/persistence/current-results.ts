@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { dialectOf } from '@jixiao/persistence';
+import { columnRows, dialectOf } from '@jixiao/persistence';
 import type { CurrentResult } from '../domain/score-record';
 import { SCORING_TABLES } from './scoring-tables';
 
@@ -23,7 +23,7 @@ export function currentValues(c: CurrentResult): unknown[] {
 }
 
 /**
- * Point evaluations at their new current result, set-based: one UPDATE … FROM unnest(…) on PostgreSQL, one
+ * Point evaluations at their new current result, set-based: one UPDATE … FROM the rows (columnRows) on PostgreSQL, one
  * prepared statement run per row on SQLite (in the caller's transaction, where that is as fast).
  *
  * With `expected` (each item's current result id as the caller read it, null for none) the update is a
@@ -40,16 +40,9 @@ export async function setCurrentResults(
     throw new Error(`setCurrentResults: ${expected.length} expected ids for ${items.length} items`);
   if (dialectOf(m) === 'postgres') {
     const cols = (f: (c: CurrentResult) => unknown) => items.map(f);
-    const rows: Array<{ n: unknown }> = await m.query(
-      `WITH done AS (
-         UPDATE ${T} AS e SET current_result_id = u.rid, current_rule_set_id = u.rsid, current_rule_set_version = u.rsv,
-           current_hash = u.hash, current_total = u.total, current_grade = u.grade, current_routing = u.routing,
-           current_scored_at = u.at, current_generation = u.gen
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
-           AS u(id, rid, rsid, rsv, hash, total, grade, routing, at, gen, prev)
-         WHERE e.evaluation_id = u.id${expected ? ' AND e.current_result_id IS NOT DISTINCT FROM u.prev' : ''}
-         RETURNING 1)
-       SELECT COUNT(*) AS n FROM done`,
+    const { source, params } = columnRows(
+      ['id', 'rid', 'rsid', 'rsv', 'hash', 'total', 'grade', 'routing', 'at', 'gen', 'prev'],
+      ['text', 'text', 'text', 'int', 'text', 'float8', 'text', 'text', 'text', 'int', 'text'],
       [
         cols((c) => c.evaluationId),
         cols((c) => c.resultId),
@@ -63,6 +56,18 @@ export async function setCurrentResults(
         cols((c) => c.generation),
         expected ?? items.map(() => null),
       ],
+      'u',
+    );
+    const rows: Array<{ n: unknown }> = await m.query(
+      `WITH done AS (
+         UPDATE ${T} AS e SET current_result_id = u.rid, current_rule_set_id = u.rsid, current_rule_set_version = u.rsv,
+           current_hash = u.hash, current_total = u.total, current_grade = u.grade, current_routing = u.routing,
+           current_scored_at = u.at, current_generation = u.gen
+         FROM ${source}
+         WHERE e.evaluation_id = u.id${expected ? ' AND e.current_result_id IS NOT DISTINCT FROM u.prev' : ''}
+         RETURNING 1)
+       SELECT COUNT(*) AS n FROM done`,
+      params,
     );
     return Number(rows[0].n);
   }

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { assertIdentifier, dialectOf } from '../data-source/dialect';
 import { assertInTransaction } from '../data-source/transaction';
+import { columnRows } from '../sql/column-rows';
 import { insertMany } from '../sql/insert-many';
 import {
   AUDIT_COLUMNS,
@@ -113,13 +114,17 @@ async function insertIfHeadIs(
 ): Promise<boolean> {
   const n = AUDIT_COLUMNS.length;
   const last = records[records.length - 1];
-  const arrays = AUDIT_PG_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
+  const rows = records.map(recordToRow);
+  const { source, params } = columnRows(
+    AUDIT_COLUMNS,
+    AUDIT_PG_TYPES,
+    AUDIT_COLUMNS.map((_, c) => rows.map((row) => row[c])),
+    'r',
+  );
   const sql =
     `WITH head AS (UPDATE ${t}_head SET seq = $${n + 1}, hash = $${n + 2} WHERE id = 1 AND seq = $${n + 3} AND hash = $${n + 4} RETURNING 1) ` +
-    `INSERT INTO ${t} (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM unnest(${arrays}) WHERE EXISTS (SELECT 1 FROM head) RETURNING 1 AS ok`;
-  const rows = records.map(recordToRow);
-  const columns = AUDIT_COLUMNS.map((_, c) => rows.map((row) => row[c]));
-  const written: unknown[] = await manager.query(sql, [...columns, last.seq, last.hash, from.seq, from.hash]);
+    `INSERT INTO ${t} (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM ${source} WHERE EXISTS (SELECT 1 FROM head) RETURNING 1 AS ok`;
+  const written: unknown[] = await manager.query(sql, [...params, last.seq, last.hash, from.seq, from.hash]);
   if (written.length === records.length) return true;
   if (written.length === 0) return false;
   throw new Error(`audit ${t}: ${written.length} of ${records.length} records written`);
