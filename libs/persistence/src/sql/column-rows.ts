@@ -4,8 +4,8 @@
  * Each column travels as a JSON array (`json_array_elements_text($n::json)`, the columns zipped by `ROWS FROM` and
  * cast to their types) instead of a PostgreSQL array literal (`unnest($n::text[])`): node-postgres builds array
  * literals in JavaScript, quoting and escaping every element (a result row's JSON texts are full of quotes), while
- * `JSON.stringify` does the same work natively — measured on 1,000 result rows of 20 columns, ~3× less CPU in the
- * Node process and the statement as fast on the server.
+ * `JSON.stringify` does the same work natively — measured on 1,000 result rows of 20 columns, 32.5 → 13.7 ms of CPU
+ * in the Node process, ~1.5 ms more on the server. For tens of rows, one parameter per value costs less still.
  *
  * JSON cannot carry everything an array literal can: a value that is not a string, a finite number, a boolean or
  * null (a Date, a Buffer, NaN), or text holding an unpaired UTF-16 surrogate (which JSON escapes and PostgreSQL
@@ -26,22 +26,18 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
 /** `\ud800`–`\udfff` escapes: JSON.stringify writes unpaired surrogates so (a paired one stays as it is). */
 const SURROGATE_ESCAPE = /\\ud[89a-f]/i;
 
-/**
- * The rows of `columns` (one array per column, all of one length) as a FROM item with parameters numbered from
- * `firstParam`.
- */
+/** The rows of `columns` (one array per column, all of one length) as a FROM item with parameters $1, $2 … */
 export function columnRows(
   names: readonly string[],
   types: readonly string[],
   columns: readonly (readonly unknown[])[],
   alias: string,
-  firstParam = 1,
 ): ColumnRows {
   if (names.length !== types.length || columns.length !== types.length)
     throw new Error(`columnRows: ${names.length} names, ${types.length} types and ${columns.length} columns`);
   for (const t of types) if (!TYPE.test(t)) throw new Error(`columnRows: not a PostgreSQL type name: "${t}"`);
   for (const n of [...names, alias]) if (!NAME.test(n)) throw new Error(`columnRows: not a column name: "${n}"`);
-  const p = (i: number) => `$${firstParam + i}`;
+  const p = (i: number) => `$${i + 1}`;
   const json = jsonColumns(columns);
   if (!json) {
     return {
