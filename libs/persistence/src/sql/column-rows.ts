@@ -1,3 +1,5 @@
+import { assertIdentifier } from '../data-source/dialect';
+
 /**
  * Many rows as one parameter per column, for PostgreSQL statements that insert or update thousands of rows at once.
  *
@@ -21,7 +23,6 @@ export interface ColumnRows {
 
 /** A PostgreSQL type name as `::type` takes it (`text`, `integer`, `float8`, `double precision` …). */
 const TYPE = /^[a-z][a-z0-9 ]*$/;
-const NAME = /^[a-z_][a-z0-9_]*$/;
 
 /** `\ud800`–`\udfff` escapes: JSON.stringify writes unpaired surrogates so (a paired one stays as it is). */
 const SURROGATE_ESCAPE = /\\ud[89a-f]/i;
@@ -36,7 +37,13 @@ export function columnRows(
   if (names.length !== types.length || columns.length !== types.length)
     throw new Error(`columnRows: ${names.length} names, ${types.length} types and ${columns.length} columns`);
   for (const t of types) if (!TYPE.test(t)) throw new Error(`columnRows: not a PostgreSQL type name: "${t}"`);
-  for (const n of [...names, alias]) if (!NAME.test(n)) throw new Error(`columnRows: not a column name: "${n}"`);
+  for (const n of [...names, alias]) {
+    try {
+      assertIdentifier(n);
+    } catch {
+      throw new Error(`columnRows: not a column name: "${n}"`);
+    }
+  }
   const p = (i: number) => `$${i + 1}`;
   const json = jsonColumns(columns);
   if (!json) {
@@ -56,7 +63,7 @@ export function columnRows(
   };
 }
 
-/** Column names are checked against NAME; quoted, a keyword (`at`, `name`) is a name too. */
+/** Column names are safe identifiers (checked above); quoted, a keyword (`at`, `name`) is a name too. */
 const quote = (name: string) => `"${name}"`;
 
 /** Each column as JSON text, or null when some value cannot travel as JSON (see ColumnRows). */

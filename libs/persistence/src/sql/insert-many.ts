@@ -35,7 +35,7 @@ export async function insertMany(
     ? ` ON CONFLICT (${options.onConflictDoNothing.map(assertIdentifier).join(', ')}) DO NOTHING`
     : '';
   if (dialect === 'postgres' && options.pgTypes)
-    return insertUnnest(manager, table, cols, rows, options.pgTypes, conflict);
+    return insertByColumn(manager, table, cols, rows, options.pgTypes, conflict);
   const chunkSize = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / cols.length)));
   let written = 0;
   for (let start = 0; start < rows.length; start += chunkSize) {
@@ -57,9 +57,9 @@ export async function insertMany(
   return written;
 }
 
-const UNNEST_ROWS = 10_000;
+const ROWS_PER_COLUMN_STATEMENT = 10_000;
 
-async function insertUnnest(
+async function insertByColumn(
   manager: EntityManager,
   table: string,
   cols: string[],
@@ -70,8 +70,8 @@ async function insertUnnest(
   if (pgTypes.length !== cols.length)
     throw new Error(`insertMany(${table}): ${pgTypes.length} pgTypes for ${cols.length} columns`);
   let written = 0;
-  for (let start = 0; start < rows.length; start += UNNEST_ROWS) {
-    const chunk = rows.slice(start, start + UNNEST_ROWS);
+  for (let start = 0; start < rows.length; start += ROWS_PER_COLUMN_STATEMENT) {
+    const chunk = rows.slice(start, start + ROWS_PER_COLUMN_STATEMENT);
     const columns = cols.map((_, c) =>
       chunk.map((row) => {
         if (row.length !== cols.length)
