@@ -30,19 +30,28 @@ describe('columnRows on PostgreSQL', () => {
     return { encoding, stored: stored.map((s) => [s.at, s.name, s.n === null ? null : Number(s.n), s.x, s.ok]) };
   }
 
-  it('carries text, numbers, booleans and nulls as JSON and stores them exactly, in order', async () => {
+  it('carries text, numbers, booleans and nulls as joined text and stores them exactly, in order', async () => {
     const rows = [
       ['2026-12-06T08:00:00.000Z', '自评总分 "95.16" 与\\各项\t之和\n不一致 😀', 9_007_199_254_740_991, 0.1 + 0.2, true],
       ['', '{"code":"A","message":"引号 \\" 与反斜杠"}', -1, -0.5, false],
       [null, undefined, null, null, null],
       ['\u0001 control', 'é ü ß', 0, 1e-7, true],
+      ['NULL', '\\N', -9_007_199_254_740_991, 1e21, false],
+      ['', '', 1, -1.7976931348623157e308, null],
+      ['x', 'y', 2, 5e-324, true],
     ];
     const { encoding, stored } = await roundTrip(rows);
-    expect(encoding).toBe('json');
+    expect(encoding).toBe('joined');
     expect(stored).toEqual(rows.map((r) => r.map((v) => (v === undefined ? null : v))));
   });
 
-  it('falls back to array literals for what JSON cannot carry: NaN, a Date, an unpaired surrogate', async () => {
+  it('falls back to array literals for what joined text cannot carry: the separators, NaN, a Date', async () => {
+    for (const text of ['a\x1fb', '\x1e', 'x\x1ey', '\x1f']) {
+      const sep = await roundTrip([['a', text, 1, 1, true], ['b', 'plain', 2, 2, false]]);
+      expect(sep.encoding).toBe('array');
+      expect(sep.stored.map((r) => r[1])).toEqual([text, 'plain']);
+    }
+
     const nan = await roundTrip([['a', 'b', 1, Number.NaN, true]]);
     expect(nan.encoding).toBe('array');
     expect(nan.stored[0][3]).toBeNaN();
@@ -52,28 +61,36 @@ describe('columnRows on PostgreSQL', () => {
     expect(date.encoding).toBe('array');
     expect(new Date(date.stored[0][0] as string).getTime()).toBe(at.getTime());
 
-    // node-postgres sends an unpaired surrogate as U+FFFD; the JSON path would be refused by the server
-    const lone = await roundTrip([['a', 'x\ud800y', 1, 1, true]]);
-    expect(lone.encoding).toBe('array');
-    expect(lone.stored[0][1]).toBe('x\ufffdy');
+    // a single empty string would be an empty text, which string_to_array reads as no row at all
+    const empty = await roundTrip([['', 'b', 1, 1, true]]);
+    expect(empty.encoding).toBe('array');
+    expect(empty.stored).toEqual([['', 'b', 1, 1, true]]);
+  });
 
-    // text that only looks like an escape is kept as it is (the check errs on the side of array literals)
-    const literal = await roundTrip([['a', 'path\\ud800', 1, 1, true]]);
-    expect(literal.stored[0][1]).toBe('path\\ud800');
+  it('sends an unpaired surrogate as U+FFFD, as node-postgres does for any text', async () => {
+    const lone = await roundTrip([['a', 'x\ud800y', 1, 1, true]]);
+    expect(lone.encoding).toBe('joined');
+    expect(lone.stored[0][1]).toBe('x\ufffdy');
+  });
+
+  it('yields no rows for no values', async () => {
+    const none = columnRows(['n'], ['integer'], [[]], 'u');
+    expect(none.encoding).toBe('joined');
+    expect(await db.dataSource.query(`SELECT COUNT(*)::int AS n FROM ${none.source}`, none.params)).toEqual([{ n: 0 }]);
   });
 
   it('gives the same rows either way, with names that are keywords', async () => {
     const columns = [[1, 2], ['from', 'to'], [null, 'x']];
-    const json = columnRows(['n', 'from', 'order'], ['integer', 'text', 'text'], columns, 'u');
+    const joined = columnRows(['n', 'from', 'order'], ['integer', 'text', 'text'], columns, 'u');
     const array = columnRows(['n', 'from', 'order'], ['integer', 'text', 'text'], [[1, 2], ['from', 'to'], [null, new Date(0)]], 'u');
-    expect([json.encoding, array.encoding]).toEqual(['json', 'array']);
+    expect([joined.encoding, array.encoding]).toEqual(['joined', 'array']);
     const read = (c: { source: string; params: unknown[] }) =>
       db.dataSource.query(`SELECT u.n, u."from", u."order" IS NULL AS missing FROM ${c.source} ORDER BY u.n`, c.params);
-    expect(await read(json)).toEqual([
+    expect(await read(joined)).toEqual([
       { n: 1, from: 'from', missing: true },
       { n: 2, from: 'to', missing: false },
     ]);
-    expect(await read(array)).toEqual(await read(json));
+    expect(await read(array)).toEqual(await read(joined));
   });
 
   it('refuses type and column names it would have to put in SQL unchecked', () => {

@@ -3,29 +3,34 @@ import { assertIdentifier } from '../data-source/dialect';
 /**
  * Many rows as one parameter per column, for PostgreSQL statements that insert or update thousands of rows at once.
  *
- * Each column travels as a JSON array (`json_array_elements_text($n::json)`, the columns zipped by `ROWS FROM` and
- * cast to their types) instead of a PostgreSQL array literal (`unnest($n::text[])`): node-postgres builds array
- * literals in JavaScript, quoting and escaping every element (a result row's JSON texts are full of quotes), while
- * `JSON.stringify` does the same work natively — measured on 1,000 result rows of 20 columns, 32.5 → 13.7 ms of CPU
- * in the Node process, ~1.5 ms more on the server. For tens of rows, one parameter per value costs less still.
+ * Each column travels as one text: its values joined by the ASCII unit separator (U+001F), a null as a lone record
+ * separator (U+001E); the server splits it with `string_to_array`, zips the columns by `ROWS FROM` and casts each to
+ * its type. Neither side escapes anything: Node joins strings natively, the server splits with a byte search.
+ * Measured on 1,000 re-scoring result rows of 23 columns (server CPU from /proc, mean of 100): array literals for
+ * `unnest` (node-postgres quotes and escapes every element in JavaScript, the server's array parser unescapes them)
+ * 5.8 ms of Node and 6.5 ms of server CPU; JSON arrays (`json_array_elements_text`: the server's JSON lexer reads each
+ * parameter twice and unescapes character by character) 3.9 and 6.4 ms; joined text 2.6 and 3.5 ms. For tens of
+ * rows, one parameter per value costs less still.
  *
- * JSON cannot carry everything an array literal can: a value that is not a string, a finite number, a boolean or
- * null (a Date, a Buffer, NaN), or text holding an unpaired UTF-16 surrogate (which JSON escapes and PostgreSQL
- * refuses, where node-postgres would send U+FFFD) sends the whole statement the array-literal way instead.
+ * A value joined text cannot carry — a string containing U+001E or U+001F, a number that is not finite, anything but
+ * a string, number, bigint, boolean or null (a Date, a Buffer) — sends the whole statement as array literals, which
+ * carry whatever node-postgres can send (as on that path, text with an unpaired UTF-16 surrogate arrives as U+FFFD).
  */
 export interface ColumnRows {
   /** A FROM item that yields the rows with the given column names and types, aliased `alias`. */
   source: string;
   params: unknown[];
   /** How the columns travel (for tests and measurements). */
-  encoding: 'json' | 'array';
+  encoding: 'joined' | 'array';
 }
 
 /** A PostgreSQL type name as `::type` takes it (`text`, `integer`, `float8`, `double precision` …). */
 const TYPE = /^[a-z][a-z0-9 ]*$/;
 
-/** `\ud800`–`\udfff` escapes: JSON.stringify writes unpaired surrogates so (a paired one stays as it is). */
-const SURROGATE_ESCAPE = /\\ud[89a-f]/i;
+/** Separates a column's values in its text (ASCII unit separator). */
+const SEP = '\x1f';
+/** A null among a column's values (ASCII record separator, alone between separators). */
+const NULL = '\x1e';
 
 /** The rows of `columns` (one array per column, all of one length) as a FROM item with parameters $1, $2 … */
 export function columnRows(
@@ -45,8 +50,8 @@ export function columnRows(
     }
   }
   const p = (i: number) => `$${i + 1}`;
-  const json = jsonColumns(columns);
-  if (!json) {
+  const joined = joinedColumns(columns);
+  if (!joined) {
     return {
       source: `unnest(${types.map((t, i) => `${p(i)}::${t}[]`).join(', ')}) AS ${alias}(${names.map(quote).join(', ')})`,
       params: [...columns],
@@ -56,29 +61,40 @@ export function columnRows(
   const raw = names.map((_, i) => `c${i}`);
   return {
     source:
-      `(SELECT ${raw.map((c, i) => `${c}::${types[i]} AS ${quote(names[i])}`).join(', ')} ` +
-      `FROM ROWS FROM (${types.map((_, i) => `json_array_elements_text(${p(i)}::json)`).join(', ')}) AS r(${raw.join(', ')})) AS ${alias}`,
-    params: json,
-    encoding: 'json',
+      `(SELECT ${raw.map((c, i) => `NULLIF(${c}, E'\\x1e')::${types[i]} AS ${quote(names[i])}`).join(', ')} ` +
+      `FROM ROWS FROM (${types.map((_, i) => `unnest(string_to_array(${p(i)}::text, E'\\x1f'))`).join(', ')}) ` +
+      `AS r(${raw.join(', ')})) AS ${alias}`,
+    params: joined,
+    encoding: 'joined',
   };
 }
 
 /** Column names are safe identifiers (checked above); quoted, a keyword (`at`, `name`) is a name too. */
 const quote = (name: string) => `"${name}"`;
 
-/** Each column as JSON text, or null when some value cannot travel as JSON (see ColumnRows). */
-function jsonColumns(columns: readonly (readonly unknown[])[]): string[] | null {
+/**
+ * Each column as one text (its values joined by SEP, a null as NULL), or null when some value cannot travel so (see
+ * ColumnRows). One empty string alone would be an empty text, which `string_to_array` reads as no value at all: it
+ * travels as an array literal too.
+ */
+function joinedColumns(columns: readonly (readonly unknown[])[]): string[] | null {
   const out: string[] = [];
   for (const column of columns) {
+    const texts = new Array<string>(column.length);
     for (let i = 0; i < column.length; i++) {
       const v = column[i];
-      if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') continue;
-      if (typeof v === 'number' && Number.isFinite(v)) continue;
-      return null;
+      if (v === null || v === undefined) texts[i] = NULL;
+      else if (typeof v === 'string') {
+        if (v.includes(SEP) || v.includes(NULL)) return null;
+        texts[i] = v;
+      } else if (typeof v === 'number') {
+        if (!Number.isFinite(v)) return null;
+        texts[i] = String(v);
+      } else if (typeof v === 'boolean' || typeof v === 'bigint') texts[i] = String(v);
+      else return null;
     }
-    const text = JSON.stringify(column); // undefined elements become null
-    if (SURROGATE_ESCAPE.test(text)) return null;
-    out.push(text);
+    if (texts.length === 1 && texts[0] === '') return null;
+    out.push(texts.join(SEP));
   }
   return out;
 }
