@@ -19,12 +19,14 @@ import {
  * Appends entries to the hash-chained audit log `table`, inside the caller's transaction (so the records commit
  * or roll back with the change they describe). Set-based: one multi-row INSERT per thousand records.
  *
- * The chain is serialised on its head row. PostgreSQL, usual case: one statement that moves the head from the
- * head this process last wrote (or this transaction wrote) to the new one — a compare-and-set: it takes the head's
- * row lock, waits for a concurrent holder's commit and re-checks — and inserts the records only if the head was
- * where we chained from. If it was not (another process appended, or the transaction we chained after rolled
- * back), the head is read `FOR UPDATE` and the records are chained again. Otherwise (SQLite, dedupe keys, more
- * than 5,000 records): the head is locked first (`SELECT … FOR UPDATE`; a write to the head on SQLite, single writer).
+ * The chain is serialised on its head row. PostgreSQL, a few records (the usual case): one statement that moves the
+ * head from the head this process last wrote (or this transaction wrote) to the new one — a compare-and-set: it takes
+ * the head's row lock, waits for a concurrent holder's commit and re-checks — and inserts the records only if the
+ * head was where we chained from. If it was not (another process appended, or the transaction we chained after
+ * rolled back), the head is read `FOR UPDATE` and the records are chained again. Otherwise (SQLite, dedupe keys,
+ * more than GUESS_MAX records): the head is locked first (`SELECT … FOR UPDATE`; a write to the head on SQLite,
+ * single writer), then one statement moves it and inserts the records (PostgreSQL, up to 5,000) or a multi-row
+ * INSERT does.
  * Either way the head stays locked until commit: append late in a long transaction. Returns the records written:
  * entries whose `dedupeKey` is already in the log are left out.
  */
@@ -44,7 +46,7 @@ export async function appendAudit(
   const hasKeys = prepared.some((e) => e.fields.dedupeKey);
   const fast = pg && entries.length <= FAST_PATH_MAX;
 
-  if (fast && !hasKeys) {
+  if (fast && !hasKeys && entries.length <= GUESS_MAX) {
     const guess = heldHeads(manager.queryRunner!).get(t) ?? lastWritten(manager.connection).get(t);
     if (guess) {
       const records = chainPrepared(guess, prepared);
@@ -74,8 +76,15 @@ export async function appendAudit(
   return records;
 }
 
-/** Records per compare-and-set statement (one array per column: far below the bind-parameter limits). */
+/** Records per compare-and-set statement (one text per column: far below the bind-parameter limits). */
 const FAST_PATH_MAX = 5_000;
+
+/**
+ * Most records worth chaining on a guess of the head. A wrong guess costs the chain's hashes and the statement
+ * again; for a re-scoring chunk's thousand records, with two processes taking turns at the chain, it was wrong for
+ * 64 of 100 chunks and cost ~10 ms each, where locking the head first costs one round trip (~0.3 ms).
+ */
+const GUESS_MAX = 100;
 
 /** PostgreSQL: the head each transaction wrote, per table (TypeORM gives each transaction its own query runner). */
 const heldByTransaction = new WeakMap<QueryRunner, Map<string, ChainHead>>();
@@ -123,11 +132,13 @@ async function insertIfHeadIs(
   );
   const sql =
     `WITH head AS (UPDATE ${t}_head SET seq = $${n + 1}, hash = $${n + 2} WHERE id = 1 AND seq = $${n + 3} AND hash = $${n + 4} RETURNING 1) ` +
-    `INSERT INTO ${t} (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM ${source} WHERE EXISTS (SELECT 1 FROM head) RETURNING 1 AS ok`;
-  const written: unknown[] = await manager.query(sql, [...params, last.seq, last.hash, from.seq, from.hash]);
-  if (written.length === records.length) return true;
-  if (written.length === 0) return false;
-  throw new Error(`audit ${t}: ${written.length} of ${records.length} records written`);
+    `, ins AS (INSERT INTO ${t} (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM ${source} WHERE EXISTS (SELECT 1 FROM head) RETURNING 1) ` +
+    `SELECT COUNT(*)::int AS n FROM ins`;
+  const counted: Array<{ n: number }> = await manager.query(sql, [...params, last.seq, last.hash, from.seq, from.hash]);
+  const written = Number(counted[0].n);
+  if (written === records.length) return true;
+  if (written === 0) return false;
+  throw new Error(`audit ${t}: ${written} of ${records.length} records written`);
 }
 
 /** Drops entries whose dedupe key is already in the log (or earlier in the same call). Runs under the head lock. */

@@ -80,9 +80,12 @@ async function insertByColumn(
       }),
     );
     const { source, params } = columnRows(cols, pgTypes, columns, 'r');
-    const sql = `INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) SELECT * FROM ${source}${conflict} RETURNING 1 AS ok`;
-    const result: unknown[] = await manager.query(sql, params);
-    written += result.length;
+    // the count, not a row per inserted row: a thousand rows back cost the client ~1 ms to read
+    const sql =
+      `WITH ins AS (INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) SELECT * FROM ${source}${conflict} RETURNING 1) ` +
+      `SELECT COUNT(*)::int AS n FROM ins`;
+    const result: Array<{ n: number }> = await manager.query(sql, params);
+    written += Number(result[0].n);
   }
   return written;
 }
