@@ -13,6 +13,7 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { loadRuleSets, score, type RuleSetRegistry } from '@jixiao/scoring';
 import { RESULT_COLUMNS, scoreRecord, type ScoreRecord } from '../../apps/scoring/src/domain/score-record';
+import { encodeStoredEvaluation } from '../../apps/scoring/src/persistence/stored-evaluation';
 import { syntheticEvaluation } from './rescore-data';
 
 export const EVALUATION_SEED_COLUMNS = [
@@ -149,7 +150,7 @@ export async function seedEvaluations(opts: SeedOptions): Promise<SeedSummary> {
           s.region,
           s.fiscalYear,
           s.formType,
-          JSON.stringify(s.evaluation),
+          encodeStoredEvaluation(s.evaluation),
           receivedAt,
           resultId,
           result.ruleSet.id,

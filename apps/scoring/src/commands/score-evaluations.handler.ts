@@ -9,6 +9,7 @@ import { CURRENT_COLUMNS, currentValues, setCurrentResults } from '../persistenc
 import { RESULT_COLUMNS, RESULT_PG_TYPES, scoreRecord, resultKey, type ScoreRecord } from '../domain/score-record';
 import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
+import { encodeStoredEvaluation } from '../persistence/stored-evaluation';
 import { ScoreEvaluations, type ReceivedSubmission, type ScoreEvaluationsResult } from './score-evaluations.command';
 
 const T = SCORING_TABLES;
@@ -125,7 +126,7 @@ function evaluationRow(s: ReceivedSubmission, receivedAt: string, r: ScoreRecord
     s.region,
     s.fiscalYear,
     s.formType,
-    JSON.stringify(s.evaluation),
+    encodeStoredEvaluation(s.evaluation),
     receivedAt,
     ...currentValues(r.current),
   ];

@@ -7,6 +7,7 @@ import { score, type RuleSetRegistry } from '@jixiao/scoring';
 import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
 import { SCORING_DATA_SOURCE } from '../infrastructure/scoring.tokens';
 import { SCORING_TABLES } from '../persistence/scoring-tables';
+import { decodeStoredEvaluation } from '../persistence/stored-evaluation';
 import { getRun } from '../rescoring/run-store';
 
 /** A stored result; with `explain`, the full breakdown recomputed from the evaluation and the rules that produced it. */
@@ -33,7 +34,7 @@ export class GetResultHandler implements IQueryHandler<GetResult> {
       [resultId],
     );
     if (!row) throw new NotFoundException(`no result ${resultId}`);
-    assertAllowed(principal, 'read', { region: row.region, unitName: JSON.parse(row.evaluation).unitName ?? null });
+    assertAllowed(principal, 'read', { region: row.region, unitName: decodeStoredEvaluation(row.evaluation).unitName ?? null });
     const stored = JSON.parse(row.result);
     const view = {
       id: row.id,
@@ -64,7 +65,7 @@ export class GetResultHandler implements IQueryHandler<GetResult> {
         continue;
       }
       if (ruleSet.hash !== row.rule_set_hash) continue;
-      const evaluation = JSON.parse(row.evaluation);
+      const evaluation = decodeStoredEvaluation(row.evaluation);
       return { ...view, result: score({ ...evaluation, region: row.region, fiscalYear: year }, ruleSet, { explain: true }) };
     }
     throw new ConflictException(

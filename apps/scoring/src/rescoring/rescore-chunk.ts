@@ -3,6 +3,7 @@ import { prepareAuditEntry, type PreparedAuditEntry } from '@jixiao/persistence'
 import { score, type RuleSetRegistry } from '@jixiao/scoring';
 import { addToSummary, type ImpactSummary } from '../domain/impact-summary';
 import { scoreRecord, type CurrentResult, type ScoreRecord } from '../domain/score-record';
+import { decodeStoredEvaluation } from '../persistence/stored-evaluation';
 
 type Item = EventPayload<'scoring.evaluations.rescored.v1'>['items'][number];
 
@@ -58,7 +59,7 @@ function targetOf(registry: RuleSetRegistry, e: StoredEvaluation) {
 
 /** The stored evaluation as scoring reads it (parsed once per evaluation, scored once or twice). */
 function readStored(e: StoredEvaluation) {
-  return { ...JSON.parse(e.evaluation), region: e.region, fiscalYear: e.fiscalYear };
+  return { ...decodeStoredEvaluation(e.evaluation), region: e.region, fiscalYear: e.fiscalYear };
 }
 
 function newer(e: StoredEvaluation, generation: number): boolean {
