@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Actor, EventPayload, FindingCode, ScoreResult } from '@jixiao/contracts';
 import type { AuditEntry } from '@jixiao/persistence';
 
@@ -35,7 +35,7 @@ export interface CurrentResult {
 
 /** One result per evaluation and effective rules: its id follows from them, so every writer agrees on it. */
 export function resultId(evaluationId: string, ruleSetHash: string): string {
-  return `res_${createHash('sha256').update(`${evaluationId}|${ruleSetHash}`).digest('hex').slice(0, 32)}`;
+  return `res_${hash('sha256', `${evaluationId}|${ruleSetHash}`, 'hex').slice(0, 32)}`;
 }
 
 /**
