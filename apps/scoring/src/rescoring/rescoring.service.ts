@@ -1,6 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { PoolClient } from 'pg';
-import Cursor from 'pg-cursor';
 import type { DataSource, EntityManager } from 'typeorm';
 import { enqueueEvents } from '@jixiao/messaging';
 import { appendAudit, dialectOf, insertMany, withTransaction, type AuditEntry } from '@jixiao/persistence';
@@ -118,12 +116,15 @@ export class RescoringService {
     const run = await getRun(r, runId);
     if (!run || run.status !== 'running') return 'skipped';
     const registry = await this.ruleSets.forVersions(r, run.scope.versions, run.scope.overrides);
-    const regions = run.scope.regions ?? [];
+    const rows = await readChunk(r, chunk, run.scope.regions ?? []);
     const now = new Date().toISOString();
 
     if (run.kind === 'impact') {
       const summary = emptySummary();
-      await this.readChunk(chunk, regions, (rows) => previewChunk(rows, registry, summary));
+      for (let i = 0; i < rows.length; i += SLICE) {
+        previewChunk(rows.slice(i, i + SLICE), registry, summary);
+        await yieldToEventLoop();
+      }
       return this.writeChunk(runId, chunkNo, async (m) => {
         await markChunk(m, runId, chunkNo, { status: 'done', rescored: summary.rescored, changed: summary.changed.length, summary, at: now });
       });
@@ -136,7 +137,11 @@ export class RescoringService {
       scoredAt: now,
     };
     const out = emptyOutcome();
-    await this.readChunk(chunk, regions, (rows) => rescoreChunk(rows, registry, ctx, out));
+    for (let i = 0; i < rows.length; i += SLICE) {
+      rescoreChunk(rows.slice(i, i + SLICE), registry, ctx, out);
+      await yieldToEventLoop();
+    }
+    rows.length = 0;
     return this.writeChunk(runId, chunkNo, async (m) => {
       if (out.records.length) {
         await insertMany(m, T.results, [...RESULT_COLUMNS], out.records.map((x) => x.row), {
@@ -162,52 +167,6 @@ export class RescoringService {
       await markChunk(m, runId, chunkNo, { status: 'done', rescored: out.records.length, changed: out.changed, at: now });
       if (out.audit.length) await appendAudit(m, T.audit, out.audit);
     });
-  }
-
-  /**
-   * Reads a chunk's evaluations in one query and hands them to `score` SLICE at a time, yielding to the event loop
-   * between slices. On PostgreSQL the rows come through a cursor, a slice per fetch, so each evaluation's text is
-   * scored and dropped soon after it arrives: read all at once, a chunk's thousand documents (~3 MB) outlived two
-   * young-generation collections while they waited to be scored and were copied twice, into the old generation.
-   */
-  private async readChunk(chunk: ChunkPlan, regions: readonly string[], score: (rows: StoredEvaluation[]) => unknown) {
-    const m = this.dataSource.manager;
-    const pg = dialectOf(m) === 'postgres';
-    const params: unknown[] = [chunk.firstId];
-    let where = `evaluation_id >= ${pg ? '$1' : '?'}`;
-    if (chunk.lastId) {
-      params.push(chunk.lastId);
-      where += ` AND evaluation_id < ${pg ? '$2' : '?'}`;
-    }
-    where += ` AND region ${inList(m, regions, params.length + 1)}`;
-    params.push(...listParams(m, regions));
-    const sql = `SELECT evaluation_id, submission_id, submission_version, region, fiscal_year, form_type, evaluation,
-            current_result_id, current_rule_set_id, current_rule_set_version, current_hash, current_total,
-            current_grade, current_routing, current_scored_at, current_generation
-       FROM ${T.evaluations} WHERE ${where} ORDER BY evaluation_id`;
-    if (!pg) {
-      const rows: Array<Record<string, unknown>> = await m.query(sql, params);
-      for (let i = 0; i < rows.length; i += SLICE) {
-        score(rows.slice(i, i + SLICE).map(storedEvaluation));
-        await yieldToEventLoop();
-      }
-      return;
-    }
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as PoolClient;
-      const cursor = client.query(new Cursor<Record<string, unknown>>(sql, params));
-      try {
-        for (let rows = await cursor.read(SLICE); rows.length > 0; rows = await cursor.read(SLICE)) {
-          score(rows.map(storedEvaluation));
-          await yieldToEventLoop();
-        }
-      } finally {
-        await cursor.close();
-      }
-    } finally {
-      await runner.release();
-    }
   }
 
   /** The write transaction of a chunk: nothing when the chunk is done already or the run stopped. */
@@ -249,7 +208,7 @@ class ChunkRace extends Error {}
 
 const RACE_ATTEMPTS = 5;
 
-/** Evaluations read and re-scored between two turns of the event loop (~10 ms of CPU). */
+/** Evaluations re-scored between two turns of the event loop (~10 ms of CPU). */
 const SLICE = 50;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -306,6 +265,26 @@ async function chunkRanges(m: EntityManager, regions: readonly string[], size: n
     lastId: rows[i + 1]?.evaluation_id ?? '',
     size: i < rows.length - 1 ? size : count - size * (rows.length - 1),
   }));
+}
+
+async function readChunk(m: EntityManager, chunk: ChunkPlan, regions: readonly string[]): Promise<StoredEvaluation[]> {
+  const pg = dialectOf(m) === 'postgres';
+  const params: unknown[] = [chunk.firstId];
+  let where = `evaluation_id >= ${pg ? '$1' : '?'}`;
+  if (chunk.lastId) {
+    params.push(chunk.lastId);
+    where += ` AND evaluation_id < ${pg ? '$2' : '?'}`;
+  }
+  where += ` AND region ${inList(m, regions, params.length + 1)}`;
+  params.push(...listParams(m, regions));
+  const rows: Array<Record<string, unknown>> = await m.query(
+    `SELECT evaluation_id, submission_id, submission_version, region, fiscal_year, form_type, evaluation,
+            current_result_id, current_rule_set_id, current_rule_set_version, current_hash, current_total,
+            current_grade, current_routing, current_scored_at, current_generation
+       FROM ${T.evaluations} WHERE ${where} ORDER BY evaluation_id`,
+    params,
+  );
+  return rows.map(storedEvaluation);
 }
 
 /** A row of `scoring_evaluations` (with its current_* columns) as a chunk reads it. */

@@ -330,19 +330,19 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
       const before = await counts();
 
       // another writer moves the evaluation's current result after the chunk read it, before it writes
-      type Reader = { readChunk(...args: unknown[]): Promise<void> };
-      const reader = service as unknown as Reader;
-      const read = reader.readChunk;
+      const manager = ds.manager;
+      const query = manager.query.bind(manager);
       let reads = 0;
-      reader.readChunk = async function (this: Reader, ...args: unknown[]) {
-        await read.apply(this, args);
-        if (reads++ === 0)
+      manager.query = (async (sql: string, params?: unknown[]) => {
+        const rows = await query(sql, params);
+        if (sql.includes('current_scored_at') && sql.includes('ORDER BY evaluation_id') && reads++ === 0)
           await ds.query(`UPDATE scoring_evaluations SET current_result_id = 'res_elsewhere' WHERE evaluation_id = 'ev_410105_001'`);
-      };
+        return rows;
+      }) as typeof manager.query;
       try {
         await expect(once(runId)).rejects.toThrow(/1 of 1 evaluations got another current result/);
       } finally {
-        reader.readChunk = read;
+        manager.query = query;
       }
       expect(reads).toBe(1);
       expect(await counts()).toEqual(before);
