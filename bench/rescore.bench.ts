@@ -151,7 +151,9 @@ async function main(): Promise<void> {
       `workers' peak RSS (VmHWM / largest sampled): ${peaks.map((p) => `${mb(p.hwm)}/${mb(p.sampled)} MB`).join(', ')}`,
     );
     out(
-      `targets: 1,000,000 in ≤120 s (≥8,000/s): ${perSecond >= 8000 ? 'met' : 'NOT met'} at ${perSecond}/s; ` +
+      // the issue gives both "at most 120 s" and "at least 8,000 per second", which differ: 8,000/s is 125 s a million
+      `targets: 1,000,000 in ≤120 s (≥8,334/s): ${perSecond >= 1_000_000 / 120 ? 'met' : 'NOT met'} at ${perSecond}/s ` +
+        `(${round(1_000_000 / perSecond, 1)} s a million); ≥8,000/s: ${perSecond >= 8000 ? 'met' : 'NOT met'}; ` +
         `≤4× floor: ${seconds / floor.seconds <= 4 ? 'met' : 'NOT met'}; each worker <512 MB: ${peaks.every((p) => p.hwm < 512 * 1024) ? 'met' : 'NOT met'}`,
     );
     out(
