@@ -80,7 +80,7 @@ async function insertByColumn(
       }),
     );
     const { source, params } = columnRows(cols, pgTypes, columns, 'r');
-    // the count, not a row per inserted row: a thousand rows back cost the client ~1 ms to read
+    // the count, not a row per inserted row (a thousand messages for the client to read for a thousand rows)
     const sql =
       `WITH ins AS (INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) SELECT * FROM ${source}${conflict} RETURNING 1) ` +
       `SELECT COUNT(*)::int AS n FROM ins`;
