@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { enqueueEvents } from '@jixiao/messaging';
-import { appendAudit, dialectOf, insertMany, withTransaction, type AuditEntry } from '@jixiao/persistence';
+import { appendAudit, dialectOf, insertMany, planWithoutParameterValues, withTransaction, type AuditEntry } from '@jixiao/persistence';
 import type { RuleSetRegistry } from '@jixiao/scoring';
 import { emptySummary, mergeSummaries } from '../domain/impact-summary';
 import { RESULT_COLUMNS, RESULT_PG_TYPES, SCORING_ACTOR } from '../domain/score-record';
@@ -172,6 +172,8 @@ export class RescoringService {
   /** The write transaction of a chunk: nothing when the chunk is done already or the run stopped. */
   private writeChunk(runId: string, chunkNo: number, write: (m: EntityManager) => Promise<void>): Promise<'done' | 'skipped'> {
     return withTransaction(this.dataSource, async (m) => {
+      // the chunk's statements carry a thousand rows' columns and a megabyte of event: planned without the values
+      await planWithoutParameterValues(m);
       const chunk = await getChunk(m, runId, chunkNo, true);
       if (!chunk || chunk.status === 'done') return 'skipped';
       const run = await getRun(m, runId, 'share');

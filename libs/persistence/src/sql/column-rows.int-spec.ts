@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
-import { columnRows } from './column-rows';
+import { withTransaction } from '../data-source/transaction';
+import { columnRows, planWithoutParameterValues } from './column-rows';
 import { insertMany } from './insert-many';
 
 const NAMES = ['id', 'at', 'name', 'n', 'x', 'ok'];
@@ -91,6 +92,19 @@ describe('columnRows on PostgreSQL', () => {
       { n: 2, from: 'to', missing: false },
     ]);
     expect(await read(array)).toEqual(await read(joined));
+  });
+
+  it('plans a transaction without its parameters\' values until it ends, and its statements still work', async () => {
+    const mode = async (m: { query: (sql: string) => Promise<Array<{ plan_cache_mode: string }>> }) =>
+      (await m.query('SHOW plan_cache_mode'))[0].plan_cache_mode;
+    const inside = await withTransaction(db.dataSource, async (m) => {
+      await planWithoutParameterValues(m);
+      await insertMany(m, 't', NAMES, [[++id, 'generic', 'plan', 1, 0.5, true]], { pgTypes: TYPES });
+      return mode(m);
+    });
+    expect(inside).toBe('force_generic_plan');
+    expect(await mode(db.dataSource)).toBe('auto');
+    expect(await db.dataSource.query(`SELECT name FROM t WHERE id = $1`, [id])).toEqual([{ name: 'plan' }]);
   });
 
   it('refuses type and column names it would have to put in SQL unchecked', () => {
