@@ -4,7 +4,7 @@
  * The re-scoring worker's CPU per evaluation without PostgreSQL or Redis in the way: reads N stored evaluations of a
  * schema kept by `bench:rescore -- --keep` once, then re-scores them R times in memory as a chunk does (the bench's
  * CN change), timing each step: the chunk (parse, score, result row, audit entry prepared, event item serialised),
- * the audit chain (SHA-256 per record), the event (its items joined into the payload's JSON). The last line of output is one JSON object.
+ * the audit chain (SHA-256 per record), the event (its items, written as UTF-8 as they were made, wrapped into the payload). The last line of output is one JSON object.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { Client } from 'pg';
 import { parseEvent } from '@jixiao/contracts';
 import { chainPrepared } from '@jixiao/persistence';
 import { loadRuleSetsFromSources, listRuleFiles } from '@jixiao/scoring';
-import { rescoreChunk, rescoredPayloadJson, type StoredEvaluation } from '../apps/scoring/src/rescoring/rescore-chunk';
+import { rescoreChunk, rescoredPayload, type StoredEvaluation } from '../apps/scoring/src/rescoring/rescore-chunk';
 import { storedEvaluation } from '../apps/scoring/src/rescoring/rescoring.service';
 import { PG_URL, ROOT } from './support/rescore-cluster';
 import { changedCn } from './support/rescore-run';
@@ -70,14 +70,14 @@ async function main() {
       t1 = performance.now();
       t.audit += t1 - t0;
       t0 = t1;
-      const json = rescoredPayloadJson(
+      const json = rescoredPayload(
         { runId: 'run_bench', chunk: i / CHUNK, activated: { ruleSetId: 'CN', version: 2 }, scoredAt: new Date().toISOString() },
-        out.itemsJson,
+        out.items,
       );
       t.event += performance.now() - t0;
       eventBytes += json.length;
       // what a consumer will receive must hold to the contract (not timed)
-      if (round === 0 && i === 0) parseEvent('scoring.evaluations.rescored.v1', JSON.parse(json));
+      if (round === 0 && i === 0) parseEvent('scoring.evaluations.rescored.v1', JSON.parse(json.toString('utf8')));
       n += out.records.length;
     }
   }
@@ -91,7 +91,7 @@ async function main() {
     totalUs: us(t.chunk + t.audit + t.event),
     // the process's CPU, the garbage collector's helper threads included (what the steps' wall times leave out)
     cpuUs: us((cpu.user + cpu.system) / 1000),
-    eventCharsPerItem: Math.round(eventBytes / n),
+    eventBytesPerItem: Math.round(eventBytes / n),
     rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
   };
   const gc = (globalThis as { gc?: () => void }).gc;

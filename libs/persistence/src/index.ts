@@ -10,6 +10,7 @@ export * from './migrations/portable-columns';
 export * from './migrations/run-migrations';
 export * from './migrations/toast-compression';
 export * from './json/canonical-json';
+export * from './json/utf8-text';
 export * from './audit/audit-record';
 export * from './audit/audit.migration';
 export * from './audit/append-audit';

@@ -9,7 +9,7 @@ import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
 import { SCORING_DATA_SOURCE } from '../infrastructure/scoring.tokens';
 import { setCurrentResults } from '../persistence/current-results';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
-import { emptyOutcome, previewChunk, rescoreChunk, rescoredPayloadJson, type StoredEvaluation } from './rescore-chunk';
+import { emptyOutcome, previewChunk, rescoreChunk, rescoredPayload, type StoredEvaluation } from './rescore-chunk';
 import {
   chunkSummaries,
   getChunk,
@@ -154,9 +154,9 @@ export class RescoringService {
         await enqueueEvents(m, SCORING_SERVICE, [
           {
             name: 'scoring.evaluations.rescored.v1',
-            payloadJson: rescoredPayloadJson(
+            payloadJson: rescoredPayload(
               { runId, chunk: chunkNo, activated: { ruleSetId: run.ruleSetId, version: run.version }, scoredAt: now },
-              out.itemsJson,
+              out.items,
             ),
             dedupeKey: `rescored:${runId}:${chunkNo}`,
             correlationId: runId,

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { parseEvent, type EventName, type EventPayload } from '@jixiao/contracts';
-import { afterCommitOf, assertInTransaction, insertMany } from '@jixiao/persistence';
+import { afterCommitOf, assertInTransaction, dialectOf, insertMany } from '@jixiao/persistence';
 import { messagingTables } from '../tables';
 
 export type OutgoingEvent = {
@@ -20,7 +20,8 @@ export type OutgoingEvent = {
  */
 export interface SerializedEvent {
   name: EventName;
-  payloadJson: string;
+  /** The payload's JSON, or its UTF-8 bytes (a large payload built outside the heap, see Utf8Text). */
+  payloadJson: string | Buffer;
   dedupeKey?: string;
   correlationId?: string | null;
   occurredAt?: string;
@@ -40,8 +41,13 @@ export async function enqueueEvents(
   if (events.length === 0) return 0;
   assertInTransaction(manager, 'enqueueEvents');
   const now = new Date().toISOString();
+  const byColumn = events.length > 500;
+  // UTF-8 bytes go to PostgreSQL as they are, one parameter per value (binary format: a text's bytes); SQLite would
+  // store them as a blob, and a column's joined text cannot hold them: those get the text
+  const bytesAsIs = !byColumn && dialectOf(manager) === 'postgres';
   const rows = events.map((e) => {
-    const json = 'payloadJson' in e ? e.payloadJson : JSON.stringify(parseEvent(e.name, e.payload));
+    let json = 'payloadJson' in e ? e.payloadJson : JSON.stringify(parseEvent(e.name, e.payload));
+    if (typeof json !== 'string' && !bytesAsIs) json = json.toString('utf8');
     return [e.name, json, e.occurredAt ?? now, e.correlationId ?? null, e.dedupeKey ?? null];
   });
   const written = await insertMany(
@@ -53,7 +59,7 @@ export async function enqueueEvents(
       onConflictDoNothing: events.some((e) => e.dedupeKey) ? ['dedupe_key'] : undefined,
       // one parameter per column pays off for thousands of rows; below that, plain VALUES with one parameter per
       // value costs less for large payloads (see the same choice for scoring's results)
-      pgTypes: rows.length > 500 ? ['text', 'text', 'text', 'text', 'text'] : undefined,
+      pgTypes: byColumn ? ['text', 'text', 'text', 'text', 'text'] : undefined,
     },
   );
   if (written > 0) noteOutboxWrite(manager, service);
