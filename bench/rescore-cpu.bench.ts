@@ -4,7 +4,7 @@
  * The re-scoring worker's CPU per evaluation without PostgreSQL or Redis in the way: reads N stored evaluations of a
  * schema kept by `bench:rescore -- --keep` once, then re-scores them R times in memory as a chunk does (the bench's
  * CN change), timing each step: the chunk (parse, score, result row, audit entry prepared, event item serialised),
- * the audit chain (SHA-256 per record), the event (its items, written as UTF-8 as they were made, wrapped into the payload). The last line of output is one JSON object.
+ * the audit entries (made when the chunk is written) and their chain (SHA-256 per record), the event (its items, written as UTF-8 as they were made, wrapped into the payload). The last line of output is one JSON object.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { Client } from 'pg';
 import { parseEvent } from '@jixiao/contracts';
 import { chainPrepared } from '@jixiao/persistence';
 import { loadRuleSetsFromSources, listRuleFiles } from '@jixiao/scoring';
-import { rescoreChunk, rescoredPayload, type StoredEvaluation } from '../apps/scoring/src/rescoring/rescore-chunk';
+import { rescoreAuditEntries, rescoreChunk, rescoredPayload, type StoredEvaluation } from '../apps/scoring/src/rescoring/rescore-chunk';
 import { storedEvaluation } from '../apps/scoring/src/rescoring/rescoring.service';
 import { PG_URL, ROOT } from './support/rescore-cluster';
 import { changedCn } from './support/rescore-run';
@@ -57,16 +57,17 @@ async function main() {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const slice = rows.slice(i, i + CHUNK);
       let t0 = performance.now();
-      const out = rescoreChunk(slice, registry, {
+      const ctx = {
         runId: 'run_bench',
         generation: 1,
         activated: { ruleSetId: 'CN', version: 2, by: 'bench', reason: 'bench' },
         scoredAt: new Date().toISOString(),
-      });
+      };
+      const out = rescoreChunk(slice, registry, ctx);
       let t1 = performance.now();
       t.chunk += t1 - t0;
       t0 = t1;
-      chainPrepared({ seq: 0, hash: 'genesis' }, out.audit);
+      chainPrepared({ seq: 0, hash: 'genesis' }, rescoreAuditEntries(out, ctx));
       t1 = performance.now();
       t.audit += t1 - t0;
       t0 = t1;

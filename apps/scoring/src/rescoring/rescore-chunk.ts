@@ -2,7 +2,7 @@ import type { EventPayload } from '@jixiao/contracts';
 import { prepareAuditEntry, Utf8Text, type PreparedAuditEntry } from '@jixiao/persistence';
 import { score, type RuleSetRegistry } from '@jixiao/scoring';
 import { addToSummary, type ImpactSummary } from '../domain/impact-summary';
-import { scoreRecord, type CurrentResult, type ScoreRecord } from '../domain/score-record';
+import { SCORING_ACTOR, scoreRecord, type CurrentResult, type ScoreRecord } from '../domain/score-record';
 import { decodeStoredEvaluation } from '../persistence/stored-evaluation';
 
 type Item = EventPayload<'scoring.evaluations.rescored.v1'>['items'][number];
@@ -38,17 +38,23 @@ export interface ChunkOutcome {
    * evaluation of ~150.
    */
   items: Utf8Text;
-  /** Audit entries prepared as they are made (payload hashed, canonical JSON built), for the same reason. */
-  audit: PreparedAuditEntry[];
   changed: number;
   /**
    * Evaluations of the range already scored under their target rules, or under a later rule generation than the
    * run's (a later activation's run or scoring after it got there first): nothing to do.
    */
   unaffected: number;
-  /** Each record's evaluation's current result id as read (the write is a compare-and-set on it). */
-  expected: (string | null)[];
+  /**
+   * Each record's evaluation's current result as read, the parts the write needs: its id (the write is a
+   * compare-and-set on it) and the outcome the audit record compares with. The audit entries themselves are made
+   * when the chunk is written (`rescoreAuditEntries`), from these and the records: a thousand prepared entries
+   * (their reason, canonical JSON and payload hash, ~1.8 KB each) kept through the scoring would survive the young
+   * generation's collections and be copied twice each; made just before they are written they die young.
+   */
+  previous: (PreviousOutcome | null)[];
 }
+
+type PreviousOutcome = Pick<CurrentResult, 'resultId' | 'total' | 'grade' | 'routing'>;
 
 /** The rules an evaluation gets under the run's registry, or null when none apply (it is left as it is). */
 function targetOf(registry: RuleSetRegistry, e: StoredEvaluation) {
@@ -72,7 +78,7 @@ function outcomeChanged(prev: CurrentResult | null, next: CurrentResult): boolea
   return !prev || prev.total !== next.total || prev.grade !== next.grade || prev.routing !== next.routing;
 }
 
-function describe(prev: CurrentResult | null, next: CurrentResult): string {
+function describe(prev: PreviousOutcome | null, next: CurrentResult): string {
   if (!prev) return `总分 ${next.total ?? '—'}, 等级 ${next.grade ?? '—'}`;
   const parts = [`总分 ${prev.total ?? '—'} → ${next.total ?? '—'}`, `等级 ${prev.grade ?? '—'} → ${next.grade ?? '—'}`];
   if (prev.routing !== next.routing) parts.push(`审核路由 ${prev.routing} → ${next.routing}`);
@@ -97,7 +103,7 @@ export function rescoredPayload(
 }
 
 export function emptyOutcome(): ChunkOutcome {
-  return { records: [], items: new Utf8Text(',', 256 * 1024), audit: [], changed: 0, unaffected: 0, expected: [] };
+  return { records: [], items: new Utf8Text(',', 256 * 1024), changed: 0, unaffected: 0, previous: [] };
 }
 
 /**
@@ -149,21 +155,47 @@ export function rescoreChunk(
         : null,
     };
     out.records.push({ row: r.row, current: r.current });
-    out.expected.push(prev?.resultId ?? null);
+    out.previous.push(prev ? { resultId: prev.resultId, total: prev.total, grade: prev.grade, routing: prev.routing } : null);
     out.items.append(JSON.stringify(item));
-    const a = ctx.activated;
-    out.audit.push(prepareAuditEntry({
-      ...r.audit,
-      action: 're-scored',
-      fromState: 'scored',
-      toState: 'scored',
-      reason:
-        `规则集 ${a.ruleSetId} v${a.version} 启用后重新评分 (re-scoring run ${ctx.runId}, activated by ${a.by}` +
-        `${a.reason ? `: ${a.reason}` : ''}): ${describe(prev, r.current)}; rules ${target.id} v${target.version} ${target.hash}`,
-      payload: { ...(r.audit.payload as object), previousResultId: prev?.resultId ?? null, runId: ctx.runId },
-    }, ctx.scoredAt));
   }
   return out;
+}
+
+/**
+ * The audit entries of a chunk's records (one per re-scored evaluation, in order): why it was re-scored (the
+ * activation, its actor and reason), what changed, under which rules; the payload names the result, the rules, the
+ * outcome, the result replaced and the run.
+ */
+export function rescoreAuditEntries(out: Pick<ChunkOutcome, 'records' | 'previous'>, ctx: RescoreContext): PreparedAuditEntry[] {
+  const a = ctx.activated;
+  const why =
+    `规则集 ${a.ruleSetId} v${a.version} 启用后重新评分 (re-scoring run ${ctx.runId}, activated by ${a.by}` +
+    `${a.reason ? `: ${a.reason}` : ''}): `;
+  return out.records.map(({ current: c }, i) => {
+    const prev = out.previous[i];
+    return prepareAuditEntry(
+      {
+        actor: SCORING_ACTOR,
+        entityType: 'evaluation',
+        entityId: c.evaluationId,
+        action: 're-scored',
+        fromState: 'scored',
+        toState: 'scored',
+        reason: `${why}${describe(prev, c)}; rules ${c.ruleSetId} v${c.ruleSetVersion} ${c.hash}`,
+        payload: {
+          resultId: c.resultId,
+          ruleSet: { id: c.ruleSetId, version: c.ruleSetVersion, hash: c.hash },
+          total: c.total,
+          grade: c.grade,
+          routing: c.routing,
+          previousResultId: prev?.resultId ?? null,
+          runId: ctx.runId,
+        },
+        at: ctx.scoredAt,
+      },
+      ctx.scoredAt,
+    );
+  });
 }
 
 /** The what-if of a chunk: the same re-scoring, summarised, nothing written. */

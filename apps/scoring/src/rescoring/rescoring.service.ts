@@ -9,7 +9,7 @@ import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
 import { SCORING_DATA_SOURCE } from '../infrastructure/scoring.tokens';
 import { setCurrentResults } from '../persistence/current-results';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
-import { emptyOutcome, previewChunk, rescoreChunk, rescoredPayload, type StoredEvaluation } from './rescore-chunk';
+import { emptyOutcome, previewChunk, rescoreAuditEntries, rescoreChunk, rescoredPayload, type StoredEvaluation } from './rescore-chunk';
 import {
   chunkSummaries,
   getChunk,
@@ -148,7 +148,7 @@ export class RescoringService {
           onConflictDoNothing: ['evaluation_id', 'rule_set_hash'],
           pgTypes: [...RESULT_PG_TYPES],
         });
-        const moved = await setCurrentResults(m, out.records.map((x) => x.current), out.expected);
+        const moved = await setCurrentResults(m, out.records.map((x) => x.current), out.previous.map((p) => p?.resultId ?? null));
         if (moved !== out.records.length)
           throw new ChunkRace(`${out.records.length - moved} of ${out.records.length} evaluations got another current result while the chunk was scored`);
         await enqueueEvents(m, SCORING_SERVICE, [
@@ -165,7 +165,7 @@ export class RescoringService {
         ]);
       }
       await markChunk(m, runId, chunkNo, { status: 'done', rescored: out.records.length, changed: out.changed, at: now });
-      if (out.audit.length) await appendAudit(m, T.audit, out.audit);
+      if (out.records.length) await appendAudit(m, T.audit, rescoreAuditEntries(out, ctx));
     });
   }
 
