@@ -33,7 +33,7 @@ describe('stored evaluations', () => {
     expect(documentForms.length).toBeGreaterThanOrEqual(6);
     for (const [name, form] of documentForms) {
       const text = encodeStoredEvaluation(form);
-      if (form.indicators?.length) expect(JSON.parse(text).indicators, name).toMatchObject({ packed: 1 });
+      if (form.indicators?.length) expect(JSON.parse(text).indicators, name).toMatchObject({ packed: 2 });
       expect(decodeStoredEvaluation(text), name).toEqual(asJson(form));
     }
   });
@@ -78,6 +78,27 @@ describe('stored evaluations', () => {
     expect(JSON.parse(text).indicators.fields).toEqual([...INDICATOR_FIELDS, 'extra']);
     expect(decodeStoredEvaluation(text)).toEqual(form);
     expect(decodeStoredEvaluation(text).indicators![1]).not.toHaveProperty('extra');
+  });
+
+  it('packs as rows of values what text rows cannot carry, and reads rows of values stored before', () => {
+    const [, form] = documentForms.find(([, f]) => (f.indicators?.length ?? 0) >= 3)!;
+    const reserved = structuredClone(form);
+    reserved.indicators![1].actual = '95\ue000%';
+    reserved.indicators![2].name = '\ue001';
+    const typed = { formType: 'project', indicators: [{ name: 'a', weight: '5' }] } as unknown as CanonicalEvaluation;
+    for (const odd of [reserved, typed]) {
+      const text = encodeStoredEvaluation(odd);
+      expect(JSON.parse(text).indicators.packed).toBe(1);
+      expect(decodeStoredEvaluation(text)).toEqual(asJson(odd));
+    }
+    const before = JSON.stringify({
+      formType: 'project',
+      indicators: { packed: 1, fields: [...INDICATOR_FIELDS], rows: [['a', '≥90%', '95%', 5, false, '产出指标'], ['b', null]] },
+    });
+    expect(decodeStoredEvaluation(before).indicators).toEqual([
+      { name: 'a', target: '≥90%', actual: '95%', weight: 5, level1: '产出指标' },
+      { name: 'b', target: null },
+    ]);
   });
 
   it('stores as it is what it cannot pack, and reads plain JSON as plain JSON', () => {
