@@ -34,7 +34,8 @@ export class GetResultHandler implements IQueryHandler<GetResult> {
       [resultId],
     );
     if (!row) throw new NotFoundException(`no result ${resultId}`);
-    assertAllowed(principal, 'read', { region: row.region, unitName: decodeStoredEvaluation(row.evaluation).unitName ?? null });
+    const evaluation = decodeStoredEvaluation(row.evaluation);
+    assertAllowed(principal, 'read', { region: row.region, unitName: evaluation.unitName ?? null });
     const stored = JSON.parse(row.result);
     const view = {
       id: row.id,
@@ -65,7 +66,6 @@ export class GetResultHandler implements IQueryHandler<GetResult> {
         continue;
       }
       if (ruleSet.hash !== row.rule_set_hash) continue;
-      const evaluation = decodeStoredEvaluation(row.evaluation);
       return { ...view, result: score({ ...evaluation, region: row.region, fiscalYear: year }, ruleSet, { explain: true }) };
     }
     throw new ConflictException(

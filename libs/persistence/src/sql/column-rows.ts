@@ -7,7 +7,8 @@ import { assertIdentifier, dialectOf } from '../data-source/dialect';
  * Each column travels as one text: its values joined by the ASCII unit separator (U+001F), a null as a lone record
  * separator (U+001E); the server splits it with `string_to_array` and casts each value to its column's type. The
  * columns' `unnest`s stand side by side in one select list, which runs them in step (as `ROWS FROM` would, but
- * without first copying each column into a tuplestore: ~15% less server CPU for 1,000 result rows). Neither side escapes anything: Node joins strings natively, the server splits with a byte search.
+ * without first copying each column into a tuplestore: ~15% less server CPU for 1,000 result rows). Neither side
+ * escapes anything: Node joins strings natively, the server splits with a byte search.
  * Measured on 1,000 re-scoring result rows of 23 columns (server CPU from /proc, mean of 100): array literals for
  * `unnest` (node-postgres quotes and escapes every element in JavaScript, the server's array parser unescapes them)
  * 5.8 ms of Node and 6.5 ms of server CPU; JSON arrays (`json_array_elements_text`: the server's JSON lexer reads each
