@@ -1,5 +1,6 @@
 export * from './data-source/dialect';
 export * from './data-source/data-source-options';
+export * from './data-source/pg-text-decoding';
 export * from './data-source/open-data-source';
 export * from './data-source/ensure-schema';
 export * from './data-source/transaction';

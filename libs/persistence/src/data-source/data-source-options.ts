@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { assertIdentifier } from './dialect';
+import { installPgTextDecoding } from './pg-text-decoding';
 
 export interface PersistenceConfig {
   /** The owning service (`intake`, `scoring` …): names the SQLite file and the migrations table. */
@@ -48,6 +49,7 @@ export function createDataSourceOptions(config: PersistenceConfig): DataSourceOp
   }
   if (config.databaseUrl && isPostgresUrl(config.databaseUrl)) {
     const schema = assertIdentifier(config.schema ?? 'public');
+    installPgTextDecoding();
     return {
       ...common,
       type: 'postgres',
