@@ -6,7 +6,7 @@ import { enqueueEvents } from '@jixiao/messaging';
 import { appendAudit, assertInTransaction, dialectOf, insertMany } from '@jixiao/persistence';
 import { RuleSetError, score, type RuleSetRegistry } from '@jixiao/scoring';
 import { CURRENT_COLUMNS, currentValues, setCurrentResults } from '../persistence/current-results';
-import { RESULT_COLUMNS, RESULT_PG_TYPES, scoreRecord, resultKey, type ScoreRecord } from '../domain/score-record';
+import { RESULT_COLUMNS, RESULT_PG_TYPES, scoredAuditEntry, scoreRecord, resultKey, type ScoreRecord } from '../domain/score-record';
 import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
 import { encodeStoredEvaluation } from '../persistence/stored-evaluation';
@@ -92,7 +92,7 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
     await appendAudit(
       m,
       T.audit,
-      fresh.map((r) => r.audit),
+      fresh.map(scoredAuditEntry),
     );
     return {
       written: fresh.map((r) => ({

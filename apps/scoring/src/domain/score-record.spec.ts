@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEvent, SubmissionReceivedV1 } from '@jixiao/contracts';
 import { parseDocument } from '@jixiao/forms';
 import { loadRuleSets, score } from '@jixiao/scoring';
-import { RESULT_COLUMNS, resultKey, scoreRecord } from './score-record';
+import { RESULT_COLUMNS, resultKey, scoredAuditEntry, scoreRecord } from './score-record';
 import { ruleSetVersionId, ruleSetVersionRow, RULE_SET_VERSION_COLUMNS } from './rule-set-record';
 
 const registry = loadRuleSets(resolve(__dirname, '../../../../rules'));
@@ -51,11 +51,14 @@ describe('scoreRecord', () => {
     const rec = scoreRecord(received, result, { ...opts, rescoringRunId: 'run_1' });
     expect(rec.row).toHaveLength(RESULT_COLUMNS.length);
     expect(rec.key).toBe(resultKey('ev_9', ruleSet.hash));
-    expect(rec.audit).toMatchObject({
+    expect(scoredAuditEntry(rec)).toMatchObject({
       action: 'scored',
       fromState: 'submitted',
       toState: 'scored',
       reason: expect.stringContaining('run_1'),
+      entityId: 'ev_9',
+      payload: { resultId: rec.event.resultId, total: result.computed.total, routing: result.routing.decision },
+      at: opts.scoredAt,
     });
   });
 });

@@ -12,7 +12,6 @@ export interface ScoreRecord {
   /** Column values of scoring_results, in RESULT_COLUMNS order. */
   row: unknown[];
   event: Scored;
-  audit: AuditEntry;
   /** Written once per evaluation and effective rule set, however often this is computed. */
   key: string;
   /** What scoring_evaluations holds as the evaluation's current result. */
@@ -89,7 +88,7 @@ export function resultKey(evaluationId: string, ruleSetHash: string): string {
   return `scored:${evaluationId}:${ruleSetHash}`;
 }
 
-/** What one score writes (pure): the result row, the scored event (with the full result) and the audit entry. */
+/** What one score writes (pure): the result row, the scored event (with the full result if asked) and the current-result pointer. */
 export function scoreRecord(
   received: Pick<Received, 'evaluationId' | 'submissionId' | 'version' | 'region' | 'fiscalYear' | 'formType'>,
   result: ScoreResult,
@@ -154,23 +153,6 @@ export function scoreRecord(
     opts.scoredAt,
     opts.rescoringRunId,
   ];
-  const audit: AuditEntry = {
-    actor: SCORING_ACTOR,
-    entityType: 'evaluation',
-    entityId: received.evaluationId,
-    action: 'scored',
-    fromState: 'submitted',
-    toState: 'scored',
-    reason: `rule set ${ruleSet.id} v${ruleSet.version} ${ruleSet.hash}${opts.rescoringRunId ? ` (re-scoring run ${opts.rescoringRunId})` : ''}`,
-    payload: {
-      resultId: id,
-      ruleSet,
-      total: computed.total,
-      grade: computed.grade,
-      routing: routing.decision,
-    },
-    at: opts.scoredAt,
-  };
   const current: CurrentResult = {
     evaluationId: received.evaluationId,
     resultId: id,
@@ -183,5 +165,30 @@ export function scoreRecord(
     scoredAt: opts.scoredAt,
     generation: opts.generation ?? null,
   };
-  return { row, event, audit, key: resultKey(received.evaluationId, ruleSet.hash), current };
+  return { row, event, key: resultKey(received.evaluationId, ruleSet.hash), current };
+}
+
+/**
+ * The audit entry of a scoring (an inbox batch writes one per result; a re-scoring run writes its own, which say
+ * why, when it writes a chunk: see rescoreAuditEntries).
+ */
+export function scoredAuditEntry({ event }: Pick<ScoreRecord, 'event'>): AuditEntry {
+  const { ruleSet, rescoringRunId } = event;
+  return {
+    actor: SCORING_ACTOR,
+    entityType: 'evaluation',
+    entityId: event.evaluationId,
+    action: 'scored',
+    fromState: 'submitted',
+    toState: 'scored',
+    reason: `rule set ${ruleSet.id} v${ruleSet.version} ${ruleSet.hash}${rescoringRunId ? ` (re-scoring run ${rescoringRunId})` : ''}`,
+    payload: {
+      resultId: event.resultId,
+      ruleSet,
+      total: event.total,
+      grade: event.grade,
+      routing: event.routing.decision,
+    },
+    at: event.scoredAt,
+  };
 }
