@@ -44,6 +44,8 @@ let installed: boolean | undefined;
  */
 export function installPgTextDecoding(): boolean {
   if (installed !== undefined) return installed;
+  // a Node.js built without ICU has no transcode; isAscii came with Node 18.15 / 19.6
+  if (typeof transcode !== 'function' || typeof isAscii !== 'function') return (installed = false);
   const proto = BufferReader?.prototype as unknown as Partial<Reader> | undefined;
   const probe = new BufferReader() as unknown as Reader;
   probe.setBuffer(0, Buffer.from('ok'));
