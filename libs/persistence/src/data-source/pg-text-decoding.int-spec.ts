@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
-import { installPgTextDecoding } from './pg-text-decoding';
+import { pgTextDecodingInstalled } from './pg-text-decoding';
 
 describe('text from PostgreSQL with the reader decoding long non-ASCII fields', () => {
   let db: TestDatabase;
@@ -11,8 +11,8 @@ describe('text from PostgreSQL with the reader decoding long non-ASCII fields', 
   afterAll(async () => db?.close());
 
   it('reads back exactly what was stored, row after row, short and long, ASCII or not', async () => {
-    // a PostgreSQL data source puts the decoding in place
-    expect(installPgTextDecoding()).toBe(true);
+    // opening a PostgreSQL data source put the decoding in place
+    expect(pgTextDecodingInstalled()).toBe(true);
     const bodies = [
       '{"rows":[["验收合格率\ue0001≥90%\ue00095.77%产出指标质量指标",5,5]]}'.repeat(50),
       'short 短',

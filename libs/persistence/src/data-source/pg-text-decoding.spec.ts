@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BufferReader } from 'pg-protocol/dist/buffer-reader';
-import { decodeUtf8, installPgTextDecoding } from './pg-text-decoding';
+import { decodeUtf8, installPgTextDecoding, pgTextDecodingInstalled } from './pg-text-decoding';
 
 const samples: Record<string, string> = {
   'short Chinese': '自评总分',
@@ -36,7 +36,9 @@ describe('decodeUtf8', () => {
 
 describe('installPgTextDecoding', () => {
   it("puts decodeUtf8 behind pg-protocol's reader, which still reads fields in sequence", () => {
+    expect(pgTextDecodingInstalled()).toBe(false);
     expect(installPgTextDecoding()).toBe(true);
+    expect(pgTextDecodingInstalled()).toBe(true);
     expect(installPgTextDecoding()).toBe(true); // once per process
     const long = samples['long Chinese with ASCII and reserved characters'];
     const fields = ['id-1', long, samples['surrogate pairs (4-byte UTF-8)'], '', samples['long ASCII'], '尾'];

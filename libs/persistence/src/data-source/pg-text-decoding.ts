@@ -36,6 +36,12 @@ interface Reader {
 }
 
 let installed: boolean | undefined;
+let patched: ((length: number) => string) | undefined;
+
+/** Whether node-postgres reads text through `decodeUtf8` in this process (see installPgTextDecoding). */
+export function pgTextDecodingInstalled(): boolean {
+  return patched !== undefined && (BufferReader.prototype as unknown as Reader).string === patched;
+}
 
 /**
  * Makes node-postgres read text fields with `decodeUtf8` (once per process; true when in place). pg-protocol's reader
@@ -53,7 +59,7 @@ export function installPgTextDecoding(): boolean {
     return (installed = false);
   }
   const original = proto.string;
-  proto.string = function string(this: Reader, length: number): string {
+  proto.string = patched = function string(this: Reader, length: number): string {
     if (length < MIN_BYTES || (this.encoding !== 'utf-8' && this.encoding !== 'utf8')) return original.call(this, length);
     const start = this.offset;
     this.offset = start + length;
