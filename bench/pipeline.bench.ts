@@ -317,13 +317,18 @@ async function main(): Promise<void> {
       .filter((r) => r.project.startsWith('run|'))
       .map((r) => new Date(r.scored_at).getTime() - Number(r.project.split('|')[1]))
       .sort((a, b) => a - b);
-    // The rest of the pipeline (not in the latency figure): how far review and publication got by now.
+    // The rest of the pipeline (not in the latency figure): how far review and publication got by now, then how long
+    // review takes to catch up (has every case its score and a routing decision?) — whether it keeps pace, not only scoring.
     const count = async (sql: string) => Number((await pg.query(sql)).rows[0].n);
+    const reviewScored = () => count(`SELECT count(*) AS n FROM review_cases WHERE result_id IS NOT NULL`);
     const downstream = {
       reviewInbox: await count(`SELECT count(*) AS n FROM review_inbox`),
-      reviewScored: await count(`SELECT count(*) AS n FROM review_cases WHERE result_id IS NOT NULL`),
+      reviewScored: await reviewScored(),
       published: await count(`SELECT count(*) AS n FROM publication_disclosures`),
     };
+    const reviewStart = Date.now();
+    while ((await reviewScored()) < total && Date.now() - reviewStart < 300_000) await new Promise((r) => setTimeout(r, 250));
+    const reviewDrainSeconds = (Date.now() - drainStart) / 1000;
     const figures = {
       mode: MODE,
       database: 'postgresql',
@@ -342,6 +347,8 @@ async function main(): Promise<void> {
         p99: percentile(latencies, 99),
       },
       drainAfterLoadSeconds: Math.round(drainSeconds * 10) / 10,
+      /** Seconds after the load stopped until review had recorded every evaluation's score (and routed it). */
+      reviewDrainAfterLoadSeconds: Math.round(reviewDrainSeconds * 10) / 10,
       /** CPU ms per accepted submission during the measured window, by part (services by SERVICE value). */
       cpuMsPerSubmission: cpu,
       submitted: total,
@@ -350,7 +357,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `submissions/s ${figures.submissionsPerSecond} (non-2xx ${figures.non2xx}); submit→scored p50 ${figures.submitToScoredMs.p50} ms, ` +
         `p95 ${figures.submitToScoredMs.p95} ms, p99 ${figures.submitToScoredMs.p99} ms over ${latencies.length} evaluations; ` +
-        `backlog drained ${figures.drainAfterLoadSeconds} s after the load stopped\n`,
+        `scoring's backlog drained ${figures.drainAfterLoadSeconds} s after the load stopped, review's ${figures.reviewDrainAfterLoadSeconds} s\n`,
     );
     process.stdout.write(
       `CPU ms per submission: ${Object.entries(cpu.services).map(([k, v]) => `${k} ${v}`).join(', ')}, ` +
