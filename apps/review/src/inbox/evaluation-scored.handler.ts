@@ -10,7 +10,8 @@ type Scored = EventPayload<'scoring.evaluation.scored.v1'>;
 
 /**
  * Records the score and routes: auto-approve, review, or back to review after a re-scoring. The inbox hands the
- * scores that wait while a transaction is in flight to `handleBatch` together: one set-based transaction for all.
+ * scores that wait while a transaction is in flight to `handleBatch` together: one set-based transaction for all. A
+ * score touches only its evaluation's case, so the inbox may take it ahead of other evaluations' submissions.
  */
 @Injectable()
 @OnEvent('scoring.evaluation.scored.v1')
@@ -22,6 +23,11 @@ export class OnEvaluationScored implements EventHandlerClass<'scoring.evaluation
 
   async handle(payload: Scored, context: HandlerContext): Promise<void> {
     await this.commands.execute(new RecordScore(payload, inboxWork(context, this.messaging)));
+  }
+
+  /** The evaluation's case: the only one a score changes. */
+  orderKeys(payload: Scored): string[] {
+    return [payload.evaluationId];
   }
 
   async handleBatch(items: ReadonlyArray<{ payload: Scored; context: HandlerContext }>): Promise<void> {

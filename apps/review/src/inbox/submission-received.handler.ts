@@ -8,7 +8,8 @@ import { inboxWork } from './inbox-work';
 
 /**
  * Opens the case (or completes the placeholder a faster score opened). The inbox hands the submissions that wait
- * while a transaction is in flight to `handleBatch` together: one set-based transaction for all.
+ * while a transaction is in flight to `handleBatch` together: one set-based transaction for all. A submission touches
+ * only its own case and the one it corrects, so the inbox may take it ahead of scores of other evaluations.
  */
 @Injectable()
 @OnEvent('intake.submission.received.v1')
@@ -20,6 +21,11 @@ export class OnSubmissionReceived implements EventHandlerClass<'intake.submissio
 
   async handle(payload: EventPayload<'intake.submission.received.v1'>, context: HandlerContext): Promise<void> {
     await this.commands.execute(new RecordSubmission(payload, inboxWork(context, this.messaging)));
+  }
+
+  /** The version's case, and the case of the version it corrects (noted on). */
+  orderKeys(payload: EventPayload<'intake.submission.received.v1'>): string[] {
+    return payload.previousVersionId ? [payload.evaluationId, payload.previousVersionId] : [payload.evaluationId];
   }
 
   async handleBatch(

@@ -27,11 +27,21 @@ export type BatchEventHandler<N extends EventName> = (
   items: ReadonlyArray<{ payload: EventPayload<N>; context: HandlerContext }>,
 ) => Promise<void>;
 
+/**
+ * The entities an event's handler reads or writes (e.g. the evaluation ids whose case it changes). Within one
+ * transaction the inbox may handle an event before earlier events of other names that share no key with it, so that
+ * each name's events go to its `handleBatch` together; events sharing a key keep their order. Without it an event
+ * keeps its place.
+ */
+export type OrderKeys<N extends EventName> = (payload: EventPayload<N>) => readonly string[];
+
 export interface HandlerDefinition<N extends EventName = EventName> {
   event: N;
   handle: EventHandler<N>;
   /** Optional: used by the inbox worker when it takes several jobs of this event in one transaction. */
   handleBatch?: BatchEventHandler<N>;
+  /** Optional: lets the inbox group this event with others of its name past unrelated events (see `OrderKeys`). */
+  orderKeys?: OrderKeys<N>;
 }
 
 /** Any event's handler definition: what lists of handlers hold. */
@@ -42,8 +52,9 @@ export function defineHandler<N extends EventName>(
   event: N,
   handle: EventHandler<N>,
   handleBatch?: BatchEventHandler<N>,
+  orderKeys?: OrderKeys<N>,
 ): HandlerDefinition<N> {
-  return handleBatch ? { event, handle, handleBatch } : { event, handle };
+  return { event, handle, ...(handleBatch ? { handleBatch } : {}), ...(orderKeys ? { orderKeys } : {}) };
 }
 
 /** Each event a service consumes has exactly one handler; the registry refuses a second. */

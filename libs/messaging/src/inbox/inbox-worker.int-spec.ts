@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { QUEUES, type EventEnvelopeBase } from '@jixiao/contracts';
+import { EVENTS, QUEUES, eventsRoutedTo, type EventEnvelopeBase, type EventName } from '@jixiao/contracts';
 import { runMigrations } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
 import type { MessagingLogger } from '../logger';
@@ -117,5 +117,89 @@ describe.each(TEST_DIALECTS)('inbox worker group commit on %s', (dialect) => {
     expect(seen.flat()).toEqual(['ev_0', 'ev_1', 'ev_2', 'ev_3']);
     expect(seen.length).toBeLessThan(4);
     expect(await countEffects(ds)).toBe(4);
+  });
+});
+
+describe('inbox worker grouping by order keys (postgres)', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await openTestDatabase('postgres', {
+      name: 'inboxkeys',
+      entities: [],
+      migrations: [messagingMigration('review')],
+    });
+    await runMigrations(db.dataSource);
+  });
+  afterEach(async () => db?.close());
+
+  const envelope = (name: EventName, id: string, evaluationId: string) => ({
+    id,
+    name,
+    data: {
+      id,
+      name,
+      producer: name.split('.')[0],
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      correlationId: null,
+      payload: { ...EVENTS[name].example, evaluationId },
+    } satisfies EventEnvelopeBase,
+  });
+
+  /** A review inbox whose submission and score handlers record each call's evaluation ids (`keyed`: with order keys). */
+  const reviewWorker = (keyed: boolean, calls: string[][]) => {
+    const label = (name: EventName, payload: unknown) =>
+      `${name.split('.')[0]} ${(payload as { evaluationId: string }).evaluationId}`;
+    const recording = (name: EventName) =>
+      defineHandler(
+        name,
+        async (payload) => void calls.push([label(name, payload)]),
+        async (items) => void calls.push(items.map((i) => label(name, i.payload))),
+        keyed ? (payload) => [(payload as { evaluationId: string }).evaluationId] : undefined,
+      );
+    const handlers = eventsRoutedTo(QUEUES.reviewInbox).map((name) =>
+      name === 'intake.submission.received.v1' || name === 'scoring.evaluation.scored.v1'
+        ? recording(name)
+        : defineHandler(name, async () => undefined),
+    ) as AnyHandlerDefinition[];
+    return new InboxWorker({
+      service: 'review',
+      queue: QUEUES.reviewInbox,
+      dataSource: db.dataSource,
+      connection: TEST_REDIS_URL,
+      handlers,
+      logger: quiet,
+    });
+  };
+
+  // the first job goes alone (no timer); the nine behind it share the next transaction
+  const jobs = [
+    envelope('intake.submission.received.v1', 'i-0', 'ev_0'),
+    ...['ev_1', 'ev_2', 'ev_3'].flatMap((ev) => [
+      envelope('intake.submission.received.v1', `i-${ev}`, ev),
+      envelope('scoring.evaluation.scored.v1', `s-${ev}`, ev === 'ev_2' ? 'ev_9' : ev),
+    ]),
+    envelope('scoring.evaluation.scored.v1', 's-early', 'ev_4'),
+    envelope('intake.submission.received.v1', 'i-ev_4', 'ev_4'),
+    envelope('intake.submission.received.v1', 'i-ev_5', 'ev_5'),
+  ];
+
+  it('with order keys, interleaved events of two names go to their handleBatch in one call each where keys allow', async () => {
+    const calls: string[][] = [];
+    const w = reviewWorker(true, calls);
+    await Promise.all(jobs.map((j) => w.process(j)));
+    expect(calls).toEqual([
+      ['intake ev_0'],
+      ['intake ev_1', 'intake ev_2', 'intake ev_3', 'intake ev_5'],
+      ['scoring ev_1', 'scoring ev_9', 'scoring ev_3', 'scoring ev_4'],
+      ['intake ev_4'], // came after ev_4's score: stays after it
+    ]);
+  });
+
+  it('without them, only consecutive events of one name share a call', async () => {
+    const calls: string[][] = [];
+    const w = reviewWorker(false, calls);
+    await Promise.all(jobs.map((j) => w.process(j)));
+    expect(calls).toHaveLength(8); // ev_0 alone, then seven runs of the nine
+    expect(calls.flat()).toEqual(jobs.map((j) => `${j.name.split('.')[0]} ${j.data.payload.evaluationId}`));
   });
 });

@@ -19,6 +19,7 @@ import {
 } from './handler-registry';
 import { fromWire, isBatch, isEncoded } from '../wire/wire-envelope';
 import { recordInbox } from './run-once';
+import { handlerRuns } from './handler-runs';
 
 export interface InboxWorkerOptions {
   service: string;
@@ -162,9 +163,7 @@ export class InboxWorker {
     const event: EventEnvelopeBase = envelope.data;
     const definition = this.registry.get(event.name);
     if (!definition)
-      return Promise.reject(
-        new UnrecoverableError(`${this.options.service}: no handler for ${event.name} (${label})`),
-      );
+      return Promise.reject(new UnrecoverableError(`${this.options.service}: no handler for ${event.name} (${label})`));
     let payload: unknown;
     try {
       payload = parseEvent(definition.event, event.payload);
@@ -251,31 +250,35 @@ export class InboxWorker {
     return batch.map((p, i) => ({ eventId: p.event.id, duplicate: !ran[i] }));
   }
 
-  /** Runs the handlers in the order the jobs came; consecutive events of one name go to its `handleBatch` if any. */
+  /**
+   * Runs the handlers: each run of `handlerRuns` (events of one name, in the order the jobs came, joined past events
+   * of other names they share no order key with) goes to its `handleBatch` if any, else event by event.
+   */
   private async handle(
     batch: Pending[],
     runs: boolean[],
     context: (event: EventEnvelopeBase) => HandlerContext,
   ): Promise<void> {
-    let i = 0;
-    while (i < batch.length) {
-      if (!runs[i]) {
-        i += 1;
+    const fresh = batch.filter((_, i) => runs[i]);
+    const items = fresh.map((p) => ({ pending: p, definition: p.definition, keys: orderKeysOf(p) }));
+    for (const run of handlerRuns(items)) {
+      const { definition } = run[0];
+      if (definition.handleBatch) {
+        await definition.handleBatch(
+          run.map(({ pending }) => ({ payload: pending.payload as never, context: context(pending.event) })),
+        );
         continue;
       }
-      const definition = batch[i].definition;
-      if (!definition.handleBatch) {
-        await definition.handle(batch[i].payload as never, context(batch[i].event));
-        i += 1;
-        continue;
-      }
-      const items: Array<{ payload: never; context: HandlerContext }> = [];
-      let j = i;
-      for (; j < batch.length && (!runs[j] || batch[j].definition === definition); j++) {
-        if (runs[j]) items.push({ payload: batch[j].payload as never, context: context(batch[j].event) });
-      }
-      await definition.handleBatch(items);
-      i = j;
+      for (const { pending } of run) await definition.handle(pending.payload as never, context(pending.event));
     }
+  }
+}
+
+/** The event's order keys, if its handler declares them (a handler that throws there gets none: it keeps its place). */
+function orderKeysOf(pending: Pending): readonly string[] | undefined {
+  try {
+    return pending.definition.orderKeys?.(pending.payload as never);
+  } catch {
+    return undefined;
   }
 }

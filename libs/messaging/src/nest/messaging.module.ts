@@ -92,10 +92,12 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       throw new Error(`${this.spec.service}: ${cls.name} has no handle(payload, context) method`);
     const handle = instance.handle.bind(instance) as EventHandlerClass['handle'];
     const batch = instance.handleBatch?.bind(instance) as EventHandlerClass['handleBatch'];
+    const keys = instance.orderKeys?.bind(instance) as EventHandlerClass['orderKeys'];
     return defineHandler(
       event,
       (payload, context) => handle(payload as never, context),
       batch && ((items) => batch(items as never)),
+      keys && ((payload) => keys(payload as never)),
     ) as AnyHandlerDefinition;
   }
 }
