@@ -178,6 +178,8 @@ async function main(): Promise<void> {
         process.execPath,
         [
           ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+          // BENCH_NODE_ARGS="--flag …": extra Node.js flags for the services (to try V8 settings)
+          ...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
           '-r',
           './apps/jixiao/register.js',
           'apps/server/src/main.ts',
