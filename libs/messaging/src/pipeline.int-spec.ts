@@ -190,6 +190,21 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     expect(eventIds(jobs)).toEqual(['intake-1', 'intake-3']);
   });
 
+  it('events routed to no queue are marked sent without being decoded or sent', async () => {
+    await enqueueSubmissions(ds, 0, 3);
+    await ds.query(`UPDATE intake_outbox SET payload = '{not json' WHERE id = 2`);
+    const errors: string[] = [];
+    const r = relay({
+      logger: { ...quiet, error: (m) => errors.push(m) },
+      routing: { 'intake.submission.received.v1': [] },
+    });
+    expect(await r.relayOnce()).toBe(3);
+    expect(errors).toEqual([]); // the bad row was never parsed
+    expect((await queue(QUEUES.scoringInbox).getJobCounts('waiting')).waiting).toBe(0);
+    const [row] = await ds.query(`SELECT COUNT(*) AS n FROM intake_outbox WHERE sent_at IS NULL`);
+    expect(Number(row.n)).toBe(0);
+  });
+
   it('refuses to enqueue a payload that breaks its contract, naming the field', async () => {
     await expect(
       withTransaction(ds, (m) =>
@@ -232,7 +247,11 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     const jobs = await scoring.getJobs(['waiting']);
     expect(jobs).toHaveLength(3);
     for (const job of jobs) {
-      expect(job.data).toMatchObject({ name: 'intake.submission.received.v1', producer: 'intake', payloadEncoding: 'gzip+base64' });
+      expect(job.data).toMatchObject({
+        name: 'intake.submission.received.v1',
+        producer: 'intake',
+        payloadEncoding: 'gzip+base64',
+      });
       expect(typeof job.data.payload).toBe('string');
     }
     const [stored] = await ds.query(`SELECT payload FROM intake_outbox WHERE id = 1`);
@@ -248,10 +267,23 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
 
   it('a job whose encoded payload cannot be decoded fails at once, naming why', async () => {
     const { scoring, events } = await runningInbox();
-    const meta = { name: 'intake.submission.received.v1', producer: 'intake', occurredAt: '2024-03-01T08:00:00.000Z', correlationId: null };
-    const corrupt = await scoring.add(meta.name, { ...meta, id: 'intake-998', payloadEncoding: 'gzip+base64', payload: 'bm90IGd6aXA=' }, { attempts: 5 });
+    const meta = {
+      name: 'intake.submission.received.v1',
+      producer: 'intake',
+      occurredAt: '2024-03-01T08:00:00.000Z',
+      correlationId: null,
+    };
+    const corrupt = await scoring.add(
+      meta.name,
+      { ...meta, id: 'intake-998', payloadEncoding: 'gzip+base64', payload: 'bm90IGd6aXA=' },
+      { attempts: 5 },
+    );
     await expect(corrupt.waitUntilFinished(events)).rejects.toThrow(/not gzip\+base64/);
-    const unknown = await scoring.add(meta.name, { ...meta, id: 'intake-999', payloadEncoding: 'br', payload: 'x' }, { attempts: 5 });
+    const unknown = await scoring.add(
+      meta.name,
+      { ...meta, id: 'intake-999', payloadEncoding: 'br', payload: 'x' },
+      { attempts: 5 },
+    );
     await expect(unknown.waitUntilFinished(events)).rejects.toThrow(/unknown payloadEncoding "br"/);
     expect((await scoring.getJob(corrupt.id!))?.attemptsMade).toBe(1);
     expect((await scoring.getJob(unknown.id!))?.attemptsMade).toBe(1);
@@ -293,7 +325,13 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     });
     const job = await scoring.add(
       BATCH_JOB_NAME,
-      { events: [envelope(1, submission(1)), envelope(2, { ...submission(2), region: 'Hebei' }), envelope(3, submission(3))] },
+      {
+        events: [
+          envelope(1, submission(1)),
+          envelope(2, { ...submission(2), region: 'Hebei' }),
+          envelope(3, submission(3)),
+        ],
+      },
       { attempts: 5 },
     );
     await expect(job.waitUntilFinished(events)).rejects.toThrow(/1 of 3 events refused: .*intake-2.*region/);

@@ -8,7 +8,13 @@ import { dialectOf, withTransaction } from '@jixiao/persistence';
 import { consoleLogger, errorMessage, type MessagingLogger } from '../logger';
 import { createRedisConnection, reconnectStrategy, type RedisConnectionInput } from '../redis/redis-connection';
 import { eventIdOf, messagingTables } from '../tables';
-import { BATCH_JOB_NAME, DEFAULT_COMPRESS_FROM, toWire, type WireBatch, type WireEnvelope } from '../wire/wire-envelope';
+import {
+  BATCH_JOB_NAME,
+  DEFAULT_COMPRESS_FROM,
+  toWire,
+  type WireBatch,
+  type WireEnvelope,
+} from '../wire/wire-envelope';
 import { outboxCommitsOf, type OutboxCommits } from './enqueue-events';
 
 export interface OutboxRelayOptions {
@@ -264,7 +270,8 @@ export class OutboxRelay extends EventEmitter {
     let batch: WireEnvelope[] = [];
     let chars = 0;
     const close = () => {
-      if (batch.length === 1) jobs.push({ name: batch[0].name, data: batch[0], opts: { ...this.jobOptions, jobId: batch[0].id } });
+      if (batch.length === 1)
+        jobs.push({ name: batch[0].name, data: batch[0], opts: { ...this.jobOptions, jobId: batch[0].id } });
       else if (batch.length > 1) {
         const ids = batch.map((e) => e.id);
         const digest = createHash('sha1').update(ids.join('\n')).digest('hex').slice(0, 16);
@@ -296,9 +303,13 @@ export class OutboxRelay extends EventEmitter {
   private async encode(row: OutboxRow): Promise<WireEnvelope | null> {
     if (!this.routing[row.name]) {
       // Not in the routing table any more: keep it in the outbox (marked sent) for inspection rather than block.
-      this.logger.error(`outbox relay ${this.service}: event ${row.name} (outbox id ${row.id}) has no route; not delivered`);
+      this.logger.error(
+        `outbox relay ${this.service}: event ${row.name} (outbox id ${row.id}) has no route; not delivered`,
+      );
       return null;
     }
+    // routed to no queue (review's routing decisions, kept as a record): nothing to decode or send
+    if (this.routing[row.name].length === 0) return null;
     if (!isEventName(row.name)) this.logger.warn(`outbox relay ${this.service}: ${row.name} is not a known contract`);
     const meta = {
       id: eventIdOf(this.service, row.id),
