@@ -1,6 +1,7 @@
 /** One event of a transaction as `handlerRuns` sees it: which handler takes it and what it touches. */
-export interface RunItem<D> {
-  definition: D;
+export interface RunItem {
+  /** Compared by identity: events of one handler share it. */
+  definition: unknown;
   /** The entities the event's handler reads or writes (`orderKeys`); undefined: unknown, so it keeps its place. */
   keys: readonly string[] | undefined;
 }
@@ -13,7 +14,7 @@ export interface RunItem<D> {
  * names about different evaluations (a review inbox's submissions and scores) make two runs instead of dozens, and
  * the outcome for each entity is that of handling the events one by one in the order they came.
  */
-export function handlerRuns<D, T extends RunItem<D>>(items: readonly T[]): T[][] {
+export function handlerRuns<T extends RunItem>(items: readonly T[]): T[][] {
   const runs: T[][] = [];
   let rest = items;
   while (rest.length > 0) {
