@@ -38,7 +38,7 @@ const PROCESSES = SPLIT ? ['intake', 'scoring', 'review', 'publication'] : arg('
 const MODE = PROCESSES.length === 1 ? 'all-in-one' : PROCESSES.join(' | ');
 /** `--rate N`: offer N submissions/s, evenly spaced (open loop), instead of as many as the connections take. */
 const RATE = Number(arg('rate', '0'));
-/** `--keep`: leave the schema in place (to look at what the run stored). */
+/** `--keep`: leave the schema and the queues' Redis keys in place (to look at what the run stored and sent). */
 const KEEP = process.argv.includes('--keep');
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -369,18 +369,20 @@ async function main(): Promise<void> {
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
-    if (KEEP) process.stdout.write(`kept schema ${schema}\n`);
+    if (KEEP) process.stdout.write(`kept schema ${schema} and the queues under ${prefix}:*\n`);
     else await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pg.end();
     monitor.disconnect();
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    if (!KEEP) {
+      const redis = new Redis(REDIS_URL);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+      redis.disconnect();
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

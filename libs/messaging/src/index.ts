@@ -1,6 +1,7 @@
 export * from './logger';
 export * from './tables';
 export * from './redis/redis-connection';
+export * from './redis/redis-text-decoding';
 export * from './outbox/messaging.migration';
 export * from './outbox/enqueue-events';
 export * from './outbox/outbox-relay';

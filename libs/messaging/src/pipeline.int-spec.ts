@@ -313,6 +313,27 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     expect(await countEffects(ds)).toBe(2);
   });
 
+  it("a batch job's data stays within batchMaxChars: an event that would take it further starts the next job", async () => {
+    await enqueueSubmissions(ds, 0, 7);
+    const sizes = (await ds.query(`SELECT payload FROM intake_outbox`)).map((r: { payload: string }) => r.payload.length);
+    const p = Math.max(...sizes);
+    // room for two events with their envelopes in a job, not three
+    const max = 2 * (p + 320) + Math.floor(p / 2);
+    expect(await relay({ batchMaxChars: max }).relayOnce()).toBe(7);
+    const first = (j: { data: unknown }) => Number(jobEvents([j])[0].id.split('-')[1]);
+    const jobs = (await queue(QUEUES.scoringInbox).getJobs(['waiting'])).sort((a, b) => first(a) - first(b));
+    expect(jobs.map((j) => jobEvents([j]).map((e) => e.id))).toEqual([
+      ['intake-1', 'intake-2'],
+      ['intake-3', 'intake-4'],
+      ['intake-5', 'intake-6'],
+      ['intake-7'],
+    ]);
+    for (const job of jobs) expect(JSON.stringify(job.data).length).toBeLessThanOrEqual(max);
+    const w = inbox();
+    for (const job of jobs) await w.process(job);
+    expect(await countEffects(ds)).toBe(7);
+  });
+
   it('a batch with an event that breaks the contract: the others take effect, the job fails at once naming it', async () => {
     const { scoring, events } = await runningInbox();
     const envelope = (n: number, payload: unknown) => ({

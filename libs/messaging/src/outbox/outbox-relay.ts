@@ -35,10 +35,12 @@ export interface OutboxRelayOptions {
   /** Payloads of at least this many JSON characters travel gzip-compressed (default 64 KiB; Infinity: never). */
   compressFrom?: number;
   /**
-   * Events of one pass for one queue share a job, up to this many (default 100; 1: a job per event). A batch also
-   * closes at `BATCH_MAX_CHARS` of payload; a compressed payload always travels alone.
+   * Events of one pass for one queue share a job, up to this many (default 100; 1: a job per event) and up to
+   * `batchMaxChars` of JSON; a compressed payload always travels alone.
    */
   eventsPerJob?: number;
+  /** A batch job's data stays within about this many JSON characters (default `BATCH_MAX_CHARS`). */
+  batchMaxChars?: number;
   logger?: MessagingLogger;
 }
 
@@ -50,8 +52,19 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3_600 },
 };
 
-/** A batch job closes once its payloads reach this many JSON characters (a large payload is sent alone anyway). */
-export const BATCH_MAX_CHARS = 256 * 1024;
+/**
+ * A batch job's data stays within this many JSON characters (an event that would take it further starts the next
+ * job). Its data travels as one string on every step — BullMQ's JSON, ioredis's command, the reply that hands the
+ * job to a worker, decoded from UTF-8 — and a string of Chinese text takes two bytes a character: below this it stays
+ * under V8's large-object size (128 KiB) and is made in the young generation like any other. Above it, each copy is
+ * allocated in pages of its own, freshly faulted in: decoding a 200 KB job cost ~6 ns a byte against ~2 for 60 KB
+ * (and ~0.4 through ICU, see installRedisTextDecoding). With 256 Ki characters the pipeline's review inbox jobs
+ * averaged ~210 KB (27 events, many of them scored results with their explanations).
+ */
+export const BATCH_MAX_CHARS = 60 * 1024;
+
+/** What an envelope adds to its payload's JSON in a batch, at most (id, name, producer, times, correlation id). */
+const ENVELOPE_CHARS = 320;
 
 type RelayJob = { name: string; data: WireEnvelope | WireBatch; opts: JobsOptions };
 
@@ -260,12 +273,13 @@ export class OutboxRelay extends EventEmitter {
 
   /**
    * A queue's events of this pass as jobs, in order: consecutive events share a job up to `eventsPerJob` of them
-   * and `BATCH_MAX_CHARS` of payload; a compressed one goes alone; a job of one event is the event's own job (named
+   * and `batchMaxChars` of JSON; a compressed one goes alone; a job of one event is the event's own job (named
    * after it, with its id as job id). A batch's job id is its first event's id, its size and a hash of all its ids:
    * the same rows re-sent after a crash get the same id (BullMQ ignores the copy while the job exists), and
    * different rows never share one (a shared id would make BullMQ drop the second job).
    */
   private jobs(events: Array<{ data: WireEnvelope; chars: number }>): RelayJob[] {
+    const maxChars = this.options.batchMaxChars ?? BATCH_MAX_CHARS;
     const jobs: RelayJob[] = [];
     let batch: WireEnvelope[] = [];
     let chars = 0;
@@ -284,16 +298,18 @@ export class OutboxRelay extends EventEmitter {
       batch = [];
       chars = 0;
     };
-    for (const { data, chars: size } of events) {
+    for (const { data, chars: payloadChars } of events) {
       if (data.payloadEncoding) {
         close();
         batch.push(data);
         close();
         continue;
       }
+      const size = payloadChars + ENVELOPE_CHARS;
+      if (batch.length > 0 && chars + size > maxChars) close();
       batch.push(data);
       chars += size;
-      if (batch.length >= this.eventsPerJob || chars >= BATCH_MAX_CHARS) close();
+      if (batch.length >= this.eventsPerJob) close();
     }
     close();
     return jobs;
