@@ -25,6 +25,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { signToken } from '@jixiao/auth';
 import { cpuPerSubmission, cpuSnapshot } from './support/process-cpu';
+import { dropPrefix } from './support/rescore-cluster';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -373,16 +374,7 @@ async function main(): Promise<void> {
     else await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pg.end();
     monitor.disconnect();
-    if (!KEEP) {
-      const redis = new Redis(REDIS_URL);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-      redis.disconnect();
-    }
+    if (!KEEP) await dropPrefix(REDIS_URL, prefix);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
