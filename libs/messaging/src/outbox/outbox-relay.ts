@@ -63,7 +63,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
  */
 export const BATCH_MAX_CHARS = 60 * 1024;
 
-/** What an envelope adds to its payload's JSON in a batch, at most (id, name, producer, times, correlation id). */
+/** About what an envelope adds to its payload's JSON in a batch (id, name, producer, time, a usual correlation id). */
 const ENVELOPE_CHARS = 320;
 
 type RelayJob = { name: string; data: WireEnvelope | WireBatch; opts: JobsOptions };
