@@ -25,6 +25,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { signToken } from '@jixiao/auth';
 import { cpuPerSubmission, cpuSnapshot } from './support/process-cpu';
+import { machineSpeed } from './support/machine-speed';
 import { dropPrefix } from './support/rescore-cluster';
 
 const arg = (name: string, fallback: string) => {
@@ -150,6 +151,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
+  // before anything of ours runs: how fast the machine is today (see machine-speed.ts)
+  const machine = machineSpeed(join(ROOT, 'rules'));
+  process.stdout.write(
+    `machine: reference workload ${machine.referencePerSecond.toLocaleString('en-US')}/s (${machine.referencePerCpuSecond.toLocaleString('en-US')} per CPU-second), CPU pressure ${machine.cpuPressureSome10 ?? '?'}%\n`,
+  );
   const id = randomBytes(4).toString('hex');
   const schema = `bench_${id}`;
   const prefix = `bench-${id}`;
@@ -356,6 +362,7 @@ async function main(): Promise<void> {
       cpuMsPerSubmission: cpu,
       submitted: total,
       downstreamAtDrain: downstream,
+      machine,
     };
     process.stdout.write(
       `submissions/s ${figures.submissionsPerSecond} (non-2xx ${figures.non2xx}); submit→scored p50 ${figures.submitToScoredMs.p50} ms, ` +

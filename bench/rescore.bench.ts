@@ -19,6 +19,7 @@ import { loadRuleSets } from '@jixiao/scoring';
 import { buildDist, PG_URL, procMemoryKb, ROOT, ScoringCluster } from './support/rescore-cluster';
 import { cpuSnapshot, cpuUsed } from './support/rescore-cpu';
 import { copyFloor } from './support/rescore-floor';
+import { machineSpeed } from './support/machine-speed';
 import {
   activateChange,
   changedGrades,
@@ -47,6 +48,11 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function main(): Promise<void> {
   if (BUILT) buildDist();
+  // before anything of ours runs: how fast the machine is today (see machine-speed.ts)
+  const machine = machineSpeed(RULES);
+  out(
+    `machine: reference workload ${machine.referencePerSecond.toLocaleString('en-US')}/s (${machine.referencePerCpuSecond.toLocaleString('en-US')} per CPU-second), CPU pressure ${machine.cpuPressureSome10 ?? '?'}%`,
+  );
   const cluster = new ScoringCluster({
     label: 'bench_rescore',
     entry: BUILT ? 'built' : 'sources',
@@ -173,6 +179,7 @@ async function main(): Promise<void> {
         auditRecords: outputs.auditRecords,
         events: outputs.events,
         changedGrades: changed,
+        machine,
       }),
     );
   } finally {
