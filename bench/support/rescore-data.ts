@@ -62,7 +62,7 @@ function rng(seed: number, index: number): () => number {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const pct = (x: number) => `${round2(x * 100)}%`;
 
-/** Ids sort in generation order (re-scoring chunks by evaluation id ranges). */
+/** Ids sort in generation order, as intake's time-ordered ids do (re-scoring chunks by evaluation id ranges). */
 export function syntheticIds(tag: string, index: number): { evaluationId: string; submissionId: string } {
   const n = String(index).padStart(9, '0');
   return { evaluationId: `ev_${tag}_${n}`, submissionId: `sub_${tag}_${n}` };

@@ -12,7 +12,7 @@ import type { Writable } from 'node:stream';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { loadRuleSets, score, type RuleSetRegistry } from '@jixiao/scoring';
-import { RESULT_COLUMNS, scoreRecord, type ScoreRecord } from '../../apps/scoring/src/domain/score-record';
+import { RESULT_COLUMNS, resultId as resultIdOf, scoreRecord, type ScoreRecord } from '../../apps/scoring/src/domain/score-record';
 import { encodeStoredEvaluation } from '../../apps/scoring/src/persistence/stored-evaluation';
 import { syntheticEvaluation } from './rescore-data';
 
@@ -135,7 +135,7 @@ export async function seedEvaluations(opts: SeedOptions): Promise<SeedSummary> {
         const s = syntheticEvaluation(registry, seed, i, tag);
         const result = score(s.evaluation, registry.resolve(s.region, s.fiscalYear), { explain: false });
         const { row } = record(s, result, {
-          resultId: `res_${s.evaluationId.slice(3)}`,
+          resultId: resultIdOf(s.evaluationId, result.ruleSet.hash),
           scoredAt,
           rescoringRunId: null,
           includeResult: false,

@@ -123,14 +123,25 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
       ],
     });
     expect(res.status).toBe(201);
-    expect((await json(res)).evaluationIds).toHaveLength(3);
+    const { evaluationIds, submissionIds } = await json(res);
+    expect(evaluationIds).toHaveLength(3);
+    // time-ordered (UUID version 7): ids given later sort after earlier ones, so new rows go to the indexes' right edge
+    const later = await json(await postJson('/evaluations', evaluation({ projectName: 'D' })));
+    for (const [ids, next] of [
+      [evaluationIds, later.evaluationIds[0]],
+      [submissionIds, later.submissionIds[0]],
+    ] as const) {
+      for (const id of [...ids, next]) expect(id).toMatch(/^(ev|sub)_[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
+      expect([...ids].sort()).toEqual(ids);
+      expect(ids.every((id: string) => id < next)).toBe(true);
+    }
     const after = await counts();
     expect(after).toEqual({
       ...before,
-      submissions: before.submissions + 3,
-      versions: before.versions + 3,
-      outbox: before.outbox + 3,
-      audit: before.audit + 3,
+      submissions: before.submissions + 4,
+      versions: before.versions + 4,
+      outbox: before.outbox + 4,
+      audit: before.audit + 4,
     });
   });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidV7 } from 'uuid';
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EntityManager } from 'typeorm';
@@ -69,7 +69,7 @@ export class PublishEvaluationHandler implements ICommandHandler<PublishEvaluati
     }
 
     const revisionNumber = existing ? existing.revision + 1 : 1;
-    const disclosureId = existing?.id ?? `disc_${randomUUID()}`;
+    const disclosureId = existing?.id ?? `disc_${uuidV7()}`;
     const reason = plan.kind === 'first' ? null : plan.reason;
     const breakdown = breakdownOf(a.result);
     const regionName = breakdown?.regionName ?? existing?.regionName ?? null;
