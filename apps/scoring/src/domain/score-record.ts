@@ -34,8 +34,8 @@ export interface CurrentResult {
 
 /**
  * One result per evaluation and effective rules: its id follows from them, so every writer agrees on it —
- * `res_<evaluation id>_<16 hex digits of the rules' hash>`, e.g. `res_ev_472b…1fb3_9c0e5d7a1b2c3d4e` (≤ 56 characters
- * for intake's ids).
+ * `res_<evaluation id>_<the first 16 hex digits of SHA-256 of the rules' hash>`, e.g. `res_ev_472b…1fb3_9c0e5d7a1b2c3d4e`
+ * (≤ 56 characters for intake's ids).
  *
  * The evaluation id leads so that results sort as their evaluations do (ids of one length, as intake's are): a
  * re-scoring chunk (a range of evaluation ids, written in id order) adds its thousand results to a few neighbouring
