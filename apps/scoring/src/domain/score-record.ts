@@ -48,12 +48,19 @@ export interface CurrentResult {
  * evaluation id is read back unambiguously.
  */
 export function resultId(evaluationId: string, ruleSetHash: string): string {
-  const rules = hash('sha256', ruleSetHash, 'hex').slice(0, 16);
+  let rules = RULES_PART.get(ruleSetHash);
+  if (rules === undefined) {
+    if (RULES_PART.size >= 1024) RULES_PART.clear();
+    rules = hash('sha256', ruleSetHash, 'hex').slice(0, 16);
+    RULES_PART.set(ruleSetHash, rules);
+  }
   if (ORDERED_ID_PART.test(evaluationId) && evaluationId.length <= MAX_RESULT_ID - 'res__'.length - rules.length)
     return `res_${evaluationId}_${rules}`;
   return `res_${hash('sha256', `${evaluationId}|${ruleSetHash}`, 'hex').slice(0, 32)}`;
 }
 
+/** The rules' part of result ids, by rules hash: a run ids a million results under a handful of rule sets. */
+const RULES_PART = new Map<string, string>();
 /** scoring_results.id is varchar(64). */
 const MAX_RESULT_ID = 64;
 /** Characters that need no escaping in a URL path (GET /results/:id). */
