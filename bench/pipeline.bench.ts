@@ -25,7 +25,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { signToken } from '@jixiao/auth';
 import { cpuPerSubmission, cpuSnapshot } from './support/process-cpu';
-import { machineSpeed } from './support/machine-speed';
+import { describeMachine, measureMachine } from './support/machine-speed';
 import { dropPrefix } from './support/rescore-cluster';
 
 const arg = (name: string, fallback: string) => {
@@ -152,10 +152,8 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   // before anything of ours runs: how fast the machine is today (see machine-speed.ts)
-  const machine = machineSpeed(join(ROOT, 'rules'));
-  process.stdout.write(
-    `machine: reference workload ${machine.referencePerSecond.toLocaleString('en-US')}/s (${machine.referencePerCpuSecond.toLocaleString('en-US')} per CPU-second), CPU pressure ${machine.cpuPressureSome10 ?? '?'}%\n`,
-  );
+  const machine = await measureMachine(join(ROOT, 'rules'), PG_URL);
+  process.stdout.write(`${describeMachine(machine)}\n`);
   const id = randomBytes(4).toString('hex');
   const schema = `bench_${id}`;
   const prefix = `bench-${id}`;

@@ -19,7 +19,7 @@ import { loadRuleSets } from '@jixiao/scoring';
 import { buildDist, PG_URL, procMemoryKb, ROOT, ScoringCluster } from './support/rescore-cluster';
 import { cpuSnapshot, cpuUsed } from './support/rescore-cpu';
 import { copyFloor } from './support/rescore-floor';
-import { machineSpeed } from './support/machine-speed';
+import { describeMachine, measureMachine } from './support/machine-speed';
 import {
   activateChange,
   changedGrades,
@@ -49,10 +49,8 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 async function main(): Promise<void> {
   if (BUILT) buildDist();
   // before anything of ours runs: how fast the machine is today (see machine-speed.ts)
-  const machine = machineSpeed(RULES);
-  out(
-    `machine: reference workload ${machine.referencePerSecond.toLocaleString('en-US')}/s (${machine.referencePerCpuSecond.toLocaleString('en-US')} per CPU-second), CPU pressure ${machine.cpuPressureSome10 ?? '?'}%`,
-  );
+  const machine = await measureMachine(RULES, PG_URL);
+  out(describeMachine(machine));
   const cluster = new ScoringCluster({
     label: 'bench_rescore',
     entry: BUILT ? 'built' : 'sources',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { Client } from 'pg';
 import { loadRuleSets, score, type RuleSetRegistry } from '@jixiao/scoring';
 import { syntheticEvaluation } from './rescore-data';
 
@@ -12,11 +13,72 @@ import { syntheticEvaluation } from './rescore-data';
  *   three slices of a third of a second after a warm-up. Slower when the machine is busy or its host is.
  * - `referencePerCpuSecond`: the same slice per second of this process's CPU time.
  * - `cpuPressureSome10`: Linux's CPU pressure (share of the last 10 s in which some task waited for a CPU), if known.
+ *   With nothing of ours running it is the host's load showing through.
+ * - `postgresRoundTrip` (from `measureMachine`): one `SELECT $1` to PostgreSQL and back, µs of wall time, of this
+ *   process's CPU and of the server backend's CPU (null when the server is not on this machine) — the kernel's and
+ *   PostgreSQL's side of the machine, which the reference workload does not see: on one day the workers' CPU per
+ *   re-scored evaluation moved from 202 to 262 µs within minutes while the reference stayed at 10,700–11,500/s.
  */
 export interface MachineSpeed {
   referencePerSecond: number;
   referencePerCpuSecond: number;
   cpuPressureSome10: number | null;
+  postgresRoundTrip?: { wallUs: number; clientCpuUs: number; serverCpuUs: number | null };
+}
+
+/** `machineSpeed` and, against the PostgreSQL at `pgUrl`, the round trip. */
+export async function measureMachine(rulesDir: string, pgUrl: string): Promise<MachineSpeed> {
+  const speed = machineSpeed(rulesDir);
+  return { ...speed, postgresRoundTrip: await postgresRoundTrip(pgUrl) };
+}
+
+/** One line for a bench's output. */
+export function describeMachine(m: MachineSpeed): string {
+  const rt = m.postgresRoundTrip;
+  return (
+    `machine: reference workload ${m.referencePerSecond.toLocaleString('en-US')}/s ` +
+    `(${m.referencePerCpuSecond.toLocaleString('en-US')} per CPU-second), CPU pressure ${m.cpuPressureSome10 ?? '?'}%` +
+    (rt
+      ? `, PostgreSQL round trip ${rt.wallUs} µs (CPU: ${rt.clientCpuUs} here, ${rt.serverCpuUs ?? '?'} in the server)`
+      : '')
+  );
+}
+
+/**
+ * Round trips of `SELECT $1::int` on one connection, after a warm-up: µs per round trip of wall time, of this
+ * process's CPU and of the backend's (from /proc, when it runs here; clock ticks, so 10,000 round trips).
+ */
+async function postgresRoundTrip(pgUrl: string, count = 10_000): Promise<MachineSpeed['postgresRoundTrip']> {
+  const pg = new Client({ connectionString: pgUrl });
+  await pg.connect();
+  try {
+    const pid = Number((await pg.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+    const serverTicks = (): number | null => {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return Number(fields[11]) + Number(fields[12]); // utime + stime
+      } catch {
+        return null;
+      }
+    };
+    for (let i = 0; i < 500; i++) await pg.query('SELECT $1::int', [i]);
+    const ticks0 = serverTicks();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) await pg.query('SELECT $1::int', [i]);
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const ticks1 = serverTicks();
+    const per = (us: number) => Math.round((us / count) * 10) / 10;
+    return {
+      wallUs: per(wall * 1000),
+      clientCpuUs: per(cpu.user + cpu.system),
+      // Linux's clock tick is 10 ms
+      serverCpuUs: ticks0 === null || ticks1 === null ? null : per((ticks1 - ticks0) * 10_000),
+    };
+  } finally {
+    await pg.end();
+  }
 }
 
 export function machineSpeed(rulesDir: string, seconds = 1): MachineSpeed {
