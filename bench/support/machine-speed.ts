@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { loadRuleSets, score, type RuleSetRegistry } from '@jixiao/scoring';
+import { processCpuSeconds } from './process-cpu';
 import { syntheticEvaluation } from './rescore-data';
 
 /**
@@ -53,28 +54,19 @@ async function postgresRoundTrip(pgUrl: string, count = 10_000): Promise<Machine
   await pg.connect();
   try {
     const pid = Number((await pg.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
-    const serverTicks = (): number | null => {
-      try {
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        return Number(fields[11]) + Number(fields[12]); // utime + stime
-      } catch {
-        return null;
-      }
-    };
     for (let i = 0; i < 500; i++) await pg.query('SELECT $1::int', [i]);
-    const ticks0 = serverTicks();
+    const server0 = processCpuSeconds(pid);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < count; i++) await pg.query('SELECT $1::int', [i]);
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    const ticks1 = serverTicks();
+    const server1 = processCpuSeconds(pid);
     const per = (us: number) => Math.round((us / count) * 10) / 10;
     return {
       wallUs: per(wall * 1000),
       clientCpuUs: per(cpu.user + cpu.system),
-      // Linux's clock tick is 10 ms
-      serverCpuUs: ticks0 === null || ticks1 === null ? null : per((ticks1 - ticks0) * 10_000),
+      serverCpuUs: server0 === null || server1 === null ? null : per((server1 - server0) * 1e6),
     };
   } finally {
     await pg.end();
