@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { QUEUES, SubmissionReceivedV1, type CanonicalEvaluation } from '@jixiao/contracts';
 import { parseDocument, templateBuffer } from '@jixiao/forms';
+import { jobEvents } from '@jixiao/messaging/testing/job-events';
 import { TEST_REDIS_URL, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { verifyAudit } from '@jixiao/persistence';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
@@ -94,7 +95,7 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     });
     const jobId = `intake-${event.id}`;
     await waitFor('the received event on scoring-inbox', async () => !!(await inbox.getJob(jobId)));
-    expect((await inbox.getJob(jobId))?.data).toMatchObject({
+    expect(jobEvents([(await inbox.getJob(jobId))!])[0]).toMatchObject({
       name: 'intake.submission.received.v1',
       payload: { evaluationId },
     });

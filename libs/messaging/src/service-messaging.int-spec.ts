@@ -8,6 +8,7 @@ import { defineHandler } from './inbox/handler-registry';
 import { enqueueEvents } from './outbox/enqueue-events';
 import { messagingMigration } from './outbox/messaging.migration';
 import { ServiceMessaging } from './service-messaging';
+import { jobEvents } from './testing/job-events';
 import { submission } from './testing/pipeline-fixture';
 import { deletePrefix, TEST_REDIS_URL, testPrefix, waitFor } from './testing/test-redis';
 
@@ -79,7 +80,7 @@ describe.each(TEST_DIALECTS)('ServiceMessaging on %s', (dialect) => {
       const jobs = await review.getJobs(['waiting']);
       const scored = jobs.find((j) => j.name === 'scoring.evaluation.scored.v1');
       expect(scored?.id).toBe('scoring-1');
-      expect(scored?.data).toMatchObject({ producer: 'scoring', payload: { evaluationId: 'ev_42' } });
+      expect(jobEvents([scored!])[0]).toMatchObject({ producer: 'scoring', payload: { evaluationId: 'ev_42' } });
       // review-inbox also receives the submission itself (routing fans it out to scoring and review).
       expect(jobs.map((j) => j.id).sort()).toEqual(['intake-1', 'scoring-1']);
     } finally {

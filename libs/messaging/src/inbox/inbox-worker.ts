@@ -17,7 +17,7 @@ import {
   type HandlerContext,
   type HandlerDefinition,
 } from './handler-registry';
-import { fromWire, isBatch, isEncoded } from '../wire/wire-envelope';
+import { fromWire, fromWireSync, isBatch, isCompressed } from '../wire/wire-envelope';
 import { recordInbox } from './run-once';
 import { handlerRuns } from './handler-runs';
 
@@ -117,33 +117,38 @@ export class InboxWorker {
   /** Processes one job (exposed for tests and for draining a queue by hand); resolves once its transaction committed. */
   process(job: Pick<Job, 'id' | 'name' | 'data'>): Promise<InboxResult> {
     if (isBatch(job.data)) return this.processBatch(job, job.data.events);
-    // a compressed payload is decoded first (off the event loop); a plain one goes straight on, in arrival order
-    if (!isEncoded(job.data)) return this.accept(`job ${job.id}`, job.data);
+    // a compressed payload is decoded first (off the event loop); any other goes straight on, in arrival order
+    const label = `job ${job.id}`;
+    if (!isCompressed(job.data)) return this.acceptWire(label, job.data);
     return fromWire(job.data).then(
-      (data) => this.accept(`job ${job.id}`, data),
-      (err) => Promise.reject(new UnrecoverableError(`job ${job.id}: ${errorMessage(err)}`)),
+      (data) => this.accept(label, data),
+      (err) => Promise.reject(new UnrecoverableError(`${label}: ${errorMessage(err)}`)),
     );
   }
 
   /**
    * A batch's events go to their lanes in order, as if each were its own job (the inbox de-duplicates each). The job
-   * succeeds when every event committed. If one cannot be retried (invalid), the others still commit and the job
-   * fails for good naming it; any other failure fails the job to be retried, and the retry finds the events that
-   * did commit in the inbox and skips them.
+   * succeeds when every event committed. If one cannot be retried (invalid, or a payload that cannot be decoded), the
+   * others still commit and the job fails for good naming it; any other failure fails the job to be retried, and the
+   * retry finds the events that did commit in the inbox and skips them.
    */
   private async processBatch(job: Pick<Job, 'id'>, events: unknown[]): Promise<InboxResult> {
-    let decoded: unknown[];
-    try {
-      decoded = events.some(isEncoded) ? await Promise.all(events.map(fromWire)) : events;
-    } catch (err) {
-      throw new UnrecoverableError(`job ${job.id}: ${errorMessage(err)}`);
-    }
     // refusals name the event (by its id when it has one)
     const labelOf = (data: unknown, i: number) => {
       const id = (data as { id?: unknown } | null)?.id;
       return `event ${typeof id === 'string' ? id : `#${i + 1}`}`;
     };
-    const outcomes = await Promise.allSettled(decoded.map((data, i) => this.accept(labelOf(data, i), data)));
+    // a relay sends a compressed payload alone; a batch holding one anyway is decoded first, then goes in order
+    const decoded: unknown[] = events.some(isCompressed)
+      ? await Promise.all(events.map((e) => (isCompressed(e) ? fromWire(e).catch((err: unknown) => new Undecodable(err)) : e)))
+      : events;
+    const outcomes = await Promise.allSettled(
+      decoded.map((data, i) =>
+        data instanceof Undecodable
+          ? Promise.reject(new UnrecoverableError(`${labelOf(events[i], i)}: ${errorMessage(data.cause)}`))
+          : this.acceptWire(labelOf(data, i), data),
+      ),
+    );
     const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
     const retriable = failures.find((err) => !(err instanceof UnrecoverableError));
     if (retriable !== undefined) throw retriable;
@@ -153,6 +158,17 @@ export class InboxWorker {
       );
     const results = outcomes.map((o) => (o as PromiseFulfilledResult<InboxResult>).value);
     return { eventId: String(job.id), duplicate: results.every((r) => r.duplicate), events: results };
+  }
+
+  /** `accept` for job data whose payload may be JSON text (decoded here, at once, so lanes keep arrival order). */
+  private acceptWire(label: string, data: unknown): Promise<InboxResult> {
+    let envelope: unknown;
+    try {
+      envelope = fromWireSync(data);
+    } catch (err) {
+      return Promise.reject(new UnrecoverableError(`${label}: ${errorMessage(err)}`));
+    }
+    return this.accept(label, envelope);
   }
 
   /** Validates an envelope and queues it on its lane; `label` names it in refusals (`job 7`, `event intake-3`). */
@@ -281,4 +297,9 @@ function orderKeysOf(pending: Pending): readonly string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A batch's compressed payload that could not be decoded (its event is refused; the others go on). */
+class Undecodable {
+  constructor(readonly cause: unknown) {}
 }

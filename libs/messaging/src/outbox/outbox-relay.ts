@@ -11,7 +11,9 @@ import { eventIdOf, messagingTables } from '../tables';
 import {
   BATCH_JOB_NAME,
   DEFAULT_COMPRESS_FROM,
+  GZIP_BASE64,
   toWire,
+  wireChars,
   type WireBatch,
   type WireEnvelope,
 } from '../wire/wire-envelope';
@@ -62,9 +64,6 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
  * averaged ~210 KB (27 events, many of them scored results with their explanations).
  */
 export const BATCH_MAX_CHARS = 60 * 1024;
-
-/** About what an envelope adds to its payload's JSON in a batch (id, name, producer, time, a usual correlation id). */
-const ENVELOPE_CHARS = 320;
 
 type RelayJob = { name: string; data: WireEnvelope | WireBatch; opts: JobsOptions };
 
@@ -299,13 +298,13 @@ export class OutboxRelay extends EventEmitter {
       chars = 0;
     };
     for (const { data, chars: payloadChars } of events) {
-      if (data.payloadEncoding) {
+      if (data.payloadEncoding === GZIP_BASE64) {
         close();
         batch.push(data);
         close();
         continue;
       }
-      const size = payloadChars + ENVELOPE_CHARS;
+      const size = wireChars(payloadChars);
       if (batch.length > 0 && chars + size > maxChars) close();
       batch.push(data);
       chars += size;
@@ -334,16 +333,9 @@ export class OutboxRelay extends EventEmitter {
       occurredAt: row.occurred_at,
       correlationId: row.correlation_id,
     };
-    try {
-      return await toWire(meta, row.payload, this.compressFrom);
-    } catch (err) {
-      // Only a hand-edited row can get here (a compressed one is judged by its consumers, which fail the job);
-      // one bad row must not stop every event behind it.
-      this.logger.error(
-        `outbox relay ${this.service}: outbox id ${row.id} (${row.name}) holds invalid JSON (${errorMessage(err)}); not delivered`,
-      );
-      return null;
-    }
+    // not parsed here: a payload that is not JSON (only a hand-edited row can hold one) is refused by each
+    // consumer, which fails that event's job for good and names it (the dashboard keeps failed jobs a week)
+    return toWire(meta, row.payload, this.compressFrom);
   }
 
   /** Waits for a first connection in progress; fails at once while Redis is away (the pass is retried later). */
