@@ -307,6 +307,7 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     ]);
     expect(jobs.map((j) => j.name)).toEqual([BATCH_JOB_NAME, BATCH_JOB_NAME, 'intake.submission.received.v1']);
     expect(jobs[2].id).toBe('intake-5');
+    expect(jobs[2].data).toMatchObject({ id: 'intake-5', payloadEncoding: JSON_TEXT, payload: expect.any(String) });
     expect(jobs[0].id).toMatch(/^intake-1\+2-[0-9a-f]{16}$/);
     const w = inbox();
     const result = await w.process(jobs[0]);
