@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { EVENTS, QUEUES, type EventEnvelopeBase, type EventPayload } from '@jixiao/contracts';
 import { parseDocument } from '@jixiao/forms';
+import { jobEvents } from '@jixiao/messaging/testing/job-events';
 import { TEST_REDIS_URL, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { verifyAudit, withTransaction } from '@jixiao/persistence';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
@@ -148,8 +149,7 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
       async () => (await reviewInbox.getJobCounts('waiting', 'active', 'completed')).waiting >= 2,
     );
     const jobs = await reviewInbox.getJobs(['waiting']);
-    const scored = jobs
-      .map((j) => j.data as EventEnvelopeBase)
+    const scored = (jobEvents(jobs) as EventEnvelopeBase[])
       .find((e) => (e.payload as { evaluationId: string }).evaluationId === 'ev_seed_0')!;
     expect(scored).toMatchObject({
       name: 'scoring.evaluation.scored.v1',
