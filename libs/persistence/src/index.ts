@@ -6,6 +6,7 @@ export * from './data-source/ensure-schema';
 export * from './data-source/transaction';
 export * from './sql/insert-many';
 export * from './sql/column-rows';
+export * from './sql/rider';
 export * from './migrations/define-migration';
 export * from './migrations/portable-columns';
 export * from './migrations/run-migrations';

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { enqueueEvents } from '@jixiao/messaging';
-import { appendAudit, dialectOf, insertMany, placeholder } from '@jixiao/persistence';
+import { enqueueEvents, outboxRider } from '@jixiao/messaging';
+import { appendAudit, dialectOf, insertMany, insertRider, placeholder, type Rider } from '@jixiao/persistence';
 import type { Diagnostic } from '@jixiao/forms';
 import { documentRow } from '../domain/stored-document';
 import type { SourceDocument, SubmissionPlan } from '../domain/submission-plan';
@@ -107,24 +107,19 @@ export async function writeSubmissionPlans(m: EntityManager, parts: readonly Pla
       onConflictDoNothing: ['sha256'],
     },
   );
-  await insertMany(
-    m,
-    T.submissions,
-    SUBMISSION_COLUMNS,
-    parts.flatMap(({ plan, context: w }) =>
-      plan.newSubmissions.map((s) => [
-        s.id,
-        s.region,
-        s.fiscalYear,
-        s.formType,
-        s.unitName,
-        s.projectName,
-        w.actor.user,
-        w.actor.role,
-        w.now,
-        1,
-      ]),
-    ),
+  const submissions = parts.flatMap(({ plan, context: w }) =>
+    plan.newSubmissions.map((s) => [
+      s.id,
+      s.region,
+      s.fiscalYear,
+      s.formType,
+      s.unitName,
+      s.projectName,
+      w.actor.user,
+      w.actor.role,
+      w.now,
+      1,
+    ]),
   );
   for (const v of parts.flatMap(({ plan }) => plan.versions.filter((x) => x.version > 1))) {
     await m.query(`UPDATE ${T.submissions} SET latest_version = ${placeholder(d, 1)} WHERE id = ${placeholder(d, 2)}`, [
@@ -132,18 +127,27 @@ export async function writeSubmissionPlans(m: EntityManager, parts: readonly Pla
       v.submissionId,
     ]);
   }
-  await insertMany(m, T.versions, VERSION_COLUMNS, parts.flatMap(versionRows));
-  await enqueueEvents(
-    m,
-    INTAKE_SERVICE,
-    parts.flatMap(({ plan, context: w }) =>
-      plan.events.map((e) => ({ ...e, correlationId: w.correlationId, occurredAt: w.now })),
-    ),
+  const versions = parts.flatMap(versionRows);
+  const events = parts.flatMap(({ plan, context: w }) =>
+    plan.events.map((e) => ({ ...e, correlationId: w.correlationId, occurredAt: w.now })),
   );
+  // the submissions, versions and events travel with the audit records (PostgreSQL: one statement for all four) when
+  // each fits one statement; else each is written on its own first
+  const riders: Rider[] = [];
+  const submissionsRider = insertRider(m, T.submissions, SUBMISSION_COLUMNS, submissions);
+  if (submissionsRider) riders.push(submissionsRider);
+  else await insertMany(m, T.submissions, SUBMISSION_COLUMNS, submissions);
+  const versionsRider = insertRider(m, T.versions, VERSION_COLUMNS, versions);
+  if (versionsRider) riders.push(versionsRider);
+  else await insertMany(m, T.versions, VERSION_COLUMNS, versions);
+  const eventsRider = outboxRider(m, INTAKE_SERVICE, events);
+  if (eventsRider) riders.push(eventsRider);
+  else await enqueueEvents(m, INTAKE_SERVICE, events);
   await appendAudit(
     m,
     T.audit,
     parts.flatMap(({ plan }) => plan.audit),
+    riders,
   );
 }
 

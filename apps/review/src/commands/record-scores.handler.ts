@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { enqueueEvents, type OutgoingEvent } from '@jixiao/messaging';
+import { enqueueEvents, outboxRider, type OutgoingEvent } from '@jixiao/messaging';
 import { isoNow } from '@jixiao/persistence';
 import { nextState } from '../domain/review-state';
 import { planScore } from '../domain/score-plan';
@@ -56,23 +56,22 @@ export class RecordScoresHandler implements ICommandHandler<RecordScores> {
 
     const approvals = events.filter((e): e is PendingApproval => !('name' in e));
     const stored = await batch.storedDetails(approvals.map((a) => a.case.evaluationId));
-    await batch.flush();
-    await enqueueEvents(
-      manager,
-      REVIEW_SERVICE,
-      events.map((e) =>
-        'name' in e
-          ? e
-          : {
-              name: 'review.evaluation.approved.v1' as const,
-              payload: approvedPayload(e.case, detailAsLoaded(stored.get(e.case.evaluationId), e.result), {
-                automatic: true,
-                actor: SYSTEM,
-                at: e.at,
-              }),
-            },
-      ),
+    const outgoing = events.map((e) =>
+      'name' in e
+        ? e
+        : {
+            name: 'review.evaluation.approved.v1' as const,
+            payload: approvedPayload(e.case, detailAsLoaded(stored.get(e.case.evaluationId), e.result), {
+              automatic: true,
+              actor: SYSTEM,
+              at: e.at,
+            }),
+          },
     );
+    // the events travel in the audit records' statement (one round trip) unless there are too many for one
+    const rider = outboxRider(manager, REVIEW_SERVICE, outgoing);
+    await batch.flush(rider ? [rider] : []);
+    if (!rider) await enqueueEvents(manager, REVIEW_SERVICE, outgoing);
   }
 }
 

@@ -1,5 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import { appendAudit, dialectOf, isoNow } from '@jixiao/persistence';
+import { appendAudit, dialectOf, isoNow, type Rider } from '@jixiao/persistence';
 import type { ReviewState } from '../domain/review-state';
 import { CaseChangedConcurrently, insertRows, type Change, type Step } from './case-store';
 import { ReviewCase } from './review-case.entity';
@@ -197,7 +197,8 @@ export class CaseBatch {
   }
 
   /** Writes everything: details, cases (guarded by the loaded revision), audit records, then history rows. */
-  async flush(): Promise<void> {
+  /** Writes the batch; `riders` (the transaction's outbox events) travel with its audit records (see appendAudit). */
+  async flush(riders: readonly Rider[] = []): Promise<void> {
     await this.insertCreated();
     await this.writeDetails();
     const changed = [...this.cases.values()].filter(
@@ -231,6 +232,7 @@ export class CaseBatch {
         payload: s.payload ?? { details: s.step.details ?? null, source: s.source, eventId: s.eventId },
         at: this.at,
       })),
+      riders,
     );
     const auditOf = new Map(audited.map((s, i) => [s, records[i]]));
     const history = this.steps.map((s) =>

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnrecoverableError } from 'bullmq';
 import type { EntityManager } from 'typeorm';
-import { enqueueEvents } from '@jixiao/messaging';
+import { enqueueEvents, outboxRider } from '@jixiao/messaging';
 import { appendAudit, assertInTransaction, dialectOf, insertMany } from '@jixiao/persistence';
 import { RuleSetError, score, type RuleSetRegistry } from '@jixiao/scoring';
 import { CURRENT_COLUMNS, currentValues, setCurrentResults } from '../persistence/current-results';
@@ -78,22 +78,17 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
     );
     // new evaluations were inserted with their current result; one seen before now points at its new result
     if (inserted < submissions.length && fresh.length) await setCurrentResults(m, fresh.map((r) => r.current));
-    await enqueueEvents(
-      m,
-      SCORING_SERVICE,
-      fresh.map((r) => ({
-        name: 'scoring.evaluation.scored.v1' as const,
-        payload: r.event,
-        dedupeKey: r.key,
-        correlationId: options.correlationIds?.get(r.event.evaluationId) ?? options.correlationId ?? null,
-        occurredAt: scoredAt,
-      })),
-    );
-    await appendAudit(
-      m,
-      T.audit,
-      fresh.map(scoredAuditEntry),
-    );
+    const events = fresh.map((r) => ({
+      name: 'scoring.evaluation.scored.v1' as const,
+      payload: r.event,
+      dedupeKey: r.key,
+      correlationId: options.correlationIds?.get(r.event.evaluationId) ?? options.correlationId ?? null,
+      occurredAt: scoredAt,
+    }));
+    // the events travel in the audit records' statement (one round trip) unless there are too many for one
+    const rider = outboxRider(m, SCORING_SERVICE, events);
+    if (!rider) await enqueueEvents(m, SCORING_SERVICE, events);
+    await appendAudit(m, T.audit, fresh.map(scoredAuditEntry), rider ? [rider] : []);
     return {
       written: fresh.map((r) => ({
         evaluationId: r.event.evaluationId,

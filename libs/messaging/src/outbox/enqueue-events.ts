@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { parseEvent, type EventName, type EventPayload } from '@jixiao/contracts';
-import { afterCommitOf, assertInTransaction, dialectOf, insertMany } from '@jixiao/persistence';
+import { afterCommitOf, assertInTransaction, dialectOf, insertMany, insertRider, type Rider } from '@jixiao/persistence';
 import { messagingTables } from '../tables';
 
 export type OutgoingEvent = {
@@ -40,30 +40,57 @@ export async function enqueueEvents(
 ): Promise<number> {
   if (events.length === 0) return 0;
   assertInTransaction(manager, 'enqueueEvents');
-  const now = new Date().toISOString();
   const byColumn = events.length > 500;
+  const written = await insertMany(manager, messagingTables(service).outbox, OUTBOX_COLUMNS, outboxRows(manager, events, byColumn), {
+    onConflictDoNothing: conflictOf(events),
+    // one parameter per column pays off for thousands of rows; below that, plain VALUES with one parameter per
+    // value costs less for large payloads (see the same choice for scoring's results)
+    pgTypes: byColumn ? ['text', 'text', 'text', 'text', 'text'] : undefined,
+  });
+  if (written > 0) noteOutboxWrite(manager, service);
+  return written;
+}
+
+/**
+ * enqueueEvents as a Rider: the events' INSERT, to travel in the statement that appends the transaction's audit
+ * records (`appendAudit(m, table, entries, [rider])`), one round trip for both. Null when there are none, or more
+ * than 500 (enqueueEvents writes those).
+ */
+export function outboxRider(
+  manager: EntityManager,
+  service: string,
+  events: ReadonlyArray<OutgoingEvent | SerializedEvent>,
+): Rider | null {
+  if (events.length === 0 || events.length > 500) return null;
+  assertInTransaction(manager, 'outboxRider');
+  return insertRider(manager, messagingTables(service).outbox, OUTBOX_COLUMNS, outboxRows(manager, events, false), {
+    onConflictDoNothing: conflictOf(events),
+    written: (n) => {
+      if (n > 0) noteOutboxWrite(manager, service);
+    },
+  });
+}
+
+const OUTBOX_COLUMNS = ['name', 'payload', 'occurred_at', 'correlation_id', 'dedupe_key'];
+
+function conflictOf(events: ReadonlyArray<OutgoingEvent | SerializedEvent>): string[] | undefined {
+  return events.some((e) => e.dedupeKey) ? ['dedupe_key'] : undefined;
+}
+
+function outboxRows(
+  manager: EntityManager,
+  events: ReadonlyArray<OutgoingEvent | SerializedEvent>,
+  byColumn: boolean,
+): unknown[][] {
+  const now = new Date().toISOString();
   // UTF-8 bytes go to PostgreSQL as they are, one parameter per value (binary format: a text's bytes); SQLite would
   // store them as a blob, and a column's joined text cannot hold them: those get the text
   const bytesAsIs = !byColumn && dialectOf(manager) === 'postgres';
-  const rows = events.map((e) => {
+  return events.map((e) => {
     let json = 'payloadJson' in e ? e.payloadJson : JSON.stringify(parseEvent(e.name, e.payload));
     if (typeof json !== 'string' && !bytesAsIs) json = json.toString('utf8');
     return [e.name, json, e.occurredAt ?? now, e.correlationId ?? null, e.dedupeKey ?? null];
   });
-  const written = await insertMany(
-    manager,
-    messagingTables(service).outbox,
-    ['name', 'payload', 'occurred_at', 'correlation_id', 'dedupe_key'],
-    rows,
-    {
-      onConflictDoNothing: events.some((e) => e.dedupeKey) ? ['dedupe_key'] : undefined,
-      // one parameter per column pays off for thousands of rows; below that, plain VALUES with one parameter per
-      // value costs less for large payloads (see the same choice for scoring's results)
-      pgTypes: byColumn ? ['text', 'text', 'text', 'text', 'text'] : undefined,
-    },
-  );
-  if (written > 0) noteOutboxWrite(manager, service);
-  return written;
 }
 
 /** Per data source and service: how many transactions that wrote to the outbox have committed (as far as known). */

@@ -3,6 +3,7 @@ import { assertIdentifier, dialectOf } from '../data-source/dialect';
 import { assertInTransaction } from '../data-source/transaction';
 import { columnRows } from '../sql/column-rows';
 import { insertMany } from '../sql/insert-many';
+import { riderCtes, ridersWritten, runRider, type Rider } from '../sql/rider';
 import {
   AUDIT_COLUMNS,
   AUDIT_PG_TYPES,
@@ -29,13 +30,26 @@ import {
  * INSERT does.
  * Either way the head stays locked until commit: append late in a long transaction. Returns the records written:
  * entries whose `dedupeKey` is already in the log are left out.
+ *
+ * `riders`: the transaction's other writes of the moment (its outbox events, the rows the records describe), which
+ * on PostgreSQL travel in the first statement that moves the head (one round trip for all); elsewhere, or when no
+ * such statement is due, each runs alone first. They run whether or not that statement's compare-and-set succeeds.
  */
 export async function appendAudit(
   manager: EntityManager,
   table: string,
   entries: readonly AuditEntry[] | readonly PreparedAuditEntry[],
+  riders: readonly Rider[] = [],
 ): Promise<AuditRecord[]> {
-  if (entries.length === 0) return [];
+  let pending = riders;
+  const runPending = async () => {
+    for (const r of pending) await runRider(manager, r);
+    pending = [];
+  };
+  if (entries.length === 0) {
+    await runPending();
+    return [];
+  }
   assertInTransaction(manager, 'appendAudit');
   const t = assertIdentifier(table);
   const pg = dialectOf(manager) === 'postgres';
@@ -50,17 +64,25 @@ export async function appendAudit(
     const guess = heldHeads(manager.queryRunner!).get(t) ?? lastWritten(manager.connection).get(t);
     if (guess) {
       const records = chainPrepared(guess, prepared);
-      if (await insertIfHeadIs(manager, t, guess, records)) return remember(manager, t, records);
+      const riding = pending;
+      pending = [];
+      if (await insertIfHeadIs(manager, t, guess, records, riding)) return remember(manager, t, records);
     }
   }
 
+  if (!fast) await runPending();
   const head = await lockHead(manager, t);
   const fresh = hasKeys ? await withoutKnownKeys(manager, t, prepared) : prepared;
-  if (fresh.length === 0) return [];
+  if (fresh.length === 0) {
+    await runPending();
+    return [];
+  }
   const records = chainPrepared(head, fresh);
   if (fast) {
     // we hold the lock: the compare-and-set cannot fail
-    if (!(await insertIfHeadIs(manager, t, head, records)))
+    const riding = pending;
+    pending = [];
+    if (!(await insertIfHeadIs(manager, t, head, records, riding)))
       throw new Error(`audit chain head ${t}_head moved while locked`);
     return remember(manager, t, records);
   }
@@ -114,13 +136,15 @@ function remember(manager: EntityManager, t: string, records: AuditRecord[]) {
 
 /**
  * PostgreSQL, one statement: moves the head from `from` to the last record and inserts the records, or does
- * neither (the head was elsewhere once its row lock was ours). True when the records were written.
+ * neither (the head was elsewhere once its row lock was ours); the riders write either way. True when the records
+ * were written.
  */
 async function insertIfHeadIs(
   manager: EntityManager,
   t: string,
   from: ChainHead,
   records: AuditRecord[],
+  riders: readonly Rider[] = [],
 ): Promise<boolean> {
   const n = AUDIT_COLUMNS.length;
   const last = records[records.length - 1];
@@ -131,11 +155,14 @@ async function insertIfHeadIs(
     AUDIT_COLUMNS.map((_, c) => rows.map((row) => row[c])),
     'r',
   );
+  const own = [...params, last.seq, last.hash, from.seq, from.hash];
+  const ride = riderCtes(riders, own.length);
   const sql =
-    `WITH head AS (UPDATE ${t}_head SET seq = $${n + 1}, hash = $${n + 2} WHERE id = 1 AND seq = $${n + 3} AND hash = $${n + 4} RETURNING 1) ` +
+    `WITH ${ride.ctes}head AS (UPDATE ${t}_head SET seq = $${n + 1}, hash = $${n + 2} WHERE id = 1 AND seq = $${n + 3} AND hash = $${n + 4} RETURNING 1) ` +
     `, ins AS (INSERT INTO ${t} (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM ${source} WHERE EXISTS (SELECT 1 FROM head) RETURNING 1) ` +
-    `SELECT COUNT(*)::int AS n FROM ins`;
-  const counted: Array<{ n: number }> = await manager.query(sql, [...params, last.seq, last.hash, from.seq, from.hash]);
+    `SELECT (SELECT COUNT(*) FROM ins)::int AS n${ride.counts}`;
+  const counted: Array<{ n: number } & Record<string, unknown>> = await manager.query(sql, [...own, ...ride.params]);
+  ridersWritten(riders, counted[0]);
   const written = Number(counted[0].n);
   if (written === records.length) return true;
   if (written === 0) return false;

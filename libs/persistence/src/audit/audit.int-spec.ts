@@ -4,6 +4,8 @@ import { dialectOf } from '../data-source/dialect';
 import { withTransaction } from '../data-source/transaction';
 import { runMigrations } from '../migrations/run-migrations';
 import { openDataSource } from '../data-source/open-data-source';
+import { insertRider } from '../sql/insert-many';
+import type { Rider } from '../sql/rider';
 import { openTestDatabase, TEST_DATABASE_URL, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { appendAudit } from './append-audit';
 import type { AuditEntry } from './audit-record';
@@ -150,6 +152,51 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
     } finally {
       await other?.destroy();
     }
+  });
+
+  it("riders (the transaction's other writes) travel in the records' statement on PostgreSQL, each written once, whatever path the append takes", async () => {
+    await ds.query(`CREATE TABLE audit_riders (k varchar(20) PRIMARY KEY)`);
+    const counted: number[] = [];
+    const rider = (m: Parameters<typeof insertRider>[0], ...keys: string[]): Rider =>
+      insertRider(m, 'audit_riders', ['k'], keys.map((k) => [k]), { written: (n) => counted.push(n) })!;
+    /** Statements the transaction sent while `fn` ran. */
+    const statements = async (fn: (m: Parameters<typeof insertRider>[0]) => Promise<unknown>) =>
+      withTransaction(ds, async (m) => {
+        const query = m.query.bind(m);
+        let n = 0;
+        m.query = ((sql: string, params?: unknown[]) => ((n += 1), query(sql, params))) as typeof m.query;
+        try {
+          await fn(m);
+        } finally {
+          m.query = query;
+        }
+        return n;
+      });
+    await append(ds, 0, 1); // this process now knows the head
+    // the usual case: the head is where this process left it
+    expect(await statements((m) => appendAudit(m, T, [entry(1)], [rider(m, 'a', 'b'), rider(m, 'c')]))).toBe(
+      dialect === 'postgres' ? 1 : 6, // SQLite: each rider, then the head locked (two statements), the records, the head moved
+    );
+    // no records to append: the riders go alone
+    await statements((m) => appendAudit(m, T, [], [rider(m, 'd')]));
+    // a dedupe key (the head is locked and the log searched first)
+    await statements((m) => appendAudit(m, T, [entry(2, { dedupeKey: 'k-2' })], [rider(m, 'e')]));
+    // and again: nothing to append, the rider is still written
+    await statements((m) => appendAudit(m, T, [entry(2, { dedupeKey: 'k-2' })], [rider(m, 'f')]));
+    if (dialect === 'postgres') {
+      // another process moved the head: the guess fails after the riders wrote, the records are chained again
+      const other = await openDataSource({ name: 'review', databaseUrl: TEST_DATABASE_URL, schema: db.location, poolSize: 1, entities: [], migrations: [] });
+      try {
+        await append(other, 3, 2);
+      } finally {
+        await other.destroy();
+      }
+      expect(await statements((m) => appendAudit(m, T, [entry(5)], [rider(m, 'g')]))).toBe(3);
+    }
+    const keys: Array<{ k: string }> = await ds.query(`SELECT k FROM audit_riders ORDER BY k`);
+    expect(keys.map((r) => r.k)).toEqual(dialect === 'postgres' ? ['a', 'b', 'c', 'd', 'e', 'f', 'g'] : ['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(counted).toEqual(dialect === 'postgres' ? [2, 1, 1, 1, 1, 1] : [2, 1, 1, 1, 1]);
+    expect(await verifyAudit(ds, T)).toEqual({ ok: true, records: dialect === 'postgres' ? 6 : 3 });
   });
 
   it('several appends in one transaction chain on each other', async () => {

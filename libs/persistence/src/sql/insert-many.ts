@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { assertIdentifier, dialectOf, placeholder } from '../data-source/dialect';
 import { columnRows } from './column-rows';
+import type { Rider } from './rider';
 
 export interface InsertManyOptions {
   /** Adds `ON CONFLICT (cols) DO NOTHING` (PostgreSQL and SQLite ≥ 3.24). */
@@ -39,22 +40,53 @@ export async function insertMany(
   const chunkSize = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / cols.length)));
   let written = 0;
   for (let start = 0; start < rows.length; start += chunkSize) {
-    const chunk = rows.slice(start, start + chunkSize);
-    const params: unknown[] = [];
-    const tuples = chunk.map((row) => {
-      if (row.length !== cols.length)
-        throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
-      const marks = row.map((value) => {
-        params.push(value);
-        return placeholder(dialect, params.length);
-      });
-      return `(${marks.join(', ')})`;
-    });
-    const sql = `INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) VALUES ${tuples.join(', ')}${conflict} RETURNING 1 AS ok`;
+    const { sql, params } = valuesInsert(dialect, table, cols, rows.slice(start, start + chunkSize), conflict);
     const result: unknown[] = await manager.query(sql, params);
     written += result.length;
   }
   return written;
+}
+
+/**
+ * The rows as one `INSERT … VALUES … RETURNING 1` that can ride in another statement (see Rider), or null when
+ * there are none or more than one statement takes (insertMany writes those).
+ */
+export function insertRider(
+  manager: EntityManager,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+  options: Pick<InsertManyOptions, 'onConflictDoNothing'> & { written?: (rows: number) => void } = {},
+): Rider | null {
+  const cols = columns.map(assertIdentifier);
+  if (rows.length === 0 || rows.length > MAX_ROWS || rows.length * cols.length > MAX_PARAMS) return null;
+  const conflict = options.onConflictDoNothing
+    ? ` ON CONFLICT (${options.onConflictDoNothing.map(assertIdentifier).join(', ')}) DO NOTHING`
+    : '';
+  return { ...valuesInsert(dialectOf(manager), table, cols, rows, conflict), written: options.written };
+}
+
+function valuesInsert(
+  dialect: ReturnType<typeof dialectOf>,
+  table: string,
+  cols: string[],
+  chunk: unknown[][],
+  conflict: string,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const tuples = chunk.map((row) => {
+    if (row.length !== cols.length)
+      throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
+    const marks = row.map((value) => {
+      params.push(value);
+      return placeholder(dialect, params.length);
+    });
+    return `(${marks.join(', ')})`;
+  });
+  return {
+    sql: `INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) VALUES ${tuples.join(', ')}${conflict} RETURNING 1 AS ok`,
+    params,
+  };
 }
 
 const ROWS_PER_COLUMN_STATEMENT = 10_000;
