@@ -8,7 +8,7 @@ import {
   type EventName,
   type InboxQueueName,
 } from '@jixiao/contracts';
-import { dialectOf, withTransaction } from '@jixiao/persistence';
+import { withTransaction } from '@jixiao/persistence';
 import { consoleLogger, errorMessage, type MessagingLogger } from '../logger';
 import { redisOptions, type RedisConnectionInput } from '../redis/redis-connection';
 import {
@@ -237,12 +237,11 @@ export class InboxWorker {
   private async runBatch(batch: Pending[]): Promise<InboxResult[]> {
     const afterCommit: Array<() => void | Promise<void>> = [];
     const ran = await withTransaction(this.options.dataSource, async (manager) => {
-      if (batch.length > 1 && dialectOf(manager) === 'postgres')
-        await manager.query(`SET LOCAL lock_timeout = '${BATCH_LOCK_TIMEOUT_MS}ms'`);
       const fresh = await recordInbox(
         manager,
         this.options.service,
         batch.map((p) => p.event),
+        batch.length > 1 ? { lockTimeoutMs: BATCH_LOCK_TIMEOUT_MS } : {},
       );
       // an id given twice (a job re-added under another job id) runs at its first occurrence only
       const runs = batch.map((p) => fresh.delete(p.event.id));

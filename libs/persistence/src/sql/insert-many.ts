@@ -56,14 +56,19 @@ export function insertRider(
   table: string,
   columns: string[],
   rows: unknown[][],
-  options: Pick<InsertManyOptions, 'onConflictDoNothing'> & { written?: (rows: number) => void } = {},
+  options: Pick<InsertManyOptions, 'onConflictDoNothing'> & {
+    written?: (rows: number) => void;
+    /** A column each written row returns (as `ok`) instead of 1: which rows were written, not only how many. */
+    returning?: string;
+  } = {},
 ): Rider | null {
   const cols = columns.map(assertIdentifier);
   if (rows.length === 0 || rows.length > MAX_ROWS || rows.length * cols.length > MAX_PARAMS) return null;
   const conflict = options.onConflictDoNothing
     ? ` ON CONFLICT (${options.onConflictDoNothing.map(assertIdentifier).join(', ')}) DO NOTHING`
     : '';
-  return { ...valuesInsert(dialectOf(manager), table, cols, rows, conflict), written: options.written };
+  const returned = options.returning ? assertIdentifier(options.returning) : '1';
+  return { ...valuesInsert(dialectOf(manager), table, cols, rows, conflict, returned), written: options.written };
 }
 
 function valuesInsert(
@@ -72,6 +77,7 @@ function valuesInsert(
   cols: string[],
   chunk: unknown[][],
   conflict: string,
+  returned = '1',
 ): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const tuples = chunk.map((row) => {
@@ -84,7 +90,7 @@ function valuesInsert(
     return `(${marks.join(', ')})`;
   });
   return {
-    sql: `INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) VALUES ${tuples.join(', ')}${conflict} RETURNING 1 AS ok`,
+    sql: `INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) VALUES ${tuples.join(', ')}${conflict} RETURNING ${returned} AS ok`,
     params,
   };
 }
