@@ -66,6 +66,8 @@ export class ScoringModule {
               inbox: {
                 queue: QUEUES.scoringInbox,
                 handlers: scoringInboxHandlers(commands, () => holder.messaging?.nudge()),
+                // submissions are scored each on its own: a second batch may start while one commits
+                batchTransactions: 2,
               },
               logger: new Logger('scoring-messaging'),
             });

@@ -17,6 +17,8 @@ export interface ServiceMessagingOptions {
     queue: InboxQueueName;
     handlers: HandlerRegistry | ReadonlyArray<AnyHandlerDefinition>;
     concurrency?: number;
+    /** See InboxWorkerOptions.batchTransactions. */
+    batchTransactions?: number;
   };
   relay?: { batchSize?: number; pollIntervalMs?: number };
   /** How long `start()` waits for Redis before starting anyway (default 10 s). */
@@ -52,6 +54,7 @@ export class ServiceMessaging {
           prefix: options.prefix,
           handlers: options.inbox.handlers,
           concurrency: options.inbox.concurrency,
+          batchTransactions: options.inbox.batchTransactions,
           logger: this.logger,
           // Events a handler enqueued leave at once rather than at the next poll.
           onCommitted: () => this.relay.nudge(),

@@ -47,7 +47,7 @@ describe.each(TEST_DIALECTS)('inbox worker group commit on %s', (dialect) => {
   });
   afterEach(async () => db?.close());
 
-  const worker = (handlers: AnyHandlerDefinition[], committed?: () => void, transactions = 8) =>
+  const worker = (handlers: AnyHandlerDefinition[], committed?: () => void, transactions = 8, batchTransactions?: number) =>
     new InboxWorker({
       service: 'scoring',
       queue: QUEUES.scoringInbox,
@@ -57,7 +57,38 @@ describe.each(TEST_DIALECTS)('inbox worker group commit on %s', (dialect) => {
       logger: quiet,
       onCommitted: committed,
       transactions,
+      batchTransactions,
     });
+
+  it('batchTransactions: a second group-commit transaction runs while one is in flight, or (by default) waits for it', async () => {
+    if (dialect !== 'postgres') return; // SQLite runs transactions one after another anyway
+    for (const [round, n] of [1, 2].entries()) {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const first = `ev_${round * 10}`;
+      const w = worker(
+        [
+          defineHandler('intake.submission.received.v1', scoringHandlers[0].handle as never, async (items) => {
+            if (items.some((i) => i.payload.evaluationId === first)) await gate;
+            for (const { payload, context } of items) await scoringHandlers[0].handle(payload as never, context);
+          }),
+          scoringHandlers[1],
+        ],
+        undefined,
+        8,
+        n,
+      );
+      const held = w.process(job(round * 10));
+      await new Promise((r) => setTimeout(r, 50)); // the first batch is in flight, waiting at the gate
+      let secondDone = false;
+      const second = w.process(job(round * 10 + 1)).then((r) => ((secondDone = true), r));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(secondDone).toBe(n === 2);
+      release();
+      expect([(await held).duplicate, (await second).duplicate]).toEqual([false, false]);
+    }
+    expect(await countEffects(ds)).toBe(4);
+  });
 
   it('jobs arriving together share transactions; a job given twice (another job id) takes effect once', async () => {
     let commits = 0;

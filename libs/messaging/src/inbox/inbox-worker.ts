@@ -34,6 +34,14 @@ export interface InboxWorkerOptions {
   maxBatch?: number;
   /** Transactions in flight at once (default 8; SQLite runs them one after another anyway). */
   transactions?: number;
+  /**
+   * Group-commit transactions (handlers with `handleBatch`) in flight at once (default 1: events that arrive while
+   * one is in flight wait for it and go in the next). More lets the next batch start while one commits, so events
+   * wait less; only for handlers whose events never depend on one another's effects (scoring's: each submission is
+   * scored on its own; a repeated one meets the first one's rows through the unique keys), since two batches may
+   * then commit in either order.
+   */
+  batchTransactions?: number;
   logger?: MessagingLogger;
   /** Called after each handler's transaction commits (ServiceMessaging nudges the service's relay here). */
   onCommitted?: () => void;
@@ -83,7 +91,7 @@ export class InboxWorker {
   private worker: Worker | null = null;
   private readonly logger: MessagingLogger;
   private readonly maxBatch: number;
-  /** Events whose handler has `handleBatch` (one transaction at a time takes them all), and the others. */
+  /** Events whose handler has `handleBatch` (a transaction at a time takes all that wait, by default), and the others. */
   private readonly batched: Lane = { queue: [], active: 0, max: 1 };
   private readonly single: Lane = { queue: [], active: 0, max: 8 };
   private readonly drains = new Set<Promise<void>>();
@@ -97,6 +105,7 @@ export class InboxWorker {
     this.logger = options.logger ?? consoleLogger;
     this.maxBatch = Math.max(1, options.maxBatch ?? 100);
     this.single.max = Math.max(1, options.transactions ?? 8);
+    this.batched.max = Math.max(1, options.batchTransactions ?? 1);
   }
 
   start(): Worker {
