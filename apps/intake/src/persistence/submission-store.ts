@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { enqueueEvents, outboxRider } from '@jixiao/messaging';
-import { appendAudit, dialectOf, insertMany, insertRider, placeholder, type Rider } from '@jixiao/persistence';
+import { enqueueOrRide } from '@jixiao/messaging';
+import { appendAudit, dialectOf, insertMany, insertOrRide, placeholder, type Rider } from '@jixiao/persistence';
 import type { Diagnostic } from '@jixiao/forms';
 import { documentRow } from '../domain/stored-document';
 import type { SourceDocument, SubmissionPlan } from '../domain/submission-plan';
@@ -134,15 +134,9 @@ export async function writeSubmissionPlans(m: EntityManager, parts: readonly Pla
   // the submissions, versions and events travel with the audit records (PostgreSQL: one statement for all four) when
   // each fits one statement; else each is written on its own first
   const riders: Rider[] = [];
-  const submissionsRider = insertRider(m, T.submissions, SUBMISSION_COLUMNS, submissions);
-  if (submissionsRider) riders.push(submissionsRider);
-  else await insertMany(m, T.submissions, SUBMISSION_COLUMNS, submissions);
-  const versionsRider = insertRider(m, T.versions, VERSION_COLUMNS, versions);
-  if (versionsRider) riders.push(versionsRider);
-  else await insertMany(m, T.versions, VERSION_COLUMNS, versions);
-  const eventsRider = outboxRider(m, INTAKE_SERVICE, events);
-  if (eventsRider) riders.push(eventsRider);
-  else await enqueueEvents(m, INTAKE_SERVICE, events);
+  await insertOrRide(m, riders, T.submissions, SUBMISSION_COLUMNS, submissions);
+  await insertOrRide(m, riders, T.versions, VERSION_COLUMNS, versions);
+  await enqueueOrRide(m, INTAKE_SERVICE, events, riders);
   await appendAudit(
     m,
     T.audit,

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { enqueueEvents, outboxRider, type OutgoingEvent } from '@jixiao/messaging';
-import { isoNow } from '@jixiao/persistence';
+import { enqueueOrRide, type OutgoingEvent } from '@jixiao/messaging';
+import { isoNow, type Rider } from '@jixiao/persistence';
 import { nextState } from '../domain/review-state';
 import { planScore } from '../domain/score-plan';
 import { SYSTEM, serviceActor } from '../persistence/actors';
@@ -69,9 +69,9 @@ export class RecordScoresHandler implements ICommandHandler<RecordScores> {
           },
     );
     // the events travel in the audit records' statement (one round trip) unless there are too many for one
-    const rider = outboxRider(manager, REVIEW_SERVICE, outgoing);
-    await batch.flush(rider ? [rider] : []);
-    if (!rider) await enqueueEvents(manager, REVIEW_SERVICE, outgoing);
+    const riders: Rider[] = [];
+    await enqueueOrRide(manager, REVIEW_SERVICE, outgoing, riders);
+    await batch.flush(riders);
   }
 }
 

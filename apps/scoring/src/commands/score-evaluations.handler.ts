@@ -2,8 +2,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnrecoverableError } from 'bullmq';
 import type { EntityManager } from 'typeorm';
-import { enqueueEvents, outboxRider } from '@jixiao/messaging';
-import { appendAudit, assertInTransaction, dialectOf, insertMany, insertRider, riderCtes } from '@jixiao/persistence';
+import { enqueueOrRide } from '@jixiao/messaging';
+import { appendAudit, assertInTransaction, dialectOf, insertMany, insertRider, riderCtes, type Rider } from '@jixiao/persistence';
 import { RuleSetError, score, type RuleSetRegistry } from '@jixiao/scoring';
 import { CURRENT_COLUMNS, currentValues, setCurrentResults } from '../persistence/current-results';
 import { RESULT_COLUMNS, RESULT_PG_TYPES, scoredAuditEntry, scoreRecord, resultKey, type ScoreRecord } from '../domain/score-record';
@@ -95,9 +95,9 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
       occurredAt: scoredAt,
     }));
     // the events travel in the audit records' statement (one round trip) unless there are too many for one
-    const rider = outboxRider(m, SCORING_SERVICE, events);
-    if (!rider) await enqueueEvents(m, SCORING_SERVICE, events);
-    await appendAudit(m, T.audit, fresh.map(scoredAuditEntry), rider ? [rider] : []);
+    const riders: Rider[] = [];
+    await enqueueOrRide(m, SCORING_SERVICE, events, riders);
+    await appendAudit(m, T.audit, fresh.map(scoredAuditEntry), riders);
     return {
       written: fresh.map((r) => ({
         evaluationId: r.event.evaluationId,

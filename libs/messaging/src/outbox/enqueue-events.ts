@@ -71,6 +71,18 @@ export function outboxRider(
   });
 }
 
+/** The events as a rider added to `riders` (see outboxRider), or written now when they cannot ride (enqueueEvents). */
+export async function enqueueOrRide(
+  manager: EntityManager,
+  service: string,
+  events: ReadonlyArray<OutgoingEvent | SerializedEvent>,
+  riders: Rider[],
+): Promise<void> {
+  const rider = outboxRider(manager, service, events);
+  if (rider) riders.push(rider);
+  else await enqueueEvents(manager, service, events);
+}
+
 const OUTBOX_COLUMNS = ['name', 'payload', 'occurred_at', 'correlation_id', 'dedupe_key'];
 
 function conflictOf(events: ReadonlyArray<OutgoingEvent | SerializedEvent>): string[] | undefined {

@@ -71,6 +71,23 @@ export function insertRider(
   return { ...valuesInsert(dialectOf(manager), table, cols, rows, conflict, returned), written: options.written };
 }
 
+/**
+ * The rows as a rider added to `riders` when they fit one statement (see insertRider), else written now with
+ * insertMany: a caller collects its transaction's writes and hands them to the statement they ride in.
+ */
+export async function insertOrRide(
+  manager: EntityManager,
+  riders: Rider[],
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+  options: Pick<InsertManyOptions, 'onConflictDoNothing'> = {},
+): Promise<void> {
+  const rider = insertRider(manager, table, columns, rows, options);
+  if (rider) riders.push(rider);
+  else await insertMany(manager, table, columns, rows, options);
+}
+
 function valuesInsert(
   dialect: ReturnType<typeof dialectOf>,
   table: string,
