@@ -41,26 +41,35 @@ export interface PreparedRuleSet {
 }
 
 /**
- * Prepared sets by content hash, the least recently prepared dropped beyond PREPARED_LIMIT: a long-running process
+ * Prepared sets by content hash and identity (preparedKey), the least recently prepared dropped beyond PREPARED_LIMIT: a long-running process
  * that sees rule changes (each activation makes new hashes) must not keep every old version's caches.
  */
 const cache = new Map<string, PreparedRuleSet>();
 const PREPARED_LIMIT = 16;
 const byObject = new WeakMap<ResolvedRuleSet, PreparedRuleSet>();
 
-/** Compiles per rule-set content hash, so scoring a million evaluations compiles each rule set once. */
+/**
+ * Compiles per rule-set content hash and identity, so scoring a million evaluations compiles each rule set once.
+ * The hash covers the rules alone: two versions of a set whose rules are the same (a new version that only corrects
+ * its `source`, say) share it, and a result must still cite the version it was scored under, so the key also holds
+ * what a result takes from the set besides its rules (id, version, region, years).
+ */
 export function prepareRuleSet(ruleSet: ResolvedRuleSet): PreparedRuleSet {
   const hit = byObject.get(ruleSet);
   if (hit) return hit;
-  let prepared = cache.get(ruleSet.hash);
-  if (!prepared || prepared.ruleSet.id !== ruleSet.id) {
+  const key = preparedKey(ruleSet);
+  let prepared = cache.get(key);
+  if (!prepared) {
     prepared = build(ruleSet);
-    cache.delete(ruleSet.hash);
     if (cache.size >= PREPARED_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(ruleSet.hash, prepared);
+    cache.set(key, prepared);
   }
   byObject.set(ruleSet, prepared);
   return prepared;
+}
+
+function preparedKey(r: ResolvedRuleSet): string {
+  return JSON.stringify([r.hash, r.id, r.version, r.region.code, r.region.name, r.years.from, r.years.to]);
 }
 
 function build(ruleSet: ResolvedRuleSet): PreparedRuleSet {

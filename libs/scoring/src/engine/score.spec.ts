@@ -179,3 +179,15 @@ describe('score: evaluation-level results', () => {
     expect(withReason.findings.map((f) => f.code)).not.toContain('MISSING_DEVIATION_REASON');
   });
 });
+
+describe('score: the rule set a result cites', () => {
+  it('is the version scored under, even when another version has the same rules (same hash)', () => {
+    // a second version that only corrects its source: the rules, and so the hash, are unchanged
+    const v2: typeof CN = { ...CN, version: CN.version + 1, source: { ...CN.source, title: `${CN.source.title} (corrected)` } };
+    expect(v2.hash).toBe(CN.hash);
+    const form = projectForm([row('100%', '95%')]);
+    expect(score(form, CN).ruleSet.version).toBe(CN.version);
+    expect(score(form, v2).ruleSet.version).toBe(CN.version + 1);
+    expect(score(form, CN).ruleSet.version).toBe(CN.version);
+  });
+});
