@@ -1,7 +1,7 @@
 /**
  * Seeds the scoring service's tables with synthetic evaluations already scored, as if each had come through the
  * inbox: `scoring_evaluations` rows (current_* from the result) and `scoring_results` rows made by the service's own
- * `scoreRecord`, scored by the real engine under the rules/ registry (no explanations). The API path would take
+ * `scoreRecord` (the figures, as scoring stores them), scored by the real engine under the rules/ registry. The API path would take
  * hours for a million; COPY FROM STDIN takes the rows as fast as PostgreSQL can store them.
  *
  * Memory stays bounded: rows are generated, scored and written a batch at a time, each COPY stream's back-pressure
@@ -83,7 +83,7 @@ export function copyLine(values: readonly unknown[]): string {
 const record = scoreRecord as (
   received: Parameters<typeof scoreRecord>[0],
   result: Parameters<typeof scoreRecord>[1],
-  opts: { resultId: string; scoredAt: string; rescoringRunId: null; includeResult: boolean },
+  opts: { resultId: string; scoredAt: string; rescoringRunId: null; includeResult: boolean; compact: boolean },
 ) => ScoreRecord;
 
 async function write(stream: Writable, chunk: string): Promise<void> {
@@ -139,6 +139,8 @@ export async function seedEvaluations(opts: SeedOptions): Promise<SeedSummary> {
           scoredAt,
           rescoringRunId: null,
           includeResult: false,
+          // the figures, as scoring stores a result (older trees ignore the option and store the result whole)
+          compact: true,
         });
         const resultId = row[RESULT_COLUMNS.indexOf('id')];
         byRuleSet[result.ruleSet.id] = (byRuleSet[result.ruleSet.id] ?? 0) + 1;

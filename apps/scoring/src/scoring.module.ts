@@ -17,6 +17,7 @@ import { ResultsController } from './http/results.controller';
 import { GetResultHandler } from './queries/result.query';
 import { RuleSetVersionsController } from './http/rule-set-versions.controller';
 import { ActiveRuleSets } from './infrastructure/active-rule-sets';
+import { RuleSnapshots } from './persistence/rule-snapshots';
 import { ScoringLifecycle } from './infrastructure/scoring-lifecycle';
 import {
   SCORING_DATA_SOURCE,
@@ -75,6 +76,7 @@ export class ScoringModule {
           },
         },
         ActiveRuleSets,
+        RuleSnapshots,
         RescoringService,
         {
           provide: SCORING_RESCORE_QUEUE,

@@ -4,10 +4,11 @@ import { UnrecoverableError } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { enqueueOrRide } from '@jixiao/messaging';
 import { appendAudit, assertInTransaction, dialectOf, insertMany, insertRider, riderCtes, type Rider } from '@jixiao/persistence';
-import { RuleSetError, score, type RuleSetRegistry } from '@jixiao/scoring';
+import { RuleSetError, score, type ResolvedRuleSet, type RuleSetRegistry } from '@jixiao/scoring';
 import { CURRENT_COLUMNS, currentValues, setCurrentResults } from '../persistence/current-results';
 import { RESULT_COLUMNS, RESULT_PG_TYPES, scoredAuditEntry, scoreRecord, resultKey, type ScoreRecord } from '../domain/score-record';
 import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
+import { RuleSnapshots } from '../persistence/rule-snapshots';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
 import { encodeStoredEvaluation } from '../persistence/stored-evaluation';
 import { ScoreEvaluations, type ReceivedSubmission, type ScoreEvaluationsResult } from './score-evaluations.command';
@@ -27,7 +28,10 @@ const EVALUATION_COLUMNS = [
 
 @CommandHandler(ScoreEvaluations)
 export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations, ScoreEvaluationsResult> {
-  constructor(@Inject(ActiveRuleSets) private readonly ruleSets: ActiveRuleSets) {}
+  constructor(
+    @Inject(ActiveRuleSets) private readonly ruleSets: ActiveRuleSets,
+    @Inject(RuleSnapshots) private readonly snapshots: RuleSnapshots,
+  ) {}
 
   async execute({ submissions, manager: m, options }: ScoreEvaluations): Promise<ScoreEvaluationsResult> {
     assertInTransaction(m, 'ScoreEvaluations');
@@ -36,15 +40,20 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
     const rescoringRunId = options.rescoringRunId ?? null;
     // the active rules, read under a shared lock: an activation waits for this transaction, later ones see it
     const { registry, generation } = await this.ruleSets.currentWithGeneration(m);
+    const used = new Set<ResolvedRuleSet>();
     const records = submissions.map((s) =>
-      scoreRecord(s, scoreOne(registry, s, rescoringRunId === null), {
+      scoreRecord(s, scoreOne(registry, s, rescoringRunId === null, used), {
         scoredAt,
         rescoringRunId,
         generation,
         // on submission review shows the breakdown and publication publishes it; re-scoring keeps events small
         includeResult: rescoringRunId === null,
+        // the stored result keeps the figures; its breakdown is recomputed from the kept rules (GET /results/:id?explain=true)
+        compact: true,
       }),
     );
+    // the rules behind each result, kept so that it can be explained after other versions replace them
+    await this.snapshots.record(m, used);
     const evaluationRows = submissions.map((s, i) => evaluationRow(s, scoredAt, records[i]));
     const together = await withResults(m, evaluationRows, records);
     let inserted: number;
@@ -110,7 +119,7 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
   }
 }
 
-function scoreOne(registry: RuleSetRegistry, s: ReceivedSubmission, explain: boolean) {
+function scoreOne(registry: RuleSetRegistry, s: ReceivedSubmission, explain: boolean, used: Set<ResolvedRuleSet>) {
     let ruleSet;
     try {
       ruleSet = registry.resolve(s.region, s.fiscalYear);
@@ -119,6 +128,7 @@ function scoreOne(registry: RuleSetRegistry, s: ReceivedSubmission, explain: boo
       if (err instanceof RuleSetError) throw new UnrecoverableError(`evaluation ${s.evaluationId}: ${err.message}`);
       throw err;
     }
+    used.add(ruleSet);
     return score({ ...s.evaluation, region: s.region, fiscalYear: s.fiscalYear }, ruleSet, { explain });
 }
 

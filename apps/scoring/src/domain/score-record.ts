@@ -67,9 +67,9 @@ const MAX_RESULT_ID = 64;
 const ORDERED_ID_PART = /^[A-Za-z0-9_.-]+$/;
 
 /**
- * What a re-scoring run stores as `result`: the figures that are queried and published (section and indicator
- * scores, finding codes), not the explanations or the echoed inputs — those are recomputed on demand from the
- * evaluation and the rule-set version, which are both kept.
+ * What a result stores as `result` (scored on submission or re-scored): the figures that are queried and published
+ * (section and indicator scores, finding codes), not the explanations or the echoed inputs — those are recomputed on
+ * demand from the evaluation and the effective rules it was scored under, which are both kept (RuleSnapshots).
  */
 export function compactResult(result: ScoreResult): string {
   const { computed } = result;

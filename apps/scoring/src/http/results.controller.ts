@@ -13,7 +13,7 @@ export class ResultsController {
   @Get(':id')
   @ApiOperation({
     summary:
-      'A stored score result. Re-scoring runs store compact figures; ?explain=true recomputes the full breakdown with explanations (deterministic given the evaluation and the rule-set versions)',
+      'A stored score result: its figures (section and indicator scores, finding codes). ?explain=true recomputes the full breakdown with explanations from the evaluation and the effective rules the result was scored under, kept beside it (deterministic; 409 if those rules were altered in the database)',
   })
   @ApiQuery({ name: 'explain', required: false })
   get(@Param('id') id: string, @Query('explain') explain: string | undefined, @CurrentPrincipal() principal: Principal) {

@@ -6,6 +6,7 @@ export const SCORING_TABLES = {
   runs: 'scoring_rescoring_runs',
   chunks: 'scoring_rescoring_chunks',
   ruleState: 'scoring_rule_state',
+  ruleSnapshots: 'scoring_rule_snapshots',
   audit: 'scoring_audit',
 } as const;
 

@@ -3,6 +3,7 @@ import { messagingMigration, messagingTables } from '@jixiao/messaging';
 import { CurrentGeneration } from './current-generation.migration';
 import { NarrowEvaluationRows } from './narrow-evaluation-rows.migration';
 import { RuleSetLifecycle } from './rule-lifecycle.migration';
+import { RuleSnapshots } from './rule-snapshots.migration';
 import { CreateScoringTables } from './scoring-tables.migration';
 import { SCORING_SERVICE, SCORING_TABLES } from './scoring-tables';
 
@@ -18,4 +19,5 @@ export const SCORING_MIGRATIONS = [
   ]),
   CurrentGeneration,
   NarrowEvaluationRows,
+  RuleSnapshots,
 ];

@@ -3,8 +3,9 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { assertAllowed, type Principal } from '@jixiao/auth';
 import { dialectOf } from '@jixiao/persistence';
-import { score, type RuleSetRegistry } from '@jixiao/scoring';
+import { RuleSnapshotError, score, type ResolvedRuleSet, type RuleSetRegistry } from '@jixiao/scoring';
 import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
+import { RuleSnapshots } from '../persistence/rule-snapshots';
 import { SCORING_DATA_SOURCE } from '../infrastructure/scoring.tokens';
 import { SCORING_TABLES } from '../persistence/scoring-tables';
 import { decodeStoredEvaluation } from '../persistence/stored-evaluation';
@@ -24,6 +25,7 @@ export class GetResultHandler implements IQueryHandler<GetResult> {
   constructor(
     @Inject(SCORING_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(ActiveRuleSets) private readonly ruleSets: ActiveRuleSets,
+    @Inject(RuleSnapshots) private readonly snapshots: RuleSnapshots,
   ) {}
 
   async execute({ resultId, explain, principal }: GetResult) {
@@ -52,7 +54,22 @@ export class GetResultHandler implements IQueryHandler<GetResult> {
     };
     // a result scored on submission keeps its explanations; only re-scoring stores compact figures
     if (!explain || stored?.compact !== 1) return view;
-    // the registries that may have produced it: its run's, then the active one; the effective hash says which did
+    const recompute = (ruleSet: ResolvedRuleSet) => ({
+      ...view,
+      result: score({ ...evaluation, region: row.region, fiscalYear: view.fiscalYear }, ruleSet, { explain: true }),
+    });
+    // the rules it was scored under, as kept beside it
+    let kept: ResolvedRuleSet | null;
+    try {
+      kept = await this.snapshots.find(m, view.ruleSet);
+    } catch (err) {
+      if (err instanceof RuleSnapshotError)
+        throw new ConflictException(`result ${resultId} cannot be explained: ${err.message}; its stored figures stand`);
+      throw err;
+    }
+    if (kept) return recompute(kept);
+    // results stored before snapshots were kept: the registries that may have produced it, its run's, then the
+    // active one; the effective hash says which did
     const candidates: RuleSetRegistry[] = [];
     const run = row.rescoring_run_id ? await getRun(m, row.rescoring_run_id) : null;
     if (run) candidates.push(await this.ruleSets.forVersions(m, run.scope.versions, run.scope.overrides));
@@ -66,7 +83,7 @@ export class GetResultHandler implements IQueryHandler<GetResult> {
         continue;
       }
       if (ruleSet.hash !== row.rule_set_hash) continue;
-      return { ...view, result: score({ ...evaluation, region: row.region, fiscalYear: year }, ruleSet, { explain: true }) };
+      return recompute(ruleSet);
     }
     throw new ConflictException(
       `result ${resultId} was scored under rules (${row.rule_set_hash}) that are no longer the active combination; its stored figures stand`,

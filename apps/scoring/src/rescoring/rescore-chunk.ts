@@ -1,6 +1,6 @@
 import type { EventPayload } from '@jixiao/contracts';
 import { prepareAuditEntry, Utf8Text, type PreparedAuditEntry } from '@jixiao/persistence';
-import { score, type RuleSetRegistry } from '@jixiao/scoring';
+import { score, type ResolvedRuleSet, type RuleSetRegistry } from '@jixiao/scoring';
 import { addToSummary, type ImpactSummary } from '../domain/impact-summary';
 import { SCORING_ACTOR, scoreRecord, type CurrentResult, type ScoreRecord } from '../domain/score-record';
 import { decodeStoredEvaluation } from '../persistence/stored-evaluation';
@@ -52,6 +52,8 @@ export interface ChunkOutcome {
    * generation's collections and be copied twice each; made just before they are written they die young.
    */
   previous: (PreviousOutcome | null)[];
+  /** The rule sets the records were scored under (their snapshots are written with them, see RuleSnapshots). */
+  ruleSets: Set<ResolvedRuleSet>;
 }
 
 type PreviousOutcome = Pick<CurrentResult, 'resultId' | 'total' | 'grade' | 'routing'>;
@@ -103,7 +105,7 @@ export function rescoredPayload(
 }
 
 export function emptyOutcome(): ChunkOutcome {
-  return { records: [], items: new Utf8Text(',', 256 * 1024), changed: 0, unaffected: 0, previous: [] };
+  return { records: [], items: new Utf8Text(',', 256 * 1024), changed: 0, unaffected: 0, previous: [], ruleSets: new Set() };
 }
 
 /**
@@ -131,6 +133,7 @@ export function rescoreChunk(
       out.unaffected += 1;
       continue;
     }
+    out.ruleSets.add(target);
     const evaluation = readStored(e);
     const result = score(evaluation, target, FIGURES);
     const r = scoreRecord(

@@ -8,6 +8,7 @@ import { RESULT_COLUMNS, RESULT_PG_TYPES, SCORING_ACTOR } from '../domain/score-
 import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
 import { SCORING_DATA_SOURCE } from '../infrastructure/scoring.tokens';
 import { setCurrentResults } from '../persistence/current-results';
+import { RuleSnapshots } from '../persistence/rule-snapshots';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
 import { emptyOutcome, previewChunk, rescoreAuditEntries, rescoreChunk, rescoredPayload, type StoredEvaluation } from './rescore-chunk';
 import {
@@ -56,6 +57,7 @@ export class RescoringService {
   constructor(
     @Inject(SCORING_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(ActiveRuleSets) private readonly ruleSets: ActiveRuleSets,
+    @Inject(RuleSnapshots) private readonly snapshots: RuleSnapshots,
   ) {}
 
   /** Plans a run still `planning`; returns the chunks to enqueue (those not done). */
@@ -144,6 +146,7 @@ export class RescoringService {
     rows.length = 0;
     return this.writeChunk(runId, chunkNo, async (m) => {
       if (out.records.length) {
+        await this.snapshots.record(m, out.ruleSets);
         await insertMany(m, T.results, [...RESULT_COLUMNS], out.records.map((x) => x.row), {
           onConflictDoNothing: ['evaluation_id', 'rule_set_hash'],
           pgTypes: [...RESULT_PG_TYPES],

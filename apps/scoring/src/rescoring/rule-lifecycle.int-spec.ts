@@ -239,13 +239,17 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     expect(full.result.computed.grade).toBe('良好');
     expect(full.result.computed.indicators[0].explanation).toBeTruthy();
     expect((await call('GET', `/results/${res0.id}`, admin(['410105']))).status).toBe(403);
-    // a result scored on submission under the version now retired keeps its own explanations
-    const [first] = await ds.query(`SELECT id FROM scoring_results WHERE evaluation_id = '${changed[0]}' AND rescoring_run_id IS NULL`);
+    // a result scored on submission (compact too) under the version now retired is explained with the rules it was
+    // scored under, kept beside it: 130126 v1 under CN v1, and v2 under CN v1 since the run
+    const [first] = await ds.query(`SELECT id, result FROM scoring_results WHERE evaluation_id = '${changed[0]}' AND rescoring_run_id IS NULL`);
+    expect(JSON.parse(first.result).compact).toBe(1);
     const kept = await call('GET', `/results/${first.id}?explain=true`, AUDITOR);
     expect(kept.status, JSON.stringify(kept.body)).toBe(200);
     expect(kept.body.ruleSet.version).toBe(1);
     expect(kept.body.result.computed.grade).toBe('优秀');
     expect(kept.body.result.computed.indicators[0].explanation).toBeTruthy();
+    const snapshots = await ds.query(`SELECT rule_set_id, rule_set_version FROM scoring_rule_snapshots WHERE rule_set_id = '130126' ORDER BY rule_set_version`);
+    expect(snapshots.map((r: Json) => Number(r.rule_set_version))).toEqual([1, 2]);
 
     // a chunk delivered again writes nothing
     const service = system.app.get(RescoringService, { strict: false });
@@ -562,5 +566,35 @@ describe.each(TEST_DIALECTS)('activation for some years on %s', (dialect) => {
     const events = await ds.query(`SELECT payload FROM scoring_outbox WHERE name = 'scoring.ruleset.activated.v1' ORDER BY id`);
     const last = JSON.parse(events.at(-1).payload);
     expect(last.payload ?? last).toMatchObject({ version: 3, previousVersion: 2 });
+  });
+
+  it('every result is explained with the rules it was scored under, whatever replaced them since; an altered snapshot is refused', async () => {
+    const rows: Json[] = await ds.query(`SELECT id, rule_set_id, rule_set_version, rule_set_hash, total, grade FROM scoring_results ORDER BY id`);
+    // CN v1 (narrowed to ≤2023), v2 (retired) and v3, and a region inheriting from them
+    expect([...new Set(rows.map((r) => `${r.rule_set_id} v${r.rule_set_version}`))].sort()).toEqual(['410105 v1', 'CN v1', 'CN v2', 'CN v3']);
+    for (const r of rows) {
+      const res = await call('GET', `/results/${r.id}?explain=true`, AUDITOR);
+      expect(res.status, `${r.id}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(res.body.result.ruleSet).toEqual({ id: r.rule_set_id, version: Number(r.rule_set_version), hash: r.rule_set_hash });
+      expect([res.body.result.computed.total, res.body.result.computed.grade]).toEqual([r.total === null ? null : Number(r.total), r.grade]);
+      expect(res.body.result.computed.indicators[0].explanation).toBeTruthy();
+    }
+
+    const r0 = rows.find((r) => r.rule_set_id === 'CN' && Number(r.rule_set_version) === 2);
+    const where = `rule_set_id = 'CN' AND rule_set_version = 2 AND hash = '${r0.rule_set_hash}'`;
+    const [{ content }] = await ds.query(`SELECT content FROM scoring_rule_snapshots WHERE ${where}`);
+    const altered = JSON.parse(content);
+    altered.grades[0].conditions.all[0].value = 60;
+    const set = async (text: string) =>
+      ds.query(`UPDATE scoring_rule_snapshots SET content = ${dialect === 'postgres' ? '$1' : '?'} WHERE ${where}`, [text]);
+    await set(JSON.stringify(altered));
+    const refused = await call('GET', `/results/${r0.id}?explain=true`, AUDITOR);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(`rule-set snapshot CN v2: its rules hash to sha256:`);
+    expect(refused.body.message).toContain(`not ${r0.rule_set_hash}`);
+    // the figures stored stand, and are still served
+    expect((await call('GET', `/results/${r0.id}`, AUDITOR)).status).toBe(200);
+    await set(content);
+    expect((await call('GET', `/results/${r0.id}?explain=true`, AUDITOR)).status).toBe(200);
   });
 });

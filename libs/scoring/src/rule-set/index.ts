@@ -12,6 +12,7 @@ export { inspectRuleSetSources, loadRuleSetsFromSources, type RuleSource } from 
 export { parseRuleText, type ParseOptions, type ReadResult, type RuleFile } from './read-rule-file';
 export { RuleSetRegistry, type RuleSetSummary } from './rule-set.registry';
 export { canonicalJson, contentHash, ruleTextHash } from './hash';
+export { ruleSetFromSnapshot, ruleSetSnapshot, RuleSnapshotError } from './snapshot';
 export { codeHierarchy, REGION_CODE } from './region-code';
 export { defaultRulesDir, packagePath } from './rules-dir';
 export { ruleSetJsonSchema, ruleSetJsonSchemaText } from './json-schema';
