@@ -14,6 +14,7 @@ import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
 import type { RunningSystem } from '@jixiao/runtime';
 import { loadRuleSets } from '@jixiao/scoring';
 import { ScoreEvaluations, type ScoreEvaluationsResult } from './commands/score-evaluations.command';
+import { RulesChangedMeanwhile } from './commands/score-evaluations.handler';
 import { SCORING_DATA_SOURCE } from './infrastructure/scoring.tokens';
 import { ScoringModule } from './scoring.module';
 import { bearer, boot, dropStorage, newStorage, RULES_DIR, type Storage } from './testing/service-under-test';
@@ -201,6 +202,48 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
       outbox: before.outbox + 1,
     });
   });
+
+  it.runIf(dialect === 'postgres')(
+    'scores with the rules it last read, confirmed at the end: an activation elsewhere meanwhile fails the batch (nothing written) and the rules read afresh score it; a confirmed batch holds off activations until it commits',
+    async () => {
+      const commands = system.app.get(CommandBus, { strict: false });
+      const [seed] = seedSubmissions();
+      const make = (n: string) => ({ ...seed, submissionId: `sub_gen_${n}`, evaluationId: `ev_gen_${n}` });
+      const score = (submissions: ReturnType<typeof seedSubmissions>) =>
+        withTransaction(ds, (m) => commands.execute<ScoreEvaluations, ScoreEvaluationsResult>(new ScoreEvaluations(submissions, m, {})));
+      const generation = async () => Number((await ds.query('SELECT generation FROM scoring_rule_state WHERE id = 1'))[0].generation);
+      expect((await score([make('a')])).written).toHaveLength(1); // the rules are read (and kept)
+      const before = await generation();
+      // another process activates a version: as this one can tell, the generation moves on
+      await ds.query('UPDATE scoring_rule_state SET generation = generation + 1 WHERE id = 1');
+      const counted = await counts();
+      await expect(score([make('b')])).rejects.toThrow(RulesChangedMeanwhile);
+      expect(await counts()).toEqual(counted);
+      expect((await score([make('b')])).written).toHaveLength(1);
+      const [row] = await ds.query(`SELECT current_generation FROM scoring_evaluations WHERE evaluation_id = 'ev_gen_b'`);
+      expect(Number(row.current_generation)).toBe(before + 1);
+
+      // a batch that confirmed the generation holds it until it commits: an activation waits
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let written!: () => void;
+      const scored = new Promise<void>((resolve) => (written = resolve));
+      const batch = withTransaction(ds, async (m) => {
+        await commands.execute(new ScoreEvaluations([make('c')], m, {}));
+        written();
+        await held;
+      });
+      await scored;
+      const activation = ds.transaction(async (m) => {
+        await m.query(`SET LOCAL lock_timeout = '300ms'`);
+        await m.query('UPDATE scoring_rule_state SET generation = generation + 1 WHERE id = 1');
+      });
+      await expect(activation).rejects.toThrow(/lock timeout/);
+      release();
+      await batch;
+      expect(await generation()).toBe(before + 1);
+    },
+  );
 
   it('records a rule-set activation in the inbox and does nothing else yet', async () => {
     const before = await counts();

@@ -8,6 +8,7 @@ import { RuleSetError, score, type ResolvedRuleSet, type RuleSetRegistry } from 
 import { CURRENT_COLUMNS, currentValues, setCurrentResults } from '../persistence/current-results';
 import { RESULT_COLUMNS, RESULT_PG_TYPES, scoredAuditEntry, scoreRecord, resultKey, type ScoreRecord } from '../domain/score-record';
 import { ActiveRuleSets } from '../infrastructure/active-rule-sets';
+import { generationCheck } from '../persistence/rule-version-store';
 import { RuleSnapshots } from '../persistence/rule-snapshots';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
 import { encodeStoredEvaluation } from '../persistence/stored-evaluation';
@@ -38,8 +39,12 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
     if (submissions.length === 0) return { written: [], skipped: [] };
     const scoredAt = new Date().toISOString();
     const rescoringRunId = options.rescoringRunId ?? null;
-    // the active rules, read under a shared lock: an activation waits for this transaction, later ones see it
-    const { registry, generation } = await this.ruleSets.currentWithGeneration(m);
+    // The active rules. On PostgreSQL, as this process last read them, confirmed with the audit records' statement
+    // (generationCheck): that saves each batch a round trip, and if an activation moved the rules on meanwhile the
+    // transaction fails and its events are retried with the new ones. Otherwise read here under a shared lock.
+    // Either way an activation waits for this transaction once it holds the lock, and later ones see it.
+    const cached = dialectOf(m) === 'postgres' ? this.ruleSets.cached() : null;
+    const { registry, generation } = cached ?? (await this.ruleSets.currentWithGeneration(m));
     const used = new Set<ResolvedRuleSet>();
     const records = submissions.map((s) =>
       scoreRecord(s, scoreOne(registry, s, rescoringRunId === null, used), {
@@ -105,8 +110,14 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
     }));
     // the events travel in the audit records' statement (one round trip) unless there are too many for one
     const riders: Rider[] = [];
+    let confirmed = true;
+    if (cached) riders.push(generationCheck(generation, (ok) => (confirmed = ok)));
     await enqueueOrRide(m, SCORING_SERVICE, events, riders);
     await appendAudit(m, T.audit, fresh.map(scoredAuditEntry), riders);
+    if (!confirmed) {
+      this.ruleSets.invalidate();
+      throw new RulesChangedMeanwhile(generation);
+    }
     return {
       written: fresh.map((r) => ({
         evaluationId: r.event.evaluationId,
@@ -116,6 +127,16 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
       })),
       skipped,
     };
+  }
+}
+
+/**
+ * Another process activated rule-set versions while a batch was scored with the rules before (PostgreSQL): the
+ * transaction rolls back, and the inbox tries its events again (one by one, with the rules read afresh).
+ */
+export class RulesChangedMeanwhile extends Error {
+  constructor(generation: number) {
+    super(`the active rule sets changed (generation ${generation} is no longer current) while the batch was scored; it is scored again`);
   }
 }
 

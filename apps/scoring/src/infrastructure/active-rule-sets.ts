@@ -46,6 +46,15 @@ export class ActiveRuleSets {
     return { registry: this.registry, generation };
   }
 
+  /**
+   * The active rules as this process last read them, without reading the generation (null until it has been read,
+   * and after `invalidate`). A transaction scoring with them must confirm the generation before it commits
+   * (`generationCheck`): another process may have activated a version since.
+   */
+  cached(): { registry: RuleSetRegistry; generation: number } | null {
+    return this.registry && this.generation >= 0 ? { registry: this.registry, generation: this.generation } : null;
+  }
+
   /** The registry a re-scoring run targets (cached: every chunk of a run asks for the same one). */
   async forVersions(m: EntityManager, ids: readonly string[], overrides: Record<string, ActiveYears> = {}): Promise<RuleSetRegistry> {
     const key = `${[...ids].sort().join(',')}|${JSON.stringify(Object.entries(overrides).sort(([a], [b]) => a.localeCompare(b)))}`;

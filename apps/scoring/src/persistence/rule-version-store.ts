@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { dialectOf, insertMany } from '@jixiao/persistence';
+import { dialectOf, insertMany, type Rider } from '@jixiao/persistence';
 import type { ActiveYears, RuleVersionRow, VersionStatus } from '../domain/rule-version';
 import { SCORING_TABLES } from './scoring-tables';
 
@@ -124,6 +124,19 @@ export async function ruleGeneration(m: EntityManager, lock: 'share' | 'update' 
   const suffix = pg && lock === 'share' ? ' FOR SHARE' : pg && lock === 'update' ? ' FOR UPDATE' : '';
   const [row] = await m.query(`SELECT generation FROM ${SCORING_TABLES.ruleState} WHERE id = 1${suffix}`);
   return Number(row?.generation ?? 0);
+}
+
+/**
+ * A rider (see appendAudit) confirming that the rule generation is still `generation` and share-locking it as
+ * `ruleGeneration(m, 'share')` does, so that an activation waits for this transaction from then on: one row if so,
+ * none if an activation moved it on (`confirmed(false)`: the transaction must not commit what it scored).
+ */
+export function generationCheck(generation: number, confirmed: (ok: boolean) => void): Rider {
+  return {
+    sql: `SELECT 1 AS ok FROM ${SCORING_TABLES.ruleState} WHERE id = 1 AND generation = $1 FOR SHARE`,
+    params: [generation],
+    written: (rows) => confirmed(rows === 1),
+  };
 }
 
 export async function bumpGeneration(m: EntityManager): Promise<number> {
