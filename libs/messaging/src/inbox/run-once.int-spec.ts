@@ -47,4 +47,75 @@ describe.each(TEST_DIALECTS)('recordInbox on %s', (dialect) => {
       withTransaction(db.dataSource, (m) => recordInbox(m, 'scoring', [event('x')], { lockTimeoutMs: 1.5 })),
     ).rejects.toThrow(/not a whole number/);
   });
+
+  describe('in a transaction whose BEGIN is deferred (as the inbox worker runs its batches)', () => {
+    const deferred = <T>(fn: (m: Parameters<Parameters<typeof withTransaction>[1]>[0]) => Promise<T>) =>
+      withTransaction(db.dataSource, fn, { deferBegin: true });
+    const stored = async () =>
+      ((await db.dataSource.query(`SELECT event_id FROM ${INBOX} ORDER BY event_id`)) as Array<{ event_id: string }>).map((r) => r.event_id);
+
+    /**
+     * The statements sent on the transaction's connection (by their first words) until `restore()` — called once the
+     * transaction is over, since the connection goes back to the pool.
+     */
+    const spies: Array<() => void> = [];
+    afterEach(() => spies.splice(0).forEach((restore) => restore()));
+    const spy = (m: Parameters<Parameters<typeof withTransaction>[1]>[0]) => {
+      const sent: string[] = [];
+      const client = (m.queryRunner as unknown as { databaseConnection?: { query: (...a: unknown[]) => unknown } }).databaseConnection;
+      if (client) {
+        const query = client.query;
+        client.query = (...a: unknown[]) => {
+          const text = typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: string }).text ?? '');
+          sent.push(text.replace(/\s+/g, ' ').slice(0, 24));
+          return query.apply(client, a);
+        };
+        spies.push(() => (client.query = query));
+      }
+      return sent;
+    };
+    const restoreSpies = () => spies.splice(0).forEach((restore) => restore());
+
+    it.each([{}, { lockTimeoutMs: 200 }])('takes BEGIN with the inbox insert: one round trip, the same transaction (%o)', async (options) => {
+      let sent: string[] = [];
+      await deferred(async (m) => {
+        sent = spy(m);
+        await recordInbox(m, 'scoring', [event('d-1'), event('d-2')], options);
+        await m.query(`SELECT 1`);
+      });
+      restoreSpies();
+      if (dialect === 'postgres') {
+        expect(sent[0]).toMatch(/^BEGIN; /);
+        expect(sent.slice(1)).toEqual(['SELECT 1', 'COMMIT']);
+      }
+      expect(await stored()).toEqual(['d-1', 'd-2']);
+      // a failure after the insert rolls it back with the rest
+      await expect(
+        deferred(async (m) => {
+          await recordInbox(m, 'scoring', [event('d-3')], options);
+          throw new Error('the handler failed');
+        }),
+      ).rejects.toThrow('the handler failed');
+      expect(await stored()).toEqual(['d-1', 'd-2']);
+    });
+
+    it('begins alone when another statement comes first, and sends nothing when nothing is done', async () => {
+      let sent: string[] = [];
+      await expect(
+        deferred(async (m) => {
+          sent = spy(m);
+          await m.query(`INSERT INTO ${INBOX} (event_id, event_name, processed_at) VALUES ('d-4', 'x', 'now')`);
+          await recordInbox(m, 'scoring', [event('d-5')], {});
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      restoreSpies();
+      expect(await stored()).toEqual([]);
+      if (dialect === 'postgres') expect(sent).toEqual(['START TRANSACTION', 'INSERT INTO scoring_inbo', 'INSERT INTO scoring_inbo', 'ROLLBACK']);
+      let none: string[] = ['not run'];
+      expect(await deferred(async (m) => ((none = spy(m)), 7))).toBe(7);
+      restoreSpies();
+      if (dialect === 'postgres') expect(none).toEqual([]);
+    });
+  });
 });
