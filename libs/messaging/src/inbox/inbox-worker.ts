@@ -261,8 +261,7 @@ export class InboxWorker {
       });
       await this.handle(batch, runs, context);
       return runs;
-      // the inbox insert opens the transaction: BEGIN goes with it (PostgreSQL), one round trip fewer per batch
-    }, { deferBegin: true });
+    });
     if (ran.some(Boolean)) this.options.onCommitted?.();
     for (const fn of afterCommit) {
       try {

@@ -1,6 +1,6 @@
 import { escapeLiteral } from 'pg';
 import type { EntityManager } from 'typeorm';
-import { assertIdentifier, assertInTransaction, dialectOf, placeholder, takeDeferredBegin } from '@jixiao/persistence';
+import { assertIdentifier, assertInTransaction, dialectOf, placeholder } from '@jixiao/persistence';
 import { messagingTables } from '../tables';
 
 export type RunOnceOutcome<T> = { ran: true; result: T } | { ran: false };
@@ -42,24 +42,17 @@ export async function recordInbox(
   const insert = `INSERT INTO ${table} (event_id, event_name, processed_at) VALUES `;
   const tail = ' ON CONFLICT (event_id) DO NOTHING RETURNING event_id';
   const timeout = options.lockTimeoutMs;
-  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0))
-    throw new Error(`recordInbox: lockTimeoutMs ${timeout} is not a whole number of ms`);
-  // PostgreSQL: the transaction's BEGIN if it is deferred, the lock timeout and the insert go as one simple query
-  const begin = d === 'postgres' ? takeDeferredBegin(manager) : '';
-  if (d === 'postgres' && (timeout !== undefined || begin)) {
-    const statements = [begin.trim(), timeout !== undefined ? `SET LOCAL lock_timeout = '${timeout}ms';` : ''].filter(Boolean);
+  if (d === 'postgres' && timeout !== undefined) {
+    if (!Number.isInteger(timeout) || timeout < 0) throw new Error(`recordInbox: lockTimeoutMs ${timeout} is not a whole number of ms`);
+    const set = `SET LOCAL lock_timeout = '${timeout}ms'`;
     // the transaction's own connection (TypeORM returns a multi-statement query's results as nothing)
-    const client = (await manager.queryRunner!.connect()) as {
-      query(sql: string): Promise<{ rows: Array<{ event_id: string }> } | Array<{ rows: Array<{ event_id: string }> }>>;
-    };
+    const client = (await manager.queryRunner!.connect()) as { query(sql: string): Promise<Array<{ rows: Array<{ event_id: string }> }>> };
     if (events.length === 0) {
-      if (statements.length) await client.query(statements.join(' '));
+      await client.query(set);
       return new Set();
     }
     const values = events.map((e) => `(${escapeLiteral(e.id)}, ${escapeLiteral(e.name)}, ${escapeLiteral(now)})`);
-    const results = await client.query(`${statements.join(' ')} ${insert}${values.join(', ')}${tail}`);
-    // one result per statement when there are several; the insert's is the last
-    const inserted = Array.isArray(results) ? results[results.length - 1] : results;
+    const [, inserted] = await client.query(`${set}; ${insert}${values.join(', ')}${tail}`);
     return new Set(inserted.rows.map((r) => String(r.event_id)));
   }
   if (events.length === 0) return new Set();

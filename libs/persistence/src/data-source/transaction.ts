@@ -23,11 +23,7 @@ export function afterCommitOf(manager: EntityManager, hook: () => void): boolean
  * on SQLite transactions are queued one after another. PostgreSQL uses the pool as usual.
  * Do not nest: pass the `EntityManager` down instead.
  */
-export function withTransaction<T>(
-  dataSource: DataSource,
-  fn: (manager: EntityManager) => Promise<T>,
-  options: TransactionOptions = {},
-): Promise<T> {
+export function withTransaction<T>(dataSource: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
   // Nested, it would wait for itself forever on SQLite and commit separately on PostgreSQL: refuse it loudly.
   if (inTransaction.getStore() === dataSource) {
     return Promise.reject(
@@ -50,8 +46,7 @@ export function withTransaction<T>(
     for (const hook of hooks) hook();
     return result;
   };
-  if (dialectOf(dataSource) === 'postgres')
-    return (options.deferBegin ? deferredTransaction(dataSource, body) : dataSource.transaction(body)).then(committed);
+  if (dialectOf(dataSource) === 'postgres') return dataSource.transaction(body).then(committed);
   const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
   const run = previous
     .catch(() => undefined)
@@ -65,63 +60,5 @@ export function withTransaction<T>(
 export function assertInTransaction(manager: EntityManager, what: string): void {
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error(`${what} must run inside a transaction: pass the EntityManager of withTransaction()/transaction()`);
-  }
-}
-
-export interface TransactionOptions {
-  /**
-   * PostgreSQL: send the transaction's BEGIN with its first statement rather than alone, saving a round trip when that
-   * statement is a simple query that takes it (`takeDeferredBegin`; the inbox's insert does). Any other first
-   * statement sends BEGIN alone first, so the transaction is the same either way.
-   */
-  deferBegin?: boolean;
-}
-
-/** Query runners of deferred transactions whose BEGIN has not been sent yet. */
-const beginPending = new WeakSet<QueryRunner>();
-
-/**
- * For a simple query about to open a deferred transaction (`withTransaction(…, { deferBegin: true })`): `'BEGIN; '`
- * to put in front of it — the caller must send it, first, on this transaction's connection — or `''` when the
- * transaction has begun already (or is not deferred).
- */
-export function takeDeferredBegin(manager: EntityManager): string {
-  const runner = manager.queryRunner;
-  if (!runner || !beginPending.delete(runner)) return '';
-  return 'BEGIN; ';
-}
-
-/**
- * TypeORM's `dataSource.transaction` with BEGIN deferred: the runner counts as in a transaction from the start (so
- * assertInTransaction holds and COMMIT / ROLLBACK go as usual), and its first statement through TypeORM sends BEGIN
- * first unless a simple query took it with takeDeferredBegin. A transaction that sent nothing commits nothing.
- */
-async function deferredTransaction<T>(dataSource: DataSource, body: (manager: EntityManager) => Promise<T>): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  const query = runner.query.bind(runner);
-  runner.query = (async (...args: Parameters<QueryRunner['query']>) => {
-    if (beginPending.delete(runner)) await query('START TRANSACTION');
-    return query(...args);
-  }) as QueryRunner['query'];
-  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
-  state.isTransactionActive = true;
-  state.transactionDepth = 1;
-  beginPending.add(runner);
-  try {
-    let result: T;
-    try {
-      result = await body(runner.manager);
-    } catch (err) {
-      if (!beginPending.delete(runner)) await runner.rollbackTransaction().catch(() => undefined); // the error that matters is err
-      throw err;
-    }
-    if (beginPending.delete(runner)) return result; // nothing was sent: nothing to commit
-    await runner.commitTransaction();
-    return result;
-  } finally {
-    state.isTransactionActive = false;
-    state.transactionDepth = 0;
-    await runner.release();
   }
 }
