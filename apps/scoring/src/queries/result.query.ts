@@ -52,7 +52,7 @@ export class GetResultHandler implements IQueryHandler<GetResult> {
       rescoringRunId: row.rescoring_run_id,
       result: stored,
     };
-    // a result scored on submission keeps its explanations; only re-scoring stores compact figures
+    // a result stored whole (scored on submission before results kept only their figures) has its explanations
     if (!explain || stored?.compact !== 1) return view;
     const recompute = (ruleSet: ResolvedRuleSet) => ({
       ...view,
