@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnrecoverableError } from 'bullmq';
 import type { EntityManager } from 'typeorm';
-import { enqueueOrRide } from '@jixiao/messaging';
+import { enqueueOrRide, RetryNow } from '@jixiao/messaging';
 import { appendAudit, assertInTransaction, dialectOf, insertMany, insertRider, riderCtes, type Rider } from '@jixiao/persistence';
 import { RuleSetError, score, type ResolvedRuleSet, type RuleSetRegistry } from '@jixiao/scoring';
 import { CURRENT_COLUMNS, currentValues, setCurrentResults } from '../persistence/current-results';
@@ -132,9 +132,9 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
 
 /**
  * Another process activated rule-set versions while a batch was scored with the rules before (PostgreSQL): the
- * transaction rolls back, and the inbox tries its events again (one by one, with the rules read afresh).
+ * transaction rolls back, and the inbox tries its events again at once, each alone, with the rules read afresh.
  */
-export class RulesChangedMeanwhile extends Error {
+export class RulesChangedMeanwhile extends RetryNow {
   constructor(generation: number) {
     super(`the active rule sets changed (generation ${generation} is no longer current) while the batch was scored; it is scored again`);
   }

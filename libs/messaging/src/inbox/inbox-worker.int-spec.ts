@@ -8,7 +8,7 @@ import { messagingMigration } from '../outbox/messaging.migration';
 import { countEffects, effectsMigration, scoringHandlers, submission } from '../testing/pipeline-fixture';
 import { TEST_REDIS_URL } from '../testing/test-redis';
 import { defineHandler, type AnyHandlerDefinition, type HandlerContext } from './handler-registry';
-import { InboxWorker } from './inbox-worker';
+import { InboxWorker, RetryNow } from './inbox-worker';
 
 const quiet: MessagingLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -120,6 +120,29 @@ describe.each(TEST_DIALECTS)('inbox worker group commit on %s', (dialect) => {
     expect(commits).toBeGreaterThan(0);
     const [row] = await ds.query(`SELECT COUNT(*) AS n FROM scoring_inbox WHERE event_id = 'intake-5'`);
     expect(Number(row.n)).toBe(0); // not recorded: BullMQ's retry will handle it
+  });
+
+  it('an event whose handler fails with RetryNow is run again at once, alone; another failure fails its job', async () => {
+    const calls: string[] = [];
+    const w = worker(
+      batched(async (payload: { evaluationId?: string }, context: HandlerContext) => {
+        calls.push(payload.evaluationId!);
+        if (calls.filter((c) => c === payload.evaluationId).length === 1) {
+          if (payload.evaluationId === 'ev_1') throw new RetryNow('what it read changed');
+          if (payload.evaluationId === 'ev_2') throw new Error('broken');
+        }
+        await scoringHandlers[0].handle(payload as never, context);
+      }),
+      undefined,
+      1,
+    );
+    const one = await Promise.allSettled([w.process(job(1))]);
+    expect(one.map((o) => o.status)).toEqual(['fulfilled']);
+    expect(calls).toEqual(['ev_1', 'ev_1']);
+    const two = await Promise.allSettled([w.process(job(2))]);
+    expect(two.map((o) => o.status)).toEqual(['rejected']);
+    expect(calls).toEqual(['ev_1', 'ev_1', 'ev_2']);
+    expect(await countEffects(ds)).toBe(1);
   });
 
   it('handlers without handleBatch get one transaction per event', async () => {

@@ -224,8 +224,9 @@ export class InboxWorker {
         const results = await this.runBatch(batch);
         batch.forEach((p, i) => p.resolve(results[i]));
       } catch (err) {
-        if (batch.length === 1) batch[0].reject(err);
-        else await this.oneByOne(batch);
+        // a batch of several: each again alone; one alone: again at once if the handler says so, else BullMQ retries
+        if (batch.length > 1 || err instanceof RetryNow) await this.oneByOne(batch);
+        else batch[0].reject(err);
       }
     }
     // synchronously with seeing the queue empty: a job arriving after this starts a new drain
@@ -306,6 +307,13 @@ function orderKeysOf(pending: Pending): readonly string[] | undefined {
     return undefined;
   }
 }
+
+/**
+ * A handler's failure that a second try at once will most likely not meet (what it read changed under it, and the
+ * failure made it read afresh): the inbox runs the event again alone right away, once, rather than failing its job
+ * for BullMQ to retry after a backoff (and log).
+ */
+export class RetryNow extends Error {}
 
 /** A batch's compressed payload that could not be decoded (its event is refused; the others go on). */
 class Undecodable {
