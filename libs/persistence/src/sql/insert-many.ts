@@ -32,9 +32,7 @@ export async function insertMany(
   if (rows.length === 0) return 0;
   const dialect = dialectOf(manager);
   const cols = columns.map(assertIdentifier);
-  const conflict = options.onConflictDoNothing
-    ? ` ON CONFLICT (${options.onConflictDoNothing.map(assertIdentifier).join(', ')}) DO NOTHING`
-    : '';
+  const conflict = conflictClause(options);
   if (dialect === 'postgres' && options.pgTypes)
     return insertByColumn(manager, table, cols, rows, options.pgTypes, conflict);
   const chunkSize = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / cols.length)));
@@ -64,9 +62,7 @@ export function insertRider(
 ): Rider | null {
   const cols = columns.map(assertIdentifier);
   if (rows.length === 0 || rows.length > MAX_ROWS || rows.length * cols.length > MAX_PARAMS) return null;
-  const conflict = options.onConflictDoNothing
-    ? ` ON CONFLICT (${options.onConflictDoNothing.map(assertIdentifier).join(', ')}) DO NOTHING`
-    : '';
+  const conflict = conflictClause(options);
   const returned = options.returning ? assertIdentifier(options.returning) : '1';
   return { ...valuesInsert(dialectOf(manager), table, cols, rows, conflict, returned), written: options.written };
 }
@@ -86,6 +82,12 @@ export async function insertOrRide(
   const rider = insertRider(manager, table, columns, rows, options);
   if (rider) riders.push(rider);
   else await insertMany(manager, table, columns, rows, options);
+}
+
+/** ` ON CONFLICT (cols) DO NOTHING`, or nothing. */
+function conflictClause(options: Pick<InsertManyOptions, 'onConflictDoNothing'>): string {
+  const cols = options.onConflictDoNothing;
+  return cols ? ` ON CONFLICT (${cols.map(assertIdentifier).join(', ')}) DO NOTHING` : '';
 }
 
 function valuesInsert(

@@ -2,9 +2,10 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * A write that runs alone or rides in another statement, saving a round trip: on PostgreSQL it becomes one of that
- * statement's WITH queries (see appendAudit). An `INSERT … RETURNING 1` — a returned row per row written — with the
- * dialect's placeholders ($1… on PostgreSQL, `?` on SQLite) and no other `$` in its text: make it with insertRider.
- * `written` learns how many rows it wrote once it has run, alone or riding.
+ * statement's WITH queries (see appendAudit). A statement returning a row per row it writes — an `INSERT … RETURNING
+ * 1`, made with insertRider — or per row it confirms (a check such as scoring's `SELECT … FOR SHARE` of the rule
+ * generation), with the dialect's placeholders ($1… on PostgreSQL, `?` on SQLite) and no other `$` in its text.
+ * `written` learns how many rows it returned once it has run, alone or riding.
  *
  * Why: under load each statement of a transaction waits its turn on a busy event loop and CPU. In the pipeline at
  * 500 submissions/s a statement took 4–20 ms from call to result (even `START TRANSACTION`), and a consumer's
