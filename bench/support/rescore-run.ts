@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'pg';
+import { decompressPayload, GZIP_BASE64 } from '@jixiao/messaging';
 
 export interface RunStatus {
   id: string;
@@ -123,9 +124,12 @@ export async function runOutputs(pg: Client, runId: string): Promise<RunOutputs>
     `%${runId}%`,
     runId,
   ]);
+  // a chunk's event is stored compressed when it is large (its correlation id is the run's); others name the run
   const { rows } = await pg.query<{ name: string; n: string }>(
-    `SELECT name, count(*) AS n FROM scoring_outbox WHERE payload LIKE $1 GROUP BY name ORDER BY name`,
-    [`%"${runId}"%`],
+    `SELECT name, count(*) AS n FROM scoring_outbox
+      WHERE (payload_encoding IS NULL AND payload LIKE $1) OR (payload_encoding IS NOT NULL AND correlation_id = $2)
+      GROUP BY name ORDER BY name`,
+    [`%"${runId}"%`, runId],
   );
   const eventsByName = Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
   const events = rows.reduce((s, r) => s + Number(r.n), 0);
@@ -149,13 +153,30 @@ export async function changedGrades(pg: Client, runId: string): Promise<number> 
  * (each evaluation whose rules changed must appear exactly once however often a chunk was retried).
  */
 export async function rescoredEventItems(pg: Client, runId: string): Promise<{ items: number; distinct: number }> {
-  const { rows } = await pg.query<{ items: string; distinct: string }>(
-    `SELECT count(*) AS items, count(DISTINCT i->>'evaluationId') AS distinct
-       FROM scoring_outbox o, json_array_elements(o.payload::json->'items') i
-      WHERE o.name = 'scoring.evaluations.rescored.v1' AND o.payload LIKE $1`,
-    [`%"${runId}"%`],
-  );
-  return { items: Number(rows[0].items), distinct: Number(rows[0].distinct) };
+  const ids = new Set<string>();
+  let items = 0;
+  let after = 0;
+  for (;;) {
+    // a few payloads at a time (a chunk's is ~1.4 MB of JSON): compressed ones are read back here
+    const { rows } = await pg.query<{ id: string; payload: string; payload_encoding: string | null }>(
+      `SELECT id, payload, payload_encoding FROM scoring_outbox
+        WHERE name = 'scoring.evaluations.rescored.v1' AND id > $3
+          AND ((payload_encoding IS NULL AND payload LIKE $1) OR (payload_encoding IS NOT NULL AND correlation_id = $2))
+        ORDER BY id LIMIT 50`,
+      [`%"${runId}"%`, runId, after],
+    );
+    if (rows.length === 0) return { items, distinct: ids.size };
+    for (const row of rows) {
+      if (row.payload_encoding !== null && row.payload_encoding !== GZIP_BASE64)
+        throw new Error(`outbox row ${row.id}: unknown payload_encoding ${row.payload_encoding}`);
+      const json = row.payload_encoding === GZIP_BASE64 ? await decompressPayload(row.payload) : row.payload;
+      const payload = JSON.parse(json) as { runId: string; items: Array<{ evaluationId: string }> };
+      if (payload.runId !== runId) continue;
+      for (const item of payload.items) ids.add(item.evaluationId);
+      items += payload.items.length;
+    }
+    after = Number(rows[rows.length - 1].id);
+  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken, type Principal } from '@jixiao/auth';
 import { QUEUES } from '@jixiao/contracts';
-import { enqueueEvents, messagingMigration, OutboxRelay, type MessagingLogger } from '@jixiao/messaging';
+import { enqueueEvents, messagingMigrations, OutboxRelay, type MessagingLogger } from '@jixiao/messaging';
 import { jobEvents } from '@jixiao/messaging/testing/job-events';
 import { deletePrefix, TEST_REDIS_URL, testPrefix, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { runMigrations, withTransaction } from '@jixiao/persistence';
@@ -102,7 +102,7 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     review = await openTestDatabase('sqlite', {
       name: 'review',
       entities: [],
-      migrations: [messagingMigration('review'), messagingMigration('scoring', 1_763_700_000_101)],
+      migrations: [...messagingMigrations('review'), ...messagingMigrations('scoring', 1)],
     });
     await runMigrations(review.dataSource);
     relay = new OutboxRelay({ service: 'review', dataSource: review.dataSource, connection: TEST_REDIS_URL, prefix, logger: quiet, pollIntervalMs: 50 });

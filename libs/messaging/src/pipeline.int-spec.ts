@@ -9,9 +9,9 @@ import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/pers
 import { InboxWorker } from './inbox/inbox-worker';
 import type { MessagingLogger } from './logger';
 import { enqueueEvents } from './outbox/enqueue-events';
-import { messagingMigration } from './outbox/messaging.migration';
+import { messagingMigrations } from './outbox/messaging.migration';
 import { OutboxRelay } from './outbox/outbox-relay';
-import { BATCH_JOB_NAME, JSON_TEXT, wireChars } from './wire/wire-envelope';
+import { BATCH_JOB_NAME, decompressPayload, JSON_TEXT, wireChars } from './wire/wire-envelope';
 import { pruneInbox, pruneOutbox } from './prune';
 import { countEffects, countUnsent, effectsMigration, scoringHandlers, submission } from './testing/pipeline-fixture';
 import { eventIds, jobEvents } from './testing/job-events';
@@ -94,7 +94,7 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     db = await openTestDatabase(dialect, {
       name: 'pipeline',
       entities: [],
-      migrations: [messagingMigration('intake'), messagingMigration('scoring'), effectsMigration],
+      migrations: [...messagingMigrations('intake'), ...messagingMigrations('scoring'), effectsMigration],
     });
     ds = db.dataSource;
     await runMigrations(ds);
@@ -268,6 +268,45 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     expect(effect).toEqual({ event_id: 'intake-1', evaluation_id: JSON.parse(stored.payload).evaluationId });
     w.start();
     await waitFor('3 effects', async () => (await countEffects(ds)) === 3);
+  });
+
+  it('a payload its producer compressed is stored compressed, sent on as it is, and handled as it was written', async () => {
+    const payloads = [submission(0), submission(1)];
+    await withTransaction(ds, (m) =>
+      enqueueEvents(
+        m,
+        'intake',
+        payloads.map((payload) => ({ name: 'intake.submission.received.v1' as const, payload })),
+        { compressFrom: 100 }, // a submission's payload is a few hundred characters
+      ),
+    );
+    const rows = await ds.query(`SELECT payload, payload_encoding FROM intake_outbox ORDER BY id`);
+    expect(rows.map((r: { payload_encoding: string }) => r.payload_encoding)).toEqual(['gzip+base64', 'gzip+base64']);
+    for (const [i, row] of rows.entries())
+      expect(JSON.parse(await decompressPayload(row.payload))).toEqual(EVENTS['intake.submission.received.v1'].schema.parse(payloads[i]));
+    // the relay's own threshold is not reached: it sends the stored payload on, neither decoded nor compressed again
+    const r = relay();
+    expect(await r.relayOnce()).toBe(2);
+    const jobs = await queue(QUEUES.scoringInbox).getJobs(['waiting']);
+    const sent = jobs.flatMap((j) => ('events' in j.data ? j.data.events : [j.data]));
+    expect(sent.map((e: { payloadEncoding: string; payload: string }) => [e.payloadEncoding, e.payload]).sort()).toEqual(
+      rows.map((row: { payload: string }) => ['gzip+base64', row.payload]).sort(),
+    );
+    inbox().start();
+    await waitFor('2 effects', async () => (await countEffects(ds)) === 2);
+    const effects = await ds.query(`SELECT evaluation_id FROM test_effects ORDER BY evaluation_id`);
+    expect(effects.map((e: { evaluation_id: string }) => e.evaluation_id)).toEqual(payloads.map((p) => p.evaluationId).sort());
+  });
+
+  it('an outbox row with an encoding the relay does not know is marked sent but not delivered, and named', async () => {
+    await enqueueSubmissions(ds, 0, 2);
+    await ds.query(`UPDATE intake_outbox SET payload_encoding = 'br' WHERE id = 1`);
+    const errors: string[] = [];
+    const r = relay({ logger: { ...quiet, error: (m: string) => errors.push(m) } });
+    expect(await r.relayOnce()).toBe(2);
+    expect(errors.join('\n')).toMatch(/outbox id 1\) has an unknown payload_encoding "br"; not delivered/);
+    const jobs = await queue(QUEUES.scoringInbox).getJobs(['waiting']);
+    expect(jobs.map((j) => j.id)).toEqual(['intake-2']);
   });
 
   it('a job whose encoded payload cannot be decoded fails at once, naming why', async () => {

@@ -6,7 +6,7 @@ import { runMigrations, withTransaction } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
 import { defineHandler } from './inbox/handler-registry';
 import { enqueueEvents } from './outbox/enqueue-events';
-import { messagingMigration } from './outbox/messaging.migration';
+import { messagingMigrations } from './outbox/messaging.migration';
 import { ServiceMessaging } from './service-messaging';
 import { jobEvents } from './testing/job-events';
 import { submission } from './testing/pipeline-fixture';
@@ -25,7 +25,7 @@ describe.each(TEST_DIALECTS)('ServiceMessaging on %s', (dialect) => {
     db = await openTestDatabase(dialect, {
       name: 'svc',
       entities: [],
-      migrations: [messagingMigration('intake'), messagingMigration('scoring')],
+      migrations: [...messagingMigrations('intake'), ...messagingMigrations('scoring')],
     });
     ds = db.dataSource;
     await runMigrations(ds);

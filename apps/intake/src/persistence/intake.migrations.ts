@@ -1,5 +1,5 @@
 import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
-import { messagingMigration, messagingTables } from '@jixiao/messaging';
+import { messagingMigration, messagingTables, outboxPayloadEncodingMigration } from '@jixiao/messaging';
 import { CreateIntakeTables } from './intake-tables.migration';
 import { INTAKE_SERVICE, INTAKE_TABLES } from './intake-tables';
 
@@ -13,4 +13,5 @@ export const INTAKE_MIGRATIONS = [
     [INTAKE_TABLES.documents, 'content_text'],
     [INTAKE_TABLES.documents, 'content_base64'],
   ]),
+  outboxPayloadEncodingMigration(INTAKE_SERVICE),
 ];

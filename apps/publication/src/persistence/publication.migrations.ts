@@ -1,5 +1,5 @@
 import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
-import { messagingMigration, messagingTables } from '@jixiao/messaging';
+import { messagingMigration, messagingTables, outboxPayloadEncodingMigration } from '@jixiao/messaging';
 import { CreatePublicationTables } from './create-publication-tables.migration';
 import { PublicationRescoringColumns, PublicationRevisionScoredAt } from './rescoring-columns.migration';
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
@@ -18,4 +18,5 @@ export const PUBLICATION_MIGRATIONS = [
     [PUBLICATION_TABLES.revisions, 'breakdown'],
   ]),
   PublicationRevisionScoredAt,
+  outboxPayloadEncodingMigration(PUBLICATION_SERVICE),
 ];

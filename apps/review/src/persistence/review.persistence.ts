@@ -1,5 +1,5 @@
 import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
-import { messagingMigration, messagingTables } from '@jixiao/messaging';
+import { messagingMigration, messagingTables, outboxPayloadEncodingMigration } from '@jixiao/messaging';
 import { ReviewCase } from './review-case.entity';
 import { ReviewDetail } from './review-detail.entity';
 import { ReviewHistory } from './review-history.entity';
@@ -19,4 +19,5 @@ export const REVIEW_MIGRATIONS = [
     [REVIEW_TABLES.details, 'evaluation'],
     [REVIEW_TABLES.details, 'score_result'],
   ]),
+  outboxPayloadEncodingMigration(REVIEW_SERVICE),
 ];

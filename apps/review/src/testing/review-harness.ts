@@ -10,7 +10,7 @@ import { signToken, type Principal } from '@jixiao/auth';
 import { QUEUES, type InboxQueueName } from '@jixiao/contracts';
 import {
   enqueueEvents,
-  messagingMigration,
+  messagingMigrations,
   OutboxRelay,
   type MessagingLogger,
   type OutgoingEvent,
@@ -67,9 +67,9 @@ export class ReviewHarness {
       dataDir: dir,
       entities: [],
       migrations: [
-        messagingMigration('intake'),
-        messagingMigration('scoring', 1_763_700_000_101),
-        messagingMigration('publication', 1_763_700_000_102),
+        ...messagingMigrations('intake'),
+        ...messagingMigrations('scoring', 1),
+        ...messagingMigrations('publication', 2),
       ],
     });
     await runMigrations(producerDb);

@@ -1,5 +1,5 @@
 import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
-import { messagingMigration, messagingTables } from '@jixiao/messaging';
+import { messagingMigration, messagingTables, outboxPayloadEncodingMigration } from '@jixiao/messaging';
 import { CurrentGeneration } from './current-generation.migration';
 import { NarrowEvaluationRows } from './narrow-evaluation-rows.migration';
 import { RuleSetLifecycle } from './rule-lifecycle.migration';
@@ -20,4 +20,5 @@ export const SCORING_MIGRATIONS = [
   CurrentGeneration,
   NarrowEvaluationRows,
   RuleSnapshots,
+  outboxPayloadEncodingMigration(SCORING_SERVICE),
 ];

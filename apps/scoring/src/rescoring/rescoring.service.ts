@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { enqueueEvents } from '@jixiao/messaging';
-import { appendAudit, dialectOf, insertMany, planWithoutParameterValues, withTransaction, type AuditEntry } from '@jixiao/persistence';
+import { compressEventPayload, DEFAULT_COMPRESS_FROM, enqueueEvents } from '@jixiao/messaging';
+import { appendAudit, dialectOf, insertMany, planWithoutParameterValues, Utf8Text, withTransaction, type AuditEntry } from '@jixiao/persistence';
 import type { RuleSetRegistry } from '@jixiao/scoring';
 import { emptySummary, mergeSummaries } from '../domain/impact-summary';
 import { RESULT_COLUMNS, RESULT_PG_TYPES, SCORING_ACTOR } from '../domain/score-record';
@@ -144,6 +144,17 @@ export class RescoringService {
       await yieldToEventLoop();
     }
     rows.length = 0;
+    // a large one compressed before the transaction opens (see enqueueEvents): the transaction neither waits for that
+    // nor holds the megabyte of JSON
+    const json =
+      out.records.length > 0
+        ? rescoredPayload(
+            { runId, chunk: chunkNo, activated: { ruleSetId: run.ruleSetId, version: run.version }, scoredAt: now },
+            out.items,
+          )
+        : null;
+    const payload = json && json.length >= DEFAULT_COMPRESS_FROM ? await compressEventPayload(json) : json;
+    out.items = new Utf8Text(',', 16); // the items' megabyte need not live through the transaction
     return this.writeChunk(runId, chunkNo, async (m) => {
       if (out.records.length) {
         await this.snapshots.record(m, out.ruleSets);
@@ -157,10 +168,7 @@ export class RescoringService {
         await enqueueEvents(m, SCORING_SERVICE, [
           {
             name: 'scoring.evaluations.rescored.v1',
-            payloadJson: rescoredPayload(
-              { runId, chunk: chunkNo, activated: { ruleSetId: run.ruleSetId, version: run.version }, scoredAt: now },
-              out.items,
-            ),
+            payloadJson: payload!,
             dedupeKey: `rescored:${runId}:${chunkNo}`,
             correlationId: runId,
             occurredAt: now,

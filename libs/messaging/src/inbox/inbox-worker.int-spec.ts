@@ -4,7 +4,7 @@ import { EVENTS, QUEUES, eventsRoutedTo, type EventEnvelopeBase, type EventName 
 import { runMigrations } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
 import type { MessagingLogger } from '../logger';
-import { messagingMigration } from '../outbox/messaging.migration';
+import { messagingMigrations } from '../outbox/messaging.migration';
 import { countEffects, effectsMigration, scoringHandlers, submission } from '../testing/pipeline-fixture';
 import { TEST_REDIS_URL } from '../testing/test-redis';
 import { defineHandler, type AnyHandlerDefinition, type HandlerContext } from './handler-registry';
@@ -40,7 +40,7 @@ describe.each(TEST_DIALECTS)('inbox worker group commit on %s', (dialect) => {
     db = await openTestDatabase(dialect, {
       name: 'inboxbatch',
       entities: [],
-      migrations: [messagingMigration('scoring'), effectsMigration],
+      migrations: [...messagingMigrations('scoring'), effectsMigration],
     });
     ds = db.dataSource;
     await runMigrations(ds);
@@ -180,7 +180,7 @@ describe('inbox worker grouping by order keys (postgres)', () => {
     db = await openTestDatabase('postgres', {
       name: 'inboxkeys',
       entities: [],
-      migrations: [messagingMigration('review')],
+      migrations: [...messagingMigrations('review')],
     });
     await runMigrations(db.dataSource);
   });

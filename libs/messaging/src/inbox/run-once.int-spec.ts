@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMigrations, withTransaction } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
-import { messagingMigration } from '../outbox/messaging.migration';
+import { messagingMigrations } from '../outbox/messaging.migration';
 import { messagingTables } from '../tables';
 import { recordInbox } from './run-once';
 
@@ -13,7 +13,7 @@ const event = (id: string) => ({ id, name: 'intake.submission.received.v1' });
 describe.each(TEST_DIALECTS)('recordInbox on %s', (dialect) => {
   let db: TestDatabase;
   beforeEach(async () => {
-    db = await openTestDatabase(dialect, { name: 'inbox', entities: [], migrations: [messagingMigration('scoring')] });
+    db = await openTestDatabase(dialect, { name: 'inbox', entities: [], migrations: [...messagingMigrations('scoring')] });
     await runMigrations(db.dataSource);
   });
   afterEach(async () => db?.close());

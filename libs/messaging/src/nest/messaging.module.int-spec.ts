@@ -8,7 +8,7 @@ import { runMigrations, withTransaction } from '@jixiao/persistence';
 import { openTestDatabase, type TestDatabase } from '@jixiao/persistence/testing/test-database';
 import type { HandlerContext } from '../inbox/handler-registry';
 import { enqueueEvents } from '../outbox/enqueue-events';
-import { messagingMigration } from '../outbox/messaging.migration';
+import { messagingMigrations } from '../outbox/messaging.migration';
 import { countEffects, effectsMigration, submission } from '../testing/pipeline-fixture';
 import { deletePrefix, TEST_REDIS_URL, testPrefix, waitFor } from '../testing/test-redis';
 import { MessagingModule, MessagingRuntime } from './messaging.module';
@@ -81,7 +81,7 @@ describe('MessagingModule (Nest) on postgres', () => {
     db = await openTestDatabase('postgres', {
       name: 'nestmsg',
       entities: [],
-      migrations: [messagingMigration('scoring'), effectsMigration],
+      migrations: [...messagingMigrations('scoring'), effectsMigration],
     });
     ds = db.dataSource;
     await runMigrations(ds);

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMigrations, withTransaction } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
 import { messagingTables } from '../tables';
-import { enqueueEvents } from './enqueue-events';
-import { messagingMigration } from './messaging.migration';
+import { compressEventPayload, enqueueEvents } from './enqueue-events';
+import { decompressPayload } from '../wire/wire-envelope';
+import { messagingMigrations } from './messaging.migration';
 
 const OUTBOX = messagingTables('scoring').outbox;
 /** Text that any encoding slip would change: CJK, a surrogate pair, escapes, the separators of joined columns. */
@@ -12,7 +13,7 @@ const json = (i: number) => JSON.stringify({ i, text: `自评得分 😀 "引号
 describe.each(TEST_DIALECTS)('enqueueEvents with payloads given as UTF-8 bytes, on %s', (dialect) => {
   let db: TestDatabase;
   beforeEach(async () => {
-    db = await openTestDatabase(dialect, { name: 'enqueue', entities: [], migrations: [messagingMigration('scoring')] });
+    db = await openTestDatabase(dialect, { name: 'enqueue', entities: [], migrations: [...messagingMigrations('scoring')] });
     await runMigrations(db.dataSource);
   });
   afterEach(async () => db?.close());
@@ -35,5 +36,27 @@ describe.each(TEST_DIALECTS)('enqueueEvents with payloads given as UTF-8 bytes, 
     );
     expect(written).toBe(n);
     expect(await stored()).toEqual(texts);
+  });
+
+  it('stores a payload from compressFrom on compressed (as text, as bytes, or compressed by its producer), smaller ones as JSON', async () => {
+    const big = JSON.stringify({ items: Array.from({ length: 50 }, (_, i) => json(i)) });
+    const given = [big, Buffer.from(big, 'utf8'), await compressEventPayload(big), json(1)];
+    await withTransaction(db.dataSource, (m) =>
+      enqueueEvents(
+        m,
+        'scoring',
+        given.map((payloadJson, i) => ({ name: 'scoring.evaluations.rescored.v1' as const, payloadJson, dedupeKey: `c${i}` })),
+        { compressFrom: 1_000 },
+      ),
+    );
+    const rows: Array<{ payload: string; payload_encoding: string | null }> = await db.dataSource.query(
+      `SELECT payload, payload_encoding FROM ${OUTBOX} ORDER BY id`,
+    );
+    expect(rows.map((r) => r.payload_encoding)).toEqual(['gzip+base64', 'gzip+base64', 'gzip+base64', null]);
+    for (const row of rows.slice(0, 3)) {
+      expect(row.payload.length).toBeLessThan(big.length / 2);
+      expect(await decompressPayload(row.payload)).toBe(big);
+    }
+    expect(rows[3].payload).toBe(json(1));
   });
 });

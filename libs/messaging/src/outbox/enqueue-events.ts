@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { parseEvent, type EventName, type EventPayload } from '@jixiao/contracts';
 import { afterCommitOf, assertInTransaction, dialectOf, insertMany, insertRider, type Rider } from '@jixiao/persistence';
 import { messagingTables } from '../tables';
+import { compressPayload, DEFAULT_COMPRESS_FROM, GZIP_BASE64 } from '../wire/wire-envelope';
 
 export type OutgoingEvent = {
   [N in EventName]: {
@@ -20,11 +21,28 @@ export type OutgoingEvent = {
  */
 export interface SerializedEvent {
   name: EventName;
-  /** The payload's JSON, or its UTF-8 bytes (a large payload built outside the heap, see Utf8Text). */
-  payloadJson: string | Buffer;
+  /**
+   * The payload's JSON, or its UTF-8 bytes (a large payload built outside the heap, see Utf8Text), or that compressed
+   * by `compressEventPayload` (a producer with a large payload compresses it before its transaction opens).
+   */
+  payloadJson: string | Buffer | CompressedPayload;
   dedupeKey?: string;
   correlationId?: string | null;
   occurredAt?: string;
+}
+
+/** A payload compressed for the outbox (`compressEventPayload`): stored and relayed as it is. */
+export interface CompressedPayload {
+  encoding: typeof GZIP_BASE64;
+  payload: string;
+}
+
+/**
+ * A large payload's JSON compressed as the outbox keeps it (see enqueueEvents), off the event loop: a producer calls
+ * this before its transaction, so that the transaction neither waits for it nor holds the uncompressed bytes.
+ */
+export async function compressEventPayload(payloadJson: string | Buffer): Promise<CompressedPayload> {
+  return { encoding: GZIP_BASE64, payload: await compressPayload(payloadJson) };
 }
 
 /**
@@ -32,20 +50,37 @@ export interface SerializedEvent {
  * change commits. One multi-row INSERT per thousand events. Payloads are validated against their contract (a
  * SerializedEvent's is the producer's word, and its consumers'). Returns how many rows were
  * written (events whose dedupe key already exists are skipped). Call the relay's `nudge()` after commit.
+ *
+ * A payload of at least `compressFrom` characters or bytes (default DEFAULT_COMPRESS_FROM, the size from which the
+ * relay sends payloads compressed) is stored compressed, `payload_encoding` `gzip+base64`, and the relay sends it on
+ * as it is. A re-scoring chunk's event (~1.4 MB of JSON) otherwise went to the database in full, was compressed
+ * there (lz4) and decompressed for the relay, which decoded the text, encoded it to UTF-8 again and compressed it.
+ * Now ~200 KB of base64 goes in and comes out. Measured per chunk event on PostgreSQL: the INSERT 4.8–5.4 ms of
+ * server CPU before, 0.6–0.8 after; reading it back 1.6 ms before, 0.2 after; the relay's decoding and encoding
+ * ~7 ms of its CPU before, none after. The compression itself (~7 ms, off the event loop) only moved.
  */
 export async function enqueueEvents(
   manager: EntityManager,
   service: string,
   events: ReadonlyArray<OutgoingEvent | SerializedEvent>,
+  options: { compressFrom?: number } = {},
 ): Promise<number> {
   if (events.length === 0) return 0;
   assertInTransaction(manager, 'enqueueEvents');
   const byColumn = events.length > 500;
-  const written = await insertMany(manager, messagingTables(service).outbox, OUTBOX_COLUMNS, outboxRows(manager, events, byColumn), {
+  const compressFrom = options.compressFrom ?? DEFAULT_COMPRESS_FROM;
+  const encodings = await Promise.all(
+    events.map(async (e): Promise<StoredPayload> => {
+      const json = payloadOf(e);
+      if (typeof json !== 'string' && !Buffer.isBuffer(json)) return json;
+      return json.length >= compressFrom ? compressEventPayload(json) : { payload: json, encoding: null };
+    }),
+  );
+  const written = await insertMany(manager, messagingTables(service).outbox, OUTBOX_COLUMNS, outboxRows(manager, events, encodings, byColumn), {
     onConflictDoNothing: conflictOf(events),
     // one parameter per column pays off for thousands of rows; below that, plain VALUES with one parameter per
     // value costs less for large payloads (see the same choice for scoring's results)
-    pgTypes: byColumn ? ['text', 'text', 'text', 'text', 'text'] : undefined,
+    pgTypes: byColumn ? ['text', 'text', 'text', 'text', 'text', 'text'] : undefined,
   });
   if (written > 0) noteOutboxWrite(manager, service);
   return written;
@@ -63,7 +98,11 @@ export function outboxRider(
 ): Rider | null {
   if (events.length === 0 || events.length > 500) return null;
   assertInTransaction(manager, 'outboxRider');
-  return insertRider(manager, messagingTables(service).outbox, OUTBOX_COLUMNS, outboxRows(manager, events, false), {
+  const payloads = events.map((e): StoredPayload => {
+    const json = payloadOf(e);
+    return typeof json === 'string' || Buffer.isBuffer(json) ? { payload: json, encoding: null } : json;
+  });
+  return insertRider(manager, messagingTables(service).outbox, OUTBOX_COLUMNS, outboxRows(manager, events, payloads, false), {
     onConflictDoNothing: conflictOf(events),
     written: (n) => {
       if (n > 0) noteOutboxWrite(manager, service);
@@ -83,7 +122,18 @@ export async function enqueueOrRide(
   else await enqueueEvents(manager, service, events);
 }
 
-const OUTBOX_COLUMNS = ['name', 'payload', 'occurred_at', 'correlation_id', 'dedupe_key'];
+const OUTBOX_COLUMNS = ['name', 'payload', 'payload_encoding', 'occurred_at', 'correlation_id', 'dedupe_key'];
+
+/** A payload as the outbox stores it: its JSON (text or UTF-8 bytes), or compressed (`encoding` says how). */
+interface StoredPayload {
+  payload: string | Buffer;
+  encoding: typeof GZIP_BASE64 | null;
+}
+
+/** An event's payload JSON: a SerializedEvent's as given, another's validated against its contract and serialised. */
+function payloadOf(e: OutgoingEvent | SerializedEvent): string | Buffer | CompressedPayload {
+  return 'payloadJson' in e ? e.payloadJson : JSON.stringify(parseEvent(e.name, e.payload));
+}
 
 function conflictOf(events: ReadonlyArray<OutgoingEvent | SerializedEvent>): string[] | undefined {
   return events.some((e) => e.dedupeKey) ? ['dedupe_key'] : undefined;
@@ -92,16 +142,17 @@ function conflictOf(events: ReadonlyArray<OutgoingEvent | SerializedEvent>): str
 function outboxRows(
   manager: EntityManager,
   events: ReadonlyArray<OutgoingEvent | SerializedEvent>,
+  payloads: readonly StoredPayload[],
   byColumn: boolean,
 ): unknown[][] {
   const now = new Date().toISOString();
   // UTF-8 bytes go to PostgreSQL as they are, one parameter per value (binary format: a text's bytes); SQLite would
   // store them as a blob, and a column's joined text cannot hold them: those get the text
   const bytesAsIs = !byColumn && dialectOf(manager) === 'postgres';
-  return events.map((e) => {
-    let json = 'payloadJson' in e ? e.payloadJson : JSON.stringify(parseEvent(e.name, e.payload));
-    if (typeof json !== 'string' && !bytesAsIs) json = json.toString('utf8');
-    return [e.name, json, e.occurredAt ?? now, e.correlationId ?? null, e.dedupeKey ?? null];
+  return events.map((e, i) => {
+    let { payload } = payloads[i];
+    if (typeof payload !== 'string' && !bytesAsIs) payload = payload.toString('utf8');
+    return [e.name, payload, payloads[i].encoding, e.occurredAt ?? now, e.correlationId ?? null, e.dedupeKey ?? null];
   });
 }
 

@@ -1,4 +1,4 @@
-import { Table } from 'typeorm';
+import { Table, TableColumn } from 'typeorm';
 import { defineMigration, portableColumns, type MigrationClass } from '@jixiao/persistence';
 import { messagingTables } from '../tables';
 
@@ -48,4 +48,30 @@ export function messagingMigration(service: string, timestamp = 1_763_700_000_10
       await queryRunner.dropTable(outbox);
     },
   });
+}
+
+/**
+ * Adds `<service>_outbox.payload_encoding`: null for a payload stored as its JSON text, `gzip+base64` for one its
+ * producer compressed before writing it (a re-scoring chunk's event, ~1.4 MB of JSON: see enqueueEvents). The relay
+ * sends such a payload on as it is.
+ */
+export function outboxPayloadEncodingMigration(service: string, timestamp = 1_765_100_000_000): MigrationClass {
+  const { outbox } = messagingTables(service);
+  return defineMigration(`${pascal(service)}OutboxPayloadEncoding`, timestamp, {
+    async up(queryRunner) {
+      const c = portableColumns(queryRunner);
+      await queryRunner.addColumn(outbox, new TableColumn(c.varchar('payload_encoding', 20, true)));
+    },
+    async down(queryRunner) {
+      await queryRunner.dropColumn(outbox, 'payload_encoding');
+    },
+  });
+}
+
+/**
+ * A service's messaging migrations, in order, for a data source that holds the messaging tables of several services
+ * (tests, tools): `offset` keeps their timestamps apart. A service lists the two with its own migrations.
+ */
+export function messagingMigrations(service: string, offset = 0): MigrationClass[] {
+  return [messagingMigration(service, 1_763_700_000_100 + offset), outboxPayloadEncodingMigration(service, 1_765_100_000_000 + offset)];
 }

@@ -6,7 +6,7 @@ import type { MessagingLogger } from '../logger';
 import { submission } from '../testing/pipeline-fixture';
 import { deletePrefix, TEST_REDIS_URL, testPrefix, waitFor } from '../testing/test-redis';
 import { enqueueEvents } from './enqueue-events';
-import { messagingMigration } from './messaging.migration';
+import { messagingMigrations } from './messaging.migration';
 import { OutboxRelay } from './outbox-relay';
 
 const quiet: MessagingLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -19,7 +19,7 @@ describe.each(TEST_DIALECTS)('relay nudges on %s', (dialect) => {
   let relay: OutboxRelay;
   beforeEach(async () => {
     prefix = testPrefix();
-    db = await openTestDatabase(dialect, { name: 'nudge', entities: [], migrations: [messagingMigration('intake')] });
+    db = await openTestDatabase(dialect, { name: 'nudge', entities: [], migrations: [...messagingMigrations('intake')] });
     ds = db.dataSource;
     await runMigrations(ds);
     // polls once an hour: only nudges make it relay

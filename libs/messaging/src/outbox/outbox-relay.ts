@@ -85,6 +85,8 @@ interface OutboxRow {
   id: number | string;
   name: string;
   payload: string;
+  /** null: the payload's JSON text; `gzip+base64`: compressed by its producer (sent on as it is). */
+  payload_encoding: string | null;
   occurred_at: string;
   correlation_id: string | null;
 }
@@ -217,7 +219,7 @@ export class OutboxRelay extends EventEmitter {
     return (
       `UPDATE ${this.table} SET sent_at = '${now}' WHERE id IN (SELECT id FROM ${this.table} WHERE sent_at IS NULL ` +
       `ORDER BY id LIMIT ${Number(this.batchSize)} FOR UPDATE SKIP LOCKED) ` +
-      `RETURNING id, name, payload, occurred_at, correlation_id`
+      `RETURNING id, name, payload, payload_encoding, occurred_at, correlation_id`
     );
   }
 
@@ -250,7 +252,7 @@ export class OutboxRelay extends EventEmitter {
 
   private async claim(manager: EntityManager): Promise<OutboxRow[]> {
     return manager.query(
-      `SELECT id, name, payload, occurred_at, correlation_id FROM ${this.table} WHERE sent_at IS NULL ORDER BY id LIMIT ${Number(this.batchSize)}`,
+      `SELECT id, name, payload, payload_encoding, occurred_at, correlation_id FROM ${this.table} WHERE sent_at IS NULL ORDER BY id LIMIT ${Number(this.batchSize)}`,
     );
   }
 
@@ -333,6 +335,15 @@ export class OutboxRelay extends EventEmitter {
       occurredAt: row.occurred_at,
       correlationId: row.correlation_id,
     };
+    // compressed by its producer: sent on as it is (consumers decode it, and refuse it by event if they cannot)
+    if (row.payload_encoding === GZIP_BASE64) return { ...meta, payloadEncoding: GZIP_BASE64, payload: row.payload };
+    if (row.payload_encoding !== null && row.payload_encoding !== undefined) {
+      this.logger.error(
+        `outbox relay ${this.service}: event ${row.name} (outbox id ${row.id}) has an unknown payload_encoding ` +
+          `${JSON.stringify(row.payload_encoding)}; not delivered`,
+      );
+      return null;
+    }
     // not parsed here: a payload that is not JSON (only a hand-edited row can hold one) is refused by each
     // consumer, which fails that event's job for good and names it (the dashboard keeps failed jobs a week)
     return toWire(meta, row.payload, this.compressFrom);

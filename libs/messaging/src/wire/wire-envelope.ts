@@ -45,9 +45,23 @@ export async function toWire(
   compressFrom = DEFAULT_COMPRESS_FROM,
 ): Promise<WireEnvelope> {
   if (payloadJson.length < compressFrom) return { ...meta, payloadEncoding: JSON_TEXT, payload: payloadJson };
+  return { ...meta, payloadEncoding: GZIP_BASE64, payload: await compressPayload(payloadJson) };
+}
+
+/** A payload's JSON (text or UTF-8 bytes) as `gzip+base64` (compressed off the event loop). */
+export async function compressPayload(payloadJson: string | Buffer): Promise<string> {
+  const bytes = typeof payloadJson === 'string' ? Buffer.from(payloadJson, 'utf8') : payloadJson;
   // level 3: as fast as level 1 on a chunk event (~8 ms for 1.3 MB) and 7% smaller; level 6 takes twice as long
-  const zipped = await gzipAsync(Buffer.from(payloadJson, 'utf8'), { level: 3 });
-  return { ...meta, payloadEncoding: GZIP_BASE64, payload: zipped.toString('base64') };
+  return (await gzipAsync(bytes, { level: 3 })).toString('base64');
+}
+
+/** The JSON text of a `gzip+base64` payload (throws WireEncodingError when it is not one). */
+export async function decompressPayload(payload: string): Promise<string> {
+  try {
+    return (await gunzipAsync(Buffer.from(payload, 'base64'))).toString('utf8');
+  } catch (err) {
+    throw new WireEncodingError(`payload is not ${GZIP_BASE64}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /**
@@ -122,13 +136,7 @@ export async function fromWire(data: unknown): Promise<unknown> {
   if (!isCompressed(data)) return fromWireSync(data);
   const { payloadEncoding: _, payload, ...meta } = data as WireEnvelope;
   if (typeof payload !== 'string') throw new WireEncodingError(`payloadEncoding ${GZIP_BASE64} with a payload that is not a string`);
-  let text: string;
-  try {
-    text = (await gunzipAsync(Buffer.from(payload, 'base64'))).toString('utf8');
-  } catch (err) {
-    throw new WireEncodingError(`payload is not ${GZIP_BASE64}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return { ...meta, payload: parsePayload(text, 'compressed payload') };
+  return { ...meta, payload: parsePayload(await decompressPayload(payload), 'compressed payload') };
 }
 
 function parsePayload(text: string, what: string): unknown {
