@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { compressEventPayload, DEFAULT_COMPRESS_FROM, enqueueEvents } from '@jixiao/messaging';
+import { enqueueEvents, storedEventPayload } from '@jixiao/messaging';
 import { appendAudit, dialectOf, insertMany, planWithoutParameterValues, Utf8Text, withTransaction, type AuditEntry } from '@jixiao/persistence';
 import type { RuleSetRegistry } from '@jixiao/scoring';
 import { emptySummary, mergeSummaries } from '../domain/impact-summary';
@@ -144,16 +144,17 @@ export class RescoringService {
       await yieldToEventLoop();
     }
     rows.length = 0;
-    // a large one compressed before the transaction opens (see enqueueEvents): the transaction neither waits for that
-    // nor holds the megabyte of JSON
-    const json =
+    // the event's payload as the outbox keeps it (a large one compressed) before the transaction opens: the
+    // transaction neither waits for the compression nor holds the megabyte of JSON
+    const payload =
       out.records.length > 0
-        ? rescoredPayload(
-            { runId, chunk: chunkNo, activated: { ruleSetId: run.ruleSetId, version: run.version }, scoredAt: now },
-            out.items,
+        ? await storedEventPayload(
+            rescoredPayload(
+              { runId, chunk: chunkNo, activated: { ruleSetId: run.ruleSetId, version: run.version }, scoredAt: now },
+              out.items,
+            ),
           )
         : null;
-    const payload = json && json.length >= DEFAULT_COMPRESS_FROM ? await compressEventPayload(json) : json;
     out.items = new Utf8Text(',', 16); // the items' megabyte need not live through the transaction
     return this.writeChunk(runId, chunkNo, async (m) => {
       if (out.records.length) {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMigrations, withTransaction } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
 import { messagingTables } from '../tables';
-import { compressEventPayload, enqueueEvents } from './enqueue-events';
+import { enqueueEvents, storedEventPayload } from './enqueue-events';
 import { decompressPayload } from '../wire/wire-envelope';
 import { messagingMigrations } from './messaging.migration';
 
@@ -40,7 +40,7 @@ describe.each(TEST_DIALECTS)('enqueueEvents with payloads given as UTF-8 bytes, 
 
   it('stores a payload from compressFrom on compressed (as text, as bytes, or compressed by its producer), smaller ones as JSON', async () => {
     const big = JSON.stringify({ items: Array.from({ length: 50 }, (_, i) => json(i)) });
-    const given = [big, Buffer.from(big, 'utf8'), await compressEventPayload(big), json(1)];
+    const given = [big, Buffer.from(big, 'utf8'), await storedEventPayload(big, 1_000), json(1)];
     await withTransaction(db.dataSource, (m) =>
       enqueueEvents(
         m,
@@ -58,5 +58,6 @@ describe.each(TEST_DIALECTS)('enqueueEvents with payloads given as UTF-8 bytes, 
       expect(await decompressPayload(row.payload)).toBe(big);
     }
     expect(rows[3].payload).toBe(json(1));
+    expect(await storedEventPayload(json(1), 1_000)).toBe(json(1)); // below the threshold: as it is
   });
 });

@@ -22,8 +22,8 @@ export type OutgoingEvent = {
 export interface SerializedEvent {
   name: EventName;
   /**
-   * The payload's JSON, or its UTF-8 bytes (a large payload built outside the heap, see Utf8Text), or that compressed
-   * by `compressEventPayload` (a producer with a large payload compresses it before its transaction opens).
+   * The payload's JSON, or its UTF-8 bytes (a large payload built outside the heap, see Utf8Text), or either as
+   * `storedEventPayload` gives it (a producer with a large payload compresses it before its transaction opens).
    */
   payloadJson: string | Buffer | CompressedPayload;
   dedupeKey?: string;
@@ -31,17 +31,22 @@ export interface SerializedEvent {
   occurredAt?: string;
 }
 
-/** A payload compressed for the outbox (`compressEventPayload`): stored and relayed as it is. */
+/** A payload compressed for the outbox (`storedEventPayload`): stored and relayed as it is. */
 export interface CompressedPayload {
   encoding: typeof GZIP_BASE64;
   payload: string;
 }
 
 /**
- * A large payload's JSON compressed as the outbox keeps it (see enqueueEvents), off the event loop: a producer calls
- * this before its transaction, so that the transaction neither waits for it nor holds the uncompressed bytes.
+ * A payload's JSON as enqueueEvents would store it: compressed (off the event loop) from `compressFrom` characters or
+ * bytes on, else as it is. A producer with a large payload calls this before its transaction opens, so that the
+ * transaction neither waits for the compression nor holds the uncompressed bytes.
  */
-export async function compressEventPayload(payloadJson: string | Buffer): Promise<CompressedPayload> {
+export async function storedEventPayload(
+  payloadJson: string | Buffer,
+  compressFrom = DEFAULT_COMPRESS_FROM,
+): Promise<string | Buffer | CompressedPayload> {
+  if (payloadJson.length < compressFrom) return payloadJson;
   return { encoding: GZIP_BASE64, payload: await compressPayload(payloadJson) };
 }
 
@@ -70,10 +75,9 @@ export async function enqueueEvents(
   const byColumn = events.length > 500;
   const compressFrom = options.compressFrom ?? DEFAULT_COMPRESS_FROM;
   const encodings = await Promise.all(
-    events.map(async (e): Promise<StoredPayload> => {
+    events.map(async (e) => {
       const json = payloadOf(e);
-      if (typeof json !== 'string' && !Buffer.isBuffer(json)) return json;
-      return json.length >= compressFrom ? compressEventPayload(json) : { payload: json, encoding: null };
+      return stored(isCompressed(json) ? json : await storedEventPayload(json, compressFrom));
     }),
   );
   const written = await insertMany(manager, messagingTables(service).outbox, OUTBOX_COLUMNS, outboxRows(manager, events, encodings, byColumn), {
@@ -98,10 +102,7 @@ export function outboxRider(
 ): Rider | null {
   if (events.length === 0 || events.length > 500) return null;
   assertInTransaction(manager, 'outboxRider');
-  const payloads = events.map((e): StoredPayload => {
-    const json = payloadOf(e);
-    return typeof json === 'string' || Buffer.isBuffer(json) ? { payload: json, encoding: null } : json;
-  });
+  const payloads = events.map((e) => stored(payloadOf(e)));
   return insertRider(manager, messagingTables(service).outbox, OUTBOX_COLUMNS, outboxRows(manager, events, payloads, false), {
     onConflictDoNothing: conflictOf(events),
     written: (n) => {
@@ -128,6 +129,14 @@ const OUTBOX_COLUMNS = ['name', 'payload', 'payload_encoding', 'occurred_at', 'c
 interface StoredPayload {
   payload: string | Buffer;
   encoding: typeof GZIP_BASE64 | null;
+}
+
+const isCompressed = (json: string | Buffer | CompressedPayload): json is CompressedPayload =>
+  typeof json !== 'string' && !Buffer.isBuffer(json);
+
+/** A payload's row values: compressed ones with their encoding, JSON text or bytes with none. */
+function stored(json: string | Buffer | CompressedPayload): StoredPayload {
+  return isCompressed(json) ? json : { payload: json, encoding: null };
 }
 
 /** An event's payload JSON: a SerializedEvent's as given, another's validated against its contract and serialised. */
