@@ -10,6 +10,8 @@
  *   is due at start + i/N s (open loop, evenly spaced; at most `--connections` in flight, the rest wait their turn),
  *   and the timestamp is when it was due, so time spent waiting for a connection counts too. (autocannon's own rate
  *   limit sends each connection's whole quota for a second at the start of that second: bursts, not a rate.)
+ * - where that time went, stage by stage (due → intake's transaction → the relay's claim → scoring's inbox → the
+ *   result; `stagesMs`),
  * - CPU milliseconds per submission during the measured window: each service process, PostgreSQL (all its
  *   processes), Redis and the load generator (Linux /proc and Redis INFO) — where the time goes.
  * The last line of output is one JSON object with the figures.
@@ -143,6 +145,35 @@ interface LoadResult {
   seconds: number;
   /** HTTP latency in ms (paced: from when the request was due). */
   latency: { p50: number; p97_5: number; p99: number };
+}
+
+/**
+ * The measured submissions' way from due to scored, from the times the services stored: due → intake's transaction
+ * (`intake_versions.created_at`, when the handler ran), → the relay's claim of its event (`intake_outbox.sent_at`),
+ * → scoring's inbox transaction (`scoring_inbox.processed_at`), → the result (`scoring_results.scored_at`). Each stage
+ * is a p50 and p95 of its own, so they do not add up to submit → scored's.
+ */
+async function stageLatencies(pg: Client): Promise<Record<string, { p50: number; p95: number }>> {
+  const { rows } = await pg.query<{ project: string; stored: string; relayed: string; inbox: string; scored: string }>(
+    `SELECT v.evaluation::json->>'projectName' AS project, v.created_at AS stored, o.sent_at AS relayed,
+            i.processed_at AS inbox, r.scored_at AS scored
+       FROM intake_versions v
+       JOIN intake_outbox o ON o.payload::json->>'evaluationId' = v.evaluation_id
+       JOIN scoring_inbox i ON i.event_id = 'intake-' || o.id
+       JOIN scoring_results r ON r.evaluation_id = v.evaluation_id
+      WHERE v.evaluation::json->>'projectName' LIKE 'run|%'`,
+  );
+  const at = (t: string | Date) => new Date(t).getTime();
+  const stage = (f: (r: (typeof rows)[number]) => number) => {
+    const sorted = rows.map(f).sort((a, b) => a - b);
+    return { p50: Math.round(percentile(sorted, 50)), p95: Math.round(percentile(sorted, 95)) };
+  };
+  return {
+    dueToStored: stage((r) => at(r.stored) - Number(r.project.split('|')[1])),
+    storedToRelayed: stage((r) => at(r.relayed) - at(r.stored)),
+    relayedToScoringInbox: stage((r) => at(r.inbox) - at(r.relayed)),
+    inboxToScored: stage((r) => at(r.scored) - at(r.inbox)),
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -324,6 +355,7 @@ async function main(): Promise<void> {
       .filter((r) => r.project.startsWith('run|'))
       .map((r) => new Date(r.scored_at).getTime() - Number(r.project.split('|')[1]))
       .sort((a, b) => a - b);
+    const stages = await stageLatencies(pg);
     // The rest of the pipeline (not in the latency figure): how far review and publication got by now, then how long
     // review takes to catch up (has every case its score and a routing decision?) — whether it keeps pace, not only scoring.
     const count = async (sql: string) => Number((await pg.query(sql)).rows[0].n);
@@ -353,6 +385,8 @@ async function main(): Promise<void> {
         p95: percentile(latencies, 95),
         p99: percentile(latencies, 99),
       },
+      /** Where submit → scored went, stage by stage, p50 and p95 of each (see stageLatencies). */
+      stagesMs: stages,
       drainAfterLoadSeconds: Math.round(drainSeconds * 10) / 10,
       /** Seconds after the load stopped until review had recorded every evaluation's score (and routed it). */
       reviewDrainAfterLoadSeconds: Math.round(reviewDrainSeconds * 10) / 10,
@@ -366,6 +400,9 @@ async function main(): Promise<void> {
       `submissions/s ${figures.submissionsPerSecond} (non-2xx ${figures.non2xx}); submit→scored p50 ${figures.submitToScoredMs.p50} ms, ` +
         `p95 ${figures.submitToScoredMs.p95} ms, p99 ${figures.submitToScoredMs.p99} ms over ${latencies.length} evaluations; ` +
         `scoring's backlog drained ${figures.drainAfterLoadSeconds} s after the load stopped, review's ${figures.reviewDrainAfterLoadSeconds} s\n`,
+    );
+    process.stdout.write(
+      `stages, p50 / p95 ms: ${Object.entries(stages).map(([k, v]) => `${k} ${v.p50} / ${v.p95}`).join(', ')}\n`,
     );
     process.stdout.write(
       `CPU ms per submission: ${Object.entries(cpu.services).map(([k, v]) => `${k} ${v}`).join(', ')}, ` +
