@@ -1,4 +1,4 @@
-import { Table, TableColumn } from 'typeorm';
+import { Table } from 'typeorm';
 import { defineMigration, portableColumns, type MigrationClass } from '@jixiao/persistence';
 import { messagingTables } from '../tables';
 
@@ -57,13 +57,15 @@ export function messagingMigration(service: string, timestamp = 1_763_700_000_10
  */
 export function outboxPayloadEncodingMigration(service: string, timestamp = 1_765_100_000_000): MigrationClass {
   const { outbox } = messagingTables(service);
+  // Plain ALTER TABLE on both databases: TypeORM's addColumn rebuilds a SQLite table (copy, drop, rename), and the
+  // rebuilt outbox's AUTOINCREMENT would restart after the highest id left in it, so after pruning an event id could
+  // come round again — and a consumer's inbox would take the new event for one it has already handled.
   return defineMigration(`${pascal(service)}OutboxPayloadEncoding`, timestamp, {
     async up(queryRunner) {
-      const c = portableColumns(queryRunner);
-      await queryRunner.addColumn(outbox, new TableColumn(c.varchar('payload_encoding', 20, true)));
+      await queryRunner.query(`ALTER TABLE ${outbox} ADD COLUMN payload_encoding varchar(20)`);
     },
     async down(queryRunner) {
-      await queryRunner.dropColumn(outbox, 'payload_encoding');
+      await queryRunner.query(`ALTER TABLE ${outbox} DROP COLUMN payload_encoding`);
     },
   });
 }
