@@ -116,6 +116,14 @@ export async function getRun(baseUrl: string, token: string, runId: string): Pro
   return r.body;
 }
 
+/**
+ * An outbox row of the run ($1, $2: `namesRunParams`): its payload names the run, or, stored compressed (a chunk's
+ * large event), its correlation id is the run's.
+ */
+const NAMES_RUN =
+  '(payload_encoding IS NULL AND payload LIKE $1) OR (payload_encoding IS NOT NULL AND correlation_id = $2)';
+const namesRunParams = (runId: string) => [`%"${runId}"%`, runId];
+
 /** Counts what the run wrote (committed rows only: this is another connection). */
 export async function runOutputs(pg: Client, runId: string): Promise<RunOutputs> {
   const n = async (sql: string, params: unknown[]) => Number((await pg.query<{ n: string }>(sql, params)).rows[0].n);
@@ -124,12 +132,9 @@ export async function runOutputs(pg: Client, runId: string): Promise<RunOutputs>
     `%${runId}%`,
     runId,
   ]);
-  // a chunk's event is stored compressed when it is large (its correlation id is the run's); others name the run
   const { rows } = await pg.query<{ name: string; n: string }>(
-    `SELECT name, count(*) AS n FROM scoring_outbox
-      WHERE (payload_encoding IS NULL AND payload LIKE $1) OR (payload_encoding IS NOT NULL AND correlation_id = $2)
-      GROUP BY name ORDER BY name`,
-    [`%"${runId}"%`, runId],
+    `SELECT name, count(*) AS n FROM scoring_outbox WHERE ${NAMES_RUN} GROUP BY name ORDER BY name`,
+    namesRunParams(runId),
   );
   const eventsByName = Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
   const events = rows.reduce((s, r) => s + Number(r.n), 0);
@@ -160,10 +165,9 @@ export async function rescoredEventItems(pg: Client, runId: string): Promise<{ i
     // a few payloads at a time (a chunk's is ~1.4 MB of JSON): compressed ones are read back here
     const { rows } = await pg.query<{ id: string; payload: string; payload_encoding: string | null }>(
       `SELECT id, payload, payload_encoding FROM scoring_outbox
-        WHERE name = 'scoring.evaluations.rescored.v1' AND id > $3
-          AND ((payload_encoding IS NULL AND payload LIKE $1) OR (payload_encoding IS NOT NULL AND correlation_id = $2))
+        WHERE name = 'scoring.evaluations.rescored.v1' AND id > $3 AND (${NAMES_RUN})
         ORDER BY id LIMIT 50`,
-      [`%"${runId}"%`, runId, after],
+      [...namesRunParams(runId), after],
     );
     if (rows.length === 0) return { items, distinct: ids.size };
     for (const row of rows) {

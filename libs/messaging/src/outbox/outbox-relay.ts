@@ -337,7 +337,7 @@ export class OutboxRelay extends EventEmitter {
     };
     // compressed by its producer: sent on as it is (consumers decode it, and refuse it by event if they cannot)
     if (row.payload_encoding === GZIP_BASE64) return { ...meta, payloadEncoding: GZIP_BASE64, payload: row.payload };
-    if (row.payload_encoding !== null && row.payload_encoding !== undefined) {
+    if (row.payload_encoding != null) {
       this.logger.error(
         `outbox relay ${this.service}: event ${row.name} (outbox id ${row.id}) has an unknown payload_encoding ` +
           `${JSON.stringify(row.payload_encoding)}; not delivered`,
