@@ -7,6 +7,8 @@ export * from './data-source/transaction';
 export * from './sql/insert-many';
 export * from './sql/column-rows';
 export * from './sql/rider';
+export * from './sql/prepared';
+export * from './sql/column-types';
 export * from './migrations/define-migration';
 export * from './migrations/portable-columns';
 export * from './migrations/run-migrations';

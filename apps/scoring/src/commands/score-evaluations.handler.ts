@@ -3,7 +3,17 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UnrecoverableError } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { enqueueOrRide, RetryNow } from '@jixiao/messaging';
-import { appendAudit, assertInTransaction, dialectOf, insertMany, insertRider, riderCtes, type Rider } from '@jixiao/persistence';
+import {
+  allFixed,
+  appendAudit,
+  assertInTransaction,
+  dialectOf,
+  insertMany,
+  insertRider,
+  queryFixed,
+  riderCtes,
+  type Rider,
+} from '@jixiao/persistence';
 import { RuleSetError, score, type ResolvedRuleSet, type RuleSetRegistry } from '@jixiao/scoring';
 import { CURRENT_COLUMNS, currentValues, setCurrentResults } from '../persistence/current-results';
 import { RESULT_COLUMNS, RESULT_PG_TYPES, scoredAuditEntry, scoreRecord, resultKey, type ScoreRecord } from '../domain/score-record';
@@ -178,8 +188,10 @@ async function withResults(
   records: readonly ScoreRecord[],
 ): Promise<{ evaluations: number; resultIds: string[] } | null> {
   if (dialectOf(m) !== 'postgres' || records.length > 500) return null;
-  const evaluations = insertRider(m, T.evaluations, EVALUATION_COLUMNS, evaluationRows, { onConflictDoNothing: ['evaluation_id'] });
-  const results = insertRider(
+  const evaluations = await insertRider(m, T.evaluations, EVALUATION_COLUMNS, evaluationRows, {
+    onConflictDoNothing: ['evaluation_id'],
+  });
+  const results = await insertRider(
     m,
     T.results,
     [...RESULT_COLUMNS],
@@ -188,10 +200,10 @@ async function withResults(
   );
   if (!evaluations || !results) return null;
   const { ctes, params } = riderCtes([evaluations, results], 0);
-  const [row]: Array<{ evaluations: number; ids: string[] }> = await m.query(
-    `WITH ${ctes.slice(0, -2)} SELECT (SELECT COUNT(*) FROM rider0)::int AS evaluations, ARRAY(SELECT ok FROM rider1) AS ids`,
-    params,
-  );
+  const sql = `WITH ${ctes.slice(0, -2)} SELECT (SELECT COUNT(*) FROM rider0)::int AS evaluations, ARRAY(SELECT ok FROM rider1) AS ids`;
+  const [row]: Array<{ evaluations: number; ids: string[] }> = allFixed([evaluations, results])
+    ? await queryFixed(m, sql, params)
+    : await m.query(sql, params);
   return { evaluations: Number(row.evaluations), resultIds: row.ids };
 }
 

@@ -136,6 +136,7 @@ export function generationCheck(generation: number, confirmed: (ok: boolean) => 
     sql: `SELECT 1 AS ok FROM ${SCORING_TABLES.ruleState} WHERE id = 1 AND generation = $1 FOR SHARE`,
     params: [generation],
     written: (rows) => confirmed(rows === 1),
+    fixed: true,
   };
 }
 

@@ -95,11 +95,11 @@ export async function enqueueEvents(
  * records (`appendAudit(m, table, entries, [rider])`), one round trip for both. Null when there are none, or more
  * than 500 (enqueueEvents writes those).
  */
-export function outboxRider(
+export async function outboxRider(
   manager: EntityManager,
   service: string,
   events: ReadonlyArray<OutgoingEvent | SerializedEvent>,
-): Rider | null {
+): Promise<Rider | null> {
   if (events.length === 0 || events.length > 500) return null;
   assertInTransaction(manager, 'outboxRider');
   const payloads = events.map((e) => stored(payloadOf(e)));
@@ -118,7 +118,7 @@ export async function enqueueOrRide(
   events: ReadonlyArray<OutgoingEvent | SerializedEvent>,
   riders: Rider[],
 ): Promise<void> {
-  const rider = outboxRider(manager, service, events);
+  const rider = await outboxRider(manager, service, events);
   if (rider) riders.push(rider);
   else await enqueueEvents(manager, service, events);
 }

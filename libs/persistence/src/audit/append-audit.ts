@@ -3,7 +3,8 @@ import { assertIdentifier, dialectOf } from '../data-source/dialect';
 import { assertInTransaction } from '../data-source/transaction';
 import { columnRows } from '../sql/column-rows';
 import { insertMany } from '../sql/insert-many';
-import { riderCtes, ridersWritten, runRider, type Rider } from '../sql/rider';
+import { queryFixed } from '../sql/prepared';
+import { allFixed, riderCtes, ridersWritten, runRider, type Rider } from '../sql/rider';
 import {
   AUDIT_COLUMNS,
   AUDIT_PG_TYPES,
@@ -161,7 +162,11 @@ async function insertIfHeadIs(
     `WITH ${ride.ctes}head AS (UPDATE ${t}_head SET seq = $${n + 1}, hash = $${n + 2} WHERE id = 1 AND seq = $${n + 3} AND hash = $${n + 4} RETURNING 1) ` +
     `, ins AS (INSERT INTO ${t} (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM ${source} WHERE EXISTS (SELECT 1 FROM head) RETURNING 1) ` +
     `SELECT (SELECT COUNT(*) FROM ins)::int AS n${ride.counts}`;
-  const counted: Array<{ n: number } & Record<string, unknown>> = await manager.query(sql, [...own, ...ride.params]);
+  // its own rows travel one parameter per column: prepared unless a rider's text depends on its rows
+  const all = [...own, ...ride.params];
+  const counted: Array<{ n: number } & Record<string, unknown>> = allFixed(riders)
+    ? await queryFixed(manager, sql, all)
+    : await manager.query(sql, all);
   ridersWritten(riders, counted[0]);
   const written = Number(counted[0].n);
   if (written === records.length) return true;

@@ -4,6 +4,7 @@ import { dialectOf } from '../data-source/dialect';
 import { withTransaction } from '../data-source/transaction';
 import { runMigrations } from '../migrations/run-migrations';
 import { openDataSource } from '../data-source/open-data-source';
+import { columnTypes } from '../sql/column-types';
 import { insertRider } from '../sql/insert-many';
 import type { Rider } from '../sql/rider';
 import { openTestDatabase, TEST_DATABASE_URL, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
@@ -156,33 +157,45 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
 
   it("riders (the transaction's other writes) travel in the records' statement on PostgreSQL, each written once, whatever path the append takes", async () => {
     await ds.query(`CREATE TABLE audit_riders (k varchar(20) PRIMARY KEY)`);
+    // the table's column types, read before any statement is counted (riders of it go prepared on PostgreSQL)
+    expect(await columnTypes(ds.manager, 'audit_riders', ['k'])).toEqual(dialect === 'postgres' ? ['character varying'] : null);
     const counted: number[] = [];
-    const rider = (m: Parameters<typeof insertRider>[0], ...keys: string[]): Rider =>
-      insertRider(m, 'audit_riders', ['k'], keys.map((k) => [k]), { written: (n) => counted.push(n) })!;
-    /** Statements the transaction sent while `fn` ran. */
+    const rider = async (m: Parameters<typeof insertRider>[0], ...keys: string[]): Promise<Rider> => {
+      const r = (await insertRider(m, 'audit_riders', ['k'], keys.map((k) => [k]), { written: (n) => counted.push(n) }))!;
+      expect(r.fixed === true).toBe(dialect === 'postgres');
+      return r;
+    };
+    /** Statements the transaction sent while `fn` ran (on PostgreSQL counted at the driver: prepared ones bypass TypeORM). */
     const statements = async (fn: (m: Parameters<typeof insertRider>[0]) => Promise<unknown>) =>
       withTransaction(ds, async (m) => {
-        const query = m.query.bind(m);
+        type Queryable = { query: (...args: unknown[]) => unknown };
+        const target = (dialect === 'postgres' ? (m.queryRunner as unknown as { databaseConnection: Queryable }).databaseConnection : m) as Queryable;
+        const query = target.query;
         let n = 0;
-        m.query = ((sql: string, params?: unknown[]) => ((n += 1), query(sql, params))) as typeof m.query;
+        target.query = function (this: unknown, ...args: unknown[]) {
+          n += 1;
+          return query.apply(this, args);
+        };
         try {
           await fn(m);
         } finally {
-          m.query = query;
+          target.query = query;
         }
         return n;
       });
     await append(ds, 0, 1); // this process now knows the head
     // the usual case: the head is where this process left it
-    expect(await statements((m) => appendAudit(m, T, [entry(1)], [rider(m, 'a', 'b'), rider(m, 'c')]))).toBe(
+    expect(
+      await statements(async (m) => appendAudit(m, T, [entry(1)], [await rider(m, 'a', 'b'), await rider(m, 'c')])),
+    ).toBe(
       dialect === 'postgres' ? 1 : 6, // SQLite: each rider, then the head locked (two statements), the records, the head moved
     );
     // no records to append: the riders go alone
-    await statements((m) => appendAudit(m, T, [], [rider(m, 'd')]));
+    await statements(async (m) => appendAudit(m, T, [], [await rider(m, 'd')]));
     // a dedupe key (the head is locked and the log searched first)
-    await statements((m) => appendAudit(m, T, [entry(2, { dedupeKey: 'k-2' })], [rider(m, 'e')]));
+    await statements(async (m) => appendAudit(m, T, [entry(2, { dedupeKey: 'k-2' })], [await rider(m, 'e')]));
     // and again: nothing to append, the rider is still written
-    await statements((m) => appendAudit(m, T, [entry(2, { dedupeKey: 'k-2' })], [rider(m, 'f')]));
+    await statements(async (m) => appendAudit(m, T, [entry(2, { dedupeKey: 'k-2' })], [await rider(m, 'f')]));
     if (dialect === 'postgres') {
       // another process moved the head: the guess fails after the riders wrote, the records are chained again
       const other = await openDataSource({ name: 'review', databaseUrl: TEST_DATABASE_URL, schema: db.location, poolSize: 1, entities: [], migrations: [] });
@@ -191,7 +204,7 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
       } finally {
         await other.destroy();
       }
-      expect(await statements((m) => appendAudit(m, T, [entry(5)], [rider(m, 'g')]))).toBe(3);
+      expect(await statements(async (m) => appendAudit(m, T, [entry(5)], [await rider(m, 'g')]))).toBe(3);
     }
     const keys: Array<{ k: string }> = await ds.query(`SELECT k FROM audit_riders ORDER BY k`);
     expect(keys.map((r) => r.k)).toEqual(dialect === 'postgres' ? ['a', 'b', 'c', 'd', 'e', 'f', 'g'] : ['a', 'b', 'c', 'd', 'e', 'f']);

@@ -42,6 +42,29 @@ export function columnRows(
   columns: readonly (readonly unknown[])[],
   alias: string,
 ): ColumnRows {
+  return columnSource(names, types, columns, alias, false)!;
+}
+
+/**
+ * columnRows when every value can travel in a joined text (see ColumnRows), else null: for rows whose values may be
+ * Buffers or Dates, which the caller then writes another way (in an array literal a Buffer becomes `\x…` text).
+ */
+export function joinedColumnRows(
+  names: readonly string[],
+  types: readonly string[],
+  columns: readonly (readonly unknown[])[],
+  alias: string,
+): ColumnRows | null {
+  return columnSource(names, types, columns, alias, true);
+}
+
+function columnSource(
+  names: readonly string[],
+  types: readonly string[],
+  columns: readonly (readonly unknown[])[],
+  alias: string,
+  joinedOnly: boolean,
+): ColumnRows | null {
   if (names.length !== types.length || columns.length !== types.length)
     throw new Error(`columnRows: ${names.length} names, ${types.length} types and ${columns.length} columns`);
   for (const t of types) if (!TYPE.test(t)) throw new Error(`columnRows: not a PostgreSQL type name: "${t}"`);
@@ -55,6 +78,7 @@ export function columnRows(
   const p = (i: number) => `$${i + 1}`;
   const joined = joinedColumns(columns);
   if (!joined) {
+    if (joinedOnly) return null;
     return {
       source: `unnest(${types.map((t, i) => `${p(i)}::${t}[]`).join(', ')}) AS ${alias}(${names.map(quote).join(', ')})`,
       params: [...columns],

@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { assertIdentifier, dialectOf, placeholder } from '../data-source/dialect';
-import { columnRows } from './column-rows';
+import { columnRows, joinedColumnRows } from './column-rows';
+import { columnTypes } from './column-types';
+import { queryFixed } from './prepared';
 import type { Rider } from './rider';
 
 export interface InsertManyOptions {
@@ -35,10 +37,18 @@ export async function insertMany(
   const conflict = conflictClause(options);
   if (dialect === 'postgres' && options.pgTypes)
     return insertByColumn(manager, table, cols, rows, options.pgTypes, conflict);
+  const types = await columnTypes(manager, table, cols);
   const chunkSize = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / cols.length)));
   let written = 0;
   for (let start = 0; start < rows.length; start += chunkSize) {
-    const { sql, params } = valuesInsert(dialect, table, cols, rows.slice(start, start + chunkSize), conflict);
+    const chunk = rows.slice(start, start + chunkSize);
+    const byColumn = types && columnInsert(table, cols, types, chunk, conflict, '1');
+    if (byColumn) {
+      const result: unknown[] = await queryFixed(manager, byColumn.sql, byColumn.params);
+      written += result.length;
+      continue;
+    }
+    const { sql, params } = valuesInsert(dialect, table, cols, chunk, conflict);
     const result: unknown[] = await manager.query(sql, params);
     written += result.length;
   }
@@ -46,25 +56,59 @@ export async function insertMany(
 }
 
 /**
- * The rows as one `INSERT … VALUES … RETURNING 1` that can ride in another statement (see Rider), or null when
- * there are none or more than one statement takes (insertMany writes those).
+ * The rows as one `INSERT … RETURNING 1` that can ride in another statement (see Rider), or null when there are none
+ * or more than one statement takes (insertMany writes those). On PostgreSQL, when the table's column types are known
+ * (columnTypes, or `pgTypes`) and the values can travel so, its rows go one parameter per column and its text does not
+ * depend on how many there are (a `fixed` rider, which a statement can run prepared); else as `VALUES`.
  */
-export function insertRider(
+export async function insertRider(
   manager: EntityManager,
   table: string,
   columns: string[],
   rows: unknown[][],
-  options: Pick<InsertManyOptions, 'onConflictDoNothing'> & {
+  options: Pick<InsertManyOptions, 'onConflictDoNothing' | 'pgTypes'> & {
     written?: (rows: number) => void;
     /** A column each written row returns (as `ok`) instead of 1: which rows were written, not only how many. */
     returning?: string;
   } = {},
-): Rider | null {
+): Promise<Rider | null> {
   const cols = columns.map(assertIdentifier);
   if (rows.length === 0 || rows.length > MAX_ROWS || rows.length * cols.length > MAX_PARAMS) return null;
   const conflict = conflictClause(options);
   const returned = options.returning ? assertIdentifier(options.returning) : '1';
-  return { ...valuesInsert(dialectOf(manager), table, cols, rows, conflict, returned), written: options.written };
+  const dialect = dialectOf(manager);
+  const types = dialect === 'postgres' ? (options.pgTypes ?? (await columnTypes(manager, table, cols))) : null;
+  const byColumn = types && columnInsert(table, cols, types, rows, conflict, returned);
+  if (byColumn) return { ...byColumn, fixed: true, written: options.written };
+  return { ...valuesInsert(dialect, table, cols, rows, conflict, returned), written: options.written };
+}
+
+/**
+ * PostgreSQL: the rows as `INSERT … SELECT` from one joined text per column (joinedColumnRows), a text the same for
+ * any number of rows; null when a value cannot travel so.
+ */
+function columnInsert(
+  table: string,
+  cols: string[],
+  types: readonly string[],
+  rows: unknown[][],
+  conflict: string,
+  returned: string,
+): { sql: string; params: unknown[] } | null {
+  if (types.length !== cols.length) throw new Error(`insertMany(${table}): ${types.length} pgTypes for ${cols.length} columns`);
+  const columns = cols.map((_, c) =>
+    rows.map((row) => {
+      if (row.length !== cols.length)
+        throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
+      return row[c];
+    }),
+  );
+  const source = joinedColumnRows(cols, types, columns, 'r');
+  if (!source) return null;
+  return {
+    sql: `INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) SELECT * FROM ${source.source}${conflict} RETURNING ${returned} AS ok`,
+    params: source.params,
+  };
 }
 
 /**
@@ -79,7 +123,7 @@ export async function insertOrRide(
   rows: unknown[][],
   options: Pick<InsertManyOptions, 'onConflictDoNothing'> = {},
 ): Promise<void> {
-  const rider = insertRider(manager, table, columns, rows, options);
+  const rider = await insertRider(manager, table, columns, rows, options);
   if (rider) riders.push(rider);
   else await insertMany(manager, table, columns, rows, options);
 }
@@ -141,7 +185,7 @@ async function insertByColumn(
     const sql =
       `WITH ins AS (INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) SELECT * FROM ${source}${conflict} RETURNING 1) ` +
       `SELECT COUNT(*)::int AS n FROM ins`;
-    const result: Array<{ n: number }> = await manager.query(sql, params);
+    const result: Array<{ n: number }> = await queryFixed(manager, sql, params);
     written += Number(result[0].n);
   }
   return written;

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { queryFixed } from './prepared';
 
 /**
  * A write that runs alone or rides in another statement, saving a round trip: on PostgreSQL it becomes one of that
@@ -15,11 +16,23 @@ export interface Rider {
   sql: string;
   params: unknown[];
   written?: (rows: number) => void;
+  /**
+   * Its text is one of a bounded few, whatever the rows (they travel one parameter per column): a statement made only
+   * of such parts runs as a prepared statement (queryFixed).
+   */
+  fixed?: boolean;
+}
+
+/** Whether a statement made of these riders (and a fixed text of its own) can run prepared (see queryFixed). */
+export function allFixed(riders: readonly Rider[]): boolean {
+  return riders.every((r) => r.fixed === true);
 }
 
 /** Runs a rider as a statement of its own; returns the rows it wrote. */
 export async function runRider(manager: EntityManager, rider: Rider): Promise<number> {
-  const rows: unknown[] = await manager.query(rider.sql, rider.params);
+  const rows: unknown[] = rider.fixed
+    ? await queryFixed(manager, rider.sql, rider.params)
+    : await manager.query(rider.sql, rider.params);
   rider.written?.(rows.length);
   return rows.length;
 }
