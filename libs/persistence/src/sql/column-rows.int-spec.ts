@@ -68,6 +68,20 @@ describe('columnRows on PostgreSQL', () => {
     expect(empty.stored).toEqual([['', 'b', 1, 1, true]]);
   });
 
+  it('joins a long column as UTF-8 bytes and stores it the same: Chinese text, nulls, empty strings, surrogates', async () => {
+    // ~300 rows of ~400 characters: the name column is over the length joined as a string
+    const long = (i: number) => `自评表第${i}项：预算执行率 98.5%，偏差原因“资金拨付滞后”；`.repeat(12) + `😀${i}`;
+    const rows = Array.from({ length: 300 }, (_, i) => [`r${i}`, i % 7 === 0 ? null : i % 11 === 0 ? '' : long(i), i, i / 8, i % 2 === 0]);
+    rows.push(['lone', 'x\ud800y', 0, 0, true]);
+    const columns = NAMES.map((_, c) => rows.map((r) => (c === 0 ? 0 : r[c - 1])));
+    const { params } = columnRows(NAMES, TYPES, columns, 'r');
+    expect(Buffer.isBuffer(params[2])).toBe(true); // the long one
+    expect(typeof params[1]).toBe('string'); // the short ones stay strings
+    const { encoding, stored } = await roundTrip(rows);
+    expect(encoding).toBe('joined');
+    expect(stored).toEqual(rows.map((r) => (r[0] === 'lone' ? [...r.slice(0, 1), 'x\ufffdy', ...r.slice(2)] : r)));
+  });
+
   it('sends an unpaired surrogate as U+FFFD, as node-postgres does for any text', async () => {
     const lone = await roundTrip([['a', 'x\ud800y', 1, 1, true]]);
     expect(lone.encoding).toBe('joined');
