@@ -29,7 +29,7 @@ export async function columnTypes(manager: EntityManager, table: string, columns
   const out: string[] = [];
   for (const c of columns) {
     const t = types.get(c);
-    if (!t || !CASTABLE.test(t)) return null;
+    if (!t || !CASTABLE.test(t) || SIZED.has(t)) return null;
     out.push(t);
   }
   return out;
@@ -43,6 +43,11 @@ export function forgetColumnTypes(dataSource: DataSource): void {
 
 /** What columnRows takes as a type name (no arrays, no quoted names). */
 const CASTABLE = /^[a-z][a-z0-9 ]*$/;
+/**
+ * Types whose name without its modifier means a size of one (`character` is `char(1)`, `bit` is `bit(1)`): a cast to
+ * it would cut values short, where a parameter assigned to the column is checked against its declared size.
+ */
+const SIZED = new Set(['character', 'bit']);
 
 function catalogOf(manager: EntityManager, reload: boolean): Promise<Catalog> {
   const ds = manager.connection;

@@ -97,11 +97,12 @@ describe.each<Dialect>(['postgres', 'sqlite'])('prepared statements and column t
       'text',
     ]);
     expect(await columnTypes(m, 'p', ['id', 'missing'])).toBeNull();
-    await db.dataSource.query(`CREATE TABLE later (k text, tags text[])`);
+    await db.dataSource.query(`CREATE TABLE later (k text, tags text[], code char(3))`);
     // a table the catalogue did not have when it was read: read again (once per table), and found
     expect(await columnTypes(m, 'later', ['k'])).toEqual(['text']);
-    // an array type cannot be cast to from a joined text
+    // an array type cannot be cast to from a joined text, and `::character` would be char(1)
     expect(await columnTypes(m, 'later', ['k', 'tags'])).toBeNull();
+    expect(await columnTypes(m, 'later', ['k', 'code'])).toBeNull();
     expect(await columnTypes(m, 'nowhere', ['k'])).toBeNull();
     expect(await columnTypes(m, 'nowhere', ['k'])).toBeNull();
   });
