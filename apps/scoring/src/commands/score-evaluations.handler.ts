@@ -10,7 +10,7 @@ import {
   dialectOf,
   insertMany,
   insertRider,
-  queryFixed,
+  queryMaybeFixed,
   riderCtes,
   type Rider,
 } from '@jixiao/persistence';
@@ -201,9 +201,7 @@ async function withResults(
   if (!evaluations || !results) return null;
   const { ctes, params } = riderCtes([evaluations, results], 0);
   const sql = `WITH ${ctes.slice(0, -2)} SELECT (SELECT COUNT(*) FROM rider0)::int AS evaluations, ARRAY(SELECT ok FROM rider1) AS ids`;
-  const [row]: Array<{ evaluations: number; ids: string[] }> = allFixed([evaluations, results])
-    ? await queryFixed(m, sql, params)
-    : await m.query(sql, params);
+  const [row]: Array<{ evaluations: number; ids: string[] }> = await queryMaybeFixed(m, sql, params, allFixed([evaluations, results]));
   return { evaluations: Number(row.evaluations), resultIds: row.ids };
 }
 

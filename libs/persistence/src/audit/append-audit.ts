@@ -3,7 +3,7 @@ import { assertIdentifier, dialectOf } from '../data-source/dialect';
 import { assertInTransaction } from '../data-source/transaction';
 import { columnRows } from '../sql/column-rows';
 import { insertMany } from '../sql/insert-many';
-import { queryFixed } from '../sql/prepared';
+import { queryMaybeFixed } from '../sql/prepared';
 import { allFixed, riderCtes, ridersWritten, runRider, type Rider } from '../sql/rider';
 import {
   AUDIT_COLUMNS,
@@ -163,10 +163,12 @@ async function insertIfHeadIs(
     `, ins AS (INSERT INTO ${t} (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM ${source} WHERE EXISTS (SELECT 1 FROM head) RETURNING 1) ` +
     `SELECT (SELECT COUNT(*) FROM ins)::int AS n${ride.counts}`;
   // its own rows travel one parameter per column: prepared unless a rider's text depends on its rows
-  const all = [...own, ...ride.params];
-  const counted: Array<{ n: number } & Record<string, unknown>> = allFixed(riders)
-    ? await queryFixed(manager, sql, all)
-    : await manager.query(sql, all);
+  const counted: Array<{ n: number } & Record<string, unknown>> = await queryMaybeFixed(
+    manager,
+    sql,
+    [...own, ...ride.params],
+    allFixed(riders),
+  );
   ridersWritten(riders, counted[0]);
   const written = Number(counted[0].n);
   if (written === records.length) return true;

@@ -42,9 +42,9 @@ export async function insertMany(
   let written = 0;
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
-    const byColumn = types && columnInsert(table, cols, types, chunk, conflict, '1');
-    if (byColumn) {
-      const result: unknown[] = await queryFixed(manager, byColumn.sql, byColumn.params);
+    const prepared = types && columnInsert(table, cols, types, chunk, conflict, '1');
+    if (prepared) {
+      const result: unknown[] = await queryFixed(manager, prepared.sql, prepared.params);
       written += result.length;
       continue;
     }
@@ -78,8 +78,8 @@ export async function insertRider(
   const returned = options.returning ? assertIdentifier(options.returning) : '1';
   const dialect = dialectOf(manager);
   const types = dialect === 'postgres' ? (options.pgTypes ?? (await columnTypes(manager, table, cols))) : null;
-  const byColumn = types && columnInsert(table, cols, types, rows, conflict, returned);
-  if (byColumn) return { ...byColumn, fixed: true, written: options.written };
+  const prepared = types && columnInsert(table, cols, types, rows, conflict, returned);
+  if (prepared) return { ...prepared, fixed: true, written: options.written };
   return { ...valuesInsert(dialect, table, cols, rows, conflict, returned), written: options.written };
 }
 
@@ -95,15 +95,7 @@ function columnInsert(
   conflict: string,
   returned: string,
 ): { sql: string; params: unknown[] } | null {
-  if (types.length !== cols.length) throw new Error(`insertMany(${table}): ${types.length} pgTypes for ${cols.length} columns`);
-  const columns = cols.map((_, c) =>
-    rows.map((row) => {
-      if (row.length !== cols.length)
-        throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
-      return row[c];
-    }),
-  );
-  const source = joinedColumnRows(cols, types, columns, 'r');
+  const source = joinedColumnRows(cols, types, byColumn(table, cols, types, rows), 'r');
   if (!source) return null;
   return {
     sql: `INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) SELECT * FROM ${source.source}${conflict} RETURNING ${returned} AS ok`,
@@ -168,19 +160,10 @@ async function insertByColumn(
   pgTypes: string[],
   conflict: string,
 ): Promise<number> {
-  if (pgTypes.length !== cols.length)
-    throw new Error(`insertMany(${table}): ${pgTypes.length} pgTypes for ${cols.length} columns`);
   let written = 0;
   for (let start = 0; start < rows.length; start += ROWS_PER_COLUMN_STATEMENT) {
     const chunk = rows.slice(start, start + ROWS_PER_COLUMN_STATEMENT);
-    const columns = cols.map((_, c) =>
-      chunk.map((row) => {
-        if (row.length !== cols.length)
-          throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
-        return row[c];
-      }),
-    );
-    const { source, params } = columnRows(cols, pgTypes, columns, 'r');
+    const { source, params } = columnRows(cols, pgTypes, byColumn(table, cols, pgTypes, chunk), 'r');
     // the count, not a row per inserted row (a thousand messages for the client to read for a thousand rows)
     const sql =
       `WITH ins AS (INSERT INTO ${assertIdentifier(table)} (${cols.join(', ')}) SELECT * FROM ${source}${conflict} RETURNING 1) ` +
@@ -189,4 +172,16 @@ async function insertByColumn(
     written += Number(result[0].n);
   }
   return written;
+}
+
+/** The rows' values column by column (each row checked to have one per column). */
+function byColumn(table: string, cols: readonly string[], types: readonly string[], rows: readonly unknown[][]): unknown[][] {
+  if (types.length !== cols.length) throw new Error(`insertMany(${table}): ${types.length} pgTypes for ${cols.length} columns`);
+  return cols.map((_, c) =>
+    rows.map((row) => {
+      if (row.length !== cols.length)
+        throw new Error(`insertMany(${table}): row has ${row.length} values for ${cols.length} columns`);
+      return row[c];
+    }),
+  );
 }

@@ -42,6 +42,11 @@ export async function queryFixed<T = unknown>(manager: EntityManager, sql: strin
   }
 }
 
+/** queryFixed when `fixed` (the text is one of a bounded few), else `manager.query`. */
+export function queryMaybeFixed<T = unknown>(manager: EntityManager, sql: string, params: unknown[], fixed: boolean): Promise<T> {
+  return fixed ? queryFixed<T>(manager, sql, params) : manager.query(sql, params);
+}
+
 /**
  * The node-postgres client of the manager's query runner, when it is connected and on PostgreSQL, and TypeORM does
  * not log queries (the statement would bypass its logger).

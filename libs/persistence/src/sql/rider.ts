@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { queryFixed } from './prepared';
+import { queryMaybeFixed } from './prepared';
 
 /**
  * A write that runs alone or rides in another statement, saving a round trip: on PostgreSQL it becomes one of that
@@ -30,9 +30,7 @@ export function allFixed(riders: readonly Rider[]): boolean {
 
 /** Runs a rider as a statement of its own; returns the rows it wrote. */
 export async function runRider(manager: EntityManager, rider: Rider): Promise<number> {
-  const rows: unknown[] = rider.fixed
-    ? await queryFixed(manager, rider.sql, rider.params)
-    : await manager.query(rider.sql, rider.params);
+  const rows: unknown[] = await queryMaybeFixed(manager, rider.sql, rider.params, rider.fixed === true);
   rider.written?.(rows.length);
   return rows.length;
 }
