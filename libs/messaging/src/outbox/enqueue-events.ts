@@ -82,8 +82,8 @@ export async function enqueueEvents(
   );
   const written = await insertMany(manager, messagingTables(service).outbox, OUTBOX_COLUMNS, outboxRows(manager, events, encodings, byColumn), {
     onConflictDoNothing: conflictOf(events),
-    // one parameter per column pays off for thousands of rows; below that, plain VALUES with one parameter per
-    // value costs less for large payloads (see the same choice for scoring's results)
+    // more than a rider takes: the types given, and payloads as text (a column's joined text cannot hold bytes); fewer
+    // go by column too where insertMany can (column types from the catalogue), and as VALUES when a payload is bytes
     pgTypes: byColumn ? ['text', 'text', 'text', 'text', 'text', 'text'] : undefined,
   });
   if (written > 0) noteOutboxWrite(manager, service);
