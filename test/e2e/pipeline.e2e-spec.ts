@@ -51,6 +51,15 @@ describe.each(['sqlite', 'postgres'] as const)('pipeline on %s', (db) => {
     const codes = JSON.stringify(detail.body);
     expect(codes).toContain('SCORE_DIFFERS_FROM_RULE');
     expect(codes).toContain('群众满意度');
+    // scores travel as figures; review recomputes the breakdown, explanations and all, from the evaluation and the
+    // rules scoring sent, for reviewers and for what an approval publishes
+    expect(detail.body.score.breakdown).toMatchObject({ current: true });
+    const explanations = detail.body.score.breakdown.indicators.map((i: { explanation?: string }) => i.explanation);
+    expect(explanations.length).toBeGreaterThan(5);
+    for (const e of explanations) expect(e).toEqual(expect.any(String));
+    const published = await http('GET', `${sys.url}/public/evaluations/${ids.huoqiu[0]}`);
+    expect(published.status).toBe(200);
+    expect(published.text).toContain('执行率 = ');
   });
 
   it('publishes what a reviewer approves', async () => {

@@ -4,6 +4,7 @@ import { QUEUES } from '@jixiao/contracts';
 import { jobEvents } from '@jixiao/messaging/testing/job-events';
 import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
+import { defaultRulesDir, loadRuleSets, ruleSetSnapshot, score } from '@jixiao/scoring';
 import { published, received, REGION, retracted, scored, UNIT } from './testing/review-fixtures';
 import { ReviewHarness } from './testing/review-harness';
 
@@ -183,6 +184,80 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       (i: { action: string }) => i.action,
     );
     expect(actions.slice(-2)).toEqual(['publish', 'retract']);
+  });
+
+  it('explains a score sent as figures (as scoring sends one on submission) from the rules it cites: GET shows the recomputed breakdown, an auto-approval carries it; rules not received, or not hashing to what they claim, give none', async () => {
+    const rules = loadRuleSets(defaultRulesDir()).resolve(REGION, 2023);
+    const cited = { id: rules.id, version: rules.version, hash: rules.hash };
+    /** A score as scoring computes and sends it: figures only, citing the real rules. */
+    const figures = (id: string) => {
+      const evaluation = received(id).evaluation;
+      const r = score({ ...evaluation, region: REGION, fiscalYear: 2023 }, rules, { explain: false });
+      return {
+        ...scored(id, {
+          withResult: false,
+          total: r.computed.total!,
+          grade: r.computed.grade!,
+          routing: 'auto-approve',
+        }),
+        ruleSet: cited,
+      };
+    };
+    const explained = score({ ...received('ev_thin').evaluation, region: REGION, fiscalYear: 2023 }, rules, {
+      explain: true,
+    });
+
+    // not received yet: figures only, and an approval without a breakdown
+    await h.send('intake', [{ name: 'intake.submission.received.v1', payload: received('ev_thin_0') }]);
+    await h.waitForState('ev_thin_0', 'submitted');
+    await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: figures('ev_thin_0') }]);
+    await h.waitForState('ev_thin_0', 'approved');
+    expect((await h.outbox('ev_thin_0'))[1].payload.result).toBeUndefined();
+    expect((await h.http('GET', '/evaluations/ev_thin_0', reviewer)).body.score).toMatchObject({
+      total: explained.computed.total,
+      breakdown: null,
+    });
+
+    // rules whose text does not hash to what they claim are kept but never used
+    const tampered = JSON.parse(ruleSetSnapshot(rules));
+    tampered.grades = [...tampered.grades].reverse();
+    await h.send('scoring', [
+      {
+        name: 'scoring.ruleset.snapshot.v1',
+        payload: { ruleSet: cited, content: JSON.stringify(tampered), recordedAt: '2024-03-01T08:00:00.000Z' },
+      },
+    ]);
+    await h.drained();
+    expect((await h.http('GET', '/evaluations/ev_thin_0', reviewer)).body.score.breakdown).toBeNull();
+    await h.db.query(`DELETE FROM review_rule_snapshots`);
+
+    // sent before the scores that cite them (and again: kept once)
+    for (let i = 0; i < 2; i++)
+      await h.send('scoring', [
+        {
+          name: 'scoring.ruleset.snapshot.v1',
+          payload: { ruleSet: cited, content: ruleSetSnapshot(rules), recordedAt: '2024-03-01T08:00:00.000Z' },
+        },
+      ]);
+    await h.send('intake', [{ name: 'intake.submission.received.v1', payload: received('ev_thin') }]);
+    await h.waitForState('ev_thin', 'submitted');
+    await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: figures('ev_thin') }]);
+    await h.waitForState('ev_thin', 'approved');
+    expect(await h.count('review_rule_snapshots')).toBe(1);
+    const approved = (await h.outbox('ev_thin'))[1];
+    expect(approved.name).toBe('review.evaluation.approved.v1');
+    expect(approved.payload.result).toEqual(JSON.parse(JSON.stringify(explained)));
+    const view = (await h.http('GET', '/evaluations/ev_thin', reviewer)).body;
+    expect(view.score.breakdown).toMatchObject({ resultId: 'res_ev_thin_1', current: true });
+    expect(view.score.breakdown.indicators[0]).toMatchObject({
+      name: '建设面积',
+      explanation: explained.computed.indicators[0].explanation,
+    });
+    expect(view.score.breakdown.indicators[0].explanation).toEqual(expect.stringContaining('1.02'));
+    // and the earlier score, now that its rules are here
+    expect((await h.http('GET', '/evaluations/ev_thin_0', reviewer)).body.score.breakdown).toMatchObject({
+      current: true,
+    });
   });
 
   it('GET /evaluations/:id shows the evaluation, its score with per-indicator explanations and findings, state, routing and versions', async () => {

@@ -15,6 +15,7 @@ import { OnEvaluationPublished } from './inbox/evaluation-published.handler';
 import { OnEvaluationRetracted } from './inbox/evaluation-retracted.handler';
 import { OnEvaluationScored } from './inbox/evaluation-scored.handler';
 import { OnEvaluationsRescored } from './inbox/evaluations-rescored.handler';
+import { OnRuleSetSnapshot } from './inbox/ruleset-snapshot.handler';
 import { OnSubmissionReceived } from './inbox/submission-received.handler';
 import { REVIEW_SERVICE } from './persistence/review-tables';
 import { ReviewUnitOfWork } from './persistence/review-unit-of-work';
@@ -33,6 +34,7 @@ const INBOX_HANDLERS = [
   OnEvaluationsRescored,
   OnEvaluationPublished,
   OnEvaluationRetracted,
+  OnRuleSetSnapshot,
 ];
 const COMMAND_HANDLERS = [
   RecordSubmissionHandler,

@@ -12,7 +12,7 @@ import { TEST_REDIS_URL, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { verifyAudit, withTransaction } from '@jixiao/persistence';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
 import type { RunningSystem } from '@jixiao/runtime';
-import { loadRuleSets } from '@jixiao/scoring';
+import { loadRuleSets, ruleSetFromSnapshot, score } from '@jixiao/scoring';
 import { ScoreEvaluations, type ScoreEvaluationsResult } from './commands/score-evaluations.command';
 import { RulesChangedMeanwhile } from './commands/score-evaluations.handler';
 import { SCORING_DATA_SOURCE } from './infrastructure/scoring.tokens';
@@ -104,7 +104,7 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
     ]);
   });
 
-  it('scores received submissions: 霍邱 95.16 and 100, result + audit + scored event with the full result', async () => {
+  it('scores received submissions: 霍邱 95.16 and 100, result + audit + the rules\' snapshot + scored events with figures', async () => {
     const submissions = seedSubmissions();
     await inbox.addBulk(
       submissions.map((s, i) => ({
@@ -164,13 +164,27 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
       submissionId: 'sub_seed_0',
       ruleSet: { id: '341522', hash: ruleSet.hash },
       rescoringRunId: null,
-      result: { computed: { total: 95.16 } },
     });
-    // on submission the breakdown comes with its Chinese explanations (review shows them)
-    expect(
-      (scored.payload as { result: { computed: { indicators: Array<{ explanation?: string }> } } }).result.computed
-        .indicators[0].explanation,
-    ).toEqual(expect.any(String));
+    // figures only: review recomputes the breakdown from the evaluation and the rules' snapshot sent before
+    expect(scored.payload).not.toHaveProperty('result');
+    const events = jobEvents(await reviewInbox.getJobs(['waiting'])) as EventEnvelopeBase[];
+    const snapshots = events.filter((e) => e.name === 'scoring.ruleset.snapshot.v1');
+    expect(snapshots).toHaveLength(1);
+    // written before the scores that cite it (the relay sends in outbox order)
+    const names: Array<{ name: string }> = await ds.query(
+      `SELECT name FROM scoring_outbox WHERE name IN ('scoring.ruleset.snapshot.v1', 'scoring.evaluation.scored.v1') ORDER BY id`,
+    );
+    expect(names.map((n) => n.name)).toEqual([
+      'scoring.ruleset.snapshot.v1',
+      'scoring.evaluation.scored.v1',
+      'scoring.evaluation.scored.v1',
+    ]);
+    const snapshot = EVENTS['scoring.ruleset.snapshot.v1'].schema.parse(snapshots[0].payload);
+    expect(snapshot.ruleSet).toEqual({ id: '341522', version: ruleSet.version, hash: ruleSet.hash });
+    // the rules it holds score the evaluation as scoring did, explanations and all
+    const again = score({ ...seedSubmissions()[0].evaluation, region: '341522', fiscalYear: 2022 }, ruleSetFromSnapshot(snapshot.content));
+    expect(again.computed.total).toBe(95.16);
+    expect(again.computed.indicators[0].explanation).toEqual(expect.any(String));
   });
 
   it('a redelivered received event (the same event re-added by hand) changes nothing', async () => {

@@ -8,6 +8,7 @@ const { scoringInbox, reviewInbox, publicationInbox } = QUEUES;
  *
  *   intake ──submission.received──▶ scoring, review (read model)
  *   scoring ──evaluation.scored──▶ review          ──ruleset.activated──▶ scoring (refreshes its active rule sets)
+ *   scoring ──ruleset.snapshot (the rules scores cite, before the first of them)──▶ review (recomputes breakdowns)
  *   scoring ──evaluations.rescored (one per chunk of a re-scoring run)──▶ review, publication
  *   review ──evaluation.approved──▶ publication    (routed / returned: recorded, no consumer yet)
  *   publication ──published / retracted──▶ review (case state)
@@ -18,6 +19,7 @@ export const ROUTING: { readonly [N in EventName]: readonly InboxQueueName[] } =
   'intake.submission.received.v1': [scoringInbox, reviewInbox],
   'scoring.evaluation.scored.v1': [reviewInbox],
   'scoring.ruleset.activated.v1': [scoringInbox],
+  'scoring.ruleset.snapshot.v1': [reviewInbox],
   'scoring.evaluations.rescored.v1': [reviewInbox, publicationInbox],
   'review.evaluation.routed.v1': [],
   'review.evaluation.approved.v1': [publicationInbox],

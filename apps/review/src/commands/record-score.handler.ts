@@ -6,6 +6,7 @@ import { planScore } from '../domain/score-plan';
 import { SYSTEM, serviceActor } from '../persistence/actors';
 import { applyChange, createCase, loadCase, loadDetail, note, updateDetail } from '../persistence/case-store';
 import type { ReviewCase } from '../persistence/review-case.entity';
+import { withBreakdown } from '../persistence/breakdowns';
 import { approvedPayload, routedPayload } from '../persistence/review-events';
 import { REVIEW_SERVICE } from '../persistence/review-tables';
 import type { ReviewWork } from '../persistence/review-work';
@@ -90,7 +91,7 @@ export class RecordScoreHandler implements ICommandHandler<RecordScore> {
         reason,
       });
       if (route === 'auto-approve') {
-        const detail = await loadDetail(work.manager, s.evaluationId);
+        const detail = await withBreakdown(work.manager, current, await loadDetail(work.manager, s.evaluationId));
         events.push({
           name: 'review.evaluation.routed.v1',
           payload: routedPayload(current, 'auto-approved', s.routing.reasons, at),

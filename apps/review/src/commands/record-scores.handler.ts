@@ -7,6 +7,7 @@ import { SYSTEM, serviceActor } from '../persistence/actors';
 import { CaseBatch } from '../persistence/case-batch';
 import type { ReviewCase } from '../persistence/review-case.entity';
 import { ReviewDetail } from '../persistence/review-detail.entity';
+import { withBreakdowns } from '../persistence/breakdowns';
 import { approvedPayload, routedPayload } from '../persistence/review-events';
 import { REVIEW_SERVICE } from '../persistence/review-tables';
 import { RecordScores, type ScoreItem } from './record-scores.command';
@@ -56,16 +57,18 @@ export class RecordScoresHandler implements ICommandHandler<RecordScores> {
 
     const approvals = events.filter((e): e is PendingApproval => !('name' in e));
     const stored = await batch.storedDetails(approvals.map((a) => a.case.evaluationId));
+    // each approved score's breakdown, recomputed from the evaluation and the rules it cites when it came as figures
+    const details = await withBreakdowns(
+      manager,
+      approvals.map((a) => ({ case: a.case, detail: detailAsLoaded(stored.get(a.case.evaluationId), a.result) })),
+    );
+    const detailOf = new Map(approvals.map((a, i) => [a, details[i]]));
     const outgoing = events.map((e) =>
       'name' in e
         ? e
         : {
             name: 'review.evaluation.approved.v1' as const,
-            payload: approvedPayload(e.case, detailAsLoaded(stored.get(e.case.evaluationId), e.result), {
-              automatic: true,
-              actor: SYSTEM,
-              at: e.at,
-            }),
+            payload: approvedPayload(e.case, detailOf.get(e) ?? null, { automatic: true, actor: SYSTEM, at: e.at }),
           },
     );
     // the events travel in the audit records' statement (one round trip) unless there are too many for one

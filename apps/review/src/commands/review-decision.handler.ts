@@ -5,6 +5,7 @@ import type { Actor } from '@jixiao/contracts';
 import { enqueueEvents } from '@jixiao/messaging';
 import { isoNow } from '@jixiao/persistence';
 import { nextState, TransitionRefused, type ReviewAction, type ReviewState } from '../domain/review-state';
+import { withBreakdown } from '../persistence/breakdowns';
 import { applyChange, CaseChangedConcurrently, loadCase, loadDetail } from '../persistence/case-store';
 import type { ReviewCase } from '../persistence/review-case.entity';
 import { approvedPayload } from '../persistence/review-events';
@@ -54,7 +55,7 @@ export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluati
         reason: comment,
         details: comment ? { comment } : null,
       });
-      const detail = await loadDetail(work.manager, evaluationId);
+      const detail = await withBreakdown(work.manager, next, await loadDetail(work.manager, evaluationId));
       const payload = approvedPayload(next, detail, { automatic: false, actor, at: next.updatedAt, comment });
       await enqueueEvents(work.manager, REVIEW_SERVICE, [{ name: 'review.evaluation.approved.v1', payload }]);
       return next;

@@ -4,6 +4,8 @@ export const REVIEW_TABLES = {
   details: 'review_details',
   history: 'review_history',
   audit: 'review_audit',
+  /** The effective rules scores cite, from `scoring.ruleset.snapshot.v1` (see breakdowns.ts). */
+  ruleSnapshots: 'review_rule_snapshots',
 } as const;
 
 /** The service name: names the SQLite file, the migrations table, the outbox/inbox tables and the producer of its events. */

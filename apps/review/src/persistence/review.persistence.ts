@@ -5,6 +5,7 @@ import { ReviewDetail } from './review-detail.entity';
 import { ReviewHistory } from './review-history.entity';
 import { HistoryAuditLinkMigration } from './history-audit-link.migration';
 import { ReviewTablesMigration } from './review-tables.migration';
+import { ReviewRuleSnapshotsMigration } from './rule-snapshots.migration';
 import { REVIEW_SERVICE, REVIEW_TABLES } from './review-tables';
 
 export const REVIEW_ENTITIES = [ReviewCase, ReviewDetail, ReviewHistory];
@@ -20,4 +21,5 @@ export const REVIEW_MIGRATIONS = [
     [REVIEW_TABLES.details, 'score_result'],
   ]),
   outboxPayloadEncodingMigration(REVIEW_SERVICE),
+  ReviewRuleSnapshotsMigration,
 ];

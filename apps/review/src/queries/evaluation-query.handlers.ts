@@ -3,6 +3,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Brackets, type DataSource, type SelectQueryBuilder, type WhereExpressionBuilder } from 'typeorm';
 import { assertAllowed, type Principal } from '@jixiao/auth';
 import { readScope, regionMatch, type RegionMatch } from '../domain/read-scope';
+import { withBreakdown } from '../persistence/breakdowns';
 import { loadDetail } from '../persistence/case-store';
 import { ReviewCase } from '../persistence/review-case.entity';
 import { ReviewHistory } from '../persistence/review-history.entity';
@@ -59,7 +60,12 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluation> {
 
   async execute({ principal, evaluationId }: GetEvaluation) {
     const found = await readableCase(this.dataSource, principal, evaluationId);
-    const detail = await loadDetail(this.dataSource.manager, evaluationId);
+    // the current score's breakdown, recomputed from the evaluation and the rules it cites
+    const detail = await withBreakdown(
+      this.dataSource.manager,
+      found,
+      await loadDetail(this.dataSource.manager, evaluationId),
+    );
     const later = await this.dataSource
       .getRepository(ReviewCase)
       .find({ where: { previousVersionId: evaluationId }, order: { version: 'ASC' } });

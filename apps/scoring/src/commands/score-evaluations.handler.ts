@@ -56,13 +56,15 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
     const cached = dialectOf(m) === 'postgres' ? this.ruleSets.cached() : null;
     const { registry, generation } = cached ?? (await this.ruleSets.currentWithGeneration(m));
     const used = new Set<ResolvedRuleSet>();
+    // figures only: neither the stored result nor the event carries the breakdown with explanations; it is
+    // recomputed from the evaluation and the rules' snapshot (here GET /results/:id?explain=true; review from the
+    // snapshot event `record` sends before the first score under them)
     const records = submissions.map((s) =>
-      scoreRecord(s, scoreOne(registry, s, rescoringRunId === null, used), {
+      scoreRecord(s, scoreOne(registry, s, used), {
         scoredAt,
         rescoringRunId,
         generation,
-        // on submission review shows the breakdown and publication publishes it; re-scoring keeps events small
-        includeResult: rescoringRunId === null,
+        includeResult: false,
         // the stored result keeps the figures; its breakdown is recomputed from the kept rules (GET /results/:id?explain=true)
         compact: true,
       }),
@@ -149,7 +151,10 @@ export class RulesChangedMeanwhile extends RetryNow {
   }
 }
 
-function scoreOne(registry: RuleSetRegistry, s: ReceivedSubmission, explain: boolean, used: Set<ResolvedRuleSet>) {
+/** The figures (explanations are built when a result is explained; the engine's row memo pays on repeated forms). */
+const FIGURES = { explain: false } as const;
+
+function scoreOne(registry: RuleSetRegistry, s: ReceivedSubmission, used: Set<ResolvedRuleSet>) {
     let ruleSet;
     try {
       ruleSet = registry.resolve(s.region, s.fiscalYear);
@@ -159,7 +164,7 @@ function scoreOne(registry: RuleSetRegistry, s: ReceivedSubmission, explain: boo
       throw err;
     }
     used.add(ruleSet);
-    return score({ ...s.evaluation, region: s.region, fiscalYear: s.fiscalYear }, ruleSet, { explain });
+    return score({ ...s.evaluation, region: s.region, fiscalYear: s.fiscalYear }, ruleSet, FIGURES);
 }
 
 function evaluationRow(s: ReceivedSubmission, receivedAt: string, r: ScoreRecord): unknown[] {

@@ -190,6 +190,7 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
 
   it('activation re-scores them: only those change grade, each audit trail says why, one event per chunk', async () => {
     const before = await counts();
+    const lastEvent = Number((await ds.query('SELECT COALESCE(MAX(id), 0) AS n FROM scoring_outbox'))[0].n);
     const oldGrades = await grades('130126');
     expect((await call('POST', '/rule-sets/130126/versions/2/activate', LINGSHOU_ADMIN, {})).status).toBe(400);
     const res = await call('POST', '/rule-sets/130126/versions/2/activate', LINGSHOU_ADMIN, { reason: '优秀 cutoff raised to 90 (灵财〔2024〕1号)' });
@@ -216,8 +217,17 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
     expect(trail[1].reason).toContain('130126 v2');
     expect(trail[1].reason).toContain('优秀 cutoff raised to 90');
     expect(trail[1].reason).toContain('等级 优秀 → 良好');
-    const events = await ds.query(`SELECT name, payload FROM scoring_outbox WHERE name LIKE 'scoring.%.v1' AND name <> 'scoring.evaluation.scored.v1' ORDER BY id`);
-    expect(events.map((e: Json) => e.name)).toEqual(['scoring.ruleset.activated.v1', 'scoring.evaluations.rescored.v1']);
+    const events = await ds.query(
+      `SELECT name, payload FROM scoring_outbox WHERE id > ${lastEvent} AND name <> 'scoring.evaluation.scored.v1' ORDER BY id`,
+    );
+    // the new rules' snapshot goes before the chunk's event (review recomputes breakdowns from it)
+    expect(events.map((e: Json) => e.name)).toEqual([
+      'scoring.ruleset.activated.v1',
+      'scoring.ruleset.snapshot.v1',
+      'scoring.evaluations.rescored.v1',
+    ]);
+    expect(JSON.parse(events[1].payload).ruleSet).toMatchObject({ id: '130126', version: 2 });
+    events.splice(1, 1);
     const payload = JSON.parse(events[1].payload).payload ?? JSON.parse(events[1].payload);
     expect(payload.items).toHaveLength(LINGSHOU_TOTALS.length);
     expect(payload.items.filter((i: Json) => i.result).map((i: Json) => i.evaluationId)).toEqual(changed);
@@ -361,7 +371,8 @@ describe.each(TEST_DIALECTS)('rule-set lifecycle and bulk re-scoring on %s', (di
       expect(parseEvent('scoring.evaluations.rescored.v1', payload)).toEqual(payload);
       const [item] = payload.items;
       expect([item.evaluationId, item.resultId, item.previous.resultId]).toEqual(['ev_410105_001', ev.current_result_id, 'res_elsewhere']);
-      expect(await counts()).toEqual({ results: before.results + 1, audit: before.audit + 1, outbox: before.outbox + 1 });
+      // the chunk's event, and the snapshot of the rules it is the first to commit a result under
+      expect(await counts()).toEqual({ results: before.results + 1, audit: before.audit + 1, outbox: before.outbox + 2 });
       expect((await getRun(ds.manager, runId))?.status).toBe('running');
     } finally {
       queue.resumeWorker();

@@ -5,6 +5,7 @@ export * from './registry';
 export * from './intake/submission-received.event';
 export * from './scoring/evaluation-scored.event';
 export * from './scoring/ruleset-activated.event';
+export * from './scoring/ruleset-snapshot.event';
 export * from './scoring/evaluations-rescored.event';
 export * from './review/evaluation-routed.event';
 export * from './review/evaluation-approved.event';

@@ -9,11 +9,13 @@ import { EvaluationRoutedV1 } from './review/evaluation-routed.event';
 import { EvaluationScoredV1 } from './scoring/evaluation-scored.event';
 import { EvaluationsRescoredV1 } from './scoring/evaluations-rescored.event';
 import { RuleSetActivatedV1 } from './scoring/ruleset-activated.event';
+import { RuleSetSnapshotV1 } from './scoring/ruleset-snapshot.event';
 
 const definitions = [
   SubmissionReceivedV1,
   EvaluationScoredV1,
   RuleSetActivatedV1,
+  RuleSetSnapshotV1,
   EvaluationsRescoredV1,
   EvaluationRoutedV1,
   EvaluationApprovedV1,

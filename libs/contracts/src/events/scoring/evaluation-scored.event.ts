@@ -5,7 +5,7 @@ import { defineEvent } from '../define-event';
 
 /**
  * An evaluation version was scored (on submission, or by a bulk re-scoring run). Carries what review needs to route
- * and list; the full per-indicator breakdown stays in the scoring service (recomputable from the rule-set version).
+ * and list; the full per-indicator breakdown is recomputable from the evaluation and the effective rules it cites.
  */
 export const EvaluationScoredV1Schema = z.object({
   evaluationId: z.string().min(1),
@@ -30,8 +30,10 @@ export const EvaluationScoredV1Schema = z.object({
   /** Set when the score comes from a bulk re-scoring run, null for a score on submission. */
   rescoringRunId: z.string().nullable(),
   /**
-   * The full result (per-indicator scores with explanations, findings) for a score on submission, so review can show
-   * it and publication can publish the breakdown. Bulk re-scoring leaves it out unless the outcome changed.
+   * The full result (per-indicator scores with explanations, findings): a bulk re-scoring item carries it when the
+   * outcome changed. A score on submission leaves it out (it was ~6 KB of every event): the consumer recomputes it
+   * from the evaluation and the rules `ruleSet` cites, which scoring sends beforehand as
+   * `scoring.ruleset.snapshot.v1`.
    */
   result: ScoreResultSchema.optional(),
 });
