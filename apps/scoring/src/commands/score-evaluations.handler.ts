@@ -64,7 +64,6 @@ export class ScoreEvaluationsHandler implements ICommandHandler<ScoreEvaluations
         scoredAt,
         rescoringRunId,
         generation,
-        includeResult: false,
         // the stored result keeps the figures; its breakdown is recomputed from the kept rules (GET /results/:id?explain=true)
         compact: true,
       }),

@@ -117,14 +117,16 @@ export function resultKey(evaluationId: string, ruleSetHash: string): string {
   return `scored:${evaluationId}:${ruleSetHash}`;
 }
 
-/** What one score writes (pure): the result row, the scored event (with the full result if asked) and the current-result pointer. */
+/**
+ * What one score writes (pure): the result row, the scored event and the current-result pointer. The event carries
+ * the figures, not the breakdown: its consumers recompute that from the evaluation and the rules it cites.
+ */
 export function scoreRecord(
   received: Pick<Received, 'evaluationId' | 'submissionId' | 'version' | 'region' | 'fiscalYear' | 'formType'>,
   result: ScoreResult,
   opts: {
     scoredAt: string;
     rescoringRunId: string | null;
-    includeResult: boolean;
     compact?: boolean;
     /** The rule generation of the rules used (recorded with the evaluation's current result). */
     generation?: number | null;
@@ -155,7 +157,6 @@ export function scoreRecord(
     routing,
     scoredAt: opts.scoredAt,
     rescoringRunId: opts.rescoringRunId,
-    ...(opts.includeResult ? { result } : {}),
   };
   const row = [
     id,

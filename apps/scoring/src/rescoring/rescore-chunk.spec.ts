@@ -34,7 +34,6 @@ const rows: StoredEvaluation[] = Array.from({ length: 300 }, (_, i) => {
   const current = scoreRecord(received, score(s.evaluation, before.resolve(s.region, s.fiscalYear)), {
     scoredAt: SCORED_AT,
     rescoringRunId: null,
-    includeResult: false,
     generation: 1,
   }).current;
   return {

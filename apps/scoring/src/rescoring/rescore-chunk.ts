@@ -139,7 +139,7 @@ export function rescoreChunk(
     const r = scoreRecord(
       { ...e, version: e.submissionVersion },
       result,
-      { scoredAt: ctx.scoredAt, rescoringRunId: ctx.runId, includeResult: false, compact: true, generation: ctx.generation },
+      { scoredAt: ctx.scoredAt, rescoringRunId: ctx.runId, compact: true, generation: ctx.generation },
     );
     const prev = e.current;
     const changed = outcomeChanged(prev, r.current);
