@@ -8,8 +8,9 @@ import { REDIS_URL, startSystem, type TestSystem, waitFor } from './support/syst
 
 /**
  * A published evaluation receives a chunk of a re-scoring run that lowers its grade: review sends it back to a
- * reviewer and the public page shows the revised figures under review, the earlier ones in its history. The chunk
- * is added to both inbox queues as the relay would add it (scoring's outbox is not ours to write here).
+ * reviewer and passes it on to publication, whose public page shows the revised figures under review, the earlier
+ * ones in its history. The chunk is added to review's inbox queue as the relay would add it (scoring's outbox is not
+ * ours to write here).
  */
 describe('a published evaluation re-scored by a rule change', () => {
   let sys: TestSystem;
@@ -59,11 +60,9 @@ describe('a published evaluation re-scored by a rule change', () => {
     };
     EVENTS['scoring.evaluations.rescored.v1'].schema.parse(payload);
     const envelope = { id: 'scoring-e2e-run-1', name: 'scoring.evaluations.rescored.v1', producer: 'scoring', occurredAt: item.scoredAt, correlationId: null, payload };
-    for (const name of [QUEUES.reviewInbox, QUEUES.publicationInbox]) {
-      const queue = new Queue(name, { connection: { url: REDIS_URL }, prefix: sys.prefix });
-      await queue.add(envelope.name, envelope, { jobId: envelope.id });
-      await queue.close();
-    }
+    const queue = new Queue(QUEUES.reviewInbox, { connection: { url: REDIS_URL }, prefix: sys.prefix });
+    await queue.add(envelope.name, envelope, { jobId: envelope.id });
+    await queue.close();
 
     await waitFor('back in review', async () => (await http('GET', `${sys.url}/evaluations/${evaluationId}`, { token: auditor() })).body?.state === 'in_review');
     const history = (await http('GET', `${sys.url}/evaluations/${evaluationId}/history`, { token: auditor() })).body.items;

@@ -126,11 +126,14 @@ function unescape(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#96;/g, '`').replace(/&amp;/g, '&');
 }
 
-/** One chunk of re-scoring run `run_pub` (rule set 341522 v2) as scoring emits it, each item with its full result. */
-export function rescoredChunk(
+/**
+ * What review passes on of one chunk of re-scoring run `run_pub` (rule set 341522 v2): the evaluations it changed,
+ * each with the breakdown review recomputed.
+ */
+export function reopenedChunk(
   items: Array<{ evaluationId: string; total: number; grade: string; resultId?: string }>,
   run: { runId?: string; scoredAt?: string } = {},
-): EventPayload<'scoring.evaluations.rescored.v1'> {
+): EventPayload<'review.evaluations.reopened.v1'> {
   const ruleSet = { id: '341522', version: 2, hash: `sha256:${'d'.repeat(64)}` };
   const scoredAt = run.scoredAt ?? '2024-04-01T00:00:05.000Z';
   const runId = run.runId ?? 'run_pub';
@@ -138,7 +141,6 @@ export function rescoredChunk(
     runId,
     chunk: 0,
     activated: { ruleSetId: '341522', version: 2 },
-    scoredAt,
     items: items.map((i) => {
       const a = approval({ evaluationId: i.evaluationId, total: i.total, grade: i.grade });
       return {
@@ -159,7 +161,6 @@ export function rescoredChunk(
         scoredAt,
         rescoringRunId: runId,
         result: { ...a.result!, ruleSet },
-        previous: null,
       };
     }),
   };

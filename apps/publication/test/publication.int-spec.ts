@@ -17,7 +17,7 @@ import { openTestDatabase, TEST_DATABASE_URL, TEST_DIALECTS, type TestDatabase }
 import { startServices, type RunningSystem } from '@jixiao/runtime';
 import { PublicationModule } from '../src/publication.module';
 import { PUBLICATION_DATA_SOURCE } from '../src/publication.tokens';
-import { approval, type ApprovalSpec, parseCsv, rescoredChunk, tableRows } from './approvals.fixture';
+import { approval, type ApprovalSpec, parseCsv, reopenedChunk, tableRows } from './approvals.fixture';
 
 const quiet: MessagingLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const JWT_SECRET = 'publication-int-spec-secret-0123456789';
@@ -39,7 +39,6 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
   let ds: DataSource;
   let review: TestDatabase;
   let relay: OutboxRelay;
-  let scoringRelay: OutboxRelay;
   let prefix: string;
   let dataDir: string;
   const schema = `t_publication_${randomBytes(5).toString('hex')}`;
@@ -102,17 +101,15 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     review = await openTestDatabase('sqlite', {
       name: 'review',
       entities: [],
-      migrations: [...messagingMigrations('review'), ...messagingMigrations('scoring', 1)],
+      migrations: [...messagingMigrations('review')],
     });
     await runMigrations(review.dataSource);
     relay = new OutboxRelay({ service: 'review', dataSource: review.dataSource, connection: TEST_REDIS_URL, prefix, logger: quiet, pollIntervalMs: 50 });
     relay.start();
-    scoringRelay = new OutboxRelay({ service: 'scoring', dataSource: review.dataSource, connection: TEST_REDIS_URL, prefix, logger: quiet, pollIntervalMs: 50 });
   });
 
   afterAll(async () => {
     await relay?.stop();
-    await scoringRelay?.stop();
     for (const q of queues) await q.close();
     await system?.close();
     await review?.close();
@@ -339,15 +336,15 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     const actions = await ds.query(`SELECT action, from_state, to_state FROM publication_audit WHERE entity_id = 'ev_farm' ORDER BY seq`);
     expect(actions.at(-1)).toEqual({ action: 'republish', from_state: 'retracted', to_state: 'published' });
   });
-  /** Scoring's side: one chunk of a re-scoring run, relayed to publication's (and review's) inbox. */
+  /** Review's side: what it passes on of one chunk of a re-scoring run, relayed to publication's inbox. */
   async function rescore(
     items: Array<{ evaluationId: string; total: number; grade: string; resultId?: string }>,
     run: { runId?: string; scoredAt?: string } = {},
   ) {
     const before = await processed();
-    const payload = rescoredChunk(items, run);
-    await withTransaction(review.dataSource, (m) => enqueueEvents(m, 'scoring', [{ name: 'scoring.evaluations.rescored.v1', payload }]));
-    while ((await scoringRelay.relayOnce()) > 0);
+    const payload = reopenedChunk(items, run);
+    await withTransaction(review.dataSource, (m) => enqueueEvents(m, 'review', [{ name: 'review.evaluations.reopened.v1', payload }]));
+    relay.nudge();
     await waitFor('the chunk processed', async () => (await processed()) === before + 1);
   }
 
@@ -382,10 +379,10 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     const listed = (await json('/public/341522/2023.json')).evaluations.find((e: { evaluationId: string }) => e.evaluationId === 'ev_rs_changed');
     expect(listed).toMatchObject({ total: 84, grade: '良', revision: 2, revised: true, underReview: true });
     const [audit] = await ds.query(`SELECT action, actor_user, reason FROM publication_audit WHERE entity_id = 'ev_rs_changed' ORDER BY seq DESC LIMIT 1`);
-    expect(audit).toMatchObject({ action: 'rescore', actor_user: 'scoring' });
+    expect(audit).toMatchObject({ action: 'rescore', actor_user: 'review' });
 
     // the same job delivered again (a relay that re-added it after a crash): the inbox absorbs it
-    const [job] = (await queue(QUEUES.publicationInbox).getJobs(['completed'])).filter((j) => j.data.name === 'scoring.evaluations.rescored.v1');
+    const [job] = (await queue(QUEUES.publicationInbox).getJobs(['completed'])).filter((j) => j.data.name === 'review.evaluations.reopened.v1');
     const again = await queue(QUEUES.publicationInbox).add(job.name!, job.data, { jobId: `${job.id}-again` });
     await waitFor('the redelivered chunk handled', async () => (await again.getState()) === 'completed');
     expect(await count('SELECT COUNT(*) AS n FROM publication_disclosure_revisions')).toBe(revisionsBefore + 1);

@@ -1,12 +1,23 @@
+import { readFileSync } from 'node:fs';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '@jixiao/contracts';
 import { jobEvents } from '@jixiao/messaging/testing/job-events';
 import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
-import { defaultRulesDir, loadRuleSets, ruleSetSnapshot, score } from '@jixiao/scoring';
+import {
+  defaultRulesDir,
+  listRuleFiles,
+  loadRuleSets,
+  loadRuleSetsFromSources,
+  ruleSetSnapshot,
+  score,
+} from '@jixiao/scoring';
 import { published, received, REGION, retracted, scored, UNIT } from './testing/review-fixtures';
 import { ReviewHarness } from './testing/review-harness';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rule files and payloads are read field by field
+type Json = any;
 
 describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
   let h: ReviewHarness;
@@ -258,6 +269,84 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect((await h.http('GET', '/evaluations/ev_thin_0', reviewer)).body.score.breakdown).toMatchObject({
       current: true,
     });
+  });
+
+  it('a re-scoring chunk (figures only) that changes a published grade: back to a reviewer, and passed on to publication with the breakdown recomputed under the new rules', async () => {
+    const sources = listRuleFiles(defaultRulesDir()).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+    const before = loadRuleSetsFromSources(sources).resolve(REGION, 2023);
+    const evaluation = { ...received('ev_reopen').evaluation, region: REGION, fiscalYear: 2023 };
+    const total = score(evaluation, before, { explain: false }).computed.total!;
+    // the new rules lower the bound above the total to just under it (as 灵寿's 85 → 80 would for 80–85)
+    const own = sources.find((x) => x.file.endsWith(`${REGION}.json`))!;
+    const file = JSON.parse(own.text);
+    const bounds = file.grades.flatMap((g: Json) =>
+      g.conditions.all.filter((c: Json) => c.fact === 'total').map((c: Json) => c.value),
+    );
+    const bound = Math.min(...bounds.filter((v: number) => v > total));
+    for (const g of file.grades)
+      for (const c of g.conditions.all) if (c.fact === 'total' && c.value === bound) c.value = Math.floor(total);
+    own.text = JSON.stringify({ ...file, version: file.version + 1 });
+    const after = loadRuleSetsFromSources(sources).resolve(REGION, 2023);
+    const cite = (r: typeof before) => ({ id: r.id, version: r.version, hash: r.hash });
+    const figures = (r: typeof before, o: { resultId: string; run: string | null }) => {
+      const x = score(evaluation, r, { explain: false });
+      return {
+        ...scored('ev_reopen', {
+          withResult: false,
+          total: x.computed.total!,
+          grade: x.computed.grade!,
+          resultId: o.resultId,
+        }),
+        ruleSet: cite(r),
+        rescoringRunId: o.run,
+      };
+    };
+    const rescored = figures(after, { resultId: 'res_ev_reopen_run_r', run: 'run_r' });
+    expect(rescored.grade).not.toBe(figures(before, { resultId: 'x', run: null }).grade);
+
+    for (const r of [before, after])
+      await h.send('scoring', [
+        {
+          name: 'scoring.ruleset.snapshot.v1',
+          payload: { ruleSet: cite(r), content: ruleSetSnapshot(r), recordedAt: '2024-03-01T08:00:00.000Z' },
+        },
+      ]);
+    await h.send('intake', [{ name: 'intake.submission.received.v1', payload: received('ev_reopen') }]);
+    await h.waitForState('ev_reopen', 'submitted');
+    await h.send('scoring', [
+      { name: 'scoring.evaluation.scored.v1', payload: figures(before, { resultId: 'res_ev_reopen_1', run: null }) },
+    ]);
+    await h.waitForState('ev_reopen', 'approved');
+    await h.send('publication', [{ name: 'publication.evaluation.published.v1', payload: published('ev_reopen') }]);
+    await h.waitForState('ev_reopen', 'published');
+
+    const chunk = {
+      runId: 'run_r',
+      chunk: 3,
+      activated: { ruleSetId: after.id, version: after.version },
+      scoredAt: rescored.scoredAt,
+      items: [
+        {
+          ...rescored,
+          previous: {
+            resultId: 'res_ev_reopen_1',
+            ruleSet: cite(before),
+            total,
+            grade: figures(before, { resultId: 'x', run: null }).grade,
+            routing: 'auto-approve' as const,
+          },
+        },
+      ],
+    };
+    await h.send('scoring', [{ name: 'scoring.evaluations.rescored.v1', payload: chunk }]);
+    await h.waitForState('ev_reopen', 'in_review');
+    const reopened = (await h.outbox()).filter((e) => e.name === 'review.evaluations.reopened.v1');
+    expect(reopened).toHaveLength(1);
+    expect(reopened[0].payload).toMatchObject({ runId: 'run_r', chunk: 3, activated: chunk.activated });
+    const { previous: _previous, ...item } = chunk.items[0];
+    const explained = score(evaluation, after, { explain: true });
+    expect(reopened[0].payload.items).toEqual([{ ...item, result: JSON.parse(JSON.stringify(explained)) }]);
+    expect(reopened[0].payload.items[0].result.computed.grade).toBe(rescored.grade);
   });
 
   it('GET /evaluations/:id shows the evaluation, its score with per-indicator explanations and findings, state, routing and versions', async () => {

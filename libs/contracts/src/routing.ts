@@ -9,8 +9,9 @@ const { scoringInbox, reviewInbox, publicationInbox } = QUEUES;
  *   intake ──submission.received──▶ scoring, review (read model)
  *   scoring ──evaluation.scored──▶ review          ──ruleset.activated──▶ scoring (refreshes its active rule sets)
  *   scoring ──ruleset.snapshot (the rules scores cite, before the first of them)──▶ review (recomputes breakdowns)
- *   scoring ──evaluations.rescored (one per chunk of a re-scoring run)──▶ review, publication
+ *   scoring ──evaluations.rescored (one per chunk of a re-scoring run)──▶ review
  *   review ──evaluation.approved──▶ publication    (routed / returned: recorded, no consumer yet)
+ *   review ──evaluations.reopened (approved or published ones a chunk changed, with breakdowns)──▶ publication
  *   publication ──published / retracted──▶ review (case state)
  *
  * An event with no consumer is still written to the outbox (it is part of the record) and marked sent by the relay.
@@ -20,10 +21,11 @@ export const ROUTING: { readonly [N in EventName]: readonly InboxQueueName[] } =
   'scoring.evaluation.scored.v1': [reviewInbox],
   'scoring.ruleset.activated.v1': [scoringInbox],
   'scoring.ruleset.snapshot.v1': [reviewInbox],
-  'scoring.evaluations.rescored.v1': [reviewInbox, publicationInbox],
+  'scoring.evaluations.rescored.v1': [reviewInbox],
   'review.evaluation.routed.v1': [],
   'review.evaluation.approved.v1': [publicationInbox],
   'review.evaluation.returned.v1': [],
+  'review.evaluations.reopened.v1': [publicationInbox],
   'publication.evaluation.published.v1': [reviewInbox],
   'publication.evaluation.retracted.v1': [reviewInbox],
 };

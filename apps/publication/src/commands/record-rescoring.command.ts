@@ -1,10 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import type { EventPayload } from '@jixiao/contracts';
 
-/** A chunk of a re-scoring run reached publication: revise what is published and changed (set-based). */
+/**
+ * Review passed on the approved or published evaluations a chunk of a re-scoring run changed: revise what is
+ * published of them (set-based).
+ */
 export class RecordRescoring {
   constructor(
-    readonly chunk: EventPayload<'scoring.evaluations.rescored.v1'>,
+    readonly chunk: EventPayload<'review.evaluations.reopened.v1'>,
     readonly manager: EntityManager,
     readonly source: string,
   ) {}

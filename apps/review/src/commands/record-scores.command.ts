@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { EventPayload } from '@jixiao/contracts';
 import type { Scored } from './score-facts';
 
 /** One score to record, attributed to the event that carried it. */
@@ -16,5 +17,12 @@ export class RecordScores {
   constructor(
     readonly items: readonly ScoreItem[],
     readonly manager: EntityManager,
+    /**
+     * The re-scoring run's chunk the items came in: the approved or published evaluations it changed go back to a
+     * reviewer and on to publication (`review.evaluations.reopened.v1`).
+     */
+    readonly chunk?: RescoredChunk,
   ) {}
 }
+
+export type RescoredChunk = Pick<EventPayload<'scoring.evaluations.rescored.v1'>, 'runId' | 'chunk' | 'activated'>;

@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { enqueueOrRide, type OutgoingEvent } from '@jixiao/messaging';
+import type { EventPayload } from '@jixiao/contracts';
+import { enqueueEvents, enqueueOrRide, type OutgoingEvent } from '@jixiao/messaging';
 import { isoNow, type Rider } from '@jixiao/persistence';
 import { nextState } from '../domain/review-state';
 import { planScore } from '../domain/score-plan';
@@ -10,7 +11,7 @@ import { ReviewDetail } from '../persistence/review-detail.entity';
 import { withBreakdowns } from '../persistence/breakdowns';
 import { approvedPayload, routedPayload } from '../persistence/review-events';
 import { REVIEW_SERVICE } from '../persistence/review-tables';
-import { RecordScores, type ScoreItem } from './record-scores.command';
+import { RecordScores, type RescoredChunk, type ScoreItem } from './record-scores.command';
 import {
   factsOf,
   PLACEHOLDER_STEP,
@@ -30,6 +31,13 @@ interface PendingApproval {
   at: string;
 }
 
+/** An approved or published case a re-scoring chunk sent back to a reviewer: passed on to publication. */
+interface Reopened {
+  case: ReviewCase;
+  score: Scored;
+  result: Pick<ReviewDetail, 'resultId' | 'scoreResult'> | undefined;
+}
+
 /**
  * RecordScore for many scores in one transaction, set-based: the cases are read in one query, each score is planned
  * with `planScore` against the case as the scores before it left it, and the batch is written with a handful of
@@ -37,7 +45,7 @@ interface PendingApproval {
  */
 @CommandHandler(RecordScores)
 export class RecordScoresHandler implements ICommandHandler<RecordScores> {
-  async execute({ items, manager }: RecordScores): Promise<void> {
+  async execute({ items, manager, chunk }: RecordScores): Promise<void> {
     if (items.length === 0) return;
     const batch = new CaseBatch(manager);
     const missing = new Set(await batch.load(items.map((i) => i.score.evaluationId)));
@@ -48,21 +56,24 @@ export class RecordScoresHandler implements ICommandHandler<RecordScores> {
     await batch.create([...firstScore.values()].map(placeholderCase));
 
     const events: Array<OutgoingEvent | PendingApproval> = [];
+    const reopened: Reopened[] = [];
     for (const item of items) {
       if (missing.delete(item.score.evaluationId)) {
         batch.opened(batch.get(item.score.evaluationId), openStep(item), item);
       }
-      recordOne(batch, item, events);
+      recordOne(batch, item, events, chunk ? reopened : null);
     }
 
     const approvals = events.filter((e): e is PendingApproval => !('name' in e));
-    const stored = await batch.storedDetails(approvals.map((a) => a.case.evaluationId));
-    // each approved score's breakdown, recomputed from the evaluation and the rules it cites when it came as figures
+    const pending = [...approvals, ...reopened];
+    const stored = await batch.storedDetails(pending.map((a) => a.case.evaluationId));
+    // each approved or reopened score's breakdown, recomputed from the evaluation and the rules it cites (scores
+    // come as figures)
     const details = await withBreakdowns(
       manager,
-      approvals.map((a) => ({ case: a.case, detail: detailAsLoaded(stored.get(a.case.evaluationId), a.result) })),
+      pending.map((a) => ({ case: a.case, detail: detailAsLoaded(stored.get(a.case.evaluationId), a.result) })),
     );
-    const detailOf = new Map(approvals.map((a, i) => [a, details[i]]));
+    const detailOf = new Map<PendingApproval | Reopened, ReviewDetail | null>(pending.map((a, i) => [a, details[i]]));
     const outgoing = events.map((e) =>
       'name' in e
         ? e
@@ -74,8 +85,39 @@ export class RecordScoresHandler implements ICommandHandler<RecordScores> {
     // the events travel in the audit records' statement (one round trip) unless there are too many for one
     const riders: Rider[] = [];
     await enqueueOrRide(manager, REVIEW_SERVICE, outgoing, riders);
+    if (chunk && reopened.length > 0) {
+      // written apart: with a breakdown per item it can be large, and enqueueEvents compresses large payloads
+      await enqueueEvents(manager, REVIEW_SERVICE, [
+        {
+          name: 'review.evaluations.reopened.v1',
+          payload: reopenedPayload(chunk, reopened, detailOf),
+          dedupeKey: `reopened:${chunk.runId}:${chunk.chunk}`,
+          correlationId: chunk.runId,
+        },
+      ]);
+    }
     await batch.flush(riders);
   }
+}
+
+/** The reopened cases' new scores, each with its breakdown where review could recompute it. */
+function reopenedPayload(
+  chunk: RescoredChunk,
+  reopened: readonly Reopened[],
+  detailOf: ReadonlyMap<PendingApproval | Reopened, ReviewDetail | null>,
+): EventPayload<'review.evaluations.reopened.v1'> {
+  return {
+    runId: chunk.runId,
+    chunk: chunk.chunk,
+    activated: chunk.activated,
+    items: reopened.map((r) => {
+      const { result: _sent, ...score } = r.score;
+      const detail = detailOf.get(r);
+      return detail?.scoreResult && detail.resultId === r.case.resultId
+        ? { ...score, result: detail.scoreResult }
+        : score;
+    }),
+  };
 }
 
 function openStep({ score, source }: ScoreItem) {
@@ -83,7 +125,12 @@ function openStep({ score, source }: ScoreItem) {
 }
 
 /** RecordScoreHandler's decision, on the batch's in-memory case. */
-function recordOne(batch: CaseBatch, item: ScoreItem, events: Array<OutgoingEvent | PendingApproval>): void {
+function recordOne(
+  batch: CaseBatch,
+  item: ScoreItem,
+  events: Array<OutgoingEvent | PendingApproval>,
+  reopened: Reopened[] | null,
+): void {
   const { score: s } = item;
   const actor = serviceActor(item.source);
   let current = batch.get(s.evaluationId);
@@ -122,6 +169,7 @@ function recordOne(batch: CaseBatch, item: ScoreItem, events: Array<OutgoingEven
       name: 'review.evaluation.routed.v1',
       payload: routedPayload(current, 'in-review', [...plan.changes, ...s.routing.reasons], at),
     });
+    reopened?.push({ case: current, score: s, result: batch.resultOf(s.evaluationId) });
     return;
   }
   const [, route] = plan.actions;

@@ -54,7 +54,7 @@ describe.each(TEST_DIALECTS)('review: a re-scoring chunk through the inbox on %s
       {
         name: 'scoring.evaluations.rescored.v1',
         payload: chunk([
-          ['ev_rs_grade', { total: 84, grade: '良' }],
+          ['ev_rs_grade', { total: 84, grade: '良', withResult: false }],
           ['ev_rs_same', { withResult: false }],
         ]),
       },
@@ -82,6 +82,24 @@ describe.each(TEST_DIALECTS)('review: a re-scoring chunk through the inbox on %s
       },
     });
     expect((await h.http('GET', '/evaluations/ev_rs_same', auditor)).body.score.resultId).toBe('res_ev_rs_same_run_9');
+    // passed on to publication: the changed one alone, as figures (review holds no rules hashing to V2's to recompute with)
+    const reopened = (await h.outbox()).filter((e) => e.name === 'review.evaluations.reopened.v1');
+    expect(reopened.map((e) => e.payload)).toEqual([
+      {
+        runId: 'run_9',
+        chunk: 0,
+        activated: { ruleSetId: '130126', version: 2 },
+        items: [
+          expect.objectContaining({
+            evaluationId: 'ev_rs_grade',
+            resultId: 'res_ev_rs_grade_run_9',
+            total: 84,
+            grade: '良',
+          }),
+        ],
+      },
+    ]);
+    expect(reopened[0].payload.items[0].result).toBeUndefined();
 
     // the same job again under another job id (a relay that crashed between adding and marking it sent)
     const counts = async () => [

@@ -60,8 +60,13 @@ describe('rescoreChunk', () => {
     expect(out.unaffected).toBe(0);
     expect(payload.items.map((i) => i.evaluationId)).toEqual(rows.map((r) => r.evaluationId));
     expect(payload.items.map((i) => i.previous?.resultId)).toEqual(rows.map((r) => r.current!.resultId));
-    expect(out.changed).toBe(payload.items.filter((i) => i.result).length);
+    const outcomeChanged = payload.items.filter(
+      (i) => i.total !== i.previous?.total || i.grade !== i.previous?.grade || i.routing.decision !== i.previous?.routing,
+    );
+    expect(out.changed).toBe(outcomeChanged.length);
     expect(out.changed).toBeGreaterThan(0);
+    // figures only, changed or not: review recomputes the breakdowns it shows and passes on
+    expect(payload.items.filter((i) => i.result !== undefined)).toEqual([]);
   });
 
   it('gives each an audit entry made at write time that says why, what changed and under which rules', () => {

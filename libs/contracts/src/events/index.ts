@@ -10,5 +10,6 @@ export * from './scoring/evaluations-rescored.event';
 export * from './review/evaluation-routed.event';
 export * from './review/evaluation-approved.event';
 export * from './review/evaluation-returned.event';
+export * from './review/evaluations-reopened.event';
 export * from './publication/evaluation-published.event';
 export * from './publication/evaluation-retracted.event';

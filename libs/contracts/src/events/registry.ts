@@ -6,6 +6,7 @@ import { EvaluationRetractedV1 } from './publication/evaluation-retracted.event'
 import { EvaluationApprovedV1 } from './review/evaluation-approved.event';
 import { EvaluationReturnedV1 } from './review/evaluation-returned.event';
 import { EvaluationRoutedV1 } from './review/evaluation-routed.event';
+import { EvaluationsReopenedV1 } from './review/evaluations-reopened.event';
 import { EvaluationScoredV1 } from './scoring/evaluation-scored.event';
 import { EvaluationsRescoredV1 } from './scoring/evaluations-rescored.event';
 import { RuleSetActivatedV1 } from './scoring/ruleset-activated.event';
@@ -20,6 +21,7 @@ const definitions = [
   EvaluationRoutedV1,
   EvaluationApprovedV1,
   EvaluationReturnedV1,
+  EvaluationsReopenedV1,
   EvaluationPublishedV1,
   EvaluationRetractedV1,
 ] as const;

@@ -8,10 +8,7 @@ describe('HandlerRegistry', () => {
   it('accepts exactly the events routed to the queue', () => {
     const registry = new HandlerRegistry(
       'publication',
-      list(
-        defineHandler('review.evaluation.approved.v1', noop),
-        defineHandler('scoring.evaluations.rescored.v1', noop),
-      ),
+      list(defineHandler('review.evaluation.approved.v1', noop), defineHandler('review.evaluations.reopened.v1', noop)),
     );
     expect(() => registry.assertMatchesRouting('publication-inbox')).not.toThrow();
   });

@@ -30,10 +30,10 @@ export const EvaluationScoredV1Schema = z.object({
   /** Set when the score comes from a bulk re-scoring run, null for a score on submission. */
   rescoringRunId: z.string().nullable(),
   /**
-   * The full result (per-indicator scores with explanations, findings): a bulk re-scoring item carries it when the
-   * outcome changed. A score on submission leaves it out (it was ~6 KB of every event): the consumer recomputes it
-   * from the evaluation and the rules `ruleSet` cites, which scoring sends beforehand as
-   * `scoring.ruleset.snapshot.v1`.
+   * The full result (per-indicator scores with explanations, findings). Scoring leaves it out (it was ~6 KB of every
+   * event, ~10 KB of a re-scoring item): the consumer recomputes it from the evaluation and the rules `ruleSet` cites,
+   * which scoring sends beforehand as `scoring.ruleset.snapshot.v1`. Review fills it in where it passes scores on
+   * (`review.evaluations.reopened.v1`).
    */
   result: ScoreResultSchema.optional(),
 });

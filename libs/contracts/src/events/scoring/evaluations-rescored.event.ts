@@ -16,7 +16,9 @@ export const PreviousOutcomeSchema = z.object({
  * One chunk of a bulk re-scoring run: every evaluation of the chunk whose effective rules changed, with its new
  * result (as `scoring.evaluation.scored.v1` carries it, `rescoringRunId` set) and the result it replaces. One event per
  * chunk, so a run of a million evaluations is a few hundred events, and consumers apply each with set-based SQL.
- * `result` (the full breakdown) is present only for items whose total, grade or routing changed.
+ * Items carry figures, never `result`: review recomputes a breakdown where one is shown or published (the rules
+ * arrive first, as `scoring.ruleset.snapshot.v1`), and passes the approved or published evaluations a chunk changed
+ * on to publication as `review.evaluations.reopened.v1`.
  */
 export const EvaluationsRescoredV1Schema = z.object({
   runId: z.string().min(1),
