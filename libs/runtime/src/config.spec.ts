@@ -11,6 +11,12 @@ describe('loadConfig', () => {
     for (const service of ['intake,', 'intake,billing', 'all,intake', 'intake scoring'])
       expect(() => loadConfig({ SERVICE: service }), service).toThrow(/SERVICE=.*expected all, or one or more of/);
   });
+  it('takes HEAP_GROWING_PERCENT from 0 (V8 decides) to 1000, 200 when unset', () => {
+    expect(loadConfig({}).HEAP_GROWING_PERCENT).toBe(200);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).HEAP_GROWING_PERCENT).toBe(0);
+    for (const bad of ['-1', '1001', 'lots', '2.5'])
+      expect(() => loadConfig({ HEAP_GROWING_PERCENT: bad }), bad).toThrow(/HEAP_GROWING_PERCENT=/);
+  });
   it('names every bad variable', () => {
     const attempt = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SERVICE: 'billing', RESCORE_CHUNK_SIZE: '0' });
     expect(attempt).toThrow(ConfigError);

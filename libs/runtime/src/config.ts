@@ -44,6 +44,12 @@ export const ConfigSchema = z.object({
   RESCORE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** Evaluations per re-scoring chunk (one transaction and one event each). */
   RESCORE_CHUNK_SIZE: z.coerce.number().int().min(10).max(20_000).default(1_000),
+  /**
+   * How far V8 lets the heap grow past what survived its last full collection, in percent (V8's
+   * `--heap-growing-percent`, set when a service process starts; 0 leaves V8's own, which is 300 on a machine with
+   * several GB of memory and less below 2 GB of heap limit). See heapGrowingPercent.
+   */
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1_000).default(200),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
