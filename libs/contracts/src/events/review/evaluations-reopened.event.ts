@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
-import { EvaluationScoredV1, EvaluationScoredV1Schema } from '../scoring/evaluation-scored.event';
+import { EvaluationScoredV1Schema } from '../scoring/evaluation-scored.event';
+import { EvaluationsRescoredV1 } from '../scoring/evaluations-rescored.event';
 
 /**
  * Evaluations review had approved or published that a chunk of a re-scoring run changed (total, grade or routing),
@@ -21,19 +22,12 @@ export const EvaluationsReopenedV1Schema = z.object({
   items: z.array(EvaluationScoredV1Schema).min(1),
 });
 
+/** The example: the rescored event's example chunk as review passes it on (its item changed grade). */
+const { runId, chunk, activated, items } = EvaluationsRescoredV1.example;
+
 export const EvaluationsReopenedV1 = defineEvent('review.evaluations.reopened.v1', EvaluationsReopenedV1Schema, {
-  runId: 'run_01',
-  chunk: 0,
-  activated: { ruleSetId: '130126', version: 2 },
-  items: [
-    {
-      ...EvaluationScoredV1.example,
-      region: '130126',
-      ruleSet: { id: '130126', version: 2, hash: `sha256:${'b'.repeat(64)}` },
-      total: 87,
-      grade: '良好',
-      scoredAt: '2024-04-01T00:00:05.000Z',
-      rescoringRunId: 'run_01',
-    },
-  ],
+  runId,
+  chunk,
+  activated,
+  items: items.map(({ previous: _previous, ...score }) => score),
 });
