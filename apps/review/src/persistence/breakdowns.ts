@@ -18,9 +18,9 @@ const citedKey = (c: Cited) => keyOf(c.ruleSetId!, c.ruleSetVersion!, c.ruleSetH
  * case's current score. Scores on submission arrive as figures only; their breakdown is recomputed here from the
  * evaluation and the effective rules the score cites (`review_rule_snapshots`, from scoring's
  * `scoring.ruleset.snapshot.v1`): scoring is deterministic given both. A detail that already holds the current
- * score's breakdown (a re-scoring item whose outcome changed, or a score from before) is kept as it is, and so is
- * one that cannot be recomputed (no evaluation yet, no snapshot, or a recomputed total that is not the score's):
- * it shows the breakdown it has, if any, marked as another score's.
+ * score's breakdown (a score that came with its result, as scores did before they travelled as figures) is kept as
+ * it is, and so is one that cannot be recomputed (no evaluation yet, no snapshot, or a recomputed total that is not
+ * the score's): it shows the breakdown it has, if any, marked as another score's.
  */
 export async function withBreakdowns(
   manager: EntityManager,
