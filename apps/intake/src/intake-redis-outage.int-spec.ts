@@ -55,6 +55,18 @@ describe.each(TEST_DIALECTS)('intake while Redis is away, on %s', (dialect) => {
     expect(health.status).toBe(503);
     const ids: Array<{ id: unknown }> = await ds.query('SELECT id FROM intake_outbox ORDER BY id');
     expect(ids).toHaveLength(3);
+    // says what is down, and that the database keeps the three events for the relay
+    expect(await health.json()).toMatchObject({
+      status: 'error',
+      error: {
+        intake: {
+          status: 'down',
+          database: { status: 'up' },
+          outbox: { unsent: 3, oldestUnsentSeconds: expect.any(Number) },
+          redis: { status: 'down', error: expect.any(String) },
+        },
+      },
+    });
 
     await proxy.restore();
     isCut = false;

@@ -752,16 +752,16 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect((await h.http('GET', '/audit/verify', auditor)).body.ok).toBe(true);
   });
 
-  it('/health reports the database, Redis and the inbox queue', async () => {
+  it('/health reports the database, the outbox, Redis and the inbox queue', async () => {
     const res = await h.http('GET', '/health');
     expect(res.status).toBe(200);
-    expect(res.body.checks.review).toMatchObject({
-      ok: true,
-      details: {
-        database: { ok: true, dialect },
-        redis: { ok: true, ping: 'PONG' },
-        inboxQueue: { ok: true, queue: 'review-inbox' },
-      },
+    expect(res.body).toMatchObject({ status: 'ok', error: {} });
+    expect(res.body.info.review).toMatchObject({
+      status: 'up',
+      database: { status: 'up', dialect },
+      outbox: { unsent: expect.any(Number) },
+      redis: { status: 'up' },
+      queues: { 'review-inbox': { waiting: expect.any(Number), active: expect.any(Number), failed: expect.any(Number) } },
     });
   });
 });

@@ -303,9 +303,12 @@ describe.each(TEST_DIALECTS)('scoring service on %s', (dialect) => {
 
   it('reports health with the inbox depth, and a verifying audit chain', async () => {
     const health = await json(await fetch(url('/health')));
-    expect(health.checks.scoring).toMatchObject({
-      ok: true,
-      details: { database: 'ok', redis: 'ok', inbox: { queue: 'scoring-inbox', waiting: 0 } },
+    expect(health.info.scoring).toMatchObject({
+      status: 'up',
+      database: { status: 'up' },
+      outbox: { unsent: expect.any(Number) },
+      redis: { status: 'up' },
+      queues: { 'scoring-inbox': { waiting: 0 }, 'scoring-rescore': { waiting: expect.any(Number) } },
     });
     const verify = await json(await fetch(url('/audit/verify'), { headers: bearer(auditor) }));
     expect(verify).toMatchObject({ ok: true, chains: { scoring: { ok: true } } });

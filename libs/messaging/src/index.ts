@@ -13,3 +13,4 @@ export * from './service-messaging';
 export * from './prune';
 export * from './nest/on-event.decorator';
 export * from './nest/messaging.module';
+export * from './health/service-health';

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import type { HealthIndicatorFunction } from '@nestjs/terminus';
 
+/** One service's health: `up` or `down`, with what was checked beside it (its database, Redis, queues …). */
 export interface HealthCheckResult {
-  ok: boolean;
-  details?: Record<string, unknown>;
+  status: 'up' | 'down';
 }
 
-/** Each service registers what /health should check (its database, its queues); the controller runs them all. */
+/** How long /health waits for one service's check before reporting it down. */
+const CHECK_TIMEOUT_MS = 3000;
+
+/**
+ * Each service in the process registers what /health should check (ServiceHealth: its database, Redis and queues);
+ * the controller hands them to Terminus as one health indicator per service, keyed by the service's name.
+ */
 @Injectable()
 export class HealthRegistry {
   private readonly checks = new Map<string, () => Promise<HealthCheckResult>>();
@@ -15,24 +22,21 @@ export class HealthRegistry {
     this.checks.set(name, check);
   }
 
-  async run(): Promise<{ ok: boolean; checks: Record<string, HealthCheckResult> }> {
-    const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => {
-        try {
-          return [name, await withTimeout(check(), 3000)] as const;
-        } catch (err) {
-          return [name, { ok: false, details: { error: err instanceof Error ? err.message : String(err) } }] as const;
-        }
-      }),
-    );
-    const checks = Object.fromEntries(entries);
-    return { ok: entries.every(([, r]) => r.ok), checks };
+  /** An indicator per service; a check that fails or takes too long reports its service down with the reason. */
+  indicators(): HealthIndicatorFunction[] {
+    return [...this.checks].map(([name, check]) => async () => {
+      try {
+        return { [name]: await withTimeout(check(), CHECK_TIMEOUT_MS) };
+      } catch (err) {
+        return { [name]: { status: 'down' as const, error: err instanceof Error ? err.message : String(err) } };
+      }
+    });
   }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`timed out after ${ms} ms`)), ms);
+    const t = setTimeout(() => rej(new Error(`no answer within ${ms} ms`)), ms);
     p.then(
       (v) => (clearTimeout(t), res(v)),
       (e) => (clearTimeout(t), rej(e)),

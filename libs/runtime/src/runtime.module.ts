@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { JwtAuthGuard } from '@jixiao/auth';
 import { AuditController } from './audit.controller';
@@ -23,6 +24,8 @@ export class RuntimeModule {
     return {
       module: RuntimeModule,
       imports: [
+        // a failed check is logged as one JSON line (with what was down), like every other log line
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
         LoggerModule.forRoot({
           pinoHttp: {
             level: ctx.config.LOG_LEVEL,
@@ -39,7 +42,7 @@ export class RuntimeModule {
             // pino-http logs every finished request at info: above that level the per-request listeners and
             // bindings it sets up for the line could never print anything
             autoLogging: LEVELS_WITH_REQUEST_LINES.has(ctx.config.LOG_LEVEL)
-              ? { ignore: (req) => req.url === '/health' }
+              ? { ignore: (req) => req.url === '/health' || req.url === '/health/live' }
               : false,
           },
         }),

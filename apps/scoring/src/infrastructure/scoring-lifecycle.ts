@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
-import type { Redis } from 'ioredis';
-import { createRedisConnection, type ServiceMessaging } from '@jixiao/messaging';
+import { ServiceHealth, type ServiceMessaging } from '@jixiao/messaging';
 import { verifyAudit } from '@jixiao/persistence';
 import { AuditRegistry, HealthRegistry, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import { RecordRuleSets, type RecordRuleSetsResult } from '../commands/record-rule-sets.command';
@@ -14,16 +12,13 @@ import { SCORING_DATA_SOURCE, SCORING_MESSAGING, SCORING_RESCORE_QUEUE } from '.
 
 /**
  * At start (after the CQRS handlers are registered): records new rule-set versions, then starts the inbox worker
- * and the outbox relay. Registers /health (database, Redis, inbox depth) and the audit chain. On shutdown: the
+ * and the outbox relay. Registers /health (database, Redis, the inbox's and re-scoring queue's depth) and the audit chain. On shutdown: the
  * worker finishes its jobs, the relay its pass, then the connections and the database close.
  */
 @Injectable()
 export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('scoring');
-  /** Created on the first /health call: a queue closed before its connection was ready rejects unhandled. */
-  private inboxQueue: Queue | null = null;
-  private readonly redis: Redis;
-  private readonly prefix: string;
+  private readonly health: ServiceHealth;
   private started = false;
 
   constructor(
@@ -35,10 +30,14 @@ export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationSh
     health: HealthRegistry,
     audit: AuditRegistry,
   ) {
-    this.redis = createRedisConnection(ctx.redisUrl, 'producer', 'scoring-health');
-    this.redis.on('error', () => undefined);
-    this.prefix = ctx.config.QUEUE_PREFIX;
-    health.register(SCORING_SERVICE, () => this.health());
+    this.health = new ServiceHealth({
+      service: SCORING_SERVICE,
+      dataSource,
+      connection: ctx.redisUrl,
+      prefix: ctx.config.QUEUE_PREFIX,
+      queues: [QUEUES.scoringInbox, QUEUES.scoringRescore],
+    });
+    health.register(SCORING_SERVICE, () => this.health.check());
     audit.register(SCORING_SERVICE, () => verifyAudit(this.dataSource, SCORING_TABLES.audit));
   }
 
@@ -60,8 +59,7 @@ export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await this.inboxWorkerReady();
     await this.rescore.stop();
     await this.messaging.stop();
-    await this.inboxQueue?.close().catch(() => undefined);
-    this.redis.disconnect();
+    await this.health.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.logger.log('scoring stopped');
   }
@@ -79,29 +77,5 @@ export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationSh
       new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000))),
     ]);
     clearTimeout(timer);
-  }
-
-  private async health() {
-    const details: Record<string, unknown> = {};
-    let ok = true;
-    try {
-      await this.dataSource.query('SELECT 1');
-      details.database = 'ok';
-    } catch (err) {
-      ok = false;
-      details.database = (err as Error).message;
-    }
-    try {
-      details.redis = (await this.redis.ping()) === 'PONG' ? 'ok' : 'no PONG';
-      // shares the health connection (BullMQ leaves a connection it was given open; we close it after the queue)
-      this.inboxQueue ??= new Queue(QUEUES.scoringInbox, { connection: this.redis, prefix: this.prefix });
-      const counts = await this.inboxQueue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-      details.inbox = { queue: QUEUES.scoringInbox, ...counts };
-      details.rescore = { queue: QUEUES.scoringRescore, ...(await this.rescore.depth()) };
-    } catch (err) {
-      details.redis = (err as Error).message;
-    }
-    if (details.redis !== 'ok') ok = false;
-    return { ok, details };
   }
 }

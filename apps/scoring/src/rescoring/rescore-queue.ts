@@ -125,10 +125,6 @@ export class RescoreQueue {
     }
   }
 
-  async depth(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-  }
-
   private async process(job: Job): Promise<unknown> {
     if (job.name === 'plan') {
       const { runId } = job.data as PlanJob;
