@@ -289,6 +289,7 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     expect(detail).toContain('&lt;script&gt;alert(&quot;indicator&quot;)&lt;/script&gt;');
     const res = await get('/public/evaluations/ev_evil');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('x-powered-by')).toBeNull(); // no framework banner
 
     const csv = parseCsv((await text('/public/341522/2023.csv')).replace(/^\uFEFF/, ''));
     const evil = csv.find((line) => line[0] === 'ev_evil')!;

@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 export async function createHttpApp(root: Type<unknown> | DynamicModule, title: string): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.disable('x-powered-by'); // no framework banner in every response
   app.useBodyParser('json', { limit: '10mb' });
   const doc = new DocumentBuilder()
     .setTitle(title)
