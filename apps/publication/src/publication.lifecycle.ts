@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
 import { ServiceHealth, ServiceMessaging } from '@jixiao/messaging';
 import { verifyAudit } from '@jixiao/persistence';
-import { AuditRegistry, HealthRegistry, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
+import { AuditRegistry, HealthRegistry, logsEvents, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import { publicationInboxHandlers } from './inbox/publication-inbox';
 import { PUBLICATION_SERVICE, PUBLICATION_TABLES } from './persistence/publication.tables';
 import { PublicationOutbox } from './publication-outbox';
@@ -38,6 +38,7 @@ export class PublicationLifecycle implements OnModuleInit, OnApplicationBootstra
       prefix: this.ctx.config.QUEUE_PREFIX,
       inbox: { queue: QUEUES.publicationInbox, handlers: publicationInboxHandlers(this.commands, this.outbox) },
       logger: this.logger,
+      logEvents: logsEvents(this.ctx.config),
     });
     this.outbox.attach(this.messaging);
     const serviceHealth = new ServiceHealth({

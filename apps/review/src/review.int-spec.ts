@@ -31,12 +31,17 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
   });
   afterAll(async () => h?.close());
 
-  /** Submission then score, as the pipeline delivers them. */
+  /** Submission then score, as the pipeline delivers them (both carrying the submitting request's correlation id). */
   async function submitAndScore(id: string, routing: 'auto-approve' | 'manual-review', region = REGION) {
-    await h.send('intake', [{ name: 'intake.submission.received.v1', payload: received(id, { region }) }]);
+    const correlationId = `req-${id}`;
+    await h.send('intake', [
+      { name: 'intake.submission.received.v1', payload: received(id, { region }), correlationId },
+    ]);
     // As in production, scoring reacts to the submission: the score comes after it (the reverse is tested below).
     await h.waitForState(id, 'submitted');
-    await h.send('scoring', [{ name: 'scoring.evaluation.scored.v1', payload: scored(id, { routing, region }) }]);
+    await h.send('scoring', [
+      { name: 'scoring.evaluation.scored.v1', payload: scored(id, { routing, region }), correlationId },
+    ]);
     await h.waitForState(id, routing === 'auto-approve' ? 'approved' : 'in_review');
   }
 
@@ -44,6 +49,8 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     await submitAndScore('ev_auto', 'auto-approve');
     const events = await h.outbox('ev_auto');
     expect(events.map((e) => e.name)).toEqual(['review.evaluation.routed.v1', 'review.evaluation.approved.v1']);
+    // both carry on the correlation id of the request that submitted it
+    expect(events.map((e) => e.correlationId)).toEqual(['req-ev_auto', 'req-ev_auto']);
     expect(events[0].payload).toMatchObject({ decision: 'auto-approved', resultId: 'res_ev_auto_1' });
     expect(events[1].payload).toMatchObject({
       automatic: true,
@@ -400,11 +407,18 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect((await h.outbox('ev_manual')).map((e) => [e.name, e.payload.decision])).toEqual([
       ['review.evaluation.routed.v1', 'in-review'],
     ]);
-    const ok = await h.http('POST', '/evaluations/ev_manual/approve', reviewer, { comment: '已核实执行率' });
+    const ok = await h.http(
+      'POST',
+      '/evaluations/ev_manual/approve',
+      reviewer,
+      { comment: '已核实执行率' },
+      { 'x-correlation-id': 'req-approve-1' },
+    );
     expect(ok).toMatchObject({ status: 200, body: { evaluationId: 'ev_manual', state: 'approved' } });
     const approved = (await h.outbox('ev_manual')).at(-1)!;
     expect(approved).toMatchObject({
       name: 'review.evaluation.approved.v1',
+      correlationId: 'req-approve-1', // the reviewer's request, followed on to publication
       payload: {
         automatic: false,
         actor: { user: 'reviewer-130100', role: 'reviewer' },

@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
 import { MessagingModule } from '@jixiao/messaging';
-import type { ServiceContext } from '@jixiao/runtime';
+import { logsEvents, type ServiceContext } from '@jixiao/runtime';
 import { RecordPublicationHandler, RecordRetractionHandler } from './commands/record-disclosure.handler';
 import { RecordScoreHandler } from './commands/record-score.handler';
 import { RecordScoresHandler } from './commands/record-scores.handler';
@@ -73,6 +73,7 @@ export class ReviewModule {
             redis: ctx.redisUrl,
             prefix: ctx.config.QUEUE_PREFIX,
             logger: new Logger('review-messaging'),
+            logEvents: logsEvents(ctx.config),
             // Scores and submissions are handled in group commits of up to 100 events: take enough jobs at once
             // that the next batch fills while one is in flight (BullMQ's 64 would cap it, and serialise fetching).
             ...(dataSource.options.type === 'postgres' ? { concurrency: INBOX_JOBS_IN_FLIGHT } : {}),

@@ -3,7 +3,7 @@ import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
 import { ServiceMessaging } from '@jixiao/messaging';
-import { ConfigError, openServiceDatabase, type ServiceContext } from '@jixiao/runtime';
+import { ConfigError, logsEvents, openServiceDatabase, type ServiceContext } from '@jixiao/runtime';
 import { loadRuleSets, RuleSetError } from '@jixiao/scoring';
 import { RecordRuleSetsHandler } from './commands/record-rule-sets.handler';
 import { ScoreEvaluationsHandler } from './commands/score-evaluations.handler';
@@ -71,6 +71,7 @@ export class ScoringModule {
                 batchTransactions: 2,
               },
               logger: new Logger('scoring-messaging'),
+              logEvents: logsEvents(ctx.config),
             });
             return holder.messaging;
           },

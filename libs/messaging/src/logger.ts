@@ -3,6 +3,7 @@ export interface MessagingLogger {
   log(message: string): void;
   warn(message: string): void;
   error(message: string, trace?: string): void;
+  debug?(message: string): void;
 }
 
 export const consoleLogger: MessagingLogger = {

@@ -61,7 +61,7 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     closers.push(() => r.stop());
     return r;
   };
-  const inbox = () => {
+  const inbox = (logging: { logger?: MessagingLogger; logEvents?: boolean } = {}) => {
     const w = new InboxWorker({
       service: 'scoring',
       queue: QUEUES.scoringInbox,
@@ -70,13 +70,14 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
       prefix,
       handlers: scoringHandlers,
       logger: quiet,
+      ...logging,
     });
     closers.push(() => w.close());
     return w;
   };
   /** A started scoring inbox, its queue, and the queue's events (to await a job's outcome). */
-  const runningInbox = async () => {
-    inbox().start();
+  const runningInbox = async (logging: Parameters<typeof inbox>[0] = {}) => {
+    inbox(logging).start();
     const scoring = queue(QUEUES.scoringInbox);
     const events = new QueueEvents(QUEUES.scoringInbox, { connection: { host: '127.0.0.1', port: redisPort }, prefix });
     closers.push(() => events.close());
@@ -223,8 +224,9 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     ).rejects.toThrow(/review\.evaluation\.returned\.v1.*reason/);
   });
 
-  it('a job whose payload breaks the contract fails at once, without retries or effect', async () => {
-    const { scoring, events } = await runningInbox();
+  it('a job whose payload breaks the contract fails at once, without retries or effect; the log names its event and correlation id', async () => {
+    const errors: string[] = [];
+    const { scoring, events } = await runningInbox({ logger: { ...quiet, error: (m) => errors.push(m) } });
     const bad = { ...submission(1), region: 'Hebei' };
     const job = await scoring.add(
       'intake.submission.received.v1',
@@ -233,7 +235,7 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
         name: 'intake.submission.received.v1',
         producer: 'intake',
         occurredAt: '2024-03-01T08:00:00.000Z',
-        correlationId: null,
+        correlationId: 'req-7f3a',
         payload: bad,
       },
       { attempts: 5 },
@@ -242,6 +244,32 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
     const failed = await scoring.getJob(job.id!);
     expect(failed?.attemptsMade).toBe(1);
     expect(await countEffects(ds)).toBe(0);
+    await waitFor('the failure logged', () => errors.length > 0);
+    expect(errors[0]).toMatch(/^inbox scoring-inbox: job .* failed: .*region.* \[events intake-999; correlation ids req-7f3a\]$/);
+  });
+
+  it('at debug level (logEvents), each event handled is logged with its correlation id; a redelivery as seen before', async () => {
+    const debug: string[] = [];
+    const { scoring, events } = await runningInbox({ logger: { ...quiet, debug: (m) => debug.push(m) }, logEvents: true });
+    const envelope = (id: string, correlationId: string | null) => ({
+      id,
+      name: 'intake.submission.received.v1',
+      producer: 'intake',
+      occurredAt: '2024-03-01T08:00:00.000Z',
+      correlationId,
+      payload: submission(Number(id.split('-')[1])),
+    });
+    for (const [jobId, data] of [
+      ['a', envelope('intake-1', 'req-1')],
+      ['b', envelope('intake-2', null)],
+      ['c', envelope('intake-1', 'req-1')], // the same event again, under another job id
+    ] as const)
+      await (await scoring.add(data.name, data, { jobId })).waitUntilFinished(events);
+    expect(debug).toEqual([
+      'inbox scoring-inbox: intake.submission.received.v1 intake-1 handled (correlation id req-1)',
+      'inbox scoring-inbox: intake.submission.received.v1 intake-2 handled',
+      'inbox scoring-inbox: intake.submission.received.v1 intake-1 seen before, skipped (correlation id req-1)',
+    ]);
   });
 
   it('a payload over the compression threshold travels gzip-compressed and arrives as it was sent', async () => {

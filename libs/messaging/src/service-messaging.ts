@@ -20,6 +20,8 @@ export interface ServiceMessagingOptions {
     /** See InboxWorkerOptions.batchTransactions. */
     batchTransactions?: number;
   };
+  /** See InboxWorkerOptions.logEvents. */
+  logEvents?: boolean;
   relay?: { batchSize?: number; pollIntervalMs?: number };
   /** How long `start()` waits for Redis before starting anyway (default 10 s). */
   readyTimeoutMs?: number;
@@ -56,6 +58,7 @@ export class ServiceMessaging {
           concurrency: options.inbox.concurrency,
           batchTransactions: options.inbox.batchTransactions,
           logger: this.logger,
+          logEvents: options.logEvents,
           // Events a handler enqueued leave at once rather than at the next poll.
           onCommitted: () => this.relay.nudge(),
         })

@@ -63,3 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(picked[String(i.path[0])])}: ${i.message}`);
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }
+
+/** Whether the messaging logs every event it handles (with its correlation id): at LOG_LEVEL debug or trace. */
+export function logsEvents(config: Pick<Config, 'LOG_LEVEL'>): boolean {
+  return config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
+}

@@ -7,3 +7,4 @@ export * from './http-app';
 export * from './audit.registry';
 export * from './run-services';
 export * from './service-database';
+export * from './correlation-id';

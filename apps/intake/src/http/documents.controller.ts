@@ -19,9 +19,10 @@ import { ZodError } from 'zod';
 import { CurrentPrincipal, Roles, type Principal } from '@jixiao/auth';
 import { DEFAULT_LIMITS, DocumentRejectedError, parseDocumentAsync, type Diagnostic } from '@jixiao/forms';
 import type { RuleSetRegistry } from '@jixiao/scoring';
+import { correlationIdOf } from '@jixiao/runtime';
 import { SubmitEvaluations, type SubmitResult } from '../commands/submit-evaluations.command';
 import { INTAKE_REGISTRY } from '../infrastructure/intake.tokens';
-import { correlationIdOf, parseIdParam, parseRegionParam, parseYearParam } from './request-params';
+import { parseIdParam, parseRegionParam, parseYearParam } from './request-params';
 
 const MEDIA_TYPES: Record<string, string> = {
   txt: 'text/plain',

@@ -5,9 +5,10 @@ import { CurrentPrincipal, Roles, type Principal } from '@jixiao/auth';
 import { InvalidEvaluationInputError, parseEvaluationInput } from '../domain/evaluation-input';
 import { SubmitEvaluations, type SubmitResult } from '../commands/submit-evaluations.command';
 import type { RuleSetRegistry } from '@jixiao/scoring';
+import { correlationIdOf } from '@jixiao/runtime';
 import { INTAKE_REGISTRY } from '../infrastructure/intake.tokens';
 import { evaluationBodySchema } from './evaluation-body.schema';
-import { correlationIdOf, parseIdParam, parseRegionParam } from './request-params';
+import { parseIdParam, parseRegionParam } from './request-params';
 
 @ApiTags('intake')
 @ApiBearerAuth()

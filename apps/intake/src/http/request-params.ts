@@ -26,8 +26,3 @@ export function parseIdParam(name: string, value: unknown): string | null {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(text)) throw new BadRequestException(`${name} "${text}": not an evaluation id`);
   return text;
 }
-
-/** The request's correlation id (set by the runtime's logger from x-correlation-id, or generated). */
-export function correlationIdOf(req: { id?: unknown }): string | null {
-  return typeof req.id === 'string' ? req.id.slice(0, 100) : null;
-}

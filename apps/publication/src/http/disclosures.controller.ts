@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal, type Principal, Roles } from '@jixiao/auth';
+import { correlationIdOf } from '@jixiao/runtime';
 import { RetractDisclosure } from '../commands/retract-disclosure.command';
 import type { DisclosureEntity } from '../persistence/disclosure.entity';
 import { toRow } from '../queries/to-row';
@@ -31,7 +32,7 @@ export class DisclosuresController {
       throw new BadRequestException(parsed.error.issues.map((i) => `body.${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
     }
     const retracted = await this.commands.execute<RetractDisclosure, DisclosureEntity>(
-      new RetractDisclosure(evaluationId, parsed.data.reason, principal, typeof req.id === 'string' ? req.id : null),
+      new RetractDisclosure(evaluationId, parsed.data.reason, principal, correlationIdOf(req)),
     );
     return toRow(retracted);
   }

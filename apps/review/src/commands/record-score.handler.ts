@@ -107,7 +107,11 @@ export class RecordScoreHandler implements ICommandHandler<RecordScore> {
         });
       }
     }
-    await enqueueEvents(work.manager, REVIEW_SERVICE, events);
+    await enqueueEvents(
+      work.manager,
+      REVIEW_SERVICE,
+      events.map((e) => ({ ...e, correlationId: work.correlationId })),
+    );
   }
 }
 

@@ -2,11 +2,12 @@ import type { EntityManager } from 'typeorm';
 import type { EventPayload } from '@jixiao/contracts';
 import type { Scored } from './score-facts';
 
-/** One score to record, attributed to the event that carried it. */
+/** One score to record, attributed to the event that carried it (whose correlation id its consequences carry on). */
 export interface ScoreItem {
   score: Scored;
   source: string;
   eventId: string | null;
+  correlationId?: string | null;
 }
 
 /**

@@ -29,6 +29,7 @@ interface PendingApproval {
   case: ReviewCase;
   result: Pick<ReviewDetail, 'resultId' | 'scoreResult'> | undefined;
   at: string;
+  correlationId: string | null;
 }
 
 /** An approved or published case a re-scoring chunk sent back to a reviewer: passed on to publication. */
@@ -80,6 +81,7 @@ export class RecordScoresHandler implements ICommandHandler<RecordScores> {
         : {
             name: 'review.evaluation.approved.v1' as const,
             payload: approvedPayload(e.case, detailOf.get(e) ?? null, { automatic: true, actor: SYSTEM, at: e.at }),
+            correlationId: e.correlationId,
           },
     );
     // the events travel in the audit records' statement (one round trip) unless there are too many for one
@@ -133,6 +135,7 @@ function recordOne(
 ): void {
   const { score: s } = item;
   const actor = serviceActor(item.source);
+  const correlationId = item.correlationId ?? null;
   let current = batch.get(s.evaluationId);
   const plan = planScore(current.state, recordedFacts(current), factsOf(s));
   if (plan.kind === 'ignore') {
@@ -168,6 +171,7 @@ function recordOne(
     events.push({
       name: 'review.evaluation.routed.v1',
       payload: routedPayload(current, 'in-review', [...plan.changes, ...s.routing.reasons], at),
+      correlationId,
     });
     reopened?.push({ case: current, score: s, result: batch.resultOf(s.evaluationId) });
     return;
@@ -179,12 +183,14 @@ function recordOne(
     events.push({
       name: 'review.evaluation.routed.v1',
       payload: routedPayload(current, 'auto-approved', s.routing.reasons, at),
+      correlationId,
     });
-    events.push({ case: current, result: batch.resultOf(s.evaluationId), at });
+    events.push({ case: current, result: batch.resultOf(s.evaluationId), at, correlationId });
   } else {
     events.push({
       name: 'review.evaluation.routed.v1',
       payload: routedPayload(current, 'in-review', s.routing.reasons, at),
+      correlationId,
     });
   }
 }

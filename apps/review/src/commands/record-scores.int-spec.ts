@@ -15,7 +15,7 @@ import { RecordScoresHandler } from './record-scores.handler';
 import { scoreAuditPayload, scoreColumns } from './score-facts';
 import { reviewSnapshot as snapshot } from '../testing/review-snapshot';
 
-const ORIGIN = { source: 'scoring', eventId: 'scoring-42' };
+const ORIGIN = { source: 'scoring', eventId: 'scoring-42', correlationId: 'corr-42' };
 const RUN = 'run_7';
 const V2 = { id: '130126', version: 2, hash: `sha256:${'c'.repeat(64)}` };
 
@@ -61,7 +61,7 @@ const ITEMS = [
 
 async function seed(ds: DataSource): Promise<void> {
   await withTransaction(ds, async (manager) => {
-    const work = { manager, source: 'test', eventId: null, afterCommit: () => undefined };
+    const work = { manager, source: 'test', eventId: null, correlationId: null, afterCommit: () => undefined };
     for (const s of SEEDS) {
       const score = s.score ? scored(s.id, s.score) : null;
       const now = '2024-03-01T08:00:02.000Z';
@@ -134,6 +134,10 @@ describe.each(TEST_DIALECTS)('recording many scores at once on %s', (dialect) =>
     expect(actual.history).toEqual(expected.history);
     expect(actual.audit).toEqual(expected.audit);
     expect(actual.outbox).toEqual(expected.outbox);
+    // the events a score causes carry on the correlation id of the event that brought it
+    expect(new Set(actual.outbox.map((e: { correlationId: unknown }) => e.correlationId))).toEqual(
+      new Set(['corr-42']),
+    );
     expect(await verifyAudit(batch.dataSource, 'review_audit')).toMatchObject({ ok: true });
 
     // what a finance bureau reads: published and approved evaluations whose outcome changed are back in review …

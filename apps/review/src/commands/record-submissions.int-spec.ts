@@ -11,7 +11,7 @@ import { RecordSubmissionHandler } from './record-submission.handler';
 import { RecordSubmissions } from './record-submissions.command';
 import { RecordSubmissionsHandler } from './record-submissions.handler';
 
-const ORIGIN = { source: 'intake', eventId: 'intake-9' };
+const ORIGIN = { source: 'intake', eventId: 'intake-9', correlationId: 'corr-9' };
 const correction = (id: string, previous: string) =>
   received(id, { version: 2, previousVersionId: previous, submissionId: `sub_${previous}` });
 
@@ -37,7 +37,7 @@ describe.each(TEST_DIALECTS)('recording many submissions at once on %s', (dialec
     for (const db of [one, batch]) {
       await runMigrations(db.dataSource);
       await withTransaction(db.dataSource, async (manager) => {
-        const work = { manager, source: 'seed', eventId: null, afterCommit: () => undefined };
+        const work = { manager, source: 'seed', eventId: null, correlationId: null, afterCommit: () => undefined };
         await new RecordScoreHandler().execute(new RecordScore(scored('ev_placeholder'), work));
         for (const id of ['ev_known', 'ev_v1'])
           await new RecordSubmissionHandler().execute(new RecordSubmission(received(id), work));

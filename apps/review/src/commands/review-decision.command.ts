@@ -1,20 +1,22 @@
 import type { Principal } from '@jixiao/auth';
 
-/** A reviewer approves an evaluation in review (optional comment). */
+/** A reviewer approves an evaluation in review (optional comment); `correlationId`: the request's. */
 export class ApproveEvaluation {
   constructor(
     readonly evaluationId: string,
     readonly principal: Principal,
     readonly comment: string | null,
+    readonly correlationId: string | null = null,
   ) {}
 }
 
-/** A reviewer returns an evaluation in review to its unit, with a reason. */
+/** A reviewer returns an evaluation in review to its unit, with a reason; `correlationId`: the request's. */
 export class ReturnEvaluation {
   constructor(
     readonly evaluationId: string,
     readonly principal: Principal,
     readonly reason: string,
+    readonly correlationId: string | null = null,
   ) {}
 }
 

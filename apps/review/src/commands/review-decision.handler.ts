@@ -24,6 +24,7 @@ async function decide(
   evaluationId: string,
   principal: Principal,
   action: ReviewAction,
+  correlationId: string | null,
   apply: (work: ReviewWork, current: ReviewCase, to: ReviewState, actor: Actor) => Promise<ReviewCase>,
 ): Promise<DecisionOutcome> {
   try {
@@ -34,7 +35,7 @@ async function decide(
       const to = nextState(current.state, action);
       const next = await apply(work, current, to, { user: principal.sub, role: principal.role });
       return { evaluationId, state: next.state, revision: next.revision };
-    });
+    }, correlationId);
   } catch (err) {
     if (err instanceof TransitionRefused) throw new ConflictException(`evaluation ${evaluationId}: ${err.message}`);
     if (err instanceof CaseChangedConcurrently) throw new ConflictException(err.message);
@@ -46,8 +47,8 @@ async function decide(
 export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluation, DecisionOutcome> {
   constructor(private readonly uow: ReviewUnitOfWork) {}
 
-  execute({ evaluationId, principal, comment }: ApproveEvaluation): Promise<DecisionOutcome> {
-    return decide(this.uow, evaluationId, principal, 'approve', async (work, current, to, actor) => {
+  execute({ evaluationId, principal, comment, correlationId }: ApproveEvaluation): Promise<DecisionOutcome> {
+    return decide(this.uow, evaluationId, principal, 'approve', correlationId, async (work, current, to, actor) => {
       const next = await applyChange(work, current, {
         action: 'approve',
         to,
@@ -57,7 +58,9 @@ export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluati
       });
       const detail = await withBreakdown(work.manager, next, await loadDetail(work.manager, evaluationId));
       const payload = approvedPayload(next, detail, { automatic: false, actor, at: next.updatedAt, comment });
-      await enqueueEvents(work.manager, REVIEW_SERVICE, [{ name: 'review.evaluation.approved.v1', payload }]);
+      await enqueueEvents(work.manager, REVIEW_SERVICE, [
+        { name: 'review.evaluation.approved.v1', payload, correlationId: work.correlationId },
+      ]);
       return next;
     });
   }
@@ -67,8 +70,8 @@ export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluati
 export class ReturnEvaluationHandler implements ICommandHandler<ReturnEvaluation, DecisionOutcome> {
   constructor(private readonly uow: ReviewUnitOfWork) {}
 
-  execute({ evaluationId, principal, reason }: ReturnEvaluation): Promise<DecisionOutcome> {
-    return decide(this.uow, evaluationId, principal, 'return', async (work, current, to, actor) => {
+  execute({ evaluationId, principal, reason, correlationId }: ReturnEvaluation): Promise<DecisionOutcome> {
+    return decide(this.uow, evaluationId, principal, 'return', correlationId, async (work, current, to, actor) => {
       const next = await applyChange(work, current, { action: 'return', to, actor, reason });
       await enqueueEvents(work.manager, REVIEW_SERVICE, [
         {
@@ -81,6 +84,7 @@ export class ReturnEvaluationHandler implements ICommandHandler<ReturnEvaluation
             actor,
             returnedAt: isoNow(),
           },
+          correlationId: work.correlationId,
         },
       ]);
       return next;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -14,6 +14,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@jixiao/auth';
+import { correlationIdOf } from '@jixiao/runtime';
 import { ApproveEvaluation, ReturnEvaluation, type DecisionOutcome } from '../commands/review-decision.command';
 import { REVIEW_STATES } from '../domain/review-state';
 import { GetEvaluation, GetEvaluationHistory, ListEvaluations } from '../queries/evaluation.queries';
@@ -98,8 +99,9 @@ export class EvaluationsController {
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body() body: unknown,
+    @Req() req: { id?: unknown },
   ): Promise<DecisionOutcome> {
-    return this.commands.execute(new ApproveEvaluation(id, principal, parseApproveBody(body)));
+    return this.commands.execute(new ApproveEvaluation(id, principal, parseApproveBody(body), correlationIdOf(req)));
   }
 
   @Post(':id/return')
@@ -118,7 +120,8 @@ export class EvaluationsController {
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body() body: unknown,
+    @Req() req: { id?: unknown },
   ): Promise<DecisionOutcome> {
-    return this.commands.execute(new ReturnEvaluation(id, principal, parseReturnBody(body)));
+    return this.commands.execute(new ReturnEvaluation(id, principal, parseReturnBody(body), correlationIdOf(req)));
   }
 }

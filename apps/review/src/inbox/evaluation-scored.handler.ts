@@ -40,6 +40,7 @@ export class OnEvaluationScored implements EventHandlerClass<'scoring.evaluation
           score: payload,
           source: context.event.producer,
           eventId: context.event.id,
+          correlationId: context.event.correlationId ?? null,
         })),
         manager,
       ),

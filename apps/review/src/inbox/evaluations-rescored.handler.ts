@@ -23,7 +23,11 @@ export class OnEvaluationsRescored implements EventHandlerClass<'scoring.evaluat
 
   async handle(payload: Rescored, context: HandlerContext): Promise<void> {
     context.afterCommit(() => this.messaging.nudge());
-    const origin = { source: context.event.producer, eventId: context.event.id };
+    const origin = {
+      source: context.event.producer,
+      eventId: context.event.id,
+      correlationId: context.event.correlationId ?? null,
+    };
     await this.commands.execute(
       new RecordScores(
         payload.items.map(({ previous: _previous, ...score }) => ({ score, ...origin })),

@@ -8,6 +8,7 @@ export function inboxWork(context: HandlerContext, messaging: MessagingRuntime):
     manager: context.manager,
     source: context.event.producer,
     eventId: context.event.id,
+    correlationId: context.event.correlationId ?? null,
     afterCommit: context.afterCommit,
   };
 }

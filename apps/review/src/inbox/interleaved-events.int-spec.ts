@@ -68,7 +68,11 @@ describe.each(TEST_DIALECTS)('interleaved submissions and scores in one inbox tr
   });
 
   it('grouped by name as the inbox groups them, each case ends as handling them one by one in arrival order', async () => {
-    const origin = (e: Event) => ({ source: e.name === 'received' ? 'intake' : 'scoring', eventId: `${e.name}-1` });
+    const origin = (e: Event) => ({
+      source: e.name === 'received' ? 'intake' : 'scoring',
+      eventId: `${e.name}-1`,
+      correlationId: null,
+    });
     await withTransaction(one.dataSource, async (manager) => {
       for (const e of EVENTS) {
         const work = { manager, ...origin(e), afterCommit: () => undefined };

@@ -47,7 +47,9 @@ function newCase(id: string): ReviewCase {
 }
 
 const inTx = <T>(ds: DataSource, fn: (work: ReviewWork) => Promise<T>) =>
-  withTransaction(ds, (manager) => fn({ manager, source: 'test', eventId: null, afterCommit: () => undefined }));
+  withTransaction(ds, (manager) =>
+    fn({ manager, source: 'test', eventId: null, correlationId: null, afterCommit: () => undefined }),
+  );
 
 describe.each(TEST_DIALECTS)('case store on %s', (dialect) => {
   let db: TestDatabase;

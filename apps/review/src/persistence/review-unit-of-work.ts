@@ -14,10 +14,11 @@ export class ReviewUnitOfWork {
     private readonly messaging: MessagingRuntime,
   ) {}
 
-  async run<T>(fn: (work: ReviewWork) => Promise<T>): Promise<T> {
+  /** `correlationId`: the request's, carried on by the events the action sends. */
+  async run<T>(fn: (work: ReviewWork) => Promise<T>, correlationId: string | null = null): Promise<T> {
     const after: Array<() => void | Promise<void>> = [];
     const result = await withTransaction(this.dataSource, (manager) =>
-      fn({ manager, source: REVIEW_SERVICE, eventId: null, afterCommit: (f) => after.push(f) }),
+      fn({ manager, source: REVIEW_SERVICE, eventId: null, correlationId, afterCommit: (f) => after.push(f) }),
     );
     this.messaging.nudge();
     for (const f of after) await f();

@@ -135,12 +135,12 @@ export class ReviewHarness {
 
   /** Events review wrote to its outbox (all, in order), parsed. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read payload fields freely
-  async outbox(evaluationId?: string): Promise<Array<{ name: string; payload: any }>> {
-    const rows: Array<{ name: string; payload: string }> = await this.db.query(
-      'SELECT name, payload FROM review_outbox ORDER BY id',
+  async outbox(evaluationId?: string): Promise<Array<{ name: string; payload: any; correlationId: string | null }>> {
+    const rows: Array<{ name: string; payload: string; correlation_id: string | null }> = await this.db.query(
+      'SELECT name, payload, correlation_id FROM review_outbox ORDER BY id',
     );
     return rows
-      .map((r) => ({ name: r.name, payload: JSON.parse(r.payload) }))
+      .map((r) => ({ name: r.name, payload: JSON.parse(r.payload), correlationId: r.correlation_id }))
       .filter((e) => !evaluationId || e.payload.evaluationId === evaluationId);
   }
 
@@ -156,12 +156,19 @@ export class ReviewHarness {
     );
   }
 
-  async http(method: 'GET' | 'POST', path: string, token?: string, body?: unknown): Promise<HttpResult> {
+  async http(
+    method: 'GET' | 'POST',
+    path: string,
+    token?: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult> {
     const res = await fetch(`${this.system.url}${path}`, {
       method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });

@@ -20,10 +20,10 @@ export async function reviewSnapshot(ds: DataSource) {
       'SELECT seq, actor_user, actor_role, entity_type, entity_id, action, from_state, to_state, reason, payload_hash FROM review_audit ORDER BY seq',
     )
   ).map((r: Record<string, unknown>) => ({ ...r, seq: Number(r.seq) }));
-  const outbox = (await ds.query('SELECT name, payload FROM review_outbox ORDER BY id')).map(
-    (r: { name: string; payload: string }) => {
+  const outbox = (await ds.query('SELECT name, payload, correlation_id FROM review_outbox ORDER BY id')).map(
+    (r: { name: string; payload: string; correlation_id: string | null }) => {
       const { routedAt: _r, approvedAt: _a, ...payload } = JSON.parse(r.payload);
-      return { name: r.name, payload };
+      return { name: r.name, payload, correlationId: r.correlation_id };
     },
   );
   // each history row of a change points at the audit record of that change

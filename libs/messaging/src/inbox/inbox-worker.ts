@@ -43,6 +43,12 @@ export interface InboxWorkerOptions {
    */
   batchTransactions?: number;
   logger?: MessagingLogger;
+  /**
+   * Log each event at debug level once its transaction commits (or it was found seen before): its name, id and
+   * correlation id, so one request can be followed through every service's log (services turn it on at
+   * LOG_LEVEL=debug or trace).
+   */
+  logEvents?: boolean;
   /** Called after each handler's transaction commits (ServiceMessaging nudges the service's relay here). */
   onCommitted?: () => void;
 }
@@ -118,7 +124,9 @@ export class InboxWorker {
     });
     this.worker.on('error', (err) => this.logger.warn(`inbox ${this.options.queue}: ${errorMessage(err)}`));
     this.worker.on('failed', (job, err) =>
-      this.logger.error(`inbox ${this.options.queue}: job ${job?.id} (${job?.name}) failed: ${errorMessage(err)}`),
+      this.logger.error(
+        `inbox ${this.options.queue}: job ${job?.id} (${job?.name}) failed: ${errorMessage(err)}${job ? carried(job.data) : ''}`,
+      ),
     );
     return this.worker;
   }
@@ -264,6 +272,13 @@ export class InboxWorker {
       return runs;
     });
     if (ran.some(Boolean)) this.options.onCommitted?.();
+    if (this.options.logEvents && this.logger.debug) {
+      for (const [i, { event }] of batch.entries())
+        this.logger.debug(
+          `inbox ${this.options.queue}: ${event.name} ${event.id} ${ran[i] ? 'handled' : 'seen before, skipped'}` +
+            (event.correlationId ? ` (correlation id ${event.correlationId})` : ''),
+        );
+    }
     for (const fn of afterCommit) {
       try {
         await fn();
@@ -306,6 +321,27 @@ function orderKeysOf(pending: Pending): readonly string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What a failed job carried, for its log line: ` [events a, b; correlation ids x, y]` (read from the envelopes as
+ * they came, so it works for a job that could not be decoded or validated too).
+ */
+function carried(data: unknown): string {
+  const envelopes: unknown[] = isBatch(data) ? data.events : [data];
+  const field = (key: 'id' | 'correlationId') => [
+    ...new Set(
+      envelopes
+        .map((e) => (e && typeof e === 'object' ? (e as Record<string, unknown>)[key] : undefined))
+        .filter((v): v is string => typeof v === 'string' && v.length > 0),
+    ),
+  ];
+  const ids = field('id');
+  const correlations = field('correlationId');
+  if (ids.length === 0 && correlations.length === 0) return '';
+  const parts = [`events ${ids.join(', ') || '?'}`];
+  if (correlations.length > 0) parts.push(`correlation ids ${correlations.join(', ')}`);
+  return ` [${parts.join('; ')}]`;
 }
 
 /**

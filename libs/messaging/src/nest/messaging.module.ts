@@ -23,6 +23,8 @@ export interface MessagingRuntimeOptions {
   redis: RedisConnectionInput;
   prefix?: string;
   logger?: MessagingLogger;
+  /** See InboxWorkerOptions.logEvents. */
+  logEvents?: boolean;
   concurrency?: number;
   relay?: { batchSize?: number; pollIntervalMs?: number };
 }
@@ -67,6 +69,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       redis: this.options.redis,
       prefix: this.options.prefix,
       logger: this.options.logger,
+      logEvents: this.options.logEvents,
       relay: this.options.relay,
       inbox: inbox ? { queue: inbox.queue, handlers, concurrency: this.options.concurrency } : undefined,
     });
