@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
@@ -9,13 +8,14 @@ import { AuditController } from './audit.controller';
 import { AuditRegistry } from './audit.registry';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
+import { requestCorrelationId, requestLogFields, responseLogFields } from './request-logging';
 import { SERVICE_CONTEXT, type ServiceContext } from './service-context';
 
 const LEVELS_WITH_REQUEST_LINES = new Set(['info', 'debug', 'trace']);
 
 /**
  * What every process shares, whichever services it runs: configuration, structured JSON logs with a correlation id
- * per request (taken from `x-correlation-id` when a caller sends one), bearer-token auth on every route, /health.
+ * per request (a caller's `x-correlation-id` when it looks like an id), bearer-token auth on every route, /health.
  */
 @Global()
 @Module({})
@@ -29,15 +29,12 @@ export class RuntimeModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: ctx.config.LOG_LEVEL,
-            genReqId: (req, res) => {
-              const given = req.headers['x-correlation-id'];
-              const id = (Array.isArray(given) ? given[0] : given) || randomUUID();
-              res.setHeader('x-correlation-id', id);
-              return id;
-            },
+            genReqId: requestCorrelationId,
+            serializers: { req: requestLogFields, res: responseLogFields },
             // the service name is a binding of the root logger, not a per-request child: pino-http makes a child
             // per request already, and a second one for custom props cost ~3% of intake's CPU under load
             base: { pid: process.pid, hostname: hostname(), service: ctx.config.SERVICE },
+            // headers are not logged (requestLogFields); should one ever be, these stay out
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             // pino-http logs every finished request at info: above that level the per-request listeners and
             // bindings it sets up for the line could never print anything
