@@ -68,17 +68,15 @@ export class ServiceHealth {
   private async database(): Promise<Pick<ServiceHealthReport, 'database' | 'outbox'>> {
     const dialect = dialectOf(this.options.dataSource);
     try {
-      const [count] = await this.options.dataSource.query(
-        `SELECT COUNT(*) AS n FROM ${this.outbox} WHERE sent_at IS NULL`,
+      const [row] = await this.options.dataSource.query(
+        `SELECT COUNT(*) AS n, (SELECT occurred_at FROM ${this.outbox} WHERE sent_at IS NULL ORDER BY id LIMIT 1) AS oldest ` +
+          `FROM ${this.outbox} WHERE sent_at IS NULL`,
       );
-      const [oldest] = await this.options.dataSource.query(
-        `SELECT occurred_at FROM ${this.outbox} WHERE sent_at IS NULL ORDER BY id LIMIT 1`,
-      );
-      const since = oldest ? Date.parse(oldest.occurred_at) : NaN; // ISO 8601 text on both databases
+      const since = row.oldest ? Date.parse(row.oldest) : NaN; // ISO 8601 text on both databases
       return {
         database: { status: 'up', dialect },
         outbox: {
-          unsent: Number(count.n),
+          unsent: Number(row.n),
           oldestUnsentSeconds: Number.isNaN(since) ? null : Math.max(0, Math.round((Date.now() - since) / 1000)),
         },
       };

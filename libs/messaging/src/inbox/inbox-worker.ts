@@ -125,7 +125,7 @@ export class InboxWorker {
     this.worker.on('error', (err) => this.logger.warn(`inbox ${this.options.queue}: ${errorMessage(err)}`));
     this.worker.on('failed', (job, err) =>
       this.logger.error(
-        `inbox ${this.options.queue}: job ${job?.id} (${job?.name}) failed: ${errorMessage(err)}${job ? carried(job.data) : ''}`,
+        `inbox ${this.options.queue}: job ${job?.id} (${job?.name}) failed: ${errorMessage(err)}${job ? failedJobSuffix(job.data) : ''}`,
       ),
     );
     return this.worker;
@@ -323,11 +323,14 @@ function orderKeysOf(pending: Pending): readonly string[] | undefined {
   }
 }
 
+/** A failed batch job's log line names this many of its events (and correlation ids) at most. */
+const LOGGED_IDS = 10;
+
 /**
  * What a failed job carried, for its log line: ` [events a, b; correlation ids x, y]` (read from the envelopes as
  * they came, so it works for a job that could not be decoded or validated too).
  */
-function carried(data: unknown): string {
+export function failedJobSuffix(data: unknown): string {
   const envelopes: unknown[] = isBatch(data) ? data.events : [data];
   const field = (key: 'id' | 'correlationId') => [
     ...new Set(
@@ -336,11 +339,13 @@ function carried(data: unknown): string {
         .filter((v): v is string => typeof v === 'string' && v.length > 0),
     ),
   ];
+  const list = (values: string[]) =>
+    values.length > LOGGED_IDS ? `${values.slice(0, LOGGED_IDS).join(', ')} and ${values.length - LOGGED_IDS} more` : values.join(', ');
   const ids = field('id');
   const correlations = field('correlationId');
   if (ids.length === 0 && correlations.length === 0) return '';
-  const parts = [`events ${ids.join(', ') || '?'}`];
-  if (correlations.length > 0) parts.push(`correlation ids ${correlations.join(', ')}`);
+  const parts = [`events ${list(ids) || '?'}`];
+  if (correlations.length > 0) parts.push(`correlation ids ${list(correlations)}`);
   return ` [${parts.join('; ')}]`;
 }
 
