@@ -17,6 +17,12 @@ describe('loadConfig', () => {
     for (const bad of ['-1', '1001', 'lots', '2.5'])
       expect(() => loadConfig({ HEAP_GROWING_PERCENT: bad }), bad).toThrow(/HEAP_GROWING_PERCENT=/);
   });
+  it('takes SHUTDOWN_GRACE_MS from 0 (stop at once, the default) to two minutes', () => {
+    expect(loadConfig({}).SHUTDOWN_GRACE_MS).toBe(0);
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '5000' }).SHUTDOWN_GRACE_MS).toBe(5000);
+    for (const bad of ['-1', '120001', 'soon'])
+      expect(() => loadConfig({ SHUTDOWN_GRACE_MS: bad }), bad).toThrow(/SHUTDOWN_GRACE_MS=/);
+  });
   it('names every bad variable', () => {
     const attempt = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SERVICE: 'billing', RESCORE_CHUNK_SIZE: '0' });
     expect(attempt).toThrow(ConfigError);

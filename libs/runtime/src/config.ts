@@ -50,6 +50,11 @@ export const ConfigSchema = z.object({
    * several GB of memory and less below 2 GB of heap limit). See heapGrowingPercent.
    */
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1_000).default(200),
+  /**
+   * On SIGTERM, how long a process keeps serving with /health answering 503 (`shutting_down`) before it stops, so a
+   * load balancer takes it out of rotation first (a rolling update of several replicas). 0: stop at once.
+   */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(0),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -28,7 +28,11 @@ export interface RunningSystem {
   app: INestApplication;
   ctx: ServiceContext;
   url: string;
-  close(): Promise<void>;
+  /**
+   * Stops everything. With `SIGTERM` and SHUTDOWN_GRACE_MS set, /health answers 503 (`shutting_down`) and requests
+   * are still served for that long first.
+   */
+  close(signal?: string): Promise<void>;
 }
 
 /**
@@ -73,8 +77,10 @@ export async function startServices(factories: ServiceModuleFactory[], opts: Run
     app,
     ctx,
     url,
-    close: async () => {
-      await app.close();
+    close: async (signal?: string) => {
+      // Nest's close takes the signal (its shutdown hooks get it; its own signal handling passes it) though its
+      // interface does not say so
+      await (app as unknown as { close(signal?: string): Promise<void> }).close(signal);
       await closeDashboard();
       await redis.stop();
     },
@@ -87,7 +93,7 @@ export async function runServices(factories: ServiceModuleFactory[], opts: RunOp
     applyHeapGrowingPercent(loadConfig(opts.env ?? process.env).HEAP_GROWING_PERCENT);
     const system = await startServices(factories, opts);
     process.stderr.write(`jixiao: ${opts.title} listening on ${system.url} (OpenAPI at ${system.url}/docs)\n`);
-    const stop = () => void system.close().then(() => process.exit(0));
+    const stop = (signal: NodeJS.Signals) => void system.close(signal).then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (err) {

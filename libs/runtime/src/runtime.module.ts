@@ -24,8 +24,9 @@ export class RuntimeModule {
     return {
       module: RuntimeModule,
       imports: [
-        // a failed check is logged as one JSON line (with what was down), like every other log line
-        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        // a failed check is logged as one JSON line (with what was down), like every other log line; on SIGTERM the
+        // process keeps serving for SHUTDOWN_GRACE_MS while /health says it is shutting down
+        TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: ctx.config.SHUTDOWN_GRACE_MS }),
         LoggerModule.forRoot({
           pinoHttp: {
             level: ctx.config.LOG_LEVEL,

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
+import { startServices } from './run-services';
+
+const dir = mkdtempSync(join(tmpdir(), 'jixiao-shutdown-'));
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+const env = async (grace: number) => ({
+  PORT: String(await freePort()),
+  DATA_DIR: dir,
+  REDIS_URL: TEST_REDIS_URL,
+  JWT_SECRET: 'shutdown-test-secret-0123456789abcdef',
+  LOG_LEVEL: 'silent',
+  SHUTDOWN_GRACE_MS: String(grace),
+});
+const health = async (url: string) => {
+  const res = await fetch(`${url}/health`);
+  return { status: res.status, body: (await res.json()) as { status: string } };
+};
+
+describe('SIGTERM with SHUTDOWN_GRACE_MS', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps serving for the grace period with /health answering 503 shutting_down, then stops', async () => {
+    const system = await startServices([], { title: 'shutdown test', env: await env(1_500) });
+    const { url } = system;
+    expect(await health(url)).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok' }) });
+    const started = Date.now();
+    const closed = system.close('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await health(url)).toEqual({ status: 503, body: expect.objectContaining({ status: 'shutting_down' }) });
+    expect((await fetch(`${url}/health/live`)).status).toBe(503); // every health check says so: the process is leaving
+    await closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+
+  it('stops at once without it, or on another signal', async () => {
+    for (const [grace, signal] of [
+      [0, 'SIGTERM'],
+      [1_500, 'SIGINT'],
+    ] as const) {
+      const system = await startServices([], { title: 'shutdown test', env: await env(grace) });
+      const started = Date.now();
+      await system.close(signal);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    }
+  });
+});
