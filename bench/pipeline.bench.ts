@@ -29,6 +29,7 @@ import { signToken } from '@jixiao/auth';
 import { cpuPerSubmission, cpuSnapshot } from './support/process-cpu';
 import { describeMachine, measureMachine } from './support/machine-speed';
 import { dropPrefix } from './support/rescore-cluster';
+import { freePort } from '@jixiao/runtime';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -110,16 +111,6 @@ function evaluation(tag: string) {
     indicators,
     reported: { total: 95.16, grade: '优' },
   };
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
 }
 
 async function waitHealthy(url: string): Promise<void> {

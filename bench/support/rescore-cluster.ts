@@ -5,12 +5,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { signToken, type Role } from '@jixiao/auth';
+import { freePort } from '@jixiao/runtime';
 
 export const ROOT = join(__dirname, '../..');
 export const PG_URL =
@@ -27,17 +27,6 @@ export interface ScoringWorker {
   maxRssKb: number;
   /** Stopped or killed on purpose. */
   stopping: boolean;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
 }
 
 /** `VmHWM` / `VmRSS` of a live process from /proc, in kB (null once it has exited). */

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -14,7 +13,7 @@ import { jobEvents } from '@jixiao/messaging/testing/job-events';
 import { deletePrefix, TEST_REDIS_URL, testPrefix, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { runMigrations, withTransaction } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DATABASE_URL, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
-import { startServices, type RunningSystem } from '@jixiao/runtime';
+import { freePort, type RunningSystem, startServices } from '@jixiao/runtime';
 import { PublicationModule } from '../src/publication.module';
 import { PUBLICATION_DATA_SOURCE } from '../src/publication.tokens';
 import { approval, type ApprovalSpec, parseCsv, reopenedChunk, tableRows } from './approvals.fixture';
@@ -23,14 +22,6 @@ const quiet: MessagingLogger = { log: () => undefined, warn: () => undefined, er
 const JWT_SECRET = 'publication-int-spec-secret-0123456789';
 const redis = new URL(TEST_REDIS_URL);
 const redisConnection = { host: redis.hostname, port: Number(redis.port || 6379) };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 const token = (p: Principal) => `Bearer ${signToken(p, JWT_SECRET)}`;
 

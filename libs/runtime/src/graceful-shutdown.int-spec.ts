@@ -1,19 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
 import { startServices } from './run-services';
+import { freePort } from './free-port';
 
 const dir = mkdtempSync(join(tmpdir(), 'jixiao-shutdown-'));
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+
 const env = async (grace: number) => ({
   PORT: String(await freePort()),
   DATA_DIR: dir,

@@ -8,3 +8,4 @@ export * from './audit.registry';
 export * from './run-services';
 export * from './service-database';
 export * from './correlation-id';
+export * from './free-port';

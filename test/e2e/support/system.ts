@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { signToken, type Role } from '@jixiao/auth';
-import { startServices, type RunningSystem } from '@jixiao/runtime';
+import { freePort, startServices, type RunningSystem } from '@jixiao/runtime';
 import { factoriesFor } from '../../../apps/server/src/services';
+
+export { freePort };
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -96,17 +97,6 @@ export async function dropPrefix(url: string, prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
 }
 
 /** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs` (a bound, not a speed assertion). */

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { signToken, type Principal } from '@jixiao/auth';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '@jixiao/messaging/testing/test-redis';
 import { TEST_DATABASE_URL, type TestDialect } from '@jixiao/persistence/testing/test-database';
-import { startServices, type RunningSystem, type ServiceModuleFactory } from '@jixiao/runtime';
+import { freePort, type RunningSystem, type ServiceModuleFactory, startServices } from '@jixiao/runtime';
 
 /** Test helper (integration tests only): one service booted like `npm run start:<svc>`, on its own DB and prefix. */
 
@@ -43,14 +42,6 @@ export async function dropStorage(s: Storage): Promise<void> {
   }
   rmSync(s.dataDir, { recursive: true, force: true });
   await deletePrefix(s.prefix);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 export async function boot(

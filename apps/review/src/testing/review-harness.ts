@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -18,7 +17,7 @@ import {
 import { deletePrefix, TEST_REDIS_URL, testPrefix, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { openDataSource, runMigrations, withTransaction } from '@jixiao/persistence';
 import { TEST_DATABASE_URL, type TestDialect } from '@jixiao/persistence/testing/test-database';
-import { startServices, type RunningSystem } from '@jixiao/runtime';
+import { freePort, type RunningSystem, startServices } from '@jixiao/runtime';
 import { ReviewModule } from '../review.module';
 import { REVIEW_DATA_SOURCE } from '../review.tokens';
 
@@ -189,12 +188,4 @@ export class ReviewHarness {
     await this.cleanup();
     await deletePrefix(this.prefix);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
