@@ -8,7 +8,7 @@ import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
 import type { RunningSystem } from '@jixiao/runtime';
 import { INTAKE_DATA_SOURCE } from './infrastructure/intake.tokens';
 import { IntakeModule } from './intake.module';
-import { bearer, boot, dropStorage, newStorage, type Storage } from './testing/service-under-test';
+import { bearer, boot, dropStorage, newStorage, type Storage } from '@jixiao/runtime/testing/service-under-test';
 
 const submitter = { sub: 'u-huoqiu', role: 'submitter' as const, regions: ['341522'] };
 

@@ -12,7 +12,7 @@ import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
 import type { RunningSystem } from '@jixiao/runtime';
 import { INTAKE_DATA_SOURCE } from './infrastructure/intake.tokens';
 import { IntakeModule } from './intake.module';
-import { bearer, boot, dropStorage, newStorage, type Storage } from './testing/service-under-test';
+import { bearer, boot, dropStorage, newStorage, type Storage } from '@jixiao/runtime/testing/service-under-test';
 
 const SEED = join(__dirname, '../../../test/fixtures/seeds/000_b0ba8ebbf4c4018d.txt');
 const HUOQIU = '341522';

@@ -17,7 +17,7 @@ import { ScoreEvaluations, type ScoreEvaluationsResult } from './commands/score-
 import { RulesChangedMeanwhile } from './commands/score-evaluations.handler';
 import { SCORING_DATA_SOURCE } from './infrastructure/scoring.tokens';
 import { ScoringModule } from './scoring.module';
-import { bearer, boot, dropStorage, newStorage, RULES_DIR, type Storage } from './testing/service-under-test';
+import { bearer, boot, dropStorage, newStorage, RULES_DIR, type Storage } from '@jixiao/runtime/testing/service-under-test';
 
 const SEED = join(__dirname, '../../../test/fixtures/seeds/000_b0ba8ebbf4c4018d.txt');
 const auditor = { sub: 'a', role: 'auditor' as const, regions: ['CN'] };

@@ -12,7 +12,7 @@ import { ScoreEvaluations } from '../commands/score-evaluations.command';
 import { SCORING_DATA_SOURCE, SCORING_RESCORE_QUEUE } from '../infrastructure/scoring.tokens';
 import type { RescoreQueue } from './rescore-queue';
 import { ScoringModule } from '../scoring.module';
-import { bearer, boot, dropStorage, newStorage, RULES_DIR, type Storage } from '../testing/service-under-test';
+import { bearer, boot, dropStorage, newStorage, RULES_DIR, type Storage } from '@jixiao/runtime/testing/service-under-test';
 import { RescoringService } from './rescoring.service';
 import { getRun } from './run-store';
 

@@ -6,9 +6,13 @@ import { Client } from 'pg';
 import { signToken, type Principal } from '@jixiao/auth';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '@jixiao/messaging/testing/test-redis';
 import { TEST_DATABASE_URL, type TestDialect } from '@jixiao/persistence/testing/test-database';
-import { freePort, type RunningSystem, type ServiceModuleFactory, startServices } from '@jixiao/runtime';
+import { freePort } from '../free-port';
+import { type RunningSystem, type ServiceModuleFactory, startServices } from '../run-services';
 
-/** Test helper (integration tests only): one service booted like `npm run start:<svc>`, on its own DB and prefix. */
+/**
+ * Test helper (integration tests only): one service booted like `npm run start:<svc>`, on its own DB and prefix
+ * (intake's and scoring's tests).
+ */
 
 export const RULES_DIR = resolve(__dirname, '../../../../rules');
 export const JWT_SECRET = 'integration-test-secret-0123456789';
