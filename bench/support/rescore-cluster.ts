@@ -7,10 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { signToken, type Role } from '@jixiao/auth';
+import { dropPrefix } from '@jixiao/messaging/testing/test-redis';
 import { freePort } from '@jixiao/runtime';
+
+export { dropPrefix };
 
 export const ROOT = join(__dirname, '../..');
 export const PG_URL =
@@ -199,20 +201,3 @@ async function waitHealthy(w: ScoringWorker): Promise<void> {
   throw new Error(`scoring process ${w.pid} did not become healthy`);
 }
 
-export async function dropPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch {
-    // Redis gone (a private server already stopped): nothing to clean
-  } finally {
-    redis.disconnect();
-  }
-}

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { signToken, type Role } from '@jixiao/auth';
+import { dropPrefix } from '@jixiao/messaging/testing/test-redis';
 import { freePort, startServices, type RunningSystem } from '@jixiao/runtime';
 import { factoriesFor } from '../../../apps/server/src/services';
 
-export { freePort };
+export { dropPrefix, freePort };
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -78,24 +78,6 @@ export async function dropSchema(schema: string): Promise<void> {
     await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   } finally {
     await pg.end();
-  }
-}
-
-export async function dropPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch {
-    // Redis already gone (a test stopped its private server): nothing to clean.
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -26,6 +26,28 @@ export async function deletePrefix(prefix: string): Promise<void> {
   }
 }
 
+/**
+ * Deletes every key under the prefix on the Redis at `url`, if it still answers (a private server a test or bench
+ * started may be gone already: then there is nothing to clean).
+ */
+export async function dropPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new IORedis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // Redis gone: nothing to clean
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Polls `check` until it returns true; fails after `timeoutMs` naming what it waited for. A bound, not a timing assertion. */
 export async function waitFor(
   what: string,
