@@ -1,5 +1,5 @@
 /**
- * `npm run bench:pipeline [-- --duration 20 --connections 32 --split | --processes intake,scoring/review,publication --rate N --keep]`
+ * `npm run bench:pipeline [-- --duration 20 --connections 32 --split | --processes intake,scoring/review,publication --rate N --keep --contend C]`
  *
  * Runs the system on PostgreSQL and Redis here (in a child process; four with --split; with --processes, one per
  * `/`-separated group of services, each group a SERVICE value), submits 20-indicator
@@ -45,6 +45,13 @@ const MODE = PROCESSES.length === 1 ? 'all-in-one' : PROCESSES.join(' | ');
 const RATE = Number(arg('rate', '0'));
 /** `--keep`: leave the schema and the queues' Redis keys in place (to look at what the run stored and sent). */
 const KEEP = process.argv.includes('--keep');
+/**
+ * `--contend C`: while the load runs, other processes keep C of the machine's cores busy (each a loop busy for its
+ * share of every 10 ms): a slower machine made on purpose, to see how the latency holds up when the services get
+ * less CPU than on a quiet day (this shared VM's slow days take a similar share away).
+ */
+const CONTEND = Number(arg('contend', '0'));
+if (!(CONTEND >= 0 && CONTEND <= 8)) throw new Error(`--contend ${arg('contend', '')}: cores to keep busy, 0 to 8`);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'bench-secret-0123456789abcdef';
@@ -195,6 +202,7 @@ async function main(): Promise<void> {
   /** For Redis's INFO cpu (the figures per submission). */
   const monitor = new Redis(REDIS_URL);
   const children: ChildProcess[] = [];
+  const contenders: ChildProcess[] = [];
 
   // inside the try: a service that fails to start still has its processes stopped and the schema dropped
   try {
@@ -321,8 +329,10 @@ async function main(): Promise<void> {
     const load = (duration: number, label: string): Promise<LoadResult> =>
       RATE > 0 ? paced(duration, label) : run(duration, label);
 
+    contenders.push(...contend(CONTEND));
     process.stdout.write(
-      `warm-up 3 s (${MODE}, ${RATE > 0 ? `${RATE}/s paced, at most ${CONNECTIONS} in flight` : `${CONNECTIONS} connections`})…\n`,
+      `warm-up 3 s (${MODE}, ${RATE > 0 ? `${RATE}/s paced, at most ${CONNECTIONS} in flight` : `${CONNECTIONS} connections`}` +
+        `${CONTEND > 0 ? `, ${CONTEND} cores kept busy by other processes` : ''})…\n`,
     );
     await load(3, 'warm');
     process.stdout.write(`measuring ${DURATION} s…\n`);
@@ -364,6 +374,7 @@ async function main(): Promise<void> {
       database: 'postgresql',
       connections: CONNECTIONS,
       offeredRate: RATE > 0 ? RATE : null,
+      contendCores: CONTEND > 0 ? CONTEND : null,
       durationSeconds: DURATION,
       // paced: over the time it took to answer them all (longer than the duration when the system fell behind)
       submissionsPerSecond: Math.round((accepted / Math.max(DURATION, measured.seconds)) * 10) / 10,
@@ -401,6 +412,7 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
+    for (const c of contenders) c.kill('SIGKILL');
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
     if (KEEP) process.stdout.write(`kept schema ${schema} and the queues under ${prefix}:*\n`);
@@ -410,6 +422,17 @@ async function main(): Promise<void> {
     if (!KEEP) await dropPrefix(REDIS_URL, prefix);
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Processes that keep `cores` cores busy (each a whole core, the last the rest of it), until killed. */
+function contend(cores: number): ChildProcess[] {
+  const shares: number[] = [];
+  for (let left = cores; left > 1e-9; left -= 1) shares.push(Math.min(1, left));
+  const loop = (share: number) =>
+    share >= 1
+      ? 'for (;;);'
+      : `(function tick(){const end=performance.now()+${share * 10};while(performance.now()<end);setTimeout(tick,${(1 - share) * 10})})()`;
+  return shares.map((share) => spawn(process.execPath, ['-e', loop(share)], { stdio: 'ignore' }));
 }
 
 main().catch((err) => {
