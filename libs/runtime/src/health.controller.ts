@@ -10,7 +10,7 @@ const MB = 1024 * 1024;
  * Terminus' health checks, no token needed: `/health` (readiness: every service in this process, each up only
  * while its database and Redis answer; 503 when one is down, or while the process shuts down) and `/health/live`
  * (liveness: the process answers; it checks no dependency, so an outage of Redis or the database does not get
- * every replica restarted).
+ * every replica restarted; like every Terminus check it answers 503 while the process shuts down).
  */
 @ApiTags('operations')
 @Controller('health')
