@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { HealthIndicatorFunction } from '@nestjs/terminus';
 
 /** One service's health: `up` or `down`, with what was checked beside it (its database, Redis, queues …). */
-export interface HealthCheckResult {
+export interface ServiceHealthStatus {
   status: 'up' | 'down';
 }
 
@@ -15,9 +15,9 @@ const CHECK_TIMEOUT_MS = 3000;
  */
 @Injectable()
 export class HealthRegistry {
-  private readonly checks = new Map<string, () => Promise<HealthCheckResult>>();
+  private readonly checks = new Map<string, () => Promise<ServiceHealthStatus>>();
 
-  register(name: string, check: () => Promise<HealthCheckResult>): void {
+  register(name: string, check: () => Promise<ServiceHealthStatus>): void {
     if (this.checks.has(name)) throw new Error(`health check ${name} registered twice`);
     this.checks.set(name, check);
   }

@@ -7,5 +7,5 @@ export * from './http-app';
 export * from './audit.registry';
 export * from './run-services';
 export * from './service-database';
-export * from './correlation-id';
 export * from './free-port';
+export * from './request-logging';

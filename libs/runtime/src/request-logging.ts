@@ -17,6 +17,14 @@ export function requestCorrelationId(req: IncomingMessage, res: ServerResponse):
 }
 
 /**
+ * The request's correlation id as a handler reads it (`req.id`, set by requestCorrelationId), to pass on in the
+ * events the request causes.
+ */
+export function correlationIdOf(req: { id?: unknown }): string | null {
+  return typeof req.id === 'string' ? req.id.slice(0, 100) : null;
+}
+
+/**
  * What a request's log lines say about it: its correlation id, method, URL and the client's address — not its
  * headers (tokens, cookies and the rest stay out of the logs, and a request line is a fifth of the size).
  */
