@@ -1,10 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
-import { type Principal, verifyToken } from '@jixiao/auth';
+import { InvalidTokenError, type Principal, verifyToken } from '@jixiao/auth';
 import { QUEUES } from '@jixiao/contracts';
 import type { ServiceContext } from './service-context';
 
@@ -13,7 +13,8 @@ const OPERATOR_ROLES: Principal['role'][] = ['auditor', 'rule_admin'];
 
 /**
  * Bull Board at /queues, read-only, for auditors and rule admins. A browser cannot send a bearer header, so
- * `/queues?token=…` once stores the token in an HttpOnly cookie scoped to /queues.
+ * `/queues?token=…` once stores the token in an HttpOnly cookie scoped to /queues. Refusals are logged as the API's
+ * are (JwtAuthGuard: `refused: authentication`, `refused: role`), and so is each sign-in with a token in the URL.
  */
 export function mountQueueDashboard(app: INestApplication, ctx: ServiceContext): () => Promise<void> {
   const connection = { url: ctx.redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: true };
@@ -33,21 +34,32 @@ export function mountQueueDashboard(app: INestApplication, ctx: ServiceContext):
 }
 
 function guard(secret: string) {
+  const logger = new Logger('QueueDashboard');
   return (req: Request, res: Response, next: NextFunction) => {
+    // the mount point is stripped from req.url here; the token stays out of the log
+    const url = req.originalUrl.split('?')[0];
+    const refuse401 = (reason: string) => {
+      logger.warn({ msg: 'refused: authentication', reason, method: req.method, url });
+      res.status(401).json({ statusCode: 401, message: `${reason}: open /queues?token=<JWT>` });
+    };
     const fromQuery = typeof req.query.token === 'string' ? req.query.token : null;
     const header = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : null;
     const token = fromQuery ?? header ?? readCookie(req.headers.cookie, COOKIE);
-    if (!token) return void res.status(401).json({ statusCode: 401, message: 'missing token: open /queues?token=<JWT>' });
+    if (!token) return refuse401('missing token');
     let principal: Principal;
     try {
       principal = verifyToken(token, secret);
-    } catch {
-      return void res.status(401).json({ statusCode: 401, message: 'invalid token' });
+    } catch (err) {
+      return refuse401(err instanceof InvalidTokenError ? err.message : 'invalid token');
     }
     if (!OPERATOR_ROLES.includes(principal.role)) {
+      logger.warn({ msg: 'refused: role', user: principal.sub, role: principal.role, method: req.method, url });
       return void res.status(403).json({ statusCode: 403, message: `role ${principal.role} may not open the queue dashboard` });
     }
-    if (fromQuery) res.cookie(COOKIE, fromQuery, { httpOnly: true, sameSite: 'strict', path: '/queues' });
+    if (fromQuery) {
+      logger.log({ msg: 'queue dashboard: signed in', user: principal.sub, role: principal.role });
+      res.cookie(COOKIE, fromQuery, { httpOnly: true, sameSite: 'strict', path: '/queues' });
+    }
     next();
   };
 }

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoggerService } from '@nestjs/common';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signToken } from '@jixiao/auth';
+import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
+import { type RunningSystem, startServices } from './run-services';
+import { freePort } from './free-port';
+
+const SECRET = 'dashboard-test-secret-0123456789abcdef';
+const dir = mkdtempSync(join(tmpdir(), 'jixiao-dashboard-'));
+
+/** What the process logs through Nest's loggers (the auth guard's and the dashboard's), as [level, message, context]. */
+class RecordingLogger implements LoggerService {
+  lines: Array<{ level: string; message: Record<string, unknown>; context: unknown }> = [];
+  private add = (level: string) => (message: unknown, context?: unknown) =>
+    void this.lines.push({ level, message: message as Record<string, unknown>, context });
+  log = this.add('log');
+  warn = this.add('warn');
+  error = this.add('error');
+  debug = this.add('debug');
+  verbose = this.add('verbose');
+}
+
+const token = (role: 'submitter' | 'auditor' | 'rule_admin', sub = `${role}-1`) =>
+  signToken({ sub, role, regions: ['130126'] }, SECRET);
+
+describe('refusals are logged: the API guard and the queue dashboard (/queues)', () => {
+  let system: RunningSystem;
+  const logger = new RecordingLogger();
+
+  beforeAll(async () => {
+    system = await startServices([], {
+      title: 'dashboard test',
+      env: {
+        PORT: String(await freePort()),
+        DATA_DIR: dir,
+        REDIS_URL: TEST_REDIS_URL,
+        JWT_SECRET: SECRET,
+        LOG_LEVEL: 'silent',
+      },
+    });
+    system.app.useLogger(logger);
+  });
+  afterAll(async () => {
+    await system?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    logger.lines = [];
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${system.url}${path}`, { headers, redirect: 'manual' });
+
+  it('/queues without a token, or with a bad one: 401, logged with the reason and without the token', async () => {
+    const none = await get('/queues');
+    expect(none.status).toBe(401);
+    expect(await none.json()).toEqual({ statusCode: 401, message: 'missing token: open /queues?token=<JWT>' });
+    const forged = await get(
+      `/queues?token=${signToken({ sub: 'x', role: 'auditor', regions: ['CN'] }, 'another-secret-0123456789abcdef')}`,
+    );
+    expect(forged.status).toBe(401);
+    expect(logger.lines).toEqual([
+      {
+        level: 'warn',
+        context: 'QueueDashboard',
+        message: { msg: 'refused: authentication', reason: 'missing token', method: 'GET', url: '/queues' },
+      },
+      {
+        level: 'warn',
+        context: 'QueueDashboard',
+        message: { msg: 'refused: authentication', reason: 'invalid signature', method: 'GET', url: '/queues' },
+      },
+    ]);
+  });
+
+  it('/queues for a role that may not see it: 403, logged with the user and role', async () => {
+    const res = await get('/queues/api/queues', { authorization: `Bearer ${token('submitter', 'unit-7')}` });
+    expect(res.status).toBe(403);
+    expect(logger.lines).toEqual([
+      {
+        level: 'warn',
+        context: 'QueueDashboard',
+        message: { msg: 'refused: role', user: 'unit-7', role: 'submitter', method: 'GET', url: '/queues/api/queues' },
+      },
+    ]);
+  });
+
+  it('/queues?token= for an auditor: served, the sign-in logged, the token kept in a cookie for the dashboard only', async () => {
+    const res = await get(`/queues?token=${token('auditor', 'audit-1')}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toMatch(/^jixiao_queues_token=.+; Path=\/queues; HttpOnly; SameSite=Strict$/);
+    expect(logger.lines).toContainEqual({
+      level: 'log',
+      context: 'QueueDashboard',
+      message: { msg: 'queue dashboard: signed in', user: 'audit-1', role: 'auditor' },
+    });
+    expect(JSON.stringify(logger.lines)).not.toContain('eyJ'); // no token in any line
+  });
+
+  it('the API: a missing token and a role not allowed are logged the same way', async () => {
+    expect((await get('/audit/verify')).status).toBe(401);
+    expect((await get('/audit/verify', { authorization: `Bearer ${token('submitter', 'unit-7')}` })).status).toBe(403);
+    expect(logger.lines).toEqual([
+      {
+        level: 'warn',
+        context: 'Auth',
+        message: {
+          msg: 'refused: authentication',
+          reason: 'missing bearer token',
+          method: 'GET',
+          url: '/audit/verify',
+        },
+      },
+      {
+        level: 'warn',
+        context: 'Auth',
+        message: { msg: 'refused: role', user: 'unit-7', role: 'submitter', method: 'GET', url: '/audit/verify' },
+      },
+    ]);
+  });
+});
