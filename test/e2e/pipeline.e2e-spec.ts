@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '@jixiao/contracts';
+import { sample } from '@jixiao/runtime/testing/prometheus-text';
 import { tableCounts } from './support/counts';
 import { documentForm, http } from './support/http';
 import { SEEDS } from './support/seeds';
@@ -105,7 +106,39 @@ describe.each(['sqlite', 'postgres'] as const)('pipeline on %s', (db) => {
     expect(res.body.records).toBeGreaterThan(10);
   });
 
+  it('reports to Prometheus (GET /metrics): every service up, nothing waiting or failed, the events each inbox handled', async () => {
+    const res = await http('GET', `${sys.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = res.text;
+    for (const service of ['intake', 'scoring', 'review', 'publication']) {
+      expect(sample(text, 'jixiao_service_up', { service }), service).toBe(1);
+      expect(sample(text, 'jixiao_outbox_unsent_events', { service }), service).toBe(0);
+      expect(sample(text, 'jixiao_outbox_oldest_unsent_seconds', { service }), service).toBe(0);
+      expect(sample(text, 'jixiao_outbox_relayed_events_total', { service }), service).toBeGreaterThan(0);
+    }
+    for (const queue of [QUEUES.scoringInbox, QUEUES.reviewInbox, QUEUES.publicationInbox])
+      for (const state of ['waiting', 'active', 'failed']) expect(sample(text, 'jixiao_queue_jobs', { queue, state }), `${queue} ${state}`).toBe(0);
+    // the six evaluations (five read from the seeds, one corrected version), each to scoring and to review; the
+    // counters are the process's, and this file runs both databases in one process: at least these
+    const received = { event: 'intake.submission.received.v1', outcome: 'handled' };
+    expect(sample(text, 'jixiao_inbox_events_total', { queue: QUEUES.scoringInbox, ...received })).toBeGreaterThanOrEqual(6);
+    expect(sample(text, 'jixiao_inbox_events_total', { queue: QUEUES.reviewInbox, ...received })).toBeGreaterThanOrEqual(6);
+    expect(
+      sample(text, 'jixiao_inbox_events_total', { queue: QUEUES.publicationInbox, event: 'review.evaluation.approved.v1', outcome: 'handled' }),
+    ).toBeGreaterThanOrEqual(3);
+    expect(sample(text, 'jixiao_inbox_transaction_seconds_count', { queue: QUEUES.reviewInbox })).toBeGreaterThan(0);
+    expect(sample(text, 'jixiao_http_request_duration_seconds_count', { method: 'POST', route: '/documents', status_code: '201' })).toBeGreaterThanOrEqual(4);
+    expect(sample(text, 'jixiao_http_request_duration_seconds_count', { method: 'GET', route: '/evaluations/:id', status_code: '200' })).toBeGreaterThan(0);
+  });
+
   it('changes nothing when every event is delivered a second time', async () => {
+    const duplicates = async () => {
+      const text = (await http('GET', `${sys.url}/metrics`)).text;
+      let n = 0;
+      for (const line of text.split('\n')) if (line.startsWith('jixiao_inbox_events_total{') && line.includes('outcome="duplicate"')) n += Number(line.split(' ')[1]);
+      return n;
+    };
+    const duplicatesBefore = await duplicates();
     const before = await tableCounts(sys);
     const connection = { url: REDIS_URL };
     let readded = 0;
@@ -124,6 +157,8 @@ describe.each(['sqlite', 'postgres'] as const)('pipeline on %s', (db) => {
     }
     expect(readded).toBeGreaterThan(10);
     expect(await tableCounts(sys)).toEqual(before);
+    // each re-added job's events were counted as duplicates (a job may carry several)
+    expect((await duplicates()) - duplicatesBefore).toBeGreaterThanOrEqual(readded);
     const verify = await http('GET', `${sys.url}/audit/verify`, { token: auditor() });
     expect(verify.body.ok).toBe(true);
   });

@@ -14,3 +14,4 @@ export * from './prune';
 export * from './nest/on-event.decorator';
 export * from './nest/messaging.module';
 export * from './health/service-health';
+export * from './metrics';

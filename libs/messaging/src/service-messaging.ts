@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { InboxQueueName } from '@jixiao/contracts';
 import { consoleLogger, type MessagingLogger } from './logger';
+import { messagingMetrics } from './metrics';
 import { HandlerRegistry, type AnyHandlerDefinition } from './inbox/handler-registry';
 import { InboxWorker } from './inbox/inbox-worker';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -71,6 +72,12 @@ export class ServiceMessaging {
       logger: this.logger,
       ...options.relay,
     });
+    const service = { service: options.service };
+    const relayed = messagingMetrics.outboxRelayed();
+    const failures = messagingMetrics.outboxRelayFailures();
+    this.relay.on('relayed', (count: number) => relayed.inc(service, count));
+    this.relay.on('failure', () => failures.inc(service));
+    failures.inc(service, 0); // the series exists from the start (see InboxWorker.start)
   }
 
   async start(): Promise<void> {

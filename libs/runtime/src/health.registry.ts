@@ -24,13 +24,21 @@ export class HealthRegistry {
 
   /** An indicator per service; a check that fails or takes too long reports its service down with the reason. */
   indicators(): HealthIndicatorFunction[] {
-    return [...this.checks].map(([name, check]) => async () => {
-      try {
-        return { [name]: await withTimeout(check(), CHECK_TIMEOUT_MS) };
-      } catch (err) {
-        return { [name]: { status: 'down' as const, error: err instanceof Error ? err.message : String(err) } };
-      }
-    });
+    return [...this.checks].map(([name, check]) => () => this.run(name, check));
+  }
+
+  /** Every service's check at once, keyed by service (for /metrics). */
+  async reports(): Promise<Record<string, ServiceHealthStatus>> {
+    const results = await Promise.all([...this.checks].map(([name, check]) => this.run(name, check)));
+    return Object.assign({}, ...results) as Record<string, ServiceHealthStatus>;
+  }
+
+  private async run(name: string, check: () => Promise<ServiceHealthStatus>) {
+    try {
+      return { [name]: await withTimeout(check(), CHECK_TIMEOUT_MS) };
+    } catch (err) {
+      return { [name]: { status: 'down' as const, error: err instanceof Error ? err.message : String(err) } };
+    }
   }
 }
 

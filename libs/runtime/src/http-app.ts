@@ -3,12 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { enableProcessMetrics, httpMetrics } from './metrics';
 
-/** Builds the HTTP application: pino logger, OpenAPI at /docs. Signals are handled by runServices (app.close runs every shutdown hook). */
+/** Builds the HTTP application: pino logger, Prometheus metrics (/metrics), OpenAPI at /docs. Signals are handled by runServices (app.close runs every shutdown hook). */
 export async function createHttpApp(root: Type<unknown> | DynamicModule, title: string): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by'); // no framework banner in every response
+  enableProcessMetrics();
+  app.use(httpMetrics()); // before every route (Nest adds its own at init), the queue dashboard's too
   app.useBodyParser('json', { limit: '10mb' });
   const doc = new DocumentBuilder()
     .setTitle(title)

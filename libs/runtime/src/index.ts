@@ -9,3 +9,4 @@ export * from './run-services';
 export * from './service-database';
 export * from './free-port';
 export * from './request-logging';
+export * from './metrics';

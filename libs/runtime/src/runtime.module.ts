@@ -8,6 +8,7 @@ import { AuditController } from './audit.controller';
 import { AuditRegistry } from './audit.registry';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
+import { MetricsController } from './metrics';
 import { requestCorrelationId, requestLogFields, responseLogFields } from './request-logging';
 import { SERVICE_CONTEXT, type ServiceContext } from './service-context';
 
@@ -15,7 +16,8 @@ const LEVELS_WITH_REQUEST_LINES = new Set(['info', 'debug', 'trace']);
 
 /**
  * What every process shares, whichever services it runs: configuration, structured JSON logs with a correlation id
- * per request (a caller's `x-correlation-id` when it looks like an id), bearer-token auth on every route, /health.
+ * per request (a caller's `x-correlation-id` when it looks like an id), bearer-token auth on every route, /health,
+ * /metrics.
  */
 @Global()
 @Module({})
@@ -40,12 +42,12 @@ export class RuntimeModule {
             // pino-http logs every finished request at info: above that level the per-request listeners and
             // bindings it sets up for the line could never print anything
             autoLogging: LEVELS_WITH_REQUEST_LINES.has(ctx.config.LOG_LEVEL)
-              ? { ignore: (req) => req.url === '/health' || req.url === '/health/live' }
+              ? { ignore: (req) => req.url === '/health' || req.url === '/health/live' || req.url === '/metrics' }
               : false,
           },
         }),
       ],
-      controllers: [HealthController, AuditController],
+      controllers: [HealthController, MetricsController, AuditController],
       providers: [
         { provide: SERVICE_CONTEXT, useValue: ctx },
         HealthRegistry,

@@ -10,6 +10,7 @@ import {
 } from '@jixiao/contracts';
 import { withTransaction } from '@jixiao/persistence';
 import { consoleLogger, errorMessage, type MessagingLogger } from '../logger';
+import { messagingMetrics } from '../metrics';
 import { redisOptions, type RedisConnectionInput } from '../redis/redis-connection';
 import {
   HandlerRegistry,
@@ -101,6 +102,11 @@ export class InboxWorker {
   private readonly batched: Lane = { queue: [], active: 0, max: 1 };
   private readonly single: Lane = { queue: [], active: 0, max: 8 };
   private readonly drains = new Set<Promise<void>>();
+  private readonly metrics = {
+    events: messagingMetrics.inboxEvents(),
+    transactions: messagingMetrics.inboxTransactions(),
+    failedJobs: messagingMetrics.inboxFailedJobs(),
+  };
 
   constructor(private readonly options: InboxWorkerOptions) {
     this.registry =
@@ -116,6 +122,8 @@ export class InboxWorker {
 
   start(): Worker {
     if (this.worker) return this.worker;
+    // the series exist from the start at 0, so that an alert on their increase sees the first failure
+    for (const final of ['true', 'false']) this.metrics.failedJobs.inc({ queue: this.options.queue, final }, 0);
     const sqlite = this.options.dataSource.options.type !== 'postgres';
     this.worker = new Worker(this.options.queue, (job) => this.process(job), {
       connection: redisOptions(this.options.connection, 'worker'),
@@ -123,11 +131,13 @@ export class InboxWorker {
       concurrency: this.options.concurrency ?? (sqlite ? 1 : 64),
     });
     this.worker.on('error', (err) => this.logger.warn(`inbox ${this.options.queue}: ${errorMessage(err)}`));
-    this.worker.on('failed', (job, err) =>
+    this.worker.on('failed', (job, err) => {
+      const final = err instanceof UnrecoverableError || (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1));
+      this.metrics.failedJobs.inc({ queue: this.options.queue, final: String(final) });
       this.logger.error(
         `inbox ${this.options.queue}: job ${job?.id} (${job?.name}) failed: ${errorMessage(err)}${job ? failedJobSuffix(job.data) : ''}`,
-      ),
-    );
+      );
+    });
     return this.worker;
   }
 
@@ -254,6 +264,7 @@ export class InboxWorker {
   /** One transaction: the inbox ids of the batch, then the handlers of the events not seen before, in order. */
   private async runBatch(batch: Pending[]): Promise<InboxResult[]> {
     const afterCommit: Array<() => void | Promise<void>> = [];
+    const started = performance.now();
     const ran = await withTransaction(this.options.dataSource, async (manager) => {
       const fresh = await recordInbox(
         manager,
@@ -272,6 +283,10 @@ export class InboxWorker {
       return runs;
     });
     if (ran.some(Boolean)) this.options.onCommitted?.();
+    const queue = this.options.queue;
+    this.metrics.transactions.observe({ queue }, (performance.now() - started) / 1000);
+    for (const [i, { event }] of batch.entries())
+      this.metrics.events.inc({ queue, event: event.name, outcome: ran[i] ? 'handled' : 'duplicate' });
     if (this.options.logEvents && this.logger.debug) {
       for (const [i, { event }] of batch.entries())
         this.logger.debug(
