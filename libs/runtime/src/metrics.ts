@@ -6,9 +6,14 @@ import { Public } from '@jixiao/auth';
 import { gauge, histogram, LATENCY_BUCKETS } from '@jixiao/messaging';
 import { HealthRegistry, type ServiceHealthStatus } from './health.registry';
 
-/** Node's and the process's own metrics (CPU, memory, heap, garbage collection, event-loop delay), once per process. */
+/**
+ * Node's and the process's own metrics (CPU, memory, heap, garbage collection, event-loop delay), once per process.
+ * The event loop's delay is sampled every 50 ms rather than prom-client's 10: each sample wakes the process (all four
+ * services in one process, idle for 30 s, spent 710–790 ms of CPU without the metrics, 980–1,070 ms with them
+ * sampling every 10 ms, 920–990 every 50 ms and 840–910 every second).
+ */
 export function enableProcessMetrics(): void {
-  if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics();
+  if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics({ eventLoopMonitoringPrecision: 50 });
 }
 
 /**
