@@ -13,7 +13,8 @@ import { HealthRegistry, type ServiceHealthStatus } from './health.registry';
  * sampling every 10 ms, 920–990 every 50 ms and 840–910 every second).
  */
 export function enableProcessMetrics(): void {
-  if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics({ eventLoopMonitoringPrecision: 50 });
+  if (!register.getSingleMetric('process_cpu_user_seconds_total'))
+    collectDefaultMetrics({ eventLoopMonitoringPrecision: 50 });
 }
 
 /**
