@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sample } from '@jixiao/runtime/testing/prometheus-text';
 import { http } from './support/http';
 import { startSystem, type TestSystem, waitFor } from './support/system';
 
@@ -75,6 +76,8 @@ describe.each(['sqlite', 'postgres'] as const)('a rule change on the running sys
     const draft = await http('POST', `${sys.url}/rule-sets/130126/versions`, { token: admin(), json: lingshou90() });
     expect(draft.status, draft.text).toBe(201);
     const v = draft.body.version;
+    const rescored = async (kind: string) => sample((await http('GET', `${sys.url}/metrics`)).text, 'jixiao_rescore_evaluations_total', { kind }) ?? 0;
+    const before = { impact: await rescored('impact'), activation: await rescored('activation') };
     const impact = await http('POST', `${sys.url}/rule-sets/130126/versions/${v}/impact`, { token: admin() });
     const report = await waitFor('the impact report', async () => {
       const run = (await http('GET', `${sys.url}/rescoring-runs/${impact.body.runId}`, { token: auditor() })).body;
@@ -85,6 +88,14 @@ describe.each(['sqlite', 'postgres'] as const)('a rule change on the running sys
     const act = await http('POST', `${sys.url}/rule-sets/130126/versions/${v}/activate`, { token: admin(), json: { reason: '灵财〔2024〕1号: 优秀 ≥ 90' } });
     expect(act.status, act.text).toBe(202);
     await waitFor('the run to complete', async () => (await http('GET', `${sys.url}/rescoring-runs/${act.body.runId}`, { token: auditor() })).body.status === 'completed');
+    // /metrics counts what the two runs re-scored
+    const runs = await Promise.all(
+      [impact.body.runId, act.body.runId].map(async (id) => (await http('GET', `${sys.url}/rescoring-runs/${id}`, { token: auditor() })).body),
+    );
+    expect(runs.map((r) => r.done)).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(runs[1].done).toBeGreaterThan(0);
+    expect((await rescored('impact')) - before.impact).toBe(runs[0].done);
+    expect((await rescored('activation')) - before.activation).toBe(runs[1].done);
 
     await waitFor('87 back in review', async () => (await stateOf(ids[87])) === 'in_review');
     const history = await http('GET', `${sys.url}/evaluations/${ids[87]}/history`, { token: auditor() });

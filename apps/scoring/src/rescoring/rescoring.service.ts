@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { enqueueEvents, storedEventPayload } from '@jixiao/messaging';
+import { counter, enqueueEvents, storedEventPayload } from '@jixiao/messaging';
 import { appendAudit, dialectOf, insertMany, planWithoutParameterValues, Utf8Text, withTransaction, type AuditEntry } from '@jixiao/persistence';
 import type { RuleSetRegistry } from '@jixiao/scoring';
 import { emptySummary, mergeSummaries } from '../domain/impact-summary';
@@ -53,6 +53,11 @@ export function runAudit(run: Pick<RunRow, 'id' | 'kind' | 'ruleSetId' | 'versio
 @Injectable()
 export class RescoringService {
   private readonly logger = new Logger('rescoring');
+  private readonly rescored = counter(
+    'jixiao_rescore_evaluations_total',
+    'Evaluations re-scored by the chunks this process committed: for an activation (results written) or an impact preview (nothing written)',
+    ['kind'],
+  );
 
   constructor(
     @Inject(SCORING_DATA_SOURCE) private readonly dataSource: DataSource,
@@ -127,9 +132,11 @@ export class RescoringService {
         previewChunk(rows.slice(i, i + SLICE), registry, summary);
         await yieldToEventLoop();
       }
-      return this.writeChunk(runId, chunkNo, async (m) => {
+      const done = await this.writeChunk(runId, chunkNo, async (m) => {
         await markChunk(m, runId, chunkNo, { status: 'done', rescored: summary.rescored, changed: summary.changed.length, summary, at: now });
       });
+      if (done === 'done') this.rescored.inc({ kind: 'impact' }, summary.rescored);
+      return done;
     }
 
     const ctx = {
@@ -156,7 +163,7 @@ export class RescoringService {
           )
         : null;
     out.items = new Utf8Text(',', 16); // the items' megabyte need not live through the transaction
-    return this.writeChunk(runId, chunkNo, async (m) => {
+    const done = await this.writeChunk(runId, chunkNo, async (m) => {
       if (out.records.length) {
         await this.snapshots.record(m, out.ruleSets);
         await insertMany(m, T.results, [...RESULT_COLUMNS], out.records.map((x) => x.row), {
@@ -179,6 +186,8 @@ export class RescoringService {
       await markChunk(m, runId, chunkNo, { status: 'done', rescored: out.records.length, changed: out.changed, at: now });
       if (out.records.length) await appendAudit(m, T.audit, rescoreAuditEntries(out, ctx));
     });
+    if (done === 'done') this.rescored.inc({ kind: 'activation' }, out.records.length);
+    return done;
   }
 
   /** The write transaction of a chunk: nothing when the chunk is done already or the run stopped. */
