@@ -13,26 +13,50 @@ export function renderScoreReport(r: ScoreResult): string {
     `${title}`,
     `${r.formType === 'project' ? '项目支出' : '部门整体'} · ${r.region.name} ${r.region.code} · ${r.fiscalYear ?? '年度未知'}年度 · 规则 ${r.ruleSet.id} v${r.ruleSet.version} ${r.ruleSet.hash.slice(0, 19)}`,
   ];
-  const ex = r.computed.execution;
+  const table = renderScoreTable(r.computed.execution, r.reported.executionScore, r.computed.indicators);
+  const findings = renderFindings(r.findings);
+  const totals = [
+    `自评总分 ${fmt(r.reported.total)}  自评等级 ${r.reported.grade ?? '—'}`,
+    `规则总分 ${fmt(r.computed.total)}  规则等级 ${r.computed.grade ?? '—'}`,
+    renderRouting(r.routing),
+  ];
+  return [...head, '', table, '', `发现问题 (${r.findings.length})：`, findings, '', ...totals, ''].join('\n');
+}
+
+interface ScoredRow {
+  name: string;
+  weight: number | null;
+  reportedScore: number | null;
+  score: number | null;
+  method?: string;
+  explanation?: string | null;
+}
+
+/** The indicator table of a score: the execution row, then each indicator (shared with `jixiao review show`). */
+export function renderScoreTable(
+  ex: { weight: number | null; score: number | null; rate: number | null; explanation?: string | null },
+  reportedExecutionScore: number | null,
+  indicators: readonly ScoredRow[],
+): string {
   const rows: string[][] = [
     [
       '预算执行率',
       fmt(ex.weight, 0),
-      fmt(r.reported.executionScore),
+      fmt(reportedExecutionScore),
       fmt(ex.score),
-      diff(r.reported.executionScore, ex.score),
+      diff(reportedExecutionScore, ex.score),
       ex.explanation ?? (ex.rate === null ? '' : `执行率 ${(ex.rate * 100).toFixed(2)}%`),
     ],
-    ...r.computed.indicators.map((i) => [
+    ...indicators.map((i) => [
       i.name,
       fmt(i.weight, i.weight !== null && Number.isInteger(i.weight) ? 0 : 2),
       fmt(i.reportedScore),
       fmt(i.score),
       diff(i.reportedScore, i.score),
-      i.explanation ?? i.method,
+      i.explanation ?? i.method ?? '',
     ]),
   ];
-  const table = renderTable(
+  return renderTable(
     [
       { header: '指标', max: 24 },
       { header: '分值', align: 'right' },
@@ -43,13 +67,21 @@ export function renderScoreReport(r: ScoreResult): string {
     ],
     rows,
   );
-  const findings = r.findings.length
-    ? r.findings.map((f) => `  [${f.severity}] ${f.code}${f.subject ? ` · ${f.subject}` : ''}: ${f.message}`).join('\n')
-    : '  无';
-  const totals = [
-    `自评总分 ${fmt(r.reported.total)}  自评等级 ${r.reported.grade ?? '—'}`,
-    `规则总分 ${fmt(r.computed.total)}  规则等级 ${r.computed.grade ?? '—'}`,
-    `处理：${r.routing.decision === 'auto-approve' ? '自动通过' : '人工复核'}${r.routing.reasons.length ? `（${r.routing.reasons.join('；')}）` : ''}`,
-  ];
-  return [...head, '', table, '', `发现问题 (${r.findings.length})：`, findings, '', ...totals, ''].join('\n');
 }
+
+/** Findings one per line (`[severity] CODE · subject: message`), or 无. */
+export function renderFindings(
+  findings: readonly { severity: string; code: string; subject?: string | null; message: string }[],
+): string {
+  return findings.length
+    ? findings.map((f) => `  [${f.severity}] ${f.code}${f.subject ? ` · ${f.subject}` : ''}: ${f.message}`).join('\n')
+    : '  无';
+}
+
+/** `处理：自动通过` or `处理：人工复核（reasons）`. */
+export function renderRouting(routing: { decision: string; reasons: readonly string[] }): string {
+  const reasons = routing.reasons.length ? `（${routing.reasons.join('；')}）` : '';
+  return `处理：${routing.decision === 'auto-approve' ? '自动通过' : '人工复核'}${reasons}`;
+}
+
+export { fmt as formatScore };

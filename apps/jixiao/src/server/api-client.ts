@@ -3,7 +3,10 @@ import { formatIssue } from '@jixiao/scoring';
 import { CliError } from '../cli-error';
 import {
   ActivationSchema,
+  DecisionSchema,
   DiffSchema,
+  EvaluationDetailSchema,
+  EvaluationPageSchema,
   IssueSchema,
   RuleVersionSchema,
   RunListSchema,
@@ -28,6 +31,15 @@ export class ApiError extends CliError {
   }
 }
 
+export interface EvaluationFilters {
+  region?: string;
+  year?: number;
+  state?: string;
+  grade?: string;
+  page?: number;
+  pageSize?: number;
+}
+
 export interface ApiClientOptions {
   baseUrl: string;
   token: string;
@@ -39,7 +51,7 @@ const ErrorBodySchema = z.object({
   issues: z.array(IssueSchema).optional(),
 });
 
-/** The scoring service's rule-set versions and re-scoring runs over HTTP (node's fetch). */
+/** The server over HTTP (node's fetch): scoring's rule-set versions and re-scoring runs, review's evaluations. */
 export class ApiClient {
   readonly baseUrl: string;
   private readonly fetch: typeof fetch;
@@ -93,6 +105,27 @@ export class ApiClient {
 
   resume(runId: string): Promise<unknown> {
     return this.request('POST', `/rescoring-runs/${enc(runId)}/resume`, z.unknown());
+  }
+
+  /** The review service's evaluations the token may see, filtered (a page of them). */
+  evaluations(filters: EvaluationFilters = {}) {
+    const query = Object.entries(filters)
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${k}=${enc(String(v))}`)
+      .join('&');
+    return this.request('GET', `/evaluations${query ? `?${query}` : ''}`, EvaluationPageSchema);
+  }
+
+  evaluation(id: string) {
+    return this.request('GET', `/evaluations/${enc(id)}`, EvaluationDetailSchema);
+  }
+
+  approve(id: string, comment?: string) {
+    return this.request('POST', `/evaluations/${enc(id)}/approve`, DecisionSchema, JSON.stringify(comment ? { comment } : {}));
+  }
+
+  returnToUnit(id: string, reason: string) {
+    return this.request('POST', `/evaluations/${enc(id)}/return`, DecisionSchema, JSON.stringify({ reason }));
   }
 
   private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: string): Promise<T> {

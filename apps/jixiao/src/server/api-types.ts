@@ -109,3 +109,91 @@ export const IssueSchema = z.object({
   message: z.string(),
 });
 export type ApiIssue = z.infer<typeof IssueSchema>;
+
+/**
+ * The review service's evaluations, as `jixiao review` reads them: the figures it shows are checked, the rest passes
+ * through as the server sent it (`--json`).
+ */
+const FindingCountsSchema = z.object({ error: z.number(), warning: z.number(), info: z.number() });
+const RoutingSchema = z.object({ decision: z.string(), reasons: z.array(z.string()) });
+
+export const EvaluationSummarySchema = z
+  .object({
+    evaluationId: z.string(),
+    version: z.number().int(),
+    region: z.string(),
+    fiscalYear: z.number().int().nullable(),
+    formType: z.string(),
+    unitName: z.string().nullable(),
+    projectName: z.string().nullable(),
+    state: z.string(),
+    total: z.number().nullable(),
+    grade: z.string().nullable(),
+    executionRate: z.number().nullable(),
+    findingCounts: FindingCountsSchema.nullable(),
+    routing: RoutingSchema.nullable(),
+    updatedAt: z.string().nullable().optional(),
+  })
+  .loose();
+export type EvaluationSummary = z.infer<typeof EvaluationSummarySchema>;
+
+export const EvaluationPageSchema = z.object({
+  items: z.array(EvaluationSummarySchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
+export type EvaluationPage = z.infer<typeof EvaluationPageSchema>;
+
+const ScoredIndicatorSchema = z.object({
+  name: z.string(),
+  weight: z.number().nullable(),
+  reportedScore: z.number().nullable(),
+  score: z.number().nullable(),
+  method: z.string().optional(),
+  explanation: z.string().nullable().optional(),
+});
+
+export const EvaluationDetailSchema = EvaluationSummarySchema.extend({
+  previousVersionId: z.string().nullable(),
+  revision: z.number().int(),
+  lastReason: z.string().nullable().optional(),
+  publicPath: z.string().nullable().optional(),
+  score: z
+    .object({
+      ruleSet: z.object({ id: z.string(), version: z.number().int(), hash: z.string() }),
+      total: z.number().nullable(),
+      grade: z.string().nullable(),
+      breakdown: z
+        .object({
+          reported: z.object({
+            total: z.number().nullable(),
+            grade: z.string().nullable(),
+            executionScore: z.number().nullable(),
+          }),
+          execution: z.object({
+            rate: z.number().nullable(),
+            score: z.number().nullable(),
+            weight: z.number().nullable(),
+            explanation: z.string().nullable().optional(),
+          }),
+          indicators: z.array(ScoredIndicatorSchema),
+          findings: z.array(
+            z.object({
+              code: z.string(),
+              severity: z.string(),
+              subject: z.string().nullable().optional(),
+              message: z.string(),
+            }),
+          ),
+        })
+        .nullable()
+        .optional(),
+    })
+    .loose()
+    .nullable(),
+}).loose();
+export type EvaluationDetail = z.infer<typeof EvaluationDetailSchema>;
+
+export const DecisionSchema = z.object({ evaluationId: z.string(), state: z.string(), revision: z.number().int() });
+export type Decision = z.infer<typeof DecisionSchema>;

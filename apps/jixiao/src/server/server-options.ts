@@ -1,5 +1,5 @@
 import { type Command } from 'commander';
-import { resolveJwtSecret, signToken } from '@jixiao/auth';
+import { resolveJwtSecret, signToken, type Role } from '@jixiao/auth';
 import { CliError } from '../cli-error';
 import { ApiClient } from './api-client';
 
@@ -8,19 +8,24 @@ export interface ServerOptions {
   token?: string;
 }
 
-/** `--url` and `--token` on a command that talks to the server. */
-export function withServerOptions(cmd: Command): Command {
+/** `--url` and `--token` on a command that talks to the server (its scoring service, or another one). */
+export function withServerOptions(cmd: Command, service = 'scoring', role: Role = 'rule_admin'): Command {
   return cmd
-    .option('--url <url>', 'scoring service base URL (default: JIXIAO_URL, else http://localhost:$PORT or 3000)')
-    .option('--token <jwt>', 'bearer token (default: JIXIAO_TOKEN, else one minted with JWT_SECRET as rule_admin)');
+    .option('--url <url>', `${service} service base URL (default: JIXIAO_URL, else http://localhost:$PORT or 3000)`)
+    .option('--token <jwt>', `bearer token (default: JIXIAO_TOKEN, else one minted with JWT_SECRET as ${role})`);
 }
 
 export function serverUrl(opts: ServerOptions, env: NodeJS.ProcessEnv = process.env): string {
   return opts.url ?? env.JIXIAO_URL ?? `http://localhost:${env.PORT || 3000}`;
 }
 
-/** The token given, else one minted locally (like `jixiao token`) for a rule_admin of `region`. */
-export function serverToken(opts: ServerOptions, region: string, env: NodeJS.ProcessEnv = process.env): string {
+/** The token given, else one minted locally (like `jixiao token`) for a `role` (rule_admin) of `region`. */
+export function serverToken(
+  opts: ServerOptions,
+  region: string,
+  env: NodeJS.ProcessEnv = process.env,
+  role: Role = 'rule_admin',
+): string {
   const given = opts.token ?? env.JIXIAO_TOKEN;
   if (given) return given;
   const secret = resolveJwtSecret({ env });
@@ -29,10 +34,13 @@ export function serverToken(opts: ServerOptions, region: string, env: NodeJS.Pro
       "no token: give --token or JIXIAO_TOKEN, or set JWT_SECRET to the server's secret (or run from the directory whose var/jwt-secret the server uses)",
     );
   }
-  return signToken({ sub: 'jixiao-cli', role: 'rule_admin', regions: [region] }, secret, 3600);
+  return signToken({ sub: 'jixiao-cli', role, regions: [region] }, secret, 3600);
 }
 
 /** A client for a rule set's region (`130126@2024` → 130126), or for every region (CN). */
-export function clientFor(opts: ServerOptions, ruleSetId = 'CN'): ApiClient {
-  return new ApiClient({ baseUrl: serverUrl(opts), token: serverToken(opts, ruleSetId.split('@')[0]) });
+export function clientFor(opts: ServerOptions, ruleSetId = 'CN', role: Role = 'rule_admin'): ApiClient {
+  return new ApiClient({
+    baseUrl: serverUrl(opts),
+    token: serverToken(opts, ruleSetId.split('@')[0], process.env, role),
+  });
 }

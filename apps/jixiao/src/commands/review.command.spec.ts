@@ -1,0 +1,195 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeServer, type Route } from '../server/__fixtures__/fake-server';
+import { jixiao } from './__test__/run-cli';
+import { nextPageCommand } from './review.command';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function server(routes: Record<string, Route>) {
+  const s = await fakeServer(routes);
+  close = s.close;
+  return { flags: ['--url', s.url, '--token', 'tok'], calls: s.calls, url: s.url };
+}
+
+const summary = (n: number, over: Record<string, unknown> = {}) => ({
+  evaluationId: `ev_${String(n).padStart(32, '0')}`,
+  submissionId: `sub_${n}`,
+  version: 1,
+  region: '640323',
+  fiscalYear: 2022,
+  formType: 'project',
+  unitName: '盐池县人民政府办公室',
+  projectName: `项目 ${n}`,
+  state: 'in_review',
+  total: 99.5,
+  grade: '优',
+  executionRate: 1,
+  findingCounts: { error: 1, warning: 2, info: 0 },
+  routing: { decision: 'manual-review', reasons: ['存在需要复核的问题'] },
+  createdAt: '2026-12-07T10:00:00Z',
+  updatedAt: '2026-12-07T10:00:01Z',
+  ...over,
+});
+
+const detail = (over: Record<string, unknown> = {}) => ({
+  ...summary(1),
+  previousVersionId: null,
+  revision: 3,
+  receivedAt: '2026-12-07T10:00:00Z',
+  lastReason: '存在需要复核的问题',
+  publicPath: null,
+  evaluation: { indicators: [] },
+  score: {
+    resultId: 'res_1',
+    scoredAt: '2026-12-07T10:00:01Z',
+    ruleSet: { id: '640323', version: 1, hash: 'sha256:6bbb7b66dabd63f2869025e4b2f282f86bf6f7dba05e9261c5431' },
+    total: 99.5,
+    grade: '优',
+    breakdown: {
+      current: true,
+      reported: { total: 96, grade: null, executionScore: 10 },
+      execution: { rate: 1, score: 10, weight: 10, method: 'linear-capped', explanation: '执行率 100.00%' },
+      sections: [],
+      indicators: [
+        {
+          name: '群众满意度',
+          weight: 10,
+          reportedScore: 6,
+          score: 9.5,
+          method: 'ratio',
+          explanation: '按 B/A×分值 = 9.50',
+        },
+      ],
+      findings: [
+        {
+          code: 'SCORE_DIFFERS_FROM_RULE',
+          severity: 'warning',
+          subject: '群众满意度',
+          message: '自评 6 分，按规则应得 9.5 分',
+        },
+      ],
+    },
+  },
+  ...over,
+});
+
+describe('jixiao review (server)', () => {
+  it('list: the evaluations in review by default, a line each, and the command for the next page', async () => {
+    const { flags, calls, url } = await server({
+      'GET /evaluations?region=640000&state=in_review&pageSize=2': () => ({
+        status: 200,
+        body: {
+          items: [summary(1), summary(2, { total: null, grade: null, findingCounts: null })],
+          page: 1,
+          pageSize: 2,
+          total: 3,
+        },
+      }),
+    });
+    const r = await jixiao('review', 'list', '--region', '640000', '--page-size', '2', ...flags);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(calls[0].authorization).toBe('Bearer tok');
+    expect(r.stdout).toMatch(
+      /^ev_0+1\s+640323\s+2022\s+盐池县人民政府办公室 \/ 项目 1\s+待复核\s+99\.50\s+优\s+1 错误 2 警告\s+存在需要复核的问题$/m,
+    );
+    expect(r.stdout).toMatch(/^ev_0+2\s+640323\s+2022\s+.*待复核\s+—\s+—\s+—\s/m);
+    expect(r.stdout).toContain(
+      `第 1–2 条，共 3 条；下一页：jixiao review list --url ${url} --region 640000 --page-size 2 --page 2`,
+    );
+    expect(r.stdout).not.toContain('tok');
+  });
+
+  it('list --state all --json: no state filter, the page as the server sent it', async () => {
+    const page = { items: [summary(1, { state: 'published' })], page: 1, pageSize: 20, total: 1 };
+    const { flags } = await server({ 'GET /evaluations?year=2022': () => ({ status: 200, body: page }) });
+    const r = await jixiao('review', 'list', '--state', 'all', '--year', '2022', '--json', ...flags);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(page);
+  });
+
+  it('list: an empty page says so; a bad state or number is refused before any request (exit 2)', async () => {
+    const { flags, calls } = await server({
+      'GET /evaluations?state=returned': () => ({ status: 200, body: { items: [], page: 1, pageSize: 20, total: 0 } }),
+    });
+    expect((await jixiao('review', 'list', '--state', 'returned', ...flags)).stdout).toBe('没有符合条件的绩效自评。\n');
+    const bad = await jixiao('review', 'list', '--state', 'done', ...flags);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--state done: expected one of submitted, scored, in_review');
+    const page = await jixiao('review', 'list', '--page', '0', ...flags);
+    expect(page.code).toBe(2);
+    expect(page.stderr).toContain('--page 0: expected a whole number of at least 1');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('show: the score indicator by indicator, the findings, the routing and what a reviewer can do next', async () => {
+    const { flags } = await server({ 'GET /evaluations/ev_1': () => ({ status: 200, body: detail() }) });
+    const r = await jixiao('review', 'show', 'ev_1', ...flags);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('项目 1（盐池县人民政府办公室）');
+    expect(r.stdout).toContain('状态 待复核 (in_review) · 第 1 版 · 规则 640323 v1 sha256:6bbb7b66dabd');
+    expect(r.stdout).toMatch(/^群众满意度\s+10\s+6\.00\s+9\.50\s+-3\.50\s+按 B\/A×分值 = 9\.50$/m);
+    expect(r.stdout).toContain('[warning] SCORE_DIFFERS_FROM_RULE · 群众满意度: 自评 6 分，按规则应得 9.5 分');
+    expect(r.stdout).toContain(
+      '自评总分 96.00  自评等级 —\n规则总分 99.50  规则等级 优\n处理：人工复核（存在需要复核的问题）',
+    );
+    expect(r.stdout).toContain(`通过：jixiao review approve ev_${'0'.repeat(31)}1`);
+  });
+
+  it('show: an evaluation not yet scored, or decided, has no next step', async () => {
+    const { flags } = await server({
+      'GET /evaluations/ev_2': () => ({
+        status: 200,
+        body: detail({ state: 'submitted', score: null, routing: null }),
+      }),
+    });
+    const r = await jixiao('review', 'show', 'ev_2', ...flags);
+    expect(r.stdout).toContain('尚未评分。');
+    expect(r.stdout).not.toContain('通过：');
+  });
+
+  it('approve and return: the decision sent, the new state printed; a refusal gives the server’s reason (exit 1)', async () => {
+    const { flags, calls } = await server({
+      'POST /evaluations/ev_1/approve': () => ({
+        status: 200,
+        body: { evaluationId: 'ev_1', state: 'approved', revision: 4 },
+      }),
+      'POST /evaluations/ev_2/return': () => ({
+        status: 200,
+        body: { evaluationId: 'ev_2', state: 'returned', revision: 4 },
+      }),
+      'POST /evaluations/ev_3/approve': () => ({
+        status: 409,
+        body: { statusCode: 409, message: 'evaluation ev_3: cannot approve an evaluation that is published' },
+      }),
+    });
+    const ok = await jixiao('review', 'approve', 'ev_1', '--comment', '同意', ...flags);
+    expect(ok.stdout).toBe('ev_1 → 已通过 (approved)\n');
+    expect(JSON.parse(calls[0].body)).toEqual({ comment: '同意' });
+    const back = await jixiao('review', 'return', 'ev_2', '--reason', ' 执行率与执行数不一致 ', ...flags);
+    expect(back.stdout).toBe('ev_2 → 已退回 (returned): 执行率与执行数不一致\n');
+    expect(JSON.parse(calls[1].body)).toEqual({ reason: ' 执行率与执行数不一致 ' });
+    const refused = await jixiao('review', 'approve', 'ev_3', ...flags);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      '409 Conflict from POST /evaluations/ev_3/approve: evaluation ev_3: cannot approve an evaluation that is published',
+    );
+    expect(JSON.parse(calls[2].body)).toEqual({});
+    const empty = await jixiao('review', 'return', 'ev_2', '--reason', ' ', ...flags);
+    expect(empty.code).toBe(2);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('nextPageCommand quotes what the shell would split and leaves the default state out', () => {
+    expect(nextPageCommand({ state: 'in_review', grade: '良 好', url: 'http://h:1' }, 3)).toBe(
+      "jixiao review list --url http://h:1 --grade '良 好' --page 3",
+    );
+    expect(nextPageCommand({ state: 'all', grade: "it's" }, 2)).toBe(
+      `jixiao review list --state all --grade 'it'\\''s' --page 2`,
+    );
+  });
+});

@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { CliError } from '../cli-error';
+import { renderEvaluationDetail, renderEvaluationList, STATE_LABELS } from '../output/review-report';
+import { clientFor, withServerOptions, type ServerOptions } from '../server/server-options';
+
+interface ListOptions extends ServerOptions {
+  region?: string;
+  year?: string;
+  state: string;
+  grade?: string;
+  page?: string;
+  pageSize?: string;
+  json?: boolean;
+}
+
+const positive = (flag: string, v: string | undefined) => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} ${v}: expected a whole number of at least 1`, 2);
+  return n;
+};
+
+/**
+ * `jixiao review list|show|approve|return`: a reviewer's work from the command line, against the review service
+ * (the token given, else one minted with JWT_SECRET for a reviewer of `--region`, or of every region).
+ */
+export function register(program: Command): void {
+  const review = withServerOptions(program.command('review'), 'review', 'reviewer').description(
+    'list, show, approve or return evaluations (server)',
+  );
+  const client = (cmd: Command, region?: string) => clientFor(cmd.optsWithGlobals<ServerOptions>(), region, 'reviewer');
+
+  review
+    .command('list')
+    .description('the evaluations waiting for review (or in another state), newest first')
+    .option('--region <code>', 'a 6-digit division code (its sub-regions too), or CN')
+    .option('--year <year>', 'fiscal year')
+    .option('--state <state>', `one of ${Object.keys(STATE_LABELS).join(', ')}, or all`, 'in_review')
+    .option('--grade <grade>', 'grade, e.g. 优')
+    .option('--page <n>', 'page (from 1)')
+    .option('--page-size <n>', 'evaluations per page (at most 100; default 20)')
+    .option('--json', 'print the page as JSON')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<ListOptions>();
+      if (opts.state !== 'all' && !(opts.state in STATE_LABELS))
+        throw new CliError(`--state ${opts.state}: expected one of ${Object.keys(STATE_LABELS).join(', ')}, or all`, 2);
+      const filters = {
+        region: opts.region,
+        year: positive('--year', opts.year),
+        state: opts.state === 'all' ? undefined : opts.state,
+        grade: opts.grade,
+        page: positive('--page', opts.page),
+        pageSize: positive('--page-size', opts.pageSize),
+      };
+      const page = await client(cmd, opts.region).evaluations(filters);
+      if (opts.json) return void process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
+      const more = page.page * page.pageSize < page.total;
+      const next = more ? nextPageCommand(opts, page.page + 1) : null;
+      process.stdout.write(renderEvaluationList(page, next));
+    });
+
+  review
+    .command('show')
+    .description('an evaluation: its score indicator by indicator, its findings, its state')
+    .argument('<evaluationId>')
+    .option('--json', 'print it as the server sends it')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<ServerOptions & { json?: boolean }>();
+      const e = await client(cmd).evaluation(id);
+      process.stdout.write(opts.json ? `${JSON.stringify(e, null, 2)}\n` : renderEvaluationDetail(e));
+    });
+
+  review
+    .command('approve')
+    .description('approve an evaluation in review (published next)')
+    .argument('<evaluationId>')
+    .option('--comment <text>', 'a comment kept in its history')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<ServerOptions & { comment?: string }>();
+      const d = await client(cmd).approve(id, opts.comment);
+      process.stdout.write(`${d.evaluationId} → ${STATE_LABELS[d.state] ?? d.state} (${d.state})\n`);
+    });
+
+  review
+    .command('return')
+    .description('return an evaluation in review to its unit, with the reason it is given')
+    .argument('<evaluationId>')
+    .requiredOption('--reason <text>', 'why it goes back (the unit sees it)')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<ServerOptions & { reason: string }>();
+      if (!opts.reason.trim()) throw new CliError('--reason must not be empty', 2);
+      const d = await client(cmd).returnToUnit(id, opts.reason);
+      process.stdout.write(
+        `${d.evaluationId} → ${STATE_LABELS[d.state] ?? d.state} (${d.state}): ${opts.reason.trim()}\n`,
+      );
+    });
+}
+
+/** The command line that shows page `page` of the same list (the token is not repeated). */
+export function nextPageCommand(opts: ListOptions, page: number): string {
+  const quote = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  const given: Array<[string, string | undefined]> = [
+    ['--url', opts.url],
+    ['--region', opts.region],
+    ['--year', opts.year],
+    ['--state', opts.state === 'in_review' ? undefined : opts.state],
+    ['--grade', opts.grade],
+    ['--page-size', opts.pageSize],
+  ];
+  const flags = given.flatMap(([flag, v]) => (v === undefined ? [] : [flag, quote(v)]));
+  return ['jixiao review list', ...flags, '--page', String(page)].join(' ');
+}

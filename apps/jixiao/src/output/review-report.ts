@@ -1,0 +1,100 @@
+import type { EvaluationDetail, EvaluationPage } from '../server/api-types';
+import { formatScore as fmt, renderFindings, renderRouting, renderScoreTable } from './score-report';
+import { renderTable } from './table';
+
+/** An evaluation's state as the bureau's staff call it. */
+export const STATE_LABELS: Record<string, string> = {
+  submitted: '已提交',
+  scored: '已评分',
+  in_review: '待复核',
+  approved: '已通过',
+  returned: '已退回',
+  published: '已公开',
+  retracted: '已撤回',
+};
+
+const stateLabel = (s: string) => STATE_LABELS[s] ?? s;
+
+function findingsCell(c: { error: number; warning: number; info: number } | null): string {
+  if (!c) return '—';
+  const parts = [
+    c.error ? `${c.error} 错误` : '',
+    c.warning ? `${c.warning} 警告` : '',
+    c.info ? `${c.info} 提示` : '',
+  ];
+  return parts.filter(Boolean).join(' ') || '无';
+}
+
+/** `jixiao review list`: one line per evaluation, the page and how to get the next. */
+export function renderEvaluationList(page: EvaluationPage, nextPage: string | null): string {
+  if (page.items.length === 0)
+    return page.total === 0 ? '没有符合条件的绩效自评。\n' : `第 ${page.page} 页没有记录（共 ${page.total} 条）。\n`;
+  const table = renderTable(
+    [
+      { header: '评价 id' },
+      { header: '地区' },
+      { header: '年度' },
+      { header: '单位 / 项目', max: 36 },
+      { header: '状态' },
+      { header: '总分', align: 'right' },
+      { header: '等级' },
+      { header: '问题' },
+      { header: '复核原因', max: 40 },
+    ],
+    page.items.map((e) => [
+      e.evaluationId,
+      e.region,
+      e.fiscalYear === null ? '—' : String(e.fiscalYear),
+      [e.unitName, e.projectName].filter(Boolean).join(' / ') || '(未命名)',
+      stateLabel(e.state),
+      fmt(e.total),
+      e.grade ?? '—',
+      findingsCell(e.findingCounts),
+      e.routing?.decision === 'manual-review' ? e.routing.reasons.join('；') : '',
+    ]),
+  );
+  const first = (page.page - 1) * page.pageSize + 1;
+  const footer = `第 ${first}–${first + page.items.length - 1} 条，共 ${page.total} 条${nextPage ? `；下一页：${nextPage}` : ''}`;
+  return `${table}\n\n${footer}\n`;
+}
+
+/** `jixiao review show`: the evaluation, its score indicator by indicator, its findings and what can be done next. */
+export function renderEvaluationDetail(e: EvaluationDetail): string {
+  const title = [
+    e.projectName ?? e.unitName ?? '(未命名)',
+    e.unitName && e.projectName ? `（${e.unitName}）` : '',
+  ].join('');
+  const rules = e.score
+    ? ` · 规则 ${e.score.ruleSet.id} v${e.score.ruleSet.version} ${e.score.ruleSet.hash.slice(0, 19)}`
+    : '';
+  const lines = [
+    title,
+    `${e.evaluationId} · ${e.formType === 'project' ? '项目支出' : '部门整体'} · ${e.region} · ${e.fiscalYear ?? '年度未知'}年度 · ` +
+      `状态 ${stateLabel(e.state)} (${e.state}) · 第 ${e.version} 版${e.previousVersionId ? `（更正 ${e.previousVersionId}）` : ''}${rules}`,
+  ];
+  if (e.lastReason) lines.push(`最近一次原因：${e.lastReason}`);
+  const b = e.score?.breakdown;
+  if (!e.score) lines.push('', '尚未评分。');
+  else if (!b) lines.push('', `规则总分 ${fmt(e.score.total)}  规则等级 ${e.score.grade ?? '—'}（逐项得分暂不可用）`);
+  else {
+    lines.push(
+      '',
+      renderScoreTable(b.execution, b.reported.executionScore, b.indicators),
+      '',
+      `发现问题 (${b.findings.length})：`,
+      renderFindings(b.findings),
+      '',
+      `自评总分 ${fmt(b.reported.total)}  自评等级 ${b.reported.grade ?? '—'}`,
+      `规则总分 ${fmt(e.score.total)}  规则等级 ${e.score.grade ?? '—'}`,
+    );
+  }
+  if (e.routing) lines.push(renderRouting(e.routing));
+  if (e.publicPath) lines.push(`公开页面：${e.publicPath}`);
+  if (e.state === 'in_review')
+    lines.push(
+      '',
+      `通过：jixiao review approve ${e.evaluationId}`,
+      `退回：jixiao review return ${e.evaluationId} --reason "…"`,
+    );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jixiao } from '../../apps/jixiao/src/commands/__test__/run-cli';
+import { documentForm, http } from './support/http';
+import { SEEDS } from './support/seeds';
+import { startSystem, type TestSystem, waitFor } from './support/system';
+
+/** A reviewer's day from the command line (`jixiao review`), against the running system. */
+describe('jixiao review on the running system', () => {
+  let sys: TestSystem;
+  const ids: Record<string, string> = {};
+  const reviewer = () => ['--url', sys.url, '--token', sys.token('reviewer', ['640000', '130000'])];
+  const stateOf = async (id: string) =>
+    (await http('GET', `${sys.url}/evaluations/${id}`, { token: sys.token('auditor', ['CN']) })).body?.state;
+
+  beforeAll(async () => {
+    sys = await startSystem({ db: 'sqlite' });
+    for (const key of ['yanchi', 'lingshou'] as const) {
+      const seed = SEEDS[key];
+      const res = await http('POST', `${sys.url}/documents`, {
+        token: sys.token('submitter', [seed.region]),
+        form: documentForm(seed.file),
+      });
+      expect(res.status, res.text).toBe(201);
+      ids[key] = res.body.evaluationIds[0];
+      await waitFor(`${key} in review`, async () => (await stateOf(ids[key])) === 'in_review');
+    }
+  });
+  afterAll(async () => {
+    await sys?.close();
+  });
+
+  it('lists what waits for the reviewer in its regions', async () => {
+    const r = await jixiao('review', 'list', ...reviewer());
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^${ids.yanchi}\\s+640323\\s+2022\\s+盐池县人民政府办公室 / 政务新媒体运…\\s+待复核\\s+99\\.50\\s+优`,
+        'm',
+      ),
+    );
+    expect(r.stdout).toMatch(new RegExp(`^${ids.lingshou}\\s+130126\\s+2022\\s+灵寿县人民政府办公室\\s+待复核`, 'm'));
+    expect(r.stdout).toContain('第 1–2 条，共 2 条');
+    const only = await jixiao('review', 'list', '--region', '130126', '--json', ...reviewer());
+    expect(JSON.parse(only.stdout).items.map((e: { evaluationId: string }) => e.evaluationId)).toEqual([ids.lingshou]);
+  });
+
+  it('shows an evaluation with the rule score of each indicator and the findings', async () => {
+    const r = await jixiao('review', 'show', ids.yanchi, ...reviewer());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^指标1:群众满意度\s+10\s+6\.00\s+9\.50\s+-3\.50\s+实际完成值 95% 未达到年度指标值 100%/m);
+    expect(r.stdout).toContain('[warning] SCORE_DIFFERS_FROM_RULE · 指标1:群众满意度');
+    expect(r.stdout).toContain(`退回：jixiao review return ${ids.yanchi} --reason "…"`);
+  });
+
+  it('approves one (published next) and returns the other to its unit with the reason; a second decision is refused', async () => {
+    expect((await jixiao('review', 'approve', ids.yanchi, '--comment', '同意', ...reviewer())).stdout).toBe(
+      `${ids.yanchi} → 已通过 (approved)\n`,
+    );
+    const back = await jixiao(
+      'review',
+      'return',
+      ids.lingshou,
+      '--reason',
+      '表格不完整，请补充后重新提交',
+      ...reviewer(),
+    );
+    expect(back.stdout).toBe(`${ids.lingshou} → 已退回 (returned): 表格不完整，请补充后重新提交\n`);
+    await waitFor('盐池 published', async () => (await stateOf(ids.yanchi)) === 'published');
+    expect(await stateOf(ids.lingshou)).toBe('returned');
+    const history = await http('GET', `${sys.url}/evaluations/${ids.lingshou}/history`, {
+      token: sys.token('auditor', ['CN']),
+    });
+    expect(history.text).toContain('表格不完整，请补充后重新提交');
+    const again = await jixiao('review', 'approve', ids.lingshou, ...reviewer());
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/409 Conflict from POST \/evaluations\/ev_\w+\/approve: .*returned/);
+    // outside the reviewer's regions
+    const outside = await jixiao(
+      'review',
+      'approve',
+      ids.lingshou,
+      '--url',
+      sys.url,
+      '--token',
+      sys.token('reviewer', ['410000']),
+    );
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain('403 Forbidden');
+  });
+});
