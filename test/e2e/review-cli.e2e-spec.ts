@@ -4,7 +4,7 @@ import { documentForm, http } from './support/http';
 import { SEEDS } from './support/seeds';
 import { startSystem, type TestSystem, waitFor } from './support/system';
 
-/** A reviewer's day from the command line (`jixiao review`), against the running system. */
+/** A reviewer's day from the command line (`jixiao review`, and the unit's `jixiao submit`), against the running system. */
 describe('jixiao review on the running system', () => {
   let sys: TestSystem;
   const ids: Record<string, string> = {};
@@ -86,5 +86,31 @@ describe('jixiao review on the running system', () => {
     );
     expect(outside.code).toBe(1);
     expect(outside.stderr).toContain('403 Forbidden');
+  });
+
+  it('the unit sends the corrected document for the returned one (jixiao submit --corrects): version 2, in review again', async () => {
+    const submitter = sys.token('submitter', ['130126']);
+    const r = await jixiao(
+      'submit',
+      SEEDS.lingshou.file,
+      '--corrects',
+      ids.lingshou,
+      '--wait',
+      '20',
+      '--url',
+      sys.url,
+      '--token',
+      submitter,
+    );
+    expect(r.stderr).toContain('region 灵寿县 (130126) recognised in the text');
+    expect(r.code).toBe(0);
+    const [line] = r.stdout.trim().split('\n');
+    expect(line).toMatch(new RegExp(`^(ev_\\w+)  第 2 版（更正 ${ids.lingshou}）  待复核 .*处理：人工复核`));
+    const corrected = line.split(' ')[0];
+    expect(await stateOf(corrected)).toBe('in_review');
+    const list = await jixiao('review', 'list', '--region', '130126', '--json', ...reviewer());
+    expect(
+      JSON.parse(list.stdout).items.map((e: { evaluationId: string; version: number }) => [e.evaluationId, e.version]),
+    ).toEqual([[corrected, 2]]);
   });
 });

@@ -5,8 +5,9 @@ import { register as rescore } from './rescore.command';
 import { register as review } from './review.command';
 import { register as rules } from './rules.command';
 import { register as score } from './score.command';
+import { register as submit } from './submit.command';
 import { register as template } from './template.command';
 import { register as token } from './token.command';
 
 /** Each command module exports a `register(program)`; add new ones here. */
-export const COMMANDS: ((program: Command) => void)[] = [audit, score, token, rules, rescore, review, parse, template];
+export const COMMANDS: ((program: Command) => void)[] = [audit, score, token, rules, rescore, submit, review, parse, template];

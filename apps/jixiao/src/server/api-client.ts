@@ -12,6 +12,7 @@ import {
   RunListSchema,
   RunSchema,
   RunStartedSchema,
+  UploadedDocumentSchema,
   UploadedSchema,
   type ApiIssue,
   type DiffAnswer,
@@ -128,7 +129,18 @@ export class ApiClient {
     return this.request('POST', `/evaluations/${enc(id)}/return`, DecisionSchema, JSON.stringify({ reason }));
   }
 
-  private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: string): Promise<T> {
+  /**
+   * Intake's `POST /documents`: a document (its bytes and file name) as a multipart upload, with the region and year
+   * when given (else the server reads them from the text) and the evaluation it corrects, if any.
+   */
+  submitDocument(fileName: string, content: Uint8Array, fields: { region?: string; year?: number; previousVersionId?: string } = {}) {
+    const form = new FormData();
+    form.append('file', new Blob([content]), fileName);
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.append(k, String(v));
+    return this.request('POST', '/documents', UploadedDocumentSchema, form);
+  }
+
+  private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: string | FormData): Promise<T> {
     const url = `${this.baseUrl}${path}`;
     let res: Response;
     try {
@@ -137,7 +149,8 @@ export class ApiClient {
         headers: {
           authorization: `Bearer ${this.opts.token}`,
           accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          // a form sets its own (multipart, with the boundary)
+          ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}),
         },
         body,
       });

@@ -197,3 +197,19 @@ export type EvaluationDetail = z.infer<typeof EvaluationDetailSchema>;
 
 export const DecisionSchema = z.object({ evaluationId: z.string(), state: z.string(), revision: z.number().int() });
 export type Decision = z.infer<typeof DecisionSchema>;
+
+/** Intake's answer to `POST /documents`. */
+export const UploadedDocumentSchema = z
+  .object({
+    evaluationIds: z.array(z.string()),
+    submissionIds: z.array(z.string()),
+    versions: z.array(
+      z.object({ evaluationId: z.string(), version: z.number().int(), previousVersionId: z.string().nullable() }).loose(),
+    ),
+    region: z.string().nullable(),
+    diagnostics: z.array(
+      z.object({ level: z.string(), message: z.string(), line: z.number(), sheet: z.string().optional() }).loose(),
+    ),
+  })
+  .loose();
+export type UploadedDocument = z.infer<typeof UploadedDocumentSchema>;

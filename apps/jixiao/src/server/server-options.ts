@@ -19,10 +19,10 @@ export function serverUrl(opts: ServerOptions, env: NodeJS.ProcessEnv = process.
   return opts.url ?? env.JIXIAO_URL ?? `http://localhost:${env.PORT || 3000}`;
 }
 
-/** The token given, else one minted locally (like `jixiao token`) for a `role` (rule_admin) of `region`. */
+/** The token given, else one minted locally (like `jixiao token`) for a `role` (rule_admin) of `region` (or regions). */
 export function serverToken(
   opts: ServerOptions,
-  region: string,
+  region: string | readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   role: Role = 'rule_admin',
 ): string {
@@ -34,13 +34,20 @@ export function serverToken(
       "no token: give --token or JIXIAO_TOKEN, or set JWT_SECRET to the server's secret (or run from the directory whose var/jwt-secret the server uses)",
     );
   }
-  return signToken({ sub: 'jixiao-cli', role, regions: [region] }, secret, 3600);
+  return signToken({ sub: 'jixiao-cli', role, regions: [region].flat() }, secret, 3600);
 }
 
 /** A client for a rule set's region (`130126@2024` → 130126), or for every region (CN). */
 export function clientFor(opts: ServerOptions, ruleSetId = 'CN', role: Role = 'rule_admin'): ApiClient {
-  return new ApiClient({
-    baseUrl: serverUrl(opts),
-    token: serverToken(opts, ruleSetId.split('@')[0], process.env, role),
-  });
+  return clientForRegions(opts, [ruleSetId.split('@')[0]], role);
+}
+
+/** A client whose token, when it is minted here (none given), covers these regions. */
+export function clientForRegions(opts: ServerOptions, regions: readonly string[], role: Role): ApiClient {
+  return new ApiClient({ baseUrl: serverUrl(opts), token: serverToken(opts, regions, process.env, role) });
+}
+
+/** Whether a token was given (`--token` or JIXIAO_TOKEN), rather than one to be minted here. */
+export function tokenGiven(opts: ServerOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(opts.token ?? env.JIXIAO_TOKEN);
 }
