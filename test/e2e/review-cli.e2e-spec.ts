@@ -67,10 +67,10 @@ describe('jixiao review on the running system', () => {
     expect(back.stdout).toBe(`${ids.lingshou} → 已退回 (returned): 表格不完整，请补充后重新提交\n`);
     await waitFor('盐池 published', async () => (await stateOf(ids.yanchi)) === 'published');
     expect(await stateOf(ids.lingshou)).toBe('returned');
-    const history = await http('GET', `${sys.url}/evaluations/${ids.lingshou}/history`, {
-      token: sys.token('auditor', ['CN']),
-    });
-    expect(history.text).toContain('表格不完整，请补充后重新提交');
+    const history = await jixiao('review', 'history', ids.lingshou, ...reviewer());
+    expect(history.stdout).toMatch(
+      /^\S+ \S+\s+\S+ \(reviewer\)\s+return\s+in_review → returned\s+表格不完整，请补充后重新提交$/m,
+    );
     const again = await jixiao('review', 'approve', ids.lingshou, ...reviewer());
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/409 Conflict from POST \/evaluations\/ev_\w+\/approve: .*returned/);

@@ -184,6 +184,55 @@ describe('jixiao review (server)', () => {
     expect(calls).toHaveLength(3);
   });
 
+  it('history: a line per change, oldest first, with who, the states and why', async () => {
+    const item = (
+      at: string,
+      user: string,
+      role: string,
+      action: string,
+      from: string | null,
+      to: string,
+      reason: string | null,
+    ) => ({
+      at,
+      actor: { user, role },
+      action,
+      fromState: from,
+      toState: to,
+      reason,
+      source: 'review',
+      audit: { seq: 1, hash: 'sha256:x' },
+    });
+    const { flags } = await server({
+      'GET /evaluations/ev_1/history': () => ({
+        status: 200,
+        body: {
+          evaluationId: 'ev_1',
+          state: 'returned',
+          items: [
+            item('2026-12-07T10:00:00.123Z', 'unit-7', 'submitter', 'receive', null, 'submitted', null),
+            item(
+              '2026-12-07T10:05:00.000Z',
+              'li',
+              'reviewer',
+              'return',
+              'in_review',
+              'returned',
+              '执行率与执行数不一致',
+            ),
+          ],
+        },
+      }),
+    });
+    const r = await jixiao('review', 'history', 'ev_1', ...flags);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('ev_1 · 当前状态 已退回 (returned)');
+    expect(r.stdout).toMatch(/^2026-12-07 10:00:00Z\s+unit-7 \(submitter\)\s+receive\s+— → submitted$/m);
+    expect(r.stdout).toMatch(
+      /^2026-12-07 10:05:00Z\s+li \(reviewer\)\s+return\s+in_review → returned\s+执行率与执行数不一致$/m,
+    );
+  });
+
   it('nextPageCommand quotes what the shell would split and leaves the default state out', () => {
     expect(nextPageCommand({ state: 'in_review', grade: '良 好', url: 'http://h:1' }, 3)).toBe(
       "jixiao review list --url http://h:1 --grade '良 好' --page 3",

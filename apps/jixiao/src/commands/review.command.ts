@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
-import { renderEvaluationDetail, renderEvaluationList, STATE_LABELS } from '../output/review-report';
+import {
+  renderEvaluationDetail,
+  renderEvaluationHistory,
+  renderEvaluationList,
+  STATE_LABELS,
+} from '../output/review-report';
 import { clientFor, withServerOptions, type ServerOptions } from '../server/server-options';
 
 interface ListOptions extends ServerOptions {
@@ -26,7 +31,7 @@ const positive = (flag: string, v: string | undefined) => {
  */
 export function register(program: Command): void {
   const review = withServerOptions(program.command('review'), 'review', 'reviewer').description(
-    'list, show, approve or return evaluations (server)',
+    'list, show, approve or return evaluations, or show their history (server)',
   );
   const client = (cmd: Command, region?: string) => clientFor(cmd.optsWithGlobals<ServerOptions>(), region, 'reviewer');
 
@@ -68,6 +73,17 @@ export function register(program: Command): void {
       const opts = cmd.optsWithGlobals<ServerOptions & { json?: boolean }>();
       const e = await client(cmd).evaluation(id);
       process.stdout.write(opts.json ? `${JSON.stringify(e, null, 2)}\n` : renderEvaluationDetail(e));
+    });
+
+  review
+    .command('history')
+    .description("an evaluation's trail: every change of its state, who made it and why")
+    .argument('<evaluationId>')
+    .option('--json', 'print it as the server sends it')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<ServerOptions & { json?: boolean }>();
+      const h = await client(cmd).history(id);
+      process.stdout.write(opts.json ? `${JSON.stringify(h, null, 2)}\n` : renderEvaluationHistory(h));
     });
 
   review

@@ -1,4 +1,4 @@
-import type { EvaluationDetail, EvaluationPage } from '../server/api-types';
+import type { EvaluationDetail, EvaluationHistory, EvaluationPage } from '../server/api-types';
 import { formatScore as fmt, renderFindings, renderRouting, renderScoreTable } from './score-report';
 import { renderTable } from './table';
 
@@ -97,4 +97,19 @@ export function renderEvaluationDetail(e: EvaluationDetail): string {
       `退回：jixiao review return ${e.evaluationId} --reason "…"`,
     );
   return `${lines.join('\n')}\n`;
+}
+
+/** `jixiao review history`: the evaluation's trail, a line per change: when, who, what, the states, why. */
+export function renderEvaluationHistory(h: EvaluationHistory): string {
+  const table = renderTable(
+    [{ header: '时间' }, { header: '操作人' }, { header: '操作' }, { header: '状态' }, { header: '原因', max: 80 }],
+    h.items.map((i) => [
+      i.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+      `${i.actor.user} (${i.actor.role})`,
+      i.action,
+      i.fromState === i.toState ? (i.toState ?? '') : `${i.fromState ?? '—'} → ${i.toState ?? '—'}`,
+      i.reason ?? '',
+    ]),
+  );
+  return `${h.evaluationId} · 当前状态 ${stateLabel(h.state)} (${h.state})\n\n${table}\n`;
 }

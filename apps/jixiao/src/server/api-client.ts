@@ -6,6 +6,7 @@ import {
   DecisionSchema,
   DiffSchema,
   EvaluationDetailSchema,
+  EvaluationHistorySchema,
   EvaluationPageSchema,
   IssueSchema,
   RuleVersionSchema,
@@ -119,6 +120,10 @@ export class ApiClient {
 
   evaluation(id: string) {
     return this.request('GET', `/evaluations/${enc(id)}`, EvaluationDetailSchema);
+  }
+
+  history(id: string) {
+    return this.request('GET', `/evaluations/${enc(id)}/history`, EvaluationHistorySchema);
   }
 
   approve(id: string, comment?: string) {

@@ -204,7 +204,9 @@ export const UploadedDocumentSchema = z
     evaluationIds: z.array(z.string()),
     submissionIds: z.array(z.string()),
     versions: z.array(
-      z.object({ evaluationId: z.string(), version: z.number().int(), previousVersionId: z.string().nullable() }).loose(),
+      z
+        .object({ evaluationId: z.string(), version: z.number().int(), previousVersionId: z.string().nullable() })
+        .loose(),
     ),
     region: z.string().nullable(),
     diagnostics: z.array(
@@ -213,3 +215,25 @@ export const UploadedDocumentSchema = z
   })
   .loose();
 export type UploadedDocument = z.infer<typeof UploadedDocumentSchema>;
+
+/** Review's `GET /evaluations/:id/history`: the evaluation's trail, oldest first. */
+export const EvaluationHistorySchema = z
+  .object({
+    evaluationId: z.string(),
+    state: z.string(),
+    items: z.array(
+      z
+        .object({
+          at: z.string(),
+          actor: z.object({ user: z.string(), role: z.string() }).loose(),
+          action: z.string(),
+          fromState: z.string().nullable(),
+          toState: z.string().nullable(),
+          reason: z.string().nullable(),
+          source: z.string().optional(),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+export type EvaluationHistory = z.infer<typeof EvaluationHistorySchema>;
