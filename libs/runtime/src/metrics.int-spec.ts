@@ -1,34 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '@jixiao/auth';
-import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
-import { type RunningSystem, startServices } from './run-services';
-import { freePort } from './free-port';
+import type { RunningSystem } from './run-services';
+import { startBareRuntime } from './testing/bare-runtime';
 import { sample } from './testing/prometheus-text';
 
 const SECRET = 'metrics-test-secret-0123456789abcdef';
-const dir = mkdtempSync(join(tmpdir(), 'jixiao-metrics-'));
 
 describe('GET /metrics', () => {
   let system: RunningSystem;
 
   beforeAll(async () => {
-    system = await startServices([], {
-      title: 'metrics test',
-      env: {
-        PORT: String(await freePort()),
-        DATA_DIR: dir,
-        REDIS_URL: TEST_REDIS_URL,
-        JWT_SECRET: SECRET,
-        LOG_LEVEL: 'silent',
-      },
-    });
+    system = await startBareRuntime('metrics test', SECRET);
   });
   afterAll(async () => {
     await system?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const scrape = async () => {

@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signToken } from '@jixiao/auth';
-import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
-import { type RunningSystem, startServices } from './run-services';
-import { freePort } from './free-port';
+import type { RunningSystem } from './run-services';
+import { startBareRuntime } from './testing/bare-runtime';
 
 const SECRET = 'dashboard-test-secret-0123456789abcdef';
-const dir = mkdtempSync(join(tmpdir(), 'jixiao-dashboard-'));
 
 /** What the process logs through Nest's loggers (the auth guard's and the dashboard's), as [level, message, context]. */
 class RecordingLogger implements LoggerService {
@@ -31,21 +26,11 @@ describe('refusals are logged: the API guard and the queue dashboard (/queues)',
   const logger = new RecordingLogger();
 
   beforeAll(async () => {
-    system = await startServices([], {
-      title: 'dashboard test',
-      env: {
-        PORT: String(await freePort()),
-        DATA_DIR: dir,
-        REDIS_URL: TEST_REDIS_URL,
-        JWT_SECRET: SECRET,
-        LOG_LEVEL: 'silent',
-      },
-    });
+    system = await startBareRuntime('dashboard test', SECRET);
     system.app.useLogger(logger);
   });
   afterAll(async () => {
     await system?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => {
     logger.lines = [];

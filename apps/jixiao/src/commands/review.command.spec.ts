@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { fakeServer, type Route } from '../server/__fixtures__/fake-server';
+import { describe, expect, it } from 'vitest';
+import { fakeServerPerTest } from '../server/__fixtures__/fake-server';
 import { jixiao } from './__test__/run-cli';
 import { nextPageCommand } from './review.command';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-async function server(routes: Record<string, Route>) {
-  const s = await fakeServer(routes);
-  close = s.close;
-  return { flags: ['--url', s.url, '--token', 'tok'], calls: s.calls, url: s.url };
-}
+const server = fakeServerPerTest();
 
 const summary = (n: number, over: Record<string, unknown> = {}) => ({
   evaluationId: `ev_${String(n).padStart(32, '0')}`,

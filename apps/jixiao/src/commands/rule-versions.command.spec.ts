@@ -1,23 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aRun } from '../server/__fixtures__/runs';
-import { closedPort, fakeServer, type Route } from '../server/__fixtures__/fake-server';
+import { closedPort, fakeServerPerTest } from '../server/__fixtures__/fake-server';
 import { jixiao } from './__test__/run-cli';
 import { parseYearRange } from './rule-versions.command';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-async function server(routes: Record<string, Route>) {
-  const s = await fakeServer(routes);
-  close = s.close;
-  return { flags: ['--url', s.url, '--token', 'tok'], calls: s.calls };
-}
+const server = fakeServerPerTest();
 
 const v = (version: number, status: string) => ({
   version,

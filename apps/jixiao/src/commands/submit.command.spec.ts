@@ -1,21 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fakeServer, type Route } from '../server/__fixtures__/fake-server';
+import { describe, expect, it } from 'vitest';
+import { fakeServerPerTest } from '../server/__fixtures__/fake-server';
 import { jixiao } from './__test__/run-cli';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-async function server(routes: Record<string, Route>) {
-  const s = await fakeServer(routes);
-  close = s.close;
-  return { flags: ['--url', s.url, '--token', 'tok'], calls: s.calls };
-}
+const server = fakeServerPerTest();
 
 const dir = mkdtempSync(join(tmpdir(), 'jixiao-submit-'));
 const file = join(dir, '盐池 自评表.txt');

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -48,4 +49,23 @@ export async function closedPort(): Promise<number> {
   const { port } = s.address() as AddressInfo;
   await new Promise((resolve) => s.close(resolve));
   return port;
+}
+
+/**
+ * For a test file of CLI commands: `server(routes)` starts a stand-in, closed after the test, and gives the flags
+ * that point a command at it (`--url`, `--token tok`) and the calls it received.
+ */
+export function fakeServerPerTest(): (
+  routes: Record<string, Route>,
+) => Promise<{ flags: string[]; calls: Recorded[]; url: string }> {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+  return async (routes) => {
+    const s = await fakeServer(routes);
+    close = s.close;
+    return { flags: ['--url', s.url, '--token', 'tok'], calls: s.calls, url: s.url };
+  };
 }

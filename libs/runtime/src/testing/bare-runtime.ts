@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
+import { freePort } from '../free-port';
+import { type RunningSystem, startServices } from '../run-services';
+
+/**
+ * Test helper: the runtime with no service in it (the auth guard, /health, /metrics, /audit/verify, the queue
+ * dashboard), on a port and data directory of its own and the test Redis; `close` stops it and removes the directory.
+ */
+export async function startBareRuntime(title: string, jwtSecret: string): Promise<RunningSystem> {
+  const dir = mkdtempSync(join(tmpdir(), 'jixiao-runtime-'));
+  const system = await startServices([], {
+    title,
+    env: {
+      PORT: String(await freePort()),
+      DATA_DIR: dir,
+      REDIS_URL: TEST_REDIS_URL,
+      JWT_SECRET: jwtSecret,
+      LOG_LEVEL: 'silent',
+    },
+  });
+  return {
+    ...system,
+    close: async (signal?: string) => {
+      await system.close(signal);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
