@@ -26,7 +26,7 @@ const positive = (flag: string, v: string | undefined) => {
 };
 
 /**
- * `jixiao review list|show|approve|return`: a reviewer's work from the command line, against the review service
+ * `jixiao review list|show|history|approve|return`: a reviewer's work from the command line, against the review service
  * (the token given, else one minted with JWT_SECRET for a reviewer of `--region`, or of every region).
  */
 export function register(program: Command): void {

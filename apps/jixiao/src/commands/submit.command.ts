@@ -24,7 +24,8 @@ const POLL_MS = 250;
 
 /**
  * `jixiao submit <file>`: a unit sends its self-evaluation document to intake (the token given, else one minted
- * with JWT_SECRET for a submitter of `--region`, or of every region), optionally waiting for its score and routing.
+ * with JWT_SECRET for a submitter of `--region`, or of the regions the document names), optionally waiting for its
+ * score and routing.
  */
 export function register(program: Command): void {
   withServerOptions(program.command('submit'), 'intake', 'submitter')
