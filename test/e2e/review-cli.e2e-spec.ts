@@ -49,13 +49,29 @@ describe('jixiao review on the running system', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^指标1:群众满意度\s+10\s+6\.00\s+9\.50\s+-3\.50\s+实际完成值 95% 未达到年度指标值 100%/m);
     expect(r.stdout).toContain('[warning] SCORE_DIFFERS_FROM_RULE · 指标1:群众满意度');
-    expect(r.stdout).toContain(`退回：jixiao review return ${ids.yanchi} --reason "…"`);
+    expect(r.stdout).toMatch(
+      new RegExp(`^退回：jixiao review return ${ids.yanchi} --revision \\d+ --reason "…"$`, 'm'),
+    );
   });
 
   it('approves one (published next) and returns the other to its unit with the reason; a second decision is refused', async () => {
-    expect((await jixiao('review', 'approve', ids.yanchi, '--comment', '同意', ...reviewer())).stdout).toBe(
-      `${ids.yanchi} → 已通过 (approved)\n`,
+    // the revision review show printed: current, so the approval applies; a made-up older one is refused
+    const shown = (await jixiao('review', 'show', ids.yanchi, ...reviewer())).stdout;
+    const revision = /--revision (\d+)/.exec(shown)![1];
+    const stale = await jixiao(
+      'review',
+      'approve',
+      ids.yanchi,
+      '--revision',
+      String(Number(revision) - 1),
+      ...reviewer(),
     );
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(`has changed since revision ${Number(revision) - 1} (now revision ${revision}`);
+    expect(
+      (await jixiao('review', 'approve', ids.yanchi, '--comment', '同意', '--revision', revision, ...reviewer()))
+        .stdout,
+    ).toBe(`${ids.yanchi} → 已通过 (approved)\n`);
     const back = await jixiao(
       'review',
       'return',

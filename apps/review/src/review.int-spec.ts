@@ -3,7 +3,7 @@ import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '@jixiao/contracts';
 import { jobEvents } from '@jixiao/messaging/testing/job-events';
-import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
+import { TEST_REDIS_URL, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
 import {
   defaultRulesDir,
@@ -439,6 +439,38 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       source: 'review',
       actor: { user: 'reviewer-130100', role: 'reviewer' },
     });
+  });
+
+  it('a decision made on a revision the case has moved past (re-scored meanwhile) is refused with 409; on the current one it applies', async () => {
+    await submitAndScore('ev_stale', 'manual-review');
+    const seen = (await h.http('GET', '/evaluations/ev_stale', reviewer)).body;
+    expect(seen).toMatchObject({ state: 'in_review', total: 92.5 });
+    // a later score arrives while the reviewer looks at the first: still in review, another total
+    await h.send('scoring', [
+      {
+        name: 'scoring.evaluation.scored.v1',
+        payload: scored('ev_stale', { routing: 'manual-review', total: 84, grade: '良', resultId: 'res_ev_stale_2', scoredAt: '2024-03-02T08:00:00.000Z' }),
+      },
+    ]);
+    await waitFor('the second score', async () => (await h.http('GET', '/evaluations/ev_stale', reviewer)).body.total === 84);
+    const now = (await h.http('GET', '/evaluations/ev_stale', reviewer)).body;
+    expect(now.revision).toBeGreaterThan(seen.revision);
+    const outboxBefore = (await h.outbox('ev_stale')).length;
+    for (const [action, body] of [
+      ['approve', { revision: seen.revision }],
+      ['return', { reason: '请核实', revision: seen.revision }],
+    ] as const) {
+      const stale = await h.http('POST', `/evaluations/ev_stale/${action}`, reviewer, body);
+      expect(stale.status).toBe(409);
+      expect(stale.body.message).toBe(
+        `evaluation ev_stale has changed since revision ${seen.revision} (now revision ${now.revision}, in_review: ${now.lastReason}): look at it again before deciding`,
+      );
+    }
+    expect(await h.stateOf('ev_stale')).toBe('in_review');
+    expect(await h.outbox('ev_stale')).toHaveLength(outboxBefore);
+    const ok = await h.http('POST', '/evaluations/ev_stale/approve', reviewer, { revision: now.revision, comment: '已核实新分数' });
+    expect(ok).toMatchObject({ status: 200, body: { state: 'approved', revision: now.revision + 1 } });
+    expect(await h.outbox('ev_stale')).toHaveLength(outboxBefore + 1);
   });
 
   it('return needs a reason (400 naming it), then returns with it and emits the returned event', async () => {

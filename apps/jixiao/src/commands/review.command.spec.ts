@@ -121,13 +121,14 @@ describe('jixiao review (server)', () => {
     const r = await jixiao('review', 'show', 'ev_1', ...flags);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('项目 1（盐池县人民政府办公室）');
-    expect(r.stdout).toContain('状态 待复核 (in_review) · 第 1 版 · 规则 640323 v1 sha256:6bbb7b66dabd');
+    expect(r.stdout).toContain('状态 待复核 (in_review) · 修订 3 · 第 1 版 · 规则 640323 v1 sha256:6bbb7b66dabd');
     expect(r.stdout).toMatch(/^群众满意度\s+10\s+6\.00\s+9\.50\s+-3\.50\s+按 B\/A×分值 = 9\.50$/m);
     expect(r.stdout).toContain('[warning] SCORE_DIFFERS_FROM_RULE · 群众满意度: 自评 6 分，按规则应得 9.5 分');
     expect(r.stdout).toContain(
       '自评总分 96.00  自评等级 —\n规则总分 99.50  规则等级 优\n处理：人工复核（存在需要复核的问题）',
     );
-    expect(r.stdout).toContain(`通过：jixiao review approve ev_${'0'.repeat(31)}1`);
+    expect(r.stdout).toContain(`通过：jixiao review approve ev_${'0'.repeat(31)}1 --revision 3`);
+    expect(r.stdout).toContain(`退回：jixiao review return ev_${'0'.repeat(31)}1 --revision 3 --reason "…"`);
   });
 
   it('show: an evaluation not yet scored, or decided, has no next step', async () => {
@@ -160,9 +161,18 @@ describe('jixiao review (server)', () => {
     const ok = await jixiao('review', 'approve', 'ev_1', '--comment', '同意', ...flags);
     expect(ok.stdout).toBe('ev_1 → 已通过 (approved)\n');
     expect(JSON.parse(calls[0].body)).toEqual({ comment: '同意' });
-    const back = await jixiao('review', 'return', 'ev_2', '--reason', ' 执行率与执行数不一致 ', ...flags);
+    const back = await jixiao(
+      'review',
+      'return',
+      'ev_2',
+      '--reason',
+      ' 执行率与执行数不一致 ',
+      '--revision',
+      '4',
+      ...flags,
+    );
     expect(back.stdout).toBe('ev_2 → 已退回 (returned): 执行率与执行数不一致\n');
-    expect(JSON.parse(calls[1].body)).toEqual({ reason: ' 执行率与执行数不一致 ' });
+    expect(JSON.parse(calls[1].body)).toEqual({ reason: ' 执行率与执行数不一致 ', revision: 4 });
     const refused = await jixiao('review', 'approve', 'ev_3', ...flags);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
@@ -171,6 +181,7 @@ describe('jixiao review (server)', () => {
     expect(JSON.parse(calls[2].body)).toEqual({});
     const empty = await jixiao('review', 'return', 'ev_2', '--reason', ' ', ...flags);
     expect(empty.code).toBe(2);
+    expect((await jixiao('review', 'approve', 'ev_1', '--revision', 'latest', ...flags)).code).toBe(2);
     expect(calls).toHaveLength(3);
   });
 

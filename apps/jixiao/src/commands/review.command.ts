@@ -18,6 +18,9 @@ interface ListOptions extends ServerOptions {
   json?: boolean;
 }
 
+const REVISION_HELP =
+  'the revision you decided on (review show prints it): refused if the evaluation has changed since, e.g. re-scored';
+
 const positive = (flag: string, v: string | undefined) => {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -91,9 +94,13 @@ export function register(program: Command): void {
     .description('approve an evaluation in review (published next)')
     .argument('<evaluationId>')
     .option('--comment <text>', 'a comment kept in its history')
+    .option('--revision <n>', REVISION_HELP)
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<ServerOptions & { comment?: string }>();
-      const d = await client(cmd).approve(id, opts.comment);
+      const opts = cmd.optsWithGlobals<ServerOptions & { comment?: string; revision?: string }>();
+      const d = await client(cmd).approve(id, {
+        comment: opts.comment,
+        revision: positive('--revision', opts.revision),
+      });
       process.stdout.write(`${d.evaluationId} → ${STATE_LABELS[d.state] ?? d.state} (${d.state})\n`);
     });
 
@@ -102,10 +109,11 @@ export function register(program: Command): void {
     .description('return an evaluation in review to its unit, with the reason it is given')
     .argument('<evaluationId>')
     .requiredOption('--reason <text>', 'why it goes back (the unit sees it)')
+    .option('--revision <n>', REVISION_HELP)
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<ServerOptions & { reason: string }>();
+      const opts = cmd.optsWithGlobals<ServerOptions & { reason: string; revision?: string }>();
       if (!opts.reason.trim()) throw new CliError('--reason must not be empty', 2);
-      const d = await client(cmd).returnToUnit(id, opts.reason);
+      const d = await client(cmd).returnToUnit(id, opts.reason, positive('--revision', opts.revision));
       process.stdout.write(
         `${d.evaluationId} → ${STATE_LABELS[d.state] ?? d.state} (${d.state}): ${opts.reason.trim()}\n`,
       );

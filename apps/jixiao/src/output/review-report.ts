@@ -70,7 +70,7 @@ export function renderEvaluationDetail(e: EvaluationDetail): string {
   const lines = [
     title,
     `${e.evaluationId} · ${e.formType === 'project' ? '项目支出' : '部门整体'} · ${e.region} · ${e.fiscalYear ?? '年度未知'}年度 · ` +
-      `状态 ${stateLabel(e.state)} (${e.state}) · 第 ${e.version} 版${e.previousVersionId ? `（更正 ${e.previousVersionId}）` : ''}${rules}`,
+      `状态 ${stateLabel(e.state)} (${e.state}) · 修订 ${e.revision} · 第 ${e.version} 版${e.previousVersionId ? `（更正 ${e.previousVersionId}）` : ''}${rules}`,
   ];
   if (e.lastReason) lines.push(`最近一次原因：${e.lastReason}`);
   const b = e.score?.breakdown;
@@ -93,8 +93,8 @@ export function renderEvaluationDetail(e: EvaluationDetail): string {
   if (e.state === 'in_review')
     lines.push(
       '',
-      `通过：jixiao review approve ${e.evaluationId}`,
-      `退回：jixiao review return ${e.evaluationId} --reason "…"`,
+      `通过：jixiao review approve ${e.evaluationId} --revision ${e.revision}`,
+      `退回：jixiao review return ${e.evaluationId} --revision ${e.revision} --reason "…"`,
     );
   return `${lines.join('\n')}\n`;
 }

@@ -126,12 +126,13 @@ export class ApiClient {
     return this.request('GET', `/evaluations/${enc(id)}/history`, EvaluationHistorySchema);
   }
 
-  approve(id: string, comment?: string) {
-    return this.request('POST', `/evaluations/${enc(id)}/approve`, DecisionSchema, JSON.stringify(comment ? { comment } : {}));
+  /** `revision`: the case's revision the decision was made on (the server refuses it, 409, if the case moved on). */
+  approve(id: string, opts: { comment?: string; revision?: number } = {}) {
+    return this.request('POST', `/evaluations/${enc(id)}/approve`, DecisionSchema, JSON.stringify(opts));
   }
 
-  returnToUnit(id: string, reason: string) {
-    return this.request('POST', `/evaluations/${enc(id)}/return`, DecisionSchema, JSON.stringify({ reason }));
+  returnToUnit(id: string, reason: string, revision?: number) {
+    return this.request('POST', `/evaluations/${enc(id)}/return`, DecisionSchema, JSON.stringify({ reason, revision }));
   }
 
   /**

@@ -1,22 +1,27 @@
 import type { Principal } from '@jixiao/auth';
 
-/** A reviewer approves an evaluation in review (optional comment); `correlationId`: the request's. */
+/**
+ * A reviewer approves an evaluation in review (optional comment); `correlationId`: the request's; `expectedRevision`:
+ * the case's revision the reviewer saw, if given (refused when the case has changed since).
+ */
 export class ApproveEvaluation {
   constructor(
     readonly evaluationId: string,
     readonly principal: Principal,
     readonly comment: string | null,
     readonly correlationId: string | null = null,
+    readonly expectedRevision: number | null = null,
   ) {}
 }
 
-/** A reviewer returns an evaluation in review to its unit, with a reason; `correlationId`: the request's. */
+/** A reviewer returns an evaluation in review to its unit, with a reason (the rest as for ApproveEvaluation). */
 export class ReturnEvaluation {
   constructor(
     readonly evaluationId: string,
     readonly principal: Principal,
     readonly reason: string,
     readonly correlationId: string | null = null,
+    readonly expectedRevision: number | null = null,
   ) {}
 }
 

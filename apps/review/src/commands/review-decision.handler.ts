@@ -1,6 +1,6 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { assertAllowed, type Principal } from '@jixiao/auth';
+import { assertAllowed } from '@jixiao/auth';
 import type { Actor } from '@jixiao/contracts';
 import { enqueueEvents } from '@jixiao/messaging';
 import { isoNow } from '@jixiao/persistence';
@@ -16,15 +16,14 @@ import { ApproveEvaluation, ReturnEvaluation, type DecisionOutcome } from './rev
 
 /**
  * Shared shape of a reviewer's decision: 404 for an unknown id, 403 (logged) outside the reviewer's regions,
- * 409 when the state does not allow it or another reviewer changed the case first (the UPDATE checks the
- * revision read here), then the change, its history and audit record and its event, in one transaction.
+ * 409 when the case is no longer at the revision the reviewer saw (when given), when the state does not allow it,
+ * or when another reviewer changed the case first (the UPDATE checks the revision read here); then the change, its
+ * history and audit record and its event, in one transaction.
  */
 async function decide(
   uow: ReviewUnitOfWork,
-  evaluationId: string,
-  principal: Principal,
+  { evaluationId, principal, correlationId, expectedRevision }: ApproveEvaluation | ReturnEvaluation,
   action: ReviewAction,
-  correlationId: string | null,
   apply: (work: ReviewWork, current: ReviewCase, to: ReviewState, actor: Actor) => Promise<ReviewCase>,
 ): Promise<DecisionOutcome> {
   try {
@@ -32,6 +31,11 @@ async function decide(
       const current = await loadCase(work.manager, evaluationId);
       if (!current) throw new NotFoundException(`evaluation ${evaluationId} not found`);
       assertAllowed(principal, 'review', { region: current.region, unitName: current.unitName });
+      if (expectedRevision !== null && current.revision !== expectedRevision)
+        throw new ConflictException(
+          `evaluation ${evaluationId} has changed since revision ${expectedRevision} (now revision ${current.revision}, ` +
+            `${current.state}${current.lastReason ? `: ${current.lastReason}` : ''}): look at it again before deciding`,
+        );
       const to = nextState(current.state, action);
       const next = await apply(work, current, to, { user: principal.sub, role: principal.role });
       return { evaluationId, state: next.state, revision: next.revision };
@@ -47,8 +51,9 @@ async function decide(
 export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluation, DecisionOutcome> {
   constructor(private readonly uow: ReviewUnitOfWork) {}
 
-  execute({ evaluationId, principal, comment, correlationId }: ApproveEvaluation): Promise<DecisionOutcome> {
-    return decide(this.uow, evaluationId, principal, 'approve', correlationId, async (work, current, to, actor) => {
+  execute(command: ApproveEvaluation): Promise<DecisionOutcome> {
+    const { evaluationId, comment } = command;
+    return decide(this.uow, command, 'approve', async (work, current, to, actor) => {
       const next = await applyChange(work, current, {
         action: 'approve',
         to,
@@ -70,8 +75,9 @@ export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluati
 export class ReturnEvaluationHandler implements ICommandHandler<ReturnEvaluation, DecisionOutcome> {
   constructor(private readonly uow: ReviewUnitOfWork) {}
 
-  execute({ evaluationId, principal, reason, correlationId }: ReturnEvaluation): Promise<DecisionOutcome> {
-    return decide(this.uow, evaluationId, principal, 'return', correlationId, async (work, current, to, actor) => {
+  execute(command: ReturnEvaluation): Promise<DecisionOutcome> {
+    const { evaluationId, reason } = command;
+    return decide(this.uow, command, 'return', async (work, current, to, actor) => {
       const next = await applyChange(work, current, { action: 'return', to, actor, reason });
       await enqueueEvents(work.manager, REVIEW_SERVICE, [
         {

@@ -31,18 +31,24 @@ describe('request parsing', () => {
     expect(m).toContain('query.pageSize');
   });
 
-  it('return needs a non-empty reason (trimmed)', () => {
-    expect(parseReturnBody({ reason: '  请补充偏差原因 ' })).toBe('请补充偏差原因');
+  it('return needs a non-empty reason (trimmed); the revision decided on is optional', () => {
+    expect(parseReturnBody({ reason: '  请补充偏差原因 ' })).toEqual({ reason: '请补充偏差原因', revision: null });
+    expect(parseReturnBody({ reason: '请补充', revision: 4 })).toEqual({ reason: '请补充', revision: 4 });
     for (const body of [undefined, null, {}, { reason: '' }, { reason: ' \n ' }, { reason: 3 }]) {
       expect(message(() => parseReturnBody(body))).toMatch(/reason/);
     }
+    expect(message(() => parseReturnBody({ reason: 'x', revision: '4' }))).toContain('body.revision');
   });
 
-  it('approve takes an optional comment', () => {
-    expect(parseApproveBody(undefined)).toBeNull();
-    expect(parseApproveBody({})).toBeNull();
-    expect(parseApproveBody({ comment: ' 已核实 ' })).toBe('已核实');
-    expect(parseApproveBody({ comment: '' })).toBeNull();
+  it('approve takes an optional comment and the revision decided on', () => {
+    const none = { comment: null, revision: null };
+    expect(parseApproveBody(undefined)).toEqual(none);
+    expect(parseApproveBody({})).toEqual(none);
+    expect(parseApproveBody({ comment: ' 已核实 ' })).toEqual({ comment: '已核实', revision: null });
+    expect(parseApproveBody({ comment: '' })).toEqual(none);
+    expect(parseApproveBody({ revision: 3 })).toEqual({ comment: null, revision: 3 });
     expect(message(() => parseApproveBody({ comment: 42 }))).toContain('body.comment');
+    for (const revision of [0, 1.5, -2, 'x'])
+      expect(message(() => parseApproveBody({ revision }))).toContain('body.revision');
   });
 });

@@ -16,9 +16,16 @@ const ListQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-const ApproveBodySchema = z.object({ comment: z.string().trim().max(2000).optional().nullable() }).nullish();
+/** The case's revision the reviewer decided on (GET /evaluations/:id gives it): 409 when it has moved on since. */
+const Revision = z.number().int().min(1).optional().nullable();
+const ApproveBodySchema = z
+  .object({ comment: z.string().trim().max(2000).optional().nullable(), revision: Revision })
+  .nullish();
 const ReturnBodySchema = z.object(
-  { reason: z.string({ error: 'reason is required' }).trim().min(1, 'reason must not be empty').max(2000) },
+  {
+    reason: z.string({ error: 'reason is required' }).trim().min(1, 'reason must not be empty').max(2000),
+    revision: Revision,
+  },
   { error: 'expected a JSON body { "reason": "…" }' },
 );
 
@@ -35,13 +42,21 @@ export function parseListQuery(query: unknown): EvaluationFilters {
   return { ...q, year: q.year };
 }
 
-export function parseApproveBody(body: unknown): string | null {
-  const empty = body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0);
-  return empty ? null : (parse(ApproveBodySchema, body, 'body')?.comment ?? null) || null;
+/** A decision's body as the command takes it: the comment or reason, and the revision it was made on (if given). */
+export interface ApproveBody {
+  comment: string | null;
+  revision: number | null;
 }
 
-export function parseReturnBody(body: unknown): string {
-  return parse(ReturnBodySchema, body ?? undefined, 'body').reason;
+export function parseApproveBody(body: unknown): ApproveBody {
+  const empty = body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0);
+  const parsed = empty ? null : parse(ApproveBodySchema, body, 'body');
+  return { comment: parsed?.comment || null, revision: parsed?.revision ?? null };
+}
+
+export function parseReturnBody(body: unknown): { reason: string; revision: number | null } {
+  const parsed = parse(ReturnBodySchema, body ?? undefined, 'body');
+  return { reason: parsed.reason, revision: parsed.revision ?? null };
 }
 
 /** OpenAPI shapes of the request bodies (validation is the zod schemas above). */
@@ -51,6 +66,14 @@ export class ApproveEvaluationBody {
     maxLength: 2000,
   })
   comment?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The revision of the case the reviewer decided on (`revision` of GET /evaluations/:id): when the case has changed ' +
+      'since (re-scored, say), the decision is refused with 409 instead of applied to what the reviewer did not see',
+    example: 3,
+  })
+  revision?: number;
 }
 
 export class ReturnEvaluationBody {
@@ -60,4 +83,10 @@ export class ReturnEvaluationBody {
     example: '执行率与预算执行数不一致，请核实后重新提交',
   })
   reason!: string;
+
+  @ApiPropertyOptional({
+    description: 'The revision of the case the reviewer decided on: 409 when the case has changed since',
+    example: 3,
+  })
+  revision?: number;
 }

@@ -94,14 +94,17 @@ export class EvaluationsController {
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Not a reviewer, or outside the reviewer’s regions' })
   @ApiBadRequestResponse({ description: 'Bad body (names the field)' })
-  @ApiConflictResponse({ description: 'Not in review (already decided, or another reviewer was first)' })
+  @ApiConflictResponse({
+    description: 'Not in review (already decided, or another reviewer was first), or changed since the revision given',
+  })
   approve(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() req: { id?: unknown },
   ): Promise<DecisionOutcome> {
-    return this.commands.execute(new ApproveEvaluation(id, principal, parseApproveBody(body), correlationIdOf(req)));
+    const { comment, revision } = parseApproveBody(body);
+    return this.commands.execute(new ApproveEvaluation(id, principal, comment, correlationIdOf(req), revision));
   }
 
   @Post(':id/return')
@@ -115,13 +118,16 @@ export class EvaluationsController {
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Not a reviewer, or outside the reviewer’s regions' })
   @ApiBadRequestResponse({ description: 'Bad body (names the field)' })
-  @ApiConflictResponse({ description: 'Not in review (already decided, or another reviewer was first)' })
+  @ApiConflictResponse({
+    description: 'Not in review (already decided, or another reviewer was first), or changed since the revision given',
+  })
   returnToUnit(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() req: { id?: unknown },
   ): Promise<DecisionOutcome> {
-    return this.commands.execute(new ReturnEvaluation(id, principal, parseReturnBody(body), correlationIdOf(req)));
+    const { reason, revision } = parseReturnBody(body);
+    return this.commands.execute(new ReturnEvaluation(id, principal, reason, correlationIdOf(req), revision));
   }
 }
