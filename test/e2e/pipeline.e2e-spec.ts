@@ -127,6 +127,11 @@ describe.each(['sqlite', 'postgres'] as const)('pipeline on %s', (db) => {
       sample(text, 'jixiao_inbox_events_total', { queue: QUEUES.publicationInbox, event: 'review.evaluation.approved.v1', outcome: 'handled' }),
     ).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'jixiao_inbox_transaction_seconds_count', { queue: QUEUES.reviewInbox })).toBeGreaterThan(0);
+    // every event handled has its delay from its producer's commit; the seeds' took well under a minute each
+    const delays = { count: sample(text, 'jixiao_inbox_event_delay_seconds_count', { queue: QUEUES.scoringInbox })!, sum: sample(text, 'jixiao_inbox_event_delay_seconds_sum', { queue: QUEUES.scoringInbox })! };
+    expect(delays.count).toBeGreaterThanOrEqual(sample(text, 'jixiao_inbox_events_total', { queue: QUEUES.scoringInbox, ...received })!);
+    expect(delays.sum / delays.count).toBeGreaterThan(0);
+    expect(delays.sum / delays.count).toBeLessThan(60);
     expect(sample(text, 'jixiao_http_request_duration_seconds_count', { method: 'POST', route: '/documents', status_code: '201' })).toBeGreaterThanOrEqual(4);
     expect(sample(text, 'jixiao_http_request_duration_seconds_count', { method: 'GET', route: '/evaluations/:id', status_code: '200' })).toBeGreaterThan(0);
   });

@@ -36,6 +36,14 @@ export const messagingMetrics = {
       ['queue'],
       LATENCY_BUCKETS,
     ),
+  inboxEventDelay: () =>
+    histogram(
+      'jixiao_inbox_event_delay_seconds',
+      "How long an event took from its producer's commit (its occurredAt) to the commit of the inbox transaction " +
+        'that handled it: the relay, Redis, the queue and the handling together',
+      ['queue'],
+      LATENCY_BUCKETS,
+    ),
   inboxFailedJobs: () =>
     counter(
       'jixiao_inbox_failed_jobs_total',

@@ -105,6 +105,7 @@ export class InboxWorker {
   private readonly metrics = {
     events: messagingMetrics.inboxEvents(),
     transactions: messagingMetrics.inboxTransactions(),
+    delay: messagingMetrics.inboxEventDelay(),
     failedJobs: messagingMetrics.inboxFailedJobs(),
   };
 
@@ -285,8 +286,12 @@ export class InboxWorker {
     if (ran.some(Boolean)) this.options.onCommitted?.();
     const queue = this.options.queue;
     this.metrics.transactions.observe({ queue }, (performance.now() - started) / 1000);
-    for (const [i, { event }] of batch.entries())
+    const committedAt = Date.now();
+    for (const [i, { event }] of batch.entries()) {
       this.metrics.events.inc({ queue, event: event.name, outcome: ran[i] ? 'handled' : 'duplicate' });
+      // a redelivery's age says nothing about the pipeline's pace
+      if (ran[i]) this.metrics.delay.observe({ queue }, Math.max(0, committedAt - Date.parse(event.occurredAt)) / 1000);
+    }
     if (this.options.logEvents && this.logger.debug) {
       for (const [i, { event }] of batch.entries())
         this.logger.debug(
