@@ -40,7 +40,7 @@ describe('jixiao review on the running system', () => {
     );
     expect(r.stdout).toMatch(new RegExp(`^${ids.lingshou}\\s+130126\\s+2022\\s+灵寿县人民政府办公室\\s+待复核`, 'm'));
     expect(r.stdout).toContain('第 1–2 条，共 2 条');
-    const only = await jixiao('review', 'list', '--region', '130126', '--json', ...reviewer());
+    const only = await jixiao('review', 'list', '--region', '灵寿县', '--json', ...reviewer());
     expect(JSON.parse(only.stdout).items.map((e: { evaluationId: string }) => e.evaluationId)).toEqual([ids.lingshou]);
   });
 

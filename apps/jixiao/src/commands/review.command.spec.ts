@@ -110,6 +110,9 @@ describe('jixiao review (server)', () => {
     const bad = await jixiao('review', 'list', '--state', 'done', ...flags);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--state done: expected one of submitted, scored, in_review');
+    const mars = await jixiao('review', 'list', '--region', '火星县', ...flags);
+    expect(mars.code).toBe(2);
+    expect(mars.stderr).toContain('--region 火星县: no rule set names the region "火星县"');
     const page = await jixiao('review', 'list', '--page', '0', ...flags);
     expect(page.code).toBe(2);
     expect(page.stderr).toContain('--page 0: expected a whole number of at least 1');

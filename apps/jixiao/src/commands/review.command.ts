@@ -7,6 +7,7 @@ import {
   STATE_LABELS,
 } from '../output/review-report';
 import { clientFor, withServerOptions, type ServerOptions } from '../server/server-options';
+import { openRegistry, resolveRegion } from './score.command';
 
 interface ListOptions extends ServerOptions {
   region?: string;
@@ -41,7 +42,7 @@ export function register(program: Command): void {
   review
     .command('list')
     .description('the evaluations waiting for review (or in another state), newest first')
-    .option('--region <code>', 'a 6-digit division code (its sub-regions too), or CN')
+    .option('--region <code or name>', 'a 6-digit division code or a region name (灵寿县), its sub-regions too; or CN')
     .option('--year <year>', 'fiscal year')
     .option('--state <state>', `one of ${Object.keys(STATE_LABELS).join(', ')}, or all`, 'in_review')
     .option('--grade <grade>', 'grade, e.g. 优')
@@ -52,15 +53,17 @@ export function register(program: Command): void {
       const opts = cmd.optsWithGlobals<ListOptions>();
       if (opts.state !== 'all' && !(opts.state in STATE_LABELS))
         throw new CliError(`--state ${opts.state}: expected one of ${Object.keys(STATE_LABELS).join(', ')}, or all`, 2);
+      // a name is looked up in the local rule sets, as `jixiao score --region` does
+      const region = opts.region === undefined ? undefined : resolveRegion(openRegistry(), opts.region);
       const filters = {
-        region: opts.region,
+        region,
         year: positive('--year', opts.year),
         state: opts.state === 'all' ? undefined : opts.state,
         grade: opts.grade,
         page: positive('--page', opts.page),
         pageSize: positive('--page-size', opts.pageSize),
       };
-      const page = await client(cmd, opts.region).evaluations(filters);
+      const page = await client(cmd, region).evaluations(filters);
       if (opts.json) return void process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
       const more = page.page * page.pageSize < page.total;
       const next = more ? nextPageCommand(opts, page.page + 1) : null;
