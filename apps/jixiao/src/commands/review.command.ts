@@ -54,7 +54,10 @@ export function register(program: Command): void {
       if (opts.state !== 'all' && !(opts.state in STATE_LABELS))
         throw new CliError(`--state ${opts.state}: expected one of ${Object.keys(STATE_LABELS).join(', ')}, or all`, 2);
       // a name is looked up in the local rule sets, as `jixiao score --region` does
-      const region = opts.region === undefined ? undefined : resolveRegion(openRegistry(), opts.region);
+      const region =
+        opts.region === undefined || /^(CN|\d{6})$/.test(opts.region)
+          ? opts.region
+          : resolveRegion(openRegistry(), opts.region);
       const filters = {
         region,
         year: positive('--year', opts.year),
