@@ -7,7 +7,7 @@ import {
   STATE_LABELS,
 } from '../output/review-report';
 import { clientFor, withServerOptions, type ServerOptions } from '../server/server-options';
-import { openRegistry, resolveRegion } from './score.command';
+import { regionCode } from '../input/regions';
 
 interface ListOptions extends ServerOptions {
   region?: string;
@@ -54,10 +54,7 @@ export function register(program: Command): void {
       if (opts.state !== 'all' && !(opts.state in STATE_LABELS))
         throw new CliError(`--state ${opts.state}: expected one of ${Object.keys(STATE_LABELS).join(', ')}, or all`, 2);
       // a name is looked up in the local rule sets, as `jixiao score --region` does
-      const region =
-        opts.region === undefined || /^(CN|\d{6})$/.test(opts.region)
-          ? opts.region
-          : resolveRegion(openRegistry(), opts.region);
+      const region = opts.region === undefined ? undefined : regionCode(opts.region);
       const filters = {
         region,
         year: positive('--year', opts.year),

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CanonicalEvaluation, ScoreResult } from '@jixiao/contracts';
-import { defaultRulesDir, loadRuleSets, RuleSetError, type RuleSetRegistry, score } from '@jixiao/scoring';
+import { RuleSetError, type RuleSetRegistry, score } from '@jixiao/scoring';
 import { CliError } from '../cli-error';
 import { readEvaluations } from '../input/read-evaluations';
+import { openRegistry, resolveRegion } from '../input/regions';
 import { renderScoreReport } from '../output/score-report';
 
 interface ScoreOptions {
@@ -33,25 +34,6 @@ export function register(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify({ evaluations: results }, null, 2)}\n`);
       else process.stdout.write(results.map(renderScoreReport).join('\n'));
     });
-}
-
-export function openRegistry(dir?: string): RuleSetRegistry {
-  try {
-    return loadRuleSets(dir ?? defaultRulesDir());
-  } catch (err) {
-    if (err instanceof RuleSetError) throw new CliError(`rule sets: ${err.message}`);
-    throw err;
-  }
-}
-
-export function resolveRegion(registry: RuleSetRegistry, nameOrCode: string): string {
-  if (/^(CN|\d{6})$/.test(nameOrCode)) return nameOrCode;
-  try {
-    return registry.resolveByName(nameOrCode).region.code;
-  } catch (err) {
-    if (err instanceof RuleSetError) throw new CliError(`--region ${nameOrCode}: ${err.message}`);
-    throw err;
-  }
 }
 
 function parseYear(year: string): number {

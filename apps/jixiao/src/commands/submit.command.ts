@@ -8,7 +8,7 @@ import type { ApiClient } from '../server/api-client';
 import type { EvaluationDetail } from '../server/api-types';
 import { clientForRegions, tokenGiven, withServerOptions, type ServerOptions } from '../server/server-options';
 import { readEvaluations } from '../input/read-evaluations';
-import { openRegistry, resolveRegion } from './score.command';
+import { openRegistry, regionCode } from '../input/regions';
 
 interface SubmitOptions extends ServerOptions {
   region?: string;
@@ -86,10 +86,8 @@ export function register(program: Command): void {
 
 /** The regions the document's evaluations belong to, read here with the local rule sets (as `jixiao parse` does). */
 async function regionsOf(file: string, region: string | undefined, fiscalYear: number | undefined): Promise<string[]> {
-  const registry = openRegistry();
-  const code = region === undefined ? undefined : resolveRegion(registry, region);
-  if (code) return [code];
-  const { evaluations } = await readEvaluations(file, { registry, fiscalYear });
+  if (region !== undefined) return [regionCode(region)];
+  const { evaluations } = await readEvaluations(file, { registry: openRegistry(), fiscalYear });
   const regions = [...new Set(evaluations.map((e) => e.region).filter((r): r is string => Boolean(r)))];
   if (regions.length === 0) throw new CliError(`${file}: no region found in the document; give --region`, 2);
   return regions;
