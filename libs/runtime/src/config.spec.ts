@@ -1,7 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, ConfigSchema, loadConfig } from './config';
 
 describe('loadConfig', () => {
+  it('reads exactly the variables .env.example documents', () => {
+    const example = readFileSync(join(__dirname, '../../../.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    expect(new Set(documented).size).toBe(documented.length);
+    expect([...documented].sort()).toEqual(Object.keys(ConfigSchema.shape).sort());
+  });
+  it('takes METRICS_TOKEN of at least 16 characters, or none', () => {
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) }).METRICS_TOKEN).toBe('a'.repeat(16));
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN=.*at least 16 characters/);
+  });
+  it('never prints a secret or a password in its error', () => {
+    const error = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error('no error');
+    };
+    const secrets = error({ JWT_SECRET: 'hunter2-short', METRICS_TOKEN: 'tok-short' });
+    expect(secrets).toContain('JWT_SECRET=(13 characters, not shown): use at least 16 characters');
+    expect(secrets).toContain('METRICS_TOKEN=(9 characters, not shown)');
+    expect(secrets).not.toMatch(/hunter2|tok-short/);
+    const url = error({ DATABASE_URL: 'mysql://jixiao:s3cret@db:3306/jixiao', REDIS_URL: 'http://:pw@redis:6379' });
+    expect(url).toContain('DATABASE_URL="mysql://jixiao:***@db:3306/jixiao": expected a postgres:// URL');
+    expect(url).toContain('REDIS_URL="http://:***@redis:6379": expected a redis:// URL');
+    expect(url).not.toMatch(/s3cret|pw@/);
+  });
   it('gives the embedded defaults on an empty environment', () => {
     expect(loadConfig({})).toMatchObject({ PORT: 3000, DATA_DIR: 'var', SERVICE: 'all', QUEUE_PREFIX: 'jixiao', RESCORE_CONCURRENCY: 2, RESCORE_CHUNK_SIZE: 1000 });
   });

@@ -24,6 +24,11 @@ export const ConfigSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('jixiao'),
   /** HS256 secret for bearer tokens; unset: generated once into DATA_DIR/jwt-secret. */
   JWT_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+  /**
+   * When set, `GET /metrics` answers only a scrape with `Authorization: Bearer <METRICS_TOKEN>` (Prometheus'
+   * `authorization: { credentials_file: … }`); unset, it needs no token, like /health.
+   */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** Directory of the JSON rule sets (default: the repository rules/). */
   RULES_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -65,8 +70,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const picked = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = ConfigSchema.safeParse(picked);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(picked[String(i.path[0])])}: ${i.message}`);
+  const lines = parsed.error.issues.map((i) => {
+    const key = String(i.path[0]);
+    return `  ${i.path.join('.')}=${shown(key, picked[key])}: ${i.message}`;
+  });
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+const SECRETS = new Set(['JWT_SECRET', 'METRICS_TOKEN']);
+
+/** A bad value as the error shows it: a secret only by its length, a URL without its password (logs travel). */
+function shown(key: string, value: unknown): string {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  if (SECRETS.has(key)) return `(${value.length} characters, not shown)`;
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@'));
 }
 
 /** Whether the messaging logs every event it handles (with its correlation id): at LOG_LEVEL debug or trace. */
