@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '@jixiao/auth';
 import type { RunningSystem } from './run-services';
 import { startBareRuntime } from './testing/bare-runtime';
+import { RecordingLogger } from './testing/recording-logger';
 import { sample } from './testing/prometheus-text';
 
 const SECRET = 'metrics-test-secret-0123456789abcdef';
@@ -81,5 +82,50 @@ describe('GET /metrics', () => {
     expect(text).toContain(
       'jixiao_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/audit/verify",status_code="200"}',
     );
+  });
+});
+
+describe('GET /metrics with METRICS_TOKEN set', () => {
+  const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
+  let system: RunningSystem;
+  const logger = new RecordingLogger();
+
+  beforeAll(async () => {
+    system = await startBareRuntime('metrics token test', SECRET, { METRICS_TOKEN });
+    system.app.useLogger(logger);
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  const scrape = (authorization?: string) =>
+    fetch(`${system.url}/metrics`, { headers: authorization ? { authorization } : {} });
+
+  it('answers a scrape with the token, refuses one without it or with another (401, logged, no token in the log)', async () => {
+    const ok = await scrape(`Bearer ${METRICS_TOKEN}`);
+    expect(ok.status).toBe(200);
+    expect(sample(await ok.text(), 'process_cpu_user_seconds_total', {})).toBeGreaterThan(0);
+
+    const none = await scrape();
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as { message: string }).message).toBe(
+      'missing bearer token: /metrics needs Authorization: Bearer <METRICS_TOKEN>',
+    );
+    const wrong = await scrape(`Bearer ${METRICS_TOKEN}x`);
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { message: string }).message).toMatch(/^wrong metrics token/);
+    // a user's JWT is not the scrape token
+    const jwt = signToken({ sub: 'a', role: 'auditor', regions: ['CN'] }, SECRET);
+    expect((await scrape(`Bearer ${jwt}`)).status).toBe(401);
+
+    const refusals = logger.lines.filter((l) => l.context === 'Metrics');
+    expect(refusals.map((l) => [l.level, l.message])).toEqual([
+      ['warn', { msg: 'refused: authentication', reason: 'missing bearer token', method: 'GET', url: '/metrics' }],
+      ['warn', { msg: 'refused: authentication', reason: 'wrong metrics token', method: 'GET', url: '/metrics' }],
+      ['warn', { msg: 'refused: authentication', reason: 'wrong metrics token', method: 'GET', url: '/metrics' }],
+    ]);
+    expect(JSON.stringify(logger.lines)).not.toContain(METRICS_TOKEN);
+    // /health stays open: a load balancer's check has no token
+    expect((await fetch(`${system.url}/health/live`)).status).toBe(200);
   });
 });

@@ -1,10 +1,12 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Inject, Logger, Req, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { Public } from '@jixiao/auth';
 import { gauge, histogram, LATENCY_BUCKETS } from '@jixiao/messaging';
 import { HealthRegistry, type ServiceHealthStatus } from './health.registry';
+import { SERVICE_CONTEXT, type ServiceContext } from './service-context';
 
 /**
  * Node's and the process's own metrics (CPU, memory, heap, garbage collection, event-loop delay), once per process.
@@ -55,14 +57,17 @@ type HealthFigures = ServiceHealthStatus & {
 };
 
 /**
- * `GET /metrics`: Prometheus' text format, no token (like /health: keep it inside the network). Besides the counters
- * and histograms the code keeps (HTTP requests, inbox events and transactions, failed jobs, relayed events), each
- * scrape runs the services' health checks and reports what they found: up or down, unsent outbox events and the age
- * of the oldest, and each consumed queue's jobs by state.
+ * `GET /metrics`: Prometheus' text format. Without `METRICS_TOKEN` it needs no token (like /health: keep it inside the
+ * network); with it, a scrape must send `Authorization: Bearer <METRICS_TOKEN>`, and a refusal is logged as the API's
+ * are. Besides the counters and histograms the code keeps (HTTP requests, inbox events and transactions, failed jobs,
+ * relayed events), each scrape runs the services' health checks and reports what they found: up or down, unsent
+ * outbox events and the age of the oldest, and each consumed queue's jobs by state. A figure a check could not read
+ * (the database or Redis down) is left out of that scrape rather than repeated from an earlier one.
  */
 @ApiTags('operations')
 @Controller('metrics')
 export class MetricsController {
+  private readonly logger = new Logger('Metrics');
   private readonly up = gauge('jixiao_service_up', "1 when the service's database and Redis answer, else 0", [
     'service',
   ]);
@@ -77,25 +82,71 @@ export class MetricsController {
     ['service'],
   );
   private readonly jobs = gauge('jixiao_queue_jobs', "Jobs in a service's inbox queue, by state", ['queue', 'state']);
+  /** The queue/state series each service has reported, to drop them from a scrape whose check reached no Redis. */
+  private readonly jobSeries = new Map<string, Map<string, { queue: string; state: string }>>();
+  /** SHA-256 of the token a scrape must send, or null when none is needed. */
+  private readonly tokenDigest: Buffer | null;
 
-  constructor(private readonly health: HealthRegistry) {}
+  constructor(
+    private readonly health: HealthRegistry,
+    @Inject(SERVICE_CONTEXT) ctx: ServiceContext,
+  ) {
+    this.tokenDigest = ctx.config.METRICS_TOKEN ? digest(ctx.config.METRICS_TOKEN) : null;
+  }
 
   @Public()
   @Get()
-  @ApiOperation({ summary: "Prometheus metrics: the process's, HTTP requests, inboxes, outboxes and queue depths" })
+  @ApiOperation({
+    summary:
+      "Prometheus metrics: the process's, HTTP requests, inboxes, outboxes and queue depths (a bearer token when METRICS_TOKEN is set)",
+  })
   @ApiProduces('text/plain')
-  async metrics(@Res() res: Response): Promise<void> {
+  async metrics(@Req() req: Request, @Res() res: Response): Promise<void> {
+    this.authorize(req);
     const reports = (await this.health.reports()) as Record<string, HealthFigures>;
     for (const [service, report] of Object.entries(reports)) {
       this.up.set({ service }, report.status === 'up' ? 1 : 0);
-      // a database that did not answer leaves the last figures: a gap is better than a false zero
       if (report.outbox) {
         this.unsent.set({ service }, report.outbox.unsent);
         this.oldest.set({ service }, report.outbox.oldestUnsentSeconds ?? 0);
+      } else {
+        // the database did not answer: a gap, not the last figures (an alert on the oldest event's age would
+        // otherwise watch a frozen value; jixiao_service_up says why)
+        this.unsent.remove({ service });
+        this.oldest.remove({ service });
+      }
+      const seen = this.jobSeries.get(service) ?? new Map<string, { queue: string; state: string }>();
+      this.jobSeries.set(service, seen);
+      if (!report.queues) {
+        for (const labels of seen.values()) this.jobs.remove(labels);
+        seen.clear();
       }
       for (const [queue, counts] of Object.entries(report.queues ?? {}))
-        for (const [state, n] of Object.entries(counts)) this.jobs.set({ queue, state }, n);
+        for (const [state, n] of Object.entries(counts)) {
+          this.jobs.set({ queue, state }, n);
+          seen.set(`${queue}\u0000${state}`, { queue, state });
+        }
     }
     res.type(register.contentType).send(await register.metrics());
   }
+
+  private authorize(req: Request): void {
+    if (!this.tokenDigest) return;
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (token && timingSafeEqual(digest(token), this.tokenDigest)) return;
+    const reason = token ? 'wrong metrics token' : 'missing bearer token';
+    this.logger.warn({
+      msg: 'refused: authentication',
+      reason,
+      method: req.method,
+      url: req.originalUrl.split('?')[0],
+    });
+    throw new UnauthorizedException(`${reason}: /metrics needs Authorization: Bearer <METRICS_TOKEN>`);
+  }
+}
+
+/** Equal-length digests, so comparing them takes the same time whatever the token sent. */
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
 }

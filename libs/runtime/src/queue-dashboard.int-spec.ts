@@ -1,22 +1,10 @@
-import type { LoggerService } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signToken } from '@jixiao/auth';
 import type { RunningSystem } from './run-services';
 import { startBareRuntime } from './testing/bare-runtime';
+import { RecordingLogger } from './testing/recording-logger';
 
 const SECRET = 'dashboard-test-secret-0123456789abcdef';
-
-/** What the process logs through Nest's loggers (the auth guard's and the dashboard's), as [level, message, context]. */
-class RecordingLogger implements LoggerService {
-  lines: Array<{ level: string; message: Record<string, unknown>; context: unknown }> = [];
-  private add = (level: string) => (message: unknown, context?: unknown) =>
-    void this.lines.push({ level, message: message as Record<string, unknown>, context });
-  log = this.add('log');
-  warn = this.add('warn');
-  error = this.add('error');
-  debug = this.add('debug');
-  verbose = this.add('verbose');
-}
 
 const token = (role: 'submitter' | 'auditor' | 'rule_admin', sub = `${role}-1`) =>
   signToken({ sub, role, regions: ['130126'] }, SECRET);

@@ -7,9 +7,13 @@ import { type RunningSystem, startServices } from '../run-services';
 
 /**
  * Test helper: the runtime with no service in it (the auth guard, /health, /metrics, /audit/verify, the queue
- * dashboard), on a port and data directory of its own and the test Redis; `close` stops it and removes the directory.
+ * dashboard), on a port and data directory of its own and the test Redis (more variables in `env`); `close` stops it and removes the directory.
  */
-export async function startBareRuntime(title: string, jwtSecret: string): Promise<RunningSystem> {
+export async function startBareRuntime(
+  title: string,
+  jwtSecret: string,
+  env: Record<string, string> = {},
+): Promise<RunningSystem> {
   const dir = mkdtempSync(join(tmpdir(), 'jixiao-runtime-'));
   const system = await startServices([], {
     title,
@@ -19,6 +23,7 @@ export async function startBareRuntime(title: string, jwtSecret: string): Promis
       REDIS_URL: TEST_REDIS_URL,
       JWT_SECRET: jwtSecret,
       LOG_LEVEL: 'silent',
+      ...env,
     },
   });
   return {
