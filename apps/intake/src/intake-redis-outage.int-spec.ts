@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { QUEUES, SubmissionReceivedV1 } from '@jixiao/contracts';
 import { eventIds } from '@jixiao/messaging/testing/job-events';
-import { RedisOutageProxy, TEST_REDIS_URL, waitFor } from '@jixiao/messaging/testing/test-redis';
+import { OutageProxy, TEST_REDIS_URL, waitFor } from '@jixiao/messaging/testing/test-redis';
 import { TEST_DIALECTS } from '@jixiao/persistence/testing/test-database';
 import type { RunningSystem } from '@jixiao/runtime';
 import { INTAKE_DATA_SOURCE } from './infrastructure/intake.tokens';
@@ -18,7 +18,7 @@ describe.each(TEST_DIALECTS)('intake while Redis is away, on %s', (dialect) => {
   let ds: DataSource;
   let inbox: Queue;
   let isCut = false;
-  const proxy = new RedisOutageProxy({
+  const proxy = new OutageProxy({
     host: new URL(TEST_REDIS_URL).hostname,
     port: Number(new URL(TEST_REDIS_URL).port || 6379),
   });

@@ -15,7 +15,7 @@ import { BATCH_JOB_NAME, decompressPayload, JSON_TEXT, wireChars } from './wire/
 import { pruneInbox, pruneOutbox } from './prune';
 import { countEffects, countUnsent, effectsMigration, scoringHandlers, submission } from './testing/pipeline-fixture';
 import { eventIds, jobEvents } from './testing/job-events';
-import { deletePrefix, RedisOutageProxy, TEST_REDIS_URL, testPrefix, waitFor } from './testing/test-redis';
+import { deletePrefix, OutageProxy, TEST_REDIS_URL, testPrefix, waitFor } from './testing/test-redis';
 
 const quiet: MessagingLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const redisPort = Number(new URL(TEST_REDIS_URL).port || 6379);
@@ -450,7 +450,7 @@ describe.each(TEST_DIALECTS)('outbox → relay → inbox on %s', (dialect) => {
   });
 
   it('rides out a Redis outage: nothing lost, nothing doubled', async () => {
-    const proxy = new RedisOutageProxy({ host: '127.0.0.1', port: redisPort });
+    const proxy = new OutageProxy({ host: '127.0.0.1', port: redisPort });
     await proxy.start();
     closers.push(() => proxy.cut());
     const w = inbox();

@@ -4,6 +4,7 @@ export * from './data-source/pg-text-decoding';
 export * from './data-source/open-data-source';
 export * from './data-source/ensure-schema';
 export * from './data-source/transaction';
+export * from './data-source/database-unavailable';
 export * from './sql/insert-many';
 export * from './sql/column-rows';
 export * from './sql/rider';

@@ -69,7 +69,12 @@ type RelayJob = { name: string; data: WireEnvelope | WireBatch; opts: JobsOption
 
 /** The pg pool behind TypeORM's PostgreSQL driver (`driver.master`). */
 interface PgPool {
-  connect(): Promise<{ query(sql: string): Promise<unknown>; release(err?: Error): void }>;
+  connect(): Promise<{
+    query(sql: string): Promise<unknown>;
+    release(err?: Error): void;
+    on(event: 'error', listener: (err: Error) => void): unknown;
+    off(event: 'error', listener: (err: Error) => void): unknown;
+  }>;
 }
 
 /**
@@ -196,6 +201,10 @@ export class OutboxRelay extends EventEmitter {
     const client = await pool.connect();
     let open = false;
     let broken: Error | undefined;
+    // the pool listens for errors of idle clients only: a connection lost while this one is checked out (publishing
+    // to Redis between two statements) would otherwise be an unhandled 'error' event, which ends the process
+    const lost = (err: Error) => void (broken ??= err);
+    client.on('error', lost);
     try {
       open = true;
       const results = (await client.query(`BEGIN; ${CLAIM_PLAN} ${this.claimAndMarkSql()}`)) as unknown as Array<{
@@ -210,6 +219,7 @@ export class OutboxRelay extends EventEmitter {
       if (open) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw err;
     } finally {
+      client.off('error', lost);
       client.release(broken);
     }
   }

@@ -62,18 +62,27 @@ export async function waitFor(
 }
 
 /**
- * A TCP forwarder in front of the real Redis that can be cut and restored: a genuine network outage for the
- * clients behind it (connections are destroyed, new ones refused), while the Redis itself keeps running.
+ * A TCP forwarder in front of the real Redis (or PostgreSQL) that can be cut and restored: a genuine network outage
+ * for the clients behind it (connections are destroyed, new ones refused), while the server itself keeps running.
  */
-export class RedisOutageProxy {
+export class OutageProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   port = 0;
 
   constructor(private readonly target = { host: '127.0.0.1', port: 6379 }) {}
 
+  /** Redis through the proxy. */
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** A PostgreSQL URL (`postgres://user@host:port/db`) with the proxy's host and port instead. */
+  postgresUrl(target: string): string {
+    const url = new URL(target);
+    url.hostname = '127.0.0.1';
+    url.port = String(this.port);
+    return url.toString();
   }
 
   async start(): Promise<void> {
@@ -89,12 +98,18 @@ export class RedisOutageProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     this.port = (server.address() as { port: number }).port;
     this.server = server;
   }
 
-  /** Redis "goes away": open connections drop, new ones are refused. */
+  /** The server "goes away": open connections drop, new ones are refused. */
   async cut(): Promise<void> {
     const server = this.server;
     this.server = null;
@@ -102,8 +117,8 @@ export class RedisOutageProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Redis "comes back" on the same port. */
+  /** The server "comes back" on the same port (nothing to do when it is not cut). */
   async restore(): Promise<void> {
-    await this.start();
+    if (!this.server) await this.start();
   }
 }
