@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OutageProxy } from '@jixiao/messaging/testing/test-redis';
+import { PG_URL } from '../../bench/support/rescore-cluster';
 import { comparable, type RescoreOutcome, rescoreOutcome } from './support/rescore-outcome';
 import { VolatileRedis } from './support/rescore-redis';
 
@@ -70,6 +72,33 @@ describe('bulk re-scoring under faults (spawned scoring processes, real Redis an
       expect(comparable(restarted)).toEqual(comparable(clean));
     } finally {
       await redis.down();
+    }
+  }, 240_000);
+
+  it('PostgreSQL out of reach mid-run for longer than a chunk’s retries: the run waits it out and completes with exactly the clean run’s outputs', async () => {
+    const pg = new URL(PG_URL);
+    const proxy = new OutageProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
+    await proxy.start();
+    try {
+      const waited = await rescoreOutcome({
+        label: 'e2e_rescore_pg',
+        count: COUNT,
+        databaseUrl: proxy.postgresUrl(PG_URL),
+        disturbance: {
+          during: async (_cluster, s) => {
+            if (!midRun(s)) return false;
+            await proxy.cut();
+            // a chunk job has 6 attempts 0.5, 1, 2, 4 and 8 s apart: 15.5 s would fail it, and with it the run
+            await new Promise((r) => setTimeout(r, 18_000));
+            await proxy.restore();
+            return true;
+          },
+        },
+      });
+      expect(waited.disturbed, 'the run ended before PostgreSQL could be cut off part-way').toBe(true);
+      expect(comparable(waited)).toEqual(comparable(clean));
+    } finally {
+      await proxy.cut();
     }
   }, 240_000);
 });

@@ -9,6 +9,7 @@ export * from './wire/wire-envelope';
 export * from './inbox/run-once';
 export * from './inbox/handler-registry';
 export * from './inbox/inbox-worker';
+export * from './inbox/database-hold-back';
 export * from './service-messaging';
 export * from './prune';
 export * from './nest/on-event.decorator';

@@ -48,6 +48,8 @@ export async function rescoreOutcome(opts: {
   label: string;
   count: number;
   redisUrl?: string;
+  /** The PostgreSQL the scoring processes use (default PG_URL; the test itself always reads PG_URL). */
+  databaseUrl?: string;
   disturbance?: Disturbance;
   timeoutMs?: number;
 }): Promise<RescoreOutcome & { disturbed: boolean }> {
@@ -55,7 +57,7 @@ export async function rescoreOutcome(opts: {
     label: opts.label,
     redisUrl: opts.redisUrl,
     logFile: process.env.RESCORE_TEST_LOG,
-    extraEnv: { RESCORE_CHUNK_SIZE: '500' },
+    extraEnv: { RESCORE_CHUNK_SIZE: '500', ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}) },
   });
   const pg = new Client({ connectionString: PG_URL, options: `-c search_path=${cluster.schema}` });
   try {

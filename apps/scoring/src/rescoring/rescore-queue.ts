@@ -3,7 +3,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
-import { createRedisConnection } from '@jixiao/messaging';
+import { createRedisConnection, DatabaseHoldBack } from '@jixiao/messaging';
 import { markChunk, pendingChunks, unfinishedRuns, updateRun } from './run-store';
 import type { RescoringService } from './rescoring.service';
 import { withTransaction } from '@jixiao/persistence';
@@ -21,6 +21,8 @@ export interface RescoreQueueOptions {
   concurrency?: number;
   /** Evaluations per chunk of the runs this process creates (RESCORE_CHUNK_SIZE). */
   chunkSize?: number;
+  /** While the database does not answer, the queue is held back this long between tries (default 5,000 ms). */
+  databaseRetryMs?: number;
 }
 
 /**
@@ -31,7 +33,8 @@ export interface RescoreQueueOptions {
  * - a job delivered twice: the second finds its chunk done and writes nothing;
  * - Redis restarted and the queue lost: the supervisor (every few seconds, in every process) re-adds the jobs of
  *   unfinished chunks of running runs whenever the queue holds none — adding an existing job id is a no-op.
- * A chunk that keeps failing fails its run (with the error); resuming the run retries it.
+ * A chunk that keeps failing fails its run (with the error); resuming the run retries it. While the database does not
+ * answer, the queue is held back instead (DatabaseHoldBack): a run outlives an outage of any length without failing.
  */
 export class RescoreQueue {
   private readonly logger = new Logger('rescore-queue');
@@ -40,6 +43,7 @@ export class RescoreQueue {
   private worker: Worker | null = null;
   private timer: NodeJS.Timeout | null = null;
   private supervising = false;
+  private readonly holdBack: DatabaseHoldBack;
 
   constructor(
     private readonly service: RescoringService,
@@ -59,13 +63,19 @@ export class RescoreQueue {
       },
     });
     this.queue.on('error', () => undefined);
+    this.holdBack = new DatabaseHoldBack({
+      label: `re-scoring queue ${QUEUES.scoringRescore}`,
+      retryMs: options.databaseRetryMs ?? 5_000,
+      logger: this.logger,
+      rateLimit: (ms) => this.queue.rateLimit(ms),
+    });
   }
 
   start(): void {
     if (this.worker) return;
     const connection = createRedisConnection(this.options.redisUrl, 'worker', 'scoring-rescore-worker');
     connection.on('error', () => undefined);
-    this.worker = new Worker(QUEUES.scoringRescore, (job) => this.process(job), {
+    this.worker = new Worker(QUEUES.scoringRescore, (job) => this.holdBack.run(() => this.process(job)), {
       connection,
       prefix: this.options.prefix,
       concurrency: this.options.concurrency ?? 1,

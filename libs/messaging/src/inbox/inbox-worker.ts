@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import {
   EventEnvelopeSchema,
@@ -21,6 +21,7 @@ import {
 import { fromWire, fromWireSync, isBatch, isCompressed } from '../wire/wire-envelope';
 import { recordInbox } from './run-once';
 import { handlerRuns } from './handler-runs';
+import { DatabaseHoldBack } from './database-hold-back';
 
 export interface InboxWorkerOptions {
   service: string;
@@ -52,6 +53,12 @@ export interface InboxWorkerOptions {
   logEvents?: boolean;
   /** Called after each handler's transaction commits (ServiceMessaging nudges the service's relay here). */
   onCommitted?: () => void;
+  /**
+   * While the database does not answer, the queue's jobs go back to waiting and the worker tries again after this
+   * long (default 5,000 ms), without spending a retry: an outage longer than the jobs' retries would otherwise leave
+   * its events failed for good.
+   */
+  databaseRetryMs?: number;
 }
 
 /** A job's outcome: its event's id and whether it was seen before; for a batch, the job's id and each event's. */
@@ -102,6 +109,9 @@ export class InboxWorker {
   private readonly batched: Lane = { queue: [], active: 0, max: 1 };
   private readonly single: Lane = { queue: [], active: 0, max: 8 };
   private readonly drains = new Set<Promise<void>>();
+  /** While the database does not answer, the queue's jobs wait (see DatabaseHoldBack), through this handle. */
+  private readonly holdBack: DatabaseHoldBack;
+  private holdBackQueue: Queue | null = null;
   private readonly metrics = {
     events: messagingMetrics.inboxEvents(),
     transactions: messagingMetrics.inboxTransactions(),
@@ -116,6 +126,12 @@ export class InboxWorker {
         : new HandlerRegistry(options.service, options.handlers);
     this.registry.assertMatchesRouting(options.queue);
     this.logger = options.logger ?? consoleLogger;
+    this.holdBack = new DatabaseHoldBack({
+      label: `inbox ${options.queue}`,
+      retryMs: options.databaseRetryMs ?? 5_000,
+      logger: this.logger,
+      rateLimit: (ms) => this.queueHandle().rateLimit(ms),
+    });
     this.maxBatch = Math.max(1, options.maxBatch ?? 100);
     this.single.max = Math.max(1, options.transactions ?? 8);
     this.batched.max = Math.max(1, options.batchTransactions ?? 1);
@@ -126,7 +142,7 @@ export class InboxWorker {
     // the series exist from the start at 0, so that an alert on their increase sees the first failure
     for (const final of ['true', 'false']) this.metrics.failedJobs.inc({ queue: this.options.queue, final }, 0);
     const sqlite = this.options.dataSource.options.type !== 'postgres';
-    this.worker = new Worker(this.options.queue, (job) => this.process(job), {
+    this.worker = new Worker(this.options.queue, (job) => this.holdBack.run(() => this.process(job)), {
       connection: redisOptions(this.options.connection, 'worker'),
       prefix: this.options.prefix,
       concurrency: this.options.concurrency ?? (sqlite ? 1 : 64),
@@ -234,6 +250,22 @@ export class InboxWorker {
     this.worker = null;
     await worker?.close();
     while (this.drains.size > 0) await Promise.all(this.drains);
+    const queue = this.holdBackQueue;
+    this.holdBackQueue = null;
+    await queue?.close();
+  }
+
+  /** A handle on the queue for holding it back, opened the first time the database does not answer. */
+  private queueHandle(): Queue {
+    if (!this.holdBackQueue) {
+      this.holdBackQueue = new Queue(this.options.queue, {
+        connection: redisOptions(this.options.connection, 'producer'),
+        prefix: this.options.prefix,
+      });
+      // Redis going away as well is the worker's to report
+      this.holdBackQueue.on('error', () => undefined);
+    }
+    return this.holdBackQueue;
   }
 
   private async drain(lane: Lane): Promise<void> {
