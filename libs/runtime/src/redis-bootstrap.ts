@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { freePort } from './free-port';
@@ -53,9 +53,35 @@ export async function ensureRedis(opts: {
     throw new RedisUnavailableError(`started a private redis-server on port ${port} but it does not answer; see ${dir}/redis.log`);
   }
   log(`started a private redis-server on ${url} (data in ${dir})`);
-  const killOnExit = () => child.kill('SIGTERM');
+  // where the command line's operator tools (jixiao queues) find it while it runs
+  const urlFile = join(dir, URL_FILE);
+  writeFileSync(urlFile, `${url}\n`);
+  const killOnExit = () => {
+    child.kill('SIGTERM');
+    rmSync(urlFile, { force: true });
+  };
   process.once('exit', killOnExit);
-  return { url, private: true, stop: () => stopChild(child, killOnExit) };
+  return {
+    url,
+    private: true,
+    stop: async () => {
+      await stopChild(child, killOnExit);
+      rmSync(urlFile, { force: true });
+    },
+  };
+}
+
+const URL_FILE = 'url';
+
+/**
+ * The Redis a command-line tool should use for a deployment: REDIS_URL when given; else the private redis-server a
+ * running `npm start` started for DATA_DIR (its URL is kept in DATA_DIR/redis/url while it runs); else localhost:6379.
+ */
+export function redisUrlFor(opts: { url?: string; dataDir: string }): string {
+  if (opts.url) return opts.url;
+  const file = join(resolve(opts.dataDir), 'redis', URL_FILE);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  return 'redis://127.0.0.1:6379';
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -40,12 +40,13 @@ export interface RunningSystem {
  * database (a new DATA_DIR, or var/ deleted) restarts outbox ids at 1, so on a Redis that kept the last run's
  * completed jobs its events would be dropped. Unless QUEUE_PREFIX is set, each SQLite data directory therefore gets
  * queues of its own (`jixiao-<instance id>`, the id kept in DATA_DIR/instance-id); with PostgreSQL the processes of
- * one deployment share `jixiao`.
+ * one deployment share `jixiao`. `create` false: only read the id (a command-line tool), never make one.
  */
-function queuePrefixFor(config: Config, env: NodeJS.ProcessEnv, dataDir: string): string {
+export function queuePrefixFor(config: Config, env: NodeJS.ProcessEnv, dataDir: string, create = true): string {
   if (env.QUEUE_PREFIX || config.DATABASE_URL) return config.QUEUE_PREFIX;
   const file = join(dataDir, 'instance-id');
   if (!existsSync(file)) {
+    if (!create) return config.QUEUE_PREFIX; // a tool reading a data directory no service has used yet
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, `${randomBytes(6).toString('hex')}\n`, { flag: 'wx' });
   }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as audit } from './audit.command';
 import { register as parse } from './parse.command';
+import { register as queues } from './queues.command';
 import { register as rescore } from './rescore.command';
 import { register as review } from './review.command';
 import { register as rules } from './rules.command';
@@ -10,4 +11,4 @@ import { register as template } from './template.command';
 import { register as token } from './token.command';
 
 /** Each command module exports a `register(program)`; add new ones here. */
-export const COMMANDS: ((program: Command) => void)[] = [audit, score, token, rules, rescore, submit, review, parse, template];
+export const COMMANDS: ((program: Command) => void)[] = [audit, score, token, rules, rescore, submit, review, parse, template, queues];
