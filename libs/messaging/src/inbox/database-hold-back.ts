@@ -23,11 +23,6 @@ export class DatabaseHoldBack {
 
   constructor(private readonly options: DatabaseHoldBackOptions) {}
 
-  /** Whether the database was last found not answering. */
-  get holding(): boolean {
-    return this.since !== null;
-  }
-
   async run<T>(work: () => Promise<T>): Promise<T> {
     let result: T;
     try {
@@ -40,7 +35,8 @@ export class DatabaseHoldBack {
           `${this.options.label}: the database does not answer (${errorMessage(err)}); its jobs wait and are tried again every ${this.options.retryMs} ms`,
         );
       }
-      await this.options.rateLimit(this.options.retryMs);
+      // with Redis away too the job cannot move anyway; BullMQ's worker reports that
+      await this.options.rateLimit(this.options.retryMs).catch(() => undefined);
       throw Worker.RateLimitError();
     }
     if (this.since !== null) {
