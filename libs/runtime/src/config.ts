@@ -83,7 +83,12 @@ const SECRETS = new Set(['JWT_SECRET', 'METRICS_TOKEN']);
 function shown(key: string, value: unknown): string {
   if (typeof value !== 'string') return JSON.stringify(value);
   if (SECRETS.has(key)) return `(${value.length} characters, not shown)`;
-  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@'));
+  return JSON.stringify(withoutPassword(value));
+}
+
+/** A URL as logs may show it: `postgres://jixiao:***@db:5432/jixiao`. */
+export function withoutPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@');
 }
 
 /** Whether the messaging logs every event it handles (with its correlation id): at LOG_LEVEL debug or trace. */

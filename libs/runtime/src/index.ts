@@ -1,5 +1,6 @@
 export * from './config';
 export * from './redis-bootstrap';
+export * from './database-check';
 export * from './service-context';
 export * from './health.registry';
 export * from './runtime.module';

@@ -8,6 +8,7 @@ import { defaultRulesDir } from '@jixiao/scoring';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createHttpApp } from './http-app';
 import { mountQueueDashboard } from './queue-dashboard';
+import { checkDatabase, DatabaseUnavailableError } from './database-check';
 import { ensureRedis, RedisUnavailableError } from './redis-bootstrap';
 import { RuntimeModule } from './runtime.module';
 import type { ServiceContext } from './service-context';
@@ -60,6 +61,7 @@ export async function startServices(factories: ServiceModuleFactory[], opts: Run
   const loaded: Config = loadConfig(env);
   const dataDir = resolve(loaded.DATA_DIR);
   const config: Config = { ...loaded, QUEUE_PREFIX: queuePrefixFor(loaded, env, dataDir) };
+  if (config.DATABASE_URL && factories.length > 0) await checkDatabase(config.DATABASE_URL);
   const redis = await ensureRedis({ url: config.REDIS_URL, dataDir, log: (m) => process.stderr.write(`jixiao: ${m}\n`) });
   const jwtSecret = config.JWT_SECRET ?? resolveJwtSecret({ env, dataDir, create: true })!;
   // the checkout's rules/, or the image's (/app/rules beside dist/): found upwards from here, so it holds for both
@@ -98,7 +100,7 @@ export async function runServices(factories: ServiceModuleFactory[], opts: RunOp
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
+    if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof DatabaseUnavailableError) {
       process.stderr.write(`jixiao: ${err.message}\n`);
       process.exit(2);
     }
