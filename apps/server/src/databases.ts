@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
-import { openDataSource, runMigrations, verifyAudit, type AuditVerification } from '@jixiao/persistence';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { dialectOf, openDataSource, runMigrations, verifyAudit, type AuditVerification } from '@jixiao/persistence';
 import type { Config } from '@jixiao/runtime';
 import { INTAKE_MIGRATIONS } from '../../intake/src/persistence/intake.migrations';
 import { INTAKE_TABLES } from '../../intake/src/persistence/intake-tables';
@@ -20,8 +22,9 @@ export const DATABASES = [
 
 type Db = (typeof DATABASES)[number];
 
-function open(db: Db, config: Config) {
+function open(db: Db, config: Config, createSchema = true) {
   return openDataSource({
+    createSchema,
     name: db.service,
     databaseUrl: config.DATABASE_URL,
     schema: config.DATABASE_SCHEMA,
@@ -44,17 +47,49 @@ export async function migrateAll(config: Config, log: (line: string) => void): P
   }
 }
 
-/** `jixiao audit verify`: checks every service's hash chain. */
-export async function verifyAll(config: Config): Promise<{ ok: boolean; records: number; chains: Record<string, AuditVerification> }> {
-  const chains: Record<string, AuditVerification> = {};
+/** A service whose audit table is not where the configuration points (deleted, or never created there). */
+export type MissingAudit = { ok: false; records: 0; missing: string };
+
+/** Thrown when no service has an audit trail where the configuration points: the wrong database, or a new one. */
+export class NoAuditTrailError extends Error {}
+
+/**
+ * `jixiao audit verify`: checks every service's hash chain, reading only: it creates no schema, file or table. A
+ * service whose audit table is missing while others have theirs fails verification (a table removed is tampering);
+ * none at all means the configuration points at a database where nothing has run.
+ */
+export async function verifyAll(
+  config: Config,
+): Promise<{ ok: boolean; records: number; chains: Record<string, AuditVerification | MissingAudit> }> {
+  const where = config.DATABASE_URL
+    ? `PostgreSQL schema ${config.DATABASE_SCHEMA ?? 'public'}`
+    : `the SQLite files of DATA_DIR=${resolve(config.DATA_DIR)}`;
+  const chains: Record<string, AuditVerification | MissingAudit> = {};
   for (const db of DATABASES) {
-    const ds = await open(db, config);
+    const missing = { ok: false as const, records: 0 as const, missing: `no audit table ${db.audit} in ${where}` };
+    if (!config.DATABASE_URL && !existsSync(join(resolve(config.DATA_DIR), `${db.service}.sqlite`))) {
+      chains[db.service] = missing;
+      continue;
+    }
+    const ds = await open(db, config, false);
     try {
-      chains[db.service] = await verifyAudit(ds, db.audit);
+      chains[db.service] = (await hasTable(ds, db.audit)) ? await verifyAudit(ds, db.audit) : missing;
     } finally {
       await ds.destroy();
     }
   }
   const all = Object.values(chains);
+  if (all.every((c) => 'missing' in c))
+    throw new NoAuditTrailError(
+      `no audit trail in ${where}: no service has run against it (npm run migrate, or start the services), or DATABASE_URL, DATABASE_SCHEMA or DATA_DIR point elsewhere`,
+    );
   return { ok: all.every((c) => c.ok), records: all.reduce((n, c) => n + c.records, 0), chains };
+}
+
+async function hasTable(ds: DataSource, table: string): Promise<boolean> {
+  const rows: unknown[] =
+    dialectOf(ds) === 'postgres'
+      ? await ds.query('SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1', [table])
+      : await ds.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]);
+  return rows.length > 0;
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '@jixiao/runtime';
-import { verifyAll } from '../../../server/src/databases';
+import { checkDatabase, ConfigError, DatabaseUnavailableError, loadConfig } from '@jixiao/runtime';
+import { NoAuditTrailError, verifyAll } from '../../../server/src/databases';
 import { CliError } from '../cli-error';
 
 /** `jixiao audit verify`: checks every service's audit hash chain in the configured database (DATABASE_URL or DATA_DIR). */
@@ -18,7 +18,13 @@ export function register(program: Command): void {
         if (err instanceof ConfigError) throw new CliError(err.message);
         throw err;
       }
-      const result = await verifyAll(config);
+      if (config.DATABASE_URL)
+        await checkDatabase(config.DATABASE_URL).catch((err: unknown) => {
+          throw err instanceof DatabaseUnavailableError ? new CliError(err.message) : err;
+        });
+      const result = await verifyAll(config).catch((err: unknown) => {
+        throw err instanceof NoAuditTrailError ? new CliError(err.message) : err;
+      });
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       if (!result.ok) process.exitCode = 1;
     });
