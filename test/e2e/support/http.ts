@@ -5,6 +5,7 @@ export interface HttpResult<T = any> {
   status: number;
   body: T;
   text: string;
+  headers: Headers;
 }
 
 export async function http<T = any>(
@@ -27,7 +28,7 @@ export async function http<T = any>(
   } catch {
     // not JSON (HTML, CSV)
   }
-  return { status: res.status, body: parsed as T, text };
+  return { status: res.status, body: parsed as T, text, headers: res.headers };
 }
 
 export function documentForm(path: string, fields: Record<string, string> = {}): FormData {
