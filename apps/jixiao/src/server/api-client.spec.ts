@@ -148,3 +148,63 @@ describe('ApiClient', () => {
     expect((await client.latestRun())?.id).toBe('r9');
   });
 });
+
+describe('ApiClient while the server’s database is away', () => {
+  const unavailable = {
+    status: 503,
+    headers: { 'retry-after': '5' },
+    body: { statusCode: 503, message: 'the database does not answer: nothing was stored; try again in 5 s' },
+  };
+  const uploaded = { submissionIds: ['sub_1'], evaluationIds: ['ev_1'], versions: [], region: '341522', diagnostics: [] };
+
+  async function retrying(routes: Parameters<typeof fakeServer>[0], retries?: number) {
+    const server = await fakeServer(routes);
+    close = server.close;
+    const told: string[] = [];
+    const waited: number[] = [];
+    const client = new ApiClient({
+      baseUrl: server.url,
+      token: 'tok',
+      retriesWhenUnavailable: retries,
+      onRetry: (m) => told.push(m),
+      sleep: async (ms) => void waited.push(ms),
+    });
+    return { client, calls: server.calls, told, waited };
+  }
+
+  it('sends the request again after the Retry-After the server asks for, saying so, and reads the answer', async () => {
+    let n = 0;
+    const { client, calls, told, waited } = await retrying({
+      'POST /documents': () => (++n <= 2 ? unavailable : { status: 201, body: uploaded }),
+    });
+    const answer = await client.submitDocument('form.txt', new TextEncoder().encode('表'));
+    expect(answer).toMatchObject({ evaluationIds: ['ev_1'] });
+    expect(calls).toHaveLength(3);
+    // the same document each time
+    expect(new Set(calls.map((c) => c.body.includes('form.txt') && c.body.includes('表')))).toEqual(new Set([true]));
+    expect(waited).toEqual([5000, 5000]);
+    expect(told).toEqual([
+      'POST /documents: the database does not answer: nothing was stored; try again in 5 s; trying again in 5 s (1 of 3)',
+      'POST /documents: the database does not answer: nothing was stored; try again in 5 s; trying again in 5 s (2 of 3)',
+    ]);
+  });
+
+  it('gives up after its retries with the server’s message, and never retries a 503 without Retry-After', async () => {
+    const { client, calls } = await retrying({ 'POST /documents': () => unavailable }, 2);
+    const err = await failure(client.submitDocument('form.txt', new Uint8Array([1])));
+    expect(err.status).toBe(503);
+    expect(err.message).toContain('the database does not answer');
+    expect(calls).toHaveLength(3);
+
+    const bare = await retrying({
+      'GET /rule-sets/130126/versions': () => ({ status: 503, body: { message: 'down' } }),
+    });
+    expect((await failure(bare.client.versions('130126'))).status).toBe(503);
+    expect(bare.calls).toHaveLength(1);
+    const long = await retrying({
+      'GET /rule-sets/130126/versions': () => ({ ...unavailable, headers: { 'retry-after': '3600' } }),
+    });
+    expect((await failure(long.client.versions('130126'))).status).toBe(503);
+    expect(long.calls).toHaveLength(1);
+  });
+});

@@ -46,7 +46,18 @@ export interface ApiClientOptions {
   baseUrl: string;
   token: string;
   fetch?: typeof fetch;
+  /**
+   * How often a request answered 503 with `Retry-After` (the server's database away: nothing was done) is sent
+   * again, after the wait the server asks for (at most 30 s; default 3 times).
+   */
+  retriesWhenUnavailable?: number;
+  /** Told before each such retry (the CLI prints it on stderr). */
+  onRetry?: (message: string) => void;
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** The longest `Retry-After` the client waits for; a longer one is reported as the refusal it is. */
+const MAX_RETRY_AFTER_SECONDS = 30;
 
 const ErrorBodySchema = z.object({
   message: z.union([z.string(), z.array(z.string())]).optional(),
@@ -147,6 +158,20 @@ export class ApiClient {
   }
 
   private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: string | FormData): Promise<T> {
+    const retries = this.opts.retriesWhenUnavailable ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.send(method, path, body);
+      const wait = retryAfterSeconds(answer.res);
+      if (answer.res.status !== 503 || wait === null || attempt > retries)
+        return this.read(method, path, schema, answer);
+      const said = ErrorBodySchema.safeParse(answer.json);
+      const message = said.success && typeof said.data.message === 'string' ? said.data.message : 'unavailable';
+      this.opts.onRetry?.(`${method} ${path}: ${message}; trying again in ${wait} s (${attempt} of ${retries})`);
+      await (this.opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(wait * 1000);
+    }
+  }
+
+  private async send(method: string, path: string, body?: string | FormData) {
     const url = `${this.baseUrl}${path}`;
     let res: Response;
     try {
@@ -167,7 +192,16 @@ export class ApiClient {
       );
     }
     const text = await res.text();
-    const json = parseJson(text);
+    return { res, text, json: parseJson(text) };
+  }
+
+  private read<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    answer: { res: Response; text: string; json: unknown },
+  ): T {
+    const { res, text, json } = answer;
     if (!res.ok) throw refusal(method, path, res, json, text);
     const parsed = schema.safeParse(text === '' ? null : json);
     if (!parsed.success) {
@@ -182,6 +216,14 @@ export class ApiClient {
 }
 
 const enc = encodeURIComponent;
+
+/** A `Retry-After` of whole seconds the client is willing to wait, or null. */
+function retryAfterSeconds(res: Response): number | null {
+  const value = res.headers.get('retry-after');
+  if (value === null || !/^\d+$/.test(value.trim())) return null;
+  const seconds = Number(value);
+  return seconds <= MAX_RETRY_AFTER_SECONDS ? seconds : null;
+}
 
 function parseJson(text: string): unknown {
   try {

@@ -44,7 +44,11 @@ export function clientFor(opts: ServerOptions, ruleSetId = 'CN', role: Role = 'r
 
 /** A client whose token, when it is minted here (none given), covers these regions. */
 export function clientForRegions(opts: ServerOptions, regions: readonly string[], role: Role): ApiClient {
-  return new ApiClient({ baseUrl: serverUrl(opts), token: serverToken(opts, regions, process.env, role) });
+  return new ApiClient({
+    baseUrl: serverUrl(opts),
+    token: serverToken(opts, regions, process.env, role),
+    onRetry: (message) => process.stderr.write(`jixiao: ${message}\n`),
+  });
 }
 
 /** Whether a token was given (`--token` or JIXIAO_TOKEN), rather than one to be minted here. */

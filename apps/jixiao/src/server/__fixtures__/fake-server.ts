@@ -9,8 +9,8 @@ export interface Recorded {
   body: string;
 }
 
-/** An answer: status and JSON body (a string body is sent as is). */
-export type Answer = { status: number; body: unknown };
+/** An answer: status and JSON body (a string body is sent as is), and any headers besides the content type. */
+export type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 export type Route = (req: Recorded) => Answer;
 
 /**
@@ -30,7 +30,7 @@ export async function fakeServer(
     const answer = route
       ? route(rec)
       : { status: 404, body: { statusCode: 404, message: `no route ${rec.method} ${rec.url}` } };
-    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
