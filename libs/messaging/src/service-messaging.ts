@@ -6,7 +6,7 @@ import { HandlerRegistry, type AnyHandlerDefinition } from './inbox/handler-regi
 import { InboxWorker } from './inbox/inbox-worker';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { pruneInbox, pruneOutbox } from './prune';
-import { checkNoEviction, createRedisConnection, type RedisConnectionInput } from './redis/redis-connection';
+import { checkAppendOnly, checkNoEviction, createRedisConnection, type RedisConnectionInput } from './redis/redis-connection';
 
 export interface ServiceMessagingOptions {
   service: string;
@@ -92,8 +92,10 @@ export class ServiceMessaging {
           resolve(true);
         });
       });
-      if (ready) await checkNoEviction(probe, this.logger);
-      else
+      if (ready) {
+        await checkNoEviction(probe, this.logger);
+        await checkAppendOnly(probe, this.logger);
+      } else
         this.logger.warn(`${this.options.service}: Redis is not reachable yet; events wait in the outbox until it is`);
     } finally {
       probe.disconnect();

@@ -66,3 +66,25 @@ export async function checkNoEviction(redis: Redis, logger: MessagingLogger): Pr
     return null;
   }
 }
+
+/**
+ * Queued jobs live only in Redis once the relay has marked their outbox rows sent: a Redis that keeps no append-only
+ * file loses them when it restarts (an RDB snapshot keeps only what it saw last). Reads `INFO persistence`; warns
+ * when AOF is off. Returns whether it is on (null when it could not tell).
+ */
+export async function checkAppendOnly(redis: Redis, logger: MessagingLogger): Promise<boolean | null> {
+  try {
+    const info = await redis.info('persistence');
+    const enabled = /^aof_enabled:(\d)/m.exec(info)?.[1];
+    if (enabled === undefined) return null;
+    if (enabled === '0')
+      logger.warn(
+        'Redis keeps no append-only file (appendonly no): a restart of Redis loses the events queued in it ' +
+          '(set "appendonly yes" in redis.conf, as docker/compose.yml does)',
+      );
+    return enabled === '1';
+  } catch (err) {
+    logger.warn(`could not read Redis persistence settings: ${errorMessage(err)}`);
+    return null;
+  }
+}
