@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { checkDatabase, ConfigError, DatabaseUnavailableError, loadConfig } from '@jixiao/runtime';
+import { checkDatabase, DatabaseUnavailableError } from '@jixiao/runtime';
 import { NoAuditTrailError, verifyAll } from '../../../server/src/databases';
 import { CliError } from '../cli-error';
+import { deploymentConfig } from '../input/deployment-config';
 
 /** `jixiao audit verify`: checks every service's audit hash chain in the configured database (DATABASE_URL or DATA_DIR). */
 export function register(program: Command): void {
@@ -11,13 +12,7 @@ export function register(program: Command): void {
     .command('verify')
     .description('verify the hash chain of every service; exit 0 when intact, 1 when a record was tampered with')
     .action(async () => {
-      let config;
-      try {
-        config = loadConfig();
-      } catch (err) {
-        if (err instanceof ConfigError) throw new CliError(err.message);
-        throw err;
-      }
+      const config = deploymentConfig();
       if (config.DATABASE_URL)
         await checkDatabase(config.DATABASE_URL).catch((err: unknown) => {
           throw err instanceof DatabaseUnavailableError ? new CliError(err.message) : err;

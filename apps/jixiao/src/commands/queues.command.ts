@@ -3,8 +3,9 @@ import { Queue, type Job } from 'bullmq';
 import type { Command } from 'commander';
 import { QUEUES, type QueueName } from '@jixiao/contracts';
 import { failedJobSuffix, isBatch, redisOptions } from '@jixiao/messaging';
-import { ConfigError, loadConfig, queuePrefixFor, redisUrlFor } from '@jixiao/runtime';
+import { queuePrefixFor, redisUrlFor } from '@jixiao/runtime';
 import { CliError } from '../cli-error';
+import { deploymentConfig } from '../input/deployment-config';
 import { renderTable } from '../output/table';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
@@ -101,7 +102,8 @@ export function register(program: Command): void {
         throw new CliError(
           're-scoring jobs belong to their run: resume the run instead (jixiao rescore resume <runId>), which retries its unfinished chunks',
         );
-      if (Boolean(opts.all) === jobIds.length > 0) throw new CliError('name the failed jobs to retry, or give --all (not both)');
+      if (Boolean(opts.all) === jobIds.length > 0)
+        throw new CliError('name the failed jobs to retry, or give --all (not both)');
       await withQueues(async (open) => {
         const queue = open(name);
         if (opts.all) {
@@ -137,13 +139,7 @@ function queueName(s: string): QueueName {
 
 /** Opens the deployment's queues on demand, runs `work`, closes them. */
 async function withQueues(work: (open: (name: QueueName) => Queue) => Promise<void>): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) throw new CliError(err.message);
-    throw err;
-  }
+  const config = deploymentConfig();
   const dataDir = resolve(config.DATA_DIR);
   const url = redisUrlFor({ url: config.REDIS_URL, dataDir });
   const prefix = queuePrefixFor(config, process.env, dataDir, false);

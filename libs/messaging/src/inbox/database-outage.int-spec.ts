@@ -1,23 +1,14 @@
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { QUEUES, type EventEnvelopeBase } from '@jixiao/contracts';
+import { QUEUES } from '@jixiao/contracts';
 import { openDataSource, runMigrations } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '@jixiao/persistence/testing/test-database';
 import type { MessagingLogger } from '../logger';
 import { messagingMigrations } from '../outbox/messaging.migration';
-import { countEffects, effectsMigration, scoringHandlers, submission } from '../testing/pipeline-fixture';
+import { countEffects, effectsMigration, scoringHandlers, submissionEnvelope } from '../testing/pipeline-fixture';
 import { deletePrefix, OutageProxy, TEST_REDIS_URL, testPrefix, waitFor } from '../testing/test-redis';
 import { InboxWorker } from './inbox-worker';
-
-const envelope = (i: number): EventEnvelopeBase => ({
-  id: `intake-${i}`,
-  name: 'intake.submission.received.v1',
-  producer: 'intake',
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  correlationId: null,
-  payload: submission(i),
-});
 
 /**
  * PostgreSQL behind a proxy that is cut: an outage of the database alone, longer than the jobs' retries (two
@@ -84,7 +75,7 @@ describe('an inbox while its database does not answer', () => {
       queue.addBulk(
         Array.from({ length: n }, (_, k) => ({
           name: 'intake.submission.received.v1',
-          data: envelope(from + k),
+          data: submissionEnvelope(from + k),
           opts: { jobId: `intake-${from + k}`, attempts: 2, backoff: { type: 'fixed', delay: 50 } },
         })),
       );
@@ -133,7 +124,7 @@ describe('an inbox while its database does not answer', () => {
     });
     worker = failing;
     failing.start();
-    await queue.add('intake.submission.received.v1', envelope(1), {
+    await queue.add('intake.submission.received.v1', submissionEnvelope(1), {
       jobId: 'intake-1',
       attempts: 2,
       backoff: { type: 'fixed', delay: 50 },

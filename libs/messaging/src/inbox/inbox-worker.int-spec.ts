@@ -5,25 +5,14 @@ import { runMigrations } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
 import type { MessagingLogger } from '../logger';
 import { messagingMigrations } from '../outbox/messaging.migration';
-import { countEffects, effectsMigration, scoringHandlers, submission } from '../testing/pipeline-fixture';
+import { countEffects, effectsMigration, scoringHandlers, submissionEnvelope } from '../testing/pipeline-fixture';
 import { TEST_REDIS_URL } from '../testing/test-redis';
 import { defineHandler, type AnyHandlerDefinition, type HandlerContext } from './handler-registry';
 import { InboxWorker, RetryNow } from './inbox-worker';
 
 const quiet: MessagingLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-const job = (i: number, id = `intake-${i}`) => ({
-  id,
-  name: 'intake.submission.received.v1',
-  data: {
-    id: `intake-${i}`,
-    name: 'intake.submission.received.v1',
-    producer: 'intake',
-    occurredAt: '2026-01-01T00:00:00.000Z',
-    correlationId: null,
-    payload: submission(i),
-  } satisfies EventEnvelopeBase,
-});
+const job = (i: number, id = `intake-${i}`) => ({ id, name: 'intake.submission.received.v1', data: submissionEnvelope(i) });
 
 /** The fixture's scoring handlers, the submission one offering handleBatch (a loop over the single handler). */
 const batched = (handle: AnyHandlerDefinition['handle'] = scoringHandlers[0].handle): AnyHandlerDefinition[] => [

@@ -1,6 +1,6 @@
 import { Table } from 'typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { EVENTS, type EventPayload } from '@jixiao/contracts';
+import { EVENTS, type EventEnvelopeBase, type EventPayload } from '@jixiao/contracts';
 import { defineMigration, dialectOf, placeholder } from '@jixiao/persistence';
 import { defineHandler, type AnyHandlerDefinition } from '../inbox/handler-registry';
 
@@ -24,6 +24,18 @@ export const effectsMigration = defineMigration('CreateTestEffects', 1_763_700_0
 
 export function submission(i: number): EventPayload<'intake.submission.received.v1'> {
   return { ...EVENTS['intake.submission.received.v1'].example, submissionId: `sub_${i}`, evaluationId: `ev_${i}` };
+}
+
+/** The envelope intake would send for `submission(i)` (event id `intake-<i>`). */
+export function submissionEnvelope(i: number): EventEnvelopeBase {
+  return {
+    id: `intake-${i}`,
+    name: 'intake.submission.received.v1',
+    producer: 'intake',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    correlationId: null,
+    payload: submission(i),
+  };
 }
 
 async function recordEffect(manager: EntityManager, eventId: string, evaluationId: string) {
