@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http } from './support/http';
@@ -73,5 +74,18 @@ describe('public pages', () => {
     const csv = await http('GET', `${sys.url}/public/341522/2022.csv`);
     expect(csv.status).toBe(200);
     expect(csv.text).toContain('95.16');
+    // the workbook: the same rows as the JSON, the planted name as a plain string cell
+    const xlsx = await fetch(`${sys.url}/public/341522/2022.xlsx`);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toMatch(/^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/);
+    expect(xlsx.headers.get('content-disposition')).toBe('attachment; filename="341522-2022.xlsx"');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await xlsx.arrayBuffer());
+    const sheet = book.getWorksheet('评价结果')!;
+    expect(sheet.rowCount - 1).toBe(json.body.evaluations.length);
+    const cells = sheet.getSheetValues().flatMap((r) => (Array.isArray(r) ? r : []));
+    expect(cells).toContain(95.16);
+    expect(cells.some((c) => typeof c === 'string' && c.includes(SCRIPT))).toBe(true);
+    expect((await http('GET', `${sys.url}/public/341522/1999.xlsx`)).status).toBe(404);
   });
 });

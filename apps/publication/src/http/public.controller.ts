@@ -14,10 +14,12 @@ import { indexPage } from '../render/index-page';
 import { PAGE_CSP } from '../render/layout';
 import { notFoundPage } from '../render/not-found-page';
 import { type RegionYear, regionYearCsv, regionYearJson } from '../render/region-data';
+import { regionYearXlsx } from '../render/region-xlsx';
 import { regionPage } from '../render/region-page';
 
 const REGION = /^(CN|\d{6})$/;
-const YEAR_FILE = /^(\d{4})(?:\.(json|csv))?$/;
+const YEAR_FILE = /^(\d{4})(?:\.(json|csv|xlsx))?$/;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The public pages: no token, server-rendered, nothing loaded from elsewhere. */
 @ApiTags('public')
@@ -52,25 +54,31 @@ export class PublicController {
   }
 
   @Get(':region/:file')
-  @ApiOperation({ summary: "A region's results for a fiscal year: `/public/341522/2023` (HTML), `2023.json`, `2023.csv`" })
+  @ApiOperation({
+    summary: "A region's results for a fiscal year: `/public/341522/2023` (HTML), `2023.json`, `2023.csv`, `2023.xlsx`",
+  })
   @ApiParam({ name: 'region', example: '341522' })
-  @ApiParam({ name: 'file', example: '2023', description: 'the fiscal year, optionally with .json or .csv' })
-  @ApiProduces('text/html', 'application/json', 'text/csv')
+  @ApiParam({ name: 'file', example: '2023', description: 'the fiscal year, optionally with .json, .csv or .xlsx' })
+  @ApiProduces('text/html', 'application/json', 'text/csv', XLSX_TYPE)
   async regionYear(@Param('region') region: string, @Param('file') file: string, @Res() res: Response): Promise<void> {
     const m = YEAR_FILE.exec(file);
-    const format = (m?.[2] ?? (file.endsWith('.json') ? 'json' : file.endsWith('.csv') ? 'csv' : 'html')) as 'html' | 'json' | 'csv';
+    const format = (m?.[2] ?? /\.(json|csv|xlsx)$/.exec(file)?.[1] ?? 'html') as 'html' | 'json' | 'csv' | 'xlsx';
     const view =
       m && REGION.test(region) ? await this.queries.execute<GetRegionYear, RegionYear | null>(new GetRegionYear(region, Number(m[1]))) : null;
     if (!view) {
       const what = m ? `地区 ${region} ${m[1]} 年度暂无公开的绩效自评结果。` : `没有 ${region}/${file} 这一页面。`;
       if (format === 'json') return void res.status(404).json({ statusCode: 404, message: what });
-      if (format === 'csv') return void res.status(404).type('text/plain; charset=utf-8').send(what);
+      if (format === 'csv' || format === 'xlsx') return void res.status(404).type('text/plain; charset=utf-8').send(what);
       return sendHtml(res, 404, notFoundPage(what));
     }
     if (format === 'json') return void res.status(200).json(regionYearJson(view, this.base));
     if (format === 'csv') {
       res.setHeader('Content-Disposition', `attachment; filename="${view.region}-${view.fiscalYear}.csv"`);
       return void res.status(200).type('text/csv; charset=utf-8').send(regionYearCsv(view));
+    }
+    if (format === 'xlsx') {
+      res.setHeader('Content-Disposition', `attachment; filename="${view.region}-${view.fiscalYear}.xlsx"`);
+      return void res.status(200).type(XLSX_TYPE).send(await regionYearXlsx(view));
     }
     sendHtml(res, 200, regionPage(view, this.base));
   }

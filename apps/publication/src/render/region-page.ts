@@ -42,7 +42,7 @@ export function regionPage(view: RegionYear, base: string): SafeHtml {
 <section class="card summary">
 <div><span class="muted">有效公开</span><strong>${inForce.length}</strong></div>
 <div><span class="muted">平均总分</span><strong>${formatScore(average === null ? null : Math.round(average * 100) / 100)}</strong></div>
-<div class="downloads"><span class="muted">下载数据</span><br><a href="${file}.json" download>JSON</a><a href="${file}.csv" download>CSV（Excel）</a></div>
+<div class="downloads"><span class="muted">下载数据</span><br><a href="${file}.json" download>JSON</a><a href="${file}.csv" download>CSV</a><a href="${file}.xlsx" download>Excel</a></div>
 </section>
 <h2>等级分布</h2>
 <section class="card">${inForce.length ? gradeChart(distribution) : html`<p class="muted" data-testid="grade-chart">暂无有效公开的评价。</p>`}
