@@ -48,6 +48,11 @@ describe('PostgreSQL outage (the whole system on a proxied PostgreSQL)', () => {
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(refused.body.message).toBe('the database does not answer: nothing was stored; try again in 5 s');
     expect((await http('GET', `${sys.url}/health`)).status).toBe(503);
+    // a visitor's browser on a public page gets a page saying so, not JSON
+    const visitor = await fetch(`${sys.url}/public/341522/2022`, { headers: { accept: 'text/html,*/*;q=0.8' } });
+    expect(visitor.status).toBe(503);
+    expect(visitor.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await visitor.text()).toContain('暂时无法访问');
     await new Promise((r) => setTimeout(r, 6_000));
     await proxy.restore();
 

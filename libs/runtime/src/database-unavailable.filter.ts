@@ -28,12 +28,25 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
       method: req.method,
       url: req.originalUrl.split('?')[0],
     });
-    res
-      .status(503)
-      .setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
-      .json({
-        statusCode: 503,
-        message: `the database does not answer: nothing was stored; try again in ${DATABASE_RETRY_AFTER_SECONDS} s`,
-      });
+    res.status(503).setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    // a browser on a public page gets a page it can show; an API client, JSON
+    if (req.method === 'GET' && req.accepts(['json', 'html']) === 'html') {
+      res.type('text/html; charset=utf-8').send(UNAVAILABLE_PAGE);
+      return;
+    }
+    res.json({
+      statusCode: 503,
+      message: `the database does not answer: nothing was stored; try again in ${DATABASE_RETRY_AFTER_SECONDS} s`,
+    });
   }
 }
+
+const UNAVAILABLE_PAGE = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>暂时无法访问</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem">
+<h1>暂时无法访问</h1>
+<p>系统正在恢复，请 ${DATABASE_RETRY_AFTER_SECONDS} 秒后刷新本页。</p>
+<p style="color: #666">The service is temporarily unavailable; reload this page in a few seconds.</p>
+</body></html>
+`;
