@@ -8,6 +8,7 @@ import { ignoreConcurrentCreate } from './open-data-source';
  */
 export async function ensurePostgresSchema(databaseUrl: string, schema: string): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined); // a connection lost here fails the query below; unheard, it would end the process
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${assertIdentifier(schema)}"`).catch(ignoreConcurrentCreate);
