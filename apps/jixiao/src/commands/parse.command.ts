@@ -2,8 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_LIMITS, DocumentRejectedError, parseDocumentAsync } from '@jixiao/forms';
-import { defaultRulesDir, loadRuleSets, RuleSetError, type RuleSetRegistry } from '@jixiao/scoring';
+import type { RuleSetRegistry } from '@jixiao/scoring';
 import { CliError } from '../cli-error';
+import { openRegistry, resolveRegion } from '../input/regions';
 
 interface ParseOptions {
   region?: string;
@@ -25,8 +26,8 @@ export function register(program: Command): void {
     .option('--rules <dir>', 'rule-set directory used to recognise region names (default: the repository rules/)')
     .action(async (file: string, opts: ParseOptions) => {
       const content = readInput(file);
-      const registry = openRegistry(opts.rules);
-      const region = opts.region ? resolveRegion(opts.region, registry) : undefined;
+      const registry = registryIfReadable(opts.rules);
+      const region = opts.region ? regionOption(opts.region, registry) : undefined;
       const fiscalYear = opts.year ? parseYear(opts.year) : undefined;
       try {
         const outcome = await parseDocumentAsync(
@@ -54,28 +55,21 @@ function readInput(file: string): Buffer {
   }
 }
 
-/** The rule-set registry knows the region names; without it only codes are accepted. */
-function openRegistry(dir?: string): RuleSetRegistry | undefined {
+/** The rule-set registry knows the region names; parse goes on without it (a warning), with region codes only. */
+function registryIfReadable(dir?: string): RuleSetRegistry | undefined {
   try {
-    return loadRuleSets(dir ?? defaultRulesDir());
+    return openRegistry(dir);
   } catch (err) {
-    if (err instanceof RuleSetError) {
-      process.stderr.write(`jixiao: rule sets not loaded (${err.message}); region names are not recognised\n`);
-      return undefined;
-    }
-    throw err;
+    if (!(err instanceof CliError)) throw err;
+    process.stderr.write(`jixiao: ${err.message}; region names are not recognised\n`);
+    return undefined;
   }
 }
 
-function resolveRegion(nameOrCode: string, registry?: RuleSetRegistry): string {
-  if (/^(CN|\d{6})$/.test(nameOrCode)) return nameOrCode;
-  if (!registry)
+function regionOption(nameOrCode: string, registry?: RuleSetRegistry): string {
+  if (!registry && !/^(CN|\d{6})$/.test(nameOrCode))
     throw new CliError(`--region ${nameOrCode}: give a 6-digit region code (rule sets not loaded, names unknown)`);
-  try {
-    return registry.resolveByName(nameOrCode).region.code;
-  } catch (err) {
-    throw new CliError(`--region ${nameOrCode}: ${err instanceof Error ? err.message : 'unknown region'}`);
-  }
+  return registry ? resolveRegion(registry, nameOrCode) : nameOrCode;
 }
 
 function parseYear(year: string): number {
