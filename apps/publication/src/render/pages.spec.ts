@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { disclosureRow } from './__fixtures__/disclosure-row';
 import type { DisclosureRow, EvaluationDisclosure } from '../domain/disclosure-view';
 import { BOM } from './csv';
 import { evaluationPage } from './evaluation-page';
@@ -8,27 +9,7 @@ import { regionPage } from './region-page';
 
 const SCRIPT = '<script>alert(1)</script>';
 
-const row = (extra: Partial<DisclosureRow> = {}): DisclosureRow => ({
-  evaluationId: 'ev_1',
-  disclosureId: 'disc_1',
-  region: '341522',
-  regionName: '霍邱县',
-  fiscalYear: 2023,
-  formType: 'project',
-  unitName: '霍邱县数据资源局',
-  projectName: '电子政务各项专项经费',
-  revision: 1,
-  underReviewRunId: null,
-  status: 'published',
-  total: 95.16,
-  grade: '优',
-  executionRate: 0.5156,
-  firstPublishedAt: '2024-03-01T08:00:03.000Z',
-  publishedAt: '2024-03-01T08:00:03.000Z',
-  retractedAt: null,
-  retractionReason: null,
-  ...extra,
-});
+const row = disclosureRow;
 
 const view = (rows: DisclosureRow[]): RegionYear => ({ region: '341522', regionName: '霍邱县', fiscalYear: 2023, rows });
 

@@ -1,39 +1,17 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import type { DisclosureRow } from '../domain/disclosure-view';
+import { disclosureRow } from './__fixtures__/disclosure-row';
 import { CSV_HEADER, type RegionYear } from './region-data';
 import { regionYearXlsx } from './region-xlsx';
-
-const row = (extra: Partial<DisclosureRow> = {}): DisclosureRow => ({
-  evaluationId: 'ev_1',
-  disclosureId: 'disc_1',
-  region: '341522',
-  regionName: '霍邱县',
-  fiscalYear: 2023,
-  formType: 'project',
-  unitName: '霍邱县数据资源局',
-  projectName: '电子政务各项专项经费',
-  revision: 1,
-  underReviewRunId: null,
-  status: 'published',
-  total: 95.16,
-  grade: '优',
-  executionRate: 0.5156,
-  firstPublishedAt: '2024-03-01T08:00:03.000Z',
-  publishedAt: '2024-03-01T08:00:03.000Z',
-  retractedAt: null,
-  retractionReason: null,
-  ...extra,
-});
 
 const view: RegionYear = {
   region: '341522',
   regionName: '霍邱县',
   fiscalYear: 2023,
   rows: [
-    row(),
-    row({ evaluationId: 'ev_2', projectName: '=cmd|" /C calc"!A0', total: 100, revision: 2 }),
-    row({
+    disclosureRow(),
+    disclosureRow({ evaluationId: 'ev_2', projectName: '=cmd|" /C calc"!A0', total: 100, revision: 2 }),
+    disclosureRow({
       evaluationId: 'ev_3',
       unitName: '<script>alert(1)</script>',
       total: null,
