@@ -3,7 +3,7 @@ import { Queue, type Job } from 'bullmq';
 import type { Command } from 'commander';
 import { QUEUES, type QueueName } from '@jixiao/contracts';
 import { failedJobSuffix, isBatch, redisOptions } from '@jixiao/messaging';
-import { queuePrefixFor, redisUrlFor } from '@jixiao/runtime';
+import { queuePrefixFor, redisUrlFor, withoutPassword } from '@jixiao/runtime';
 import { CliError } from '../cli-error';
 import { deploymentConfig } from '../input/deployment-config';
 import { renderTable } from '../output/table';
@@ -144,7 +144,6 @@ async function withQueues(work: (open: (name: QueueName) => Queue) => Promise<vo
   const url = redisUrlFor({ url: config.REDIS_URL, dataDir });
   const prefix = queuePrefixFor(config, process.env, dataDir, false);
   const opened = new Map<QueueName, Queue>();
-  const failures: unknown[] = [];
   const open = (name: QueueName) => {
     let queue = opened.get(name);
     if (!queue) {
@@ -153,7 +152,7 @@ async function withQueues(work: (open: (name: QueueName) => Queue) => Promise<vo
         connection: { ...redisOptions(url, 'producer'), maxRetriesPerRequest: 1, retryStrategy: () => null },
         prefix,
       });
-      queue.on('error', (err) => failures.push(err));
+      queue.on('error', () => undefined); // the failing command reports it
       opened.set(name, queue);
     }
     return queue;
@@ -163,7 +162,7 @@ async function withQueues(work: (open: (name: QueueName) => Queue) => Promise<vo
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError(
-      `Redis at ${url} (queue prefix ${prefix}): ${err instanceof Error ? err.message : String(err)}`,
+      `Redis at ${withoutPassword(url)} (queue prefix ${prefix}): ${err instanceof Error ? err.message : String(err)}`,
       1,
     );
   } finally {
