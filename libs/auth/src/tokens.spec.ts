@@ -54,3 +54,24 @@ describe('verifyToken', () => {
     expect(verifyToken(token, 'k6').regions).toEqual(['341522']);
   });
 });
+
+describe('verifyToken while the secret is rotated', () => {
+  const current = 'the-new-secret-0123456789abcdef';
+  const previous = 'the-old-secret-0123456789abcdef';
+  const who = { sub: 'r1', role: 'reviewer' as const, regions: ['130126'] };
+
+  it('accepts a token signed with the current or the previous secret, and no other', () => {
+    expect(verifyToken(signToken(who, current), [current, previous])).toEqual(who);
+    expect(verifyToken(signToken(who, previous), [current, previous])).toEqual(who);
+    expect(() => verifyToken(signToken(who, 'a-third-secret-0123456789abcdef'), [current, previous])).toThrow(
+      'invalid signature',
+    );
+    // once the previous secret is dropped, its tokens are refused
+    expect(() => verifyToken(signToken(who, previous), [current])).toThrow('invalid signature');
+  });
+
+  it('an expired token signed with the previous secret is expired, not merely unsigned', () => {
+    const token = signToken(who, previous, 60);
+    expect(() => verifyToken(token, [current, previous], Date.now() + 61_000)).toThrow('jwt expired');
+  });
+});

@@ -18,8 +18,26 @@ export function signToken(principal: Principal, secret: string, expiresInSeconds
  * A token verified once is remembered (per secret, keyed by the token string) until its `exp`: the same bearer
  * token on every request of a client is checked by a map lookup and an expiry comparison. Tokens without `exp`
  * are not remembered. A different token string (another signature, another payload) is never taken from the cache.
+ *
+ * `secrets` may list several (JWT_SECRET, then JWT_SECRET_PREVIOUS while a secret is rotated): a token signed with any
+ * of them is accepted; the one whose signature matches decides expiry and claims.
  */
-export function verifyToken(token: string, secret: string, nowMs = Date.now()): Principal {
+export function verifyToken(token: string, secrets: string | readonly string[], nowMs = Date.now()): Principal {
+  if (typeof secrets === 'string') return verifyWith(token, secrets, nowMs);
+  // while a secret is rotated: the current one first, then the previous; a signature none of them made is invalid
+  let last: unknown = new InvalidTokenError('invalid signature');
+  for (const secret of secrets) {
+    try {
+      return verifyWith(token, secret, nowMs);
+    } catch (err) {
+      if (!(err instanceof InvalidTokenError) || err.message !== 'invalid signature') throw err;
+      last = err;
+    }
+  }
+  throw last;
+}
+
+function verifyWith(token: string, secret: string, nowMs: number): Principal {
   const cache = cacheFor(secret);
   const hit = cache.get(token);
   if (hit) {

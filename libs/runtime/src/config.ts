@@ -25,6 +25,11 @@ export const ConfigSchema = z.object({
   /** HS256 secret for bearer tokens; unset: generated once into DATA_DIR/jwt-secret. */
   JWT_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
   /**
+   * While JWT_SECRET is rotated: the secret it replaces, still accepted for the tokens signed with it (never used to
+   * sign). Remove it once those tokens have expired.
+   */
+  JWT_SECRET_PREVIOUS: z.string().min(16, 'use at least 16 characters').optional(),
+  /**
    * When set, `GET /metrics` answers only a scrape with `Authorization: Bearer <METRICS_TOKEN>` (Prometheus'
    * `authorization: { credentials_file: … }`); unset, it needs no token, like /health.
    */
@@ -77,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }
 
-const SECRETS = new Set(['JWT_SECRET', 'METRICS_TOKEN']);
+const SECRETS = new Set(['JWT_SECRET', 'JWT_SECRET_PREVIOUS', 'METRICS_TOKEN']);
 
 /** A bad value as the error shows it: a secret only by its length, a URL without its password (logs travel). */
 function shown(key: string, value: unknown): string {

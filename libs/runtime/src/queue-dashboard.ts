@@ -27,13 +27,13 @@ export function mountQueueDashboard(app: INestApplication, ctx: ServiceContext):
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'Jixiao queues' } },
   });
-  app.use('/queues', guard(ctx.jwtSecret), adapter.getRouter());
+  app.use('/queues', guard(ctx.jwtVerificationSecrets), adapter.getRouter());
   return async () => {
     await Promise.all(queues.map((q) => q.close()));
   };
 }
 
-function guard(secret: string) {
+function guard(secrets: readonly string[]) {
   const logger = new Logger('QueueDashboard');
   return (req: Request, res: Response, next: NextFunction) => {
     // the mount point is stripped from req.url here; the token stays out of the log
@@ -48,7 +48,7 @@ function guard(secret: string) {
     if (!token) return refuse401('missing token');
     let principal: Principal;
     try {
-      principal = verifyToken(token, secret);
+      principal = verifyToken(token, secrets);
     } catch (err) {
       return refuse401(err instanceof InvalidTokenError ? err.message : 'invalid token');
     }

@@ -66,7 +66,8 @@ export async function startServices(factories: ServiceModuleFactory[], opts: Run
   const jwtSecret = config.JWT_SECRET ?? resolveJwtSecret({ env, dataDir, create: true })!;
   // the checkout's rules/, or the image's (/app/rules beside dist/): found upwards from here, so it holds for both
   const rulesDir = resolve(config.RULES_DIR ?? defaultRulesDir());
-  const ctx: ServiceContext = { config, redisUrl: redis.url, jwtSecret, rulesDir, dataDir };
+  const jwtVerificationSecrets = [jwtSecret, ...(config.JWT_SECRET_PREVIOUS ? [config.JWT_SECRET_PREVIOUS] : [])];
+  const ctx: ServiceContext = { config, redisUrl: redis.url, jwtSecret, jwtVerificationSecrets, rulesDir, dataDir };
 
   @Module({ imports: [RuntimeModule.forRoot(ctx), ...factories.map((f) => f(ctx))] })
   class RootModule {}

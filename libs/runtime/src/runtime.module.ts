@@ -52,7 +52,11 @@ export class RuntimeModule {
         { provide: SERVICE_CONTEXT, useValue: ctx },
         HealthRegistry,
         AuditRegistry,
-        { provide: APP_GUARD, useFactory: (r: Reflector) => new JwtAuthGuard(r, ctx.jwtSecret), inject: [Reflector] },
+        {
+          provide: APP_GUARD,
+          useFactory: (r: Reflector) => new JwtAuthGuard(r, ctx.jwtVerificationSecrets),
+          inject: [Reflector],
+        },
       ],
       exports: [SERVICE_CONTEXT, HealthRegistry, AuditRegistry],
     };

@@ -24,7 +24,8 @@ export class JwtAuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly secret: string,
+    /** The secrets a token may be signed with: JWT_SECRET, and JWT_SECRET_PREVIOUS while it is rotated. */
+    private readonly secret: string | readonly string[],
   ) {}
 
   canActivate(ctx: ExecutionContext): boolean {
