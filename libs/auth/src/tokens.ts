@@ -23,27 +23,29 @@ export function signToken(principal: Principal, secret: string, expiresInSeconds
  * of them is accepted; the one whose signature matches decides expiry and claims.
  */
 export function verifyToken(token: string, secrets: string | readonly string[], nowMs = Date.now()): Principal {
-  if (typeof secrets === 'string') return verifyWith(token, secrets, nowMs);
+  const list = typeof secrets === 'string' ? [secrets] : secrets;
+  // a token seen before, under whichever secret signed it: no signature computed
+  for (const secret of list) {
+    const cache = cacheFor(secret);
+    const hit = cache.get(token);
+    if (!hit) continue;
+    if (nowMs < hit.expMs) return copy(hit.principal);
+    cache.delete(token);
+  }
   // while a secret is rotated: the current one first, then the previous; a signature none of them made is invalid
-  let last: unknown = new InvalidTokenError('invalid signature');
-  for (const secret of secrets) {
+  for (const [i, secret] of list.entries()) {
     try {
       return verifyWith(token, secret, nowMs);
     } catch (err) {
-      if (!(err instanceof InvalidTokenError) || err.message !== 'invalid signature') throw err;
-      last = err;
+      const unsigned = err instanceof InvalidTokenError && err.message === 'invalid signature';
+      if (!unsigned || i === list.length - 1) throw err;
     }
   }
-  throw last;
+  throw new InvalidTokenError('invalid signature'); // no secret at all
 }
 
 function verifyWith(token: string, secret: string, nowMs: number): Principal {
   const cache = cacheFor(secret);
-  const hit = cache.get(token);
-  if (hit) {
-    if (nowMs < hit.expMs) return copy(hit.principal);
-    cache.delete(token);
-  }
   const { principal, exp } = verifyUncached(token, secret, Math.floor(nowMs / 1000));
   if (exp !== undefined) {
     if (cache.size >= MAX_CACHED_TOKENS) cache.clear();
