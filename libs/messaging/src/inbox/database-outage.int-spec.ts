@@ -92,7 +92,7 @@ describe('an inbox while its database does not answer', () => {
     const warned = lines.filter((l) => l.startsWith('warn '));
     expect(warned).toHaveLength(1); // once for the outage, not once per job or per try
     expect(warned[0]).toMatch(
-      /^warn inbox scoring-inbox: the database does not answer \(.+\); its jobs wait and are tried again every 200 ms$/,
+      /^warn inbox scoring-inbox: the database does not answer \(.+\); its jobs wait and are tried again, every 200 ms at most$/,
     );
 
     await proxy.restore();
