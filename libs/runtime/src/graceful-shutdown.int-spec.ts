@@ -2,16 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
+import { deletePrefix, TEST_REDIS_URL, testPrefix } from '@jixiao/messaging/testing/test-redis';
 import { startServices } from './run-services';
 import { freePort } from './free-port';
 
 const dir = mkdtempSync(join(tmpdir(), 'jixiao-shutdown-'));
+const prefix = testPrefix();
 
 const env = async (grace: number) => ({
   PORT: String(await freePort()),
   DATA_DIR: dir,
   REDIS_URL: TEST_REDIS_URL,
+  QUEUE_PREFIX: prefix,
   JWT_SECRET: 'shutdown-test-secret-0123456789abcdef',
   LOG_LEVEL: 'silent',
   SHUTDOWN_GRACE_MS: String(grace),
@@ -22,7 +24,10 @@ const health = async (url: string) => {
 };
 
 describe('SIGTERM with SHUTDOWN_GRACE_MS', () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await deletePrefix(prefix);
+  });
 
   it('keeps serving for the grace period with /health answering 503 shutting_down, then stops', async () => {
     const system = await startServices([], { title: 'shutdown test', env: await env(1_500) });

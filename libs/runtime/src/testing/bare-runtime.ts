@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
+import { deletePrefix, TEST_REDIS_URL } from '@jixiao/messaging/testing/test-redis';
 import { freePort } from '../free-port';
 import { type RunningSystem, startServices } from '../run-services';
 
 /**
  * Test helper: the runtime with no service in it (the auth guard, /health, /metrics, /audit/verify, the queue
- * dashboard), on a port and data directory of its own and the test Redis (more variables in `env`); `close` stops it and removes the directory.
+ * dashboard), on a port and data directory of its own and the test Redis (more variables in `env`); `close` stops it and removes the directory and its queues' keys.
  */
 export async function startBareRuntime(
   title: string,
@@ -31,6 +31,7 @@ export async function startBareRuntime(
     close: async (signal?: string) => {
       await system.close(signal);
       rmSync(dir, { recursive: true, force: true });
+      await deletePrefix(system.ctx.config.QUEUE_PREFIX); // the dashboard's queues leave their meta keys
     },
   };
 }
