@@ -46,7 +46,7 @@ describe('PostgreSQL outage (the whole system on a proxied PostgreSQL)', () => {
     const refused = await submit(6);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
-    expect(refused.body.message).toBe('the database does not answer: nothing was stored; try again in 5 s');
+    expect(refused.body.message).toBe('the database does not answer: the request was not completed; try again in 5 s');
     expect((await http('GET', `${sys.url}/health`)).status).toBe(503);
     // a visitor's browser on a public page gets a page saying so, not JSON
     const visitor = await fetch(`${sys.url}/public/341522/2022`, { headers: { accept: 'text/html,*/*;q=0.8' } });

@@ -38,7 +38,7 @@ describe('intake while PostgreSQL does not answer', () => {
       body: JSON.stringify({ ...SubmissionReceivedV1.example.evaluation, projectName: name }),
     });
 
-  it('answers 503 with Retry-After (nothing stored, send it again), then takes the same submission once it is back', async () => {
+  it('answers 503 with Retry-After (the request not completed, send it again), then takes the same submission once it is back', async () => {
     expect((await submit('断库之前')).status).toBe(201);
 
     await proxy.cut();
@@ -47,7 +47,7 @@ describe('intake while PostgreSQL does not answer', () => {
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(await refused.json()).toEqual({
       statusCode: 503,
-      message: 'the database does not answer: nothing was stored; try again in 5 s',
+      message: 'the database does not answer: the request was not completed; try again in 5 s',
     });
     expect(logger.lines).toContainEqual({
       level: 'warn',

@@ -8,8 +8,8 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * A request that failed because the database did not answer gets 503 with `Retry-After` and says so, instead of a
- * bare 500 that reads like a bug: nothing was stored, and the same request can be sent again. Every other error goes
- * to Nest's own handling.
+ * bare 500 that reads like a bug: the request did not complete and can be sent again (its transaction rolled back;
+ * only a connection lost during the commit itself leaves that unknown). Every other error goes to Nest's own handling.
  */
 @Catch()
 export class DatabaseUnavailableFilter extends BaseExceptionFilter {
@@ -36,7 +36,7 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
     }
     res.json({
       statusCode: 503,
-      message: `the database does not answer: nothing was stored; try again in ${DATABASE_RETRY_AFTER_SECONDS} s`,
+      message: `the database does not answer: the request was not completed; try again in ${DATABASE_RETRY_AFTER_SECONDS} s`,
     });
   }
 }

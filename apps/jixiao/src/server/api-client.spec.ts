@@ -153,9 +153,15 @@ describe('ApiClient while the server’s database is away', () => {
   const unavailable = {
     status: 503,
     headers: { 'retry-after': '5' },
-    body: { statusCode: 503, message: 'the database does not answer: nothing was stored; try again in 5 s' },
+    body: { statusCode: 503, message: 'the database does not answer: the request was not completed; try again in 5 s' },
   };
-  const uploaded = { submissionIds: ['sub_1'], evaluationIds: ['ev_1'], versions: [], region: '341522', diagnostics: [] };
+  const uploaded = {
+    submissionIds: ['sub_1'],
+    evaluationIds: ['ev_1'],
+    versions: [],
+    region: '341522',
+    diagnostics: [],
+  };
 
   async function retrying(routes: Parameters<typeof fakeServer>[0], retries?: number) {
     const server = await fakeServer(routes);
@@ -184,8 +190,8 @@ describe('ApiClient while the server’s database is away', () => {
     expect(new Set(calls.map((c) => c.body.includes('form.txt') && c.body.includes('表')))).toEqual(new Set([true]));
     expect(waited).toEqual([5000, 5000]);
     expect(told).toEqual([
-      'POST /documents: the database does not answer: nothing was stored; try again in 5 s; trying again in 5 s (1 of 3)',
-      'POST /documents: the database does not answer: nothing was stored; try again in 5 s; trying again in 5 s (2 of 3)',
+      'POST /documents: the database does not answer: the request was not completed; try again in 5 s; trying again in 5 s (1 of 3)',
+      'POST /documents: the database does not answer: the request was not completed; try again in 5 s; trying again in 5 s (2 of 3)',
     ]);
   });
 

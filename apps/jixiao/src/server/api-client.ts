@@ -47,7 +47,7 @@ export interface ApiClientOptions {
   token: string;
   fetch?: typeof fetch;
   /**
-   * How often a request answered 503 with `Retry-After` (the server's database away: nothing was done) is sent
+   * How often a request answered 503 with `Retry-After` (the server's database away: the request did not complete) is sent
    * again, after the wait the server asks for (at most 30 s; default 3 times).
    */
   retriesWhenUnavailable?: number;
