@@ -14,6 +14,7 @@ describe('isDatabaseUnavailable', () => {
       withCode('terminating connection due to administrator command', '57P01'),
       withCode('the database system is starting up', '57P03'),
       withCode('sorry, too many clients already', '53300'),
+      withCode('cannot execute INSERT in a read-only transaction', '25006'),
       withCode('connection failure', '08006'),
       // TypeORM's QueryFailedError keeps the driver's error
       Object.assign(new Error('Query failed'), { driverError: withCode('connect ECONNREFUSED', 'ECONNREFUSED') }),

@@ -12,9 +12,10 @@ const NETWORK_CODES = new Set([
 
 /**
  * PostgreSQL's SQLSTATEs for "not now": class 08 (connection exception), 57P01–57P03 (shut down by an administrator,
- * crashed, starting up or shutting down) and 53300 (too many connections).
+ * crashed, starting up or shutting down), 53300 (too many connections) and 25006 (a read-only transaction: a standby,
+ * or a primary demoted during a failover, that cannot take writes yet).
  */
-const UNAVAILABLE_STATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+const UNAVAILABLE_STATE = /^(08[0-9A-Z]{3}|57P0[123]|53300|25006)$/;
 
 /** node-postgres' own words for a connection that was lost or never made. */
 const UNAVAILABLE_MESSAGE =
