@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Run } from './api-types';
+import { ApiError } from './api-client';
 import { followRun, type FollowIo } from './follow-run';
 import { aRun } from './__fixtures__/runs';
 
@@ -53,5 +54,45 @@ describe('followRun', () => {
     const t = io(true, () => controller.abort());
     expect(await followRun(client(steps(5)), 'run-1', t.io, controller.signal)).toBeNull();
     expect(t.out().endsWith('\n')).toBe(true);
+  });
+
+  it('waits out a server that stops answering once the run has been seen, saying so once, and follows on', async () => {
+    const t = io(false);
+    const answers: Array<Run | Error> = [
+      ...steps(2),
+      new ApiError('GET /rescoring-runs/run-1: 503 the database does not answer', 503),
+      new ApiError('cannot reach the Jixiao server at http://x', null),
+      aRun({ status: 'completed', done: 2000, total: 2000 }),
+    ];
+    let i = 0;
+    const flaky = {
+      run: async () => {
+        const a = answers[i++];
+        if (a instanceof Error) throw a;
+        return a;
+      },
+    };
+    const run = await followRun(flaky, 'run-1', t.io, new AbortController().signal);
+    expect(run?.status).toBe('completed');
+    const said = t
+      .out()
+      .split('\n')
+      .filter((l) => l.includes('still following'));
+    expect(said).toEqual(['GET /rescoring-runs/run-1: 503 the database does not answer; still following run run-1']);
+  });
+
+  it('gives up at once on a server it never reached, or one that refuses (not 503)', async () => {
+    const unreachable = { run: async () => Promise.reject(new ApiError('cannot reach the Jixiao server', null)) };
+    await expect(followRun(unreachable, 'run-1', io(false).io, new AbortController().signal)).rejects.toThrow(
+      'cannot reach',
+    );
+    let i = 0;
+    const refusing = {
+      run: async () => {
+        if (i++ === 0) return steps(1)[0];
+        throw new ApiError('401 the token was refused', 401);
+      },
+    };
+    await expect(followRun(refusing, 'run-1', io(false).io, new AbortController().signal)).rejects.toThrow('401');
   });
 });

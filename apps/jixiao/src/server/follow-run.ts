@@ -1,7 +1,7 @@
 import { finalLine, progressLine } from '../output/run-progress';
 import { renderImpactReport } from '../output/impact-report';
 import { CliError } from '../cli-error';
-import type { ApiClient } from './api-client';
+import { ApiError, type ApiClient } from './api-client';
 import { FINISHED, type Run } from './api-types';
 
 export interface FollowIo {
@@ -18,7 +18,11 @@ export interface FollowOptions {
   logEveryMs?: number;
 }
 
-/** Poll a run until it finishes; null when `signal` stopped the following first (the run goes on). */
+/**
+ * Poll a run until it finishes; null when `signal` stopped the following first (the run goes on). Once the run has
+ * been seen, a server that stops answering for a while (its database away: 503; the process restarting: no answer)
+ * is waited for, saying so once: the run goes on without it, and a long run outlives such a blip.
+ */
 export async function followRun(
   client: Pick<ApiClient, 'run'>,
   runId: string,
@@ -29,8 +33,22 @@ export async function followRun(
   const interval = opts.intervalMs ?? 500;
   const logEvery = opts.logEveryMs ?? 2000;
   let lastLog = -Infinity;
+  let seen = false;
+  let waiting = false;
   for (;;) {
-    const run = await client.run(runId);
+    let run: Run;
+    try {
+      run = await client.run(runId);
+    } catch (err) {
+      if (!seen || !passing(err)) throw err;
+      if (!waiting) io.write(`${io.isTTY ? '\r\x1b[K' : ''}${err.message}; still following run ${runId}\n`);
+      waiting = true;
+      await io.sleep(Math.max(interval, 2_000), signal);
+      if (signal.aborted) return null;
+      continue;
+    }
+    seen = true;
+    waiting = false;
     const finished = FINISHED.includes(run.status);
     if (io.isTTY) io.write(`\r${progressLine(run)}\x1b[K${finished ? '\n' : ''}`);
     else if (finished || io.now() - lastLog >= logEvery) {
@@ -44,6 +62,11 @@ export async function followRun(
       return null;
     }
   }
+}
+
+/** A server away for now (503, or no answer at all), as opposed to one refusing the request. */
+function passing(err: unknown): err is ApiError {
+  return err instanceof ApiError && (err.status === null || err.status === 503);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
