@@ -214,3 +214,26 @@ describe('ApiClient while the server’s database is away', () => {
     expect(long.calls).toHaveLength(1);
   });
 });
+
+describe('ApiClient.withoutRetries', () => {
+  it('answers a 503 at once, for a caller that waits in its own way', async () => {
+    const server = await fakeServer({
+      'GET /rule-sets/130126/versions': () => ({
+        status: 503,
+        headers: { 'retry-after': '5' },
+        body: { message: 'down' },
+      }),
+    });
+    close = server.close;
+    const told: string[] = [];
+    const client = new ApiClient({
+      baseUrl: server.url,
+      token: 'tok',
+      onRetry: (m) => told.push(m),
+      sleep: async () => {},
+    });
+    expect((await failure(client.withoutRetries().versions('130126'))).status).toBe(503);
+    expect(server.calls).toHaveLength(1);
+    expect(told).toEqual([]);
+  });
+});

@@ -74,6 +74,11 @@ export class ApiClient {
     this.fetch = opts.fetch ?? globalThis.fetch;
   }
 
+  /** The same client, answering a 503 at once (for a caller that polls and waits in its own way). */
+  withoutRetries(): ApiClient {
+    return new ApiClient({ ...this.opts, retriesWhenUnavailable: 0 });
+  }
+
   versions(id: string): Promise<RuleVersion[]> {
     return this.request('GET', `/rule-sets/${enc(id)}/versions`, z.array(RuleVersionSchema));
   }

@@ -102,7 +102,8 @@ export async function followOnTerminal(
     sleep,
   };
   try {
-    const run = await followRun(client, runId, io, controller.signal);
+    // the polling waits out a server that stops answering itself, quietly: no per-request retries
+    const run = await followRun(client.withoutRetries(), runId, io, controller.signal);
     if (!run) {
       process.stderr.write(
         `stopped following; run ${runId} goes on on the server. Follow again: jixiao rescore ${runId} --follow\n`,
