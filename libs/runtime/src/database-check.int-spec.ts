@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '@jixiao/persistence/testing/test-database';
+import { withoutPassword } from './config';
 import { checkDatabase, DatabaseUnavailableError } from './database-check';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -23,9 +24,12 @@ describe('checkDatabase (the real PostgreSQL)', () => {
   it('says which database cannot be used and why, without its password', async () => {
     const closed = checkDatabase(withPort(TEST_DATABASE_URL, 1, 's3cret'));
     await expect(closed).rejects.toThrow(DatabaseUnavailableError);
+    const shown = withoutPassword(withPort(TEST_DATABASE_URL, 1, 's3cret'));
+    expect(shown).toContain(':***@');
     await expect(closed).rejects.toThrow(
-      /^PostgreSQL at DATABASE_URL=postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test cannot be used \(connect ECONNREFUSED 127\.0\.0\.1:1\): start it, or fix DATABASE_URL$/,
+      `PostgreSQL at DATABASE_URL=${shown} cannot be used (connect ECONNREFUSED ${new URL(TEST_DATABASE_URL).hostname}:1): start it, or fix DATABASE_URL`,
     );
+    await expect(closed).rejects.not.toThrow('s3cret');
     const u = new URL(TEST_DATABASE_URL);
     u.pathname = '/no_such_database_here';
     await expect(checkDatabase(u.toString())).rejects.toThrow('(database "no_such_database_here" does not exist)');
@@ -42,7 +46,7 @@ describe('checkDatabase (the real PostgreSQL)', () => {
       });
       expect(run.status).toBe(2);
       expect(run.stderr.trim().split('\n')).toEqual([
-        'jixiao: PostgreSQL at DATABASE_URL=postgres://postgres@127.0.0.1:1/test cannot be used (connect ECONNREFUSED 127.0.0.1:1): start it, or fix DATABASE_URL',
+        `jixiao: PostgreSQL at DATABASE_URL=${withPort(TEST_DATABASE_URL, 1)} cannot be used (connect ECONNREFUSED ${new URL(TEST_DATABASE_URL).hostname}:1): start it, or fix DATABASE_URL`,
       ]);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
