@@ -62,16 +62,17 @@ describe('jixiao queues (the real Redis)', () => {
         .split('\n')
         .find((l) => l.startsWith(q))
         ?.split(/\s+/);
-    expect(r.stdout.split('\n')[0].split(/\s+/)).toEqual([
+    expect(r.stdout.split('\n')[0].split(/\s{2,}/)).toEqual([
       'queue',
       'waiting',
       'active',
       'delayed',
       'failed',
       'completed',
+      'oldest waiting',
     ]);
-    expect(line('review-inbox')).toEqual(['review-inbox', '0', '0', '0', '2', '1']);
-    expect(line('scoring-inbox')).toEqual(['scoring-inbox', '0', '0', '0', '0', '0']);
+    expect(line('review-inbox')).toEqual(['review-inbox', '0', '0', '0', '2', '1', '—']);
+    expect(line('scoring-inbox')).toEqual(['scoring-inbox', '0', '0', '0', '0', '0', '—']);
     expect(r.stderr).toBe('failed jobs: jixiao queues failed --queue review-inbox\n');
     const json = await jixiao('queues', '--json');
     expect(JSON.parse(json.stdout)['review-inbox']).toEqual({
@@ -80,6 +81,7 @@ describe('jixiao queues (the real Redis)', () => {
       delayed: 0,
       failed: 2,
       completed: 1,
+      oldestWaitingSeconds: null,
     });
   });
 
@@ -135,6 +137,12 @@ describe('jixiao queues (the real Redis)', () => {
       events: [envelope('scoring-2'), envelope('scoring-3', 'corr-3')],
     });
     expect(await jixiao('queues', 'failed')).toMatchObject({ code: 0, stdout: 'no failed jobs\n' });
+    // the retried jobs wait now (no worker runs), and the table says how long the next in line has waited
+    const counts = JSON.parse((await jixiao('queues', '--json')).stdout)['review-inbox'];
+    expect(counts).toMatchObject({ waiting: 2, failed: 0 });
+    expect(counts.oldestWaitingSeconds).toBeGreaterThanOrEqual(0);
+    const row = (await jixiao('queues')).stdout.split('\n').find((l) => l.startsWith('review-inbox'));
+    expect(row).toMatch(/ \d+ s$/);
   });
 
   it('says which Redis did not answer', async () => {

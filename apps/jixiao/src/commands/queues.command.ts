@@ -29,20 +29,39 @@ interface FailedOptions {
 export function register(program: Command): void {
   const queues = program
     .command('queues')
-    .description("the deployment's queues (Redis, as REDIS_URL and QUEUE_PREFIX say): jobs by state")
+    .description(
+      "the deployment's queues (Redis, as REDIS_URL and QUEUE_PREFIX say): jobs by state, and how long the next has waited",
+    )
     .option('--json', 'print the counts as JSON')
     .action(async (opts: { json?: boolean }) => {
       await withQueues(async (open) => {
         const counts: Record<string, Record<string, number>> = {};
+        const oldest: Record<string, number | null> = {};
         for (const name of QUEUE_NAMES) {
-          const raw = await open(name).getJobCounts(...STATES);
+          const queue = open(name);
+          const raw = await queue.getJobCounts(...STATES);
           counts[name] = Object.fromEntries(STATES.map((s) => [s, raw[s] ?? 0]));
+          // how long the job next in line has waited: a backlog that does not move shows here
+          const [next] = await queue.getJobs(['waiting'], 0, 0, true);
+          oldest[name] = next ? Math.max(0, Math.round((Date.now() - next.timestamp) / 1000)) : null;
         }
-        if (opts.json) return void process.stdout.write(`${JSON.stringify(counts, null, 2)}\n`);
-        const rows = QUEUE_NAMES.map((name) => [name, ...STATES.map((s) => String(counts[name][s] ?? 0))]);
-        process.stdout.write(
-          `${renderTable([{ header: 'queue' }, ...STATES.map((s) => ({ header: s, align: 'right' as const }))], rows)}\n`,
-        );
+        if (opts.json) {
+          const out = Object.fromEntries(
+            QUEUE_NAMES.map((name) => [name, { ...counts[name], oldestWaitingSeconds: oldest[name] }]),
+          );
+          return void process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        }
+        const rows = QUEUE_NAMES.map((name) => [
+          name,
+          ...STATES.map((s) => String(counts[name][s] ?? 0)),
+          oldest[name] === null ? '—' : `${oldest[name]} s`,
+        ]);
+        const columns = [
+          { header: 'queue' },
+          ...STATES.map((s) => ({ header: s, align: 'right' as const })),
+          { header: 'oldest waiting', align: 'right' as const },
+        ];
+        process.stdout.write(`${renderTable(columns, rows)}\n`);
         const failed = QUEUE_NAMES.filter((name) => (counts[name].failed ?? 0) > 0);
         if (failed.length > 0)
           process.stderr.write(
