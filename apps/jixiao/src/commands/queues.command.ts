@@ -170,6 +170,7 @@ async function withQueues(work: (open: (name: QueueName) => Queue) => Promise<vo
       queue = new Queue(name, {
         connection: { ...redisOptions(url, 'producer'), maxRetriesPerRequest: 1, retryStrategy: () => null },
         prefix,
+        skipMetasUpdate: true, // a look writes nothing (BullMQ would note its version in each queue's meta key)
       });
       queue.on('error', () => undefined); // the failing command reports it
       opened.set(name, queue);
