@@ -4,14 +4,13 @@ import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '@jixiao/auth';
 import { SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
+import { sendHtml } from '@jixiao/runtime/html';
 import type { EvaluationDisclosure } from '../domain/disclosure-view';
 import { GetEvaluationDisclosure } from '../queries/evaluation-disclosure.query';
 import { GetPublicIndex, type PublicIndexEntry } from '../queries/public-index.query';
 import { GetRegionYear } from '../queries/region-year.query';
 import { evaluationPage } from '../render/evaluation-page';
-import type { SafeHtml } from '../render/html';
 import { indexPage } from '../render/index-page';
-import { PAGE_CSP } from '../render/layout';
 import { notFoundPage } from '../render/not-found-page';
 import { type RegionYear, regionYearCsv, regionYearJson } from '../render/region-data';
 import { regionYearXlsx } from '../render/region-xlsx';
@@ -82,10 +81,4 @@ export class PublicController {
     }
     sendHtml(res, 200, regionPage(view, this.base));
   }
-}
-
-function sendHtml(res: Response, status: number, page: SafeHtml): void {
-  res.setHeader('Content-Security-Policy', PAGE_CSP);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.status(status).type('text/html; charset=utf-8').send(page.value);
 }

@@ -1,7 +1,6 @@
 import type { Breakdown } from '../domain/breakdown';
 import { FORM_TYPE_LABELS, type EvaluationDisclosure, type RevisionView } from '../domain/disclosure-view';
-import { formatRate, formatScore, formatTime } from './format';
-import { html, type SafeHtml } from './html';
+import { formatRate, formatScore, formatTime, html, type SafeHtml } from '@jixiao/runtime/html';
 import { layout } from './layout';
 import { regionLabel, statusBadge } from './region-page';
 

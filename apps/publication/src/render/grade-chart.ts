@@ -1,5 +1,5 @@
 import type { GradeCount } from '../domain/grade-distribution';
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml } from '@jixiao/runtime/html';
 
 const COLORS = ['#1f7a4d', '#3b82a0', '#d69e2e', '#c53030', '#6b7280', '#805ad5', '#718096'];
 

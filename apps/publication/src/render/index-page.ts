@@ -1,5 +1,5 @@
 import type { PublicIndexEntry } from '../queries/public-index.query';
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml } from '@jixiao/runtime/html';
 import { layout } from './layout';
 import { regionLabel } from './region-page';
 

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml } from '@jixiao/runtime/html';
 import { layout } from './layout';
 
 export function notFoundPage(what: string): SafeHtml {

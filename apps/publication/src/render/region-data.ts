@@ -1,7 +1,7 @@
 import { gradeDistribution, type GradeCount } from '../domain/grade-distribution';
 import { FORM_TYPE_LABELS, statusLabel, type DisclosureRow } from '../domain/disclosure-view';
 import { toCsv } from './csv';
-import { formatRate, formatScore, formatTime } from './format';
+import { formatRate, formatScore, formatTime } from '@jixiao/runtime/html';
 
 /** One region's disclosures for one fiscal year: the data behind the HTML page, the JSON and the CSV alike. */
 export interface RegionYear {

@@ -1,7 +1,6 @@
 import { FORM_TYPE_LABELS, statusLabel, type DisclosureRow } from '../domain/disclosure-view';
-import { formatRate, formatScore } from './format';
+import { formatRate, formatScore, html, type SafeHtml } from '@jixiao/runtime/html';
 import { gradeChart } from './grade-chart';
-import { html, type SafeHtml } from './html';
 import { layout } from './layout';
 import { distributionOf, evaluationPath, type RegionYear } from './region-data';
 

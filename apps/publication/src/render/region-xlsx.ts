@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { FORM_TYPE_LABELS, statusLabel } from '../domain/disclosure-view';
-import { formatTime } from './format';
+import { formatTime } from '@jixiao/runtime/html';
 import { CSV_HEADER, distributionOf, type RegionYear } from './region-data';
 
 /** Column widths in characters (a Chinese character counts two), in CSV_HEADER's order. */

@@ -1,0 +1,3 @@
+export * from './html';
+export * from './format';
+export * from './page';
