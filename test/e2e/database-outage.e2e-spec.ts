@@ -42,6 +42,16 @@ describe('PostgreSQL outage (the whole system on a proxied PostgreSQL)', () => {
       expect(res.status, res.text).toBe(201);
       ids.push(res.body.evaluationIds[0]);
     }
+    // a reviewer signed in to the workspace before the cut
+    const signIn = await fetch(`${sys.url}/review/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: sys.token('reviewer', ['341522']) }).toString(),
+    });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    const worklist = await (await fetch(`${sys.url}/review`, { headers: { cookie } })).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(worklist)![1];
     await proxy.cut();
     const refused = await submit(6);
     expect(refused.status).toBe(503);
@@ -53,6 +63,16 @@ describe('PostgreSQL outage (the whole system on a proxied PostgreSQL)', () => {
     expect(visitor.status).toBe(503);
     expect(visitor.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await visitor.text()).toContain('暂时无法访问');
+    // and so does a reviewer's form posted from the workspace: the decision was not made
+    const decision = await fetch(`${sys.url}/review/evaluations/${ids[0]}/approve`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,*/*;q=0.8', cookie },
+      body: new URLSearchParams({ csrf, revision: '1' }).toString(),
+    });
+    expect(decision.status).toBe(503);
+    expect(decision.headers.get('retry-after')).toBe('5');
+    expect(await decision.text()).toContain('本次请求没有完成');
     await new Promise((r) => setTimeout(r, 6_000));
     await proxy.restore();
 

@@ -27,6 +27,7 @@ import {
 import { ReviewDatabaseModule } from './review-database.module';
 import { ReviewRuntime } from './review-runtime';
 import { REVIEW_DATA_SOURCE } from './review.tokens';
+import { WorkspaceController } from './workspace/workspace.controller';
 
 const INBOX_HANDLERS = [
   OnSubmissionReceived,
@@ -80,7 +81,7 @@ export class ReviewModule {
           }),
         }),
       ],
-      controllers: [EvaluationsController],
+      controllers: [EvaluationsController, WorkspaceController],
       providers: [ReviewUnitOfWork, ReviewRuntime, ...INBOX_HANDLERS, ...COMMAND_HANDLERS, ...QUERY_HANDLERS],
     };
   }

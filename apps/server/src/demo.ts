@@ -23,6 +23,7 @@ export async function loadDemo(baseUrl: string, ctx: ServiceContext): Promise<vo
     process.stderr.write(`jixiao: demo: ${file} → ${res.status} ${body.slice(0, 200)}\n`);
   }
   process.stderr.write(
-    `jixiao: demo loaded; try ${baseUrl}/public/341522/2022 and mint a reviewer token with: npm run -s jixiao -- token --role reviewer --region CN\n`,
+    `jixiao: demo loaded; try ${baseUrl}/public/341522/2022, and the reviewers' workspace at ${baseUrl}/review ` +
+      `(sign in with a token: npm run -s jixiao -- token --role reviewer --region CN)\n`,
   );
 }

@@ -29,8 +29,10 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
       url: req.originalUrl.split('?')[0],
     });
     res.status(503).setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-    // a browser on a public page gets a page it can show; an API client, JSON
-    if (req.method === 'GET' && req.accepts(['json', 'html']) === 'html') {
+    // a browser (a page, or a workspace form it posted) gets a page it can show; an API client, JSON
+    const browser =
+      req.method === 'GET' || req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+    if (browser && req.accepts(['json', 'html']) === 'html') {
       res.type('text/html; charset=utf-8').send(UNAVAILABLE_PAGE);
       return;
     }
@@ -46,7 +48,7 @@ const UNAVAILABLE_PAGE = `<!doctype html>
 <title>暂时无法访问</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem">
 <h1>暂时无法访问</h1>
-<p>系统正在恢复，请 ${DATABASE_RETRY_AFTER_SECONDS} 秒后刷新本页。</p>
-<p style="color: #666">The service is temporarily unavailable; reload this page in a few seconds.</p>
+<p>数据库暂时无法访问，本次请求没有完成。系统正在恢复，请 ${DATABASE_RETRY_AFTER_SECONDS} 秒后刷新本页或重新提交。</p>
+<p style="color: #666">The service is temporarily unavailable; nothing was changed; reload this page or send the form again in a few seconds.</p>
 </body></html>
 `;

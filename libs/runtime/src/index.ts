@@ -11,3 +11,4 @@ export * from './service-database';
 export * from './free-port';
 export * from './request-logging';
 export * from './metrics';
+export * from './cookies';

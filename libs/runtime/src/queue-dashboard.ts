@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidTokenError, type Principal, verifyToken } from '@jixiao/auth';
 import { QUEUES } from '@jixiao/contracts';
+import { readCookie } from './cookies';
 import type { ServiceContext } from './service-context';
 
 const COOKIE = 'jixiao_queues_token';
@@ -62,13 +63,4 @@ function guard(secrets: readonly string[]) {
     }
     next();
   };
-}
-
-function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return null;
 }

@@ -13,6 +13,17 @@ export const REVIEW_STATES = [
 ] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
 
+/** Each state as a finance bureau's staff call it (the workspace's pages). */
+export const REVIEW_STATE_LABELS: Record<ReviewState, string> = {
+  submitted: '已提交',
+  scored: '已评分',
+  in_review: '待审核',
+  approved: '已通过',
+  returned: '已退回',
+  published: '已公开',
+  retracted: '已撤回',
+};
+
 export type ReviewAction =
   | 'score' // a score result arrived
   | 'auto-approve' // the region's routing rules let it through

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { Principal } from '@jixiao/auth';
+import {
+  detailPage,
+  type EvaluationDetail,
+  type HistoryItem,
+  listPage,
+  signInPage,
+  type Viewer,
+} from './workspace-pages';
+
+const reviewer: Viewer = { principal: { sub: 'wang', role: 'reviewer', regions: ['130000'] }, csrf: 'csrf-token-1' };
+const as = (role: Principal['role']): Viewer => ({ ...reviewer, principal: { ...reviewer.principal, role } });
+
+function detail(over: Partial<EvaluationDetail> = {}): EvaluationDetail {
+  const base = {
+    evaluationId: 'ev_1',
+    version: 1,
+    revision: 4,
+    region: '130126',
+    fiscalYear: 2022,
+    formType: 'project',
+    unitName: '灵寿县<b>办公室</b>',
+    projectName: '政务服务',
+    state: 'in_review',
+    lastReason: null,
+    publicPath: null,
+    routing: { decision: 'manual-review', reasons: ['存在需要复核的问题'] },
+    versions: { previous: null, next: [] },
+    evaluation: {
+      formType: 'project',
+      funds: { adjustedBudget: 13, executed: 13, unit: '万元', reportedRate: '100%' },
+      indicators: [{ name: '满意度', target: '≥90%', actual: '95%' }],
+    },
+    score: {
+      resultId: 'res_1',
+      scoredAt: '2026-12-01T08:00:00.000Z',
+      ruleSet: { id: '130126', version: 2, hash: 'sha256:00' },
+      total: 96,
+      grade: '优',
+      executionRate: 1,
+      breakdown: {
+        resultId: 'res_1',
+        current: true,
+        reported: { total: 92, grade: '优', executionScore: 10 },
+        execution: { rate: 1, score: 10, weight: 10, method: 'linear-capped', explanation: '执行率 100%' },
+        sections: [],
+        indicators: [
+          {
+            name: '满意度',
+            level1: '效益指标',
+            level2: '满意度指标',
+            section: null,
+            weight: 10,
+            reportedScore: 6,
+            score: 9.5,
+            method: 'quantitative-positive',
+            explanation: '达到 95%',
+          },
+        ],
+        findings: [
+          {
+            code: 'SCORE_DIFFERS_FROM_RULE',
+            severity: 'warning',
+            subject: '满意度',
+            message: '自评 6 分，规则 9.5 分',
+          },
+        ],
+      },
+    },
+  };
+  return { ...base, ...over } as unknown as EvaluationDetail;
+}
+
+const history: HistoryItem[] = [
+  {
+    at: '2026-12-01T08:00:00.000Z',
+    actor: { user: 'scoring', role: 'system' },
+    action: 'route-to-review',
+    fromState: 'scored',
+    toState: 'in_review',
+    reason: null,
+  } as unknown as HistoryItem,
+];
+
+describe('workspace pages', () => {
+  it('an evaluation in review, for a reviewer: both scores and their difference, the findings, both forms carrying the session token and the revision shown', () => {
+    const page = detailPage(reviewer, detail(), history).value;
+    expect(page).toContain('<tr class="differs">');
+    expect(page).toMatch(/<td class="num diff">-3.5<\/td>/);
+    expect(page).toContain('<td>≥90%</td><td>95%</td>'); // the target and actual as the form wrote them
+    expect(page).toContain('data-code="SCORE_DIFFERS_FROM_RULE"');
+    expect(
+      page.match(
+        /<input type="hidden" name="csrf" value="csrf-token-1"><input type="hidden" name="revision" value="4">/g,
+      ),
+    ).toHaveLength(2);
+    expect(page).toContain('action="/review/evaluations/ev_1/approve"');
+    expect(page).toContain('action="/review/evaluations/ev_1/return"');
+    expect(page).toContain('灵寿县&lt;b&gt;办公室&lt;/b&gt;');
+    expect(page).toContain('已评分 → 待审核');
+  });
+
+  it('other roles read it without forms; decided evaluations have none', () => {
+    for (const role of ['submitter', 'auditor', 'rule_admin'] as const) {
+      const page = detailPage(as(role), detail(), history).value;
+      expect(page).not.toContain('action="/review/evaluations/ev_1/approve"');
+      expect(page).toContain('只能查看');
+    }
+    expect(detailPage(reviewer, detail({ state: 'approved' }), history).value).not.toContain('/approve"');
+  });
+
+  it('says when there is no score yet, or when the breakdown belongs to an earlier score', () => {
+    expect(detailPage(reviewer, detail({ score: null }), []).value).toContain('尚未评分');
+    const old = detail();
+    old.score!.breakdown!.current = false;
+    expect(detailPage(reviewer, old, []).value).toContain('以下明细属于此前的一次评分');
+  });
+
+  it('keeps what the reviewer typed when a decision is refused, escaped', () => {
+    const page = detailPage(reviewer, detail(), history, {
+      error: '操作未执行',
+      draft: { reason: '</textarea><script>x</script>' },
+    }).value;
+    expect(page).toContain('data-testid="error">操作未执行</div>');
+    expect(page).toContain('&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;</textarea>');
+  });
+
+  it('the worklist keeps its filters in the pager links and in the form, escaped', () => {
+    const items = [
+      {
+        evaluationId: 'ev_1',
+        version: 2,
+        region: '130126',
+        fiscalYear: 2022,
+        unitName: 'u',
+        projectName: 'p',
+        state: 'in_review',
+        total: 80,
+        grade: '良',
+        findingCounts: { error: 1, warning: 0, info: 2 },
+        routing: null,
+        createdAt: '2026-12-01T08:00:00.000Z',
+      },
+    ];
+    const page = listPage(
+      reviewer,
+      { items, page: 2, pageSize: 20, total: 45 } as never,
+      { region: '130126', year: 2022, grade: '"良', page: 2, pageSize: 20 },
+      'in_review',
+      null,
+    ).value;
+    expect(page).toContain('第 21–21 条，共 45 条');
+    expect(page).toContain(
+      'href="/review?state=in_review&amp;region=130126&amp;year=2022&amp;grade=%22%E8%89%AF" rel="prev"',
+    );
+    expect(page).toContain('&amp;page=3" rel="next"');
+    expect(page).toContain('name="grade" value="&quot;良"');
+    expect(page).toContain('<span class="badge error">1 错误</span>');
+    expect(page).toContain('第 2 版');
+    const empty = listPage(
+      reviewer,
+      { items: [], page: 1, pageSize: 20, total: 0 },
+      { page: 1, pageSize: 20 },
+      'all',
+      null,
+    ).value;
+    expect(empty).toContain('没有符合条件的自评表');
+    expect(empty).not.toContain('rel="next"');
+  });
+
+  it('sign-in carries on only to the page asked for', () => {
+    expect(signInPage(null, '/review/evaluations/ev_1').value).toContain(
+      '<input type="hidden" name="next" value="/review/evaluations/ev_1">',
+    );
+    expect(signInPage('令牌无效').value).toContain('role="alert"');
+  });
+});

@@ -1,0 +1,368 @@
+import type { Principal } from '@jixiao/auth';
+import { formatRate, formatScore, formatTime, html, PAGE_CSS, type SafeHtml, trusted } from '@jixiao/runtime/html';
+import { REVIEW_STATE_LABELS, REVIEW_STATES, type ReviewState } from '../domain/review-state';
+import type { EvaluationFilters } from '../queries/evaluation.queries';
+import type { EvaluationSummary, detailView, historyView } from '../queries/evaluation.views';
+
+// Pages are written with the `html` template (every value escaped). Not formatted by prettier: it would reformat
+// the markup inside the templates.
+
+export type EvaluationDetail = ReturnType<typeof detailView>;
+export type HistoryItem = ReturnType<typeof historyView>;
+export interface EvaluationPage {
+  items: EvaluationSummary[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** Where the workspace lives. */
+export const WORKSPACE = '/review';
+
+/** Who is looking, and the token every form of theirs posts back to prove it came from one of these pages. */
+export interface Viewer {
+  principal: Principal;
+  csrf: string;
+}
+
+const ROLE_LABELS: Record<Principal['role'], string> = {
+  submitter: '填报单位',
+  reviewer: '审核人员',
+  rule_admin: '规则管理员',
+  auditor: '审计人员',
+};
+const ACTOR_ROLE_LABELS: Record<string, string> = { ...ROLE_LABELS, system: '系统' };
+const FORM_TYPE_LABELS: Record<string, string> = { project: '项目支出', department: '部门整体支出' };
+const SEVERITY_LABELS: Record<string, string> = { error: '错误', warning: '警告', info: '提示' };
+const ACTION_LABELS: Record<string, string> = {
+  receive: '收到自评表',
+  'receive-ignored': '重复提交（已忽略）',
+  resubmitted: '单位提交更正版本',
+  'open-from-score': '先于提交收到评分',
+  score: '复核评分',
+  'score-ignored': '过期评分（已忽略）',
+  rescore: '规则调整后重新评分',
+  'auto-approve': '自动通过',
+  'route-to-review': '转人工审核',
+  approve: '审核通过',
+  return: '退回单位',
+  publish: '公开',
+  'publish-ignored': '公开（已忽略）',
+  retract: '撤回公开',
+  'retract-ignored': '撤回（已忽略）',
+};
+
+const WORKSPACE_CSS = trusted(`
+header.site{display:flex;justify-content:space-between;align-items:center;gap:16px;flex-wrap:wrap}
+header.site form{margin:0}
+header.site button{background:transparent;color:#fff;border:1px solid #fff;border-radius:4px;padding:2px 10px;cursor:pointer}
+.who{font-size:.9rem;opacity:.9}
+form.filters{display:flex;gap:12px;flex-wrap:wrap;align-items:flex-end}
+form.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
+input,select,textarea{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:4px;background:#fff}
+textarea{width:100%;min-height:4.5em}
+button.primary{background:var(--accent);color:#fff;border:0;border-radius:4px;padding:6px 18px;font:inherit;cursor:pointer}
+button.ok{background:var(--ok)}
+.decisions{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
+.decisions form{background:#fff;border:1px solid var(--line);border-radius:6px;padding:14px 16px}
+.decisions h3{margin:0 0 8px;font-size:1.05rem}
+.flash{border-left:4px solid var(--ok);background:#effaf3;padding:10px 14px;margin:16px 0}
+td.diff{color:var(--accent);font-weight:600}
+tr.differs td{background:#fffaf0}
+.badge.in_review,.badge.submitted,.badge.scored{background:#e7f0ff;color:#1f4f99}
+.badge.approved,.badge.published{background:#e3f9e5;color:var(--ok)}
+.badge.returned,.badge.retracted{background:#ffe3e3;color:var(--accent)}
+.badge.error{background:#ffe3e3;color:var(--accent)}
+.badge.warning{background:#fff3c4;color:#8d5b00}
+.badge.info{background:#eef2f7;color:var(--muted)}
+.pager{display:flex;gap:16px;align-items:center}
+`);
+
+function page(title: string, body: SafeHtml, viewer: Viewer | null): SafeHtml {
+  const who = viewer
+    ? html`<span class="who">${viewer.principal.sub} · ${ROLE_LABELS[viewer.principal.role]} · ${viewer.principal.regions.join('、')}${
+        viewer.principal.unit ? html` · ${viewer.principal.unit}` : ''
+      }</span>
+<form method="post" action="${WORKSPACE}/sign-out"><input type="hidden" name="csrf" value="${viewer.csrf}"><button type="submit">退出</button></form>`
+    : '';
+  return html`<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · 绩效自评审核</title>
+<style>${PAGE_CSS}${WORKSPACE_CSS}</style>
+</head>
+<body>
+<header class="site"><a href="${WORKSPACE}">绩效自评审核工作台</a>${who}</header>
+<main>
+${body}
+</main>
+<footer>每一次审核操作都记入不可篡改的审计记录（操作人、时间、状态变化与理由）。</footer>
+</body>
+</html>
+`;
+}
+
+const stateLabel = (state: string | null) => (state ? (REVIEW_STATE_LABELS[state as ReviewState] ?? state) : '—');
+
+export function stateBadge(state: string): SafeHtml {
+  return html`<span class="badge ${state}" data-state="${state}">${stateLabel(state)}</span>`;
+}
+
+function notice(kind: 'error' | 'flash', text: string | null | undefined): SafeHtml | string {
+  if (!text) return '';
+  return kind === 'error'
+    ? html`<div class="notice" role="alert" data-testid="error">${text}</div>`
+    : html`<div class="flash" role="status" data-testid="flash">${text}</div>`;
+}
+
+/** The sign-in form: a token pasted once, kept in an HttpOnly cookie for this workspace only. */
+export function signInPage(message: string | null, next: string | null = null): SafeHtml {
+  const body = html`<h1>登录</h1>
+${notice('error', message)}
+<section class="card">
+<form method="post" action="${WORKSPACE}/sign-in">${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
+<p><label for="token">访问令牌</label><br><textarea id="token" name="token" required autocomplete="off" spellcheck="false" placeholder="eyJ…"></textarea></p>
+<p><button class="primary" type="submit">登录</button></p>
+</form>
+<p class="muted">令牌由系统管理员签发（<code>npm run -s jixiao -- token --role reviewer --region 130126</code>），载明您的角色和负责的地区。
+审核人员可审核所负责地区及其下级地区的自评表；填报单位、规则管理员和审计人员可查看。令牌只保存在本浏览器的会话 Cookie 中，退出即清除。</p>
+</section>`;
+  return page('登录', body, null);
+}
+
+/** A page that only says what went wrong (404, 403), with the way back. */
+export function messagePage(title: string, message: string, viewer: Viewer | null): SafeHtml {
+  return page(title, html`<h1>${title}</h1>${notice('error', message)}<p><a href="${WORKSPACE}">返回列表</a></p>`, viewer);
+}
+
+function findingsCell(c: EvaluationSummary['findingCounts']): SafeHtml {
+  if (!c) return html`<span class="muted">—</span>`;
+  const parts = (['error', 'warning', 'info'] as const).filter((k) => c[k] > 0);
+  if (parts.length === 0) return html`<span class="muted">无</span>`;
+  return html`${parts.map((k) => html`<span class="badge ${k}">${c[k]} ${SEVERITY_LABELS[k]}</span> `)}`;
+}
+
+export type ListState = ReviewState | 'all';
+
+function listHref(filters: EvaluationFilters, state: ListState, pageNo: number): string {
+  const q = new URLSearchParams();
+  q.set('state', state);
+  if (filters.region) q.set('region', filters.region);
+  if (filters.year !== undefined) q.set('year', String(filters.year));
+  if (filters.grade) q.set('grade', filters.grade);
+  if (pageNo > 1) q.set('page', String(pageNo));
+  return `${WORKSPACE}?${q.toString()}`;
+}
+
+/** The worklist: by default what waits for a reviewer; filters by state, region, year and grade; paged. */
+export function listPage(
+  viewer: Viewer,
+  result: EvaluationPage,
+  filters: EvaluationFilters,
+  state: ListState,
+  error: string | null,
+): SafeHtml {
+  const selected = (on: boolean) => (on ? trusted(' selected') : '');
+  const stateOptions = [
+    html`<option value="all"${selected(state === 'all')}>全部</option>`,
+    ...REVIEW_STATES.map((s) => html`<option value="${s}"${selected(state === s)}>${REVIEW_STATE_LABELS[s]}</option>`),
+  ];
+  const rows = result.items.map(
+    (e) => html`<tr data-evaluation-id="${e.evaluationId}">
+<td><a href="${WORKSPACE}/evaluations/${encodeURIComponent(e.evaluationId)}">${e.projectName ?? '（部门整体）'}</a>${
+      e.version > 1 ? html` <span class="muted">第 ${e.version} 版</span>` : ''
+    }</td>
+<td>${e.unitName ?? '—'}</td>
+<td>${e.region}</td>
+<td class="num">${e.fiscalYear ?? '—'}</td>
+<td class="num">${formatScore(e.total)}</td>
+<td>${e.grade ?? '—'}</td>
+<td>${findingsCell(e.findingCounts)}</td>
+<td>${stateBadge(e.state)}</td>
+<td>${e.routing?.decision === 'manual-review' ? e.routing.reasons.join('；') : ''}</td>
+<td>${formatTime(e.createdAt)}</td>
+</tr>`,
+  );
+  const first = (result.page - 1) * result.pageSize + 1;
+  const last = first + result.items.length - 1;
+  const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
+  const pager = html`<p class="pager"><span class="muted" data-testid="count">${
+    result.items.length ? `第 ${first}–${last} 条，共 ${result.total} 条` : `共 ${result.total} 条`
+  }</span>${result.page > 1 ? html`<a href="${listHref(filters, state, result.page - 1)}" rel="prev">上一页</a>` : ''}${
+    result.page < pages ? html`<a href="${listHref(filters, state, result.page + 1)}" rel="next">下一页</a>` : ''
+  }</p>`;
+  const title = state === 'in_review' ? '待审核' : state === 'all' ? '全部自评表' : REVIEW_STATE_LABELS[state];
+  const table = result.items.length
+    ? html`<div class="scroll"><table data-testid="worklist">
+<thead><tr><th>项目</th><th>单位</th><th>地区</th><th class="num">年度</th><th class="num">复核总分</th><th>等级</th><th>发现问题</th><th>状态</th><th>转人工原因</th><th>提交时间</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`
+    : html`<p class="card muted" data-testid="empty">没有符合条件的自评表。</p>`;
+  const body = html`<h1>${title}</h1>
+${notice('error', error)}
+<form class="filters card" method="get" action="${WORKSPACE}">
+<label>状态<select name="state">${stateOptions}</select></label>
+<label>地区代码<input name="region" value="${filters.region ?? ''}" size="8" pattern="CN|[0-9]{6}" placeholder="130126"></label>
+<label>年度<input name="year" value="${filters.year ?? ''}" size="5" inputmode="numeric" pattern="[0-9]{4}"></label>
+<label>等级<input name="grade" value="${filters.grade ?? ''}" size="5"></label>
+<button class="primary" type="submit">筛选</button>
+</form>
+${table}
+${pager}`;
+  return page(title, body, viewer);
+}
+
+type Breakdown = NonNullable<NonNullable<EvaluationDetail['score']>['breakdown']>;
+type Evaluation = NonNullable<EvaluationDetail['evaluation']>;
+
+const money = (n: number | null | undefined, unit?: string) =>
+  n === null || n === undefined ? '—' : `${n.toLocaleString('zh-CN', { maximumFractionDigits: 6 })}${unit ? ` ${unit}` : ''}`;
+
+/** The unit's score minus the rule's, when both exist and differ. */
+function difference(reported: number | null | undefined, rule: number | null | undefined): number | null {
+  if (reported === null || reported === undefined || rule === null || rule === undefined) return null;
+  const d = Math.round((reported - rule) * 100) / 100;
+  return d === 0 ? null : d;
+}
+
+function fundsSection(ev: Evaluation | null, b: Breakdown): SafeHtml {
+  const f = ev?.funds;
+  const ex = b.execution;
+  return html`<h2>资金执行</h2><div class="scroll"><table data-testid="funds">
+<thead><tr><th class="num">年初预算</th><th class="num">调整后预算</th><th class="num">执行数</th><th class="num">填报执行率</th><th class="num">复核执行率</th><th class="num">分值</th><th class="num">自评得分</th><th class="num">复核得分</th><th>说明</th></tr></thead>
+<tbody><tr><td class="num">${money(f?.initialBudget, f?.unit)}</td><td class="num">${money(f?.adjustedBudget, f?.unit)}</td><td class="num">${money(
+    f?.executed,
+    f?.unit,
+  )}</td><td class="num">${f?.reportedRate ?? '—'}</td><td class="num">${formatRate(ex.rate)}</td><td class="num">${formatScore(
+    ex.weight,
+  )}</td><td class="num">${formatScore(b.reported.executionScore)}</td><td class="num">${formatScore(ex.score)}</td><td>${
+    ex.explanation ?? ''
+  }</td></tr></tbody></table></div>`;
+}
+
+function indicatorsSection(ev: Evaluation | null, b: Breakdown): SafeHtml {
+  const source = ev?.indicators ?? [];
+  // the engine scores the evaluation's indicators in order: row i is indicator i (targets and actuals as written)
+  const paired = source.length === b.indicators.length;
+  const rows = b.indicators.map((i, k) => {
+    const written = paired ? source[k] : undefined;
+    const d = difference(i.reportedScore, i.score);
+    return html`<tr${d === null ? '' : trusted(' class="differs"')}><td>${i.level1 ?? ''}</td><td>${i.level2 ?? ''}</td><td>${i.name}</td><td>${
+      written?.target ?? ''
+    }</td><td>${written?.actual ?? ''}</td><td class="num">${formatScore(i.weight)}</td><td class="num">${formatScore(
+      i.reportedScore,
+    )}</td><td class="num">${formatScore(i.score)}</td><td class="num${d === null ? '' : ' diff'}">${
+      d === null ? '' : d > 0 ? `+${d}` : d
+    }</td><td>${i.explanation ?? ''}${
+      written?.deviationReason ? html`<br><span class="muted">偏差原因：${written.deviationReason}</span>` : ''
+    }</td></tr>`;
+  });
+  return html`<h2>指标评分</h2><p class="muted">“差异”为自评得分减复核得分；有差异的行已标出。</p><div class="scroll"><table data-testid="indicators">
+<thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th><th>实际完成值</th><th class="num">分值</th><th class="num">自评得分</th><th class="num">复核得分</th><th class="num">差异</th><th>评分说明</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
+}
+
+function findingsSection(b: Breakdown): SafeHtml {
+  if (b.findings.length === 0) return html`<h2>发现问题</h2><p class="muted" data-testid="findings">无。</p>`;
+  return html`<h2>发现问题（${b.findings.length}）</h2><ul data-testid="findings">${b.findings.map(
+    (f) =>
+      html`<li data-code="${f.code}"><span class="badge ${f.severity}">${SEVERITY_LABELS[f.severity] ?? f.severity}</span> ${
+        f.subject ? html`<strong>${f.subject}</strong>：` : ''
+      }${f.message} <code class="muted">${f.code}</code></li>`,
+  )}</ul>`;
+}
+
+function scoreSection(e: EvaluationDetail): SafeHtml {
+  if (!e.score) return html`<p class="card muted">尚未评分：评分完成后这里显示逐项复核结果。</p>`;
+  const b = e.score.breakdown;
+  const reported = b?.reported;
+  const summary = html`<section class="card summary" data-testid="totals">
+<div><span class="muted">自评总分</span><strong data-field="reported-total">${formatScore(reported?.total)}</strong></div>
+<div><span class="muted">自评等级</span><strong data-field="reported-grade">${reported?.grade ?? '—'}</strong></div>
+<div><span class="muted">复核总分</span><strong data-field="total">${formatScore(e.score.total)}</strong></div>
+<div><span class="muted">复核等级</span><strong data-field="grade">${e.score.grade ?? '—'}</strong></div>
+<div><span class="muted">预算执行率</span><strong>${formatRate(e.score.executionRate)}</strong></div>
+</section>
+<p class="muted">评分规则：${e.score.ruleSet.id} 第 ${e.score.ruleSet.version} 版；评分时间 ${formatTime(e.score.scoredAt)}</p>`;
+  if (!b) return html`${summary}<p class="muted">逐项评分明细暂不可用（评分所依据的规则尚未送达审核服务）。</p>`;
+  const stale = b.current ? '' : html`<div class="notice">以下明细属于此前的一次评分；最新一次重新评分只送来了汇总分数。</div>`;
+  return html`${summary}${stale}${fundsSection(e.evaluation, b)}${indicatorsSection(e.evaluation, b)}${findingsSection(b)}`;
+}
+
+function routingSection(e: EvaluationDetail): SafeHtml | string {
+  if (!e.routing) return '';
+  if (e.routing.decision === 'auto-approve') return html`<p data-testid="routing">按本地区规则自动通过，无需人工审核。</p>`;
+  return html`<div class="notice" data-testid="routing"><strong>需要人工审核的原因</strong><ul>${e.routing.reasons.map((r) => html`<li>${r}</li>`)}</ul></div>`;
+}
+
+/** What the reviewer typed, shown again when a decision was refused. */
+export interface DecisionDraft {
+  comment?: string;
+  reason?: string;
+}
+
+function decisionSection(viewer: Viewer, e: EvaluationDetail, draft: DecisionDraft): SafeHtml | string {
+  if (e.state !== 'in_review') return '';
+  if (viewer.principal.role !== 'reviewer')
+    return html`<h2>审核</h2><p class="muted">此自评表等待审核人员处理；您的角色（${ROLE_LABELS[viewer.principal.role]}）只能查看。</p>`;
+  const base = `${WORKSPACE}/evaluations/${encodeURIComponent(e.evaluationId)}`;
+  const hidden = html`<input type="hidden" name="csrf" value="${viewer.csrf}"><input type="hidden" name="revision" value="${e.revision}">`;
+  return html`<h2>审核</h2>
+<p class="muted">审核针对本页所示的第 ${e.revision} 次修订；若期间重新评分，操作会被拒绝并提示重新查看。</p>
+<div class="decisions" data-testid="decisions">
+<form method="post" action="${base}/approve">${hidden}
+<h3>审核通过</h3>
+<p><label for="comment">审核意见（可选）</label><textarea id="comment" name="comment" maxlength="2000">${draft.comment ?? ''}</textarea></p>
+<button class="primary ok" type="submit">通过</button>
+</form>
+<form method="post" action="${base}/return">${hidden}
+<h3>退回单位</h3>
+<p><label for="reason">退回理由（必填，单位将看到）</label><textarea id="reason" name="reason" required maxlength="2000">${draft.reason ?? ''}</textarea></p>
+<button class="primary" type="submit">退回</button>
+</form>
+</div>`;
+}
+
+function historySection(items: readonly HistoryItem[]): SafeHtml {
+  return html`<h2>处理记录</h2><div class="scroll"><table data-testid="history">
+<thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>状态</th><th>理由 / 说明</th></tr></thead>
+<tbody>${items.map(
+    (h) => html`<tr><td>${formatTime(h.at)}</td><td>${h.actor.user}${
+      h.actor.role ? html` <span class="muted">(${ACTOR_ROLE_LABELS[h.actor.role] ?? h.actor.role})</span>` : ''
+    }</td><td>${ACTION_LABELS[h.action] ?? h.action}</td><td>${
+      h.fromState === h.toState ? (h.toState ? stateLabel(h.toState) : '') : `${stateLabel(h.fromState)} → ${stateLabel(h.toState)}`
+    }</td><td>${h.reason ?? ''}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+function versionsLine(e: EvaluationDetail): SafeHtml | string {
+  const link = (id: string, text: string) => html`<a href="${WORKSPACE}/evaluations/${encodeURIComponent(id)}">${text}</a>`;
+  const parts: SafeHtml[] = [];
+  if (e.versions.previous) parts.push(html`更正自 ${link(e.versions.previous.evaluationId, '上一版')}`);
+  for (const n of e.versions.next) parts.push(html`已有更正版本：${link(n.evaluationId, `第 ${n.version} 版`)}（${stateLabel(n.state)}）`);
+  return parts.length ? html`<p data-testid="versions">${parts.map((p, i) => html`${i ? '；' : ''}${p}`)}</p>` : '';
+}
+
+/** One evaluation as a reviewer decides on it: why it is here, each indicator's two scores, the findings, the forms. */
+export function detailPage(
+  viewer: Viewer,
+  e: EvaluationDetail,
+  history: readonly HistoryItem[],
+  messages: { flash?: string | null; error?: string | null; draft?: DecisionDraft } = {},
+): SafeHtml {
+  const title = e.projectName ?? e.unitName ?? e.evaluationId;
+  const body = html`<p><a href="${WORKSPACE}">← 返回列表</a></p>
+<h1>${title} ${stateBadge(e.state)}</h1>
+<p class="meta">${e.unitName ?? ''} · ${FORM_TYPE_LABELS[e.formType] ?? e.formType}绩效自评表 · 地区 ${e.region} · ${e.fiscalYear ?? '年度未知'}年度 · 第 ${
+    e.version
+  } 版 · 修订 ${e.revision} · <code>${e.evaluationId}</code>${e.publicPath ? html` · <a href="${e.publicPath}">公开页面</a>` : ''}</p>
+${notice('flash', messages.flash)}${notice('error', messages.error)}
+${e.lastReason ? html`<p data-testid="last-reason"><strong>最近一次${e.state === 'returned' ? '退回理由' : '说明'}：</strong>${e.lastReason}</p>` : ''}
+${versionsLine(e)}
+${routingSection(e)}
+${scoreSection(e)}
+${decisionSection(viewer, e, messages.draft ?? {})}
+${historySection(history)}`;
+  return page(title, body, viewer);
+}

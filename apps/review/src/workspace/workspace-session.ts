@@ -1,0 +1,97 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { InvalidTokenError, type Principal, verifyToken } from '@jixiao/auth';
+import { readCookie } from '@jixiao/runtime';
+import { WORKSPACE } from './workspace-pages';
+
+const COOKIE = 'jixiao_review_session';
+
+export type Session =
+  { signedIn: true; principal: Principal; token: string; csrf: string } | { signedIn: false; reason: string | null };
+
+/** What a browser is told when its token is refused, in the staff's words (the log keeps the exact reason). */
+function refusalText(reason: string): string {
+  if (reason === 'jwt expired') return '登录已过期，请重新登录。';
+  if (reason === 'jwt not active') return '令牌尚未生效。';
+  return '令牌无效，请确认复制完整，或向管理员重新申请。';
+}
+
+/**
+ * The workspace's browser session. A browser cannot send a bearer header, so the token pasted once at sign-in lives
+ * in an HttpOnly, SameSite=Strict cookie scoped to /review (the JSON API never reads it: a cookie there would make
+ * it forgeable from other sites). Every form carries a token derived from the session's (an HMAC under the current
+ * JWT secret), so a post from elsewhere is refused even by a browser that ignores SameSite. Refusals are logged as
+ * the API's are (`refused: authentication`).
+ */
+export class WorkspaceSessions {
+  private readonly logger = new Logger('Auth');
+
+  constructor(private readonly secrets: readonly string[]) {}
+
+  read(req: Request): Session {
+    const token = readCookie(req.headers.cookie, COOKIE);
+    if (!token) return { signedIn: false, reason: null };
+    try {
+      return { signedIn: true, principal: verifyToken(token, this.secrets), token, csrf: this.csrfFor(token) };
+    } catch (err) {
+      const reason = err instanceof InvalidTokenError ? err.message : 'invalid token';
+      this.logger.warn({
+        msg: 'refused: authentication',
+        reason,
+        method: req.method,
+        url: req.originalUrl.split('?')[0],
+      });
+      return { signedIn: false, reason: refusalText(reason) };
+    }
+  }
+
+  /** Verifies a pasted token: the principal, or the refusal in the staff's words. */
+  signIn(req: Request, res: Response, token: string): { principal: Principal } | { refused: string } {
+    try {
+      const principal = verifyToken(token, this.secrets);
+      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: WORKSPACE, secure: req.secure });
+      this.logger.log({ msg: 'workspace: signed in', user: principal.sub, role: principal.role });
+      return { principal };
+    } catch (err) {
+      const reason = err instanceof InvalidTokenError ? err.message : 'invalid token';
+      this.logger.warn({
+        msg: 'refused: authentication',
+        reason,
+        method: req.method,
+        url: req.originalUrl.split('?')[0],
+      });
+      return { refused: refusalText(reason) };
+    }
+  }
+
+  signOut(res: Response): void {
+    res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', path: WORKSPACE });
+  }
+
+  /** Whether a posted form came from one of this session's pages. */
+  formIsGenuine(req: Request, session: Extract<Session, { signedIn: true }>, posted: unknown): boolean {
+    const ok = typeof posted === 'string' && sameText(posted, session.csrf);
+    if (!ok) {
+      const p = session.principal;
+      this.logger.warn({
+        msg: 'refused: form token',
+        user: p.sub,
+        role: p.role,
+        method: req.method,
+        url: req.originalUrl.split('?')[0],
+      });
+    }
+    return ok;
+  }
+
+  private csrfFor(token: string): string {
+    return createHmac('sha256', this.secrets[0]).update(`review-workspace:${token}`).digest('base64url');
+  }
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

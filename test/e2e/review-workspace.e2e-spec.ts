@@ -1,0 +1,239 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentForm, http } from './support/http';
+import { SEEDS } from './support/seeds';
+import { startSystem, type TestSystem, waitFor } from './support/system';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCRIPT = '<script>window.__pwned = 1</script>';
+
+/** Posts a workspace form as a browser would (urlencoded, with the session cookie); does not follow redirects. */
+async function post(url: string, cookie: string | null, fields: Record<string, string>) {
+  const res = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'text/html',
+      ...(cookie ? { cookie } : {}),
+    },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: res.status, text: await res.text(), headers: res.headers };
+}
+
+async function get(url: string, cookie: string | null) {
+  const res = await fetch(url, { redirect: 'manual', headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } });
+  return { status: res.status, text: await res.text(), headers: res.headers };
+}
+
+const formField = (page: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page)?.[1];
+
+/** The reviewers' workspace at /review in a real headless Chromium, on the whole running system. */
+describe('review workspace', () => {
+  let sys: TestSystem;
+  let browser: Browser;
+  let planted: string; // 盐池's form as JSON, with markup planted in its text
+  let lingshou: string;
+  const state = async (id: string) =>
+    (await http('GET', `${sys.url}/evaluations/${id}`, { token: sys.token('auditor', ['CN']) })).body?.state;
+
+  async function signIn(page: Page, token: string): Promise<void> {
+    await page.goto(`${sys.url}/review`);
+    await page.fill('#token', token);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${sys.url}/review`);
+  }
+
+  async function cookieFor(token: string): Promise<string> {
+    const res = await post(`${sys.url}/review/sign-in`, null, { token });
+    expect(res.status).toBe(303);
+    return res.headers.get('set-cookie')!.split(';')[0];
+  }
+
+  beforeAll(async () => {
+    sys = await startSystem({ db: 'sqlite' });
+    const yanchi = JSON.parse(readFileSync(join(__dirname, '../../rules/golden/yanchi-2022.input.json'), 'utf8'));
+    const form = yanchi.evaluations?.[0] ?? yanchi;
+    const withMarkup = {
+      ...form,
+      projectName: `${form.projectName}${SCRIPT}`,
+      indicators: form.indicators.map((i: { name: string }, n: number) =>
+        n === 0 ? { ...i, name: `${i.name}"><img src=x onerror="window.__pwned=2">` } : i,
+      ),
+    };
+    const sent = await http('POST', `${sys.url}/evaluations`, {
+      token: sys.token('submitter', ['640323']),
+      json: withMarkup,
+    });
+    expect(sent.status, sent.text).toBe(201);
+    planted = sent.body.evaluationIds[0];
+    const doc = await http('POST', `${sys.url}/documents`, {
+      token: sys.token('submitter', ['130126']),
+      form: documentForm(SEEDS.lingshou.file),
+    });
+    expect(doc.status, doc.text).toBe(201);
+    lingshou = doc.body.evaluationIds[0];
+    for (const id of [planted, lingshou])
+      await waitFor(`${id} in review`, async () => (await state(id)) === 'in_review');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.close();
+  });
+
+  it('a reviewer signs in, finds what waits in the worklist, reads an evaluation and approves it; it is published and the trail says who', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, sys.token('reviewer', ['640000', '130000']));
+    const rows = page.getByTestId('worklist').locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await page.getByTestId('count').textContent()).toBe('第 1–2 条，共 2 条');
+    await page.locator(`tr[data-evaluation-id="${planted}"] a`).click();
+    await page.waitForURL(`${sys.url}/review/evaluations/${planted}`);
+    // why it waits for a reviewer, each indicator's two scores and their difference, the findings
+    expect(await page.getByTestId('routing').textContent()).toContain('存在需要复核的问题');
+    const satisfaction = page.getByTestId('indicators').locator('tr', { hasText: '群众满意度' });
+    expect((await satisfaction.locator('td').allInnerTexts()).slice(3, 9)).toEqual([
+      '100%',
+      '95%',
+      '10',
+      '6',
+      '9.5',
+      '-3.5',
+    ]);
+    expect(await page.getByTestId('findings').textContent()).toContain('SCORE_DIFFERS_FROM_RULE');
+    // text from the form is shown as text: nothing planted runs
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.textContent('h1')).toContain(SCRIPT);
+
+    await page.fill('#comment', '已电话核实满意度调查结果');
+    await page.getByRole('button', { name: '通过' }).click();
+    await page.waitForURL(`${sys.url}/review/evaluations/${planted}?done=approved`);
+    expect(await page.getByTestId('flash').textContent()).toContain('已审核通过');
+    expect(await page.locator('h1 [data-state]').getAttribute('data-state')).toBe('approved');
+    expect(await page.getByTestId('decisions').count()).toBe(0); // nothing left to decide
+    await waitFor('published', async () => (await state(planted)) === 'published');
+    await page.reload();
+    expect(await page.locator('h1 [data-state]').getAttribute('data-state')).toBe('published');
+    const approval = page.getByTestId('history').locator('tr', { hasText: '审核通过' });
+    expect(await approval.textContent()).toContain('reviewer-640000-130000');
+    expect(await approval.textContent()).toContain('已电话核实满意度调查结果');
+    expect(await page.locator('a', { hasText: '公开页面' }).getAttribute('href')).toBe(
+      `/public/evaluations/${planted}`,
+    );
+    await context.close();
+  });
+
+  it('a reviewer returns one with a reason; the unit, signed in, sees why and cannot decide', async () => {
+    const reviewer = await browser.newContext();
+    const page = await reviewer.newPage();
+    await signIn(page, sys.token('reviewer', ['130000']));
+    await page.goto(`${sys.url}/review/evaluations/${lingshou}`);
+    await page.fill('#reason', '项目支出明细缺失，请补全后重新提交');
+    await page.getByRole('button', { name: '退回' }).click();
+    await page.waitForURL(`${sys.url}/review/evaluations/${lingshou}?done=returned`);
+    expect(await page.getByTestId('flash').textContent()).toContain('已退回单位');
+    expect(await state(lingshou)).toBe('returned');
+    await reviewer.close();
+
+    const unit = await browser.newContext();
+    const own = await unit.newPage();
+    await signIn(own, sys.token('submitter', ['130126']));
+    await own.goto(`${sys.url}/review?state=all`);
+    // only its own region's: 盐池's is not listed
+    expect(
+      await own
+        .getByTestId('worklist')
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-evaluation-id'))),
+    ).toEqual([lingshou]);
+    await own.locator(`tr[data-evaluation-id="${lingshou}"] a`).click();
+    expect(await own.getByTestId('last-reason').textContent()).toContain('项目支出明细缺失，请补全后重新提交');
+    expect(await own.getByTestId('decisions').count()).toBe(0);
+    await own.goto(`${sys.url}/review/evaluations/${planted}`);
+    expect(await own.textContent('h1')).toBe('无权查看');
+    await unit.close();
+  });
+
+  it('refuses, in words, a forged or stale form, an empty reason, a bad token; the API never takes the cookie', async () => {
+    const yanchi = await http('POST', `${sys.url}/documents`, {
+      token: sys.token('submitter', ['640323']),
+      form: documentForm(SEEDS.yanchi.file),
+    });
+    const id = yanchi.body.evaluationIds[0];
+    await waitFor('in review', async () => (await state(id)) === 'in_review');
+    const cookie = await cookieFor(sys.token('reviewer', ['640000']));
+    const path = `${sys.url}/review/evaluations/${id}`;
+    const shown = await get(path, cookie);
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(shown.headers.get('cache-control')).toBe('no-store');
+    const csrf = formField(shown.text, 'csrf')!;
+    const revision = formField(shown.text, 'revision')!;
+
+    // a form that did not come from the workspace's pages (no token, or another session's)
+    expect((await post(`${path}/approve`, cookie, { revision })).status).toBe(403);
+    const other = await cookieFor(sys.token('reviewer', ['640000', '130000']));
+    const forged = await post(`${path}/approve`, other, { csrf, revision });
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain('此表单不是从本系统的页面提交的');
+    // an empty reason; a revision the case has moved past
+    const empty = await post(`${path}/return`, cookie, { csrf, revision, reason: '  ' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('请填写退回理由');
+    const stale = await post(`${path}/approve`, cookie, {
+      csrf,
+      revision: String(Number(revision) - 1),
+      comment: '同意',
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('操作未执行');
+    expect(stale.text).toContain('>同意</textarea>'); // what the reviewer typed is kept
+    expect(await state(id)).toBe('in_review');
+    // not signed in, or a token that is not valid
+    const anonymous = await post(`${path}/approve`, null, { csrf, revision });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.text).toContain('name="next" value="/review/evaluations/');
+    const bad = await post(`${sys.url}/review/sign-in`, null, { token: 'not-a-token' });
+    expect(bad.status).toBe(401);
+    expect(bad.text).toContain('令牌无效');
+    // sign-in goes on only to a workspace page
+    const away = await post(`${sys.url}/review/sign-in`, null, {
+      token: sys.token('reviewer', ['640000']),
+      next: 'https://example.com/',
+    });
+    expect(away.headers.get('location')).toBe('/review');
+    // the JSON API wants its bearer header: the workspace's cookie alone is no credential there
+    expect((await get(`${sys.url}/evaluations/${id}`, cookie)).status).toBe(401);
+
+    const done = await post(`${path}/return`, cookie, { csrf, revision, reason: '执行率与预算执行数不一致' });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`/review/evaluations/${id}?done=returned`);
+    expect(await state(id)).toBe('returned');
+    const history = await http('GET', `${sys.url}/evaluations/${id}/history`, { token: sys.token('auditor', ['CN']) });
+    expect(history.body.items.at(-1)).toMatchObject({
+      action: 'return',
+      reason: '执行率与预算执行数不一致',
+      actor: { user: 'reviewer-640000', role: 'reviewer' },
+    });
+    // signing out ends the session
+    const out = await post(`${sys.url}/review/sign-out`, cookie, { csrf });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/jixiao_review_session=;/);
+  });
+});
