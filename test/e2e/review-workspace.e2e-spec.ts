@@ -234,6 +234,6 @@ describe('review workspace', () => {
     // signing out ends the session
     const out = await post(`${sys.url}/review/sign-out`, cookie, { csrf });
     expect(out.status).toBe(303);
-    expect(out.headers.get('set-cookie')).toMatch(/jixiao_review_session=;/);
+    expect(out.headers.get('set-cookie')).toMatch(/jixiao_session=;/);
   });
 });

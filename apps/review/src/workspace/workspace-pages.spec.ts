@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '@jixiao/auth';
-import {
-  detailPage,
-  type EvaluationDetail,
-  type HistoryItem,
-  listPage,
-  signInPage,
-  type Viewer,
-} from './workspace-pages';
+import { safeNext, signInPage } from '@jixiao/runtime/workspace';
+import { detailPage, type EvaluationDetail, type HistoryItem, listPage, type Viewer } from './workspace-pages';
 
 const reviewer: Viewer = { principal: { sub: 'wang', role: 'reviewer', regions: ['130000'] }, csrf: 'csrf-token-1' };
 const as = (role: Principal['role']): Viewer => ({ ...reviewer, principal: { ...reviewer.principal, role } });
@@ -170,9 +164,19 @@ describe('workspace pages', () => {
   });
 
   it('sign-in carries on only to the page asked for', () => {
-    expect(signInPage(null, '/review/evaluations/ev_1').value).toContain(
+    expect(signInPage('/review', null, '/review/evaluations/ev_1').value).toContain(
       '<input type="hidden" name="next" value="/review/evaluations/ev_1">',
     );
-    expect(signInPage('令牌无效').value).toContain('role="alert"');
+    expect(signInPage('/review', '令牌无效').value).toContain('role="alert"');
+    expect(safeNext('/review', '/review/evaluations/ev_1')).toBe('/review/evaluations/ev_1');
+    for (const away of [
+      'https://example.com/',
+      '//example.com/review',
+      '/review/../queues',
+      '/submit',
+      '/review?x=1',
+      42,
+    ])
+      expect(safeNext('/review', away)).toBeNull();
   });
 });

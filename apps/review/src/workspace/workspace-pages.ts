@@ -1,5 +1,5 @@
-import type { Principal } from '@jixiao/auth';
-import { formatRate, formatScore, formatTime, html, PAGE_CSS, type SafeHtml, trusted } from '@jixiao/runtime/html';
+import { formatRate, formatScore, formatTime, html, type SafeHtml, trusted } from '@jixiao/runtime/html';
+import { notice, ROLE_LABELS, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
 import { REVIEW_STATE_LABELS, REVIEW_STATES, type ReviewState } from '../domain/review-state';
 import type { EvaluationFilters } from '../queries/evaluation.queries';
 import type { EvaluationSummary, detailView, historyView } from '../queries/evaluation.views';
@@ -18,19 +18,8 @@ export interface EvaluationPage {
 
 /** Where the workspace lives. */
 export const WORKSPACE = '/review';
+export type { Viewer };
 
-/** Who is looking, and the token every form of theirs posts back to prove it came from one of these pages. */
-export interface Viewer {
-  principal: Principal;
-  csrf: string;
-}
-
-const ROLE_LABELS: Record<Principal['role'], string> = {
-  submitter: '填报单位',
-  reviewer: '审核人员',
-  rule_admin: '规则管理员',
-  auditor: '审计人员',
-};
 const ACTOR_ROLE_LABELS: Record<string, string> = { ...ROLE_LABELS, system: '系统' };
 const FORM_TYPE_LABELS: Record<string, string> = { project: '项目支出', department: '部门整体支出' };
 const SEVERITY_LABELS: Record<string, string> = { error: '错误', warning: '警告', info: '提示' };
@@ -52,89 +41,14 @@ const ACTION_LABELS: Record<string, string> = {
   'retract-ignored': '撤回（已忽略）',
 };
 
-const WORKSPACE_CSS = trusted(`
-header.site{display:flex;justify-content:space-between;align-items:center;gap:16px;flex-wrap:wrap}
-header.site form{margin:0}
-header.site button{background:transparent;color:#fff;border:1px solid #fff;border-radius:4px;padding:2px 10px;cursor:pointer}
-.who{font-size:.9rem;opacity:.9}
-form.filters{display:flex;gap:12px;flex-wrap:wrap;align-items:flex-end}
-form.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
-input,select,textarea{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:4px;background:#fff}
-textarea{width:100%;min-height:4.5em}
-button.primary{background:var(--accent);color:#fff;border:0;border-radius:4px;padding:6px 18px;font:inherit;cursor:pointer}
-button.ok{background:var(--ok)}
-.decisions{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
-.decisions form{background:#fff;border:1px solid var(--line);border-radius:6px;padding:14px 16px}
-.decisions h3{margin:0 0 8px;font-size:1.05rem}
-.flash{border-left:4px solid var(--ok);background:#effaf3;padding:10px 14px;margin:16px 0}
-td.diff{color:var(--accent);font-weight:600}
-tr.differs td{background:#fffaf0}
-.badge.in_review,.badge.submitted,.badge.scored{background:#e7f0ff;color:#1f4f99}
-.badge.approved,.badge.published{background:#e3f9e5;color:var(--ok)}
-.badge.returned,.badge.retracted{background:#ffe3e3;color:var(--accent)}
-.badge.error{background:#ffe3e3;color:var(--accent)}
-.badge.warning{background:#fff3c4;color:#8d5b00}
-.badge.info{background:#eef2f7;color:var(--muted)}
-.pager{display:flex;gap:16px;align-items:center}
-`);
-
-function page(title: string, body: SafeHtml, viewer: Viewer | null): SafeHtml {
-  const who = viewer
-    ? html`<span class="who">${viewer.principal.sub} · ${ROLE_LABELS[viewer.principal.role]} · ${viewer.principal.regions.join('、')}${
-        viewer.principal.unit ? html` · ${viewer.principal.unit}` : ''
-      }</span>
-<form method="post" action="${WORKSPACE}/sign-out"><input type="hidden" name="csrf" value="${viewer.csrf}"><button type="submit">退出</button></form>`
-    : '';
-  return html`<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · 绩效自评审核</title>
-<style>${PAGE_CSS}${WORKSPACE_CSS}</style>
-</head>
-<body>
-<header class="site"><a href="${WORKSPACE}">绩效自评审核工作台</a>${who}</header>
-<main>
-${body}
-</main>
-<footer>每一次审核操作都记入不可篡改的审计记录（操作人、时间、状态变化与理由）。</footer>
-</body>
-</html>
-`;
+function page(title: string, body: SafeHtml, viewer: Viewer): SafeHtml {
+  return workspacePage(WORKSPACE, title, body, viewer);
 }
 
 const stateLabel = (state: string | null) => (state ? (REVIEW_STATE_LABELS[state as ReviewState] ?? state) : '—');
 
 export function stateBadge(state: string): SafeHtml {
   return html`<span class="badge ${state}" data-state="${state}">${stateLabel(state)}</span>`;
-}
-
-function notice(kind: 'error' | 'flash', text: string | null | undefined): SafeHtml | string {
-  if (!text) return '';
-  return kind === 'error'
-    ? html`<div class="notice" role="alert" data-testid="error">${text}</div>`
-    : html`<div class="flash" role="status" data-testid="flash">${text}</div>`;
-}
-
-/** The sign-in form: a token pasted once, kept in an HttpOnly cookie for this workspace only. */
-export function signInPage(message: string | null, next: string | null = null): SafeHtml {
-  const body = html`<h1>登录</h1>
-${notice('error', message)}
-<section class="card">
-<form method="post" action="${WORKSPACE}/sign-in">${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
-<p><label for="token">访问令牌</label><br><textarea id="token" name="token" required autocomplete="off" spellcheck="false" placeholder="eyJ…"></textarea></p>
-<p><button class="primary" type="submit">登录</button></p>
-</form>
-<p class="muted">令牌由系统管理员签发（<code>npm run -s jixiao -- token --role reviewer --region 130126</code>），载明您的角色和负责的地区。
-审核人员可审核所负责地区及其下级地区的自评表；填报单位、规则管理员和审计人员可查看。令牌只保存在本浏览器的会话 Cookie 中，退出即清除。</p>
-</section>`;
-  return page('登录', body, null);
-}
-
-/** A page that only says what went wrong (404, 403), with the way back. */
-export function messagePage(title: string, message: string, viewer: Viewer | null): SafeHtml {
-  return page(title, html`<h1>${title}</h1>${notice('error', message)}<p><a href="${WORKSPACE}">返回列表</a></p>`, viewer);
 }
 
 function findingsCell(c: EvaluationSummary['findingCounts']): SafeHtml {
@@ -344,6 +258,12 @@ function versionsLine(e: EvaluationDetail): SafeHtml | string {
   return parts.length ? html`<p data-testid="versions">${parts.map((p, i) => html`${i ? '；' : ''}${p}`)}</p>` : '';
 }
 
+/** Why it is where it is (a return's reason, a re-scoring's), unless the routing reasons below say the same. */
+function lastReason(e: EvaluationDetail): SafeHtml | string {
+  if (!e.lastReason || e.lastReason === e.routing?.reasons.join('；')) return '';
+  return html`<p data-testid="last-reason"><strong>${e.state === 'returned' ? '退回理由' : '最近一次说明'}：</strong>${e.lastReason}</p>`;
+}
+
 /** One evaluation as a reviewer decides on it: why it is here, each indicator's two scores, the findings, the forms. */
 export function detailPage(
   viewer: Viewer,
@@ -358,7 +278,7 @@ export function detailPage(
     e.version
   } 版 · 修订 ${e.revision} · <code>${e.evaluationId}</code>${e.publicPath ? html` · <a href="${e.publicPath}">公开页面</a>` : ''}</p>
 ${notice('flash', messages.flash)}${notice('error', messages.error)}
-${e.lastReason ? html`<p data-testid="last-reason"><strong>最近一次${e.state === 'returned' ? '退回理由' : '说明'}：</strong>${e.lastReason}</p>` : ''}
+${lastReason(e)}
 ${versionsLine(e)}
 ${routingSection(e)}
 ${scoreSection(e)}

@@ -16,7 +16,7 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@jixiao/auth';
 import { correlationIdOf, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
-import { sendHtml, type SafeHtml } from '@jixiao/runtime/html';
+import { messagePage, sendWorkspacePage, type SignedIn, viewerOf, WorkspaceGate } from '@jixiao/runtime/workspace';
 import { ApproveEvaluation, ReturnEvaluation } from '../commands/review-decision.command';
 import { REVIEW_STATES } from '../domain/review-state';
 import { parseApproveBody, parseListQuery, parseReturnBody } from '../http/evaluation-requests';
@@ -29,21 +29,16 @@ import {
   type HistoryItem,
   type ListState,
   listPage,
-  messagePage,
-  signInPage,
-  type Viewer,
   WORKSPACE,
 } from './workspace-pages';
-import { type Session, WorkspaceSessions } from './workspace-session';
 
-type Form = Record<string, unknown>;
-type SignedIn = Extract<Session, { signedIn: true }>;
+type Form = Record<string, unknown> | undefined;
 
 const PAGE_SIZE = 20;
-const FLASH = {
+const FLASH: Record<string, string> = {
   approved: '已审核通过，结果将按流程公开。',
   returned: '已退回单位，退回理由已记入处理记录。',
-} as Record<string, string>;
+};
 
 /** A refused query or command in the staff's words, with the service's own message kept for the record. */
 function refusal(err: HttpException): string {
@@ -58,6 +53,7 @@ function refusal(err: HttpException): string {
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const evaluationPath = (id: string) => `${WORKSPACE}/evaluations/${encodeURIComponent(id)}`;
 
 /**
  * The reviewers' workspace at /review: server-rendered pages (no scripts) over the same queries and commands as the
@@ -69,14 +65,14 @@ const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 @Public()
 @Controller('review')
 export class WorkspaceController {
-  private readonly sessions: WorkspaceSessions;
+  private readonly gate: WorkspaceGate;
 
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     @Inject(SERVICE_CONTEXT) ctx: ServiceContext,
   ) {
-    this.sessions = new WorkspaceSessions(ctx.jwtVerificationSecrets);
+    this.gate = new WorkspaceGate(WORKSPACE, ctx.jwtVerificationSecrets);
   }
 
   @Get()
@@ -86,10 +82,11 @@ export class WorkspaceController {
   })
   @ApiProduces('text/html')
   async worklist(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
-    const session = this.sessions.read(req);
-    if (!session.signedIn) return send(res, session.reason ? 401 : 200, signInPage(session.reason));
+    const session = this.gate.session(req, res);
+    if (!session) return;
     const state: ListState =
       query.state === 'all' || REVIEW_STATES.includes(query.state as never) ? (query.state as ListState) : 'in_review';
+    const fixed = { pageSize: String(PAGE_SIZE), ...(state === 'all' ? {} : { state }) };
     const asked = Object.fromEntries(
       Object.entries({ region: query.region, year: query.year, grade: query.grade, page: query.page }).filter(
         ([, v]) => typeof v === 'string' && v.trim() !== '',
@@ -98,39 +95,31 @@ export class WorkspaceController {
     let filters;
     let error: string | null = null;
     try {
-      filters = parseListQuery({ ...asked, pageSize: String(PAGE_SIZE), ...(state === 'all' ? {} : { state }) });
+      filters = parseListQuery({ ...asked, ...fixed });
     } catch (err) {
       if (!(err instanceof BadRequestException)) throw err;
       error = `筛选条件有误：${refusal(err)}`;
-      filters = parseListQuery({ pageSize: String(PAGE_SIZE), ...(state === 'all' ? {} : { state }) });
+      filters = parseListQuery(fixed);
     }
     const result = await this.queries.execute<ListEvaluations, EvaluationPage>(
       new ListEvaluations(session.principal, filters),
     );
-    send(res, error ? 400 : 200, listPage(viewer(session), result, filters, state, error));
+    sendWorkspacePage(res, error ? 400 : 200, listPage(viewerOf(session), result, filters, state, error));
   }
 
   @Post('sign-in')
   @ApiOperation({
-    summary: 'Sign in to the workspace with a token (form field `token`); sets an HttpOnly cookie for /review',
+    summary: 'Sign in to the staff’s pages with a token (form field `token`); sets an HttpOnly session cookie',
   })
   @ApiProduces('text/html')
   signIn(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
-    const token = (text(form?.token) ?? '').trim().replace(/^Bearer\s+/i, '');
-    const next = safeNext(text(form?.next));
-    if (!token) return send(res, 400, signInPage('请粘贴访问令牌。', next));
-    const outcome = this.sessions.signIn(req, res, token);
-    if ('refused' in outcome) return send(res, 401, signInPage(outcome.refused, next));
-    res.redirect(303, next ?? WORKSPACE);
+    this.gate.signIn(req, res, form);
   }
 
   @Post('sign-out')
-  @ApiOperation({ summary: 'Sign out of the workspace (clears its cookie)' })
+  @ApiOperation({ summary: 'Sign out (clears the session cookie)' })
   signOut(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
-    const session = this.sessions.read(req);
-    if (session.signedIn && !this.sessions.formIsGenuine(req, session, form?.csrf)) return this.forged(res, session);
-    this.sessions.signOut(res);
-    res.redirect(303, WORKSPACE);
+    this.gate.signOut(req, res, form);
   }
 
   @Get('evaluations/:id')
@@ -145,8 +134,8 @@ export class WorkspaceController {
     @Param('id') id: string,
     @Query('done') done?: string,
   ): Promise<void> {
-    const session = this.sessions.read(req);
-    if (!session.signedIn) return send(res, 401, signInPage(session.reason, req.originalUrl.split('?')[0]));
+    const session = this.gate.session(req, res, evaluationPath(id));
+    if (!session) return;
     await this.showEvaluation(res, session, id, 200, { flash: done ? (FLASH[done] ?? null) : null });
   }
 
@@ -184,14 +173,8 @@ export class WorkspaceController {
     draft: DecisionDraft,
     command: (session: SignedIn, revision: number) => ApproveEvaluation | ReturnEvaluation,
   ): Promise<void> {
-    const session = this.sessions.read(req);
-    if (!session.signedIn)
-      return send(
-        res,
-        401,
-        signInPage(session.reason ?? '请先登录。', `${WORKSPACE}/evaluations/${encodeURIComponent(id)}`),
-      );
-    if (!this.sessions.formIsGenuine(req, session, form?.csrf)) return this.forged(res, session);
+    const session = this.gate.session(req, res, evaluationPath(id));
+    if (!session || !this.gate.formIsGenuine(req, res, session, form)) return;
     // the revision the page showed: a decision on a case that moved on since (re-scored) is refused, not applied
     const revision = Number(text(form?.revision));
     if (!Number.isInteger(revision) || revision < 1)
@@ -202,7 +185,7 @@ export class WorkspaceController {
       if (!(err instanceof HttpException)) throw err;
       return this.showEvaluation(res, session, id, err.getStatus(), { error: refusal(err), draft });
     }
-    res.redirect(303, `${WORKSPACE}/evaluations/${encodeURIComponent(id)}?done=${done}`);
+    res.redirect(303, `${evaluationPath(id)}?done=${done}`);
   }
 
   private async showEvaluation(
@@ -222,29 +205,8 @@ export class WorkspaceController {
     } catch (err) {
       if (!(err instanceof HttpException)) throw err;
       const title = err.getStatus() === 404 ? '未找到' : err.getStatus() === 403 ? '无权查看' : '无法显示';
-      return send(res, err.getStatus(), messagePage(title, refusal(err), viewer(session)));
+      return sendWorkspacePage(res, err.getStatus(), messagePage(WORKSPACE, title, refusal(err), viewerOf(session)));
     }
-    send(res, status, detailPage(viewer(session), detail, history.items, messages));
+    sendWorkspacePage(res, status, detailPage(viewerOf(session), detail, history.items, messages));
   }
-
-  private forged(res: Response, session: SignedIn): void {
-    send(
-      res,
-      403,
-      messagePage('请求被拒绝', '此表单不是从本系统的页面提交的（或页面已过期）。请刷新页面后重试。', viewer(session)),
-    );
-  }
-}
-
-function viewer(session: SignedIn): Viewer {
-  return { principal: session.principal, csrf: session.csrf };
-}
-
-function send(res: Response, status: number, page: SafeHtml): void {
-  sendHtml(res, status, page, { forms: 'self', private: true });
-}
-
-/** Only a workspace path may follow sign-in (never another site). */
-function safeNext(next: string | undefined): string | null {
-  return next && /^\/review\/evaluations\/[^/?#\\]+$/.test(next) ? next : null;
 }

@@ -2,10 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidTokenError, type Principal, verifyToken } from '@jixiao/auth';
-import { readCookie } from '@jixiao/runtime';
-import { WORKSPACE } from './workspace-pages';
+import { readCookie } from '../cookies';
 
-const COOKIE = 'jixiao_review_session';
+const COOKIE = 'jixiao_session';
 
 export type Session =
   { signedIn: true; principal: Principal; token: string; csrf: string } | { signedIn: false; reason: string | null };
@@ -18,11 +17,12 @@ function refusalText(reason: string): string {
 }
 
 /**
- * The workspace's browser session. A browser cannot send a bearer header, so the token pasted once at sign-in lives
- * in an HttpOnly, SameSite=Strict cookie scoped to /review (the JSON API never reads it: a cookie there would make
- * it forgeable from other sites). Every form carries a token derived from the session's (an HMAC under the current
- * JWT secret), so a post from elsewhere is refused even by a browser that ignores SameSite. Refusals are logged as
- * the API's are (`refused: authentication`).
+ * The browser session of the staff's pages (the review workspace at /review, the units' submission page at
+ * /submit). A browser cannot send a bearer header, so the token pasted once at sign-in lives in an HttpOnly,
+ * SameSite=Strict cookie that both read, whichever service serves them (behind one host). The JSON API never reads
+ * it: a cookie there would let other sites act through it. Every form carries a token derived from the session's
+ * (an HMAC under the current JWT secret), so a post from elsewhere is refused even by a browser that ignores
+ * SameSite. Refusals are logged as the API's are (`refused: authentication`).
  */
 export class WorkspaceSessions {
   private readonly logger = new Logger('Auth');
@@ -50,7 +50,7 @@ export class WorkspaceSessions {
   signIn(req: Request, res: Response, token: string): { principal: Principal } | { refused: string } {
     try {
       const principal = verifyToken(token, this.secrets);
-      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: WORKSPACE, secure: req.secure });
+      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure });
       this.logger.log({ msg: 'workspace: signed in', user: principal.sub, role: principal.role });
       return { principal };
     } catch (err) {
@@ -66,7 +66,7 @@ export class WorkspaceSessions {
   }
 
   signOut(res: Response): void {
-    res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', path: WORKSPACE });
+    res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', path: '/' });
   }
 
   /** Whether a posted form came from one of this session's pages. */
@@ -86,7 +86,7 @@ export class WorkspaceSessions {
   }
 
   private csrfFor(token: string): string {
-    return createHmac('sha256', this.secrets[0]).update(`review-workspace:${token}`).digest('base64url');
+    return createHmac('sha256', this.secrets[0]).update(`jixiao-workspace:${token}`).digest('base64url');
   }
 }
 

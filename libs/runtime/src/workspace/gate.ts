@@ -1,0 +1,68 @@
+import type { Request, Response } from 'express';
+import { type Area, messagePage, safeNext, sendWorkspacePage, signInPage, type Viewer } from './pages';
+import { type Session, WorkspaceSessions } from './session';
+
+export type SignedIn = Extract<Session, { signedIn: true }>;
+type Form = Record<string, unknown> | undefined;
+
+/** The sign-in, sign-out and form checks of one area of the staff's pages, as its controller's handlers use them. */
+export class WorkspaceGate {
+  private readonly sessions: WorkspaceSessions;
+
+  constructor(
+    readonly area: Area,
+    secrets: readonly string[],
+  ) {
+    this.sessions = new WorkspaceSessions(secrets);
+  }
+
+  /** The signed-in session, or null after answering with the sign-in page (401 when a token was refused). */
+  session(req: Request, res: Response, next: string | null = null): SignedIn | null {
+    const session = this.sessions.read(req);
+    if (session.signedIn) return session;
+    sendWorkspacePage(
+      res,
+      session.reason || req.method !== 'GET' ? 401 : 200,
+      signInPage(this.area, session.reason ?? (req.method === 'GET' ? null : '请先登录。'), next),
+    );
+    return null;
+  }
+
+  /** POST sign-in: the pasted token (a leading `Bearer ` tolerated) → the session cookie and 303 on. */
+  signIn(req: Request, res: Response, form: Form): void {
+    const token = (typeof form?.token === 'string' ? form.token : '').trim().replace(/^Bearer\s+/i, '');
+    const next = safeNext(this.area, form?.next);
+    if (!token) return sendWorkspacePage(res, 400, signInPage(this.area, '请粘贴访问令牌。', next));
+    const outcome = this.sessions.signIn(req, res, token);
+    if ('refused' in outcome) return sendWorkspacePage(res, 401, signInPage(this.area, outcome.refused, next));
+    res.redirect(303, next ?? this.area);
+  }
+
+  /** POST sign-out (from a page of this session's): clears the cookie. */
+  signOut(req: Request, res: Response, form: Form): void {
+    const session = this.sessions.read(req);
+    if (session.signedIn && !this.formIsGenuine(req, res, session, form)) return;
+    this.sessions.signOut(res);
+    res.redirect(303, this.area);
+  }
+
+  /** Whether a posted form came from one of this session's pages; if not, answers 403 saying so. */
+  formIsGenuine(req: Request, res: Response, session: SignedIn, form: Form): boolean {
+    if (this.sessions.formIsGenuine(req, session, form?.csrf)) return true;
+    sendWorkspacePage(
+      res,
+      403,
+      messagePage(
+        this.area,
+        '请求被拒绝',
+        '此表单不是从本系统的页面提交的（或页面已过期）。请刷新页面后重试。',
+        viewerOf(session),
+      ),
+    );
+    return false;
+  }
+}
+
+export function viewerOf(session: SignedIn): Viewer {
+  return { principal: session.principal, csrf: session.csrf };
+}

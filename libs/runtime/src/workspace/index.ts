@@ -1,0 +1,3 @@
+export * from './pages';
+export * from './session';
+export * from './gate';
