@@ -7,6 +7,8 @@ import { loadRuleSets, RuleSetError } from '@jixiao/scoring';
 import { SubmitEvaluationsHandler } from './commands/submit-evaluations.handler';
 import { GetSubmissionHandler } from './queries/get-submission.handler';
 import { DocumentsController } from './http/documents.controller';
+import { DocumentUpload } from './http/document-upload';
+import { SubmitPageController } from './workspace/submit-page.controller';
 import { EvaluationsController } from './http/evaluations.controller';
 import { SubmissionsController } from './http/submissions.controller';
 import { IntakeLifecycle } from './infrastructure/intake-lifecycle';
@@ -28,13 +30,19 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [EvaluationsController, DocumentsController, SubmissionsController],
+      controllers: [EvaluationsController, DocumentsController, SubmissionsController, SubmitPageController],
       providers: [
+        DocumentUpload,
         // The rule sets only lend their region names here (霍邱县 → 341522); scoring owns the rules themselves.
         { provide: INTAKE_REGISTRY, useValue: registry },
         {
           provide: INTAKE_DATA_SOURCE,
-          useFactory: () => openServiceDatabase(ctx, { name: INTAKE_SERVICE, entities: [SubmissionEntity, VersionEntity], migrations: INTAKE_MIGRATIONS }),
+          useFactory: () =>
+            openServiceDatabase(ctx, {
+              name: INTAKE_SERVICE,
+              entities: [SubmissionEntity, VersionEntity],
+              migrations: INTAKE_MIGRATIONS,
+            }),
         },
         {
           provide: INTAKE_MESSAGING,

@@ -216,7 +216,14 @@ export interface DecisionDraft {
   reason?: string;
 }
 
+/** A unit's way to correct what was returned to it (the next version, on the submission page). */
+function correctionSection(viewer: Viewer, e: EvaluationDetail): SafeHtml | string {
+  if (e.state !== 'returned' || viewer.principal.role !== 'submitter' || e.versions.next.length > 0) return '';
+  return html`<h2>更正</h2><p data-testid="correct">请按退回理由修改后，<a href="/submit?corrects=${encodeURIComponent(e.evaluationId)}">提交更正版本</a>；更正版本与本版本关联，本版本及其处理记录保留。</p>`;
+}
+
 function decisionSection(viewer: Viewer, e: EvaluationDetail, draft: DecisionDraft): SafeHtml | string {
+  if (e.state === 'returned') return correctionSection(viewer, e);
   if (e.state !== 'in_review') return '';
   if (viewer.principal.role !== 'reviewer')
     return html`<h2>审核</h2><p class="muted">此自评表等待审核人员处理；您的角色（${ROLE_LABELS[viewer.principal.role]}）只能查看。</p>`;

@@ -27,8 +27,8 @@ header.site nav a{margin-right:18px}
 header.site form{margin:0;display:inline}
 header.site button{background:transparent;color:#fff;border:1px solid #fff;border-radius:4px;padding:2px 10px;cursor:pointer;margin-left:8px}
 .who{font-size:.9rem;opacity:.9}
-form.filters{display:flex;gap:12px;flex-wrap:wrap;align-items:flex-end}
-form.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
+.filters{display:flex;gap:12px;flex-wrap:wrap;align-items:flex-end}
+.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
 input,select,textarea{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:4px;background:#fff}
 textarea{width:100%;min-height:4.5em}
 button.primary{background:var(--accent);color:#fff;border:0;border-radius:4px;padding:6px 18px;font:inherit;cursor:pointer}

@@ -1,0 +1,125 @@
+import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { MulterOptions } from '@nestjs/platform-express/multer/interfaces/multer-options.interface';
+import { ZodError } from 'zod';
+import type { Principal } from '@jixiao/auth';
+import type { CanonicalEvaluation } from '@jixiao/contracts';
+import { DEFAULT_LIMITS, DocumentRejectedError, parseDocumentAsync, type Diagnostic } from '@jixiao/forms';
+import type { RuleSetRegistry } from '@jixiao/scoring';
+import { SubmitEvaluations, type SubmitResult } from '../commands/submit-evaluations.command';
+import { INTAKE_REGISTRY } from '../infrastructure/intake.tokens';
+import { parseIdParam, parseRegionParam, parseYearParam } from './request-params';
+
+const MEDIA_TYPES: Record<string, string> = {
+  txt: 'text/plain',
+  md: 'text/markdown',
+  csv: 'text/csv',
+  json: 'application/json',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** Upload limit (also the parser's): larger files get 413 before any parsing. */
+export const MAX_DOCUMENT_BYTES = DEFAULT_LIMITS.maxBytes;
+
+// multer reads file names as latin1 unless told otherwise: Chinese names would arrive garbled
+export const UPLOAD_OPTIONS = {
+  limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1 },
+  defParamCharset: 'utf8',
+} as MulterOptions;
+
+/** What multer's memory storage gives (the parts used here). */
+export interface UploadedFileParts {
+  originalname: string;
+  buffer: Buffer;
+}
+
+/** The upload's other fields (multipart fields or query parameters). */
+export interface UploadFields {
+  region?: string;
+  year?: string;
+  previousVersionId?: string;
+}
+
+export interface DocumentSubmitted extends SubmitResult {
+  region: string | null;
+  diagnostics: Diagnostic[];
+  /** The forms read from the document, in order (what the submitter sees confirmed). */
+  forms: Array<Pick<CanonicalEvaluation, 'formType' | 'projectName' | 'unitName' | 'fiscalYear' | 'region'>>;
+}
+
+/**
+ * A document submitted: its type checked, read by the parsers (region and year as given, or recognised in the text),
+ * and each form stored as a submission, or as the next version of a returned one. Shared by `POST /documents` and the
+ * units' submission page, so both accept and refuse the same documents with the same messages (400, 422, and the
+ * command's 403 and 409).
+ */
+@Injectable()
+export class DocumentUpload {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(INTAKE_REGISTRY) private readonly registry: RuleSetRegistry,
+  ) {}
+
+  async submit(
+    principal: Principal,
+    file: UploadedFileParts | undefined,
+    fields: UploadFields,
+    correlationId: string | null,
+  ): Promise<DocumentSubmitted> {
+    if (!file) throw new BadRequestException('multipart field "file" is missing');
+    const fileName = file.originalname;
+    const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
+    const mediaType = MEDIA_TYPES[ext];
+    if (!mediaType)
+      throw new BadRequestException(`${fileName}: unsupported file type (expected .txt, .md, .csv, .json or .xlsx)`);
+    const region = parseRegionParam(fields.region, this.registry);
+    const fiscalYear = parseYearParam(fields.year);
+    const previousVersionId = parseIdParam('previousVersionId', fields.previousVersionId);
+
+    const parsed = await this.parse(file.buffer, fileName, region, fiscalYear);
+    const result = await this.commands.execute<SubmitEvaluations, SubmitResult>(
+      new SubmitEvaluations(principal, parsed.evaluations, {
+        defaultRegion: region,
+        previousVersionId,
+        document: { fileName, mediaType, content: file.buffer },
+        diagnostics: parsed.diagnostics,
+        correlationId,
+      }),
+    );
+    return {
+      ...result,
+      region: parsed.evaluations[0]?.region ?? region,
+      diagnostics: parsed.diagnostics,
+      forms: parsed.evaluations.map((e) => ({
+        formType: e.formType,
+        projectName: e.projectName,
+        unitName: e.unitName,
+        fiscalYear: e.fiscalYear,
+        region: e.region ?? region,
+      })),
+    };
+  }
+
+  private async parse(content: Buffer, fileName: string, region: string | null, fiscalYear: number | null) {
+    try {
+      const out = await parseDocumentAsync(
+        { content, fileName },
+        {
+          region: region ?? undefined,
+          fiscalYear: fiscalYear ?? undefined,
+          regionLookup: (text) => this.registry.findRegionInText(text),
+        },
+      );
+      if (out.evaluations.length === 0) throw new DocumentRejectedError(`${fileName}: no self-evaluation form found`);
+      return out;
+    } catch (err) {
+      if (err instanceof DocumentRejectedError) throw new UnprocessableEntityException(err.message);
+      if (err instanceof ZodError) {
+        throw new UnprocessableEntityException(
+          `${fileName}: ${err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+        );
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import {
+  type ArgumentsHost,
+  Body,
+  Catch,
+  Controller,
+  type ExceptionFilter,
+  Get,
+  HttpException,
+  Inject,
+  Post,
+  Query,
+  Req,
+  Res,
+  UploadedFile,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '@jixiao/auth';
+import { correlationIdOf, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
+import { sendWorkspacePage, viewerOf, WorkspaceGate } from '@jixiao/runtime/workspace';
+import { DocumentUpload, MAX_DOCUMENT_BYTES, UPLOAD_OPTIONS, type UploadedFileParts } from '../http/document-upload';
+import { receivedPage, SUBMIT, type UploadDraft, uploadPage } from './submit-pages';
+
+type Form = Record<string, unknown> | undefined;
+const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+/** A refused document in the unit's words, with the service's own message (what and where) kept. */
+function refusal(err: HttpException): string {
+  const status = err.getStatus();
+  const said = String((err.getResponse() as { message?: unknown }).message ?? err.message);
+  if (status === 413) return `文件超过 ${Math.round(MAX_DOCUMENT_BYTES / 1024 / 1024)} MB，未保存。请拆分后分别提交。`;
+  if (status === 422) return `未能从文件中读出自评表，未保存任何内容：${said}`;
+  if (status === 403) return `无权提交：${said}`;
+  if (status === 409) return `未能作为更正版本提交：${said}`;
+  return `未保存：${said}`;
+}
+
+/**
+ * The page a refusal raised before the handler runs (the upload over its size limit, in multer) is shown with: the
+ * form again, saying why, instead of Nest's JSON.
+ */
+@Catch(HttpException)
+class UploadRefusedFilter implements ExceptionFilter {
+  private readonly gate: WorkspaceGate;
+
+  constructor(@Inject(SERVICE_CONTEXT) ctx: ServiceContext) {
+    this.gate = new WorkspaceGate(SUBMIT, ctx.jwtVerificationSecrets);
+  }
+
+  catch(err: HttpException, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const session = this.gate.session(req, res);
+    if (!session) return;
+    sendWorkspacePage(res, err.getStatus(), uploadPage(viewerOf(session), MAX_DOCUMENT_BYTES, {}, refusal(err)));
+  }
+}
+
+/**
+ * The units' submission page at /submit: a budget unit uploads its self-evaluation document in a browser (the same
+ * reading, checks and storage as `POST /documents`), sees what was received and follows each form in the review
+ * workspace; a returned one is corrected from there (`/submit?corrects=<evaluation id>`). Signs in with the same
+ * session as the workspace.
+ */
+@ApiTags('workspace')
+@Public()
+@Controller('submit')
+export class SubmitPageController {
+  private readonly gate: WorkspaceGate;
+
+  constructor(
+    private readonly upload: DocumentUpload,
+    @Inject(SERVICE_CONTEXT) ctx: ServiceContext,
+  ) {
+    this.gate = new WorkspaceGate(SUBMIT, ctx.jwtVerificationSecrets);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'Units’ submission page: sign-in, then the upload form (`?corrects=<id>`: a corrected version) (HTML)',
+  })
+  @ApiProduces('text/html')
+  form(@Req() req: Request, @Res() res: Response, @Query('corrects') corrects?: string): void {
+    const session = this.gate.session(req, res);
+    if (!session) return;
+    sendWorkspacePage(
+      res,
+      200,
+      uploadPage(viewerOf(session), MAX_DOCUMENT_BYTES, { previousVersionId: text(corrects) }, null),
+    );
+  }
+
+  @Post()
+  @UseInterceptors(FileInterceptor('file', UPLOAD_OPTIONS))
+  @UseFilters(UploadRefusedFilter)
+  @ApiOperation({
+    summary: 'Submit a document from the page (multipart: file, csrf, region?, year?, previousVersionId?) (HTML)',
+  })
+  @ApiProduces('text/html')
+  async submit(
+    @Req() req: Request,
+    @Res() res: Response,
+    @UploadedFile() file: UploadedFileParts | undefined,
+    @Body() form: Form,
+  ): Promise<void> {
+    const session = this.gate.session(req, res);
+    if (!session || !this.gate.formIsGenuine(req, res, session, form)) return;
+    const draft: UploadDraft = {
+      region: text(form?.region),
+      year: text(form?.year),
+      previousVersionId: text(form?.previousVersionId),
+    };
+    try {
+      const done = await this.upload.submit(session.principal, file, draft, correlationIdOf(req as { id?: unknown }));
+      sendWorkspacePage(res, 201, receivedPage(viewerOf(session), file!.originalname, done));
+    } catch (err) {
+      if (!(err instanceof HttpException)) throw err;
+      sendWorkspacePage(res, err.getStatus(), uploadPage(viewerOf(session), MAX_DOCUMENT_BYTES, draft, refusal(err)));
+    }
+  }
+
+  @Post('sign-in')
+  @ApiExcludeEndpoint() // as POST /review/sign-in
+  signIn(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
+    this.gate.signIn(req, res, form);
+  }
+
+  @Post('sign-out')
+  @ApiExcludeEndpoint() // as POST /review/sign-out
+  signOut(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
+    this.gate.signOut(req, res, form);
+  }
+}

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http } from './support/http';
+import { SEEDS } from './support/seeds';
+import { startSystem, type TestSystem, waitFor } from './support/system';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const UNIT = '灵寿县人民政府办公室';
+
+/** The units' submission page (/submit) in a real headless Chromium: submit, follow, be returned, correct. */
+describe('submission page', () => {
+  let sys: TestSystem;
+  let browser: Browser;
+  const auditor = () => sys.token('auditor', ['CN']);
+  const state = async (id: string) =>
+    (await http('GET', `${sys.url}/evaluations/${id}`, { token: auditor() })).body?.state;
+  const stored = async () =>
+    (await http('GET', `${sys.url}/evaluations?pageSize=100`, { token: auditor() })).body.total as number;
+
+  async function signIn(page: Page, token: string, at = '/submit'): Promise<void> {
+    await page.goto(`${sys.url}${at}`);
+    await page.fill('#token', token);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${sys.url}${at}`);
+  }
+
+  /** Uploads through the page's form, as a person would. */
+  async function upload(
+    page: Page,
+    file: { name: string; buffer: Buffer },
+    fields: { region?: string; year?: string } = {},
+  ) {
+    await page.setInputFiles('#file', { name: file.name, mimeType: 'application/octet-stream', buffer: file.buffer });
+    if (fields.region) await page.fill('#region', fields.region);
+    if (fields.year) await page.fill('#year', fields.year);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: '提交' }).click(),
+    ]);
+    await page.waitForLoadState();
+    return response.status();
+  }
+
+  beforeAll(async () => {
+    sys = await startSystem({ db: 'sqlite' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.close();
+  });
+
+  it('a unit submits its document, is returned, and submits the corrected version from the returned one’s page', async () => {
+    const unit = await (await browser.newContext()).newPage();
+    await signIn(unit, sys.token('submitter', ['130126'], UNIT));
+    const seed = readFileSync(SEEDS.lingshou.file);
+    expect(await upload(unit, { name: '灵寿县2022年度部门整体绩效自评.txt', buffer: seed })).toBe(201);
+    expect(await unit.getByTestId('flash').textContent()).toContain(
+      '已收到 灵寿县2022年度部门整体绩效自评.txt 中的 1 张自评表',
+    );
+    const row = unit.getByTestId('received').locator('tbody tr');
+    expect(await row.count()).toBe(1);
+    const id = (await row.getAttribute('data-evaluation-id'))!;
+    expect(await row.textContent()).toContain(UNIT);
+    expect(await row.textContent()).toContain('130126');
+    await waitFor('in review', async () => (await state(id)) === 'in_review');
+
+    // the reviewer returns it (in the workspace, through its form)
+    const reviewer = await (await browser.newContext()).newPage();
+    await signIn(reviewer, sys.token('reviewer', ['130126']), '/review');
+    await reviewer.goto(`${sys.url}/review/evaluations/${id}`);
+    await reviewer.fill('#reason', '项目支出明细缺失，请补全后重新提交');
+    await reviewer.getByRole('button', { name: '退回' }).click();
+    await reviewer.waitForURL(/done=returned/);
+
+    // the unit follows the link from what it submitted, reads why, and corrects it from there
+    await unit.click(`a[href="/review/evaluations/${id}"]`);
+    await unit.waitForURL(`${sys.url}/review/evaluations/${id}`);
+    expect(await unit.getByTestId('last-reason').textContent()).toContain('项目支出明细缺失');
+    await unit.getByRole('link', { name: '提交更正版本' }).click();
+    await unit.waitForURL(`${sys.url}/submit?corrects=${id}`);
+    expect(await unit.getByTestId('corrects').textContent()).toContain(id);
+    expect(await upload(unit, { name: '灵寿县2022年度部门整体绩效自评（更正）.txt', buffer: seed })).toBe(201);
+    const corrected = unit.getByTestId('received').locator('tbody tr');
+    expect(await corrected.textContent()).toContain(`2（更正 ${id}）`);
+    const v2 = (await corrected.getAttribute('data-evaluation-id'))!;
+    await waitFor('the corrected version in review', async () => (await state(v2)) === 'in_review');
+    const versions = await http('GET', `${sys.url}/evaluations/${v2}`, { token: auditor() });
+    expect(versions.body).toMatchObject({ version: 2, previousVersionId: id });
+    await unit.goto(`${sys.url}/review/evaluations/${id}`);
+    expect(await unit.getByTestId('versions').textContent()).toContain('第 2 版');
+    expect(await unit.getByTestId('correct').count()).toBe(0); // corrected already
+  });
+
+  it('refuses what cannot be stored, saying what and where, and stores nothing', async () => {
+    const unit = await (await browser.newContext()).newPage();
+    await signIn(unit, sys.token('submitter', ['130126']));
+    const before = await stored();
+    expect(await upload(unit, { name: 'notes.txt', buffer: Buffer.from('会议纪要\n今天天气很好。\n') })).toBe(422);
+    expect(await unit.getByTestId('error').textContent()).toContain(
+      '未能从文件中读出自评表，未保存任何内容：notes.txt',
+    );
+    expect(await upload(unit, { name: 'scan.pdf', buffer: Buffer.from('%PDF-1.4') })).toBe(400);
+    expect(await unit.getByTestId('error').textContent()).toContain('unsupported file type');
+    // what was typed stays in the form
+    expect(
+      await upload(unit, { name: 'notes.txt', buffer: Buffer.from('x') }, { region: '灵寿县', year: '2022' }),
+    ).toBe(422);
+    expect(await unit.inputValue('#region')).toBe('灵寿县');
+    expect(await unit.inputValue('#year')).toBe('2022');
+    // another region's form (the fields left empty: its region is read from it): the policy's refusal
+    await unit.goto(`${sys.url}/submit`);
+    expect(await upload(unit, { name: 'yanchi.txt', buffer: readFileSync(SEEDS.yanchi.file) })).toBe(403);
+    expect(await unit.getByTestId('error').textContent()).toContain('无权提交');
+    // over the size limit: refused before it is read, shown as a page, not JSON
+    const big = await upload(unit, { name: 'big.txt', buffer: Buffer.alloc(11 * 1024 * 1024, 'a') });
+    expect(big).toBe(413);
+    expect(await unit.getByTestId('error').textContent()).toContain('MB，未保存');
+    expect(await stored()).toBe(before);
+  });
+
+  it('only units see the form; a form posted from elsewhere is refused', async () => {
+    const reviewer = await (await browser.newContext()).newPage();
+    await signIn(reviewer, sys.token('reviewer', ['130126']));
+    expect(await reviewer.getByTestId('not-submitter').textContent()).toContain('只有填报单位可以提交');
+    // one session signs in for both areas: the unit signed in at /submit reads the workspace without signing in again
+    const cookie = (
+      await fetch(`${sys.url}/submit/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: sys.token('submitter', ['130126']) }).toString(),
+      })
+    ).headers
+      .get('set-cookie')!
+      .split(';')[0];
+    expect((await fetch(`${sys.url}/review?state=all`, { headers: { cookie } })).status).toBe(200);
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(SEEDS.lingshou.file)]), 'lingshou.txt');
+    const forged = await fetch(`${sys.url}/submit`, { method: 'POST', headers: { cookie }, body: form });
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).toContain('此表单不是从本系统的页面提交的');
+  });
+});
