@@ -13,6 +13,7 @@ import { ActivateVersionHandler, PreviewImpactHandler } from './commands/activat
 import { CancelRunHandler, ResumeRunHandler } from './commands/run-control.handler';
 import { SaveDraftHandler } from './commands/save-draft.handler';
 import { RescoringRunsController } from './http/rescoring-runs.controller';
+import { RulesPageController } from './workspace/rules-page.controller';
 import { ResultsController } from './http/results.controller';
 import { GetResultHandler } from './queries/result.query';
 import { RuleSetVersionsController } from './http/rule-set-versions.controller';
@@ -46,7 +47,7 @@ export class ScoringModule {
     return {
       module: ScoringModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [RuleSetsController, RuleSetVersionsController, RescoringRunsController, ResultsController],
+      controllers: [RuleSetsController, RuleSetVersionsController, RescoringRunsController, ResultsController, RulesPageController],
       providers: [
         { provide: SCORING_REGISTRY, useValue: registry },
         {

@@ -6,7 +6,8 @@ import { parseYears, type ActiveYears } from '../domain/rule-version';
 import { ActivateVersion, PreviewImpact, SaveDraft } from '../commands/rule-version.commands';
 import { DiffVersions, GetVersion, ListVersions } from '../queries/rule-versions.queries';
 
-function yearsOf(input: unknown): ActiveYears | null {
+/** `years` of an impact or activation: a string (`2023-`, as the CLI takes it) or `{ from, to }`; null for none. */
+export function yearsOf(input: unknown): ActiveYears | null {
   if (input === undefined || input === null) return null;
   if (typeof input === 'string') {
     const y = parseYears(input);

@@ -1,0 +1,154 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http } from './support/http';
+import { form, lingshou90 } from './support/lingshou-forms';
+import { startSystem, type TestSystem, waitFor } from './support/system';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * A rule admin changes 灵寿's 优秀 cutoff from 85 to 90 in a browser (/rules): uploads the draft, reads what it
+ * changes, previews the impact (exactly the evaluation between 85 and 90 changes grade), activates it with a reason
+ * and watches the re-scoring run complete.
+ */
+describe('rule-set pages', () => {
+  let sys: TestSystem;
+  let browser: Browser;
+  const ids: Record<number, string> = {};
+  const auditor = () => sys.token('auditor', ['CN']);
+  const evaluation = async (id: string) =>
+    (await http('GET', `${sys.url}/evaluations/${id}`, { token: auditor() })).body;
+
+  async function signIn(page: Page, token: string, at: string): Promise<void> {
+    await page.goto(`${sys.url}${at}`);
+    await page.fill('#token', token);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${sys.url}${at}`);
+  }
+
+  /** The run page reloads itself while the run goes on (a Refresh header); wait for it to say it completed. */
+  async function completed(page: Page): Promise<void> {
+    await waitFor('the run to complete', async () => {
+      await page.reload();
+      return (await page.locator('h1 [data-status]').getAttribute('data-status')) === 'completed';
+    });
+  }
+
+  beforeAll(async () => {
+    sys = await startSystem({ db: 'sqlite' });
+    for (const [n, total] of [87, 92, 80].entries()) {
+      const res = await http('POST', `${sys.url}/evaluations`, {
+        token: sys.token('submitter', ['130126']),
+        json: form(total, n),
+      });
+      expect(res.status, res.text).toBe(201);
+      ids[total] = res.body.evaluationIds[0];
+    }
+    for (const id of Object.values(ids))
+      await waitFor(`${id} scored`, async () => (await evaluation(id))?.score?.grade);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.close();
+  });
+
+  it('upload a draft, read its change, preview its impact, activate it with a reason; only the 85–90 evaluation changes grade', async () => {
+    expect((await evaluation(ids[87])).score.grade).toBe('优秀');
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, sys.token('rule_admin', ['130126']), '/rules');
+    expect(await page.locator('tr[data-rule-set="130126"]').textContent()).toContain('灵寿县');
+    await page.click('a[href="/rules/130126"]');
+
+    await page.setInputFiles('input[type=file]', {
+      name: '130126.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(lingshou90())),
+    });
+    await page.getByRole('button', { name: '上传' }).click();
+    await page.waitForURL(`${sys.url}/rules/130126?to=2`);
+    expect(await page.locator('tr[data-version="2"] [data-status]').getAttribute('data-status')).toBe('draft');
+    const band = page.getByTestId('diff').locator('li[data-kind="band"]').first();
+    expect(await band.textContent()).toMatch(/优秀.*85.*90/);
+
+    await page.getByRole('button', { name: '预览' }).click();
+    await page.waitForURL(/\/rules\/runs\/run_[^/?]+\?done=impact$/);
+    await completed(page);
+    expect(await page.locator('[data-field="rescored"]').textContent()).toBe('3');
+    const changed = await page
+      .getByTestId('changed')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-evaluation-id')));
+    expect(changed).toEqual([ids[87]]);
+    expect(await page.getByTestId('changed').textContent()).toContain('优秀 → 良好');
+    expect((await evaluation(ids[87])).score.grade).toBe('优秀'); // a preview writes nothing
+
+    await page.goto(`${sys.url}/rules/130126`);
+    await page.fill('#reason', '优秀 from 90 (灵财〔2024〕1号)');
+    await page.getByRole('button', { name: '启用' }).click();
+    await page.waitForURL(/\/rules\/runs\/run_[^/?]+\?done=activated$/);
+    await completed(page);
+    expect(await page.locator('.meta').textContent()).toContain('优秀 from 90 (灵财〔2024〕1号)');
+    await waitFor('re-scored', async () => (await evaluation(ids[87])).score.grade === '良好');
+    expect((await evaluation(ids[92])).score.grade).toBe('优秀');
+    expect((await evaluation(ids[80])).score.grade).toBe('良好');
+    await page.goto(`${sys.url}/rules/130126`);
+    expect(await page.locator('tr[data-version="2"] [data-status]').getAttribute('data-status')).toBe('active');
+    expect(await page.locator('tr[data-version="1"] [data-status]').getAttribute('data-status')).toBe('retired');
+  });
+
+  it('refuses a draft with errors, naming where, and what the caller may not do', async () => {
+    const admin = await (await browser.newContext()).newPage();
+    await signIn(admin, sys.token('rule_admin', ['130126']), '/rules/130126');
+    const upload = async (name: string, content: string) => {
+      await admin.setInputFiles('input[type=file]', {
+        name,
+        mimeType: 'application/json',
+        buffer: Buffer.from(content),
+      });
+      const [response] = await Promise.all([
+        admin.waitForResponse((r) => r.request().method() === 'POST'),
+        admin.getByRole('button', { name: '上传' }).click(),
+      ]);
+      await admin.waitForLoadState();
+      return response.status();
+    };
+    expect(await upload('130126.json', '{ "id": "130126", ')).toBe(422);
+    expect(await admin.getByTestId('error').textContent()).toContain('不是有效的 JSON');
+    const bad = lingshou90();
+    bad.grades[0].conditions.all[0].value = 'ninety';
+    expect(await upload('130126.json', JSON.stringify(bad))).toBe(422);
+    expect(await admin.getByTestId('issues').textContent()).toContain('grades');
+    expect(await admin.locator('tr[data-version]').count()).toBe(2); // nothing stored
+
+    // a reviewer reads the rules without forms; a unit does not see them; another region's admin cannot change them
+    const reviewer = await (await browser.newContext()).newPage();
+    await signIn(reviewer, sys.token('reviewer', ['130126']), '/rules/130126');
+    expect(await reviewer.locator('form[enctype]').count()).toBe(0);
+    expect(await reviewer.textContent('main')).toContain('只有本地区的规则管理员');
+    const unit = await (await browser.newContext()).newPage();
+    await signIn(unit, sys.token('submitter', ['130126']), '/rules');
+    expect(await unit.textContent('h1')).toBe('无权查看');
+    const other = await (await browser.newContext()).newPage();
+    await signIn(other, sys.token('rule_admin', ['341522']), '/rules/130126');
+    await other.setInputFiles('input[type=file]', {
+      name: '130126.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(lingshou90())),
+    });
+    await other.getByRole('button', { name: '上传' }).click();
+    await other.waitForLoadState();
+    expect(await other.getByTestId('error').textContent()).toContain('无权执行此操作');
+  });
+});
