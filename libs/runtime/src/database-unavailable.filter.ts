@@ -29,9 +29,9 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
       url: req.originalUrl.split('?')[0],
     });
     res.status(503).setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-    // a browser (a page, or a workspace form it posted) gets a page it can show; an API client, JSON
+    // a browser (a page, or a form of the staff's pages it posted) gets a page it can show; an API client, JSON
     const browser =
-      req.method === 'GET' || req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+      req.method === 'GET' || Boolean(req.is(['application/x-www-form-urlencoded', 'multipart/form-data']));
     if (browser && req.accepts(['json', 'html']) === 'html') {
       res.type('text/html; charset=utf-8').send(UNAVAILABLE_PAGE);
       return;
