@@ -23,7 +23,8 @@ export async function loadDemo(baseUrl: string, ctx: ServiceContext): Promise<vo
     process.stderr.write(`jixiao: demo: ${file} → ${res.status} ${body.slice(0, 200)}\n`);
   }
   process.stderr.write(
-    `jixiao: demo loaded; try ${baseUrl}/public/341522/2022, and the reviewers' workspace at ${baseUrl}/review ` +
-      `(sign in with a token: npm run -s jixiao -- token --role reviewer --region CN)\n`,
+    `jixiao: demo loaded; try ${baseUrl}/public/341522/2022, and the staff's pages: ${baseUrl}/review (reviewers), ` +
+      `${baseUrl}/submit (units), ${baseUrl}/rules (rule admins); sign in with a token: ` +
+      `npm run -s jixiao -- token --role reviewer --region CN (or --role submitter --region 130126, --role rule_admin)\n`,
   );
 }
