@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser';
 import { http } from './support/http';
 import { startSystem, type TestSystem, waitFor } from './support/system';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCRIPT = '<script>window.__pwned = 1</script>';
 
 /** The public pages in a real headless Chromium, and the escaping of text that came from documents. */
@@ -29,10 +29,7 @@ describe('public pages', () => {
     expect(res.status, res.text).toBe(201);
     evaluationId = res.body.evaluationIds[0];
     await waitFor('both published', async () => (await http('GET', `${sys.url}/public/341522/2022.json`)).body?.evaluations?.length === 2);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, signIn } from './support/browser';
 import { documentForm, http } from './support/http';
 import { SEEDS } from './support/seeds';
 import { startSystem, type TestSystem, waitFor } from './support/system';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCRIPT = '<script>window.__pwned = 1</script>';
 
 /** Posts a workspace form as a browser would (urlencoded, with the session cookie); does not follow redirects. */
@@ -40,13 +40,6 @@ describe('review workspace', () => {
   const state = async (id: string) =>
     (await http('GET', `${sys.url}/evaluations/${id}`, { token: sys.token('auditor', ['CN']) })).body?.state;
 
-  async function signIn(page: Page, token: string): Promise<void> {
-    await page.goto(`${sys.url}/review`);
-    await page.fill('#token', token);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(`${sys.url}/review`);
-  }
-
   async function cookieFor(token: string): Promise<string> {
     const res = await post(`${sys.url}/review/sign-in`, null, { token });
     expect(res.status).toBe(303);
@@ -78,18 +71,7 @@ describe('review workspace', () => {
     lingshou = doc.body.evaluationIds[0];
     for (const id of [planted, lingshou])
       await waitFor(`${id} in review`, async () => (await state(id)) === 'in_review');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -99,7 +81,7 @@ describe('review workspace', () => {
   it('a reviewer signs in, finds what waits in the worklist, reads an evaluation and approves it; it is published and the trail says who', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signIn(page, sys.token('reviewer', ['640000', '130000']));
+    await signIn(page, sys.url, sys.token('reviewer', ['640000', '130000']), '/review');
     const rows = page.getByTestId('worklist').locator('tbody tr');
     expect(await rows.count()).toBe(2);
     expect(await page.getByTestId('count').textContent()).toBe('第 1–2 条，共 2 条');
@@ -142,7 +124,7 @@ describe('review workspace', () => {
   it('a reviewer returns one with a reason; the unit, signed in, sees why and cannot decide', async () => {
     const reviewer = await browser.newContext();
     const page = await reviewer.newPage();
-    await signIn(page, sys.token('reviewer', ['130000']));
+    await signIn(page, sys.url, sys.token('reviewer', ['130000']), '/review');
     await page.goto(`${sys.url}/review/evaluations/${lingshou}`);
     await page.fill('#reason', '项目支出明细缺失，请补全后重新提交');
     await page.getByRole('button', { name: '退回' }).click();
@@ -153,7 +135,7 @@ describe('review workspace', () => {
 
     const unit = await browser.newContext();
     const own = await unit.newPage();
-    await signIn(own, sys.token('submitter', ['130126']));
+    await signIn(own, sys.url, sys.token('submitter', ['130126']), '/review');
     await own.goto(`${sys.url}/review?state=all`);
     // only its own region's: 盐池's is not listed
     expect(

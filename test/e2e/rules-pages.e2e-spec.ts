@@ -1,10 +1,9 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, signIn } from './support/browser';
 import { http } from './support/http';
 import { form, lingshou90 } from './support/lingshou-forms';
 import { startSystem, type TestSystem, waitFor } from './support/system';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * A rule admin changes 灵寿's 优秀 cutoff from 85 to 90 in a browser (/rules): uploads the draft, reads what it
@@ -18,13 +17,6 @@ describe('rule-set pages', () => {
   const auditor = () => sys.token('auditor', ['CN']);
   const evaluation = async (id: string) =>
     (await http('GET', `${sys.url}/evaluations/${id}`, { token: auditor() })).body;
-
-  async function signIn(page: Page, token: string, at: string): Promise<void> {
-    await page.goto(`${sys.url}${at}`);
-    await page.fill('#token', token);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(`${sys.url}${at}`);
-  }
 
   /** The run page reloads itself while the run goes on (a Refresh header); wait for it to say it completed. */
   async function completed(page: Page): Promise<void> {
@@ -46,18 +38,7 @@ describe('rule-set pages', () => {
     }
     for (const id of Object.values(ids))
       await waitFor(`${id} scored`, async () => (await evaluation(id))?.score?.grade);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -67,7 +48,7 @@ describe('rule-set pages', () => {
   it('upload a draft, read its change, preview its impact, activate it with a reason; only the 85–90 evaluation changes grade', async () => {
     expect((await evaluation(ids[87])).score.grade).toBe('优秀');
     const page = await (await browser.newContext()).newPage();
-    await signIn(page, sys.token('rule_admin', ['130126']), '/rules');
+    await signIn(page, sys.url, sys.token('rule_admin', ['130126']), '/rules');
     expect(await page.locator('tr[data-rule-set="130126"]').textContent()).toContain('灵寿县');
     await page.click('a[href="/rules/130126"]');
 
@@ -110,7 +91,7 @@ describe('rule-set pages', () => {
 
   it('refuses a draft with errors, naming where, and what the caller may not do', async () => {
     const admin = await (await browser.newContext()).newPage();
-    await signIn(admin, sys.token('rule_admin', ['130126']), '/rules/130126');
+    await signIn(admin, sys.url, sys.token('rule_admin', ['130126']), '/rules/130126');
     const upload = async (name: string, content: string) => {
       await admin.setInputFiles('input[type=file]', {
         name,
@@ -130,18 +111,22 @@ describe('rule-set pages', () => {
     bad.grades[0].conditions.all[0].value = 'ninety';
     expect(await upload('130126.json', JSON.stringify(bad))).toBe(422);
     expect(await admin.getByTestId('issues').textContent()).toContain('grades');
+    // over the size limit: refused before it is read, as a page
+    expect(await upload('130126.json', ' '.repeat(1100 * 1024))).toBe(413);
+    expect(await admin.getByTestId('error').textContent()).toContain('KB，未保存');
+    await admin.goto(`${sys.url}/rules/130126`);
     expect(await admin.locator('tr[data-version]').count()).toBe(2); // nothing stored
 
     // a reviewer reads the rules without forms; a unit does not see them; another region's admin cannot change them
     const reviewer = await (await browser.newContext()).newPage();
-    await signIn(reviewer, sys.token('reviewer', ['130126']), '/rules/130126');
+    await signIn(reviewer, sys.url, sys.token('reviewer', ['130126']), '/rules/130126');
     expect(await reviewer.locator('form[enctype]').count()).toBe(0);
     expect(await reviewer.textContent('main')).toContain('只有本地区的规则管理员');
     const unit = await (await browser.newContext()).newPage();
-    await signIn(unit, sys.token('submitter', ['130126']), '/rules');
+    await signIn(unit, sys.url, sys.token('submitter', ['130126']), '/rules');
     expect(await unit.textContent('h1')).toBe('无权查看');
     const other = await (await browser.newContext()).newPage();
-    await signIn(other, sys.token('rule_admin', ['341522']), '/rules/130126');
+    await signIn(other, sys.url, sys.token('rule_admin', ['341522']), '/rules/130126');
     await other.setInputFiles('input[type=file]', {
       name: '130126.json',
       mimeType: 'application/json',

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, signIn } from './support/browser';
 import { http } from './support/http';
 import { SEEDS } from './support/seeds';
 import { startSystem, type TestSystem, waitFor } from './support/system';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UNIT = '灵寿县人民政府办公室';
 
 /** The units' submission page (/submit) in a real headless Chromium: submit, follow, be returned, correct. */
@@ -17,13 +17,6 @@ describe('submission page', () => {
     (await http('GET', `${sys.url}/evaluations/${id}`, { token: auditor() })).body?.state;
   const stored = async () =>
     (await http('GET', `${sys.url}/evaluations?pageSize=100`, { token: auditor() })).body.total as number;
-
-  async function signIn(page: Page, token: string, at = '/submit'): Promise<void> {
-    await page.goto(`${sys.url}${at}`);
-    await page.fill('#token', token);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(`${sys.url}${at}`);
-  }
 
   /** Uploads through the page's form, as a person would. */
   async function upload(
@@ -44,18 +37,7 @@ describe('submission page', () => {
 
   beforeAll(async () => {
     sys = await startSystem({ db: 'sqlite' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -64,7 +46,7 @@ describe('submission page', () => {
 
   it('a unit submits its document, is returned, and submits the corrected version from the returned one’s page', async () => {
     const unit = await (await browser.newContext()).newPage();
-    await signIn(unit, sys.token('submitter', ['130126'], UNIT));
+    await signIn(unit, sys.url, sys.token('submitter', ['130126'], UNIT), '/submit');
     const seed = readFileSync(SEEDS.lingshou.file);
     expect(await upload(unit, { name: '灵寿县2022年度部门整体绩效自评.txt', buffer: seed })).toBe(201);
     expect(await unit.getByTestId('flash').textContent()).toContain(
@@ -79,7 +61,7 @@ describe('submission page', () => {
 
     // the reviewer returns it (in the workspace, through its form)
     const reviewer = await (await browser.newContext()).newPage();
-    await signIn(reviewer, sys.token('reviewer', ['130126']), '/review');
+    await signIn(reviewer, sys.url, sys.token('reviewer', ['130126']), '/review');
     await reviewer.goto(`${sys.url}/review/evaluations/${id}`);
     await reviewer.fill('#reason', '项目支出明细缺失，请补全后重新提交');
     await reviewer.getByRole('button', { name: '退回' }).click();
@@ -106,7 +88,7 @@ describe('submission page', () => {
 
   it('refuses what cannot be stored, saying what and where, and stores nothing', async () => {
     const unit = await (await browser.newContext()).newPage();
-    await signIn(unit, sys.token('submitter', ['130126']));
+    await signIn(unit, sys.url, sys.token('submitter', ['130126']), '/submit');
     const before = await stored();
     expect(await upload(unit, { name: 'notes.txt', buffer: Buffer.from('会议纪要\n今天天气很好。\n') })).toBe(422);
     expect(await unit.getByTestId('error').textContent()).toContain(
@@ -133,7 +115,7 @@ describe('submission page', () => {
 
   it('only units see the form; a form posted from elsewhere is refused', async () => {
     const reviewer = await (await browser.newContext()).newPage();
-    await signIn(reviewer, sys.token('reviewer', ['130126']));
+    await signIn(reviewer, sys.url, sys.token('reviewer', ['130126']), '/submit');
     expect(await reviewer.getByTestId('not-submitter').textContent()).toContain('只有填报单位可以提交');
     // one session signs in for both areas: the unit signed in at /submit reads the workspace without signing in again
     const cookie = (

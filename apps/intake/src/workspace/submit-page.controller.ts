@@ -1,9 +1,7 @@
 import {
-  type ArgumentsHost,
   Body,
   Catch,
   Controller,
-  type ExceptionFilter,
   Get,
   HttpException,
   Inject,
@@ -20,7 +18,8 @@ import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiTags } from '@nestjs/
 import type { Request, Response } from 'express';
 import { Public } from '@jixiao/auth';
 import { correlationIdOf, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
-import { sendWorkspacePage, viewerOf, WorkspaceGate } from '@jixiao/runtime/workspace';
+import type { SafeHtml } from '@jixiao/runtime/html';
+import { PageRefusalFilter, sendWorkspacePage, type Viewer, viewerOf, WorkspaceGate } from '@jixiao/runtime/workspace';
 import { DocumentUpload, MAX_DOCUMENT_BYTES, UPLOAD_OPTIONS, type UploadedFileParts } from '../http/document-upload';
 import { receivedPage, SUBMIT, type UploadDraft, uploadPage } from './submit-pages';
 
@@ -38,24 +37,15 @@ function refusal(err: HttpException): string {
   return `未保存：${said}`;
 }
 
-/**
- * The page a refusal raised before the handler runs (the upload over its size limit, in multer) is shown with: the
- * form again, saying why, instead of Nest's JSON.
- */
+/** An upload refused before the handler (over the size limit): the form again, saying why. */
 @Catch(HttpException)
-class UploadRefusedFilter implements ExceptionFilter {
-  private readonly gate: WorkspaceGate;
-
+class UploadRefusedFilter extends PageRefusalFilter {
   constructor(@Inject(SERVICE_CONTEXT) ctx: ServiceContext) {
-    this.gate = new WorkspaceGate(SUBMIT, ctx.jwtVerificationSecrets);
+    super(SUBMIT, ctx);
   }
 
-  catch(err: HttpException, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
-    const session = this.gate.session(req, res);
-    if (!session) return;
-    sendWorkspacePage(res, err.getStatus(), uploadPage(viewerOf(session), MAX_DOCUMENT_BYTES, {}, refusal(err)));
+  protected page(viewer: Viewer, err: HttpException): SafeHtml {
+    return uploadPage(viewer, MAX_DOCUMENT_BYTES, {}, refusal(err));
   }
 }
 

@@ -1,10 +1,8 @@
 import {
-  type ArgumentsHost,
   BadRequestException,
   Body,
   Catch,
   Controller,
-  type ExceptionFilter,
   Get,
   HttpException,
   Inject,
@@ -23,7 +21,16 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@jixiao/auth';
 import { SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
-import { messagePage, sendWorkspacePage, type SignedIn, viewerOf, WorkspaceGate } from '@jixiao/runtime/workspace';
+import type { SafeHtml } from '@jixiao/runtime/html';
+import {
+  messagePage,
+  PageRefusalFilter,
+  sendWorkspacePage,
+  type SignedIn,
+  type Viewer,
+  viewerOf,
+  WorkspaceGate,
+} from '@jixiao/runtime/workspace';
 import { ActivateVersion, CancelRun, PreviewImpact, ResumeRun, SaveDraft } from '../commands/rule-version.commands';
 import { yearsOf } from '../http/rule-set-versions.controller';
 import { ListRuleSets } from '../queries/rule-set.queries';
@@ -75,21 +82,15 @@ function issuesOf(err: HttpException): string[] {
   return issues.map((i) => `${i.path ?? ''}${i.line ? `（第 ${i.line} 行）` : ''}：${i.message ?? ''}`);
 }
 
-/** An upload refused before the handler (over the size limit): shown as the rule set's page would show it. */
+/** A draft upload refused before the handler (over the size limit): a page saying why. */
 @Catch(HttpException)
-class RuleUploadRefusedFilter implements ExceptionFilter {
-  private readonly gate: WorkspaceGate;
-
+class RuleUploadRefusedFilter extends PageRefusalFilter {
   constructor(@Inject(SERVICE_CONTEXT) ctx: ServiceContext) {
-    this.gate = new WorkspaceGate(RULES, ctx.jwtVerificationSecrets);
+    super(RULES, ctx);
   }
 
-  catch(err: HttpException, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
-    const session = this.gate.session(req, res);
-    if (!session) return;
-    sendWorkspacePage(res, err.getStatus(), messagePage(RULES, '草稿未保存', refusal(err), viewerOf(session)));
+  protected page(viewer: Viewer, err: HttpException): SafeHtml {
+    return messagePage(RULES, '草稿未保存', refusal(err), viewer);
   }
 }
 
@@ -245,24 +246,31 @@ export class RulesPageController {
     });
   }
 
-  @Post('runs/:run/cancel')
-  async cancel(
+  @Post('runs/:run/:action')
+  async control(
     @Req() req: Request,
     @Res() res: Response,
     @Param('run') runId: string,
+    @Param('action') action: string,
     @Body() form: Form,
   ): Promise<void> {
-    await this.control(req, res, runId, form, 'cancelled', (p) => new CancelRun(runId, p));
-  }
-
-  @Post('runs/:run/resume')
-  async resume(
-    @Req() req: Request,
-    @Res() res: Response,
-    @Param('run') runId: string,
-    @Body() form: Form,
-  ): Promise<void> {
-    await this.control(req, res, runId, form, 'resumed', (p) => new ResumeRun(runId, p));
+    const session = this.gate.session(req, res, runPath(runId));
+    if (!session || !this.gate.formIsGenuine(req, res, session, form)) return;
+    const command =
+      action === 'cancel'
+        ? new CancelRun(runId, session.principal)
+        : action === 'resume'
+          ? new ResumeRun(runId, session.principal)
+          : null;
+    if (!command)
+      return sendWorkspacePage(res, 404, messagePage(RULES, '未找到', `没有“${action}”这一操作。`, viewerOf(session)));
+    try {
+      await this.commands.execute(command);
+    } catch (err) {
+      if (!(err instanceof HttpException)) throw err;
+      return this.showRun(res, session, runId, err.getStatus(), { error: refusal(err) });
+    }
+    res.redirect(303, `${runPath(runId)}?done=${action === 'cancel' ? 'cancelled' : 'resumed'}`);
   }
 
   @Post('sign-in')
@@ -292,25 +300,6 @@ export class RulesPageController {
       if (!(err instanceof HttpException)) throw err;
       return this.showRuleSet(res, session, id, err.getStatus(), { error: refusal(err), draft });
     }
-  }
-
-  private async control(
-    req: Request,
-    res: Response,
-    runId: string,
-    form: Form,
-    done: string,
-    command: (p: SignedIn['principal']) => CancelRun | ResumeRun,
-  ): Promise<void> {
-    const session = this.gate.session(req, res, runPath(runId));
-    if (!session || !this.gate.formIsGenuine(req, res, session, form)) return;
-    try {
-      await this.commands.execute(command(session.principal));
-    } catch (err) {
-      if (!(err instanceof HttpException)) throw err;
-      return this.showRun(res, session, runId, err.getStatus(), { error: refusal(err) });
-    }
-    res.redirect(303, `${runPath(runId)}?done=${done}`);
   }
 
   private async showRuleSet(

@@ -1,6 +1,7 @@
 import type { RuleSetChange } from '@jixiao/scoring';
 import { formatScore, formatTime, html, type SafeHtml, trusted } from '@jixiao/runtime/html';
 import { notice, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
+import type { ImpactReport } from '../domain/impact-summary';
 import type { versionView } from '../queries/rule-versions.handlers';
 import type { runView } from '../queries/rescoring-runs.handlers';
 
@@ -24,27 +25,6 @@ export interface DiffView {
   changes: RuleSetChange[];
   affected: Array<{ id: string; changes: RuleSetChange[] }>;
 }
-interface ImpactReport {
-  rescored: number;
-  unchanged: number;
-  transitions: Array<{ from: string | null; to: string | null; count: number }>;
-  totalDelta: { min: number | null; max: number | null; mean: number | null; buckets: Array<{ from: number; to: number; count: number }> };
-  changed: Array<{
-    evaluationId: string;
-    region: string;
-    fiscalYear: number | null;
-    unit: string | null;
-    project: string | null;
-    oldTotal: number | null;
-    newTotal: number | null;
-    oldGrade: string | null;
-    newGrade: string | null;
-    oldRouting: string | null;
-    newRouting: string | null;
-  }>;
-  changedTruncated: boolean;
-}
-
 const STATUS_LABELS: Record<string, string> = { draft: '草稿', active: '生效', retired: '已停用' };
 const RUN_STATUS: Record<string, string> = { planning: '准备中', running: '进行中', cancelled: '已取消', completed: '已完成', failed: '失败' };
 const KIND_LABELS: Record<string, string> = {

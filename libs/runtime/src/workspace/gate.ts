@@ -1,4 +1,7 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { SafeHtml } from '../html';
+import type { ServiceContext } from '../service-context';
 import { type Area, messagePage, safeNext, sendWorkspacePage, signInPage, type Viewer } from './pages';
 import { type Session, WorkspaceSessions } from './session';
 
@@ -65,4 +68,27 @@ export class WorkspaceGate {
 
 export function viewerOf(session: SignedIn): Viewer {
   return { principal: session.principal, csrf: session.csrf };
+}
+
+/**
+ * Shows, as a page of the area, a refusal raised before a page's handler runs (an upload over its size limit, in
+ * multer) instead of Nest's JSON. A controller's upload route names a subclass in `@UseFilters`, which says how.
+ */
+@Catch(HttpException)
+export abstract class PageRefusalFilter implements ExceptionFilter {
+  private readonly gate: WorkspaceGate;
+
+  protected constructor(area: Area, ctx: ServiceContext) {
+    this.gate = new WorkspaceGate(area, ctx.jwtVerificationSecrets);
+  }
+
+  /** The page that says why: the form again, or a message. */
+  protected abstract page(viewer: Viewer, err: HttpException): SafeHtml;
+
+  catch(err: HttpException, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const session = this.gate.session(req, res);
+    if (session) sendWorkspacePage(res, err.getStatus(), this.page(viewerOf(session), err));
+  }
 }

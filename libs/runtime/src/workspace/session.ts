@@ -35,14 +35,7 @@ export class WorkspaceSessions {
     try {
       return { signedIn: true, principal: verifyToken(token, this.secrets), token, csrf: this.csrfFor(token) };
     } catch (err) {
-      const reason = err instanceof InvalidTokenError ? err.message : 'invalid token';
-      this.logger.warn({
-        msg: 'refused: authentication',
-        reason,
-        method: req.method,
-        url: req.originalUrl.split('?')[0],
-      });
-      return { signedIn: false, reason: refusalText(reason) };
+      return { signedIn: false, reason: this.refused(req, err) };
     }
   }
 
@@ -54,15 +47,20 @@ export class WorkspaceSessions {
       this.logger.log({ msg: 'workspace: signed in', user: principal.sub, role: principal.role });
       return { principal };
     } catch (err) {
-      const reason = err instanceof InvalidTokenError ? err.message : 'invalid token';
-      this.logger.warn({
-        msg: 'refused: authentication',
-        reason,
-        method: req.method,
-        url: req.originalUrl.split('?')[0],
-      });
-      return { refused: refusalText(reason) };
+      return { refused: this.refused(req, err) };
     }
+  }
+
+  /** Logs a refused token as the API logs one; what to tell the browser. */
+  private refused(req: Request, err: unknown): string {
+    const reason = err instanceof InvalidTokenError ? err.message : 'invalid token';
+    this.logger.warn({
+      msg: 'refused: authentication',
+      reason,
+      method: req.method,
+      url: req.originalUrl.split('?')[0],
+    });
+    return refusalText(reason);
   }
 
   signOut(res: Response): void {
