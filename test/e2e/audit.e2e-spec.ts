@@ -8,6 +8,17 @@ import { startSystem, type TestSystem, waitFor } from './support/system';
 describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (db) => {
   let sys: TestSystem;
   const verify = async () => (await http('GET', `${sys.url}/audit/verify`, { token: sys.token('auditor', ['CN']) })).body;
+  /** The same check as an auditor's page (/audit), signed in with the staff's session. */
+  const page = async (role: 'auditor' | 'reviewer' = 'auditor') => {
+    const signIn = await fetch(`${sys.url}/audit/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: sys.token(role, ['CN']) }).toString(),
+    });
+    const res = await fetch(`${sys.url}/audit`, { headers: { cookie: signIn.headers.get('set-cookie')!.split(';')[0] } });
+    return { status: res.status, text: await res.text() };
+  };
 
   beforeAll(async () => {
     sys = await startSystem({ db });
@@ -32,6 +43,11 @@ describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (db) => {
     const result = await verify();
     expect(result.ok).toBe(true);
     for (const svc of ['intake', 'scoring', 'review', 'publication']) expect(result.chains[svc].records).toBeGreaterThan(0);
+    const shown = await page();
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain(`全部 ${result.records.toLocaleString('zh-CN')} 条审计记录完整`);
+    expect(shown.text.match(/data-ok="true"/g)).toHaveLength(4);
+    expect((await page('reviewer')).status).toBe(403);
     const list = await http('GET', `${sys.url}/evaluations?region=341522`, { token: sys.token('auditor', ['CN']) });
     const history = await http('GET', `${sys.url}/evaluations/${list.body.items[0].evaluationId ?? list.body.items[0].id}/history`, {
       token: sys.token('auditor', ['CN']),
@@ -80,5 +96,9 @@ describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (db) => {
     expect(result.chains.intake).toMatchObject({ ok: false, firstBad: { seq: 1, reason: 'reordered' } });
     expect(result.chains.publication.ok).toBe(false);
     expect(result.chains.publication.firstBad.reason).toBe('inserted');
+    const shown = await page();
+    expect(shown.text).toContain('审计记录不完整');
+    expect(shown.text).toMatch(/data-service="review" data-ok="false">.*第 2 条记录被修改/);
+    expect(shown.text).toMatch(/data-service="scoring" data-ok="false">.*第 3 条记录被删除/);
   });
 });

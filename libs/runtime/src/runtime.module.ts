@@ -5,6 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { JwtAuthGuard } from '@jixiao/auth';
 import { AuditController } from './audit.controller';
+import { AuditPageController } from './workspace/audit-page.controller';
 import { AuditRegistry } from './audit.registry';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
@@ -47,7 +48,7 @@ export class RuntimeModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController, AuditController],
+      controllers: [HealthController, MetricsController, AuditController, AuditPageController],
       providers: [
         { provide: SERVICE_CONTEXT, useValue: ctx },
         HealthRegistry,

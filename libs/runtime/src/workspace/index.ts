@@ -1,3 +1,4 @@
 export * from './pages';
 export * from './session';
 export * from './gate';
+export * from './audit-page.controller';

@@ -5,8 +5,11 @@ import { html, PAGE_CSS, type SafeHtml, sendHtml, trusted } from '../html';
 // Pages are written with the `html` template (every value escaped). Not formatted by prettier: it would reformat
 // the markup inside the templates.
 
-/** The staff's pages: the review workspace (review), the units' submission page (intake), the rule sets (scoring). */
-export type Area = '/review' | '/submit' | '/rules';
+/**
+ * The staff's pages: the review workspace (review), the units' submission page (intake), the rule sets (scoring), the
+ * audit check (every process, for the services it runs).
+ */
+export type Area = '/review' | '/submit' | '/rules' | '/audit';
 
 /** Who is looking, and the token every form of theirs posts back to prove it came from one of these pages. */
 export interface Viewer {
@@ -52,6 +55,8 @@ tr.differs td{background:#fffaf0}
 function navigation(role: Principal['role']): SafeHtml {
   if (role === 'submitter') return html`<nav><a href="/submit">提交自评表</a><a href="/review?state=all">本单位自评表</a></nav>`;
   if (role === 'reviewer') return html`<nav><a href="/review">待审核</a><a href="/review?state=all">全部自评表</a><a href="/rules">评分规则</a></nav>`;
+  if (role === 'auditor')
+    return html`<nav><a href="/review?state=all">全部自评表</a><a href="/rules">评分规则</a><a href="/audit">审计校验</a></nav>`;
   return html`<nav><a href="/review?state=all">全部自评表</a><a href="/rules">评分规则</a></nav>`;
 }
 
@@ -117,5 +122,5 @@ export function sendWorkspacePage(res: Response, status: number, page: SafeHtml)
 export function safeNext(area: Area, next: unknown): string | null {
   if (typeof next !== 'string' || !(next === area || next.startsWith(`${area}/`))) return null;
   // segments of ids and names only: none may start with a dot (no `..`), no escapes, no query
-  return /^\/(review|submit|rules)(\/[A-Za-z0-9_@-][A-Za-z0-9_@.-]*)*$/.test(next) ? next : null;
+  return /^\/(review|submit|rules|audit)(\/[A-Za-z0-9_@-][A-Za-z0-9_@.-]*)*$/.test(next) ? next : null;
 }
