@@ -194,6 +194,15 @@ describe('review workspace', () => {
     const bad = await post(`${sys.url}/review/sign-in`, null, { token: 'not-a-token' });
     expect(bad.status).toBe(401);
     expect(bad.text).toContain('令牌无效');
+    // a sign-in posted from another site's page is refused (it would sign the browser in as someone else)
+    const elsewhere = await fetch(`${sys.url}/review/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://example.com' },
+      body: new URLSearchParams({ token: sys.token('reviewer', ['640000']) }).toString(),
+    });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.headers.get('set-cookie')).toBeNull();
     // sign-in goes on only to a workspace page
     const away = await post(`${sys.url}/review/sign-in`, null, {
       token: sys.token('reviewer', ['640000']),

@@ -35,6 +35,10 @@ export class WorkspaceGate {
   signIn(req: Request, res: Response, form: Form): void {
     const token = (typeof form?.token === 'string' ? form.token : '').trim().replace(/^Bearer\s+/i, '');
     const next = safeNext(this.area, form?.next);
+    // no session yet to tie a form token to: a sign-in posted from another site (which would sign the browser in as
+    // someone else) is told apart by the Origin browsers send with every POST
+    if (!sameOrigin(req))
+      return sendWorkspacePage(res, 403, signInPage(this.area, '登录请求不是从本系统的页面提交的。', next));
     if (!token) return sendWorkspacePage(res, 400, signInPage(this.area, '请粘贴访问令牌。', next));
     const outcome = this.sessions.signIn(req, res, token);
     if ('refused' in outcome) return sendWorkspacePage(res, 401, signInPage(this.area, outcome.refused, next));
@@ -62,6 +66,18 @@ export class WorkspaceGate {
         viewerOf(session),
       ),
     );
+    return false;
+  }
+}
+
+/** A request without an Origin (not a browser's, or an old one) passes; one from another host does not. */
+function sameOrigin(req: Request): boolean {
+  const origin = req.get('origin');
+  if (!origin || origin === 'null') return origin !== 'null';
+  const host = (req.get('x-forwarded-host') ?? req.get('host') ?? '').split(',')[0].trim();
+  try {
+    return new URL(origin).host === host;
+  } catch {
     return false;
   }
 }
