@@ -3,8 +3,8 @@ import { html, type SafeHtml } from '@jixiao/runtime/html';
 import { notice, ROLE_LABELS, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
 import type { DocumentSubmitted } from '../http/document-upload';
 
-// Pages are written with the `html` template (every value escaped). Not formatted by prettier: it would reformat
-// the markup inside the templates.
+// Pages are written with the `html` template (every value escaped); prettier leaves the markup inside it alone
+// (`embeddedLanguageFormatting: off`).
 
 /** Where the units' submission page lives. */
 export const SUBMIT = '/submit';
@@ -62,7 +62,8 @@ export function receivedPage(viewer: Viewer, fileName: string, done: DocumentSub
   });
   const notes = done.diagnostics.length
     ? html`<h2>读取说明</h2><ul data-testid="diagnostics">${done.diagnostics.map(
-        (d) => html`<li><span class="badge ${d.level}">${LEVELS[d.level]}</span> ${d.line ? html`第 ${d.line} 行${d.sheet ? html`（${d.sheet}）` : ''}：` : ''}${d.message}</li>`,
+        (d) =>
+          html`<li><span class="badge ${d.level}">${LEVELS[d.level]}</span> ${d.line ? html`第 ${d.line} 行${d.sheet ? html`（${d.sheet}）` : ''}：` : ''}${d.message}</li>`,
       )}</ul>`
     : '';
   const body = html`<h1>已收到</h1>

@@ -4,8 +4,8 @@ import { REVIEW_STATE_LABELS, REVIEW_STATES, type ReviewState } from '../domain/
 import type { EvaluationFilters } from '../queries/evaluation.queries';
 import type { EvaluationSummary, detailView, historyView } from '../queries/evaluation.views';
 
-// Pages are written with the `html` template (every value escaped). Not formatted by prettier: it would reformat
-// the markup inside the templates.
+// Pages are written with the `html` template (every value escaped); prettier leaves the markup inside it alone
+// (`embeddedLanguageFormatting: off`).
 
 export type EvaluationDetail = ReturnType<typeof detailView>;
 export type HistoryItem = ReturnType<typeof historyView>;
@@ -131,7 +131,9 @@ type Breakdown = NonNullable<NonNullable<EvaluationDetail['score']>['breakdown']
 type Evaluation = NonNullable<EvaluationDetail['evaluation']>;
 
 const money = (n: number | null | undefined, unit?: string) =>
-  n === null || n === undefined ? '—' : `${n.toLocaleString('zh-CN', { maximumFractionDigits: 6 })}${unit ? ` ${unit}` : ''}`;
+  n === null || n === undefined
+    ? '—'
+    : `${n.toLocaleString('zh-CN', { maximumFractionDigits: 6 })}${unit ? ` ${unit}` : ''}`;
 
 /** The unit's score minus the rule's, when both exist and differ. */
 function difference(reported: number | null | undefined, rule: number | null | undefined): number | null {
@@ -200,13 +202,16 @@ function scoreSection(e: EvaluationDetail): SafeHtml {
 </section>
 <p class="muted">评分规则：${e.score.ruleSet.id} 第 ${e.score.ruleSet.version} 版；评分时间 ${formatTime(e.score.scoredAt)}</p>`;
   if (!b) return html`${summary}<p class="muted">逐项评分明细暂不可用（评分所依据的规则尚未送达审核服务）。</p>`;
-  const stale = b.current ? '' : html`<div class="notice">以下明细属于此前的一次评分；最新一次重新评分只送来了汇总分数。</div>`;
+  const stale = b.current
+    ? ''
+    : html`<div class="notice">以下明细属于此前的一次评分；最新一次重新评分只送来了汇总分数。</div>`;
   return html`${summary}${stale}${fundsSection(e.evaluation, b)}${indicatorsSection(e.evaluation, b)}${findingsSection(b)}`;
 }
 
 function routingSection(e: EvaluationDetail): SafeHtml | string {
   if (!e.routing) return '';
-  if (e.routing.decision === 'auto-approve') return html`<p data-testid="routing">按本地区规则自动通过，无需人工审核。</p>`;
+  if (e.routing.decision === 'auto-approve')
+    return html`<p data-testid="routing">按本地区规则自动通过，无需人工审核。</p>`;
   return html`<div class="notice" data-testid="routing"><strong>需要人工审核的原因</strong><ul>${e.routing.reasons.map((r) => html`<li>${r}</li>`)}</ul></div>`;
 }
 
@@ -249,19 +254,26 @@ function historySection(items: readonly HistoryItem[]): SafeHtml {
   return html`<h2>处理记录</h2><div class="scroll"><table data-testid="history">
 <thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>状态</th><th>理由 / 说明</th></tr></thead>
 <tbody>${items.map(
-    (h) => html`<tr><td>${formatTime(h.at)}</td><td>${h.actor.user}${
-      h.actor.role ? html` <span class="muted">(${ACTOR_ROLE_LABELS[h.actor.role] ?? h.actor.role})</span>` : ''
-    }</td><td>${ACTION_LABELS[h.action] ?? h.action}</td><td>${
-      h.fromState === h.toState ? (h.toState ? stateLabel(h.toState) : '') : `${stateLabel(h.fromState)} → ${stateLabel(h.toState)}`
-    }</td><td>${h.reason ?? ''}</td></tr>`,
+    (h) =>
+      html`<tr><td>${formatTime(h.at)}</td><td>${h.actor.user}${
+        h.actor.role ? html` <span class="muted">(${ACTOR_ROLE_LABELS[h.actor.role] ?? h.actor.role})</span>` : ''
+      }</td><td>${ACTION_LABELS[h.action] ?? h.action}</td><td>${
+        h.fromState === h.toState
+          ? h.toState
+            ? stateLabel(h.toState)
+            : ''
+          : `${stateLabel(h.fromState)} → ${stateLabel(h.toState)}`
+      }</td><td>${h.reason ?? ''}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
 function versionsLine(e: EvaluationDetail): SafeHtml | string {
-  const link = (id: string, text: string) => html`<a href="${WORKSPACE}/evaluations/${encodeURIComponent(id)}">${text}</a>`;
+  const link = (id: string, text: string) =>
+    html`<a href="${WORKSPACE}/evaluations/${encodeURIComponent(id)}">${text}</a>`;
   const parts: SafeHtml[] = [];
   if (e.versions.previous) parts.push(html`更正自 ${link(e.versions.previous.evaluationId, '上一版')}`);
-  for (const n of e.versions.next) parts.push(html`已有更正版本：${link(n.evaluationId, `第 ${n.version} 版`)}（${stateLabel(n.state)}）`);
+  for (const n of e.versions.next)
+    parts.push(html`已有更正版本：${link(n.evaluationId, `第 ${n.version} 版`)}（${stateLabel(n.state)}）`);
   return parts.length ? html`<p data-testid="versions">${parts.map((p, i) => html`${i ? '；' : ''}${p}`)}</p>` : '';
 }
 

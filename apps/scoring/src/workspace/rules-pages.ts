@@ -5,8 +5,8 @@ import type { ImpactReport } from '../domain/impact-summary';
 import type { versionView } from '../queries/rule-versions.handlers';
 import type { runView } from '../queries/rescoring-runs.handlers';
 
-// Pages are written with the `html` template (every value escaped). Not formatted by prettier: it would reformat
-// the markup inside the templates.
+// Pages are written with the `html` template (every value escaped); prettier leaves the markup inside it alone
+// (`embeddedLanguageFormatting: off`).
 
 /** Where the rule-set pages live. */
 export const RULES = '/rules';
@@ -26,7 +26,13 @@ export interface DiffView {
   affected: Array<{ id: string; changes: RuleSetChange[] }>;
 }
 const STATUS_LABELS: Record<string, string> = { draft: '草稿', active: '生效', retired: '已停用' };
-const RUN_STATUS: Record<string, string> = { planning: '准备中', running: '进行中', cancelled: '已取消', completed: '已完成', failed: '失败' };
+const RUN_STATUS: Record<string, string> = {
+  planning: '准备中',
+  running: '进行中',
+  cancelled: '已取消',
+  completed: '已完成',
+  failed: '失败',
+};
 const KIND_LABELS: Record<string, string> = {
   years: '适用年度',
   band: '等级划分',
@@ -52,7 +58,8 @@ function page(title: string, body: SafeHtml, viewer: Viewer): SafeHtml {
   return workspacePage(RULES, title, html`${CSS}${body}`, viewer);
 }
 
-const badge = (status: string, labels: Record<string, string>) => html`<span class="badge ${status}" data-status="${status}">${labels[status] ?? status}</span>`;
+const badge = (status: string, labels: Record<string, string>) =>
+  html`<span class="badge ${status}" data-status="${status}">${labels[status] ?? status}</span>`;
 const years = (y: { from: number | null; to: number | null } | null) =>
   !y ? '' : y.from === null && y.to === null ? '全部年度' : `${y.from ?? '…'}–${y.to ?? '…'}`;
 const rulesPath = (id: string) => `${RULES}/${encodeURIComponent(id)}`;
@@ -64,9 +71,9 @@ export function indexPage(viewer: Viewer, sets: readonly RuleSetSummary[], runs:
   const rows = sets.map((s) => {
     const active = s.versions.filter((v) => v.status === 'active');
     const drafts = s.versions.filter((v) => v.status === 'draft');
-    return html`<tr data-rule-set="${s.id}"><td><a href="${rulesPath(s.id)}">${s.id}</a></td><td>${s.regionName}</td><td>${s.extends ?? '—'}</td><td>${
-      active.map((v) => html`v${v.version}（${years(v.activeYears)}） `)
-    }</td><td>${drafts.length ? html`<strong>${drafts.map((v) => `v${v.version}`).join('、')}</strong>` : html`<span class="muted">无</span>`}</td></tr>`;
+    return html`<tr data-rule-set="${s.id}"><td><a href="${rulesPath(s.id)}">${s.id}</a></td><td>${s.regionName}</td><td>${s.extends ?? '—'}</td><td>${active.map(
+      (v) => html`v${v.version}（${years(v.activeYears)}） `,
+    )}</td><td>${drafts.length ? html`<strong>${drafts.map((v) => `v${v.version}`).join('、')}</strong>` : html`<span class="muted">无</span>`}</td></tr>`;
   });
   const body = html`<h1>评分规则</h1>
 <p class="meta">每个地区一套规则，未写明的部分沿用上级（县 → 市 → 省 → 全国）。修改规则时先上传草稿，预览对已有评价的影响，再启用；启用后受影响的评价将重新评分。</p>
@@ -83,11 +90,12 @@ function runsTable(runs: readonly RunView[]): SafeHtml {
   return html`<div class="scroll"><table data-testid="runs">
 <thead><tr><th>开始时间</th><th>类型</th><th>规则</th><th>状态</th><th class="num">进度</th><th class="num">变化</th><th>操作人 / 理由</th></tr></thead>
 <tbody>${runs.map(
-    (r) => html`<tr data-run="${r.id}"><td><a href="${runPath(r.id)}">${formatTime(r.createdAt)}</a></td><td>${r.kind === 'impact' ? '影响预览' : '启用后重新评分'}</td><td>${
-      r.ruleSet.id
-    } v${r.ruleSet.version}</td><td>${badge(r.status, RUN_STATUS)}</td><td class="num">${count(r.done)} / ${count(r.total)}</td><td class="num">${count(
-      r.changed,
-    )}</td><td>${r.createdBy ?? ''}${r.reason ? html`：${r.reason}` : ''}</td></tr>`,
+    (r) =>
+      html`<tr data-run="${r.id}"><td><a href="${runPath(r.id)}">${formatTime(r.createdAt)}</a></td><td>${r.kind === 'impact' ? '影响预览' : '启用后重新评分'}</td><td>${
+        r.ruleSet.id
+      } v${r.ruleSet.version}</td><td>${badge(r.status, RUN_STATUS)}</td><td class="num">${count(r.done)} / ${count(r.total)}</td><td class="num">${count(
+        r.changed,
+      )}</td><td>${r.createdBy ?? ''}${r.reason ? html`：${r.reason}` : ''}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -97,9 +105,17 @@ function changesList(changes: readonly RuleSetChange[]): SafeHtml {
 }
 
 /** What a draft changes against the active version, here and in the rule sets inheriting from it. */
-function diffSection(id: string, diff: DiffView | null, versions: readonly VersionView[], error: string | null): SafeHtml {
+function diffSection(
+  id: string,
+  diff: DiffView | null,
+  versions: readonly VersionView[],
+  error: string | null,
+): SafeHtml {
   const options = (selected: number) =>
-    versions.map((v) => html`<option value="${v.version}"${v.version === selected ? trusted(' selected') : ''}>v${v.version}（${STATUS_LABELS[v.status] ?? v.status}）</option>`);
+    versions.map(
+      (v) =>
+        html`<option value="${v.version}"${v.version === selected ? trusted(' selected') : ''}>v${v.version}（${STATUS_LABELS[v.status] ?? v.status}）</option>`,
+    );
   const picker = diff
     ? html`<form class="filters" method="get" action="${rulesPath(id)}"><label>从<select name="from">${options(diff.from)}</select></label><label>到<select name="to">${options(
         diff.to,
@@ -114,8 +130,14 @@ function diffSection(id: string, diff: DiffView | null, versions: readonly Versi
 }
 
 /** The rule admin's forms for a draft: preview its impact, activate it (with a reason), or upload a new draft. */
-function draftForms(viewer: Viewer, id: string, versions: readonly VersionView[], draft: { reason?: string; years?: string }): SafeHtml | string {
-  if (viewer.principal.role !== 'rule_admin') return html`<p class="muted">只有本地区的规则管理员可以上传、预览和启用规则。</p>`;
+function draftForms(
+  viewer: Viewer,
+  id: string,
+  versions: readonly VersionView[],
+  draft: { reason?: string; years?: string },
+): SafeHtml | string {
+  if (viewer.principal.role !== 'rule_admin')
+    return html`<p class="muted">只有本地区的规则管理员可以上传、预览和启用规则。</p>`;
   const latest = [...versions].reverse().find((v) => v.status === 'draft');
   const hidden = html`<input type="hidden" name="csrf" value="${viewer.csrf}">`;
   const upload = html`<form method="post" action="${rulesPath(id)}/drafts" enctype="multipart/form-data">${hidden}
@@ -150,16 +172,26 @@ export function ruleSetPage(
   id: string,
   versions: readonly VersionView[],
   diff: DiffView | null,
-  messages: { error?: string | null; diffError?: string | null; issues?: readonly string[]; draft?: { reason?: string; years?: string } } = {},
+  messages: {
+    error?: string | null;
+    diffError?: string | null;
+    issues?: readonly string[];
+    draft?: { reason?: string; years?: string };
+  } = {},
 ): SafeHtml {
-  const rows = [...versions].reverse().map(
-    (v) => html`<tr data-version="${v.version}"><td class="num">v${v.version}</td><td>${badge(v.status, STATUS_LABELS)}</td><td>${years(v.activeYears)}</td><td>${
-      v.origin
-    }${v.label ? html` · ${v.label}` : ''}</td><td>${v.createdBy ?? ''} ${formatTime(v.createdAt)}</td><td>${
-      v.activatedAt ? html`${v.activatedBy ?? ''} ${formatTime(v.activatedAt)}` : ''
-    }</td><td>${v.reason ?? ''}</td></tr>`,
-  );
-  const issues = messages.issues?.length ? html`<ul class="notice" data-testid="issues">${messages.issues.map((i) => html`<li>${i}</li>`)}</ul>` : '';
+  const rows = [...versions]
+    .reverse()
+    .map(
+      (v) =>
+        html`<tr data-version="${v.version}"><td class="num">v${v.version}</td><td>${badge(v.status, STATUS_LABELS)}</td><td>${years(v.activeYears)}</td><td>${
+          v.origin
+        }${v.label ? html` · ${v.label}` : ''}</td><td>${v.createdBy ?? ''} ${formatTime(v.createdAt)}</td><td>${
+          v.activatedAt ? html`${v.activatedBy ?? ''} ${formatTime(v.activatedAt)}` : ''
+        }</td><td>${v.reason ?? ''}</td></tr>`,
+    );
+  const issues = messages.issues?.length
+    ? html`<ul class="notice" data-testid="issues">${messages.issues.map((i) => html`<li>${i}</li>`)}</ul>`
+    : '';
   const body = html`<p><a href="${RULES}">← 全部规则</a></p>
 <h1>规则 ${id}</h1>
 ${notice('error', messages.error)}${issues}
@@ -180,27 +212,31 @@ function gradeOrder(grades: Iterable<string | null>): (string | null)[] {
 function reportSection(r: ImpactReport): SafeHtml {
   const rows = gradeOrder(r.transitions.map((t) => t.from));
   const cols = gradeOrder(r.transitions.map((t) => t.to));
-  const cell = (f: string | null, t: string | null) => r.transitions.filter((x) => x.from === f && x.to === t).reduce((s, x) => s + x.count, 0);
+  const cell = (f: string | null, t: string | null) =>
+    r.transitions.filter((x) => x.from === f && x.to === t).reduce((s, x) => s + x.count, 0);
   const matrix = html`<table data-testid="transitions"><thead><tr><th>原等级＼新等级</th>${cols.map((c) => html`<th class="num">${c ?? '—'}</th>`)}</tr></thead><tbody>${rows.map(
-    (f) => html`<tr><th>${f ?? '—'}</th>${cols.map((t) => {
-      const n = cell(f, t);
-      return html`<td class="num${f !== t && n ? ' diff' : ''}">${n ? count(n) : '·'}</td>`;
-    })}</tr>`,
+    (f) =>
+      html`<tr><th>${f ?? '—'}</th>${cols.map((t) => {
+        const n = cell(f, t);
+        return html`<td class="num${f !== t && n ? ' diff' : ''}">${n ? count(n) : '·'}</td>`;
+      })}</tr>`,
   )}</tbody></table>`;
   const most = Math.max(0, ...r.totalDelta.buckets.map((b) => b.count));
   const signed = (n: number | null) => (n === null ? '—' : `${n > 0 ? '+' : ''}${formatScore(n)}`);
   const buckets = most
     ? html`<table data-testid="delta"><thead><tr><th>总分变化区间</th><th class="num">数量</th><th></th></tr></thead><tbody>${r.totalDelta.buckets.map(
-        (b) => html`<tr><td>[${signed(b.from)}, ${signed(b.to)})</td><td class="num">${count(b.count)}</td><td><span class="bar" style="width:${Math.ceil((b.count / most) * 300)}px"></span></td></tr>`,
+        (b) =>
+          html`<tr><td>[${signed(b.from)}, ${signed(b.to)})</td><td class="num">${count(b.count)}</td><td><span class="bar" style="width:${Math.ceil((b.count / most) * 300)}px"></span></td></tr>`,
       )}</tbody></table>`
     : '';
   const changed = r.changed.length
     ? html`<div class="scroll"><table data-testid="changed"><thead><tr><th>评价</th><th>地区</th><th class="num">年度</th><th>单位 / 项目</th><th class="num">总分</th><th>等级</th><th>审核分流</th></tr></thead><tbody>${r.changed.map(
-        (c) => html`<tr data-evaluation-id="${c.evaluationId}"><td><a href="/review/evaluations/${encodeURIComponent(c.evaluationId)}"><code>${c.evaluationId}</code></a></td><td>${c.region}</td><td class="num">${
-          c.fiscalYear ?? '—'
-        }</td><td>${[c.unit, c.project].filter(Boolean).join(' / ') || '—'}</td><td class="num">${formatScore(c.oldTotal)} → ${formatScore(c.newTotal)}</td><td>${
-          c.oldGrade === c.newGrade ? (c.newGrade ?? '—') : `${c.oldGrade ?? '—'} → ${c.newGrade ?? '—'}`
-        }</td><td>${c.oldRouting === c.newRouting ? '' : `${ROUTING_LABELS[c.oldRouting ?? ''] ?? c.oldRouting ?? '—'} → ${ROUTING_LABELS[c.newRouting ?? ''] ?? c.newRouting ?? '—'}`}</td></tr>`,
+        (c) =>
+          html`<tr data-evaluation-id="${c.evaluationId}"><td><a href="/review/evaluations/${encodeURIComponent(c.evaluationId)}"><code>${c.evaluationId}</code></a></td><td>${c.region}</td><td class="num">${
+            c.fiscalYear ?? '—'
+          }</td><td>${[c.unit, c.project].filter(Boolean).join(' / ') || '—'}</td><td class="num">${formatScore(c.oldTotal)} → ${formatScore(c.newTotal)}</td><td>${
+            c.oldGrade === c.newGrade ? (c.newGrade ?? '—') : `${c.oldGrade ?? '—'} → ${c.newGrade ?? '—'}`
+          }</td><td>${c.oldRouting === c.newRouting ? '' : `${ROUTING_LABELS[c.oldRouting ?? ''] ?? c.oldRouting ?? '—'} → ${ROUTING_LABELS[c.newRouting ?? ''] ?? c.newRouting ?? '—'}`}</td></tr>`,
       )}</tbody></table></div>${r.changedTruncated ? html`<p class="muted">只列出前 ${r.changed.length} 份。</p>` : ''}`
     : html`<p class="muted">没有评价的等级或审核分流会变化。</p>`;
   // Note: the bar's width is the only style attribute written from data, and it is a number computed here.
@@ -216,7 +252,11 @@ ${buckets}
 }
 
 /** A re-scoring run: its progress (the page refreshes itself while it runs), its report, cancel or resume. */
-export function runPage(viewer: Viewer, run: RunView, messages: { flash?: string | null; error?: string | null } = {}): SafeHtml {
+export function runPage(
+  viewer: Viewer,
+  run: RunView,
+  messages: { flash?: string | null; error?: string | null } = {},
+): SafeHtml {
   const active = run.status === 'running' || run.status === 'planning';
   const pct = run.total ? Math.floor((run.done / run.total) * 100) : run.status === 'completed' ? 100 : 0;
   const hidden = html`<input type="hidden" name="csrf" value="${viewer.csrf}">`;

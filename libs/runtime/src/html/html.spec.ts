@@ -4,7 +4,9 @@ import { escapeHtml, html, trusted } from './html';
 describe('html', () => {
   it('escapes every interpolated string', () => {
     const name = '<script>alert("x")</script> & \'y\'';
-    expect(html`<td>${name}</td>`.value).toBe('<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;</td>');
+    expect(html`<td>${name}</td>`.value).toBe(
+      '<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;</td>',
+    );
   });
 
   it('escapes inside attributes too', () => {

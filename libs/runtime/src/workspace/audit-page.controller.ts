@@ -8,14 +8,24 @@ import { SERVICE_CONTEXT, type ServiceContext } from '../service-context';
 import { WorkspaceGate, viewerOf } from './gate';
 import { messagePage, sendWorkspacePage, type Viewer, workspacePage } from './pages';
 
-// Pages are written with the `html` template (every value escaped). Not formatted by prettier: it would reformat
-// the markup inside the templates.
+// Pages are written with the `html` template (every value escaped); prettier leaves the markup inside it alone
+// (`embeddedLanguageFormatting: off`).
 
 type Form = Record<string, unknown> | undefined;
 const AUDIT = '/audit';
-const SERVICE_LABELS: Record<string, string> = { intake: '收件（intake）', scoring: '评分（scoring）', review: '审核（review）', publication: '公开（publication）' };
+const SERVICE_LABELS: Record<string, string> = {
+  intake: '收件（intake）',
+  scoring: '评分（scoring）',
+  review: '审核（review）',
+  publication: '公开（publication）',
+};
 
-const TAMPER_LABELS: Record<string, string> = { modified: '被修改', deleted: '被删除', inserted: '被插入（伪造）', reordered: '次序被调换' };
+const TAMPER_LABELS: Record<string, string> = {
+  modified: '被修改',
+  deleted: '被删除',
+  inserted: '被插入（伪造）',
+  reordered: '次序被调换',
+};
 
 function chainRow(service: string, c: ChainVerification): SafeHtml {
   return html`<tr data-service="${service}" data-ok="${String(c.ok)}"><td>${SERVICE_LABELS[service] ?? service}</td><td class="num">${c.records.toLocaleString('zh-CN')}</td><td>${
@@ -25,12 +35,18 @@ function chainRow(service: string, c: ChainVerification): SafeHtml {
   }</td></tr>`;
 }
 
-function auditPage(viewer: Viewer, result: { ok: boolean; records: number; chains: Record<string, ChainVerification> }, at: string): SafeHtml {
+function auditPage(
+  viewer: Viewer,
+  result: { ok: boolean; records: number; chains: Record<string, ChainVerification> },
+  at: string,
+): SafeHtml {
   const body = html`<h1>审计校验</h1>
 <p class="meta">每个服务的每一次状态变化都写入一条审计记录，记录之间以哈希相连：任何一条被修改、删除、插入或调换次序，校验都会指出第一条有问题的记录。本页校验本进程所运行服务的记录（命令行 <code>npm run -s jixiao -- audit verify</code> 校验全部服务）。</p>
-${result.ok
-  ? html`<div class="flash" role="status" data-testid="verdict">全部 ${result.records.toLocaleString('zh-CN')} 条审计记录完整。</div>`
-  : html`<div class="notice" role="alert" data-testid="verdict">审计记录不完整：请保留现场并通知系统管理员。</div>`}
+${
+  result.ok
+    ? html`<div class="flash" role="status" data-testid="verdict">全部 ${result.records.toLocaleString('zh-CN')} 条审计记录完整。</div>`
+    : html`<div class="notice" role="alert" data-testid="verdict">审计记录不完整：请保留现场并通知系统管理员。</div>`
+}
 <div class="scroll"><table data-testid="chains"><thead><tr><th>服务</th><th class="num">记录数</th><th>结果</th></tr></thead>
 <tbody>${Object.entries(result.chains).map(([service, c]) => chainRow(service, c))}</tbody></table></div>
 <p class="muted">校验时间 ${formatTime(at)}。<a href="${AUDIT}">重新校验</a></p>`;
@@ -57,7 +73,11 @@ export class AuditPageController {
     if (!session) return;
     if (session.principal.role !== 'auditor')
       return sendWorkspacePage(res, 403, messagePage(AUDIT, '无权查看', '审计校验供审计人员使用。', viewerOf(session)));
-    sendWorkspacePage(res, 200, auditPage(viewerOf(session), await this.registry.verifyAll(), new Date().toISOString()));
+    sendWorkspacePage(
+      res,
+      200,
+      auditPage(viewerOf(session), await this.registry.verifyAll(), new Date().toISOString()),
+    );
   }
 
   @Post('sign-in')

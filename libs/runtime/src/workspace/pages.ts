@@ -2,8 +2,8 @@ import type { Response } from 'express';
 import type { Principal } from '@jixiao/auth';
 import { html, PAGE_CSS, type SafeHtml, sendHtml, trusted } from '../html';
 
-// Pages are written with the `html` template (every value escaped). Not formatted by prettier: it would reformat
-// the markup inside the templates.
+// Pages are written with the `html` template (every value escaped); prettier leaves the markup inside it alone
+// (`embeddedLanguageFormatting: off`).
 
 /**
  * The staff's pages: the review workspace (review), the units' submission page (intake), the rule sets (scoring), the
@@ -53,8 +53,10 @@ tr.differs td{background:#fffaf0}
 
 /** Where each role starts: a unit submits and follows its own; a reviewer works through what waits; rules for all. */
 function navigation(role: Principal['role']): SafeHtml {
-  if (role === 'submitter') return html`<nav><a href="/submit">提交自评表</a><a href="/review?state=all">本单位自评表</a></nav>`;
-  if (role === 'reviewer') return html`<nav><a href="/review">待审核</a><a href="/review?state=all">全部自评表</a><a href="/rules">评分规则</a></nav>`;
+  if (role === 'submitter')
+    return html`<nav><a href="/submit">提交自评表</a><a href="/review?state=all">本单位自评表</a></nav>`;
+  if (role === 'reviewer')
+    return html`<nav><a href="/review">待审核</a><a href="/review?state=all">全部自评表</a><a href="/rules">评分规则</a></nav>`;
   if (role === 'auditor')
     return html`<nav><a href="/review?state=all">全部自评表</a><a href="/rules">评分规则</a><a href="/audit">审计校验</a></nav>`;
   return html`<nav><a href="/review?state=all">全部自评表</a><a href="/rules">评分规则</a></nav>`;
@@ -110,7 +112,12 @@ ${notice('error', message)}
 
 /** A page that only says what went wrong (404, 403, a forged form), with the way back. */
 export function messagePage(area: Area, title: string, message: string, viewer: Viewer | null): SafeHtml {
-  return workspacePage(area, title, html`<h1>${title}</h1>${notice('error', message)}<p><a href="${area}">返回</a></p>`, viewer);
+  return workspacePage(
+    area,
+    title,
+    html`<h1>${title}</h1>${notice('error', message)}<p><a href="${area}">返回</a></p>`,
+    viewer,
+  );
 }
 
 /** Sends one of the staff's pages: its forms post only here, and nothing of it is cached. */
