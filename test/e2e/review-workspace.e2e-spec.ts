@@ -99,6 +99,16 @@ describe('review workspace', () => {
       '-3.5',
     ]);
     expect(await page.getByTestId('findings').textContent()).toContain('SCORE_DIFFERS_FROM_RULE');
+    // sent as JSON (naming the document it was once read from): no document was stored, and the link says so
+    expect((await http('GET', `${sys.url}/documents/${planted}`, { token: sys.token('auditor', ['CN']) })).status).toBe(
+      404,
+    );
+    const document = await context.newPage();
+    expect(
+      (await document.goto(`${sys.url}${await page.getByTestId('document').getAttribute('href')}`))?.status(),
+    ).toBe(404);
+    expect(await document.getByTestId('error').textContent()).toContain('没有原始文件');
+    await document.close();
     // text from the form is shown as text: nothing planted runs
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.textContent('h1')).toContain(SCRIPT);

@@ -71,6 +71,16 @@ describe('submission page', () => {
     await unit.click(`a[href="/review/evaluations/${id}"]`);
     await unit.waitForURL(`${sys.url}/review/evaluations/${id}`);
     expect(await unit.getByTestId('last-reason').textContent()).toContain('项目支出明细缺失');
+    // the document as it was uploaded, from the evaluation's page (and through the API, for readers of the region)
+    const [download] = await Promise.all([unit.waitForEvent('download'), unit.getByTestId('document').click()]);
+    expect(download.suggestedFilename()).toBe('灵寿县2022年度部门整体绩效自评.txt');
+    expect(readFileSync((await download.path())!)).toEqual(seed);
+    const api = await fetch(`${sys.url}/documents/${id}`, { headers: { authorization: `Bearer ${sys.token('reviewer', ['130000'])}` } });
+    expect(api.status).toBe(200);
+    expect(api.headers.get('content-disposition')).toContain("filename*=UTF-8''");
+    expect(Buffer.from(await api.arrayBuffer())).toEqual(seed);
+    const elsewhere = await fetch(`${sys.url}/documents/${id}`, { headers: { authorization: `Bearer ${sys.token('reviewer', ['640000'])}` } });
+    expect(elsewhere.status).toBe(403);
     await unit.getByRole('link', { name: '提交更正版本' }).click();
     await unit.waitForURL(`${sys.url}/submit?corrects=${id}`);
     expect(await unit.getByTestId('corrects').textContent()).toContain(id);

@@ -6,6 +6,7 @@ import { ConfigError, openServiceDatabase, type ServiceContext } from '@jixiao/r
 import { loadRuleSets, RuleSetError } from '@jixiao/scoring';
 import { SubmitEvaluationsHandler } from './commands/submit-evaluations.handler';
 import { GetSubmissionHandler } from './queries/get-submission.handler';
+import { GetDocumentHandler } from './queries/get-document.query';
 import { DocumentsController } from './http/documents.controller';
 import { DocumentUpload } from './http/document-upload';
 import { SubmitPageController } from './workspace/submit-page.controller';
@@ -64,6 +65,7 @@ export class IntakeModule {
         IntakeLifecycle,
         SubmitEvaluationsHandler,
         GetSubmissionHandler,
+        GetDocumentHandler,
       ],
     };
   }

@@ -1,9 +1,34 @@
-import { Body, Controller, HttpCode, Post, Query, Req, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@jixiao/auth';
 import { correlationIdOf } from '@jixiao/runtime';
 import type { SubmitResult } from '../commands/submit-evaluations.command';
+import { GetDocument, type StoredDocument } from '../queries/get-document.query';
+import { sendDocument } from './document-download';
 import type { Diagnostic } from '@jixiao/forms';
 import {
   DocumentUpload,
@@ -17,7 +42,26 @@ import {
 @ApiBearerAuth()
 @Controller('documents')
 export class DocumentsController {
-  constructor(private readonly upload: DocumentUpload) {}
+  constructor(
+    private readonly upload: DocumentUpload,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get(':evaluationId')
+  @ApiOperation({ summary: 'The document an evaluation version was read from, as the unit uploaded it (a download)' })
+  @ApiProduces('application/octet-stream')
+  @ApiResponse({ status: 403, description: 'not allowed to read this region/unit' })
+  @ApiResponse({ status: 404, description: 'unknown evaluation, or one submitted as JSON (no document)' })
+  async download(
+    @Param('evaluationId') evaluationId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ): Promise<void> {
+    sendDocument(
+      res,
+      await this.queries.execute<GetDocument, StoredDocument>(new GetDocument(principal, evaluationId)),
+    );
+  }
 
   @Post()
   @HttpCode(201)

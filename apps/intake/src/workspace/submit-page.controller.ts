@@ -5,6 +5,7 @@ import {
   Get,
   HttpException,
   Inject,
+  Param,
   Post,
   Query,
   Req,
@@ -13,13 +14,23 @@ import {
   UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@jixiao/auth';
 import { correlationIdOf, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import type { SafeHtml } from '@jixiao/runtime/html';
-import { PageRefusalFilter, sendWorkspacePage, type Viewer, viewerOf, WorkspaceGate } from '@jixiao/runtime/workspace';
+import {
+  messagePage,
+  PageRefusalFilter,
+  sendWorkspacePage,
+  type Viewer,
+  viewerOf,
+  WorkspaceGate,
+} from '@jixiao/runtime/workspace';
+import { sendDocument } from '../http/document-download';
+import { GetDocument, type StoredDocument } from '../queries/get-document.query';
 import { DocumentUpload, MAX_DOCUMENT_BYTES, UPLOAD_OPTIONS, type UploadedFileParts } from '../http/document-upload';
 import { receivedPage, SUBMIT, type UploadDraft, uploadPage } from './submit-pages';
 
@@ -63,6 +74,7 @@ export class SubmitPageController {
 
   constructor(
     private readonly upload: DocumentUpload,
+    private readonly queries: QueryBus,
     @Inject(SERVICE_CONTEXT) ctx: ServiceContext,
   ) {
     this.gate = new WorkspaceGate(SUBMIT, ctx.jwtVerificationSecrets);
@@ -109,6 +121,33 @@ export class SubmitPageController {
     } catch (err) {
       if (!(err instanceof HttpException)) throw err;
       sendWorkspacePage(res, err.getStatus(), uploadPage(viewerOf(session), MAX_DOCUMENT_BYTES, draft, refusal(err)));
+    }
+  }
+
+  @Get('documents/:evaluationId')
+  @ApiOperation({
+    summary: 'The document an evaluation was read from, for a signed-in reader of its region (a download)',
+  })
+  async document(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('evaluationId') evaluationId: string,
+  ): Promise<void> {
+    const session = this.gate.session(req, res);
+    if (!session) return;
+    try {
+      sendDocument(
+        res,
+        await this.queries.execute<GetDocument, StoredDocument>(new GetDocument(session.principal, evaluationId)),
+      );
+    } catch (err) {
+      if (!(err instanceof HttpException)) throw err;
+      const said = String((err.getResponse() as { message?: unknown }).message ?? err.message);
+      const [title, message] =
+        err.getStatus() === 403
+          ? ['无权查看', `无权查看：${said}`]
+          : ['未找到', `没有原始文件：此自评表以 JSON 数据提交，或编号有误。（${said}）`];
+      sendWorkspacePage(res, err.getStatus(), messagePage(SUBMIT, title, message, viewerOf(session)));
     }
   }
 

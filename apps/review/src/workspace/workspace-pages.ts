@@ -277,6 +277,13 @@ function versionsLine(e: EvaluationDetail): SafeHtml | string {
   return parts.length ? html`<p data-testid="versions">${parts.map((p, i) => html`${i ? '；' : ''}${p}`)}</p>` : '';
 }
 
+/** The document the unit uploaded, as it was (intake keeps it; evaluations sent as JSON have none). */
+function documentLink(e: EvaluationDetail): SafeHtml | string {
+  const name = e.evaluation?.source?.document;
+  if (!name) return '';
+  return html` · 原始文件 <a href="/submit/documents/${encodeURIComponent(e.evaluationId)}" data-testid="document" download>${name}</a>`;
+}
+
 /** Why it is where it is (a return's reason, a re-scoring's), unless the routing reasons below say the same. */
 function lastReason(e: EvaluationDetail): SafeHtml | string {
   if (!e.lastReason || e.lastReason === e.routing?.reasons.join('；')) return '';
@@ -295,7 +302,7 @@ export function detailPage(
 <h1>${title} ${stateBadge(e.state)}</h1>
 <p class="meta">${e.unitName ?? ''} · ${FORM_TYPE_LABELS[e.formType] ?? e.formType}绩效自评表 · 地区 ${e.region} · ${e.fiscalYear ?? '年度未知'}年度 · 第 ${
     e.version
-  } 版 · 修订 ${e.revision} · <code>${e.evaluationId}</code>${e.publicPath ? html` · <a href="${e.publicPath}">公开页面</a>` : ''}</p>
+  } 版 · 修订 ${e.revision} · <code>${e.evaluationId}</code>${documentLink(e)}${e.publicPath ? html` · <a href="${e.publicPath}">公开页面</a>` : ''}</p>
 ${notice('flash', messages.flash)}${notice('error', messages.error)}
 ${lastReason(e)}
 ${versionsLine(e)}
