@@ -24,7 +24,9 @@ function detail(over: Partial<EvaluationDetail> = {}): EvaluationDetail {
     evaluation: {
       formType: 'project',
       funds: { adjustedBudget: 13, executed: 13, unit: '万元', reportedRate: '100%' },
-      indicators: [{ name: '满意度', target: '≥90%', actual: '95%' }],
+      indicators: [
+        { name: '满意度', target: '≥90%', actual: '95%', sources: { name: { line: 92, cell: 2, sheet: '表<1>' } } },
+      ],
     },
     score: {
       resultId: 'res_1',
@@ -83,6 +85,8 @@ describe('workspace pages', () => {
     expect(page).toContain('<tr class="differs">');
     expect(page).toMatch(/<td class="num diff">-3.5<\/td>/);
     expect(page).toContain('<td>≥90%</td><td>95%</td>'); // the target and actual as the form wrote them
+    // where it was read in the document
+    expect(page).toContain('<span class="muted" data-source-line="92">原文「表&lt;1&gt;」第 92 行</span>');
     expect(page).toContain('data-code="SCORE_DIFFERS_FROM_RULE"');
     expect(
       page.match(

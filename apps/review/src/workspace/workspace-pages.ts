@@ -157,6 +157,13 @@ function fundsSection(ev: Evaluation | null, b: Breakdown): SafeHtml {
   }</td></tr></tbody></table></div>`;
 }
 
+/** Where in the uploaded document a row was read (its name's cell, else any of its cells): line or row, and sheet. */
+function whereWritten(sources: Record<string, { line: number; sheet?: string }> | undefined): SafeHtml | string {
+  const at = sources ? (sources.name ?? Object.values(sources)[0]) : undefined;
+  if (!at) return '';
+  return html`<br><span class="muted" data-source-line="${at.line}">原文${at.sheet ? html`「${at.sheet}」` : ''}第 ${at.line} 行</span>`;
+}
+
 function indicatorsSection(ev: Evaluation | null, b: Breakdown): SafeHtml {
   const source = ev?.indicators ?? [];
   // the engine scores the evaluation's indicators in order: row i is indicator i (targets and actuals as written)
@@ -164,7 +171,7 @@ function indicatorsSection(ev: Evaluation | null, b: Breakdown): SafeHtml {
   const rows = b.indicators.map((i, k) => {
     const written = paired ? source[k] : undefined;
     const d = difference(i.reportedScore, i.score);
-    return html`<tr${d === null ? '' : trusted(' class="differs"')}><td>${i.level1 ?? ''}</td><td>${i.level2 ?? ''}</td><td>${i.name}</td><td>${
+    return html`<tr${d === null ? '' : trusted(' class="differs"')}><td>${i.level1 ?? ''}</td><td>${i.level2 ?? ''}</td><td>${i.name}${whereWritten(written?.sources)}</td><td>${
       written?.target ?? ''
     }</td><td>${written?.actual ?? ''}</td><td class="num">${formatScore(i.weight)}</td><td class="num">${formatScore(
       i.reportedScore,
