@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, signIn } from './support/browser';
@@ -85,6 +86,19 @@ describe('review workspace', () => {
     const rows = page.getByTestId('worklist').locator('tbody tr');
     expect(await rows.count()).toBe(2);
     expect(await page.getByTestId('count').textContent()).toBe('第 1–2 条，共 2 条');
+    // the worklist as filtered, as a workbook: numbers as numbers, text from the forms as text
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+    expect(download.suggestedFilename()).toBe('绩效自评表（待审核）.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await download.path())!);
+    const sheet = book.getWorksheet('自评表')!;
+    expect(sheet.rowCount).toBe(3);
+    const exported = [2, 3].map((n) => sheet.getRow(n));
+    expect(exported.map((r) => r.getCell(1).value).sort()).toEqual([planted, lingshou].sort());
+    const yanchi = exported.find((r) => r.getCell(1).value === planted)!;
+    expect(yanchi.getCell(5).value).toBe(`${'政务新媒体运行维护费'}${SCRIPT}`);
+    expect(yanchi.getCell(8).value).toBe(99.5);
+    expect(yanchi.getCell(7).value).toBe('待审核');
     await page.locator(`tr[data-evaluation-id="${planted}"] a`).click();
     await page.waitForURL(`${sys.url}/review/evaluations/${planted}`);
     // why it waits for a reviewer, each indicator's two scores and their difference, the findings

@@ -60,14 +60,14 @@ function findingsCell(c: EvaluationSummary['findingCounts']): SafeHtml {
 
 export type ListState = ReviewState | 'all';
 
-function listHref(filters: EvaluationFilters, state: ListState, pageNo: number): string {
+function listHref(filters: EvaluationFilters, state: ListState, pageNo: number, path = WORKSPACE): string {
   const q = new URLSearchParams();
   q.set('state', state);
   if (filters.region) q.set('region', filters.region);
   if (filters.year !== undefined) q.set('year', String(filters.year));
   if (filters.grade) q.set('grade', filters.grade);
   if (pageNo > 1) q.set('page', String(pageNo));
-  return `${WORKSPACE}?${q.toString()}`;
+  return `${path}?${q.toString()}`;
 }
 
 /** The worklist: by default what waits for a reviewer; filters by state, region, year and grade; paged. */
@@ -106,6 +106,10 @@ export function listPage(
     result.items.length ? `第 ${first}–${last} 条，共 ${result.total} 条` : `共 ${result.total} 条`
   }</span>${result.page > 1 ? html`<a href="${listHref(filters, state, result.page - 1)}" rel="prev">上一页</a>` : ''}${
     result.page < pages ? html`<a href="${listHref(filters, state, result.page + 1)}" rel="next">下一页</a>` : ''
+  }${
+    result.total
+      ? html`<a href="${listHref(filters, state, 1, `${WORKSPACE}/export.xlsx`)}" data-testid="export" download>导出 Excel</a>`
+      : ''
   }</p>`;
   const title = state === 'in_review' ? '待审核' : state === 'all' ? '全部自评表' : REVIEW_STATE_LABELS[state];
   const table = result.items.length

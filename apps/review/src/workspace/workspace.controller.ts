@@ -18,7 +18,7 @@ import { Public } from '@jixiao/auth';
 import { correlationIdOf, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import { messagePage, sendWorkspacePage, type SignedIn, viewerOf, WorkspaceGate } from '@jixiao/runtime/workspace';
 import { ApproveEvaluation, ReturnEvaluation } from '../commands/review-decision.command';
-import { REVIEW_STATES } from '../domain/review-state';
+import { REVIEW_STATE_LABELS, REVIEW_STATES } from '../domain/review-state';
 import { parseApproveBody, parseListQuery, parseReturnBody } from '../http/evaluation-requests';
 import { GetEvaluation, GetEvaluationHistory, ListEvaluations } from '../queries/evaluation.queries';
 import {
@@ -31,10 +31,14 @@ import {
   listPage,
   WORKSPACE,
 } from './workspace-pages';
+import { worklistXlsx } from './worklist-xlsx';
 
 type Form = Record<string, unknown> | undefined;
 
 const PAGE_SIZE = 20;
+const EXPORT_PAGE_SIZE = 100;
+const EXPORT_MAX_ROWS = 10_000;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FLASH: Record<string, string> = {
   approved: '已审核通过，结果将按流程公开。',
   returned: '已退回单位，退回理由已记入处理记录。',
@@ -53,6 +57,24 @@ function refusal(err: HttpException): string {
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** The worklist's state (in review unless asked) and filters from the query; bad ones dropped, saying why. */
+function listFilters(query: Record<string, unknown>, pageSize: number) {
+  const state: ListState =
+    query.state === 'all' || REVIEW_STATES.includes(query.state as never) ? (query.state as ListState) : 'in_review';
+  const fixed = { pageSize: String(pageSize), ...(state === 'all' ? {} : { state }) };
+  const asked = Object.fromEntries(
+    Object.entries({ region: query.region, year: query.year, grade: query.grade, page: query.page }).filter(
+      ([, v]) => typeof v === 'string' && v.trim() !== '',
+    ),
+  );
+  try {
+    return { state, filters: parseListQuery({ ...asked, ...fixed }), error: null };
+  } catch (err) {
+    if (!(err instanceof BadRequestException)) throw err;
+    return { state, filters: parseListQuery(fixed), error: `筛选条件有误：${refusal(err)}` };
+  }
+}
 const evaluationPath = (id: string) => `${WORKSPACE}/evaluations/${encodeURIComponent(id)}`;
 
 /**
@@ -84,27 +106,37 @@ export class WorkspaceController {
   async worklist(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
     const session = this.gate.session(req, res);
     if (!session) return;
-    const state: ListState =
-      query.state === 'all' || REVIEW_STATES.includes(query.state as never) ? (query.state as ListState) : 'in_review';
-    const fixed = { pageSize: String(PAGE_SIZE), ...(state === 'all' ? {} : { state }) };
-    const asked = Object.fromEntries(
-      Object.entries({ region: query.region, year: query.year, grade: query.grade, page: query.page }).filter(
-        ([, v]) => typeof v === 'string' && v.trim() !== '',
-      ),
-    );
-    let filters;
-    let error: string | null = null;
-    try {
-      filters = parseListQuery({ ...asked, ...fixed });
-    } catch (err) {
-      if (!(err instanceof BadRequestException)) throw err;
-      error = `筛选条件有误：${refusal(err)}`;
-      filters = parseListQuery(fixed);
-    }
+    const { state, filters, error } = listFilters(query, PAGE_SIZE);
     const result = await this.queries.execute<ListEvaluations, EvaluationPage>(
       new ListEvaluations(session.principal, filters),
     );
     sendWorkspacePage(res, error ? 400 : 200, listPage(viewerOf(session), result, filters, state, error));
+  }
+
+  @Get('export.xlsx')
+  @ApiOperation({
+    summary: 'The worklist as filtered (state, region, year, grade), as an Excel workbook (up to 10,000 rows)',
+  })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async export(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
+    const session = this.gate.session(req, res);
+    if (!session) return;
+    const { state, filters, error } = listFilters(query, EXPORT_PAGE_SIZE);
+    if (error) return sendWorkspacePage(res, 400, messagePage(WORKSPACE, '无法导出', error, viewerOf(session)));
+    const items: EvaluationPage['items'] = [];
+    let total = 0;
+    for (let page = 1; page <= EXPORT_MAX_ROWS / EXPORT_PAGE_SIZE; page++) {
+      const result = await this.queries.execute<ListEvaluations, EvaluationPage>(
+        new ListEvaluations(session.principal, { ...filters, page }),
+      );
+      items.push(...result.items);
+      total = result.total;
+      if (items.length >= total || result.items.length === 0) break;
+    }
+    const title = `绩效自评表（${state === 'all' ? '全部' : REVIEW_STATE_LABELS[state]}）`;
+    res.attachment(`${title}.xlsx`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type(XLSX_TYPE).send(await worklistXlsx(items, title, items.length < total));
   }
 
   @Post('sign-in')
