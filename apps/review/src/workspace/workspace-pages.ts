@@ -111,7 +111,9 @@ export function listPage(
       ? html`<a href="${listHref(filters, state, 1, `${WORKSPACE}/export.xlsx`)}" data-testid="export" download>导出 Excel</a>`
       : ''
   }</p>`;
-  const title = state === 'in_review' ? '待审核' : state === 'all' ? '全部自评表' : REVIEW_STATE_LABELS[state];
+  const everything =
+    viewer.principal.role === 'submitter' ? (viewer.principal.unit ? '本单位自评表' : '本地区自评表') : '全部自评表';
+  const title = state === 'in_review' ? '待审核' : state === 'all' ? everything : REVIEW_STATE_LABELS[state];
   const table = result.items.length
     ? html`<div class="scroll"><table data-testid="worklist">
 <thead><tr><th>项目</th><th>单位</th><th>地区</th><th class="num">年度</th><th class="num">复核总分</th><th>等级</th><th>发现问题</th><th>状态</th><th>转人工原因</th><th>提交时间</th></tr></thead>

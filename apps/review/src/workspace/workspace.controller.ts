@@ -14,7 +14,7 @@ import {
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '@jixiao/auth';
+import { type Principal, Public } from '@jixiao/auth';
 import { correlationIdOf, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import { messagePage, sendWorkspacePage, type SignedIn, viewerOf, WorkspaceGate } from '@jixiao/runtime/workspace';
 import { ApproveEvaluation, ReturnEvaluation } from '../commands/review-decision.command';
@@ -40,8 +40,8 @@ const EXPORT_PAGE_SIZE = 100;
 const EXPORT_MAX_ROWS = 10_000;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FLASH: Record<string, string> = {
-  approved: '已审核通过，结果将按流程公开。',
-  returned: '已退回单位，退回理由已记入处理记录。',
+  approved: '已审核通过，结果将按流程公开。可返回待审核列表继续。',
+  returned: '已退回单位，退回理由已记入处理记录。可返回待审核列表继续。',
 };
 
 /** A refused query or command in the staff's words, with the service's own message kept for the record. */
@@ -59,9 +59,14 @@ function refusal(err: HttpException): string {
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 /** The worklist's state (in review unless asked) and filters from the query; bad ones dropped, saying why. */
-function listFilters(query: Record<string, unknown>, pageSize: number) {
+function listFilters(query: Record<string, unknown>, pageSize: number, role: Principal['role']) {
+  // a reviewer starts from what waits for them; everyone else from everything they may read
   const state: ListState =
-    query.state === 'all' || REVIEW_STATES.includes(query.state as never) ? (query.state as ListState) : 'in_review';
+    query.state === 'all' || REVIEW_STATES.includes(query.state as never)
+      ? (query.state as ListState)
+      : role === 'reviewer'
+        ? 'in_review'
+        : 'all';
   const fixed = { pageSize: String(pageSize), ...(state === 'all' ? {} : { state }) };
   const asked = Object.fromEntries(
     Object.entries({ region: query.region, year: query.year, grade: query.grade, page: query.page }).filter(
@@ -106,7 +111,7 @@ export class WorkspaceController {
   async worklist(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
     const session = this.gate.session(req, res);
     if (!session) return;
-    const { state, filters, error } = listFilters(query, PAGE_SIZE);
+    const { state, filters, error } = listFilters(query, PAGE_SIZE, session.principal.role);
     const result = await this.queries.execute<ListEvaluations, EvaluationPage>(
       new ListEvaluations(session.principal, filters),
     );
@@ -121,7 +126,7 @@ export class WorkspaceController {
   async export(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
     const session = this.gate.session(req, res);
     if (!session) return;
-    const { state, filters, error } = listFilters(query, EXPORT_PAGE_SIZE);
+    const { state, filters, error } = listFilters(query, EXPORT_PAGE_SIZE, session.principal.role);
     if (error) return sendWorkspacePage(res, 400, messagePage(WORKSPACE, '无法导出', error, viewerOf(session)));
     const items: EvaluationPage['items'] = [];
     let total = 0;
