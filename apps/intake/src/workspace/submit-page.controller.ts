@@ -16,7 +16,7 @@ import {
 } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@jixiao/auth';
 import { correlationIdOf, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
@@ -152,13 +152,13 @@ export class SubmitPageController {
   }
 
   @Post('sign-in')
-  @ApiExcludeEndpoint() // as POST /review/sign-in
+  @ApiOperation({ summary: 'Sign in to the staff’s pages (as POST /review/sign-in)' })
   signIn(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
     this.gate.signIn(req, res, form);
   }
 
   @Post('sign-out')
-  @ApiExcludeEndpoint() // as POST /review/sign-out
+  @ApiOperation({ summary: 'Sign out (as POST /review/sign-out)' })
   signOut(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
     this.gate.signOut(req, res, form);
   }

@@ -17,7 +17,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@jixiao/auth';
 import { SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
@@ -100,7 +100,8 @@ class RuleUploadRefusedFilter extends PageRefusalFilter {
  * same commands and queries as the API and `jixiao rules`, for a bureau's rule admins in a browser. Readable by every
  * signed-in role except units; changing needs a rule admin of the region, as on the API.
  */
-@ApiExcludeController() // HTML for people; the API's /rule-sets and /rescoring-runs routes are documented
+@ApiTags('workspace')
+@ApiProduces('text/html')
 @Public()
 @Controller('rules')
 export class RulesPageController {
@@ -134,6 +135,9 @@ export class RulesPageController {
   }
 
   @Get()
+  @ApiOperation({
+    summary: 'Rule-set pages: every rule set, its active versions and drafts; the latest re-scoring runs (HTML)',
+  })
   async index(@Req() req: Request, @Res() res: Response): Promise<void> {
     const session = this.reader(req, res);
     if (!session) return;
@@ -155,6 +159,9 @@ export class RulesPageController {
   }
 
   @Get('runs/:run')
+  @ApiOperation({
+    summary: 'A re-scoring run: progress (a Refresh header while it runs), the impact report, cancel or resume (HTML)',
+  })
   async run(
     @Req() req: Request,
     @Res() res: Response,
@@ -167,6 +174,9 @@ export class RulesPageController {
   }
 
   @Get(':id')
+  @ApiOperation({
+    summary: 'A rule set: its versions, what a draft changes (`?from=&to=`), the rule admin’s forms (HTML)',
+  })
   async ruleSet(
     @Req() req: Request,
     @Res() res: Response,
@@ -181,6 +191,10 @@ export class RulesPageController {
   }
 
   @Post(':id/drafts')
+  @ApiOperation({
+    summary: 'Upload a draft from the page (multipart: file, csrf); 303 to the rule set, or its errors listed',
+  })
+  @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_RULE_FILE_BYTES, files: 1 } }))
   @UseFilters(RuleUploadRefusedFilter)
   async uploadDraft(
@@ -213,6 +227,7 @@ export class RulesPageController {
   }
 
   @Post(':id/versions/:v/impact')
+  @ApiOperation({ summary: 'Preview a draft’s impact from the page (form: csrf, years?); 303 to the run' })
   async impact(
     @Req() req: Request,
     @Res() res: Response,
@@ -229,6 +244,7 @@ export class RulesPageController {
   }
 
   @Post(':id/versions/:v/activate')
+  @ApiOperation({ summary: 'Activate from the page (form: csrf, reason, years?); 303 to the run' })
   async activate(
     @Req() req: Request,
     @Res() res: Response,
@@ -247,6 +263,9 @@ export class RulesPageController {
   }
 
   @Post('runs/:run/:action')
+  @ApiOperation({
+    summary: 'Cancel or resume a run from the page (action: cancel | resume; form: csrf); 303 to the run',
+  })
   async control(
     @Req() req: Request,
     @Res() res: Response,
@@ -274,11 +293,13 @@ export class RulesPageController {
   }
 
   @Post('sign-in')
+  @ApiOperation({ summary: 'Sign in to the staff’s pages (as POST /review/sign-in)' })
   signIn(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
     this.gate.signIn(req, res, form);
   }
 
   @Post('sign-out')
+  @ApiOperation({ summary: 'Sign out (as POST /review/sign-out)' })
   signOut(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
     this.gate.signOut(req, res, form);
   }

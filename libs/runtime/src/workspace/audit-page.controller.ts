@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@jixiao/auth';
 import { AuditRegistry, type ChainVerification } from '../audit.registry';
@@ -54,7 +54,8 @@ ${
 }
 
 /** The audit check as a page (`GET /audit/verify` for people): auditors only. */
-@ApiExcludeController()
+@ApiTags('workspace')
+@ApiProduces('text/html')
 @Public()
 @Controller('audit')
 export class AuditPageController {
@@ -68,6 +69,7 @@ export class AuditPageController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'The audit check as a page, for auditors: each chain of this process’s services (HTML)' })
   async page(@Req() req: Request, @Res() res: Response): Promise<void> {
     const session = this.gate.session(req, res);
     if (!session) return;
@@ -81,11 +83,13 @@ export class AuditPageController {
   }
 
   @Post('sign-in')
+  @ApiOperation({ summary: 'Sign in to the staff’s pages (as POST /review/sign-in)' })
   signIn(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
     this.gate.signIn(req, res, form);
   }
 
   @Post('sign-out')
+  @ApiOperation({ summary: 'Sign out (as POST /review/sign-out)' })
   signOut(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
     this.gate.signOut(req, res, form);
   }
