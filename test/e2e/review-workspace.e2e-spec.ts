@@ -234,6 +234,10 @@ describe('review workspace', () => {
       next: 'https://example.com/',
     });
     expect(away.headers.get('location')).toBe('/review');
+    // a filter that cannot be used is dropped, saying why
+    const filtered = await get(`${sys.url}/review?region=灵寿县`, cookie);
+    expect(filtered.status).toBe(400);
+    expect(filtered.text).toContain('筛选条件有误，已忽略：地区请填写 6 位行政区划代码');
     // the JSON API wants its bearer header: the workspace's cookie alone is no credential there
     expect((await get(`${sys.url}/evaluations/${id}`, cookie)).status).toBe(401);
 

@@ -77,7 +77,13 @@ function listFilters(query: Record<string, unknown>, pageSize: number, role: Pri
     return { state, filters: parseListQuery({ ...asked, ...fixed }), error: null };
   } catch (err) {
     if (!(err instanceof BadRequestException)) throw err;
-    return { state, filters: parseListQuery(fixed), error: `筛选条件有误：${refusal(err)}` };
+    const said = refusal(err);
+    const what = said.includes('query.region')
+      ? '地区请填写 6 位行政区划代码（如 130126，或省级 130000 含其下各地）'
+      : said.includes('query.year')
+        ? '年度请填写四位数字（如 2023）'
+        : said;
+    return { state, filters: parseListQuery(fixed), error: `筛选条件有误，已忽略：${what}。` };
   }
 }
 const evaluationPath = (id: string) => `${WORKSPACE}/evaluations/${encodeURIComponent(id)}`;
