@@ -10,7 +10,7 @@ describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (db) => {
   const verify = async () => (await http('GET', `${sys.url}/audit/verify`, { token: sys.token('auditor', ['CN']) })).body;
   /** The same check as an auditor's page (/audit), signed in with the staff's session. */
   const page = async (role: 'auditor' | 'reviewer' = 'auditor') => {
-    const signIn = await fetch(`${sys.url}/audit/sign-in`, {
+    const signIn = await fetch(`${sys.url}/session/sign-in`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -43,7 +43,7 @@ describe('PostgreSQL outage (the whole system on a proxied PostgreSQL)', () => {
       ids.push(res.body.evaluationIds[0]);
     }
     // a reviewer signed in to the workspace before the cut
-    const signIn = await fetch(`${sys.url}/review/sign-in`, {
+    const signIn = await fetch(`${sys.url}/session/sign-in`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -30,14 +30,19 @@ describe.skipIf(!nginxInstalled())('the compose gateway in front of four separat
   let dir: string;
   let nginx: ChildProcess;
   let url: string;
-  const token = (role: 'submitter' | 'reviewer' | 'auditor' | 'rule_admin', regions: string[]) => parts.intake!.token(role, regions);
+  const token = (role: 'submitter' | 'reviewer' | 'auditor' | 'rule_admin', regions: string[]) =>
+    parts.intake!.token(role, regions);
 
   beforeAll(async () => {
     parts.intake = await startSystem({ db: 'postgres', service: 'intake' });
-    for (const s of SERVICES.slice(1)) parts[s] = await startSystem({ db: 'postgres', service: s, partOf: parts.intake });
+    for (const s of SERVICES.slice(1))
+      parts[s] = await startSystem({ db: 'postgres', service: s, partOf: parts.intake });
     dir = mkdtempSync(join(tmpdir(), 'jixiao-gateway-'));
     const port = await freePort();
-    let conf = readFileSync(join(__dirname, '../../docker/gateway.conf'), 'utf8').replace('listen 8080;', `listen 127.0.0.1:${port};`);
+    let conf = readFileSync(join(__dirname, '../../docker/gateway.conf'), 'utf8').replace(
+      'listen 8080;',
+      `listen 127.0.0.1:${port};`,
+    );
     for (const s of SERVICES) conf = conf.replace(`server ${s}:3000;`, `server ${new URL(parts[s]!.url).host};`);
     writeFileSync(join(dir, 'gateway.conf'), conf);
     writeFileSync(
@@ -56,27 +61,38 @@ describe.skipIf(!nginxInstalled())('the compose gateway in front of four separat
   });
 
   it('routes the API by path, and POST /evaluations to intake: a document and a JSON form go through to publication', async () => {
-    const doc = await http('POST', `${url}/documents`, { token: token('submitter', ['341522']), form: documentForm(SEEDS.huoqiu.file) });
+    const doc = await http('POST', `${url}/documents`, {
+      token: token('submitter', ['341522']),
+      form: documentForm(SEEDS.huoqiu.file),
+    });
     expect(doc.status, doc.text).toBe(201);
     const json = await http('POST', `${url}/evaluations`, { token: token('submitter', ['130126']), json: form(92, 1) });
     expect(json.status, json.text).toBe(201);
-    await waitFor('霍邱 published', async () => (await http('GET', `${url}/public/341522/2022.json`)).body?.evaluations?.length === 2);
+    await waitFor(
+      '霍邱 published',
+      async () => (await http('GET', `${url}/public/341522/2022.json`)).body?.evaluations?.length === 2,
+    );
     const auditor = token('auditor', ['CN']);
     const listed = await http('GET', `${url}/evaluations?pageSize=100`, { token: auditor });
     expect(listed.status).toBe(200);
     expect(listed.body.total).toBe(3);
     const id = json.body.evaluationIds[0];
-    await waitFor('scored', async () => (await http('GET', `${url}/evaluations/${id}`, { token: auditor })).body?.score?.grade);
+    await waitFor(
+      'scored',
+      async () => (await http('GET', `${url}/evaluations/${id}`, { token: auditor })).body?.score?.grade,
+    );
     expect((await http('GET', `${url}/evaluations/${id}/history`, { token: auditor })).status).toBe(200);
     expect((await http('GET', `${url}/documents/${doc.body.evaluationIds[0]}`, { token: auditor })).status).toBe(200);
-    expect((await http('GET', `${url}/submissions/${json.body.submissionIds[0]}`, { token: auditor })).status).toBe(200);
+    expect((await http('GET', `${url}/submissions/${json.body.submissionIds[0]}`, { token: auditor })).status).toBe(
+      200,
+    );
     expect((await http('GET', `${url}/rule-sets`, { token: auditor })).status).toBe(200);
     expect((await http('GET', `${url}/rescoring-runs`, { token: auditor })).status).toBe(200);
     expect((await http('GET', `${url}/nothing-here`)).status).toBe(404);
   });
 
   it('one sign-in serves the staff’s pages of every service behind it', async () => {
-    const signIn = await fetch(`${url}/review/sign-in`, {
+    const signIn = await fetch(`${url}/session/sign-in`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },

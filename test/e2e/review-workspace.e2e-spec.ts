@@ -42,7 +42,7 @@ describe('review workspace', () => {
     (await http('GET', `${sys.url}/evaluations/${id}`, { token: sys.token('auditor', ['CN']) })).body?.state;
 
   async function cookieFor(token: string): Promise<string> {
-    const res = await post(`${sys.url}/review/sign-in`, null, { token });
+    const res = await post(`${sys.url}/session/sign-in`, null, { token });
     expect(res.status).toBe(303);
     return res.headers.get('set-cookie')!.split(';')[0];
   }
@@ -216,11 +216,11 @@ describe('review workspace', () => {
     const anonymous = await post(`${path}/approve`, null, { csrf, revision });
     expect(anonymous.status).toBe(401);
     expect(anonymous.text).toContain('name="next" value="/review/evaluations/');
-    const bad = await post(`${sys.url}/review/sign-in`, null, { token: 'not-a-token' });
+    const bad = await post(`${sys.url}/session/sign-in`, null, { token: 'not-a-token' });
     expect(bad.status).toBe(401);
     expect(bad.text).toContain('令牌无效');
     // a sign-in posted from another site's page is refused (it would sign the browser in as someone else)
-    const elsewhere = await fetch(`${sys.url}/review/sign-in`, {
+    const elsewhere = await fetch(`${sys.url}/session/sign-in`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://example.com' },
@@ -229,7 +229,7 @@ describe('review workspace', () => {
     expect(elsewhere.status).toBe(403);
     expect(elsewhere.headers.get('set-cookie')).toBeNull();
     // sign-in goes on only to a workspace page
-    const away = await post(`${sys.url}/review/sign-in`, null, {
+    const away = await post(`${sys.url}/session/sign-in`, null, {
       token: sys.token('reviewer', ['640000']),
       next: 'https://example.com/',
     });
@@ -252,7 +252,7 @@ describe('review workspace', () => {
       actor: { user: 'reviewer-640000', role: 'reviewer' },
     });
     // signing out ends the session
-    const out = await post(`${sys.url}/review/sign-out`, cookie, { csrf });
+    const out = await post(`${sys.url}/session/sign-out`, cookie, { csrf });
     expect(out.status).toBe(303);
     expect(out.headers.get('set-cookie')).toMatch(/jixiao_session=;/);
   });

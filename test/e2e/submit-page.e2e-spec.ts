@@ -75,11 +75,15 @@ describe('submission page', () => {
     const [download] = await Promise.all([unit.waitForEvent('download'), unit.getByTestId('document').click()]);
     expect(download.suggestedFilename()).toBe('灵寿县2022年度部门整体绩效自评.txt');
     expect(readFileSync((await download.path())!)).toEqual(seed);
-    const api = await fetch(`${sys.url}/documents/${id}`, { headers: { authorization: `Bearer ${sys.token('reviewer', ['130000'])}` } });
+    const api = await fetch(`${sys.url}/documents/${id}`, {
+      headers: { authorization: `Bearer ${sys.token('reviewer', ['130000'])}` },
+    });
     expect(api.status).toBe(200);
     expect(api.headers.get('content-disposition')).toContain("filename*=UTF-8''");
     expect(Buffer.from(await api.arrayBuffer())).toEqual(seed);
-    const elsewhere = await fetch(`${sys.url}/documents/${id}`, { headers: { authorization: `Bearer ${sys.token('reviewer', ['640000'])}` } });
+    const elsewhere = await fetch(`${sys.url}/documents/${id}`, {
+      headers: { authorization: `Bearer ${sys.token('reviewer', ['640000'])}` },
+    });
     expect(elsewhere.status).toBe(403);
     await unit.getByRole('link', { name: '提交更正版本' }).click();
     await unit.waitForURL(`${sys.url}/submit?corrects=${id}`);
@@ -129,7 +133,7 @@ describe('submission page', () => {
     expect(await reviewer.getByTestId('not-submitter').textContent()).toContain('只有填报单位可以提交');
     // one session signs in for both areas: the unit signed in at /submit reads the workspace without signing in again
     const cookie = (
-      await fetch(`${sys.url}/submit/sign-in`, {
+      await fetch(`${sys.url}/session/sign-in`, {
         method: 'POST',
         redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { JwtAuthGuard } from '@jixiao/auth';
 import { AuditController } from './audit.controller';
 import { AuditPageController } from './workspace/audit-page.controller';
+import { SessionController } from './workspace/session.controller';
 import { AuditRegistry } from './audit.registry';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
@@ -48,7 +49,7 @@ export class RuntimeModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController, AuditController, AuditPageController],
+      controllers: [HealthController, MetricsController, AuditController, AuditPageController, SessionController],
       providers: [
         { provide: SERVICE_CONTEXT, useValue: ctx },
         HealthRegistry,

@@ -150,16 +150,4 @@ export class SubmitPageController {
       sendWorkspacePage(res, err.getStatus(), messagePage(SUBMIT, title, message, viewerOf(session)));
     }
   }
-
-  @Post('sign-in')
-  @ApiOperation({ summary: 'Sign in to the staff’s pages (as POST /review/sign-in)' })
-  signIn(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
-    this.gate.signIn(req, res, form);
-  }
-
-  @Post('sign-out')
-  @ApiOperation({ summary: 'Sign out (as POST /review/sign-out)' })
-  signOut(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
-    this.gate.signOut(req, res, form);
-  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '@jixiao/auth';
-import { safeNext, signInPage } from '@jixiao/runtime/workspace';
+import { areaOf, safeNext, signInPage } from '@jixiao/runtime/workspace';
 import { detailPage, type EvaluationDetail, type HistoryItem, listPage, type Viewer } from './workspace-pages';
 
 const reviewer: Viewer = { principal: { sub: 'wang', role: 'reviewer', regions: ['130000'] }, csrf: 'csrf-token-1' };
@@ -167,20 +167,24 @@ describe('workspace pages', () => {
     expect(empty).not.toContain('rel="next"');
   });
 
-  it('sign-in carries on only to the page asked for', () => {
+  it('sign-in carries on only to a staff page: the one asked for, else the area', () => {
     expect(signInPage('/review', null, '/review/evaluations/ev_1').value).toContain(
-      '<input type="hidden" name="next" value="/review/evaluations/ev_1">',
+      '<form method="post" action="/session/sign-in"><input type="hidden" name="next" value="/review/evaluations/ev_1">',
     );
+    expect(signInPage('/rules', null).value).toContain('<input type="hidden" name="next" value="/rules">');
     expect(signInPage('/review', '令牌无效').value).toContain('role="alert"');
-    expect(safeNext('/review', '/review/evaluations/ev_1')).toBe('/review/evaluations/ev_1');
+    for (const page of ['/review/evaluations/ev_1', '/submit', '/rules/510000@2023', '/audit'])
+      expect(safeNext(page)).toBe(page);
     for (const away of [
       'https://example.com/',
       '//example.com/review',
       '/review/../queues',
-      '/submit',
+      '/queues',
       '/review?x=1',
       42,
     ])
-      expect(safeNext('/review', away)).toBeNull();
+      expect(safeNext(away)).toBeNull();
+    expect(areaOf(safeNext('/rules/130126'))).toBe('/rules');
+    expect(areaOf(null)).toBe('/review');
   });
 });

@@ -150,21 +150,6 @@ export class WorkspaceController {
     res.type(XLSX_TYPE).send(await worklistXlsx(items, title, items.length < total));
   }
 
-  @Post('sign-in')
-  @ApiOperation({
-    summary: 'Sign in to the staff’s pages with a token (form field `token`); sets an HttpOnly session cookie',
-  })
-  @ApiProduces('text/html')
-  signIn(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
-    this.gate.signIn(req, res, form);
-  }
-
-  @Post('sign-out')
-  @ApiOperation({ summary: 'Sign out (clears the session cookie)' })
-  signOut(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
-    this.gate.signOut(req, res, form);
-  }
-
   @Get('evaluations/:id')
   @ApiOperation({
     summary:

@@ -292,18 +292,6 @@ export class RulesPageController {
     res.redirect(303, `${runPath(runId)}?done=${action === 'cancel' ? 'cancelled' : 'resumed'}`);
   }
 
-  @Post('sign-in')
-  @ApiOperation({ summary: 'Sign in to the staff’s pages (as POST /review/sign-in)' })
-  signIn(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
-    this.gate.signIn(req, res, form);
-  }
-
-  @Post('sign-out')
-  @ApiOperation({ summary: 'Sign out (as POST /review/sign-out)' })
-  signOut(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
-    this.gate.signOut(req, res, form);
-  }
-
   /** A rule admin's action on a rule set: 303 to where it leads, or the rule set's page again saying why not. */
   private async act(
     req: Request,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@jixiao/auth';
@@ -11,7 +11,6 @@ import { messagePage, sendWorkspacePage, type Viewer, workspacePage } from './pa
 // Pages are written with the `html` template (every value escaped); prettier leaves the markup inside it alone
 // (`embeddedLanguageFormatting: off`).
 
-type Form = Record<string, unknown> | undefined;
 const AUDIT = '/audit';
 const SERVICE_LABELS: Record<string, string> = {
   intake: '收件（intake）',
@@ -80,17 +79,5 @@ export class AuditPageController {
       200,
       auditPage(viewerOf(session), await this.registry.verifyAll(), new Date().toISOString()),
     );
-  }
-
-  @Post('sign-in')
-  @ApiOperation({ summary: 'Sign in to the staff’s pages (as POST /review/sign-in)' })
-  signIn(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
-    this.gate.signIn(req, res, form);
-  }
-
-  @Post('sign-out')
-  @ApiOperation({ summary: 'Sign out (as POST /review/sign-out)' })
-  signOut(@Req() req: Request, @Res() res: Response, @Body() form: Form): void {
-    this.gate.signOut(req, res, form);
   }
 }

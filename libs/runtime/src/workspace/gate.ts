@@ -2,13 +2,13 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '
 import type { Request, Response } from 'express';
 import type { SafeHtml } from '../html';
 import type { ServiceContext } from '../service-context';
-import { type Area, messagePage, safeNext, sendWorkspacePage, signInPage, type Viewer } from './pages';
+import { type Area, messagePage, sendWorkspacePage, signInPage, type Viewer } from './pages';
 import { type Session, WorkspaceSessions } from './session';
 
 export type SignedIn = Extract<Session, { signedIn: true }>;
 type Form = Record<string, unknown> | undefined;
 
-/** The sign-in, sign-out and form checks of one area of the staff's pages, as its controller's handlers use them. */
+/** The session and form checks of one area of the staff's pages, as its controller's handlers use them. */
 export class WorkspaceGate {
   private readonly sessions: WorkspaceSessions;
 
@@ -17,6 +17,11 @@ export class WorkspaceGate {
     secrets: readonly string[],
   ) {
     this.sessions = new WorkspaceSessions(secrets);
+  }
+
+  /** The session, whatever it is (for the sign-in and sign-out handlers). */
+  read(req: Request): Session {
+    return this.sessions.read(req);
   }
 
   /** The signed-in session, or null after answering with the sign-in page (401 when a token was refused). */
@@ -29,28 +34,6 @@ export class WorkspaceGate {
       signInPage(this.area, session.reason ?? (req.method === 'GET' ? null : '请先登录。'), next),
     );
     return null;
-  }
-
-  /** POST sign-in: the pasted token (a leading `Bearer ` tolerated) → the session cookie and 303 on. */
-  signIn(req: Request, res: Response, form: Form): void {
-    const token = (typeof form?.token === 'string' ? form.token : '').trim().replace(/^Bearer\s+/i, '');
-    const next = safeNext(this.area, form?.next);
-    // no session yet to tie a form token to: a sign-in posted from another site (which would sign the browser in as
-    // someone else) is told apart by the Origin browsers send with every POST
-    if (!sameOrigin(req))
-      return sendWorkspacePage(res, 403, signInPage(this.area, '登录请求不是从本系统的页面提交的。', next));
-    if (!token) return sendWorkspacePage(res, 400, signInPage(this.area, '请粘贴访问令牌。', next));
-    const outcome = this.sessions.signIn(req, res, token);
-    if ('refused' in outcome) return sendWorkspacePage(res, 401, signInPage(this.area, outcome.refused, next));
-    res.redirect(303, next ?? this.area);
-  }
-
-  /** POST sign-out (from a page of this session's): clears the cookie. */
-  signOut(req: Request, res: Response, form: Form): void {
-    const session = this.sessions.read(req);
-    if (session.signedIn && !this.formIsGenuine(req, res, session, form)) return;
-    this.sessions.signOut(res);
-    res.redirect(303, this.area);
   }
 
   /** Whether a posted form came from one of this session's pages; if not, answers 403 saying so. */
@@ -66,18 +49,6 @@ export class WorkspaceGate {
         viewerOf(session),
       ),
     );
-    return false;
-  }
-}
-
-/** A request without an Origin (not a browser's, or an old one) passes; one from another host does not. */
-function sameOrigin(req: Request): boolean {
-  const origin = req.get('origin');
-  if (!origin || origin === 'null') return origin !== 'null';
-  const host = (req.get('x-forwarded-host') ?? req.get('host') ?? '').split(',')[0].trim();
-  try {
-    return new URL(origin).host === host;
-  } catch {
     return false;
   }
 }

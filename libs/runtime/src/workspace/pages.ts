@@ -10,6 +10,10 @@ import { html, PAGE_CSS, type SafeHtml, sendHtml, trusted } from '../html';
  * audit check (every process, for the services it runs).
  */
 export type Area = '/review' | '/submit' | '/rules' | '/audit';
+const AREAS: readonly Area[] = ['/review', '/submit', '/rules', '/audit'];
+
+/** Where every process signs the staff in and out (one session for all the areas, whichever service serves them). */
+export const SESSION = '/session';
 
 /** Who is looking, and the token every form of theirs posts back to prove it came from one of these pages. */
 export interface Viewer {
@@ -67,7 +71,7 @@ export function workspacePage(area: Area, title: string, body: SafeHtml, viewer:
   const who = viewer
     ? html`${navigation(viewer.principal.role)}<span class="who">${viewer.principal.sub} · ${ROLE_LABELS[viewer.principal.role]} · ${viewer.principal.regions.join('、')}${
         viewer.principal.unit ? html` · ${viewer.principal.unit}` : ''
-      }<form method="post" action="${area}/sign-out"><input type="hidden" name="csrf" value="${viewer.csrf}"><button type="submit">退出</button></form></span>`
+      }<form method="post" action="${SESSION}/sign-out"><input type="hidden" name="csrf" value="${viewer.csrf}"><input type="hidden" name="next" value="${area}"><button type="submit">退出</button></form></span>`
     : '';
   return html`<!doctype html>
 <html lang="zh-CN">
@@ -95,12 +99,12 @@ export function notice(kind: 'error' | 'flash', text: string | null | undefined)
     : html`<div class="flash" role="status" data-testid="flash">${text}</div>`;
 }
 
-/** The sign-in form: a token pasted once, kept in an HttpOnly session cookie; then on to `next` (a page of the area). */
+/** The sign-in form: a token pasted once, kept in an HttpOnly session cookie; then on to `next` (default the area). */
 export function signInPage(area: Area, message: string | null, next: string | null = null): SafeHtml {
   const body = html`<h1>登录</h1>
 ${notice('error', message)}
 <section class="card">
-<form method="post" action="${area}/sign-in">${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
+<form method="post" action="${SESSION}/sign-in"><input type="hidden" name="next" value="${next ?? area}">
 <p><label for="token">访问令牌</label><br><textarea id="token" name="token" required autocomplete="off" spellcheck="false" placeholder="eyJ…"></textarea></p>
 <p><button class="primary" type="submit">登录</button></p>
 </form>
@@ -125,9 +129,15 @@ export function sendWorkspacePage(res: Response, status: number, page: SafeHtml)
   sendHtml(res, status, page, { forms: 'self', private: true });
 }
 
-/** Only a page of the area may follow sign-in (never another site, nor a path that leaves it). */
-export function safeNext(area: Area, next: unknown): string | null {
-  if (typeof next !== 'string' || !(next === area || next.startsWith(`${area}/`))) return null;
-  // segments of ids and names only: none may start with a dot (no `..`), no escapes, no query
+/** Only a staff page may follow sign-in or sign-out (never another site, nor a path that leaves them). */
+export function safeNext(next: unknown): string | null {
+  if (typeof next !== 'string') return null;
+  // an area, then segments of ids and names only: none may start with a dot (no `..`), no escapes, no query
   return /^\/(review|submit|rules|audit)(\/[A-Za-z0-9_@-][A-Za-z0-9_@.-]*)*$/.test(next) ? next : null;
+}
+
+/** The area a (safe) path belongs to, for the page that answers there. */
+export function areaOf(path: string | null): Area {
+  const area = path ? `/${path.split('/')[1]}` : '';
+  return AREAS.includes(area as Area) ? (area as Area) : '/review';
 }
