@@ -73,6 +73,21 @@ describe('refusals are logged: the API guard and the queue dashboard (/queues)',
     expect(JSON.stringify(logger.lines)).not.toContain('eyJ'); // no token in any line
   });
 
+  it('a browser signed in to the staff pages is let in with that session (operators only)', async () => {
+    const signIn = async (role: 'auditor' | 'submitter') => {
+      const res = await fetch(`${system.url}/session/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: token(role, `${role}-9`), next: '/audit' }).toString(),
+      });
+      expect(res.status).toBe(303);
+      return res.headers.get('set-cookie')!.split(';')[0];
+    };
+    expect((await get('/queues', { cookie: await signIn('auditor') })).status).toBe(200);
+    expect((await get('/queues', { cookie: await signIn('submitter') })).status).toBe(403);
+  });
+
   it('the API: a missing token and a role not allowed are logged the same way', async () => {
     expect((await get('/audit/verify')).status).toBe(401);
     expect((await get('/audit/verify', { authorization: `Bearer ${token('submitter', 'unit-7')}` })).status).toBe(403);

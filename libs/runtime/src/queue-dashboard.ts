@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { InvalidTokenError, type Principal, verifyToken } from '@jixiao/auth';
 import { QUEUES } from '@jixiao/contracts';
 import { readCookie } from './cookies';
+import { SESSION_COOKIE } from './workspace/session';
 import type { ServiceContext } from './service-context';
 
 const COOKIE = 'jixiao_queues_token';
@@ -14,7 +15,8 @@ const OPERATOR_ROLES: Principal['role'][] = ['auditor', 'rule_admin'];
 
 /**
  * Bull Board at /queues, read-only, for auditors and rule admins. A browser cannot send a bearer header, so
- * `/queues?token=…` once stores the token in an HttpOnly cookie scoped to /queues. Refusals are logged as the API's
+ * `/queues?token=…` once stores the token in an HttpOnly cookie scoped to /queues; a browser signed in to the staff's
+ * pages (/session/sign-in) is let in with that session. Refusals are logged as the API's
  * are (JwtAuthGuard: `refused: authentication`, `refused: role`), and so is each sign-in with a token in the URL.
  */
 export function mountQueueDashboard(app: INestApplication, ctx: ServiceContext): () => Promise<void> {
@@ -45,7 +47,9 @@ function guard(secrets: readonly string[]) {
     };
     const fromQuery = typeof req.query.token === 'string' ? req.query.token : null;
     const header = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : null;
-    const token = fromQuery ?? header ?? readCookie(req.headers.cookie, COOKIE);
+    // a token in the URL, a bearer header, the dashboard's own cookie, or the staff pages' session
+    const token =
+      fromQuery ?? header ?? readCookie(req.headers.cookie, COOKIE) ?? readCookie(req.headers.cookie, SESSION_COOKIE);
     if (!token) return refuse401('missing token');
     let principal: Principal;
     try {

@@ -4,7 +4,9 @@ import type { Request, Response } from 'express';
 import { InvalidTokenError, type Principal, verifyToken } from '@jixiao/auth';
 import { readCookie } from '../cookies';
 
-const COOKIE = 'jixiao_session';
+/** The staff's session cookie (the queue dashboard accepts it too). */
+export const SESSION_COOKIE = 'jixiao_session';
+const COOKIE = SESSION_COOKIE;
 
 export type Session =
   { signedIn: true; principal: Principal; token: string; csrf: string } | { signedIn: false; reason: string | null };
