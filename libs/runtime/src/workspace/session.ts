@@ -6,7 +6,6 @@ import { readCookie } from '../cookies';
 
 /** The staff's session cookie (the queue dashboard accepts it too). */
 export const SESSION_COOKIE = 'jixiao_session';
-const COOKIE = SESSION_COOKIE;
 
 export type Session =
   { signedIn: true; principal: Principal; token: string; csrf: string } | { signedIn: false; reason: string | null };
@@ -19,9 +18,9 @@ function refusalText(reason: string): string {
 }
 
 /**
- * The browser session of the staff's pages (the review workspace at /review, the units' submission page at
- * /submit). A browser cannot send a bearer header, so the token pasted once at sign-in lives in an HttpOnly,
- * SameSite=Strict cookie that both read, whichever service serves them (behind one host). The JSON API never reads
+ * The browser session of the staff's pages (/submit, /review, /rules, /audit; the queue dashboard too). A browser
+ * cannot send a bearer header, so the token pasted once at sign-in lives in an HttpOnly, SameSite=Strict cookie that
+ * every one of them reads, whichever service serves it (behind one host). The JSON API never reads
  * it: a cookie there would let other sites act through it. Every form carries a token derived from the session's
  * (an HMAC under the current JWT secret), so a post from elsewhere is refused even by a browser that ignores
  * SameSite. Refusals are logged as the API's are (`refused: authentication`).
@@ -32,7 +31,7 @@ export class WorkspaceSessions {
   constructor(private readonly secrets: readonly string[]) {}
 
   read(req: Request): Session {
-    const token = readCookie(req.headers.cookie, COOKIE);
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (!token) return { signedIn: false, reason: null };
     try {
       return { signedIn: true, principal: verifyToken(token, this.secrets), token, csrf: this.csrfFor(token) };
@@ -45,7 +44,7 @@ export class WorkspaceSessions {
   signIn(req: Request, res: Response, token: string): { principal: Principal } | { refused: string } {
     try {
       const principal = verifyToken(token, this.secrets);
-      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure });
+      res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure });
       this.logger.log({ msg: 'workspace: signed in', user: principal.sub, role: principal.role });
       return { principal };
     } catch (err) {
@@ -66,7 +65,7 @@ export class WorkspaceSessions {
   }
 
   signOut(res: Response): void {
-    res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', path: '/' });
+    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/' });
   }
 
   /** Whether a posted form came from one of this session's pages. */
