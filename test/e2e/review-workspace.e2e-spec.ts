@@ -86,6 +86,17 @@ describe('review workspace', () => {
     const rows = page.getByTestId('worklist').locator('tbody tr');
     expect(await rows.count()).toBe(2);
     expect(await page.getByTestId('count').textContent()).toBe('第 1–2 条，共 2 条');
+    // newest first, or the order they arrived in
+    const order = () =>
+      page
+        .getByTestId('worklist')
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-evaluation-id')));
+    expect(await order()).toEqual([lingshou, planted]);
+    await page.selectOption('select[name="sort"]', 'oldest');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.waitForURL(/sort=oldest/);
+    expect(await order()).toEqual([planted, lingshou]);
     // the worklist as filtered, as a workbook: numbers as numbers, text from the forms as text
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
     expect(download.suggestedFilename()).toBe('绩效自评表（待审核）.xlsx');

@@ -638,6 +638,11 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       'ev_list_hn_1',
     ]);
     expect(all.body).toMatchObject({ page: 1, pageSize: 100, total: 2 });
+    const oldest = await h.http('GET', '/evaluations?pageSize=100&sort=oldest', henan);
+    expect(oldest.body.items.map((i: { evaluationId: string }) => i.evaluationId)).toEqual([
+      'ev_list_hn_1',
+      'ev_list_hn_2',
+    ]);
     const page2 = await h.http('GET', '/evaluations?page=2&pageSize=1', henan);
     expect(page2.body).toMatchObject({
       page: 2,
@@ -660,7 +665,7 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     const ownUnit = await h.http('GET', '/evaluations?pageSize=100', h.token('submitter', [REGION], UNIT));
     expect(ownUnit.body.total).toBe(hebeiOnly.body.total);
 
-    for (const q of ['state=done', 'year=abc', 'page=0', 'pageSize=1000', 'region=Hebei']) {
+    for (const q of ['state=done', 'year=abc', 'page=0', 'pageSize=1000', 'region=Hebei', 'sort=random']) {
       const bad = await h.http('GET', `/evaluations?${q}`, auditor);
       expect(bad.status, q).toBe(400);
       expect(bad.body.message).toContain(`query.${q.split('=')[0]}`);

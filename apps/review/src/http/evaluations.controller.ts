@@ -44,7 +44,7 @@ export class EvaluationsController {
 
   @Get()
   @ApiOperation({
-    summary: 'List evaluations the caller may read, newest first',
+    summary: 'List evaluations the caller may read, newest first (or `sort=oldest`)',
     description:
       'Submitters see their regions (and unit), reviewers and rule admins their regions and sub-regions, auditors everything. ' +
       '`region` filters a division and its sub-regions (130000 = the whole province).',
@@ -53,6 +53,7 @@ export class EvaluationsController {
   @ApiQuery({ name: 'year', required: false, type: Number, example: 2023 })
   @ApiQuery({ name: 'state', required: false, enum: REVIEW_STATES })
   @ApiQuery({ name: 'grade', required: false, example: '优' })
+  @ApiQuery({ name: 'sort', required: false, enum: ['newest', 'oldest'], description: 'default newest first' })
   @ApiQuery({ name: 'page', required: false, type: Number, example: 1 })
   @ApiQuery({ name: 'pageSize', required: false, type: Number, example: 20, description: '1–100' })
   @ApiOkResponse({ type: EvaluationPageDto })

@@ -26,8 +26,9 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluations> {
     if (filters.year !== undefined) qb.andWhere('c.fiscalYear = :year', { year: filters.year });
     if (filters.state) qb.andWhere('c.state = :state', { state: filters.state });
     if (filters.grade) qb.andWhere('c.grade = :grade', { grade: filters.grade });
-    qb.orderBy('c.createdAt', 'DESC')
-      .addOrderBy('c.evaluationId', 'DESC')
+    const direction = filters.sort === 'oldest' ? 'ASC' : 'DESC';
+    qb.orderBy('c.createdAt', direction)
+      .addOrderBy('c.evaluationId', direction)
       .offset((filters.page - 1) * filters.pageSize)
       .limit(filters.pageSize);
     const [rows, total] = await qb.getManyAndCount();

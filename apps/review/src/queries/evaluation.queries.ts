@@ -6,11 +6,13 @@ export interface EvaluationFilters {
   year?: number;
   state?: ReviewState;
   grade?: string;
+  /** `newest` first (the default), or `oldest` first: a reviewer working through the queue in order of arrival. */
+  sort?: 'newest' | 'oldest';
   page: number;
   pageSize: number;
 }
 
-/** A page of the evaluations the principal may read, newest first. */
+/** A page of the evaluations the principal may read, newest (or oldest) first. */
 export class ListEvaluations {
   constructor(
     readonly principal: Principal,

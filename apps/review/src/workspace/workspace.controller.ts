@@ -69,9 +69,13 @@ function listFilters(query: Record<string, unknown>, pageSize: number, role: Pri
         : 'all';
   const fixed = { pageSize: String(pageSize), ...(state === 'all' ? {} : { state }) };
   const asked = Object.fromEntries(
-    Object.entries({ region: query.region, year: query.year, grade: query.grade, page: query.page }).filter(
-      ([, v]) => typeof v === 'string' && v.trim() !== '',
-    ),
+    Object.entries({
+      region: query.region,
+      year: query.year,
+      grade: query.grade,
+      sort: query.sort,
+      page: query.page,
+    }).filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
   );
   try {
     return { state, filters: parseListQuery({ ...asked, ...fixed }), error: null };
