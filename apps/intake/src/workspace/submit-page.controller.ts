@@ -22,6 +22,7 @@ import { Public } from '@jixiao/auth';
 import { correlationIdOf, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import type { SafeHtml } from '@jixiao/runtime/html';
 import {
+  messageOf,
   messagePage,
   PageRefusalFilter,
   sendWorkspacePage,
@@ -40,7 +41,7 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim(
 /** A refused document in the unit's words, with the service's own message (what and where) kept. */
 function refusal(err: HttpException): string {
   const status = err.getStatus();
-  const said = String((err.getResponse() as { message?: unknown }).message ?? err.message);
+  const said = messageOf(err);
   if (status === 413) return `文件超过 ${Math.round(MAX_DOCUMENT_BYTES / 1024 / 1024)} MB，未保存。请拆分后分别提交。`;
   if (status === 422) return `未能从文件中读出自评表，未保存任何内容：${said}`;
   if (status === 403) return `无权提交：${said}`;
@@ -142,7 +143,7 @@ export class SubmitPageController {
       );
     } catch (err) {
       if (!(err instanceof HttpException)) throw err;
-      const said = String((err.getResponse() as { message?: unknown }).message ?? err.message);
+      const said = messageOf(err);
       const [title, message] =
         err.getStatus() === 403
           ? ['无权查看', `无权查看：${said}`]

@@ -1,5 +1,4 @@
-import type { Diagnostic } from '@jixiao/forms';
-import { html, type SafeHtml } from '@jixiao/runtime/html';
+import { html, type SafeHtml, SEVERITY_LABELS } from '@jixiao/runtime/html';
 import { notice, ROLE_LABELS, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
 import type { DocumentSubmitted } from '../http/document-upload';
 
@@ -48,8 +47,6 @@ ${draft.previousVersionId ? html`<input type="hidden" name="previousVersionId" v
   return workspacePage(SUBMIT, '提交绩效自评表', body, viewer);
 }
 
-const LEVELS: Record<Diagnostic['level'], string> = { error: '错误', warning: '警告', info: '提示' };
-
 /** What was received: each form stored, its evaluation id (followed in the review workspace), and the parser's notes. */
 export function receivedPage(viewer: Viewer, fileName: string, done: DocumentSubmitted): SafeHtml {
   const rows = done.versions.map((v, i) => {
@@ -63,7 +60,7 @@ export function receivedPage(viewer: Viewer, fileName: string, done: DocumentSub
   const notes = done.diagnostics.length
     ? html`<h2>读取说明</h2><ul data-testid="diagnostics">${done.diagnostics.map(
         (d) =>
-          html`<li><span class="badge ${d.level}">${LEVELS[d.level]}</span> ${d.line ? html`第 ${d.line} 行${d.sheet ? html`（${d.sheet}）` : ''}：` : ''}${d.message}</li>`,
+          html`<li><span class="badge ${d.level}">${SEVERITY_LABELS[d.level]}</span> ${d.line ? html`第 ${d.line} 行${d.sheet ? html`（${d.sheet}）` : ''}：` : ''}${d.message}</li>`,
       )}</ul>`
     : '';
   const body = html`<h1>已收到</h1>

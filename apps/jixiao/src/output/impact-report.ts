@@ -1,3 +1,4 @@
+import { orderGrades } from '@jixiao/scoring';
 import type { ImpactReport } from '../server/api-types';
 import { renderTable } from './table';
 
@@ -6,22 +7,13 @@ const signed = (n: number | null, digits = 2) => (n === null ? '—' : `${n > 0 
 const edge = (n: number) => `${n > 0 ? '+' : ''}${Number(n.toFixed(3))}`;
 const score = (n: number | null) => (n === null ? '—' : n.toFixed(2));
 
-/** Best grade first, as the rule sets name them; unknown labels after, in text order; no grade (—) last. */
-const GRADE_ORDER = ['优', '优秀', '良', '良好', '中', '合格', '一般', '差', '较差', '不合格'];
-
-function gradeOrder(grades: Iterable<string | null>): (string | null)[] {
-  const list = [...new Set(grades)];
-  const rank = (g: string | null) => (g === null ? 1e6 : GRADE_ORDER.includes(g) ? GRADE_ORDER.indexOf(g) : 1e3);
-  return list.sort((a, b) => rank(a) - rank(b) || String(a).localeCompare(String(b)));
-}
-
 const label = (g: string | null) => g ?? '—';
 
 /** Rows: the old grade; columns: the new grade; cells: how many evaluations moved so (blank for none). */
 export function transitionMatrix(transitions: ImpactReport['transitions']): string {
   if (transitions.length === 0) return '(no evaluations)';
-  const rows = gradeOrder(transitions.map((t) => t.from));
-  const cols = gradeOrder(transitions.map((t) => t.to));
+  const rows = orderGrades(transitions.map((t) => t.from));
+  const cols = orderGrades(transitions.map((t) => t.to));
   const count = (f: string | null, t: string | null) =>
     transitions.filter((x) => x.from === f && x.to === t).reduce((s, x) => s + x.count, 0);
   return renderTable(

@@ -54,7 +54,4 @@ export function statusLabel(row: Pick<DisclosureRow, 'status' | 'revision'>): St
   return row.revision > 1 ? '已修订' : '已发布';
 }
 
-export const FORM_TYPE_LABELS: Record<DisclosureRow['formType'], string> = {
-  project: '项目支出',
-  department: '部门整体支出',
-};
+export { FORM_TYPE_LABELS } from '@jixiao/runtime/html';

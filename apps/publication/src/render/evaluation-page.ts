@@ -1,10 +1,9 @@
 import type { Breakdown } from '../domain/breakdown';
 import { FORM_TYPE_LABELS, type EvaluationDisclosure, type RevisionView } from '../domain/disclosure-view';
-import { formatRate, formatScore, formatTime, html, type SafeHtml } from '@jixiao/runtime/html';
+import { formatRate, formatScore, formatTime, html, type SafeHtml, SEVERITY_LABELS } from '@jixiao/runtime/html';
 import { layout } from './layout';
 import { regionLabel, statusBadge } from './region-page';
 
-const SEVERITY = { error: '错误', warning: '警告', info: '提示' } as Record<string, string>;
 
 function breakdownSection(b: Breakdown | null): SafeHtml {
   if (!b) return html`<p class="muted">本次审核未附评分明细。</p>`;
@@ -29,7 +28,7 @@ function breakdownSection(b: Breakdown | null): SafeHtml {
   const { counts, items } = b.findings;
   const findings = items.length
     ? html`<h2>复核发现</h2><p class="muted">错误 ${counts.error} 项，警告 ${counts.warning} 项，提示 ${counts.info} 项。</p>
-<ul>${items.map((f) => html`<li><strong>${SEVERITY[f.severity] ?? f.severity}</strong>${f.subject ? html`（${f.subject}）` : ''}：${f.message}</li>`)}</ul>`
+<ul>${items.map((f) => html`<li><strong>${SEVERITY_LABELS[f.severity as 'error'] ?? f.severity}</strong>${f.subject ? html`（${f.subject}）` : ''}：${f.message}</li>`)}</ul>`
     : html`<h2>复核发现</h2><p class="muted">无。</p>`;
   return html`${execution}${sections}${indicators}${findings}`;
 }

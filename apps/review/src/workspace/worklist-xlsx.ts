@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { formatTime } from '@jixiao/runtime/html';
+import { FORM_TYPE_LABELS, formatTime } from '@jixiao/runtime/html';
 import { REVIEW_STATE_LABELS, type ReviewState } from '../domain/review-state';
 import type { EvaluationSummary } from '../queries/evaluation.views';
 
@@ -21,7 +21,6 @@ const COLUMNS: Array<{ header: string; width: number }> = [
   { header: '版本', width: 6 },
   { header: '提交时间', width: 20 },
 ];
-const FORM_TYPES: Record<string, string> = { project: '项目支出', department: '部门整体支出' };
 
 /**
  * The worklist as the reviewer filtered it, as an Excel workbook for the bureau's own summaries: totals and rates as
@@ -44,7 +43,7 @@ export async function worklistXlsx(
       e.fiscalYear,
       e.unitName,
       e.projectName,
-      FORM_TYPES[e.formType] ?? e.formType,
+      FORM_TYPE_LABELS[e.formType as 'project'] ?? e.formType,
       REVIEW_STATE_LABELS[e.state as ReviewState] ?? e.state,
       e.total,
       e.grade,

@@ -1,4 +1,13 @@
-import { formatRate, formatScore, formatTime, html, type SafeHtml, trusted } from '@jixiao/runtime/html';
+import {
+  FORM_TYPE_LABELS,
+  formatRate,
+  formatScore,
+  formatTime,
+  html,
+  type SafeHtml,
+  SEVERITY_LABELS,
+  trusted,
+} from '@jixiao/runtime/html';
 import { notice, ROLE_LABELS, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
 import { REVIEW_STATE_LABELS, REVIEW_STATES, type ReviewState } from '../domain/review-state';
 import type { EvaluationFilters } from '../queries/evaluation.queries';
@@ -21,8 +30,6 @@ export const WORKSPACE = '/review';
 export type { Viewer };
 
 const ACTOR_ROLE_LABELS: Record<string, string> = { ...ROLE_LABELS, system: '系统' };
-const FORM_TYPE_LABELS: Record<string, string> = { project: '项目支出', department: '部门整体支出' };
-const SEVERITY_LABELS: Record<string, string> = { error: '错误', warning: '警告', info: '提示' };
 const ACTION_LABELS: Record<string, string> = {
   receive: '收到自评表',
   'receive-ignored': '重复提交（已忽略）',
@@ -198,7 +205,7 @@ function findingsSection(b: Breakdown): SafeHtml {
   if (b.findings.length === 0) return html`<h2>发现问题</h2><p class="muted" data-testid="findings">无。</p>`;
   return html`<h2>发现问题（${b.findings.length}）</h2><ul data-testid="findings">${b.findings.map(
     (f) =>
-      html`<li data-code="${f.code}"><span class="badge ${f.severity}">${SEVERITY_LABELS[f.severity] ?? f.severity}</span> ${
+      html`<li data-code="${f.code}"><span class="badge ${f.severity}">${SEVERITY_LABELS[f.severity as 'error'] ?? f.severity}</span> ${
         f.subject ? html`<strong>${f.subject}</strong>：` : ''
       }${f.message} <code class="muted">${f.code}</code></li>`,
   )}</ul>`;
@@ -315,7 +322,7 @@ export function detailPage(
   const title = e.projectName ?? e.unitName ?? e.evaluationId;
   const body = html`<p><a href="${WORKSPACE}">← 返回列表</a></p>
 <h1>${title} ${stateBadge(e.state)}</h1>
-<p class="meta">${e.unitName ?? ''} · ${FORM_TYPE_LABELS[e.formType] ?? e.formType}绩效自评表 · 地区 ${e.region} · ${e.fiscalYear ?? '年度未知'}年度 · 第 ${
+<p class="meta">${e.unitName ?? ''} · ${FORM_TYPE_LABELS[e.formType as 'project'] ?? e.formType}绩效自评表 · 地区 ${e.region} · ${e.fiscalYear ?? '年度未知'}年度 · 第 ${
     e.version
   } 版 · 修订 ${e.revision} · <code>${e.evaluationId}</code>${documentLink(e)}${e.publicPath ? html` · <a href="${e.publicPath}">公开页面</a>` : ''}</p>
 ${notice('flash', messages.flash)}${notice('error', messages.error)}

@@ -16,7 +16,14 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { type Principal, Public } from '@jixiao/auth';
 import { correlationIdOf, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
-import { messagePage, sendWorkspacePage, type SignedIn, viewerOf, WorkspaceGate } from '@jixiao/runtime/workspace';
+import {
+  messageOf,
+  messagePage,
+  sendWorkspacePage,
+  type SignedIn,
+  viewerOf,
+  WorkspaceGate,
+} from '@jixiao/runtime/workspace';
 import { ApproveEvaluation, ReturnEvaluation } from '../commands/review-decision.command';
 import { REVIEW_STATE_LABELS, REVIEW_STATES } from '../domain/review-state';
 import { parseApproveBody, parseListQuery, parseReturnBody } from '../http/evaluation-requests';
@@ -47,7 +54,7 @@ const FLASH: Record<string, string> = {
 /** A refused query or command in the staff's words, with the service's own message kept for the record. */
 function refusal(err: HttpException): string {
   const status = err.getStatus();
-  const said = String((err.getResponse() as { message?: unknown }).message ?? err.message);
+  const said = messageOf(err);
   if (status === 409)
     return `操作未执行：此自评表已由他人处理，或在您打开后重新评分发生了变化，请查看下方的最新状态后再操作。（${said}）`;
   if (status === 403) return `无权执行此操作：${said}`;

@@ -23,6 +23,7 @@ import { Public } from '@jixiao/auth';
 import { SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import type { SafeHtml } from '@jixiao/runtime/html';
 import {
+  messageOf,
   messagePage,
   PageRefusalFilter,
   sendWorkspacePage,
@@ -61,19 +62,15 @@ const FLASH: Record<string, string> = {
   resumed: '已继续。',
 };
 
-function said(err: HttpException): string {
-  return String((err.getResponse() as { message?: unknown }).message ?? err.message);
-}
-
 /** A refusal in the staff's words, the service's message kept. */
 function refusal(err: HttpException): string {
   const status = err.getStatus();
-  if (status === 403) return `无权执行此操作：${said(err)}`;
-  if (status === 404) return `未找到：${said(err)}`;
-  if (status === 409) return `操作未执行：${said(err)}`;
+  if (status === 403) return `无权执行此操作：${messageOf(err)}`;
+  if (status === 404) return `未找到：${messageOf(err)}`;
+  if (status === 409) return `操作未执行：${messageOf(err)}`;
   if (status === 422) return '草稿未保存：规则文件有错误（见下方各处）。';
   if (status === 413) return `规则文件超过 ${MAX_RULE_FILE_BYTES / 1024} KB，未保存。`;
-  return `操作未执行：${said(err)}`;
+  return `操作未执行：${messageOf(err)}`;
 }
 
 /** A rule file's problems, one line each with where (JSON path and line) — as the loader names them. */

@@ -1,4 +1,4 @@
-import type { RuleSetChange } from '@jixiao/scoring';
+import { orderGrades, type RuleSetChange } from '@jixiao/scoring';
 import { formatScore, formatTime, html, type SafeHtml, trusted } from '@jixiao/runtime/html';
 import { notice, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
 import type { ImpactReport } from '../domain/impact-summary';
@@ -45,7 +45,6 @@ const KIND_LABELS: Record<string, string> = {
   other: '其他',
 };
 const ROUTING_LABELS: Record<string, string> = { 'auto-approve': '自动通过', 'manual-review': '人工审核' };
-const GRADE_ORDER = ['优', '优秀', '良', '良好', '中', '合格', '一般', '差', '较差', '不合格'];
 
 const CSS = trusted(`<style>
 .badge.draft{background:#fff3c4;color:#8d5b00}.badge.active{background:#e3f9e5;color:var(--ok)}.badge.retired{background:#eef2f7;color:var(--muted)}
@@ -204,14 +203,9 @@ ${draftForms(viewer, id, versions, messages.draft ?? {})}`;
   return page(`规则 ${id}`, body, viewer);
 }
 
-function gradeOrder(grades: Iterable<string | null>): (string | null)[] {
-  const rank = (g: string | null) => (g === null ? 1e6 : GRADE_ORDER.includes(g) ? GRADE_ORDER.indexOf(g) : 1e3);
-  return [...new Set(grades)].sort((a, b) => rank(a) - rank(b) || String(a).localeCompare(String(b)));
-}
-
 function reportSection(r: ImpactReport): SafeHtml {
-  const rows = gradeOrder(r.transitions.map((t) => t.from));
-  const cols = gradeOrder(r.transitions.map((t) => t.to));
+  const rows = orderGrades(r.transitions.map((t) => t.from));
+  const cols = orderGrades(r.transitions.map((t) => t.to));
   const cell = (f: string | null, t: string | null) =>
     r.transitions.filter((x) => x.from === f && x.to === t).reduce((s, x) => s + x.count, 0);
   const matrix = html`<table data-testid="transitions"><thead><tr><th>原等级＼新等级</th>${cols.map((c) => html`<th class="num">${c ?? '—'}</th>`)}</tr></thead><tbody>${rows.map(

@@ -17,3 +17,16 @@ export function formatTime(iso: string | null | undefined): string {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
   return m ? `${m[1]} ${m[2]} UTC` : iso;
 }
+
+/** The form types as the documents name them. */
+export const FORM_TYPE_LABELS: Record<'project' | 'department', string> = {
+  project: '项目支出',
+  department: '部门整体支出',
+};
+
+/** Severities of findings and of a document reader's notes. */
+export const SEVERITY_LABELS: Record<'error' | 'warning' | 'info', string> = {
+  error: '错误',
+  warning: '警告',
+  info: '提示',
+};

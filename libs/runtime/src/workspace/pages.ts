@@ -1,3 +1,4 @@
+import type { HttpException } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Principal } from '@jixiao/auth';
 import { html, PAGE_CSS, type SafeHtml, sendHtml, trusted } from '../html';
@@ -122,6 +123,11 @@ export function messagePage(area: Area, title: string, message: string, viewer: 
     html`<h1>${title}</h1>${notice('error', message)}<p><a href="${area}">返回</a></p>`,
     viewer,
   );
+}
+
+/** What a refused query or command said (its HttpException's message), to keep beside the staff's words. */
+export function messageOf(err: HttpException): string {
+  return String((err.getResponse() as { message?: unknown }).message ?? err.message);
 }
 
 /** Sends one of the staff's pages: its forms post only here, and nothing of it is cached. */

@@ -18,3 +18,4 @@ export { defaultRulesDir, packagePath } from './rules-dir';
 export { ruleSetJsonSchema, ruleSetJsonSchemaText } from './json-schema';
 export { formatPath } from './json-path';
 export * from './diff';
+export { orderGrades } from './grade-order';
