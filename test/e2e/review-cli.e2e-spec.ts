@@ -34,11 +34,11 @@ describe('jixiao review on the running system', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(
       new RegExp(
-        `^${ids.yanchi}\\s+640323\\s+2022\\s+盐池县人民政府办公室 / 政务新媒体运…\\s+待复核\\s+99\\.50\\s+优`,
+        `^${ids.yanchi}\\s+640323\\s+2022\\s+盐池县人民政府办公室 / 政务新媒体运…\\s+待审核\\s+99\\.50\\s+优`,
         'm',
       ),
     );
-    expect(r.stdout).toMatch(new RegExp(`^${ids.lingshou}\\s+130126\\s+2022\\s+灵寿县人民政府办公室\\s+待复核`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^${ids.lingshou}\\s+130126\\s+2022\\s+灵寿县人民政府办公室\\s+待审核`, 'm'));
     expect(r.stdout).toContain('第 1–2 条，共 2 条');
     const only = await jixiao('review', 'list', '--region', '灵寿县', '--json', ...reviewer());
     expect(JSON.parse(only.stdout).items.map((e: { evaluationId: string }) => e.evaluationId)).toEqual([ids.lingshou]);
@@ -121,7 +121,7 @@ describe('jixiao review on the running system', () => {
     expect(r.stderr).toContain('region 灵寿县 (130126) recognised in the text');
     expect(r.code).toBe(0);
     const [line] = r.stdout.trim().split('\n');
-    expect(line).toMatch(new RegExp(`^(ev_\\w+)  第 2 版（更正 ${ids.lingshou}）  待复核 .*处理：人工复核`));
+    expect(line).toMatch(new RegExp(`^(ev_\\w+)  第 2 版（更正 ${ids.lingshou}）  待审核 .*处理：人工审核`));
     const corrected = line.split(' ')[0];
     expect(await stateOf(corrected)).toBe('in_review');
     const list = await jixiao('review', 'list', '--region', '130126', '--json', ...reviewer());

@@ -221,6 +221,7 @@ describe('review workspace', () => {
     });
     expect(stale.status).toBe(409);
     expect(stale.text).toContain('操作未执行');
+    expect(stale.text).toContain(`打开时为第 ${Number(revision) - 1} 次修订，现为第 ${revision} 次修订（待审核`);
     expect(stale.text).toContain('>同意</textarea>'); // what the reviewer typed is kept
     expect(await state(id)).toBe('in_review');
     // not signed in, or a token that is not valid

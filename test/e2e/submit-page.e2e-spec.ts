@@ -57,6 +57,10 @@ describe('submission page', () => {
     const id = (await row.getAttribute('data-evaluation-id'))!;
     expect(await row.textContent()).toContain(UNIT);
     expect(await row.textContent()).toContain('130126');
+    // the reader's notes, in the unit's words (the region was not given: it was read from the text)
+    const notes = await unit.getByTestId('diagnostics').textContent();
+    expect(notes).toContain('从文中识别出地区：灵寿县（130126）');
+    expect(notes).not.toContain('recognised');
     await waitFor('in review', async () => (await state(id)) === 'in_review');
 
     // the reviewer returns it (in the workspace, through its form)
@@ -105,11 +109,12 @@ describe('submission page', () => {
     await signIn(unit, sys.url, sys.token('submitter', ['130126']), '/submit');
     const before = await stored();
     expect(await upload(unit, { name: 'notes.txt', buffer: Buffer.from('会议纪要\n今天天气很好。\n') })).toBe(422);
-    expect(await unit.getByTestId('error').textContent()).toContain(
-      '未能从文件中读出自评表，未保存任何内容：notes.txt',
-    );
+    // in the unit's words throughout: what was looked for, and nothing in English
+    const unreadable = await unit.getByTestId('error').textContent();
+    expect(unreadable).toContain('未能从文件中读出自评表，未保存任何内容：notes.txt：未找到项目支出绩效自评表');
+    expect(unreadable).not.toMatch(/[a-z]{4,} [a-z]{2,}/);
     expect(await upload(unit, { name: 'scan.pdf', buffer: Buffer.from('%PDF-1.4') })).toBe(400);
-    expect(await unit.getByTestId('error').textContent()).toContain('unsupported file type');
+    expect(await unit.getByTestId('error').textContent()).toContain('scan.pdf：不支持这种文件类型');
     // what was typed stays in the form
     expect(
       await upload(unit, { name: 'notes.txt', buffer: Buffer.from('x') }, { region: '灵寿县', year: '2022' }),
@@ -119,7 +124,9 @@ describe('submission page', () => {
     // another region's form (the fields left empty: its region is read from it): the policy's refusal
     await unit.goto(`${sys.url}/submit`);
     expect(await upload(unit, { name: 'yanchi.txt', buffer: readFileSync(SEEDS.yanchi.file) })).toBe(403);
-    expect(await unit.getByTestId('error').textContent()).toContain('无权提交');
+    expect(await unit.getByTestId('error').textContent()).toContain(
+      '无权提交：本账号是地区 130126 的填报单位，不能为地区 640323 提交或查看',
+    );
     // over the size limit: refused before it is read, shown as a page, not JSON
     const big = await upload(unit, { name: 'big.txt', buffer: Buffer.alloc(11 * 1024 * 1024, 'a') });
     expect(big).toBe(413);

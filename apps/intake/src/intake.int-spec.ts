@@ -336,8 +336,17 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     const before = await counts();
     const res = await upload('hello world\nnothing to see', 'notes.txt');
     expect(res.status).toBe(422);
-    expect((await json(res)).message).toMatch(/notes\.txt: no 项目支出绩效自评表/);
-    expect((await upload('x', 'scan.pdf')).status).toBe(400);
+    const said = (await json(res)) as Record<string, unknown>;
+    expect(said).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity' });
+    expect(said.message).toMatch(/notes\.txt: no 项目支出绩效自评表/);
+    expect(said.messageZh).toMatch(/^notes\.txt：未找到项目支出绩效自评表/);
+    // a header whose cells cannot be told apart: the line where reading stopped
+    const runTogether = await upload('项目名称 某项目\n一级指标 二级指标 三级指标 指标值 实际完成值 分值 得分\n', 'flat.txt');
+    expect(runTogether.status).toBe(422);
+    expect(await json(runTogether)).toMatchObject({ line: 2, messageZh: expect.stringContaining('第 2 行') });
+    const pdf = await upload('x', 'scan.pdf');
+    expect(pdf.status).toBe(400);
+    expect(await json(pdf)).toMatchObject({ message: expect.stringMatching(/unsupported file type/), messageZh: expect.stringMatching(/不支持这种文件类型/) });
     expect(await counts()).toEqual(before);
   });
 

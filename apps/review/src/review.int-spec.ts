@@ -429,6 +429,7 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     const again = await h.http('POST', '/evaluations/ev_manual/approve', reviewer);
     expect(again.status).toBe(409);
     expect(again.body.message).toBe('evaluation ev_manual: cannot approve an evaluation that is approved');
+    expect(again.body.messageZh).toBe('此自评表现为“已通过”，不能审核通过');
     expect((await h.http('POST', '/evaluations/ev_manual/return', reviewer, { reason: '再看看' })).status).toBe(409);
     const history = await h.http('GET', '/evaluations/ev_manual/history', reviewer);
     expect(history.body.items.at(-1)).toMatchObject({
@@ -464,6 +465,9 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       expect(stale.status).toBe(409);
       expect(stale.body.message).toBe(
         `evaluation ev_stale has changed since revision ${seen.revision} (now revision ${now.revision}, in_review: ${now.lastReason}): look at it again before deciding`,
+      );
+      expect(stale.body.messageZh).toBe(
+        `打开时为第 ${seen.revision} 次修订，现为第 ${now.revision} 次修订（待审核：${now.lastReason}）`,
       );
     }
     expect(await h.stateOf('ev_stale')).toBe('in_review');

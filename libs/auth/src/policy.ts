@@ -8,7 +8,24 @@ export interface Resource {
   unitName?: string | null;
 }
 
-export type Decision = { allowed: true } | { allowed: false; reason: string };
+/** A refusal's reason in English (logs, API clients) and in Chinese (`reasonZh`, the staff's pages). */
+export type Decision = { allowed: true } | { allowed: false; reason: string; reasonZh: string };
+
+/** Each role as the staff call it. */
+export const ROLE_LABELS: Record<Principal['role'], string> = {
+  submitter: '填报单位',
+  reviewer: '审核人员',
+  rule_admin: '规则管理员',
+  auditor: '审计人员',
+};
+
+const ACTION_LABELS: Record<Action, string> = {
+  submit: '提交自评表',
+  read: '查看自评表',
+  review: '审核自评表',
+  'manage-rules': '管理评分规则',
+  audit: '审计',
+};
 
 const ALLOWED_ACTIONS: Record<Principal['role'], readonly Action[]> = {
   submitter: ['submit', 'read'],
@@ -23,21 +40,37 @@ const ALLOWED_ACTIONS: Record<Principal['role'], readonly Action[]> = {
  */
 export function decide(principal: Principal, action: Action, resource?: Resource): Decision {
   if (!ALLOWED_ACTIONS[principal.role].includes(action)) {
-    return { allowed: false, reason: `role ${principal.role} may not ${action}` };
+    return {
+      allowed: false,
+      reason: `role ${principal.role} may not ${action}`,
+      reasonZh: `${ROLE_LABELS[principal.role]}不能${ACTION_LABELS[action]}`,
+    };
   }
   if (principal.role === 'auditor' || !resource) return { allowed: true };
   const region = resource.region ?? 'CN';
   if (principal.role === 'submitter') {
     if (!principal.regions.includes(region)) {
-      return { allowed: false, reason: `submitter for ${principal.regions.join(',')} may not act for region ${region}` };
+      return {
+        allowed: false,
+        reason: `submitter for ${principal.regions.join(',')} may not act for region ${region}`,
+        reasonZh: `本账号是地区 ${principal.regions.join('、')} 的填报单位，不能为地区 ${region} 提交或查看`,
+      };
     }
     if (principal.unit && resource.unitName && principal.unit !== resource.unitName) {
-      return { allowed: false, reason: `submitter for unit ${principal.unit} may not act for unit ${resource.unitName}` };
+      return {
+        allowed: false,
+        reason: `submitter for unit ${principal.unit} may not act for unit ${resource.unitName}`,
+        reasonZh: `本账号属于“${principal.unit}”，不能为“${resource.unitName}”提交或查看`,
+      };
     }
     return { allowed: true };
   }
   if (!anyRegionCovers(principal.regions, region)) {
-    return { allowed: false, reason: `${principal.role} for ${principal.regions.join(',')} may not act in region ${region}` };
+    return {
+      allowed: false,
+      reason: `${principal.role} for ${principal.regions.join(',')} may not act in region ${region}`,
+      reasonZh: `本账号是地区 ${principal.regions.join('、')} 的${ROLE_LABELS[principal.role]}，不能处理地区 ${region} 的事项`,
+    };
   }
   return { allowed: true };
 }

@@ -94,6 +94,13 @@ cases.push({
 });
 cases.push({ name: 'a line of 200k pipes', content: '项目名称 | x\n' + '|'.repeat(200_000) });
 
+/** The unit's words: Chinese, not the English message again, and no English sentence left in it. */
+function expectChinese(message: string, messageZh: string): void {
+  expect(messageZh, message).not.toBe(message);
+  expect(messageZh, message).toMatch(/[\u4e00-\u9fff]/);
+  expect(messageZh, message).not.toMatch(/\b(the|not|no|row|rows|cell|cells|line|read|found|left out|limit)\b/);
+}
+
 describe(`bad-input corpus (${cases.length} mutations of the seeds and samples)`, () => {
   it('has at least 100 cases', () => expect(cases.length).toBeGreaterThanOrEqual(100));
 
@@ -107,9 +114,11 @@ describe(`bad-input corpus (${cases.length} mutations of the seeds and samples)`
       } catch (err) {
         expect(err).toBeInstanceOf(DocumentRejectedError);
         expect((err as Error).message.length).toBeGreaterThan(10);
+        expectChinese((err as DocumentRejectedError).message, (err as DocumentRejectedError).messageZh);
         return;
       }
       expect(outcome.evaluations.length).toBeGreaterThan(0);
+      for (const d of outcome.diagnostics) expectChinese(d.message, d.messageZh);
       const text = typeof c.content === 'string' ? c.content : c.content.toString('utf8');
       const present = numbersIn(text);
       for (const e of outcome.evaluations) {
@@ -141,5 +150,41 @@ describe('size limits', () => {
     expect(() =>
       parseDocument({ content: 'x'.repeat(2000), fileName: 'a.txt' }, { limits: { maxBytes: 1000 } }),
     ).toThrow(/limit/);
+  });
+});
+
+describe('JSON documents that are not canonical evaluations', () => {
+  const refusal = (content: string) => {
+    try {
+      parseDocument({ content, fileName: 'a.json' });
+    } catch (err) {
+      if (err instanceof DocumentRejectedError) return err;
+      throw err;
+    }
+    throw new Error('accepted');
+  };
+
+  it('names the first field that is wrong, in both languages (not "invalid input" at the root)', () => {
+    const missing = refusal('{"formType": "project", "indicators": [{"weight": 10}]}');
+    expect(missing.message).toBe(
+      'a.json: not a canonical evaluation: indicators.0.name: Invalid input: expected string, received undefined',
+    );
+    expect(missing.messageZh).toBe('a.json：不是规范格式的自评数据：indicators.0.name：缺少此项');
+
+    const wrongType = refusal('{"evaluations": [{"formType": "project"}, 3]}');
+    expect(wrongType.message).toMatch(/: evaluations\.1: .*expected object, received number$/);
+    expect(wrongType.messageZh).toBe('a.json：不是规范格式的自评数据：evaluations.1：应为对象（{…}），实为数字');
+
+    const badOption = refusal('{"formType": "nope"}');
+    expect(badOption.message).toMatch(/: formType: Invalid option/);
+    expect(badOption.messageZh).toMatch(
+      /^a\.json：不是规范格式的自评数据：formType：无效选项：期望以下之一 "project"\|"department"$/,
+    );
+  });
+
+  it('says where JSON itself is broken', () => {
+    const err = refusal('[1,2');
+    expect(err.message).toMatch(/^a\.json: not valid JSON \(/);
+    expect(err.messageZh).toMatch(/^a\.json：不是有效的 JSON（/);
   });
 });

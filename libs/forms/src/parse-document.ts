@@ -1,7 +1,9 @@
 import {
+  CanonicalEvaluationSchema,
   EvaluationFileSchema,
   type CanonicalEvaluation,
 } from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
+import { z } from 'zod';
 import { readCsv } from './csv/read-csv';
 import { DiagnosticSink, type Diagnostic } from './diagnostics';
 import { DocumentRejectedError } from './errors';
@@ -48,7 +50,10 @@ export function formatOf(fileName: string): Format {
 function checkSize(content: Buffer | string, fileName: string, limits: Limits): void {
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
   if (size > limits.maxBytes) {
-    throw new DocumentRejectedError(`${fileName}: ${size} bytes, over the ${limits.maxBytes}-byte limit`);
+    throw new DocumentRejectedError(
+      `${fileName}: ${size} bytes, over the ${limits.maxBytes}-byte limit`,
+      `${fileName}：${size} 字节，超过 ${limits.maxBytes} 字节的上限`,
+    );
   }
 }
 
@@ -57,17 +62,24 @@ export function parseDocument(input: ParseInput, options: ParseOptions = {}): Pa
   const limits = resolveLimits(options.limits);
   const format = formatOf(input.fileName);
   if (format === 'xlsx')
-    throw new DocumentRejectedError(`${input.fileName}: spreadsheets are read by parseDocumentAsync`);
+    throw new DocumentRejectedError(
+      `${input.fileName}: spreadsheets are read by parseDocumentAsync`,
+      `${input.fileName}：电子表格须用 parseDocumentAsync 读取`,
+    );
   checkSize(input.content, input.fileName, limits);
   const sink = new DiagnosticSink();
   const raw = decodeText(input.content, input.fileName);
   if (format === 'json') return { evaluations: fromJson(raw, input.fileName), diagnostics: sink.items };
   const { text, notes } = normalizeText(raw);
-  for (const n of notes) sink.info(0, n);
+  for (const n of notes) sink.info(0, n.message, n.messageZh);
   let rows = mergeBrokenHeaders(format === 'csv' ? readCsv(text, limits, sink) : splitRows(text, limits, sink));
   const regrouped = regroupSingleCells(rows);
   if (regrouped) {
-    sink.info(0, 'one cell per line: rows rebuilt from the sequence of cells');
+    sink.info(
+      0,
+      'one cell per line: rows rebuilt from the sequence of cells',
+      '文件每行只有一个单元格，已按单元格顺序重建表格行',
+    );
     rows = regrouped;
   }
   const evaluations = parseRows(rows, text, input.fileName, sink);
@@ -80,7 +92,10 @@ export async function parseDocumentAsync(input: ParseInput, options: ParseOption
   const limits = resolveLimits(options.limits);
   checkSize(input.content, input.fileName, limits);
   if (typeof input.content === 'string')
-    throw new DocumentRejectedError(`${input.fileName}: an .xlsx file must be given as bytes`);
+    throw new DocumentRejectedError(
+      `${input.fileName}: an .xlsx file must be given as bytes`,
+      `${input.fileName}：.xlsx 文件须以原始字节提交`,
+    );
   const sink = new DiagnosticSink();
   const { rows, text } = await readXlsxRows(input.content, input.fileName, limits, sink);
   const evaluations = parseRows(rows, text, input.fileName, sink);
@@ -96,26 +111,41 @@ function finish(
   sink: DiagnosticSink,
 ): ParseOutcome {
   if (options.region !== undefined && !REGION.test(options.region)) {
-    throw new DocumentRejectedError(`region ${options.region}: expected a 6-digit administrative division code or CN`);
+    throw new DocumentRejectedError(
+      `region ${options.region}: expected a 6-digit administrative division code or CN`,
+      `地区“${options.region}”：应为 6 位行政区划代码或 CN`,
+    );
   }
   if (
     options.fiscalYear !== undefined &&
     !(Number.isInteger(options.fiscalYear) && options.fiscalYear >= 1990 && options.fiscalYear <= 2100)
   ) {
-    throw new DocumentRejectedError(`fiscal year ${options.fiscalYear}: expected a year between 1990 and 2100`);
+    throw new DocumentRejectedError(
+      `fiscal year ${options.fiscalYear}: expected a year between 1990 and 2100`,
+      `年度“${options.fiscalYear}”：应为 1990 至 2100 之间的年份`,
+    );
   }
   let region: string | null = options.region ?? null;
   if (!region && options.regionLookup) {
     const hit = options.regionLookup(text);
     if (hit && REGION.test(hit.code)) {
       region = hit.code;
-      sink.info(0, `region ${hit.name} (${hit.code}) recognised in the text`);
+      sink.info(
+        0,
+        `region ${hit.name} (${hit.code}) recognised in the text`,
+        `从文中识别出地区：${hit.name}（${hit.code}）`,
+      );
     }
   }
-  if (!region) sink.info(0, 'region not given and not recognised in the text');
+  if (!region) sink.info(0, 'region not given and not recognised in the text', '未填写地区，文中也未识别出地区');
   const out = evaluations.map((e, formIndex) => {
     const fiscalYear = options.fiscalYear ?? e.fiscalYear ?? null;
-    if (fiscalYear === null) sink.warn(0, `form ${formIndex + 1}: fiscal year not found (expected e.g. "(2022年度)")`);
+    if (fiscalYear === null)
+      sink.warn(
+        0,
+        `form ${formIndex + 1}: fiscal year not found (expected e.g. "(2022年度)")`,
+        `第 ${formIndex + 1} 张表：未找到年度（例如“（2022年度）”）`,
+      );
     // Built field by field from checked cells; the schema is checked in the tests (a full zod pass per
     // document would cost a third of the parse time).
     return { ...e, region, fiscalYear, source: { document: fileName, format, formIndex } };
@@ -128,14 +158,51 @@ function fromJson(raw: string, fileName: string): CanonicalEvaluation[] {
   try {
     data = JSON.parse(raw);
   } catch (err) {
-    throw new DocumentRejectedError(`${fileName}: not valid JSON (${(err as Error).message})`);
+    throw new DocumentRejectedError(
+      `${fileName}: not valid JSON (${(err as Error).message})`,
+      `${fileName}：不是有效的 JSON（${(err as Error).message}）`,
+    );
   }
-  const parsed = EvaluationFileSchema.safeParse(data);
+  // One schema or the other, chosen by the shape: a union's failure would only say "invalid input" at the root.
+  const listed = data !== null && typeof data === 'object' && 'evaluations' in data;
+  const parsed = (listed ? EvaluationListSchema : CanonicalEvaluationSchema).safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    const where = issue.path.join('.') || '(root)';
     throw new DocumentRejectedError(
-      `${fileName}: not a canonical evaluation: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      `${fileName}: not a canonical evaluation: ${where}: ${issue.message}`,
+      `${fileName}：不是规范格式的自评数据：${where}：${issueZh(issue, data)}`,
     );
   }
   return 'evaluations' in parsed.data ? parsed.data.evaluations : [parsed.data];
+}
+
+/** The file form holding several evaluations (EvaluationFileSchema's first branch). */
+const EvaluationListSchema = EvaluationFileSchema.options[0];
+
+const ZH = z.locales.zhCN();
+
+const TYPE_ZH: Record<string, string> = {
+  string: '文字',
+  number: '数字',
+  boolean: '是或否',
+  object: '对象（{…}）',
+  array: '列表（[…]）',
+  null: '空值',
+};
+
+/** A schema issue in Chinese (zod's zh-CN locale, told the value it judged); the schema's own words where it has them. */
+function issueZh(issue: z.core.$ZodIssue, data: unknown): string {
+  if (issue.code === 'custom') return issue.message;
+  const input = issue.path.reduce<unknown>(
+    (at, key) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined),
+    data,
+  );
+  if (issue.code === 'invalid_type') {
+    if (input === undefined) return '缺少此项';
+    const got = input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
+    return `应为${TYPE_ZH[issue.expected] ?? issue.expected}，实为${TYPE_ZH[got] ?? got}`;
+  }
+  const said = ZH.localeError({ ...issue, input } as Parameters<typeof ZH.localeError>[0]);
+  return typeof said === 'string' ? said : (said?.message ?? issue.message);
 }

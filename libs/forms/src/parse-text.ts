@@ -31,7 +31,11 @@ export function parseRows(
       (evaluation.projects?.length ?? 0) > 0;
     if (!hasContent) {
       emptyForm ??= rows[seg.start]?.line ?? 0;
-      sink.warn(rows[seg.start]?.line ?? 0, `a form starts here but none of its figures could be read; left out`);
+      sink.warn(
+        rows[seg.start]?.line ?? 0,
+        `a form starts here but none of its figures could be read; left out`,
+        `这里开始一张表，但没有读到任何数字，未读取`,
+      );
       continue;
     }
     evaluations.push(evaluation);
@@ -44,12 +48,13 @@ export function parseRows(
   if (evaluations.length === 0 && emptyForm !== undefined) {
     throw new DocumentRejectedError(
       `${fileName}: a form starts at line ${emptyForm} but none of its figures (项目资金, indicator rows with 分值/得分) are filled in`,
+      `${fileName}：第 ${emptyForm} 行开始一张表，但其中的数字（项目资金、带分值和得分的指标行）都没有填写`,
       emptyForm,
     );
   }
   if (evaluations.length === 0) {
-    const { message, line } = rejectionMessage(rows, fileName);
-    throw new DocumentRejectedError(message, line);
+    const { message, messageZh, line } = rejectionMessage(rows, fileName);
+    throw new DocumentRejectedError(message, messageZh, line);
   }
   return evaluations;
 }

@@ -14,16 +14,21 @@ function rejection(file: string): DocumentRejectedError {
 
 describe('samples that cannot be read are rejected, saying why', () => {
   it.each([
-    ['01_haidian.txt', /run together with no separators/],
-    ['03_chengan.txt', /separated only by spaces/],
-    ['06_guichi-a.txt', /separated only by spaces/],
-    ['10_unknown-hubei.txt', /run together with no separators/],
-    ['12_liangping.txt', /run together with no separators/],
-  ])('%s', (file, why) => {
+    ['01_haidian.txt', /run together with no separators/, /连在一起，没有分隔/],
+    ['03_chengan.txt', /separated only by spaces/, /之间只用空格分隔/],
+    ['06_guichi-a.txt', /separated only by spaces/, /之间只用空格分隔/],
+    ['10_unknown-hubei.txt', /run together with no separators/, /连在一起，没有分隔/],
+    ['12_liangping.txt', /run together with no separators/, /连在一起，没有分隔/],
+  ])('%s', (file, why, whyZh) => {
     const err = rejection(file);
     expect(err.message).toMatch(/no 项目支出绩效自评表/);
     expect(err.message).toMatch(why);
     expect(err.line).toBeGreaterThan(0);
+    // the unit's words: where, why, and what to do about it
+    expect(err.messageZh).toMatch(new RegExp(`^${file.replace('.', '\\.')}：未找到项目支出绩效自评表`));
+    expect(err.messageZh).toContain(`第 ${err.line} 行`);
+    expect(err.messageZh).toMatch(whyZh);
+    expect(err.messageZh).toMatch(/另存为 Excel（\.xlsx）或 CSV 后再提交$/);
   });
 });
 

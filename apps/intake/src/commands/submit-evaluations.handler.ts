@@ -2,7 +2,7 @@ import { v7 as uuidV7 } from 'uuid';
 import { BadRequestException, ConflictException, Inject, NotFoundException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { assertAllowed } from '@jixiao/auth';
+import { assertAllowed, refusal } from '@jixiao/auth';
 import type { CanonicalEvaluation } from '@jixiao/contracts';
 import type { ServiceMessaging } from '@jixiao/messaging';
 import { withTransaction } from '@jixiao/persistence';
@@ -34,8 +34,10 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
     const evaluations = withRegions(command.evaluations, options.defaultRegion);
     for (const e of evaluations) assertAllowed(principal, 'submit', { region: e.region, unitName: e.unitName ?? null });
     if (options.previousVersionId && evaluations.length !== 1) {
-      throw new BadRequestException(
+      throw refusal(
+        BadRequestException,
         `a corrected version (previousVersionId) must carry exactly one evaluation, not ${evaluations.length}`,
+        `更正版本只能包含一张自评表，此文件中有 ${evaluations.length} 张`,
       );
     }
     const source: SourceDocument | null = options.document
@@ -109,17 +111,26 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
     { principal }: SubmitEvaluations,
   ): Promise<Predecessor> {
     const found = await findVersionForUpdate(m, evaluationId);
-    if (!found) throw new NotFoundException(`previousVersionId ${evaluationId}: no such evaluation version`);
+    if (!found)
+      throw refusal(
+        NotFoundException,
+        `previousVersionId ${evaluationId}: no such evaluation version`,
+        `没有编号为 ${evaluationId} 的自评表，无法更正`,
+      );
     assertAllowed(principal, 'submit', { region: found.region, unitName: found.unitName });
     if (found.latestVersion !== found.version) {
-      throw new ConflictException(
+      throw refusal(
+        ConflictException,
         `previousVersionId ${evaluationId} is version ${found.version} of submission ${found.submissionId}, ` +
           `but its latest version is ${found.latestVersion}: correct the latest one`,
+        `${evaluationId} 是第 ${found.version} 版，此后已有第 ${found.latestVersion} 版：请更正最新的版本`,
       );
     }
     if (found.region !== next.region) {
-      throw new BadRequestException(
+      throw refusal(
+        BadRequestException,
         `a corrected version must keep the region of submission ${found.submissionId} (${found.region}), not ${next.region}`,
+        `更正版本的地区须与原表相同（${found.region}），此文件为 ${next.region}`,
       );
     }
     return found;
@@ -144,8 +155,12 @@ function withRegions(evaluations: CanonicalEvaluation[], defaultRegion: string |
     if (!region) {
       const where =
         evaluations.length > 1 ? `evaluation ${i + 1} (${e.projectName ?? e.unitName ?? 'unnamed'})` : 'the evaluation';
-      throw new BadRequestException(
+      const whereZh =
+        evaluations.length > 1 ? `第 ${i + 1} 张表（${e.projectName ?? e.unitName ?? '未命名'}）` : '自评表';
+      throw refusal(
+        BadRequestException,
         `${where} has no region and none was given or recognised: set "region" (6-digit division code) in the evaluation or pass ?region=`,
+        `${whereZh}没有地区，提交时也没有填写，文中也未识别出：请在“地区”中填写 6 位行政区划代码`,
       );
     }
     return { ...e, region };
@@ -156,8 +171,10 @@ function withRegions(evaluations: CanonicalEvaluation[], defaultRegion: string |
 function conflictOnDuplicateVersion(err: unknown): never {
   const message = (err as Error)?.message ?? '';
   if (/ux_intake_versions_|UNIQUE constraint failed: intake_versions\./.test(message)) {
-    throw new ConflictException(
+    throw refusal(
+      ConflictException,
       'this version was corrected at the same time by another request; reload the submission',
+      '这一版本刚刚已被另一次提交更正，请刷新后查看',
     );
   }
   throw err;

@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable, UnprocessableEntityException }
 import { CommandBus } from '@nestjs/cqrs';
 import type { MulterOptions } from '@nestjs/platform-express/multer/interfaces/multer-options.interface';
 import { ZodError } from 'zod';
-import type { Principal } from '@jixiao/auth';
+import { type Principal, refusal } from '@jixiao/auth';
 import type { CanonicalEvaluation } from '@jixiao/contracts';
 import { DEFAULT_LIMITS, DocumentRejectedError, parseDocumentAsync, type Diagnostic } from '@jixiao/forms';
 import type { RuleSetRegistry } from '@jixiao/scoring';
@@ -66,12 +66,16 @@ export class DocumentUpload {
     fields: UploadFields,
     correlationId: string | null,
   ): Promise<DocumentSubmitted> {
-    if (!file) throw new BadRequestException('multipart field "file" is missing');
+    if (!file) throw refusal(BadRequestException, 'multipart field "file" is missing', '请选择要提交的文件');
     const fileName = file.originalname;
     const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
     const mediaType = MEDIA_TYPES[ext];
     if (!mediaType)
-      throw new BadRequestException(`${fileName}: unsupported file type (expected .txt, .md, .csv, .json or .xlsx)`);
+      throw refusal(
+        BadRequestException,
+        `${fileName}: unsupported file type (expected .txt, .md, .csv, .json or .xlsx)`,
+        `${fileName}：不支持这种文件类型（可提交 Excel（.xlsx）、CSV、从 PDF 或网页复制出的文本（.txt、.md），或 JSON）`,
+      );
     const region = parseRegionParam(fields.region, this.registry);
     const fiscalYear = parseYearParam(fields.year);
     const previousVersionId = parseIdParam('previousVersionId', fields.previousVersionId);
@@ -110,10 +114,11 @@ export class DocumentUpload {
           regionLookup: (text) => this.registry.findRegionInText(text),
         },
       );
-      if (out.evaluations.length === 0) throw new DocumentRejectedError(`${fileName}: no self-evaluation form found`);
+      if (out.evaluations.length === 0)
+        throw new DocumentRejectedError(`${fileName}: no self-evaluation form found`, `${fileName}：未找到自评表`);
       return out;
     } catch (err) {
-      if (err instanceof DocumentRejectedError) throw new UnprocessableEntityException(err.message);
+      if (err instanceof DocumentRejectedError) throw unreadable(err);
       if (err instanceof ZodError) {
         throw new UnprocessableEntityException(
           `${fileName}: ${err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
@@ -122,4 +127,14 @@ export class DocumentUpload {
       throw err;
     }
   }
+}
+
+/**
+ * 422 for a document the parsers refused: Nest's body (`statusCode`, `error`, `message`) with the same in Chinese
+ * (`messageZh`, shown on the units' pages) and the line where reading stopped, when there is one.
+ */
+function unreadable(err: DocumentRejectedError): UnprocessableEntityException {
+  const refused = refusal(UnprocessableEntityException, err.message, err.messageZh);
+  if (err.line !== undefined) Object.assign(refused.getResponse() as object, { line: err.line });
+  return refused;
 }

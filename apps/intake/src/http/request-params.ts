@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { refusal } from '@jixiao/auth';
 import type { RuleSetRegistry } from '@jixiao/scoring';
 
 /** `region` as a 6-digit code, CN, or a region name a rule set lists (霍邱县 → 341522). */
@@ -9,20 +10,30 @@ export function parseRegionParam(value: unknown, registry: RuleSetRegistry): str
   try {
     return registry.resolveByName(text).region.code;
   } catch (err) {
-    throw new BadRequestException(`region "${text}": ${(err as Error).message}`);
+    throw refusal(
+      BadRequestException,
+      `region "${text}": ${(err as Error).message}`,
+      `地区“${text}”：规则中没有这个地区（请填 6 位行政区划代码，或规则中列出的地区名称）`,
+    );
   }
 }
 
 export function parseYearParam(value: unknown): number | null {
   if (value === undefined || value === null || value === '') return null;
   const text = String(value).trim();
-  if (!/^\d{4}$/.test(text)) throw new BadRequestException(`year "${text}": expected a four-digit fiscal year`);
+  if (!/^\d{4}$/.test(text))
+    throw refusal(
+      BadRequestException,
+      `year "${text}": expected a four-digit fiscal year`,
+      `年度“${text}”：应为四位数年份`,
+    );
   return Number(text);
 }
 
 export function parseIdParam(name: string, value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   const text = String(value).trim();
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(text)) throw new BadRequestException(`${name} "${text}": not an evaluation id`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(text))
+    throw refusal(BadRequestException, `${name} "${text}": not an evaluation id`, `“${text}”不是评价编号`);
   return text;
 }

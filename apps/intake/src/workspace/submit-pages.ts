@@ -60,7 +60,7 @@ export function receivedPage(viewer: Viewer, fileName: string, done: DocumentSub
   const notes = done.diagnostics.length
     ? html`<h2>读取说明</h2><ul data-testid="diagnostics">${done.diagnostics.map(
         (d) =>
-          html`<li><span class="badge ${d.level}">${SEVERITY_LABELS[d.level]}</span> ${d.line ? html`第 ${d.line} 行${d.sheet ? html`（${d.sheet}）` : ''}：` : ''}${d.message}</li>`,
+          html`<li><span class="badge ${d.level}">${SEVERITY_LABELS[d.level]}</span> ${d.line ? html`第 ${d.line} 行${d.sheet ? html`（${d.sheet}）` : ''}：` : ''}${d.messageZh ?? d.message}</li>`,
       )}</ul>`
     : '';
   const body = html`<h1>已收到</h1>

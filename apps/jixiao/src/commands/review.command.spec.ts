@@ -85,9 +85,9 @@ describe('jixiao review (server)', () => {
     expect(r.code).toBe(0);
     expect(calls[0].authorization).toBe('Bearer tok');
     expect(r.stdout).toMatch(
-      /^ev_0+1\s+640323\s+2022\s+盐池县人民政府办公室 \/ 项目 1\s+待复核\s+99\.50\s+优\s+1 错误 2 警告\s+存在需要复核的问题$/m,
+      /^ev_0+1\s+640323\s+2022\s+盐池县人民政府办公室 \/ 项目 1\s+待审核\s+99\.50\s+优\s+1 错误 2 警告\s+存在需要复核的问题$/m,
     );
-    expect(r.stdout).toMatch(/^ev_0+2\s+640323\s+2022\s+.*待复核\s+—\s+—\s+—\s/m);
+    expect(r.stdout).toMatch(/^ev_0+2\s+640323\s+2022\s+.*待审核\s+—\s+—\s+—\s/m);
     expect(r.stdout).toContain(
       `第 1–2 条，共 3 条；下一页：jixiao review list --url ${url} --region 640000 --page-size 2 --page 2`,
     );
@@ -124,11 +124,11 @@ describe('jixiao review (server)', () => {
     const r = await jixiao('review', 'show', 'ev_1', ...flags);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('项目 1（盐池县人民政府办公室）');
-    expect(r.stdout).toContain('状态 待复核 (in_review) · 修订 3 · 第 1 版 · 规则 640323 v1 sha256:6bbb7b66dabd');
+    expect(r.stdout).toContain('状态 待审核 (in_review) · 修订 3 · 第 1 版 · 规则 640323 v1 sha256:6bbb7b66dabd');
     expect(r.stdout).toMatch(/^群众满意度\s+10\s+6\.00\s+9\.50\s+-3\.50\s+按 B\/A×分值 = 9\.50$/m);
     expect(r.stdout).toContain('[warning] SCORE_DIFFERS_FROM_RULE · 群众满意度: 自评 6 分，按规则应得 9.5 分');
     expect(r.stdout).toContain(
-      '自评总分 96.00  自评等级 —\n规则总分 99.50  规则等级 优\n处理：人工复核（存在需要复核的问题）',
+      '自评总分 96.00  自评等级 —\n规则总分 99.50  规则等级 优\n处理：人工审核（存在需要复核的问题）',
     );
     expect(r.stdout).toContain(`通过：jixiao review approve ev_${'0'.repeat(31)}1 --revision 3`);
     expect(r.stdout).toContain(`退回：jixiao review return ev_${'0'.repeat(31)}1 --revision 3 --reason "…"`);

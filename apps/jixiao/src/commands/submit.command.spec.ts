@@ -77,7 +77,7 @@ describe('jixiao submit (server)', () => {
     const r = await jixiao('submit', file, '--corrects', 'ev_1', '--wait', '10', ...flags);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'ev_2  第 2 版（更正 ev_1）  待复核 总分 99.50 等级 优 · 处理：人工复核（存在需要复核的问题）\n',
+      'ev_2  第 2 版（更正 ev_1）  待审核 总分 99.50 等级 优 · 处理：人工审核（存在需要复核的问题）\n',
     );
     expect(calls[0].body).toMatch(/name="previousVersionId"\r\n\r\nev_1\r\n/);
     expect(polls).toBe(3);

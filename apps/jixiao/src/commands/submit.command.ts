@@ -93,7 +93,7 @@ async function regionsOf(file: string, region: string | undefined, fiscalYear: n
   return regions;
 }
 
-/** `待复核 99.50 优 · 处理：人工复核（…）`. */
+/** `待审核 99.50 优 · 处理：人工审核（…）`. */
 function outcomeLine(e: EvaluationDetail): string {
   const parts = [`${STATE_LABELS[e.state] ?? e.state}`, `总分 ${fmt(e.total)}`, `等级 ${e.grade ?? '—'}`];
   return `${parts.join(' ')}${e.routing ? ` · ${renderRouting(e.routing)}` : ''}`;

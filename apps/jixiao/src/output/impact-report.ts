@@ -47,7 +47,7 @@ export function changedTable(changed: ImpactReport['changed']): string {
       { header: '单位 / 项目', max: 36 },
       { header: '总分' },
       { header: '等级' },
-      { header: '复核 (routing)' },
+      { header: '审核分流 (routing)' },
     ],
     changed.map((c) => [
       c.evaluationId,

@@ -6,7 +6,7 @@ import { renderTable } from './table';
 export const STATE_LABELS: Record<string, string> = {
   submitted: '已提交',
   scored: '已评分',
-  in_review: '待复核',
+  in_review: '待审核',
   approved: '已通过',
   returned: '已退回',
   published: '已公开',
@@ -39,7 +39,7 @@ export function renderEvaluationList(page: EvaluationPage, nextPage: string | nu
       { header: '总分', align: 'right' },
       { header: '等级' },
       { header: '问题' },
-      { header: '复核原因', max: 40 },
+      { header: '审核原因', max: 40 },
     ],
     page.items.map((e) => [
       e.evaluationId,

@@ -78,10 +78,10 @@ export function renderFindings(
     : '  无';
 }
 
-/** `处理：自动通过` or `处理：人工复核（reasons）`. */
+/** `处理：自动通过` or `处理：人工审核（reasons）`. */
 export function renderRouting(routing: { decision: string; reasons: readonly string[] }): string {
   const reasons = routing.reasons.length ? `（${routing.reasons.join('；')}）` : '';
-  return `处理：${routing.decision === 'auto-approve' ? '自动通过' : '人工复核'}${reasons}`;
+  return `处理：${routing.decision === 'auto-approve' ? '自动通过' : '人工审核'}${reasons}`;
 }
 
 export { fmt as formatScore };

@@ -1,10 +1,16 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { assertAllowed } from '@jixiao/auth';
+import { assertAllowed, refusal } from '@jixiao/auth';
 import type { Actor } from '@jixiao/contracts';
 import { enqueueEvents } from '@jixiao/messaging';
 import { isoNow } from '@jixiao/persistence';
-import { nextState, TransitionRefused, type ReviewAction, type ReviewState } from '../domain/review-state';
+import {
+  nextState,
+  REVIEW_STATE_LABELS,
+  TransitionRefused,
+  type ReviewAction,
+  type ReviewState,
+} from '../domain/review-state';
 import { withBreakdown } from '../persistence/breakdowns';
 import { applyChange, CaseChangedConcurrently, loadCase, loadDetail } from '../persistence/case-store';
 import type { ReviewCase } from '../persistence/review-case.entity';
@@ -29,20 +35,30 @@ async function decide(
   try {
     return await uow.run(async (work) => {
       const current = await loadCase(work.manager, evaluationId);
-      if (!current) throw new NotFoundException(`evaluation ${evaluationId} not found`);
+      if (!current)
+        throw refusal(NotFoundException, `evaluation ${evaluationId} not found`, `没有编号为 ${evaluationId} 的自评表`);
       assertAllowed(principal, 'review', { region: current.region, unitName: current.unitName });
       if (expectedRevision !== null && current.revision !== expectedRevision)
-        throw new ConflictException(
+        throw refusal(
+          ConflictException,
           `evaluation ${evaluationId} has changed since revision ${expectedRevision} (now revision ${current.revision}, ` +
             `${current.state}${current.lastReason ? `: ${current.lastReason}` : ''}): look at it again before deciding`,
+          `打开时为第 ${expectedRevision} 次修订，现为第 ${current.revision} 次修订（${REVIEW_STATE_LABELS[current.state]}` +
+            `${current.lastReason ? `：${current.lastReason}` : ''}）`,
         );
       const to = nextState(current.state, action);
       const next = await apply(work, current, to, { user: principal.sub, role: principal.role });
       return { evaluationId, state: next.state, revision: next.revision };
     }, correlationId);
   } catch (err) {
-    if (err instanceof TransitionRefused) throw new ConflictException(`evaluation ${evaluationId}: ${err.message}`);
-    if (err instanceof CaseChangedConcurrently) throw new ConflictException(err.message);
+    if (err instanceof TransitionRefused)
+      throw refusal(
+        ConflictException,
+        `evaluation ${evaluationId}: ${err.message}`,
+        `此自评表现为“${REVIEW_STATE_LABELS[err.from]}”，不能${action === 'approve' ? '审核通过' : '退回'}`,
+      );
+    if (err instanceof CaseChangedConcurrently)
+      throw refusal(ConflictException, err.message, '此自评表刚刚已被他人处理');
     throw err;
   }
 }

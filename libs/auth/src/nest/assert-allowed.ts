@@ -1,4 +1,5 @@
 import { ForbiddenException, Logger } from '@nestjs/common';
+import { refusal } from './refusal';
 import { type Action, decide, type Resource } from '../policy';
 import type { Principal } from '../principal';
 
@@ -9,5 +10,5 @@ export function assertAllowed(principal: Principal, action: Action, resource?: R
   const decision = decide(principal, action, resource);
   if (decision.allowed) return;
   logger.warn({ msg: 'refused: policy', user: principal.sub, role: principal.role, action, region: resource?.region, reason: decision.reason });
-  throw new ForbiddenException(decision.reason);
+  throw refusal(ForbiddenException, decision.reason, decision.reasonZh);
 }

@@ -2,7 +2,9 @@ import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable
 import { Reflector } from '@nestjs/core';
 import type { Principal, Role } from '../principal';
 import { InvalidTokenError, verifyToken } from '../tokens';
+import { ROLE_LABELS } from '../policy';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorators';
+import { refusal } from './refusal';
 
 export const JWT_SECRET = Symbol('JWT_SECRET');
 
@@ -42,7 +44,11 @@ export class JwtAuthGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(req.principal.role)) {
       this.logger.warn({ msg: 'refused: role', user: req.principal.sub, role: req.principal.role, method: req.method, url: req.url });
-      throw new ForbiddenException(`role ${req.principal.role} may not call ${req.method} ${req.url.split('?')[0]}`);
+      throw refusal(
+        ForbiddenException,
+        `role ${req.principal.role} may not call ${req.method} ${req.url.split('?')[0]}`,
+        `${ROLE_LABELS[req.principal.role]}不能使用此功能（${req.method} ${req.url.split('?')[0]}）`,
+      );
     }
     return true;
   }

@@ -15,7 +15,12 @@ export function readCsv(text: string, limits: Limits, sink: DiagnosticSink): Row
   let cut = false;
   const pushCell = () => {
     if (cell.length > limits.maxCellLength) {
-      if (!cut) sink.warn(rowLine, `cell longer than ${limits.maxCellLength} characters cut`);
+      if (!cut)
+        sink.warn(
+          rowLine,
+          `cell longer than ${limits.maxCellLength} characters cut`,
+          `单元格超过 ${limits.maxCellLength} 个字符，超出部分未读取`,
+        );
       cut = true;
       cell = cell.slice(0, limits.maxCellLength);
     }
@@ -26,7 +31,11 @@ export function readCsv(text: string, limits: Limits, sink: DiagnosticSink): Row
     pushCell();
     while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
     rows.push({ line: rowLine, cells, sep: 'comma', closed: true });
-    if (rows.length > limits.maxRows) throw new DocumentRejectedError(`too many rows (limit ${limits.maxRows})`);
+    if (rows.length > limits.maxRows)
+      throw new DocumentRejectedError(
+        `too many rows (limit ${limits.maxRows})`,
+        `行数过多（上限 ${limits.maxRows} 行）`,
+      );
     cells = [];
     rowLine = line;
   };

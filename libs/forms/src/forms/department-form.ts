@@ -26,6 +26,7 @@ export function readDepartmentForm(ctx: FormContext): CanonicalEvaluation {
         ctx.sink.warn(
           summary.line,
           `${d.name}: declared ${d.weight}分 in the indicator table, ${hit.weight} in the summary table`,
+          `${d.name}：指标表中为 ${d.weight} 分，汇总表中为 ${hit.weight} 分`,
         );
       }
     }

@@ -81,7 +81,11 @@ export function readNarrativeReport(rows: Row[], sink: DiagnosticSink): Canonica
   evaluation.projects = paras.map(projectOf);
   paras.forEach((p, k) => {
     if (k > 0 && p.n !== paras[k - 1]!.n + 1)
-      sink.warn(p.line, `project paragraph ${p.n} follows ${paras[k - 1]!.n}: numbering has a gap`);
+      sink.warn(
+        p.line,
+        `project paragraph ${p.n} follows ${paras[k - 1]!.n}: numbering has a gap`,
+        `项目段落 ${p.n} 紧接在 ${paras[k - 1]!.n} 之后：编号不连续`,
+      );
   });
   const year = findYear(rows, 0, Math.min(rows.length, 40));
   if (year) evaluation.fiscalYear = year.year;
@@ -100,7 +104,11 @@ export function readNarrativeReport(rows: Row[], sink: DiagnosticSink): Canonica
       rs.projectsExecutedTotal = { line: row.line, text: involved[0] };
       if (involved[1] && Number(involved[1]) !== paras.length) {
         const declared = Number(involved[1]);
-        sink.warn(row.line, `the report names ${declared} projects; ${paras.length} project paragraphs were read`);
+        sink.warn(
+          row.line,
+          `the report names ${declared} projects; ${paras.length} project paragraphs were read`,
+          `报告称涉及 ${declared} 个项目，但只读到 ${paras.length} 个项目段落`,
+        );
         if (declared > paras.length) missing.push(`${declared - paras.length} of ${declared} project paragraphs`);
       }
     }

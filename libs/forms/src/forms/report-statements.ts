@@ -35,7 +35,11 @@ export function attachReportStatements(rows: Row[], evaluations: CanonicalEvalua
       }
       const t = TOTAL.exec(text);
       if (t && typeof reported.total === 'number' && Number(t[1]) !== reported.total) {
-        sink.warn(r.line, `the report states ${t[1]} 分 but the form's 总分 is ${reported.total}`);
+        sink.warn(
+          r.line,
+          `the report states ${t[1]} 分 but the form's 总分 is ${reported.total}`,
+          `报告正文写明 ${t[1]} 分，但表中总分为 ${reported.total} 分`,
+        );
       }
     }
   });

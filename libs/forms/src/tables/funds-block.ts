@@ -118,6 +118,7 @@ export function parseFundsBlock(
       sink.warn(
         row.line,
         `funds row "${row.cells[labelIdx]}": its cells do not fit the columns ${header.columns.map((c) => c.title).join(' / ')}; not read`,
+        `资金行“${row.cells[labelIdx]}”：单元格与表头各栏（${header.columns.map((c) => c.title).join(' / ')}）对不上，未读取`,
       );
       continue;
     }
@@ -134,7 +135,11 @@ export function parseFundsBlock(
     amountsOf(total).every((n) => n === null || n === 0) &&
     amountsOf(ofWhich).some((n) => n !== null && n !== 0)
   ) {
-    sink.warn(total.row.line, '年度资金总额 row is empty or all zeros; amounts taken from the 其中 row below it');
+    sink.warn(
+      total.row.line,
+      '年度资金总额 row is empty or all zeros; amounts taken from the 其中 row below it',
+      '“年度资金总额”行为空或全为零，金额取自其下的“其中”行',
+    );
     amountRow = ofWhich;
   }
   const scoreRow = total ?? ofWhich!;

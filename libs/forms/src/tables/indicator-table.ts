@@ -178,19 +178,31 @@ export function parseIndicatorTable(
     const weight = parseNumberCell(v.weight?.text);
     const score = parseNumberCell(v.score?.text);
     if (/^其中/.test(compact(name)) && !(typeof weight === 'number' && typeof score === 'number')) {
-      sink.info(row.line, `"${short(name)}": a weightless 其中 sub-row, not an indicator (not summed)`);
+      sink.info(
+        row.line,
+        `"${short(name)}": a weightless 其中 sub-row, not an indicator (not summed)`,
+        `“${short(name)}”：无分值的“其中”子行，不是指标，不计入合计`,
+      );
       i += consumed;
       continue;
     }
     const valueCells = [v.target, v.actual, v.weight, v.score].filter((x) => x && !isBlankValue(x.text));
     if ((mapped.short || (!row.closed && endsOnFigure(cells, v))) && i === lastLine && row.sep !== 'sheet') {
       cutRow = name;
-      sink.warn(row.line, `"${short(name)}": the document ends inside this row; left out`);
+      sink.warn(
+        row.line,
+        `"${short(name)}": the document ends inside this row; left out`,
+        `“${short(name)}”：文件在这一行中间结束，此行未读取`,
+      );
       i += consumed;
       continue;
     }
     if (valueCells.length === 0) {
-      sink.warn(row.line, `"${short(name)}": no target, actual, weight or score found; row left out`);
+      sink.warn(
+        row.line,
+        `"${short(name)}": no target, actual, weight or score found; row left out`,
+        `“${short(name)}”：没有找到指标值、实际完成值、分值或得分，此行未读取`,
+      );
       i += consumed;
       continue;
     }
@@ -199,6 +211,7 @@ export function parseIndicatorTable(
       sink.warn(
         row.line,
         `"${short(name)}": ${bad?.title ?? '分值'} cell "${short(bad?.text ?? '')}" is not a number (columns out of place); row left out`,
+        `“${short(name)}”：“${bad?.title ?? '分值'}”一栏的“${short(bad?.text ?? '')}”不是数字（各栏可能错位），此行未读取`,
       );
       i += consumed;
       continue;
@@ -229,13 +242,21 @@ function buildIndicator(
   if (comparator && target && isComparator(comparator) && !/^[≥≤=<>]/.test(target)) target = comparator + target;
   const repairedTarget = repairOcrComparator(target, actual, ocrEvidence);
   if (repairedTarget !== target) {
-    sink.warn(row.line, `"${short(name)}": target "${target}" read as "${repairedTarget}" (OCR writes ≥ as 2)`);
+    sink.warn(
+      row.line,
+      `"${short(name)}": target "${target}" read as "${repairedTarget}" (OCR writes ≥ as 2)`,
+      `“${short(name)}”：指标值“${target}”按“${repairedTarget}”读取（文字识别常把 ≥ 识别成 2）`,
+    );
     target = repairedTarget;
   }
   if (ocrEvidence) {
     const repairedActual = repairOcrComparator(actual, null, true);
     if (repairedActual !== actual) {
-      sink.warn(row.line, `"${short(name)}": actual "${actual}" read as "${repairedActual}" (OCR writes ≥ as 2)`);
+      sink.warn(
+        row.line,
+        `"${short(name)}": actual "${actual}" read as "${repairedActual}" (OCR writes ≥ as 2)`,
+        `“${short(name)}”：实际完成值“${actual}”按“${repairedActual}”读取（文字识别常把 ≥ 识别成 2）`,
+      );
       actual = repairedActual;
     }
   }
@@ -297,12 +318,13 @@ function readTotal(row: Row, header: IndicatorHeader, sink: DiagnosticSink): Ind
     const [a, b] = sCol && wCol && sCol.index < wCol.index ? [numbers[1]!, numbers[0]!] : [numbers[0]!, numbers[1]!];
     return { weight: a.n, score: b.n, source: ref(row, b.index, '得分') };
   }
-  sink.warn(
-    row.line,
-    numbers.length === 1
-      ? `总分 row holds one number (${numbers[0]!.n}) and its column cannot be told (分值 or 得分): not used`
-      : `总分 row could not be read`,
-  );
+  if (numbers.length === 1)
+    sink.warn(
+      row.line,
+      `总分 row holds one number (${numbers[0]!.n}) and its column cannot be told (分值 or 得分): not used`,
+      `总分行只有一个数字（${numbers[0]!.n}），分不清是分值还是得分，未采用`,
+    );
+  else sink.warn(row.line, `总分 row could not be read`, `总分行未能读取`);
   return undefined;
 }
 

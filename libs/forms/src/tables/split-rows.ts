@@ -27,13 +27,21 @@ function isPipeLine(line: string): boolean {
 export function splitRows(text: string, limits: Limits, sink: DiagnosticSink): Row[] {
   const lines = text.split('\n');
   if (lines.length > limits.maxRows) {
-    throw new DocumentRejectedError(`too many lines: ${lines.length} (limit ${limits.maxRows})`);
+    throw new DocumentRejectedError(
+      `too many lines: ${lines.length} (limit ${limits.maxRows})`,
+      `行数过多：${lines.length} 行（上限 ${limits.maxRows} 行）`,
+    );
   }
   const rows: Row[] = [];
   let cutCells = 0;
   const cell = (c: string, line: number): string => {
     if (c.length <= limits.maxCellLength) return cleanCell(c);
-    if (cutCells++ === 0) sink.warn(line, `cell longer than ${limits.maxCellLength} characters cut`);
+    if (cutCells++ === 0)
+      sink.warn(
+        line,
+        `cell longer than ${limits.maxCellLength} characters cut`,
+        `单元格超过 ${limits.maxCellLength} 个字符，超出部分未读取`,
+      );
     return cleanCell(c.slice(0, limits.maxCellLength));
   };
   for (let i = 0; i < lines.length; i++) {
@@ -68,7 +76,11 @@ export function splitRows(text: string, limits: Limits, sink: DiagnosticSink): R
       row = { line: lineNo, cells: c === '' ? [] : [c], sep: 'none', closed: false };
     }
     if (row.cells.length > limits.maxCellsPerRow) {
-      sink.warn(lineNo, `row with ${row.cells.length} cells cut to ${limits.maxCellsPerRow}`);
+      sink.warn(
+        lineNo,
+        `row with ${row.cells.length} cells cut to ${limits.maxCellsPerRow}`,
+        `此行有 ${row.cells.length} 个单元格，只读取前 ${limits.maxCellsPerRow} 个`,
+      );
       row.cells.length = limits.maxCellsPerRow;
     }
     while (row.cells.length > 0 && row.cells[row.cells.length - 1] === '') row.cells.pop();

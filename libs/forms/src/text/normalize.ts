@@ -3,7 +3,7 @@ import { hasTraditional, toSimplified } from './traditional';
 export interface NormalizedText {
   text: string;
   /** Repairs made, for diagnostics. */
-  notes: string[];
+  notes: Array<{ message: string; messageZh: string }>;
 }
 
 /**
@@ -11,7 +11,7 @@ export interface NormalizedText {
  * characters. Line breaks are preserved one for one so line numbers stay those of the source.
  */
 export function normalizeText(raw: string): NormalizedText {
-  const notes: string[] = [];
+  const notes: NormalizedText['notes'] = [];
   let text = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   text = text.normalize('NFKC');
   text = text
@@ -29,7 +29,11 @@ export function normalizeText(raw: string): NormalizedText {
       .split('\n')
       .map((line) => (hasTraditional(line) ? toSimplified(line) : line))
       .join('\n');
-    if (simplified !== text) notes.push('traditional characters converted to simplified (OpenCC)');
+    if (simplified !== text)
+      notes.push({
+        message: 'traditional characters converted to simplified (OpenCC)',
+        messageZh: '繁体字已转换为简体字',
+      });
     text = simplified;
   }
   return { text, notes };

@@ -32,7 +32,10 @@ export async function readXlsxRows(
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch (err) {
-    throw new DocumentRejectedError(`${fileName}: not a readable .xlsx (${(err as Error).message})`);
+    throw new DocumentRejectedError(
+      `${fileName}: not a readable .xlsx (${(err as Error).message})`,
+      `${fileName}：不是可以读取的 .xlsx 文件（${(err as Error).message}）`,
+    );
   }
   const rows: Row[] = [];
   const texts: string[] = [];
@@ -40,6 +43,7 @@ export async function readXlsxRows(
     if (ws.rowCount > limits.maxRows)
       throw new DocumentRejectedError(
         `${fileName}: sheet ${ws.name} has ${ws.rowCount} rows (limit ${limits.maxRows})`,
+        `${fileName}：工作表“${ws.name}”有 ${ws.rowCount} 行（上限 ${limits.maxRows} 行）`,
       );
     const lines: string[] = [];
     ws.eachRow({ includeEmpty: false }, (row, number) => {
@@ -50,7 +54,7 @@ export async function readXlsxRows(
     });
     const tsv = Array.from(lines, (l) => l ?? '').join('\n');
     const { text, notes } = normalizeText(tsv);
-    for (const n of notes) sink.info(0, `${ws.name}: ${n}`);
+    for (const n of notes) sink.info(0, `${ws.name}: ${n.message}`, `工作表“${ws.name}”：${n.messageZh}`);
     for (const r of mergeBrokenHeaders(splitRows(text, limits, sink))) {
       rows.push({
         ...r,

@@ -1,6 +1,6 @@
 import type { HttpException } from '@nestjs/common';
 import type { Response } from 'express';
-import type { Principal } from '@jixiao/auth';
+import { type Principal, ROLE_LABELS } from '@jixiao/auth';
 import { html, PAGE_CSS, type SafeHtml, sendHtml, trusted } from '../html';
 
 // Pages are written with the `html` template (every value escaped); prettier leaves the markup inside it alone
@@ -22,12 +22,7 @@ export interface Viewer {
   csrf: string;
 }
 
-export const ROLE_LABELS: Record<Principal['role'], string> = {
-  submitter: '填报单位',
-  reviewer: '审核人员',
-  rule_admin: '规则管理员',
-  auditor: '审计人员',
-};
+export { ROLE_LABELS };
 
 const CSS = trusted(`
 header.site{display:flex;justify-content:space-between;align-items:center;gap:16px;flex-wrap:wrap}
@@ -127,7 +122,8 @@ export function messagePage(area: Area, title: string, message: string, viewer: 
 
 /** What a refused query or command said (its HttpException's message), to keep beside the staff's words. */
 export function messageOf(err: HttpException): string {
-  return String((err.getResponse() as { message?: unknown }).message ?? err.message);
+  const said = err.getResponse() as { message?: unknown; messageZh?: unknown };
+  return String(said.messageZh ?? said.message ?? err.message);
 }
 
 /** Sends one of the staff's pages: its forms post only here, and nothing of it is cached. */

@@ -111,7 +111,7 @@ describe('diffRuleSets', () => {
     });
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ kind: 'routing', path: '$.routing[0]' });
-    expect(changes[0].summary).toMatch(new RegExp(`^复核规则 ${rule.name}: 决定 .* → `));
+    expect(changes[0].summary).toMatch(new RegExp(`^审核规则 ${rule.name}: 决定 .* → `));
   });
 
   it('tiers, years and quantitative formulas in domain words', () => {

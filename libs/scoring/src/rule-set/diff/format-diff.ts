@@ -9,7 +9,7 @@ export const KIND_TITLES: Record<ChangeKind, string> = {
   execution: '预算执行率 (execution rate)',
   formula: '定量指标公式 (quantitative formulas)',
   check: '审核检查 (checks)',
-  routing: '复核分流 (review routing)',
+  routing: '审核分流 (review routing)',
   other: '其他 (other)',
 };
 

@@ -4,7 +4,7 @@ import { change, pairBy, same, show, type RuleSetChange } from './rule-set-chang
 import { formatPath } from '../json-path';
 
 const DECISIONS: Record<string, string> = {
-  'manual-review': '人工复核 (manual-review)',
+  'manual-review': '人工审核 (manual-review)',
   'auto-approve': '自动通过 (auto-approve)',
 };
 
@@ -77,5 +77,5 @@ export function diffChecks(from: readonly CheckRule[], to: readonly CheckRule[])
 /** Review routing rules by name, with decision and reason. */
 export function diffRouting(from: readonly RoutingRule[], to: readonly RoutingRule[]): RuleSetChange[] {
   const describe = (r: RoutingRule) => `${DECISIONS[r.event.params.decision]}: ${r.event.params.reason}`;
-  return diffNamed('routing', '复核规则', describe, routingParts, from, to);
+  return diffNamed('routing', '审核规则', describe, routingParts, from, to);
 }
