@@ -132,7 +132,9 @@ describe('review workspace', () => {
     expect(
       (await document.goto(`${sys.url}${await page.getByTestId('document').getAttribute('href')}`))?.status(),
     ).toBe(404);
-    expect(await document.getByTestId('error').textContent()).toContain('没有原始文件');
+    expect(await document.getByTestId('error').textContent()).toContain(
+      `没有原始文件：自评表 ${planted} 是以 JSON 数据提交的，没有上传原始文件`,
+    );
     await document.close();
     // text from the form is shown as text: nothing planted runs
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

@@ -134,6 +134,41 @@ describe('submission page', () => {
     expect(await stored()).toBe(before);
   });
 
+  it('the same form posted twice (a double click, a refreshed page) stores the forms once', async () => {
+    const unit = await (await browser.newContext()).newPage();
+    await signIn(unit, sys.url, sys.token('submitter', ['341522']), '/submit');
+    const cookie = (await unit.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const field = (name: string) => unit.inputValue(`input[name="${name}"]`);
+    const [csrf, formKey] = [await field('csrf'), await field('formKey')];
+    expect(formKey).toMatch(/^[0-9a-f-]{36}$/);
+    const post = async (file: Buffer) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries({ csrf, formKey })) form.append(k, v);
+      form.append('file', new Blob([file]), 'huoqiu.txt');
+      const res = await fetch(`${sys.url}/submit`, { method: 'POST', headers: { cookie }, body: form });
+      const page = await res.text();
+      return { status: res.status, ids: [...page.matchAll(/data-evaluation-id="([^"]+)"/g)].map((m) => m[1]), page };
+    };
+    const before = await stored();
+    const seed = readFileSync(SEEDS.huoqiu.file);
+    const [first, second] = await Promise.all([post(seed), post(seed)]);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(first.ids).toHaveLength(2); // 霍邱's document holds two forms
+    expect(second.ids).toEqual(first.ids);
+    // one of the two says it stored nothing this time
+    expect([first.page, second.page].filter((p) => p.includes('data-testid="replayed"'))).toHaveLength(1);
+    const again = await post(seed);
+    expect(again.ids).toEqual(first.ids);
+    expect(again.page).toContain('这次没有重复保存');
+    await waitFor('both forms listed', async () => (await stored()) === before + 2);
+    // another file sent from the same form (back, then another file) is a submission of its own
+    const other = await post(Buffer.concat([seed, Buffer.from('\n')]));
+    expect(other.status).toBe(201);
+    expect(other.ids).not.toEqual(first.ids);
+    expect(other.page).not.toContain('data-testid="replayed"');
+    await waitFor('four forms listed', async () => (await stored()) === before + 4);
+  });
+
   it('only units see the form; a form posted from elsewhere is refused', async () => {
     const reviewer = await (await browser.newContext()).newPage();
     await signIn(reviewer, sys.url, sys.token('reviewer', ['130126']), '/submit');

@@ -401,6 +401,92 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     );
   });
 
+  describe('Idempotency-Key: a retry stores nothing twice', () => {
+    const keyed = (key: string, who = submitter) => ({ ...bearer(who), 'idempotency-key': key });
+    const uploadKeyed = (content: Buffer, key: string, fields: Record<string, string> = {}) =>
+      upload(content, 'seed.txt', fields, keyed(key));
+
+    it('answers a retry of a JSON submission as the first, word for word, and stores nothing more', async () => {
+      const first = await postJson('/evaluations', evaluation(), keyed('json-retry-1'));
+      expect(first.status).toBe(201);
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      const answer = await json(first);
+      const stored = await counts();
+      const retry = await postJson('/evaluations', evaluation(), keyed('json-retry-1'));
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(await json(retry)).toEqual(answer);
+      expect(await counts()).toEqual(stored);
+      // the key is the user's own: another user's same key is another submission
+      const other = { ...submitter, sub: 'u-huoqiu-2' };
+      const theirs = await postJson('/evaluations', evaluation(), keyed('json-retry-1', other));
+      expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+      expect((await json(theirs)).evaluationIds).not.toEqual(answer.evaluationIds);
+    });
+
+    it('refuses the same key for another request (422, said in Chinese too), storing nothing', async () => {
+      expect((await postJson('/evaluations', evaluation(), keyed('json-reused'))).status).toBe(201);
+      const before = await counts();
+      const reused = await postJson('/evaluations', evaluation({ projectName: '另一个项目' }), keyed('json-reused'));
+      expect(reused.status).toBe(422);
+      expect(await json(reused)).toMatchObject({
+        message: expect.stringMatching(/Idempotency-Key json-reused was used for another submission/),
+        messageZh: expect.stringMatching(/已用于另一份内容不同的提交/),
+      });
+      expect(await counts()).toEqual(before);
+      const bad = await postJson('/evaluations', evaluation(), keyed('x'.repeat(256)));
+      expect(bad.status).toBe(400);
+      expect((await json(bad)).message).toMatch(/Idempotency-Key: expected 1 to 255 visible ASCII/);
+    });
+
+    it('stores a document once when the same upload arrives several times at once (a double click)', async () => {
+      const before = await counts();
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => uploadKeyed(readFileSync(SEED), 'doc-burst', { region: HUOQIU })),
+      );
+      expect(answers.map((r) => r.status)).toEqual(Array(6).fill(201));
+      const bodies = await Promise.all(answers.map(json));
+      for (const b of bodies) expect(b).toEqual(bodies[0]);
+      expect(answers.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(5);
+      const after = await counts();
+      expect(after.submissions - before.submissions).toBe(bodies[0].evaluationIds.length);
+      expect(after.versions - before.versions).toBe(bodies[0].evaluationIds.length);
+      expect(after.audit - before.audit).toBe(bodies[0].evaluationIds.length);
+      expect(await verifyAudit(ds, 'intake_audit')).toMatchObject({ ok: true });
+    });
+
+    it('answers a retried correction with the corrected version, not 409 (it is the latest now)', async () => {
+      const [v1] = (await json(await postJson('/evaluations', evaluation()))).evaluationIds;
+      const correct = () =>
+        postJson('/evaluations', { ...evaluation(), previousVersionId: v1 }, keyed(`correct-${v1}`));
+      const first = await correct();
+      expect(first.status).toBe(201);
+      const stored = await counts();
+      const retries = await Promise.all([correct(), correct()]);
+      for (const r of retries) {
+        expect(r.status).toBe(201);
+        expect(r.headers.get('idempotent-replayed')).toBe('true');
+      }
+      expect((await json(retries[0])).versions).toEqual((await json(first)).versions);
+      expect(await counts()).toEqual(stored);
+      // without the key, the same correction again is refused as before: its version is no longer the latest
+      expect((await postJson('/evaluations', { ...evaluation(), previousVersionId: v1 })).status).toBe(409);
+    });
+
+    it('forgets a key after a day', async () => {
+      const first = await json(await postJson('/evaluations', evaluation(), keyed('a-day-old')));
+      const dayAgo = new Date(Date.now() - 25 * 3600 * 1000).toISOString();
+      await ds.query(`UPDATE intake_idempotency_keys SET created_at = '${dayAgo}' WHERE idempotency_key = 'a-day-old'`);
+      const later = await postJson('/evaluations', evaluation(), keyed('a-day-old'));
+      expect(later.status).toBe(201);
+      expect(later.headers.get('idempotent-replayed')).toBeNull();
+      expect((await json(later)).evaluationIds).not.toEqual(first.evaluationIds);
+      expect(
+        Number((await ds.query(`SELECT COUNT(*) AS n FROM intake_idempotency_keys WHERE idempotency_key = 'a-day-old'`))[0].n),
+      ).toBe(1);
+    });
+  });
+
   it('reports health and a verifying audit chain', async () => {
     const health = await json(await fetch(url('/health')));
     expect(health).toMatchObject({ status: 'ok', info: { intake: { status: 'up', database: { status: 'up' }, redis: { status: 'up' } } } });

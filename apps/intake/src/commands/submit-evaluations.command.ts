@@ -12,6 +12,8 @@ export interface SubmitResult {
   submissionIds: string[];
   evaluationIds: string[];
   versions: Array<{ evaluationId: string; submissionId: string; version: number; previousVersionId: string | null }>;
+  /** This answers a retry: the same Idempotency-Key and request were stored before, and nothing was stored now. */
+  replayed?: true;
 }
 
 /** Store evaluations (JSON or parsed from a document) as new submissions, or as the next version of one. */
@@ -26,6 +28,8 @@ export class SubmitEvaluations {
       document: UploadedDocument | null;
       diagnostics: Diagnostic[];
       correlationId: string | null;
+      /** The caller's `Idempotency-Key`, if it sent one: a retry with it is answered as the first request was. */
+      idempotencyKey?: string | null;
     },
   ) {}
 }

@@ -1,16 +1,29 @@
 import { v7 as uuidV7 } from 'uuid';
-import { BadRequestException, ConflictException, Inject, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertAllowed, refusal } from '@jixiao/auth';
 import type { CanonicalEvaluation } from '@jixiao/contracts';
 import type { ServiceMessaging } from '@jixiao/messaging';
 import { withTransaction } from '@jixiao/persistence';
+import { type IdempotencyClaim, requestFingerprint } from '../domain/idempotency';
 import { sha256Of } from '../domain/stored-document';
 import { planSubmission, type Predecessor, type SourceDocument, type SubmissionPlan } from '../domain/submission-plan';
 import { INTAKE_DATA_SOURCE, INTAKE_MESSAGING } from '../infrastructure/intake.tokens';
 import { SubmissionBatcher } from '../persistence/submission-batcher';
-import { findVersionForUpdate, writeSubmissionPlans, type WriteContext } from '../persistence/submission-store';
+import { findRemembered } from '../persistence/idempotency-store';
+import {
+  findVersionForUpdate,
+  type StoredVersionRef,
+  writeSubmissionPlans,
+  type WriteContext,
+} from '../persistence/submission-store';
 import { SubmitEvaluations, type SubmitResult } from './submit-evaluations.command';
 
 type Routed = CanonicalEvaluation & { region: string };
@@ -49,92 +62,132 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
       : null;
     const actor = { user: principal.sub, role: principal.role };
     const now = new Date().toISOString();
+    const claim: IdempotencyClaim | null = options.idempotencyKey
+      ? {
+          key: options.idempotencyKey,
+          fingerprint: requestFingerprint({
+            evaluations: command.evaluations,
+            defaultRegion: options.defaultRegion,
+            previousVersionId: options.previousVersionId,
+            documentSha256: source?.sha256 ?? null,
+          }),
+        }
+      : null;
+    const replay = () => (claim ? this.replay(this.dataSource.manager, actor.user, claim, now) : null);
+    const first = await replay();
+    if (first) return first;
 
-    const context: WriteContext = {
+    const context = (result: SubmitResult): WriteContext => ({
       document: source && options.document ? { source, content: options.document.content } : null,
       diagnostics: options.diagnostics,
       actor,
       now,
       correlationId: options.correlationId,
-    };
-    const plan = options.previousVersionId
-      ? await withTransaction(this.dataSource, async (m) => {
-          const predecessor = await this.predecessor(m, options.previousVersionId!, evaluations[0], command);
-          const p = planSubmission({
-            evaluations,
-            document: source,
-            diagnostics: options.diagnostics,
-            predecessor,
-            actor,
-            now,
-            newId,
-          });
-          await writeSubmissionPlans(m, [{ plan: p, context }]);
-          return p;
-        }).catch(conflictOnDuplicateVersion)
-      : await this.writeNew(
-          planSubmission({
-            evaluations,
-            document: source,
-            diagnostics: options.diagnostics,
-            predecessor: null,
-            actor,
-            now,
-            newId,
-          }),
-          context,
-        );
-    this.messaging.nudge();
-    return {
-      submissionIds: [...new Set(plan.versions.map((v) => v.submissionId))],
-      evaluationIds: plan.versions.map((v) => v.evaluationId),
-      versions: plan.versions.map(({ evaluationId, submissionId, version, previousVersionId }) => ({
-        evaluationId,
-        submissionId,
-        version,
-        previousVersionId,
-      })),
-    };
+      idempotency: claim ? { claim, result } : null,
+    });
+    const plan = (predecessor: Predecessor | null) =>
+      planSubmission({
+        evaluations,
+        document: source,
+        diagnostics: options.diagnostics,
+        predecessor,
+        actor,
+        now,
+        newId,
+      });
+    let result: SubmitResult;
+    try {
+      result = options.previousVersionId
+        ? await withTransaction(this.dataSource, async (m) => {
+            const found = await findVersionForUpdate(m, options.previousVersionId!);
+            // a retry of this very correction, after it was stored (the lock above waited for it): its answer again
+            const again = claim ? await this.replay(m, actor.user, claim, now) : null;
+            if (again) return again;
+            const p = plan(predecessorOf(found, options.previousVersionId!, evaluations[0], command));
+            await writeSubmissionPlans(m, [{ plan: p, context: context(resultOf(p)) }]);
+            return resultOf(p);
+          }).catch(conflictOnDuplicateVersion)
+        : await this.writeNew(plan(null), context);
+    } catch (err) {
+      // the same key written at the same time by another request (a double-click): whichever stored it answers both
+      const raced = await replay();
+      if (raced) return raced;
+      throw err;
+    }
+    if (!result.replayed) this.messaging.nudge();
+    return result;
   }
 
   /** New submissions need no read before writing: they share transactions with concurrent requests. */
-  private async writeNew(plan: SubmissionPlan, context: WriteContext): Promise<SubmissionPlan> {
-    await this.batcher.write({ plan, context });
-    return plan;
+  private async writeNew(plan: SubmissionPlan, context: (result: SubmitResult) => WriteContext): Promise<SubmitResult> {
+    const result = resultOf(plan);
+    await this.batcher.write({ plan, context: context(result) });
+    return result;
   }
 
-  /** The version being corrected must exist, be the latest of its submission, keep its region, and be the caller's. */
-  private async predecessor(
+  /** The first answer to a key this user already used for the same request; 422 if it was another request. */
+  private async replay(
     m: EntityManager,
-    evaluationId: string,
-    next: Routed,
-    { principal }: SubmitEvaluations,
-  ): Promise<Predecessor> {
-    const found = await findVersionForUpdate(m, evaluationId);
-    if (!found)
+    user: string,
+    claim: IdempotencyClaim,
+    now: string,
+  ): Promise<SubmitResult | null> {
+    const remembered = await findRemembered(m, user, claim.key, now);
+    if (!remembered) return null;
+    if (remembered.fingerprint !== claim.fingerprint)
       throw refusal(
-        NotFoundException,
-        `previousVersionId ${evaluationId}: no such evaluation version`,
-        `没有编号为 ${evaluationId} 的自评表，无法更正`,
+        UnprocessableEntityException,
+        `Idempotency-Key ${claim.key} was used for another submission in the last 24 hours: a new submission needs a new key`,
+        '这个提交编号（Idempotency-Key）在 24 小时内已用于另一份内容不同的提交；新的提交请使用新的编号（在网页上：刷新页面后重新提交）',
       );
-    assertAllowed(principal, 'submit', { region: found.region, unitName: found.unitName });
-    if (found.latestVersion !== found.version) {
-      throw refusal(
-        ConflictException,
-        `previousVersionId ${evaluationId} is version ${found.version} of submission ${found.submissionId}, ` +
-          `but its latest version is ${found.latestVersion}: correct the latest one`,
-        `${evaluationId} 是第 ${found.version} 版，此后已有第 ${found.latestVersion} 版：请更正最新的版本`,
-      );
-    }
-    if (found.region !== next.region) {
-      throw refusal(
-        BadRequestException,
-        `a corrected version must keep the region of submission ${found.submissionId} (${found.region}), not ${next.region}`,
-        `更正版本的地区须与原表相同（${found.region}），此文件为 ${next.region}`,
-      );
-    }
-    return found;
+    return { ...(remembered.result as SubmitResult), replayed: true };
   }
+}
+
+/** What a submission answers: the ids of everything stored (the same again on a replay). */
+function resultOf(plan: SubmissionPlan): SubmitResult {
+  return {
+    submissionIds: [...new Set(plan.versions.map((v) => v.submissionId))],
+    evaluationIds: plan.versions.map((v) => v.evaluationId),
+    versions: plan.versions.map(({ evaluationId, submissionId, version, previousVersionId }) => ({
+      evaluationId,
+      submissionId,
+      version,
+      previousVersionId,
+    })),
+  };
+}
+
+/** The version being corrected must exist, be the latest of its submission, keep its region, and be the caller's. */
+function predecessorOf(
+  found: StoredVersionRef | null,
+  evaluationId: string,
+  next: Routed,
+  { principal }: SubmitEvaluations,
+): Predecessor {
+  if (!found)
+    throw refusal(
+      NotFoundException,
+      `previousVersionId ${evaluationId}: no such evaluation version`,
+      `没有编号为 ${evaluationId} 的自评表，无法更正`,
+    );
+  assertAllowed(principal, 'submit', { region: found.region, unitName: found.unitName });
+  if (found.latestVersion !== found.version) {
+    throw refusal(
+      ConflictException,
+      `previousVersionId ${evaluationId} is version ${found.version} of submission ${found.submissionId}, ` +
+        `but its latest version is ${found.latestVersion}: correct the latest one`,
+      `${evaluationId} 是第 ${found.version} 版，此后已有第 ${found.latestVersion} 版：请更正最新的版本`,
+    );
+  }
+  if (found.region !== next.region) {
+    throw refusal(
+      BadRequestException,
+      `a corrected version must keep the region of submission ${found.submissionId} (${found.region}), not ${next.region}`,
+      `更正版本的地区须与原表相同（${found.region}），此文件为 ${next.region}`,
+    );
+  }
+  return found;
 }
 
 /**

@@ -64,7 +64,7 @@ export class DocumentUpload {
     principal: Principal,
     file: UploadedFileParts | undefined,
     fields: UploadFields,
-    correlationId: string | null,
+    request: { correlationId: string | null; idempotencyKey: string | null },
   ): Promise<DocumentSubmitted> {
     if (!file) throw refusal(BadRequestException, 'multipart field "file" is missing', '请选择要提交的文件');
     const fileName = file.originalname;
@@ -87,7 +87,8 @@ export class DocumentUpload {
         previousVersionId,
         document: { fileName, mediaType, content: file.buffer },
         diagnostics: parsed.diagnostics,
-        correlationId,
+        correlationId: request.correlationId,
+        idempotencyKey: request.idempotencyKey,
       }),
     );
     return {

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   Param,
   Post,
@@ -18,6 +19,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiHeader,
   ApiOperation,
   ApiProduces,
   ApiQuery,
@@ -28,7 +30,9 @@ import { CurrentPrincipal, Roles, type Principal } from '@jixiao/auth';
 import { correlationIdOf } from '@jixiao/runtime';
 import type { SubmitResult } from '../commands/submit-evaluations.command';
 import { GetDocument, type StoredDocument } from '../queries/get-document.query';
+import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from '../domain/idempotency';
 import { sendDocument } from './document-download';
+import { idempotentAnswer } from './idempotent-answer';
 import type { Diagnostic } from '@jixiao/forms';
 import {
   DocumentUpload,
@@ -92,9 +96,19 @@ export class DocumentsController {
   @ApiResponse({ status: 201, description: '{ evaluationIds, submissionIds, versions, region, diagnostics }' })
   @ApiResponse({ status: 400, description: 'no file, unsupported type, bad region/year, or no region found' })
   @ApiResponse({ status: 413, description: `over ${MAX_DOCUMENT_BYTES} bytes` })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'a key of your choosing (a UUID) for this submission: a retry with the same key and request within 24 hours ' +
+      'stores nothing and answers as the first did (header Idempotent-Replayed: true); the same key with another ' +
+      'request → 422',
+  })
   @ApiResponse({
     status: 422,
-    description: 'the parser found no readable form (its message says what it looked for); nothing stored',
+    description:
+      'the parser found no readable form (its message says what it looked for), or the Idempotency-Key was used ' +
+      'for another request; nothing stored',
   })
   async submit(
     @UploadedFile() file: UploadedFileParts | undefined,
@@ -102,13 +116,18 @@ export class DocumentsController {
     @Query() query: UploadFields,
     @CurrentPrincipal() principal: Principal,
     @Req() req: { id?: unknown },
+    @Headers(IDEMPOTENCY_HEADER) idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<SubmitResult & { region: string | null; diagnostics: Diagnostic[] }> {
     const given = {
       region: fields?.region ?? query.region,
       year: fields?.year ?? query.year,
       previousVersionId: fields?.previousVersionId ?? query.previousVersionId,
     };
-    const { forms: _forms, ...result } = await this.upload.submit(principal, file, given, correlationIdOf(req));
-    return result;
+    const { forms: _forms, ...result } = await this.upload.submit(principal, file, given, {
+      correlationId: correlationIdOf(req),
+      idempotencyKey: parseIdempotencyKey(idempotencyKey),
+    });
+    return idempotentAnswer(res, result);
   }
 }

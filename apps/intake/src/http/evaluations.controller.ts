@@ -1,8 +1,22 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@jixiao/auth';
 import { InvalidEvaluationInputError, parseEvaluationInput } from '../domain/evaluation-input';
+import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from '../domain/idempotency';
+import { idempotentAnswer } from './idempotent-answer';
 import { SubmitEvaluations, type SubmitResult } from '../commands/submit-evaluations.command';
 import type { RuleSetRegistry } from '@jixiao/scoring';
 import { correlationIdOf } from '@jixiao/runtime';
@@ -42,17 +56,28 @@ export class EvaluationsController {
     required: false,
     description: 'region (6-digit code or a name a rule set lists) for evaluations that name none',
   })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'a key of your choosing (a UUID) for this submission: a retry with the same key and request within 24 hours ' +
+      'stores nothing and answers as the first did (header Idempotent-Replayed: true); the same key with another ' +
+      'request → 422',
+  })
   @ApiResponse({ status: 201, description: '{ evaluationIds, submissionIds, versions }' })
   @ApiResponse({ status: 400, description: 'invalid evaluation (message names the JSON path), or no region' })
   @ApiResponse({ status: 403, description: 'not a submitter, or not for this region/unit' })
   @ApiResponse({ status: 404, description: 'previousVersionId unknown' })
   @ApiResponse({ status: 409, description: 'previousVersionId is not the latest version of its submission' })
+  @ApiResponse({ status: 422, description: 'the Idempotency-Key was used for another request' })
   async submit(
     @Body() body: unknown,
     @Query('previousVersionId') previousQuery: string | undefined,
     @Query('region') region: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Req() req: { id?: unknown },
+    @Headers(IDEMPOTENCY_HEADER) idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<SubmitResult> {
     let input;
     try {
@@ -63,14 +88,16 @@ export class EvaluationsController {
     }
     const previousVersionId = parseIdParam('previousVersionId', previousQuery) ?? input.previousVersionId;
     const defaultRegion = parseRegionParam(region, this.registry);
-    return this.commands.execute(
+    const result = await this.commands.execute<SubmitEvaluations, SubmitResult>(
       new SubmitEvaluations(principal, input.evaluations, {
         defaultRegion,
         previousVersionId,
         document: null,
         diagnostics: [],
         correlationId: correlationIdOf(req),
+        idempotencyKey: parseIdempotencyKey(idempotencyKey),
       }),
     );
+    return idempotentAnswer(res, result);
   }
 }

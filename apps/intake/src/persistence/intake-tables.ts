@@ -4,6 +4,7 @@ export const INTAKE_TABLES = {
   versions: 'intake_versions',
   documents: 'intake_documents',
   audit: 'intake_audit',
+  idempotencyKeys: 'intake_idempotency_keys',
 } as const;
 
 export const INTAKE_SERVICE = 'intake';

@@ -1,5 +1,6 @@
 import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
 import { messagingMigration, messagingTables, outboxPayloadEncodingMigration } from '@jixiao/messaging';
+import { CreateIdempotencyKeys } from './idempotency-keys.migration';
 import { CreateIntakeTables } from './intake-tables.migration';
 import { INTAKE_SERVICE, INTAKE_TABLES } from './intake-tables';
 
@@ -14,4 +15,5 @@ export const INTAKE_MIGRATIONS = [
     [INTAKE_TABLES.documents, 'content_base64'],
   ]),
   outboxPayloadEncodingMigration(INTAKE_SERVICE),
+  CreateIdempotencyKeys,
 ];

@@ -2,8 +2,10 @@ import type { EntityManager } from 'typeorm';
 import { enqueueOrRide } from '@jixiao/messaging';
 import { appendAudit, dialectOf, insertMany, insertOrRide, placeholder, type Rider } from '@jixiao/persistence';
 import type { Diagnostic } from '@jixiao/forms';
+import type { IdempotencyClaim } from '../domain/idempotency';
 import { documentRow } from '../domain/stored-document';
 import type { SourceDocument, SubmissionPlan } from '../domain/submission-plan';
+import { rememberRequests } from './idempotency-store';
 import { INTAKE_SERVICE, INTAKE_TABLES } from './intake-tables';
 
 const T = INTAKE_TABLES;
@@ -79,6 +81,8 @@ export interface WriteContext {
   actor: { user: string; role: string };
   now: string;
   correlationId: string | null;
+  /** The request's `Idempotency-Key` and the answer to remember with it, if the caller sent one. */
+  idempotency: { claim: IdempotencyClaim; result: unknown } | null;
 }
 
 /** One request's plan and what came with it. */
@@ -106,6 +110,14 @@ export async function writeSubmissionPlans(m: EntityManager, parts: readonly Pla
     {
       onConflictDoNothing: ['sha256'],
     },
+  );
+  await rememberRequests(
+    m,
+    parts.flatMap(({ context: w }) =>
+      w.idempotency
+        ? [{ user: w.actor.user, claim: w.idempotency.claim, result: w.idempotency.result, now: w.now }]
+        : [],
+    ),
   );
   const submissions = parts.flatMap(({ plan, context: w }) =>
     plan.newSubmissions.map((s) => [

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Body,
   Catch,
@@ -30,6 +31,7 @@ import {
   viewerOf,
   WorkspaceGate,
 } from '@jixiao/runtime/workspace';
+import { sha256Of } from '../domain/stored-document';
 import { sendDocument } from '../http/document-download';
 import { GetDocument, type StoredDocument } from '../queries/get-document.query';
 import { DocumentUpload, MAX_DOCUMENT_BYTES, UPLOAD_OPTIONS, type UploadedFileParts } from '../http/document-upload';
@@ -37,6 +39,8 @@ import { receivedPage, SUBMIT, type UploadDraft, uploadPage } from './submit-pag
 
 type Form = Record<string, unknown> | undefined;
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+/** The key each rendered upload form carries (a UUID). */
+const FORM_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A refused document in the unit's words, with the service's own message (what and where) kept. */
 function refusal(err: HttpException): string {
@@ -57,7 +61,7 @@ class UploadRefusedFilter extends PageRefusalFilter {
   }
 
   protected page(viewer: Viewer, err: HttpException): SafeHtml {
-    return uploadPage(viewer, MAX_DOCUMENT_BYTES, {}, refusal(err));
+    return uploadPage(viewer, MAX_DOCUMENT_BYTES, { formKey: randomUUID() }, refusal(err));
   }
 }
 
@@ -92,7 +96,12 @@ export class SubmitPageController {
     sendWorkspacePage(
       res,
       200,
-      uploadPage(viewerOf(session), MAX_DOCUMENT_BYTES, { previousVersionId: text(corrects) }, null),
+      uploadPage(
+        viewerOf(session),
+        MAX_DOCUMENT_BYTES,
+        { previousVersionId: text(corrects), formKey: randomUUID() },
+        null,
+      ),
     );
   }
 
@@ -111,13 +120,21 @@ export class SubmitPageController {
   ): Promise<void> {
     const session = this.gate.session(req, res);
     if (!session || !this.gate.formIsGenuine(req, res, session, form)) return;
+    const formKey = text(form?.formKey);
     const draft: UploadDraft = {
       region: text(form?.region),
       year: text(form?.year),
       previousVersionId: text(form?.previousVersionId),
+      // a form from before keys (or none): a new one, so the form shown again still protects its next post
+      formKey: formKey && FORM_KEY.test(formKey) ? formKey : randomUUID(),
     };
     try {
-      const done = await this.upload.submit(session.principal, file, draft, correlationIdOf(req as { id?: unknown }));
+      const done = await this.upload.submit(session.principal, file, draft, {
+        correlationId: correlationIdOf(req as { id?: unknown }),
+        // this form and this file: the same post again (a double click, a refreshed page) stores nothing twice;
+        // another file sent from the same form (back, pick another) is a submission of its own
+        idempotencyKey: file && formKey ? `submit-page:${formKey}:${sha256Of(file.buffer).slice(7, 39)}` : null,
+      });
       sendWorkspacePage(res, 201, receivedPage(viewerOf(session), file!.originalname, done));
     } catch (err) {
       if (!(err instanceof HttpException)) throw err;
@@ -145,9 +162,7 @@ export class SubmitPageController {
       if (!(err instanceof HttpException)) throw err;
       const said = messageOf(err);
       const [title, message] =
-        err.getStatus() === 403
-          ? ['无权查看', `无权查看：${said}`]
-          : ['未找到', `没有原始文件：此自评表以 JSON 数据提交，或编号有误。（${said}）`];
+        err.getStatus() === 403 ? ['无权查看', `无权查看：${said}`] : ['未找到', `没有原始文件：${said}`];
       sendWorkspacePage(res, err.getStatus(), messagePage(SUBMIT, title, message, viewerOf(session)));
     }
   }

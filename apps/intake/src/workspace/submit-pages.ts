@@ -13,6 +13,8 @@ export interface UploadDraft {
   region?: string;
   year?: string;
   previousVersionId?: string;
+  /** This form's own key: posting it twice with the same file stores the forms once. */
+  formKey?: string;
 }
 
 const evaluationLink = (id: string) => `/review/evaluations/${encodeURIComponent(id)}`;
@@ -32,6 +34,7 @@ ${notice('error', error)}${corrects}
 <section class="card">
 <form method="post" action="${SUBMIT}" enctype="multipart/form-data">
 <input type="hidden" name="csrf" value="${viewer.csrf}">
+${draft.formKey ? html`<input type="hidden" name="formKey" value="${draft.formKey}">` : ''}
 ${draft.previousVersionId ? html`<input type="hidden" name="previousVersionId" value="${draft.previousVersionId}">` : ''}
 <p><label for="file">自评表文件</label><br><input id="file" type="file" name="file" required accept=".xlsx,.csv,.txt,.md,.json"></p>
 <p class="muted">Excel（.xlsx）、CSV、从 PDF 或网页复制出的文本（.txt、.md），或 JSON；一个文件中可以有多张表，每张表单独提交。文件不超过 ${Math.round(maxBytes / 1024 / 1024)} MB。</p>
@@ -65,6 +68,7 @@ export function receivedPage(viewer: Viewer, fileName: string, done: DocumentSub
     : '';
   const body = html`<h1>已收到</h1>
 <div class="flash" role="status" data-testid="flash">已收到 ${fileName} 中的 ${done.versions.length} 张自评表。财政部门按本地区规则复核评分后，结果和需要说明的问题会显示在各表的页面上。</div>
+${done.replayed ? html`<p class="notice" data-testid="replayed">此表单刚才已提交过这个文件，这次没有重复保存；下面是第一次提交的结果。</p>` : ''}
 <div class="scroll"><table data-testid="received">
 <thead><tr><th>项目</th><th>单位</th><th>地区</th><th class="num">年度</th><th class="num">版本</th><th>评价编号</th></tr></thead>
 <tbody>${rows}</tbody></table></div>

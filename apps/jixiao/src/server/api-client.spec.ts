@@ -186,8 +186,14 @@ describe('ApiClient while the server’s database is away', () => {
     const answer = await client.submitDocument('form.txt', new TextEncoder().encode('表'));
     expect(answer).toMatchObject({ evaluationIds: ['ev_1'] });
     expect(calls).toHaveLength(3);
-    // the same document each time
+    // the same document each time, under the same Idempotency-Key: had a first attempt been stored after all, the
+    // server answers the retry as it did the first and stores nothing twice
     expect(new Set(calls.map((c) => c.body.includes('form.txt') && c.body.includes('表')))).toEqual(new Set([true]));
+    expect(calls[0].idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(calls.map((c) => c.idempotencyKey))).toEqual(new Set([calls[0].idempotencyKey]));
+    // another document is another submission: a key of its own
+    await client.submitDocument('form.txt', new TextEncoder().encode('表'));
+    expect(calls.at(-1)!.idempotencyKey).not.toBe(calls[0].idempotencyKey);
     expect(waited).toEqual([5000, 5000]);
     expect(told).toEqual([
       'POST /documents: the database does not answer: the request was not completed; try again in 5 s; trying again in 5 s (1 of 3)',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { formatIssue } from '@jixiao/scoring';
 import { CliError } from '../cli-error';
@@ -159,13 +160,21 @@ export class ApiClient {
     const form = new FormData();
     form.append('file', new Blob([content]), fileName);
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.append(k, String(v));
-    return this.request('POST', '/documents', UploadedDocumentSchema, form);
+    // one key for this document, sent again with every retry: a retry whose first attempt was stored after all
+    // (its answer lost) is answered as the first, and stores nothing twice
+    return this.request('POST', '/documents', UploadedDocumentSchema, form, { 'idempotency-key': randomUUID() });
   }
 
-  private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: string | FormData): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body?: string | FormData,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const retries = this.opts.retriesWhenUnavailable ?? 3;
     for (let attempt = 1; ; attempt++) {
-      const answer = await this.send(method, path, body);
+      const answer = await this.send(method, path, body, headers);
       const wait = retryAfterSeconds(answer.res);
       if (answer.res.status !== 503 || wait === null || attempt > retries)
         return this.read(method, path, schema, answer);
@@ -176,7 +185,7 @@ export class ApiClient {
     }
   }
 
-  private async send(method: string, path: string, body?: string | FormData) {
+  private async send(method: string, path: string, body: string | FormData | undefined, extra: Record<string, string>) {
     const url = `${this.baseUrl}${path}`;
     let res: Response;
     try {
@@ -187,6 +196,7 @@ export class ApiClient {
           accept: 'application/json',
           // a form sets its own (multipart, with the boundary)
           ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}),
+          ...extra,
         },
         body,
       });

@@ -6,6 +6,7 @@ export interface Recorded {
   method: string;
   url: string;
   authorization: string | undefined;
+  idempotencyKey: string | undefined;
   body: string;
 }
 
@@ -24,7 +25,13 @@ export async function fakeServer(
   const server: Server = createServer(async (req: IncomingMessage, res) => {
     let body = '';
     for await (const chunk of req) body += String(chunk);
-    const rec = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body };
+    const rec = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+      idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+      body,
+    };
     calls.push(rec);
     const route = routes[`${rec.method} ${rec.url}`];
     const answer = route
