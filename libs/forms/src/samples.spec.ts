@@ -74,7 +74,7 @@ describe('08 萧县 (| cells, rows broken over lines, weightless 其中 sub-rows
 
   it('is flagged incomplete: 满意度 rows and 总分 missing', () => {
     expect(e.reported?.total).toBeUndefined();
-    expect(e.incomplete!.missing).toEqual(expect.arrayContaining(['满意度指标 rows', '总分']));
+    expect(e.incomplete!.missing).toEqual(expect.arrayContaining(['满意度指标各行', '总分']));
   });
 });
 
@@ -97,7 +97,7 @@ describe('15 大英 (starts inside a form, then a form cut off after its first i
         reportedScore: 90,
       }),
     ]);
-    expect(frag!.incomplete!.missing[0]).toMatch(/starts inside a form/);
+    expect(frag!.incomplete!.missing[0]).toBe('项目名称和项目资金（文件从一张表的中间开始）');
     expect(frag!.reported?.total).toBeUndefined();
     expect(diagnostics.some((d) => /总分 row holds one number \(100\)/.test(d.message))).toBe(true);
   });
@@ -120,7 +120,7 @@ describe('15 大英 (starts inside a form, then a form cut off after its first i
     });
     expect(e.indicators).toEqual([]);
     expect(e.incomplete!.missing).toEqual(
-      expect.arrayContaining(['总分', 'row "完成安可产品购买并按要求支付资金" (cut off)']),
+      expect.arrayContaining(['总分', '“完成安可产品购买并按要求支付资金”一行（文件在此中断）']),
     );
   });
 });
@@ -151,6 +151,6 @@ describe('18 临翔 (empty 年初预算数 cell dropped, cut inside the 满意�
       ['项目建成后可持续影响年限', '≥15年', '15年', 10, 10],
     ]);
     expect(e.indicators!.every((i) => i.deviationReason === null)).toBe(true);
-    expect(e.incomplete!.missing).toEqual(['满意度指标 rows', 'row "受益农户满意度" (cut off)', '总分']);
+    expect(e.incomplete!.missing).toEqual(['满意度指标各行', '“受益农户满意度”一行（文件在此中断）', '总分']);
   });
 });

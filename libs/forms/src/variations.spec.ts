@@ -198,7 +198,7 @@ describe('missing and unusual rows', () => {
   it('no 满意度 rows and no 总分: read, and flagged incomplete naming both', () => {
     const e = parseText(tsv(form({ dropRows: ['满意度', '总分'] }))).evaluations[0]!;
     expect(e.indicators).toHaveLength(3);
-    expect(e.incomplete).toEqual({ missing: ['满意度指标 rows', '总分'] });
+    expect(e.incomplete).toEqual({ missing: ['满意度指标各行', '总分'] });
   });
 
   it('a zero 年度资金总额 row gives way to the 其中 row holding the money', () => {
@@ -255,7 +255,7 @@ describe('a dropped funds cell is only placed when the figures confirm it', () =
     rows.splice(6, 1);
     const { evaluations, diagnostics } = parseText(piped(rows));
     expect(evaluations[0]!.funds).toBeUndefined();
-    expect(evaluations[0]!.incomplete!.missing).toContain('项目资金 (年度资金总额 row)');
+    expect(evaluations[0]!.incomplete!.missing).toContain('项目资金（年度资金总额行）');
     expect(diagnostics.some((d) => d.level === 'warning' && /年度资金总额/.test(d.message))).toBe(true);
   });
 });

@@ -54,6 +54,6 @@ describe('CSV layout (one indicator per row under a header row; see README)', ()
       evaluations: [alone],
     } = parseDocument({ content: only, fileName: 'rows.csv' });
     expect(alone!.indicators).toHaveLength(4);
-    expect(alone!.incomplete).toEqual({ missing: ['项目资金 (年度资金总额 row)'] });
+    expect(alone!.incomplete).toEqual({ missing: ['项目资金（年度资金总额行）'] });
   });
 });

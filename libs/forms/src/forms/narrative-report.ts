@@ -109,7 +109,7 @@ export function readNarrativeReport(rows: Row[], sink: DiagnosticSink): Canonica
           `the report names ${declared} projects; ${paras.length} project paragraphs were read`,
           `报告称涉及 ${declared} 个项目，但只读到 ${paras.length} 个项目段落`,
         );
-        if (declared > paras.length) missing.push(`${declared - paras.length} of ${declared} project paragraphs`);
+        if (declared > paras.length) missing.push(`${declared} 个项目中 ${declared - paras.length} 个项目的段落`);
       }
     }
     const adj = new RegExp(`调整预算数?\\s?${NUM}\\s?万元`).exec(text);
@@ -139,7 +139,7 @@ export function readNarrativeReport(rows: Row[], sink: DiagnosticSink): Canonica
       }
     }
   }
-  if (!evaluation.funds) missing.push('department totals (调整预算数 … 支出 … 执行率 … 自评得分)');
+  if (!evaluation.funds) missing.push('部门合计（调整预算数…支出…执行率…自评得分）');
   if (reported.total === undefined) missing.push('自评得分');
   if (Object.keys(reported).length > 0) evaluation.reported = { ...reported, sources: rs };
   if (missing.length > 0) evaluation.incomplete = { missing };

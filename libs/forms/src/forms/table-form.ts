@@ -93,22 +93,26 @@ function missingParts(
   formType: 'project' | 'department',
 ): { missing: string[] } | undefined {
   const missing: string[] = [];
-  if (ctx.fragment) missing.push('项目名称 and 项目资金 (the document starts inside a form)');
+  // in the words of the form: these end up in the INCOMPLETE_FORM finding a reviewer (and the public page) reads
+  if (ctx.fragment) missing.push('项目名称和项目资金（文件从一张表的中间开始）');
   if (!table) {
-    missing.push('绩效指标 table (一级指标/二级指标/三级指标 header)');
+    missing.push('绩效指标表（一级指标、二级指标、三级指标表头）');
   } else if (formType === 'project' && !table.total) {
     const present = new Set(
       (evaluation.indicators ?? []).map((i) => STANDARD_SECTIONS.find((s) => (i.level1 ?? '').includes(s.key))?.key),
     );
     for (const s of STANDARD_SECTIONS) if (!present.has(s.key)) missing.push(s.label);
-    if (table.cutRow) missing.push(`row "${table.cutRow}" (cut off)`);
+    if (table.cutRow) missing.push(cutOff(table.cutRow));
     missing.push('总分');
   } else if (table.cutRow) {
-    missing.push(`row "${table.cutRow}" (cut off)`);
+    missing.push(cutOff(table.cutRow));
   }
   if (!evaluation.funds && !ctx.fragment)
-    missing.push(formType === 'project' ? '项目资金 (年度资金总额 row)' : '预算情况 (部门预算总额 row)');
+    missing.push(formType === 'project' ? '项目资金（年度资金总额行）' : '预算情况（部门预算总额行）');
   return missing.length > 0 ? { missing } : undefined;
 }
+
+/** A row the document ends inside: named, so the unit knows where the form was cut off. */
+const cutOff = (name: string) => `“${name}”一行（文件在此中断）`;
 
 export { ref };

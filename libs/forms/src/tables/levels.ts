@@ -18,9 +18,9 @@ export function isKnownLevel2(cell: string): boolean {
 
 /** The standard first-level sections a project form is expected to have, by keyword. */
 export const STANDARD_SECTIONS = [
-  { key: '产出', label: '产出指标 rows' },
-  { key: '效益', label: '效益指标 rows' },
-  { key: '满意度', label: '满意度指标 rows' },
+  { key: '产出', label: '产出指标各行' },
+  { key: '效益', label: '效益指标各行' },
+  { key: '满意度', label: '满意度指标各行' },
 ] as const;
 
 export function isTotalLabel(cell: string | undefined): boolean {

@@ -42,12 +42,16 @@ export interface EvaluationTotals {
 
 const NOTHING_MISSING: string[] = Object.freeze([]) as unknown as string[];
 
+/** How the reader and this module name a form's funds when they are missing. */
+const FUNDS_PARTS = ['资金情况', '项目资金', '预算情况', '部门合计', '项目名称和项目资金'];
+
 /** The parts of the form that are missing (a shared frozen empty list when none is). */
 export function missingParts(ev: CanonicalEvaluation, hasIndicators: boolean): string[] {
   if (hasIndicators && ev.funds && !ev.incomplete?.missing?.length) return NOTHING_MISSING;
   const missing = [...(ev.incomplete?.missing ?? [])];
-  if (!hasIndicators && !missing.includes('绩效指标表')) missing.push('绩效指标表');
-  if (!ev.funds && !missing.includes('资金情况')) missing.push('资金情况');
+  // the reader names what it missed more exactly (绩效指标表（…表头）, 项目资金（年度资金总额行）): not said twice
+  if (!hasIndicators && !missing.some((m) => m.startsWith('绩效指标表'))) missing.push('绩效指标表');
+  if (!ev.funds && !missing.some((m) => FUNDS_PARTS.some((p) => m.startsWith(p)))) missing.push('资金情况');
   return missing;
 }
 

@@ -153,6 +153,21 @@ describe('score: evaluation-level results', () => {
     expect(f?.message).toContain('满意度指标行');
     expect(r.routing.decision).toBe('manual-review');
   });
+  it('what the reader found missing is said once, in its own more exact words', () => {
+    const noTable = { formType: 'project' as const, funds: { adjustedBudget: 10, executed: 5 } };
+    const bare = score(noTable, CN).findings.find((x) => x.code === 'INCOMPLETE_FORM');
+    expect(bare?.message).toBe('表格不完整，缺少：绩效指标表');
+    const read = score({ ...noTable, incomplete: { missing: ['绩效指标表（一级指标、二级指标、三级指标表头）'] } }, CN);
+    expect(read.findings.find((x) => x.code === 'INCOMPLETE_FORM')?.message).toBe(
+      '表格不完整，缺少：绩效指标表（一级指标、二级指标、三级指标表头）',
+    );
+    const noFunds = { ...projectForm([row('1', '1', 90, 90)]), funds: undefined };
+    expect(score(noFunds, CN).findings.find((x) => x.code === 'INCOMPLETE_FORM')?.message).toBe('表格不完整，缺少：资金情况');
+    const fundsRead = score({ ...noFunds, incomplete: { missing: ['项目资金（年度资金总额行）', '总分'] } }, CN);
+    expect(fundsRead.findings.find((x) => x.code === 'INCOMPLETE_FORM')?.message).toBe(
+      '表格不完整，缺少：项目资金（年度资金总额行）、总分',
+    );
+  });
   it('no indicator table: no total, an INCOMPLETE_FORM finding, execution still scored', () => {
     const r = score({ formType: 'project', funds: { adjustedBudget: 10, executed: 5 } }, CN);
     expect(r.computed).toMatchObject({ total: null, grade: null, execution: { rate: 0.5, score: 5 } });
