@@ -86,6 +86,11 @@ describe('review workspace', () => {
     const rows = page.getByTestId('worklist').locator('tbody tr');
     expect(await rows.count()).toBe(2);
     expect(await page.getByTestId('count').textContent()).toBe('第 1–2 条，共 2 条');
+    // how the work stands, at a glance: both wait for a reviewer (the list shown), nothing else yet
+    const progress = page.getByTestId('progress');
+    expect(await progress.locator('[data-state="in_review"]').textContent()).toBe('待审核 2');
+    expect(await progress.locator('[data-state="all"]').textContent()).toBe('2');
+    expect(await progress.textContent()).toContain('等级：');
     // newest first, or the order they arrived in
     const order = () =>
       page
@@ -175,6 +180,12 @@ describe('review workspace', () => {
     await signIn(own, sys.url, sys.token('submitter', ['130126']), '/review');
     await own.goto(`${sys.url}/review`); // a unit starts from everything it may read, not the reviewers' queue
     expect(await own.textContent('h1')).toBe('本地区自评表');
+    // the unit's own progress: one returned to it, a link to it
+    await own.getByTestId('progress').locator('[data-state="returned"]').click();
+    await own.waitForURL(/state=returned/);
+    expect(await own.textContent('h1')).toBe('已退回');
+    expect(await own.getByTestId('count').textContent()).toBe('第 1–1 条，共 1 条');
+    await own.goto(`${sys.url}/review`);
     // only its own region's: 盐池's is not listed
     expect(
       await own

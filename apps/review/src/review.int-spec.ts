@@ -677,6 +677,59 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect((await h.http('GET', '/evaluations')).status).toBe(401);
   });
 
+  it('progress: the current versions by state and by grade, scoped as the list; a corrected version replaces its predecessor', async () => {
+    const WUHAN = '420102';
+    await submitAndScore('ev_prog_ok', 'auto-approve', WUHAN);
+    await submitAndScore('ev_prog_back', 'manual-review', WUHAN);
+    const hubei = h.token('reviewer', ['420000']);
+    const returned = await h.http('POST', '/evaluations/ev_prog_back/return', hubei, { reason: '请补充' });
+    expect(returned.status).toBe(200);
+    const progress = (q = '') => h.http('GET', `/evaluations/progress${q}`, hubei);
+    expect((await progress()).body).toMatchObject({
+      region: null,
+      fiscalYear: null,
+      total: 2,
+      byState: { approved: 1, returned: 1, in_review: 0, published: 0 },
+      byGrade: [{ grade: '优', count: 2 }],
+    });
+    // the unit corrects it: the returned version is no longer counted, its correction is
+    await h.send('intake', [
+      {
+        name: 'intake.submission.received.v1',
+        payload: received('ev_prog_back_v2', {
+          region: WUHAN,
+          version: 2,
+          previousVersionId: 'ev_prog_back',
+          submissionId: 'sub_ev_prog_back',
+        }),
+      },
+    ]);
+    await h.waitForState('ev_prog_back_v2', 'submitted');
+    const now = (await progress('?region=420000&year=2023')).body;
+    expect(now).toMatchObject({ region: '420000', fiscalYear: 2023, total: 2, byState: { approved: 1, returned: 0, submitted: 1 } });
+    expect(now.byGrade).toEqual([
+      { grade: '优', count: 1 },
+      { grade: null, count: 1 }, // not scored yet: last
+    ]);
+    expect(Object.keys(now.byState)).toEqual(['submitted', 'scored', 'in_review', 'approved', 'returned', 'published', 'retracted']);
+    // the list agrees when asked for current versions; by default it lists every version
+    const ids = async (q: string) =>
+      (await h.http('GET', `/evaluations?pageSize=100&region=420000${q}`, hubei)).body.items.map((i: { evaluationId: string }) => i.evaluationId).sort();
+    expect(await ids('&current=true')).toEqual(['ev_prog_back_v2', 'ev_prog_ok']);
+    expect(await ids('')).toEqual(['ev_prog_back', 'ev_prog_back_v2', 'ev_prog_ok']);
+    expect(await ids('&current=false')).toEqual(['ev_prog_back', 'ev_prog_back_v2', 'ev_prog_ok']);
+    // scoped: another province's reviewer counts none of them; a unit only its own
+    expect((await h.http('GET', '/evaluations/progress?region=420000', reviewer)).body.total).toBe(0);
+    expect((await h.http('GET', '/evaluations/progress', h.token('submitter', [WUHAN], '别的单位'))).body.total).toBe(0);
+    expect((await h.http('GET', '/evaluations/progress', h.token('submitter', [WUHAN], UNIT))).body.total).toBe(2);
+    expect((await progress('?year=2022')).body.total).toBe(0);
+    const bad = await progress('?year=abc');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('query.year');
+    expect((await h.http('GET', '/evaluations?current=maybe', hubei)).status).toBe(400);
+    expect((await h.http('GET', '/evaluations/progress')).status).toBe(401);
+  });
+
   it('authorization matrix for the review endpoints: each role inside and outside the region', async () => {
     await submitAndScore('ev_authz', 'manual-review');
     const inside = {

@@ -23,6 +23,7 @@ import {
   GetEvaluationHandler,
   GetEvaluationHistoryHandler,
   ListEvaluationsHandler,
+  GetProgressHandler,
 } from './queries/evaluation-query.handlers';
 import { ReviewDatabaseModule } from './review-database.module';
 import { ReviewRuntime } from './review-runtime';
@@ -48,7 +49,7 @@ const COMMAND_HANDLERS = [
   ReturnEvaluationHandler,
 ];
 const INBOX_JOBS_IN_FLIGHT = 200;
-const QUERY_HANDLERS = [ListEvaluationsHandler, GetEvaluationHandler, GetEvaluationHistoryHandler];
+const QUERY_HANDLERS = [ListEvaluationsHandler, GetEvaluationHandler, GetEvaluationHistoryHandler, GetProgressHandler];
 
 /**
  * The review service: the case per evaluation version and its state machine, the read model fed by events, the

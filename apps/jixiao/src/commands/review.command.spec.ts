@@ -119,6 +119,45 @@ describe('jixiao review (server)', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('progress: the current versions by state and grade, for the region and year asked', async () => {
+    const progress = {
+      region: '130000',
+      fiscalYear: 2023,
+      total: 95,
+      byState: { submitted: 0, scored: 1, in_review: 12, approved: 5, returned: 3, published: 74, retracted: 0 },
+      byGrade: [
+        { grade: '优', count: 60 },
+        { grade: '良', count: 30 },
+        { grade: null, count: 5 },
+      ],
+    };
+    const { flags, calls } = await server({
+      'GET /evaluations/progress?region=130000&year=2023': () => ({ status: 200, body: progress }),
+    });
+    const r = await jixiao('review', 'progress', '--region', '130000', '--year', '2023', ...flags);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(r.stdout).toMatch(/^地区 130000，2023 年度：共 95 张（每张表只计最新版本）$/m);
+    expect(r.stdout).toMatch(/^待审核 \(in_review\)\s+12$/m);
+    expect(r.stdout).toMatch(/^已公开 \(published\)\s+74$/m);
+    expect(r.stdout).toContain('等级：优 60 · 良 30 · 未评分 5');
+    const json = await jixiao('review', 'progress', '--region', '130000', '--year', '2023', '--json', ...flags);
+    // the list that matches the counts: only current versions
+    const current = await server({
+      'GET /evaluations?state=returned&current=true': () => ({
+        status: 200,
+        body: { items: [summary(1, { state: 'returned' })], page: 1, pageSize: 1, total: 2 },
+      }),
+    });
+    const listed = await jixiao('review', 'list', '--state', 'returned', '--current', ...current.flags);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('下一页：jixiao review list --url');
+    expect(listed.stdout).toMatch(/--state returned --current --page 2$/m);
+    expect(JSON.parse(json.stdout)).toEqual(progress);
+    expect((await jixiao('review', 'progress', '--year', 'x', ...flags)).code).toBe(2);
+  });
+
   it('show: the score indicator by indicator, the findings, the routing and what a reviewer can do next', async () => {
     const { flags } = await server({ 'GET /evaluations/ev_1': () => ({ status: 200, body: detail() }) });
     const r = await jixiao('review', 'show', 'ev_1', ...flags);

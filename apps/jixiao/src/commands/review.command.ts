@@ -4,6 +4,7 @@ import {
   renderEvaluationDetail,
   renderEvaluationHistory,
   renderEvaluationList,
+  renderProgress,
   STATE_LABELS,
 } from '../output/review-report';
 import { clientFor, withServerOptions, type ServerOptions } from '../server/server-options';
@@ -16,6 +17,7 @@ interface ListOptions extends ServerOptions {
   grade?: string;
   page?: string;
   pageSize?: string;
+  current?: boolean;
   json?: boolean;
 }
 
@@ -30,7 +32,7 @@ const positive = (flag: string, v: string | undefined) => {
 };
 
 /**
- * `jixiao review list|show|history|approve|return`: a reviewer's work from the command line, against the review service
+ * `jixiao review list|progress|show|history|approve|return`: a reviewer's work from the command line, against the review service
  * (the token given, else one minted with JWT_SECRET for a reviewer of `--region`, or of every region).
  */
 export function register(program: Command): void {
@@ -48,6 +50,7 @@ export function register(program: Command): void {
     .option('--grade <grade>', 'grade, e.g. 优')
     .option('--page <n>', 'page (from 1)')
     .option('--page-size <n>', 'evaluations per page (at most 100; default 20)')
+    .option('--current', 'only versions no correction has replaced (as `review progress` counts them)')
     .option('--json', 'print the page as JSON')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<ListOptions>();
@@ -62,12 +65,28 @@ export function register(program: Command): void {
         grade: opts.grade,
         page: positive('--page', opts.page),
         pageSize: positive('--page-size', opts.pageSize),
+        current: opts.current ? true : undefined,
       };
       const page = await client(cmd, region).evaluations(filters);
       if (opts.json) return void process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
       const more = page.page * page.pageSize < page.total;
       const next = more ? nextPageCommand(opts, page.page + 1) : null;
       process.stdout.write(renderEvaluationList(page, next));
+    });
+
+  review
+    .command('progress')
+    .description(
+      'how the work stands: the current versions by state and by grade (a correction replaces what it corrects)',
+    )
+    .option('--region <code or name>', 'a 6-digit division code or a region name (灵寿县), its sub-regions too; or CN')
+    .option('--year <year>', 'fiscal year')
+    .option('--json', 'print it as the server sends it')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<ServerOptions & { region?: string; year?: string; json?: boolean }>();
+      const region = opts.region === undefined ? undefined : regionCode(opts.region);
+      const p = await client(cmd, region).progress({ region, year: positive('--year', opts.year) });
+      process.stdout.write(opts.json ? `${JSON.stringify(p, null, 2)}\n` : renderProgress(p));
     });
 
   review
@@ -135,5 +154,5 @@ export function nextPageCommand(opts: ListOptions, page: number): string {
     ['--page-size', opts.pageSize],
   ];
   const flags = given.flatMap(([flag, v]) => (v === undefined ? [] : [flag, quote(v)]));
-  return ['jixiao review list', ...flags, '--page', String(page)].join(' ');
+  return ['jixiao review list', ...flags, ...(opts.current ? ['--current'] : []), '--page', String(page)].join(' ');
 }

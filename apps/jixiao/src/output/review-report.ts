@@ -1,4 +1,4 @@
-import type { EvaluationDetail, EvaluationHistory, EvaluationPage } from '../server/api-types';
+import type { EvaluationDetail, EvaluationHistory, EvaluationPage, Progress } from '../server/api-types';
 import { formatScore as fmt, renderFindings, renderRouting, renderScoreTable } from './score-report';
 import { renderTable } from './table';
 
@@ -112,4 +112,17 @@ export function renderEvaluationHistory(h: EvaluationHistory): string {
     ]),
   );
   return `${h.evaluationId} · 当前状态 ${stateLabel(h.state)} (${h.state})\n\n${table}\n`;
+}
+
+/** How the work stands: the current versions by state (each state, in the order of the flow) and by grade. */
+export function renderProgress(p: Progress): string {
+  const where = [p.region ? `地区 ${p.region}` : '全部地区', p.fiscalYear ? `${p.fiscalYear} 年度` : '全部年度'].join(
+    '，',
+  );
+  const states = renderTable(
+    [{ header: '状态' }, { header: '张数', align: 'right' }],
+    Object.entries(p.byState).map(([s, n]) => [`${stateLabel(s)} (${s})`, String(n)]),
+  );
+  const grades = p.byGrade.map((g) => `${g.grade ?? '未评分'} ${g.count}`).join(' · ');
+  return `${where}：共 ${p.total} 张（每张表只计最新版本）\n\n${states}\n${grades ? `\n等级：${grades}\n` : ''}`;
 }

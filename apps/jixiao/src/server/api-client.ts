@@ -10,6 +10,7 @@ import {
   EvaluationHistorySchema,
   EvaluationPageSchema,
   IssueSchema,
+  ProgressSchema,
   RuleVersionSchema,
   RunListSchema,
   RunSchema,
@@ -41,6 +42,7 @@ export interface EvaluationFilters {
   grade?: string;
   page?: number;
   pageSize?: number;
+  current?: boolean;
 }
 
 export interface ApiClientOptions {
@@ -133,6 +135,15 @@ export class ApiClient {
       .map(([k, v]) => `${k}=${enc(String(v))}`)
       .join('&');
     return this.request('GET', `/evaluations${query ? `?${query}` : ''}`, EvaluationPageSchema);
+  }
+
+  /** How the work stands: the current versions the token may see, by state and by grade. */
+  progress(filters: Pick<EvaluationFilters, 'region' | 'year'> = {}) {
+    const query = Object.entries(filters)
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${k}=${enc(String(v))}`)
+      .join('&');
+    return this.request('GET', `/evaluations/progress${query ? `?${query}` : ''}`, ProgressSchema);
   }
 
   evaluation(id: string) {

@@ -137,6 +137,16 @@ export const EvaluationSummarySchema = z
   .loose();
 export type EvaluationSummary = z.infer<typeof EvaluationSummarySchema>;
 
+/** `GET /evaluations/progress`: the current versions by state and by grade. */
+export const ProgressSchema = z.object({
+  region: z.string().nullable(),
+  fiscalYear: z.number().int().nullable(),
+  total: z.number().int(),
+  byState: z.record(z.string(), z.number().int()),
+  byGrade: z.array(z.object({ grade: z.string().nullable(), count: z.number().int() })),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
 export const EvaluationPageSchema = z.object({
   items: z.array(EvaluationSummarySchema),
   page: z.number().int(),

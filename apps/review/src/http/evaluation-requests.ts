@@ -2,7 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
 import { REVIEW_STATES } from '../domain/review-state';
-import type { EvaluationFilters } from '../queries/evaluation.queries';
+import type { EvaluationFilters, ProgressFilters } from '../queries/evaluation.queries';
 
 const ListQuerySchema = z.object({
   region: z
@@ -13,6 +13,10 @@ const ListQuerySchema = z.object({
   state: z.enum(REVIEW_STATES).optional(),
   grade: z.string().min(1).max(20).optional(),
   sort: z.enum(['newest', 'oldest']).optional(),
+  current: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -36,6 +40,12 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, where: 'query' | 
   if (result.success) return result.data;
   const errors = result.error.issues.map((i) => `${[where, ...i.path].join('.')}: ${i.message}`);
   throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: errors.join('; '), errors });
+}
+
+const ProgressQuerySchema = ListQuerySchema.pick({ region: true, year: true });
+
+export function parseProgressQuery(query: unknown): ProgressFilters {
+  return parse(ProgressQuerySchema, query, 'query');
 }
 
 export function parseListQuery(query: unknown): EvaluationFilters {

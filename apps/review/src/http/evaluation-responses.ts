@@ -37,6 +37,25 @@ export class EvaluationPageDto {
   @ApiProperty({ example: 42 }) total!: number;
 }
 
+class GradeCountDto {
+  @ApiProperty({ type: String, nullable: true, example: '优', description: 'null: not scored yet' }) grade!:
+    string | null;
+  @ApiProperty({ example: 12 }) count!: number;
+}
+
+export class ProgressDto {
+  @ApiProperty({ type: String, nullable: true, example: '130000' }) region!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 2023 }) fiscalYear!: number | null;
+  @ApiProperty({ example: 95, description: 'current versions (a corrected version replaces the one it corrects)' })
+  total!: number;
+  @ApiProperty({
+    example: { submitted: 0, scored: 1, in_review: 12, approved: 5, returned: 3, published: 74, retracted: 0 },
+    description: 'every state, 0 when none',
+  })
+  byState!: Record<string, number>;
+  @ApiProperty({ type: [GradeCountDto], description: 'best first; not scored yet last' }) byGrade!: GradeCountDto[];
+}
+
 export class EvaluationDetailDto extends EvaluationSummaryDto {
   @ApiPropertyOptional({ type: String, nullable: true }) previousVersionId!: string | null;
   @ApiProperty() revision!: number;

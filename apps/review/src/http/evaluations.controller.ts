@@ -17,11 +17,12 @@ import { CurrentPrincipal, type Principal, Roles } from '@jixiao/auth';
 import { correlationIdOf } from '@jixiao/runtime';
 import { ApproveEvaluation, ReturnEvaluation, type DecisionOutcome } from '../commands/review-decision.command';
 import { REVIEW_STATES } from '../domain/review-state';
-import { GetEvaluation, GetEvaluationHistory, ListEvaluations } from '../queries/evaluation.queries';
+import { GetEvaluation, GetEvaluationHistory, GetProgress, ListEvaluations } from '../queries/evaluation.queries';
 import {
   ApproveEvaluationBody,
   parseApproveBody,
   parseListQuery,
+  parseProgressQuery,
   parseReturnBody,
   ReturnEvaluationBody,
 } from './evaluation-requests';
@@ -30,6 +31,7 @@ import {
   EvaluationDetailDto,
   EvaluationHistoryDto,
   EvaluationPageDto,
+  ProgressDto,
 } from './evaluation-responses';
 
 @ApiTags('review')
@@ -54,11 +56,31 @@ export class EvaluationsController {
   @ApiQuery({ name: 'state', required: false, enum: REVIEW_STATES })
   @ApiQuery({ name: 'grade', required: false, example: '优' })
   @ApiQuery({ name: 'sort', required: false, enum: ['newest', 'oldest'], description: 'default newest first' })
+  @ApiQuery({
+    name: 'current',
+    required: false,
+    enum: ['true', 'false'],
+    description: 'true: only versions no later version corrects (default: every version)',
+  })
   @ApiQuery({ name: 'page', required: false, type: Number, example: 1 })
   @ApiQuery({ name: 'pageSize', required: false, type: Number, example: 20, description: '1–100' })
   @ApiOkResponse({ type: EvaluationPageDto })
   list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
     return this.queries.execute(new ListEvaluations(principal, parseListQuery(query)));
+  }
+
+  @Get('progress')
+  @ApiOperation({
+    summary: 'How the work stands: the current versions the caller may read, counted by state and by grade',
+    description:
+      'Scoped as the list is; a corrected version replaces the one it corrects. `region` covers a division and its ' +
+      'sub-regions.',
+  })
+  @ApiQuery({ name: 'region', required: false, example: '130000' })
+  @ApiQuery({ name: 'year', required: false, type: Number, example: 2023 })
+  @ApiOkResponse({ type: ProgressDto })
+  progress(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
+    return this.queries.execute(new GetProgress(principal, parseProgressQuery(query)));
   }
 
   @Get(':id')

@@ -8,22 +8,23 @@ import { loadDetail } from '../persistence/case-store';
 import { ReviewCase } from '../persistence/review-case.entity';
 import { ReviewHistory } from '../persistence/review-history.entity';
 import { REVIEW_DATA_SOURCE } from '../review.tokens';
-import { GetEvaluation, GetEvaluationHistory, ListEvaluations } from './evaluation.queries';
-import { detailView, historyView, summaryView } from './evaluation.views';
+import type { ReviewState } from '../domain/review-state';
+import {
+  GetEvaluation,
+  GetEvaluationHistory,
+  ListEvaluations,
+  GetProgress,
+  type ProgressFilters,
+} from './evaluation.queries';
+import { detailView, historyView, progressView, summaryView } from './evaluation.views';
 
 @QueryHandler(ListEvaluations)
 export class ListEvaluationsHandler implements IQueryHandler<ListEvaluations> {
   constructor(@Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   async execute({ principal, filters }: ListEvaluations) {
-    const qb = this.dataSource.getRepository(ReviewCase).createQueryBuilder('c');
-    const scope = readScope(principal);
-    if (scope.kind === 'regions') {
-      whereRegion(qb, scope.match, 'scope');
-      if (scope.unit) qb.andWhere('(c.unitName = :unit OR c.unitName IS NULL)', { unit: scope.unit });
-    }
-    if (filters.region) whereRegion(qb, regionMatch([filters.region]), 'filter');
-    if (filters.year !== undefined) qb.andWhere('c.fiscalYear = :year', { year: filters.year });
+    const qb = readable(this.dataSource, principal, filters);
+    if (filters.current) whereCurrent(qb);
     if (filters.state) qb.andWhere('c.state = :state', { state: filters.state });
     if (filters.grade) qb.andWhere('c.grade = :grade', { grade: filters.grade });
     const direction = filters.sort === 'oldest' ? 'ASC' : 'DESC';
@@ -34,6 +35,46 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluations> {
     const [rows, total] = await qb.getManyAndCount();
     return { items: rows.map(summaryView), page: filters.page, pageSize: filters.pageSize, total };
   }
+}
+
+@QueryHandler(GetProgress)
+export class GetProgressHandler implements IQueryHandler<GetProgress> {
+  constructor(@Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async execute({ principal, filters }: GetProgress) {
+    const qb = whereCurrent(readable(this.dataSource, principal, filters))
+      .select('c.state', 'state')
+      .addSelect('c.grade', 'grade')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('c.state')
+      .addGroupBy('c.grade');
+    const rows = await qb.getRawMany<{ state: ReviewState; grade: string | null; n: number | string }>();
+    return progressView(filters, rows);
+  }
+}
+
+/** The cases the principal may read (its regions, its unit), within the region and year asked for. */
+function readable(
+  dataSource: DataSource,
+  principal: Principal,
+  filters: ProgressFilters,
+): SelectQueryBuilder<ReviewCase> {
+  const qb = dataSource.getRepository(ReviewCase).createQueryBuilder('c');
+  const scope = readScope(principal);
+  if (scope.kind === 'regions') {
+    whereRegion(qb, scope.match, 'scope');
+    if (scope.unit) qb.andWhere('(c.unitName = :unit OR c.unitName IS NULL)', { unit: scope.unit });
+  }
+  if (filters.region) whereRegion(qb, regionMatch([filters.region]), 'filter');
+  if (filters.year !== undefined) qb.andWhere('c.fiscalYear = :year', { year: filters.year });
+  return qb;
+}
+
+/** Versions no later version corrects (ix_review_cases_previous answers the NOT EXISTS). */
+function whereCurrent(qb: SelectQueryBuilder<ReviewCase>): SelectQueryBuilder<ReviewCase> {
+  return qb.andWhere(
+    `NOT EXISTS (SELECT 1 FROM ${qb.expressionMap.mainAlias!.metadata.tableName} n WHERE n.previous_version_id = c.evaluation_id)`,
+  );
 }
 
 /** `region IN (…) OR region LIKE '13%' …`; nothing to add when the match is everything. */

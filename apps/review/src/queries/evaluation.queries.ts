@@ -8,8 +8,24 @@ export interface EvaluationFilters {
   grade?: string;
   /** `newest` first (the default), or `oldest` first: a reviewer working through the queue in order of arrival. */
   sort?: 'newest' | 'oldest';
+  /** Only versions not (yet) corrected by a later one: what is still in play, as the progress counts it. */
+  current?: boolean;
   page: number;
   pageSize: number;
+}
+
+/** Where the progress is counted: a division (and its sub-regions) and a fiscal year, within what the principal may read. */
+export type ProgressFilters = Pick<EvaluationFilters, 'region' | 'year'>;
+
+/**
+ * How the work stands: the current versions the principal may read (a corrected version replaces the one it
+ * corrects), counted by state and by grade — a bureau's progress at a glance.
+ */
+export class GetProgress {
+  constructor(
+    readonly principal: Principal,
+    readonly filters: ProgressFilters,
+  ) {}
 }
 
 /** A page of the evaluations the principal may read, newest (or oldest) first. */

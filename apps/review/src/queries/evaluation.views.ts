@@ -1,3 +1,5 @@
+import { orderGrades } from '@jixiao/scoring';
+import { REVIEW_STATES, type ReviewState } from '../domain/review-state';
 import type { ReviewCase } from '../persistence/review-case.entity';
 import type { ReviewDetail } from '../persistence/review-detail.entity';
 import type { ReviewHistory } from '../persistence/review-history.entity';
@@ -94,3 +96,29 @@ export function historyView(h: ReviewHistory) {
 }
 
 export type EvaluationSummary = ReturnType<typeof summaryView>;
+
+/**
+ * The progress of the work: current versions by state (every state, 0 when none) and by grade (best first; not
+ * yet graded last), with the region and year they were counted for.
+ */
+export function progressView(
+  filters: { region?: string; year?: number },
+  rows: ReadonlyArray<{ state: ReviewState; grade: string | null; n: number | string }>,
+) {
+  const byState = Object.fromEntries(REVIEW_STATES.map((s) => [s, 0])) as Record<ReviewState, number>;
+  const grades = new Map<string | null, number>();
+  let total = 0;
+  for (const r of rows) {
+    const n = Number(r.n);
+    total += n;
+    byState[r.state] = (byState[r.state] ?? 0) + n;
+    grades.set(r.grade, (grades.get(r.grade) ?? 0) + n);
+  }
+  return {
+    region: filters.region ?? null,
+    fiscalYear: filters.year ?? null,
+    total,
+    byState,
+    byGrade: orderGrades(grades.keys()).map((grade) => ({ grade, count: grades.get(grade)! })),
+  };
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from '@jixiao/auth';
 import { areaOf, safeNext, signInPage } from '@jixiao/runtime/workspace';
 import { detailPage, type EvaluationDetail, type HistoryItem, listPage, type Viewer } from './workspace-pages';
+import { progressView } from '../queries/evaluation.views';
 
 const reviewer: Viewer = { principal: { sub: 'wang', role: 'reviewer', regions: ['130000'] }, csrf: 'csrf-token-1' };
 const as = (role: Principal['role']): Viewer => ({ ...reviewer, principal: { ...reviewer.principal, role } });
@@ -141,10 +142,16 @@ describe('workspace pages', () => {
         createdAt: '2026-12-01T08:00:00.000Z',
       },
     ];
+    const progress = progressView({ region: '130126', year: 2022 }, [
+      { state: 'in_review', grade: '良', n: 40 },
+      { state: 'in_review', grade: null, n: '1' },
+      { state: 'returned', grade: '差', n: 4 },
+    ]);
     const page = listPage(
       reviewer,
       { items, page: 2, pageSize: 20, total: 45 } as never,
-      { region: '130126', year: 2022, grade: '"良', page: 2, pageSize: 20 },
+      progress,
+      { region: '130126', year: 2022, grade: '"良', current: true, page: 2, pageSize: 20 },
       'in_review',
       null,
     ).value;
@@ -156,15 +163,32 @@ describe('workspace pages', () => {
     expect(page).toContain('name="grade" value="&quot;良"');
     expect(page).toContain('<span class="badge error">1 错误</span>');
     expect(page).toContain('第 2 版');
+    // how the work stands here: each state a link to its list (the grade filter dropped), the current one not
+    expect(page).toContain(
+      '<strong>地区 130126，2022 年度</strong>：共 <a href="/review?state=all&amp;region=130126&amp;year=2022" data-state="all">45</a> 张',
+    );
+    expect(page).toContain('<strong data-state="in_review">待审核 41</strong>');
+    expect(page).toContain(
+      '<a href="/review?state=returned&amp;region=130126&amp;year=2022" data-state="returned">已退回 4</a>',
+    );
+    expect(page).not.toContain('data-state="published"'); // none: not shown
+    expect(page).toContain('等级：良 40 · 差 4 · 未评分 1');
+    expect(page).toContain('<option value="current">最新版本</option><option value="all">全部版本');
     const empty = listPage(
       reviewer,
       { items: [], page: 1, pageSize: 20, total: 0 },
+      progressView({}, []),
       { page: 1, pageSize: 20 },
       'all',
       null,
     ).value;
     expect(empty).toContain('没有符合条件的自评表');
     expect(empty).not.toContain('rel="next"');
+    // every version asked for: kept in the links, and selected in the form
+    expect(empty).toContain('<option value="all" selected>全部版本');
+    expect(empty).toContain('<strong data-state="all">0</strong>');
+    expect(empty).toContain('<strong data-state="all">0</strong> 张');
+    expect(empty).toContain('data-state="in_review">待审核 0</a>');
   });
 
   it('sign-in carries on only to a staff page: the one asked for, else the area', () => {

@@ -11,13 +11,14 @@ import {
 import { notice, ROLE_LABELS, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
 import { REVIEW_STATE_LABELS, REVIEW_STATES, type ReviewState } from '../domain/review-state';
 import type { EvaluationFilters } from '../queries/evaluation.queries';
-import type { EvaluationSummary, detailView, historyView } from '../queries/evaluation.views';
+import type { EvaluationSummary, detailView, historyView, progressView } from '../queries/evaluation.views';
 
 // Pages are written with the `html` template (every value escaped); prettier leaves the markup inside it alone
 // (`embeddedLanguageFormatting: off`).
 
 export type EvaluationDetail = ReturnType<typeof detailView>;
 export type HistoryItem = ReturnType<typeof historyView>;
+export type Progress = ReturnType<typeof progressView>;
 export interface EvaluationPage {
   items: EvaluationSummary[];
   page: number;
@@ -74,14 +75,46 @@ function listHref(filters: EvaluationFilters, state: ListState, pageNo: number, 
   if (filters.year !== undefined) q.set('year', String(filters.year));
   if (filters.grade) q.set('grade', filters.grade);
   if (filters.sort) q.set('sort', filters.sort);
+  if (!filters.current) q.set('versions', 'all');
   if (pageNo > 1) q.set('page', String(pageNo));
   return `${path}?${q.toString()}`;
 }
+
+/**
+ * How the work stands where the list looks (its region and year): the current versions by state, each a link to
+ * them, and by grade.
+ */
+function progressStrip(progress: Progress, filters: EvaluationFilters, state: ListState): SafeHtml {
+  const where = [
+    progress.region ? `地区 ${progress.region}` : '',
+    progress.fiscalYear ? `${progress.fiscalYear} 年度` : '',
+  ]
+    .filter(Boolean)
+    .join('，');
+  const link = (to: ListState, label: string, n: number) =>
+    to === state
+      ? html`<strong data-state="${to}">${label}${label ? ' ' : ''}${n}</strong>`
+      : html`<a href="${listHref({ ...filters, grade: undefined, current: true }, to, 1)}" data-state="${to}">${label}${label ? ' ' : ''}${n}</a>`;
+  const states = REVIEW_STATES.filter((s) => progress.byState[s] > 0 || s === 'in_review').map((s) =>
+    link(s, REVIEW_STATE_LABELS[s], progress.byState[s]),
+  );
+  const grades = progress.byGrade.map((g) => html`${g.grade ?? '未评分'} ${g.count}`);
+  return html`<section class="card" data-testid="progress"><p><strong>${where || '全部'}</strong>：共 ${link(
+    'all',
+    '',
+    progress.total,
+  )} 张（每张表只计最新版本）</p><p>${joinWith(states, ' · ')}</p>${
+    grades.length ? html`<p class="muted">等级：${joinWith(grades, ' · ')}</p>` : ''
+  }</section>`;
+}
+
+const joinWith = (parts: SafeHtml[], sep: string): SafeHtml[] => parts.flatMap((p, i) => (i ? [html`${sep}`, p] : [p]));
 
 /** The worklist: by default what waits for a reviewer; filters by state, region, year and grade; paged. */
 export function listPage(
   viewer: Viewer,
   result: EvaluationPage,
+  progress: Progress,
   filters: EvaluationFilters,
   state: ListState,
   error: string | null,
@@ -129,12 +162,14 @@ export function listPage(
     : html`<p class="card muted" data-testid="empty">没有符合条件的自评表。</p>`;
   const body = html`<h1>${title}</h1>
 ${notice('error', error)}
+${progressStrip(progress, filters, state)}
 <form class="filters card" method="get" action="${WORKSPACE}">
 <label>状态<select name="state">${stateOptions}</select></label>
 <label>地区代码<input name="region" value="${filters.region ?? ''}" size="8" pattern="CN|[0-9]{6}" placeholder="130126"></label>
 <label>年度<input name="year" value="${filters.year ?? ''}" size="5" inputmode="numeric" pattern="[0-9]{4}"></label>
 <label>等级<input name="grade" value="${filters.grade ?? ''}" size="5"></label>
 <label>顺序<select name="sort"><option value="newest">最新提交在前</option><option value="oldest"${selected(filters.sort === 'oldest')}>最早提交在前</option></select></label>
+<label>版本<select name="versions"><option value="current">最新版本</option><option value="all"${selected(!filters.current)}>全部版本（含已被更正的）</option></select></label>
 <button class="primary" type="submit">筛选</button>
 </form>
 ${table}

@@ -27,7 +27,7 @@ import {
 import { ApproveEvaluation, ReturnEvaluation } from '../commands/review-decision.command';
 import { REVIEW_STATE_LABELS, REVIEW_STATES } from '../domain/review-state';
 import { parseApproveBody, parseListQuery, parseReturnBody } from '../http/evaluation-requests';
-import { GetEvaluation, GetEvaluationHistory, ListEvaluations } from '../queries/evaluation.queries';
+import { GetEvaluation, GetEvaluationHistory, GetProgress, ListEvaluations } from '../queries/evaluation.queries';
 import {
   type DecisionDraft,
   detailPage,
@@ -36,6 +36,7 @@ import {
   type HistoryItem,
   type ListState,
   listPage,
+  type Progress,
   WORKSPACE,
 } from './workspace-pages';
 import { worklistXlsx } from './worklist-xlsx';
@@ -74,7 +75,12 @@ function listFilters(query: Record<string, unknown>, pageSize: number, role: Pri
       : role === 'reviewer'
         ? 'in_review'
         : 'all';
-  const fixed = { pageSize: String(pageSize), ...(state === 'all' ? {} : { state }) };
+  // a corrected version replaces the one it corrects, unless all versions are asked for
+  const fixed = {
+    pageSize: String(pageSize),
+    current: String(query.versions !== 'all'),
+    ...(state === 'all' ? {} : { state }),
+  };
   const asked = Object.fromEntries(
     Object.entries({
       region: query.region,
@@ -129,10 +135,13 @@ export class WorkspaceController {
     const session = this.gate.session(req, res);
     if (!session) return;
     const { state, filters, error } = listFilters(query, PAGE_SIZE, session.principal.role);
-    const result = await this.queries.execute<ListEvaluations, EvaluationPage>(
-      new ListEvaluations(session.principal, filters),
-    );
-    sendWorkspacePage(res, error ? 400 : 200, listPage(viewerOf(session), result, filters, state, error));
+    const [result, progress] = await Promise.all([
+      this.queries.execute<ListEvaluations, EvaluationPage>(new ListEvaluations(session.principal, filters)),
+      this.queries.execute<GetProgress, Progress>(
+        new GetProgress(session.principal, { region: filters.region, year: filters.year }),
+      ),
+    ]);
+    sendWorkspacePage(res, error ? 400 : 200, listPage(viewerOf(session), result, progress, filters, state, error));
   }
 
   @Get('export.xlsx')
