@@ -97,6 +97,11 @@ describe('submission page', () => {
     expect(await corrected.textContent()).toContain(`2（更正 ${id}）`);
     const v2 = (await corrected.getAttribute('data-evaluation-id'))!;
     await waitFor('the corrected version in review', async () => (await state(v2)) === 'in_review');
+    // the reviewer sees first that the unit sent the same form again
+    await reviewer.goto(`${sys.url}/review/evaluations/${v2}`);
+    expect(await reviewer.getByTestId('changes').textContent()).toContain(
+      '单位填写的内容与第 1 版完全相同，未作任何改动',
+    );
     const versions = await http('GET', `${sys.url}/evaluations/${v2}`, { token: auditor() });
     expect(versions.body).toMatchObject({ version: 2, previousVersionId: id });
     await unit.goto(`${sys.url}/review/evaluations/${id}`);

@@ -392,6 +392,20 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     const v2 = await h.http('GET', '/evaluations/ev_show_v2', reviewer);
     expect(v2.body.versions.previous).toEqual({ evaluationId: 'ev_show', href: '/evaluations/ev_show' });
     expect(v2.body.score).toBeNull();
+    // what the correction changed: its project name (the fixture names projects after their ids); not scored yet
+    expect(res.body.changesFromPrevious).toBeNull();
+    expect(v2.body.changesFromPrevious).toEqual({
+      previousVersionId: 'ev_show',
+      previousVersion: 1,
+      form: [{ field: 'projectName', label: '项目名称', from: '项目 ev_show', to: '项目 ev_show_v2' }],
+      indicators: [],
+      projects: [],
+      score: [
+        { field: 'total', label: '复核总分', from: 92.5, to: null },
+        { field: 'grade', label: '复核等级', from: '优', to: null },
+      ],
+      unchanged: false,
+    });
     const trail = (await h.http('GET', '/evaluations/ev_show/history', reviewer)).body;
     expect(trail.items.at(-1)).toMatchObject({
       action: 'resubmitted',

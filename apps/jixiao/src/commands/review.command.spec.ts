@@ -185,6 +185,53 @@ describe('jixiao review (server)', () => {
     expect(r.stdout).not.toContain('通过：');
   });
 
+  it('show: a corrected version says what it changed against the one it corrects', async () => {
+    const changes = {
+      previousVersionId: 'ev_1',
+      previousVersion: 1,
+      form: [{ field: 'funds.executed', label: '执行数', from: 9, to: 13 }],
+      indicators: [
+        {
+          kind: 'changed',
+          level1: '产出指标',
+          level2: null,
+          name: '满意度',
+          changes: [{ field: 'actual', label: '实际完成值', from: null, to: '95%' }],
+        },
+        { kind: 'removed', level1: null, level2: null, name: '受益人数', changes: [] },
+      ],
+      projects: [],
+      score: [{ field: 'grade', label: '复核等级', from: '良', to: '优' }],
+      unchanged: false,
+    };
+    const { flags } = await server({
+      'GET /evaluations/ev_2': () => ({
+        status: 200,
+        body: detail({ version: 2, previousVersionId: 'ev_1', changesFromPrevious: changes }),
+      }),
+      'GET /evaluations/ev_3': () => ({
+        status: 200,
+        body: detail({
+          version: 2,
+          changesFromPrevious: { ...changes, form: [], indicators: [], score: [], unchanged: true },
+        }),
+      }),
+    });
+    const r = await jixiao('review', 'show', 'ev_2', ...flags);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        '与第 1 版（ev_1）相比的改动：',
+        '  执行数 9 → 13',
+        '  修改指标 满意度：实际完成值 （空） → 95%',
+        '  删除指标 受益人数',
+        '  复核等级 良 → 优',
+      ].join('\n'),
+    );
+    const same = await jixiao('review', 'show', 'ev_3', ...flags);
+    expect(same.stdout).toContain('与第 1 版（ev_1）相比：单位填写的内容完全相同，未作改动');
+  });
+
   it('approve and return: the decision sent, the new state printed; a refusal gives the server’s reason (exit 1)', async () => {
     const { flags, calls } = await server({
       'POST /evaluations/ev_1/approve': () => ({

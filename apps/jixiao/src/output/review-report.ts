@@ -1,4 +1,10 @@
-import type { EvaluationDetail, EvaluationHistory, EvaluationPage, Progress } from '../server/api-types';
+import type {
+  EvaluationDetail,
+  EvaluationHistory,
+  EvaluationPage,
+  Progress,
+  VersionChanges,
+} from '../server/api-types';
 import { formatScore as fmt, renderFindings, renderRouting, renderScoreTable } from './score-report';
 import { renderTable } from './table';
 
@@ -73,6 +79,7 @@ export function renderEvaluationDetail(e: EvaluationDetail): string {
       `状态 ${stateLabel(e.state)} (${e.state}) · 修订 ${e.revision} · 第 ${e.version} 版${e.previousVersionId ? `（更正 ${e.previousVersionId}）` : ''}${rules}`,
   ];
   if (e.lastReason) lines.push(`最近一次原因：${e.lastReason}`);
+  if (e.changesFromPrevious) lines.push('', ...renderChanges(e.changesFromPrevious));
   const b = e.score?.breakdown;
   if (!e.score) lines.push('', '尚未评分。');
   else if (!b) lines.push('', `规则总分 ${fmt(e.score.total)}  规则等级 ${e.score.grade ?? '—'}（逐项得分暂不可用）`);
@@ -97,6 +104,26 @@ export function renderEvaluationDetail(e: EvaluationDetail): string {
       `退回：jixiao review return ${e.evaluationId} --revision ${e.revision} --reason "…"`,
     );
   return `${lines.join('\n')}\n`;
+}
+
+/** What a corrected version changed against the one it corrects, a line per change (or that it changed nothing). */
+function renderChanges(c: VersionChanges): string[] {
+  const value = (v: string | number | null) => (v === null ? '（空）' : String(v));
+  const change = (f: VersionChanges['form'][number]) => `${f.label} ${value(f.from)} → ${value(f.to)}`;
+  const kinds = { added: '新增', removed: '删除', changed: '修改' } as const;
+  if (c.unchanged)
+    return [`与第 ${c.previousVersion} 版（${c.previousVersionId}）相比：单位填写的内容完全相同，未作改动`];
+  return [
+    `与第 ${c.previousVersion} 版（${c.previousVersionId}）相比的改动：`,
+    ...c.form.map((f) => `  ${change(f)}`),
+    ...c.projects.map(
+      (p) => `  ${kinds[p.kind]}项目 ${p.name}${p.changes.length ? `：${p.changes.map(change).join('；')}` : ''}`,
+    ),
+    ...c.indicators.map(
+      (i) => `  ${kinds[i.kind]}指标 ${i.name}${i.changes.length ? `：${i.changes.map(change).join('；')}` : ''}`,
+    ),
+    ...c.score.map((f) => `  ${change(f)}`),
+  ];
 }
 
 /** `jixiao review history`: the evaluation's trail, a line per change: when, who, what, the states, why. */

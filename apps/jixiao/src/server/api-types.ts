@@ -164,8 +164,31 @@ const ScoredIndicatorSchema = z.object({
   explanation: z.string().nullable().optional(),
 });
 
+const FieldChangeSchema = z.object({
+  label: z.string(),
+  from: z.union([z.string(), z.number()]).nullable(),
+  to: z.union([z.string(), z.number()]).nullable(),
+});
+
+/** A corrected version: what it changed against the version it corrects (servers before this field send none). */
+const VersionChangesSchema = z.object({
+  previousVersionId: z.string(),
+  previousVersion: z.number().int(),
+  form: z.array(FieldChangeSchema),
+  indicators: z.array(
+    z.object({ kind: z.enum(['added', 'removed', 'changed']), name: z.string(), changes: z.array(FieldChangeSchema) }),
+  ),
+  projects: z.array(
+    z.object({ kind: z.enum(['added', 'removed', 'changed']), name: z.string(), changes: z.array(FieldChangeSchema) }),
+  ),
+  score: z.array(FieldChangeSchema),
+  unchanged: z.boolean(),
+});
+export type VersionChanges = z.infer<typeof VersionChangesSchema>;
+
 export const EvaluationDetailSchema = EvaluationSummarySchema.extend({
   previousVersionId: z.string().nullable(),
+  changesFromPrevious: VersionChangesSchema.nullable().optional(),
   revision: z.number().int(),
   lastReason: z.string().nullable().optional(),
   publicPath: z.string().nullable().optional(),

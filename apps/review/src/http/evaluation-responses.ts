@@ -79,6 +79,15 @@ export class EvaluationDetailDto extends EvaluationSummaryDto {
   score!: object | null;
   @ApiProperty({ description: '{ previous, next }: links to the versions before and after this one' })
   versions!: object;
+  @ApiPropertyOptional({
+    type: Object,
+    nullable: true,
+    description:
+      'A corrected version: what it changed against the version it corrects — { previousVersionId, previousVersion, ' +
+      'form: [{ field, label, from, to }] (names, funds, reported total and grade), indicators: [{ kind: added | ' +
+      'removed | changed, level1, level2, name, changes }], projects, score (the rule total and grade), unchanged }',
+  })
+  changesFromPrevious!: object | null;
   @ApiProperty({ description: '{ self, history, public }' }) links!: object;
 }
 

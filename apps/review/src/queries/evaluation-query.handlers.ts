@@ -3,9 +3,11 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Brackets, type DataSource, type SelectQueryBuilder, type WhereExpressionBuilder } from 'typeorm';
 import { assertAllowed, type Principal } from '@jixiao/auth';
 import { readScope, regionMatch, type RegionMatch } from '../domain/read-scope';
+import { versionChanges, type VersionChanges } from '../domain/version-changes';
 import { withBreakdown } from '../persistence/breakdowns';
 import { loadDetail } from '../persistence/case-store';
 import { ReviewCase } from '../persistence/review-case.entity';
+import type { ReviewDetail } from '../persistence/review-detail.entity';
 import { ReviewHistory } from '../persistence/review-history.entity';
 import { REVIEW_DATA_SOURCE } from '../review.tokens';
 import type { ReviewState } from '../domain/review-state';
@@ -111,7 +113,28 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluation> {
     const later = await this.dataSource
       .getRepository(ReviewCase)
       .find({ where: { previousVersionId: evaluationId }, order: { version: 'ASC' } });
-    return detailView(found, detail, later);
+    return detailView(found, detail, later, await this.changesFromPrevious(found, detail));
+  }
+
+  /** What this version changed against the one it corrects (same submission, so the same reach), when both are known. */
+  private async changesFromPrevious(found: ReviewCase, detail: ReviewDetail | null): Promise<VersionChanges | null> {
+    if (!found.previousVersionId || !detail?.evaluation) return null;
+    const manager = this.dataSource.manager;
+    const [before, beforeDetail] = await Promise.all([
+      manager.getRepository(ReviewCase).findOneBy({ evaluationId: found.previousVersionId }),
+      loadDetail(manager, found.previousVersionId),
+    ]);
+    if (!before || !beforeDetail?.evaluation) return null;
+    return versionChanges(
+      {
+        evaluationId: before.evaluationId,
+        version: before.version,
+        evaluation: beforeDetail.evaluation,
+        total: before.total,
+        grade: before.grade,
+      },
+      { evaluation: detail.evaluation, total: found.total, grade: found.grade },
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import { orderGrades } from '@jixiao/scoring';
 import { REVIEW_STATES, type ReviewState } from '../domain/review-state';
+import type { VersionChanges } from '../domain/version-changes';
 import type { ReviewCase } from '../persistence/review-case.entity';
 import type { ReviewDetail } from '../persistence/review-detail.entity';
 import type { ReviewHistory } from '../persistence/review-history.entity';
@@ -32,7 +33,12 @@ export function summaryView(c: ReviewCase) {
 }
 
 /** The whole read model of one evaluation version. */
-export function detailView(c: ReviewCase, detail: ReviewDetail | null, later: ReviewCase[]) {
+export function detailView(
+  c: ReviewCase,
+  detail: ReviewDetail | null,
+  later: ReviewCase[],
+  changesFromPrevious: VersionChanges | null = null,
+) {
   const breakdown = detail?.scoreResult ?? null;
   return {
     ...summaryView(c),
@@ -75,6 +81,8 @@ export function detailView(c: ReviewCase, detail: ReviewDetail | null, later: Re
         href: href(n.evaluationId),
       })),
     },
+    /** A corrected version: what it changed against the version it corrects (null for a first version). */
+    changesFromPrevious,
     links: { self: href(c.evaluationId), history: `${href(c.evaluationId)}/history`, public: c.publicPath },
   };
 }

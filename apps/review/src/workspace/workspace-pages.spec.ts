@@ -116,6 +116,58 @@ describe('workspace pages', () => {
     expect(detailPage(reviewer, old, []).value).toContain('以下明细属于此前的一次评分');
   });
 
+  it('a corrected version says first what the unit changed, escaped, or that it changed nothing', () => {
+    expect(detailPage(reviewer, detail(), []).value).not.toContain('data-testid="changes"');
+    const changed = detailPage(
+      reviewer,
+      detail({
+        version: 2,
+        changesFromPrevious: {
+          previousVersionId: 'ev_0',
+          previousVersion: 1,
+          form: [{ field: 'funds.executed', label: '执行数', from: 9, to: 13 }],
+          indicators: [
+            {
+              kind: 'changed',
+              level1: '产出指标',
+              level2: '数量指标',
+              name: '<i>满意度</i>',
+              changes: [{ field: 'actual', label: '实际完成值', from: null, to: '95%' }],
+            },
+            { kind: 'added', level1: '效益指标', level2: null, name: '受益人数', changes: [] },
+          ],
+          projects: [],
+          score: [{ field: 'grade', label: '复核等级', from: '良', to: '优' }],
+          unchanged: false,
+        },
+      }),
+      [],
+    ).value;
+    expect(changed).toContain('<h2>与<a href="/review/evaluations/ev_0">第 1 版</a>相比的改动</h2>');
+    expect(changed).toContain('<li>执行数：9 → 13</li>');
+    expect(changed).toContain(
+      '<tr data-kind="changed"><td>修改</td><td>产出指标 / 数量指标</td><td>&lt;i&gt;满意度&lt;/i&gt;</td><td>实际完成值：<span class="muted">（空）</span> → 95%</td></tr>',
+    );
+    expect(changed).toContain('<tr data-kind="added"><td>新增</td><td>效益指标</td><td>受益人数</td><td></td></tr>');
+    expect(changed).toContain('<strong>复核结果：</strong>复核等级：良 → 优');
+    const same = detailPage(
+      reviewer,
+      detail({
+        changesFromPrevious: {
+          previousVersionId: 'ev_0',
+          previousVersion: 1,
+          form: [],
+          indicators: [],
+          projects: [],
+          score: [],
+          unchanged: true,
+        },
+      }),
+      [],
+    ).value;
+    expect(same).toContain('单位填写的内容与<a href="/review/evaluations/ev_0">第 1 版</a>完全相同，未作任何改动。');
+  });
+
   it('keeps what the reviewer typed when a decision is refused, escaped', () => {
     const page = detailPage(reviewer, detail(), history, {
       error: '操作未执行',

@@ -10,6 +10,7 @@ import {
 } from '@jixiao/runtime/html';
 import { notice, ROLE_LABELS, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
 import { REVIEW_STATE_LABELS, REVIEW_STATES, type ReviewState } from '../domain/review-state';
+import type { FieldChange } from '../domain/version-changes';
 import type { EvaluationFilters } from '../queries/evaluation.queries';
 import type { EvaluationSummary, detailView, historyView, progressView } from '../queries/evaluation.views';
 
@@ -334,6 +335,39 @@ function versionsLine(e: EvaluationDetail): SafeHtml | string {
   return parts.length ? html`<p data-testid="versions">${parts.map((p, i) => html`${i ? '；' : ''}${p}`)}</p>` : '';
 }
 
+/**
+ * A corrected version: what the unit changed against the version it corrects (the figures it wrote, then the rule's
+ * total and grade), or that it changed nothing — what a reviewer checks first when a returned form comes back.
+ */
+function changesSection(e: EvaluationDetail): SafeHtml | string {
+  const c = e.changesFromPrevious;
+  if (!c) return '';
+  const value = (v: string | number | null) => (v === null ? html`<span class="muted">（空）</span>` : html`${v}`);
+  const change = (f: FieldChange) => html`${f.label}：${value(f.from)} → ${value(f.to)}`;
+  const kinds = { added: '新增', removed: '删除', changed: '修改' } as const;
+  const list = (items: SafeHtml[]) => (items.length ? html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>` : '');
+  const previous = html`<a href="${WORKSPACE}/evaluations/${encodeURIComponent(c.previousVersionId)}">第 ${c.previousVersion} 版</a>`;
+  if (c.unchanged)
+    return html`<section class="notice" data-testid="changes"><h2>与${previous}相比</h2><p>单位填写的内容与${previous}完全相同，未作任何改动。</p>${list(c.score.map(change))}</section>`;
+  const rows = c.indicators.map(
+    (i) =>
+      html`<tr data-kind="${i.kind}"><td>${kinds[i.kind]}</td><td>${[i.level1, i.level2].filter(Boolean).join(' / ')}</td><td>${i.name}</td><td>${joinWith(
+        i.changes.map(change),
+        '；',
+      )}</td></tr>`,
+  );
+  const projects = c.projects.map(
+    (p) =>
+      html`${kinds[p.kind]}项目“${p.name}”${p.changes.length ? html`：${joinWith(p.changes.map(change), '；')}` : ''}`,
+  );
+  return html`<section data-testid="changes"><h2>与${previous}相比的改动</h2>
+${list(c.form.map(change))}${list(projects)}${
+    rows.length
+      ? html`<div class="scroll"><table><thead><tr><th>改动</th><th>一级 / 二级指标</th><th>三级指标</th><th>内容</th></tr></thead><tbody>${rows}</tbody></table></div>`
+      : ''
+  }${c.score.length ? html`<p><strong>复核结果：</strong>${joinWith(c.score.map(change), '；')}</p>` : ''}</section>`;
+}
+
 /** The document the unit uploaded, as it was (intake keeps it; evaluations sent as JSON have none). */
 function documentLink(e: EvaluationDetail): SafeHtml | string {
   const name = e.evaluation?.source?.document;
@@ -363,6 +397,7 @@ export function detailPage(
 ${notice('flash', messages.flash)}${notice('error', messages.error)}
 ${lastReason(e)}
 ${versionsLine(e)}
+${changesSection(e)}
 ${routingSection(e)}
 ${scoreSection(e)}
 ${decisionSection(viewer, e, messages.draft ?? {})}
