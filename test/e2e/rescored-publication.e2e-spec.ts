@@ -66,7 +66,7 @@ describe('a published evaluation re-scored by a rule change', () => {
 
     await waitFor('back in review', async () => (await http('GET', `${sys.url}/evaluations/${evaluationId}`, { token: auditor() })).body?.state === 'in_review');
     const history = (await http('GET', `${sys.url}/evaluations/${evaluationId}/history`, { token: auditor() })).body.items;
-    expect(history.at(-1).reason).toContain(`重新评分批次 run_e2e）: 等级 ${c.grade} → 差`);
+    expect(history.at(-1).reason).toContain(`重新评分批次 run_e2e）：等级 ${c.grade} → 差`);
 
     await waitFor('revised page', async () => (await http('GET', `${sys.url}/public/evaluations/${evaluationId}`)).text.includes('data-testid="under-review"'));
     const page = (await http('GET', `${sys.url}/public/evaluations/${evaluationId}`)).text;

@@ -132,7 +132,7 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       source: 'publication',
       eventId: expect.stringMatching(/^publication-/),
     });
-    expect(history.body.items[6].reason).toBe('重新评分: 等级 优 → 良; 总分 92.5 → 84');
+    expect(history.body.items[6].reason).toBe('重新评分：等级 优 → 良；总分 92.5 → 84');
     // Every step that changed the case points at its audit record; the note that changed nothing has none.
     for (const item of history.body.items.slice(0, -1)) {
       const [row] = await h.db.query(
@@ -186,7 +186,7 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
         (i: { action: string; fromState: string; toState: string }) => `${i.action}:${i.fromState}→${i.toState}`,
       ),
     ).toEqual(['score:approved→scored', 'route-to-review:scored→in_review']);
-    expect(steps[1].reason).toBe('重新评分: 审核路由 auto-approve → manual-review');
+    expect(steps[1].reason).toBe('重新评分：审核路由 自动通过 → 人工审核');
   });
 
   it('a retraction that overtakes its publication is retried until the publication is applied', async () => {
@@ -411,7 +411,7 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       action: 'resubmitted',
       fromState: 'in_review',
       toState: 'in_review',
-      reason: 'corrected version 2: ev_show_v2',
+      reason: '已提交更正版本（第 2 版）：ev_show_v2',
       audit: null,
     });
   });
@@ -621,8 +621,8 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       .map((i: { action: string; reason: string }) => `${i.action}: ${i.reason}`)
       .sort();
     expect(notes).toEqual([
-      'score-ignored: result res_ev_bulk_0 (2024-01-01T00:00:00.000Z) is older than res_ev_bulk_2 (2024-05-01T00:00:00.000Z)',
-      'score-ignored: result res_ev_bulk_2 is already recorded',
+      'score-ignored: 评分结果 res_ev_bulk_0（2024-01-01T00:00:00.000Z）早于已记录的 res_ev_bulk_2（2024-05-01T00:00:00.000Z），未采用',
+      'score-ignored: 评分结果 res_ev_bulk_2 已记录（重复送达，未作处理）',
     ]);
     expect((await h.http('GET', '/evaluations/ev_bulk', auditor)).body.score.resultId).toBe('res_ev_bulk_2');
 

@@ -5,6 +5,7 @@ import { applyChange, loadCase, note } from '../persistence/case-store';
 import type { ReviewCase } from '../persistence/review-case.entity';
 import type { ReviewWork } from '../persistence/review-work';
 import { RecordPublication, RecordRetraction } from './record-disclosure.command';
+import { TRAIL_REASONS } from '../domain/trail-reasons';
 
 /**
  * Publication only acts on our approvals, so the case exists; if it does not (yet), throwing lets BullMQ retry.
@@ -27,7 +28,7 @@ export class RecordPublicationHandler implements ICommandHandler<RecordPublicati
       await note(work, current, {
         action: 'publish-ignored',
         actor,
-        reason: `not applied: the evaluation is ${current.state}`,
+        reason: TRAIL_REASONS.notApplied(current.state),
         details,
       });
       return;
@@ -60,7 +61,7 @@ export class RecordRetractionHandler implements ICommandHandler<RecordRetraction
       await note(work, current, {
         action: 'retract-ignored',
         actor: r.actor,
-        reason: `${r.reason} (not applied: the evaluation is ${current.state})`,
+        reason: `${r.reason}（${TRAIL_REASONS.notApplied(current.state)}）`,
         details,
       });
       return;

@@ -160,7 +160,7 @@ describe.each(TEST_DIALECTS)('recording many scores at once on %s', (dialect) =>
     const reopened = actual.history.find(
       (h: Record<string, unknown>) => h.evaluation_id === 'ev_approved_grade' && h.action === 'route-to-review',
     );
-    expect(reopened.reason).toBe('重新评分（规则集 130126 第 2 版，重新评分批次 run_7）: 等级 优 → 良; 总分 92.5 → 84');
+    expect(reopened.reason).toBe('重新评分（规则集 130126 第 2 版，重新评分批次 run_7）：等级 优 → 良；总分 92.5 → 84');
     expect(
       actual.outbox.map(
         (e: { name: string; payload: { evaluationId: string } }) => `${e.name} ${e.payload.evaluationId}`,

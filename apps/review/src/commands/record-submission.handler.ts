@@ -6,6 +6,7 @@ import { emptyScore } from '../persistence/empty-score';
 import { ReviewDetail } from '../persistence/review-detail.entity';
 import type { ReviewWork } from '../persistence/review-work';
 import { RecordSubmission } from './record-submission.command';
+import { TRAIL_REASONS } from '../domain/trail-reasons';
 
 @CommandHandler(RecordSubmission)
 export class RecordSubmissionHandler implements ICommandHandler<RecordSubmission> {
@@ -44,7 +45,7 @@ export class RecordSubmissionHandler implements ICommandHandler<RecordSubmission
       const created = await createCase(work, row, detail, {
         action: 'receive',
         actor,
-        reason: s.previousVersionId ? `corrected version ${s.version} of ${s.previousVersionId}` : null,
+        reason: s.previousVersionId ? TRAIL_REASONS.correctionOf(s.version, s.previousVersionId) : null,
         details: { submissionId: s.submissionId, version: s.version },
         payload: s,
       });
@@ -55,7 +56,7 @@ export class RecordSubmissionHandler implements ICommandHandler<RecordSubmission
     }
     const current = (await loadCase(work.manager, s.evaluationId, true))!;
     if (current.receivedAt) {
-      await note(work, current, { action: 'receive-ignored', actor, reason: 'this submission is already recorded' });
+      await note(work, current, { action: 'receive-ignored', actor, reason: TRAIL_REASONS.submissionAgain });
       return;
     }
     // The score overtook the submission (queues race): complete the placeholder, keep the state it reached.
@@ -78,7 +79,7 @@ async function noteOnPreviousVersion(work: ReviewWork, s: RecordSubmission['subm
   await note(work, previous, {
     action: 'resubmitted',
     actor: s.actor,
-    reason: `corrected version ${s.version}: ${s.evaluationId}`,
+    reason: TRAIL_REASONS.correctedBy(s.version, s.evaluationId),
     details: { evaluationId: s.evaluationId, version: s.version },
   });
 }

@@ -4,6 +4,7 @@ import { ReviewCase } from '../persistence/review-case.entity';
 import { ReviewDetail } from '../persistence/review-detail.entity';
 import { emptyScore } from '../persistence/empty-score';
 import { RecordSubmissions, type SubmissionItem } from './record-submissions.command';
+import { TRAIL_REASONS } from '../domain/trail-reasons';
 
 /**
  * RecordSubmission for many submissions in one transaction, set-based (CaseBatch): the cases and the versions they
@@ -65,7 +66,7 @@ function recordOne(batch: CaseBatch, item: SubmissionItem): void {
       {
         action: 'receive',
         actor,
-        reason: s.previousVersionId ? `corrected version ${s.version} of ${s.previousVersionId}` : null,
+        reason: s.previousVersionId ? TRAIL_REASONS.correctionOf(s.version, s.previousVersionId) : null,
         details: { submissionId: s.submissionId, version: s.version },
         payload: s,
       },
@@ -78,7 +79,7 @@ function recordOne(batch: CaseBatch, item: SubmissionItem): void {
         {
           action: 'resubmitted',
           actor: s.actor,
-          reason: `corrected version ${s.version}: ${s.evaluationId}`,
+          reason: TRAIL_REASONS.correctedBy(s.version, s.evaluationId),
           details: { evaluationId: s.evaluationId, version: s.version },
         },
         item,
@@ -87,7 +88,7 @@ function recordOne(batch: CaseBatch, item: SubmissionItem): void {
     return;
   }
   if (existing.receivedAt) {
-    batch.note(existing, { action: 'receive-ignored', actor, reason: 'this submission is already recorded' }, item);
+    batch.note(existing, { action: 'receive-ignored', actor, reason: TRAIL_REASONS.submissionAgain }, item);
     return;
   }
   // The score overtook the submission (queues race): complete the placeholder, keep the state it reached.

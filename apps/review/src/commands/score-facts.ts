@@ -4,6 +4,7 @@ import type { ScoreFacts } from '../domain/score-plan';
 import { emptyScore } from '../persistence/empty-score';
 import { ReviewCase } from '../persistence/review-case.entity';
 import { ReviewDetail } from '../persistence/review-detail.entity';
+import { TRAIL_REASONS } from '../domain/trail-reasons';
 
 /** What RecordScoreHandler (one event) and RecordScoresHandler (set-based) share, so both record a score alike. */
 export type Scored = EventPayload<'scoring.evaluation.scored.v1'>;
@@ -69,7 +70,7 @@ export function rescoreReason(s: Scored, changes: string[]): string {
   const run = s.rescoringRunId
     ? `（规则集 ${s.ruleSet.id} 第 ${s.ruleSet.version} 版，重新评分批次 ${s.rescoringRunId}）`
     : '';
-  return `重新评分${run}: ${changes.join('; ')}`;
+  return `重新评分${run}：${changes.join('；')}`;
 }
 
 /**
@@ -108,5 +109,5 @@ export function placeholderCase(s: Scored): { row: ReviewCase; detail: ReviewDet
 
 export const PLACEHOLDER_STEP = {
   action: 'open-from-score',
-  reason: 'the score arrived before the submission',
+  reason: TRAIL_REASONS.scoreBeforeSubmission,
 } as const;

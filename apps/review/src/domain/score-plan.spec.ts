@@ -22,7 +22,7 @@ describe('planScore', () => {
   it('ignores the same result twice and a result older than the one held', () => {
     expect(planScore('in_review', score(), score()).kind).toBe('ignore');
     const older = score({ resultId: 'res_0', scoredAt: '2024-02-01T00:00:00.000Z' });
-    expect(planScore('approved', score(), older)).toMatchObject({ kind: 'ignore', reason: /older than res_1/ });
+    expect(planScore('approved', score(), older)).toMatchObject({ kind: 'ignore', reason: /早于已记录的 res_1/ });
   });
 
   it('re-routes a case still waiting for a reviewer', () => {
@@ -42,7 +42,7 @@ describe('planScore', () => {
     const rerouted = score({ resultId: 'res_3', scoredAt: '2024-04-01T00:00:00.000Z', routing: 'manual-review' });
     expect(planScore('approved', score(), rerouted)).toEqual({
       kind: 'reopen',
-      changes: ['审核路由 auto-approve → manual-review'],
+      changes: ['审核路由 自动通过 → 人工审核'],
     });
   });
 

@@ -1,4 +1,5 @@
 import type { ReviewAction, ReviewState } from './review-state';
+import { routingLabel, TRAIL_REASONS } from './trail-reasons';
 
 /** The part of a score that decides what review does with it. */
 export interface ScoreFacts {
@@ -24,11 +25,11 @@ export type ScorePlan =
 
 export function planScore(state: ReviewState, previous: ScoreFacts | null, next: ScoreFacts): ScorePlan {
   if (previous?.resultId === next.resultId)
-    return { kind: 'ignore', reason: `result ${next.resultId} is already recorded` };
+    return { kind: 'ignore', reason: TRAIL_REASONS.resultAgain(next.resultId) };
   if (previous && next.scoredAt < previous.scoredAt) {
     return {
       kind: 'ignore',
-      reason: `result ${next.resultId} (${next.scoredAt}) is older than ${previous.resultId} (${previous.scoredAt})`,
+      reason: TRAIL_REASONS.resultOlder(next.resultId, next.scoredAt, previous.resultId, previous.scoredAt),
     };
   }
   const route = next.routing === 'auto-approve' ? 'auto-approve' : 'route-to-review';
@@ -53,6 +54,7 @@ export function outcomeChanges(previous: ScoreFacts, next: ScoreFacts): string[]
   const changes: string[] = [];
   if (previous.grade !== next.grade) changes.push(`等级 ${previous.grade ?? '—'} → ${next.grade ?? '—'}`);
   if (previous.total !== next.total) changes.push(`总分 ${previous.total ?? '—'} → ${next.total ?? '—'}`);
-  if (previous.routing !== next.routing) changes.push(`审核路由 ${previous.routing} → ${next.routing}`);
+  if (previous.routing !== next.routing)
+    changes.push(`审核路由 ${routingLabel(previous.routing)} → ${routingLabel(next.routing)}`);
   return changes;
 }

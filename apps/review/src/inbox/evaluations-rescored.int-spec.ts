@@ -69,7 +69,7 @@ describe.each(TEST_DIALECTS)('review: a re-scoring chunk through the inbox on %s
       'route-to-review→in_review',
     ]);
     expect(history.at(-1).reason).toBe(
-      '重新评分（规则集 130126 第 2 版，重新评分批次 run_9）: 等级 优 → 良; 总分 92.5 → 84',
+      '重新评分（规则集 130126 第 2 版，重新评分批次 run_9）：等级 优 → 良；总分 92.5 → 84',
     );
     expect(history.at(-2).details).toMatchObject({ rescoringRunId: 'run_9', ruleSet: { id: '130126', version: 2 } });
     const routed = (await h.outbox('ev_rs_grade')).at(-1)!;
