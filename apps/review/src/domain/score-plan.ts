@@ -24,8 +24,7 @@ export type ScorePlan =
   | { kind: 'record'; changes: string[] };
 
 export function planScore(state: ReviewState, previous: ScoreFacts | null, next: ScoreFacts): ScorePlan {
-  if (previous?.resultId === next.resultId)
-    return { kind: 'ignore', reason: TRAIL_REASONS.resultAgain(next.resultId) };
+  if (previous?.resultId === next.resultId) return { kind: 'ignore', reason: TRAIL_REASONS.resultAgain(next.resultId) };
   if (previous && next.scoredAt < previous.scoredAt) {
     return {
       kind: 'ignore',
