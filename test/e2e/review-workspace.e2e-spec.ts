@@ -168,6 +168,14 @@ describe('review workspace', () => {
     const page = await reviewer.newPage();
     await signIn(page, sys.url, sys.token('reviewer', ['130000']), '/review');
     await page.goto(`${sys.url}/review/evaluations/${lingshou}`);
+    // 灵寿's department report lists its 16 projects, not indicators: the reviewer sees each as the report wrote it
+    expect(await page.getByTestId('indicators').textContent()).toContain(
+      '此表没有逐项绩效指标（部门整体自评报告按项目列示',
+    );
+    const projects = page.getByTestId('projects').locator('tbody tr');
+    expect(await projects.count()).toBe(16);
+    expect(await projects.first().textContent()).toContain('网络安全和信息化工作经费');
+    expect(await projects.first().textContent()).toContain('21.66');
     await page.fill('#reason', '项目支出明细缺失，请补全后重新提交');
     await page.getByRole('button', { name: '退回' }).click();
     await page.waitForURL(`${sys.url}/review/evaluations/${lingshou}?done=returned`);

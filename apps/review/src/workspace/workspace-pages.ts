@@ -216,6 +216,10 @@ function whereWritten(sources: Record<string, { line: number; sheet?: string }> 
 }
 
 function indicatorsSection(ev: Evaluation | null, b: Breakdown): SafeHtml {
+  if (b.indicators.length === 0)
+    return html`<h2>指标评分</h2><p class="muted" data-testid="indicators">此表没有逐项绩效指标${
+      ev?.projects?.length ? '（部门整体自评报告按项目列示，见下方“项目明细”）' : ''
+    }。</p>`;
   const source = ev?.indicators ?? [];
   // the engine scores the evaluation's indicators in order: row i is indicator i (targets and actuals as written)
   const paired = source.length === b.indicators.length;
@@ -234,6 +238,23 @@ function indicatorsSection(ev: Evaluation | null, b: Breakdown): SafeHtml {
   });
   return html`<h2>指标评分</h2><p class="muted">“差异”为自评得分减复核得分；有差异的行已标出。</p><div class="scroll"><table data-testid="indicators">
 <thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th><th>实际完成值</th><th class="num">分值</th><th class="num">自评得分</th><th class="num">复核得分</th><th class="num">差异</th><th>评分说明</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
+}
+
+/** A department report's project lines as the unit wrote them (budget, spending, rate, its score), with where. */
+function projectsSection(ev: Evaluation | null): SafeHtml | string {
+  const projects = ev?.projects ?? [];
+  if (projects.length === 0) return '';
+  // the reader takes project amounts in 万元, as the reports write them; a JSON form says its unit in its funds
+  const unit = ev?.funds?.unit ?? '万元';
+  const rows = projects.map(
+    (p) =>
+      html`<tr><td>${p.name}${whereWritten(p.sources)}</td><td class="num">${money(p.budget)}</td><td class="num">${money(
+        p.executed,
+      )}</td><td class="num">${p.reportedRate ?? '—'}</td><td class="num">${formatScore(p.reportedScore)}</td></tr>`,
+  );
+  return html`<h2>项目明细（${projects.length}）</h2><div class="scroll"><table data-testid="projects">
+<thead><tr><th>项目</th><th class="num">预算（${unit}）</th><th class="num">实际支出（${unit}）</th><th class="num">执行率</th><th class="num">自评得分</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
 }
 
@@ -263,7 +284,9 @@ function scoreSection(e: EvaluationDetail): SafeHtml {
   const stale = b.current
     ? ''
     : html`<div class="notice">以下明细属于此前的一次评分；最新一次重新评分只送来了汇总分数。</div>`;
-  return html`${summary}${stale}${fundsSection(e.evaluation, b)}${indicatorsSection(e.evaluation, b)}${findingsSection(b)}`;
+  return html`${summary}${stale}${fundsSection(e.evaluation, b)}${indicatorsSection(e.evaluation, b)}${projectsSection(
+    e.evaluation,
+  )}${findingsSection(b)}`;
 }
 
 function routingSection(e: EvaluationDetail): SafeHtml | string {
