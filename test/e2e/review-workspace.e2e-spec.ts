@@ -151,6 +151,10 @@ describe('review workspace', () => {
     expect(await page.getByTestId('flash').textContent()).toContain('已审核通过');
     expect(await page.locator('h1 [data-state]').getAttribute('data-state')).toBe('approved');
     expect(await page.getByTestId('decisions').count()).toBe(0); // nothing left to decide
+    // on to the one that has waited longest (灵寿's, the only other one in review)
+    await page.getByTestId('after-decision').getByRole('link', { name: '审核下一份 →' }).click();
+    await page.waitForURL(`${sys.url}/review/evaluations/${lingshou}`);
+    await page.goto(`${sys.url}/review/evaluations/${planted}`);
     await waitFor('published', async () => (await state(planted)) === 'published');
     await page.reload();
     expect(await page.locator('h1 [data-state]').getAttribute('data-state')).toBe('published');
@@ -181,6 +185,10 @@ describe('review workspace', () => {
     await page.waitForURL(`${sys.url}/review/evaluations/${lingshou}?done=returned`);
     expect(await page.getByTestId('flash').textContent()).toContain('已退回单位');
     expect(await state(lingshou)).toBe('returned');
+    // nothing else waits in this reviewer's regions: the worklist says so
+    await page.getByRole('link', { name: '审核下一份 →' }).click();
+    await page.waitForURL(/\/review\?state=in_review&done=none/);
+    expect(await page.getByTestId('flash').textContent()).toBe('没有等待审核的自评表了。');
     await reviewer.close();
 
     const unit = await browser.newContext();

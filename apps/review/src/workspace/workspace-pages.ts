@@ -119,6 +119,7 @@ export function listPage(
   filters: EvaluationFilters,
   state: ListState,
   error: string | null,
+  flash: string | null = null,
 ): SafeHtml {
   const selected = (on: boolean) => (on ? trusted(' selected') : '');
   const stateOptions = [
@@ -162,7 +163,7 @@ export function listPage(
 <tbody>${rows}</tbody></table></div>`
     : html`<p class="card muted" data-testid="empty">没有符合条件的自评表。</p>`;
   const body = html`<h1>${title}</h1>
-${notice('error', error)}
+${notice('flash', flash)}${notice('error', error)}
 ${progressStrip(progress, filters, state)}
 <form class="filters card" method="get" action="${WORKSPACE}">
 <label>状态<select name="state">${stateOptions}</select></label>
@@ -417,7 +418,11 @@ export function detailPage(
 <p class="meta">${e.unitName ?? ''} · ${FORM_TYPE_LABELS[e.formType as 'project'] ?? e.formType}绩效自评表 · 地区 ${e.region} · ${e.fiscalYear ?? '年度未知'}年度 · 第 ${
     e.version
   } 版 · 修订 ${e.revision} · <code>${e.evaluationId}</code>${documentLink(e)}${e.publicPath ? html` · <a href="${e.publicPath}">公开页面</a>` : ''}</p>
-${notice('flash', messages.flash)}${notice('error', messages.error)}
+${notice('flash', messages.flash)}${
+    messages.flash && viewer.principal.role === 'reviewer'
+      ? html`<p data-testid="after-decision"><a href="${WORKSPACE}/next">审核下一份 →</a>（等待最久的一份）　<a href="${WORKSPACE}">返回待审核列表</a></p>`
+      : ''
+  }${notice('error', messages.error)}
 ${lastReason(e)}
 ${versionsLine(e)}
 ${changesSection(e)}

@@ -48,8 +48,8 @@ const EXPORT_PAGE_SIZE = 100;
 const EXPORT_MAX_ROWS = 10_000;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FLASH: Record<string, string> = {
-  approved: '已审核通过，结果将按流程公开。可返回待审核列表继续。',
-  returned: '已退回单位，退回理由已记入处理记录。可返回待审核列表继续。',
+  approved: '已审核通过，结果将按流程公开。',
+  returned: '已退回单位，退回理由已记入处理记录。',
 };
 
 /** A refused query or command in the staff's words, with the service's own message kept for the record. */
@@ -141,7 +141,12 @@ export class WorkspaceController {
         new GetProgress(session.principal, { region: filters.region, year: filters.year }),
       ),
     ]);
-    sendWorkspacePage(res, error ? 400 : 200, listPage(viewerOf(session), result, progress, filters, state, error));
+    const flash = query.done === 'none' ? '没有等待审核的自评表了。' : null;
+    sendWorkspacePage(
+      res,
+      error ? 400 : 200,
+      listPage(viewerOf(session), result, progress, filters, state, error, flash),
+    );
   }
 
   @Get('export.xlsx')
@@ -168,6 +173,26 @@ export class WorkspaceController {
     res.attachment(`${title}.xlsx`);
     res.setHeader('Cache-Control', 'no-store');
     res.type(XLSX_TYPE).send(await worklistXlsx(items, title, items.length < total));
+  }
+
+  @Get('next')
+  @ApiOperation({
+    summary:
+      'The evaluation that has waited longest for a reviewer (current versions, the reader’s reach; `region`, `year` narrow it): 303 to its page, else to the worklist',
+  })
+  async next(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
+    const session = this.gate.session(req, res, `${WORKSPACE}/next`);
+    if (!session) return;
+    const { filters } = listFilters(
+      { ...query, state: 'in_review', sort: 'oldest', page: '1' },
+      1,
+      session.principal.role,
+    );
+    const first = await this.queries.execute<ListEvaluations, EvaluationPage>(
+      new ListEvaluations(session.principal, filters),
+    );
+    const id = first.items[0]?.evaluationId;
+    res.redirect(303, id ? evaluationPath(id) : `${WORKSPACE}?state=in_review&done=none`);
   }
 
   @Get('evaluations/:id')
