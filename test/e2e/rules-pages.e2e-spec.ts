@@ -110,7 +110,12 @@ describe('rule-set pages', () => {
     const bad = lingshou90();
     bad.grades[0].conditions.all[0].value = 'ninety';
     expect(await upload('130126.json', JSON.stringify(bad))).toBe(422);
-    expect(await admin.getByTestId('issues').textContent()).toContain('grades');
+    // each problem where it is (JSON path, line) and what, in Chinese
+    const issues = await admin.getByTestId('issues').textContent();
+    expect(issues).toMatch(
+      /\$\.grades\[0\]\.conditions\.all\[0\]\.value（第 \d+ 行）：运算符 “greaterThanInclusive” 的值须为数字/,
+    );
+    expect(issues).not.toContain('expected');
     // over the size limit: refused before it is read, as a page
     expect(await upload('130126.json', ' '.repeat(1100 * 1024))).toBe(413);
     expect(await admin.getByTestId('error').textContent()).toContain('KB，未保存');

@@ -3,3 +3,4 @@ export * from './evaluation/score-result.schema';
 export * from './events';
 export * from './queues';
 export * from './routing';
+export * from './zod-issue-zh';

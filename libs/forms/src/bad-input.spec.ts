@@ -169,7 +169,7 @@ describe('JSON documents that are not canonical evaluations', () => {
     expect(missing.message).toBe(
       'a.json: not a canonical evaluation: indicators.0.name: Invalid input: expected string, received undefined',
     );
-    expect(missing.messageZh).toBe('a.json：不是规范格式的自评数据：indicators.0.name：缺少此项');
+    expect(missing.messageZh).toBe('a.json：不是规范格式的自评数据：indicators.0.name：缺少此项（应为文字）');
 
     const wrongType = refusal('{"evaluations": [{"formType": "project"}, 3]}');
     expect(wrongType.message).toMatch(/: evaluations\.1: .*expected object, received number$/);

@@ -3,7 +3,7 @@ import {
   EvaluationFileSchema,
   type CanonicalEvaluation,
 } from '@jixiao/contracts/evaluation/canonical-evaluation.schema';
-import { z } from 'zod';
+import { jsonSyntaxZh, zodIssueZh } from '@jixiao/contracts/zod-issue-zh';
 import { readCsv } from './csv/read-csv';
 import { DiagnosticSink, type Diagnostic } from './diagnostics';
 import { DocumentRejectedError } from './errors';
@@ -160,7 +160,7 @@ function fromJson(raw: string, fileName: string): CanonicalEvaluation[] {
   } catch (err) {
     throw new DocumentRejectedError(
       `${fileName}: not valid JSON (${(err as Error).message})`,
-      `${fileName}：不是有效的 JSON（${(err as Error).message}）`,
+      `${fileName}：不是有效的 JSON（${jsonSyntaxZh((err as Error).message)}）`,
     );
   }
   // One schema or the other, chosen by the shape: a union's failure would only say "invalid input" at the root.
@@ -171,7 +171,7 @@ function fromJson(raw: string, fileName: string): CanonicalEvaluation[] {
     const where = issue.path.join('.') || '(root)';
     throw new DocumentRejectedError(
       `${fileName}: not a canonical evaluation: ${where}: ${issue.message}`,
-      `${fileName}：不是规范格式的自评数据：${where}：${issueZh(issue, data)}`,
+      `${fileName}：不是规范格式的自评数据：${where}：${zodIssueZh(issue, data)}`,
     );
   }
   return 'evaluations' in parsed.data ? parsed.data.evaluations : [parsed.data];
@@ -179,30 +179,3 @@ function fromJson(raw: string, fileName: string): CanonicalEvaluation[] {
 
 /** The file form holding several evaluations (EvaluationFileSchema's first branch). */
 const EvaluationListSchema = EvaluationFileSchema.options[0];
-
-const ZH = z.locales.zhCN();
-
-const TYPE_ZH: Record<string, string> = {
-  string: '文字',
-  number: '数字',
-  boolean: '是或否',
-  object: '对象（{…}）',
-  array: '列表（[…]）',
-  null: '空值',
-};
-
-/** A schema issue in Chinese (zod's zh-CN locale, told the value it judged); the schema's own words where it has them. */
-function issueZh(issue: z.core.$ZodIssue, data: unknown): string {
-  if (issue.code === 'custom') return issue.message;
-  const input = issue.path.reduce<unknown>(
-    (at, key) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined),
-    data,
-  );
-  if (issue.code === 'invalid_type') {
-    if (input === undefined) return '缺少此项';
-    const got = input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
-    return `应为${TYPE_ZH[issue.expected] ?? issue.expected}，实为${TYPE_ZH[got] ?? got}`;
-  }
-  const said = ZH.localeError({ ...issue, input } as Parameters<typeof ZH.localeError>[0]);
-  return typeof said === 'string' ? said : (said?.message ?? issue.message);
-}

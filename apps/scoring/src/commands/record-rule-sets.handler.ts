@@ -86,7 +86,7 @@ export class RecordRuleSetsHandler implements ICommandHandler<RecordRuleSets, Re
           at: now,
         });
         if (!known.some((v) => v.status === 'active')) {
-          const reason = `first version of ${f.id}: active on load (no earlier version was active)`;
+          const reason = `${f.id} 的第一个版本：启动时读入即生效（此前没有生效的版本）`;
           await markActive(m, row.id, { years: f.years, at: now, by: SCORING_ACTOR.user, reason });
           activated.push(row.id);
           audit.push({

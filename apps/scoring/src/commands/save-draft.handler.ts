@@ -35,7 +35,9 @@ export class SaveDraftHandler implements ICommandHandler<SaveDraft, SavedDraft> 
     if (json.id !== ruleSetId)
       throw new UnprocessableEntityException({
         message: `the rule set's "id" (${JSON.stringify(json.id)}) must be "${ruleSetId}", the id in the URL`,
-        issues: [{ file: `api:${ruleSetId}`, path: '$.id', message: `expected "${ruleSetId}"` }],
+        issues: [
+          { file: `api:${ruleSetId}`, path: '$.id', message: `expected "${ruleSetId}"`, messageZh: `应为 “${ruleSetId}”` },
+        ],
       });
     const region = (json.region as { code?: unknown } | undefined)?.code;
     assertAllowed(principal, 'manage-rules', { region: typeof region === 'string' ? region : ruleSetId.split('@')[0] });

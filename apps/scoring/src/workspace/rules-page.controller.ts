@@ -48,7 +48,7 @@ import {
 } from './rules-pages';
 
 type Form = Record<string, unknown> | undefined;
-type Issue = { path?: string; line?: number; message?: string };
+type Issue = { path?: string; line?: number; message?: string; messageZh?: string };
 
 /** A rule file is small; anything larger is not one. */
 const MAX_RULE_FILE_BYTES = 1024 * 1024;
@@ -73,10 +73,10 @@ function refusal(err: HttpException): string {
   return `操作未执行：${messageOf(err)}`;
 }
 
-/** A rule file's problems, one line each with where (JSON path and line) — as the loader names them. */
+/** A rule file's problems, one line each with where (JSON path and line) — as the loader names them, in Chinese. */
 function issuesOf(err: HttpException): string[] {
   const issues = (err.getResponse() as { issues?: Issue[] }).issues ?? [];
-  return issues.map((i) => `${i.path ?? ''}${i.line ? `（第 ${i.line} 行）` : ''}：${i.message ?? ''}`);
+  return issues.map((i) => `${i.path ?? ''}${i.line ? `（第 ${i.line} 行）` : ''}：${i.messageZh ?? i.message ?? ''}`);
 }
 
 /** A draft upload refused before the handler (over the size limit): a page saying why. */

@@ -11,10 +11,23 @@ function refusal(mutate: (f: Files) => void): RuleSetError {
   try {
     loadRuleSets(dir);
   } catch (err) {
-    if (err instanceof RuleSetError) return err;
+    if (err instanceof RuleSetError) {
+      for (const i of err.issues) expectChinese(i.message, i.messageZh);
+      return err;
+    }
     throw err;
   }
   throw new Error('the broken rule set was accepted');
+}
+
+/** Every issue is said to a bureau's rule admin in Chinese too: not the English again, no English sentence in it. */
+function expectChinese(message: string, messageZh: string | undefined): void {
+  expect(messageZh, message).toBeDefined();
+  expect(messageZh, message).not.toBe(message);
+  expect(messageZh, message).toMatch(/[\u4e00-\u9fff]/);
+  expect(messageZh, message).not.toMatch(
+    /\b(the|expected|must|cannot|is|are|has|no|not|of|after|found|unknown|missing|duplicate)\b/i,
+  );
 }
 
 /** The refusal names this file and JSON path, with a message matching `text`. */
@@ -61,7 +74,7 @@ describe('loadRuleSets', () => {
       f['410000.json'] = '{\n  "id": "410000",\n  "version": 1,\n}\n';
     });
     expectIssue(err, '410000.json', '$', /invalid JSON/);
-    expect(err.issues[0]).toMatchObject({ line: 4, column: 1 });
+    expect(err.issues[0]).toMatchObject({ line: 4, column: 1, messageZh: expect.stringMatching(/^JSON 语法错误：/) });
     expect(err.message).toContain('410000.json:4:1');
   });
 

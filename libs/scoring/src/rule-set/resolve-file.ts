@@ -47,12 +47,15 @@ export function resolveChain(chain: readonly RuleFile[]): ResolveResult {
   const parsed = ResolvedBodySchema.safeParse(merged);
   const chainText = showChain(chain);
   if (!parsed.success) {
-    const issues = flattenIssues(parsed.error.issues).map((i) => {
+    const issues = flattenIssues(parsed.error.issues, merged).map((i) => {
       const missing = valueAt(merged, i.path) === undefined;
       const message = missing
         ? `missing after inheritance (继承后仍缺少此项): neither this file nor its parents set it (chain ${chainText})`
         : `${i.message} (after inheritance, chain ${chainText})`;
-      return issueAt(leaf.file, leaf.text, i.path, message);
+      const messageZh = missing
+        ? `继承后仍缺少此项：本文件及其上级规则都没有设置（继承链 ${chainText}）`
+        : `${i.messageZh}（继承后，继承链 ${chainText}）`;
+      return issueAt(leaf.file, leaf.text, i.path, message, messageZh);
     });
     return { ok: false, issues };
   }
@@ -67,7 +70,8 @@ export function resolveChain(chain: readonly RuleFile[]): ResolveResult {
     const issues = problems.map((p) => {
       const [f, path] = owner(chain, p.path, body);
       const note = f === leaf ? '' : ` (found resolving ${leaf.parsed.id}: ${chainText})`;
-      return issueAt(f.file, f.text, path, p.message + note);
+      const noteZh = f === leaf ? '' : `（在解析 ${leaf.parsed.id} 时发现：${chainText}）`;
+      return issueAt(f.file, f.text, path, p.message + note, p.messageZh + noteZh);
     });
     return { ok: false, issues };
   }

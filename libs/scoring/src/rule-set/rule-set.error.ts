@@ -5,6 +5,8 @@ export interface RuleSetIssue {
   /** JSON path inside the file, e.g. `$.grades[2].conditions.all[0].value`; `$` for the whole file. */
   path: string;
   message: string;
+  /** The same in Chinese, for a bureau's rule admin (the rule pages show it). */
+  messageZh?: string;
   /** 1-based position when known (JSON syntax errors, and values located in the file). */
   line?: number;
   column?: number;

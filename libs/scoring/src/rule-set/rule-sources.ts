@@ -69,7 +69,16 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
     const other = others.find(
       (o) => o.parsed.region.code !== parsed.region.code || yearsOverlap(o.parsed.years, parsed.years),
     );
-    if (other) add(issueAt(file, res.value.text, ['id'], `duplicate id "${parsed.id}" (also ${other.file})`));
+    if (other)
+      add(
+        issueAt(
+          file,
+          res.value.text,
+          ['id'],
+          `duplicate id "${parsed.id}" (also ${other.file})`,
+          `id “${parsed.id}” 重复（${other.file} 也用了它）`,
+        ),
+      );
     else byId.set(parsed.id, [...others, res.value]);
   }
 
@@ -105,6 +114,7 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
               f.text,
               ['extends'],
               `cannot resolve ${f.parsed.id} for ${showYears(gap)}: no version of ${cur === f ? 'its parent' : 'its ancestor'} ${cur.parsed.extends} covers those years (${covered})`,
+              `${f.parsed.id} 在 ${showYears(gap)} 无法解析：其${cur === f ? '上级' : '更上级'}规则 ${cur.parsed.extends} 没有覆盖这些年度的版本（${covered}）`,
             ),
           );
         }
@@ -128,6 +138,7 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
             f.text,
             ['extends'],
             `cannot resolve ${f.parsed.id}: its ${cur === f ? 'parent' : 'ancestor'} ${cur.parsed.extends} (${brokenFile}) has errors (chain ${ids})`,
+            `${f.parsed.id} 无法解析：其${cur === f ? '上级' : '更上级'}规则 ${cur.parsed.extends}（${brokenFile}）有错误（继承链 ${ids}）`,
           ),
         );
         broken = true;
@@ -141,6 +152,7 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
               f.text,
               ['extends'],
               `unknown parent "${cur.parsed.extends}": no loaded rule set has that id`,
+              `上级规则 “${cur.parsed.extends}” 不存在：已加载的规则中没有这个 id`,
             ),
           );
         }
@@ -150,7 +162,7 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
       if (chain.includes(parent)) {
         const ids = [...chain.slice(chain.indexOf(parent)), parent].map((x) => x.parsed.id).join(' → ');
         if (chain.indexOf(parent) === 0)
-          add(issueAt(f.file, f.text, ['extends'], `inheritance cycle (继承循环): ${ids}`));
+          add(issueAt(f.file, f.text, ['extends'], `inheritance cycle (继承循环): ${ids}`, `继承循环：${ids}`));
         broken = true;
         break;
       }
@@ -165,6 +177,7 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
           f.text,
           ['extends'],
           `cannot resolve: its inheritance chain is broken (${chain.map((x) => x.parsed.id).join(' → ')} → ?)`,
+          `无法解析：继承链中断（${chain.map((x) => x.parsed.id).join(' → ')} → ?）`,
         ),
       );
     }
@@ -192,6 +205,7 @@ export function inspectRuleSetSources(sources: readonly RuleSource[]): RuleSetIn
           leaf.text,
           ['extends'],
           `cannot resolve ${id}: its parent ${bad.parsed.id} (${bad.file}) has errors`,
+          `${id} 无法解析：其上级规则 ${bad.parsed.id}（${bad.file}）有错误`,
         ),
       );
     }
@@ -257,6 +271,7 @@ function checkYearOverlaps(files: RuleFile[], add: (i: RuleSetIssue) => void): v
               f.text,
               ['years'],
               `years overlap those of ${list[i].parsed.id} (${list[i].file}): one file per region and year`,
+              `适用年度与 ${list[i].parsed.id}（${list[i].file}）重叠：同一地区同一年度只能有一个规则文件`,
             ),
           );
         }

@@ -29,21 +29,38 @@ export function conditionProblems(
       out.push({
         path: [...where, 'fact'],
         message: `unknown fact "${c.fact}" for ${kind} rules (known: ${facts.join(', ')})`,
+        messageZh: `${kind} 规则中没有 fact “${c.fact}”（可用：${facts.join('、')}）`,
       });
     }
     const v = c.value;
     if ((c.operator === 'in' || c.operator === 'notIn') && !Array.isArray(v)) {
-      out.push({ path: [...where, 'value'], message: `operator "${c.operator}" needs an array value` });
+      out.push({
+        path: [...where, 'value'],
+        message: `operator "${c.operator}" needs an array value`,
+        messageZh: `运算符 “${c.operator}” 的值须为列表`,
+      });
     } else if (NUMERIC_OPS.has(c.operator) && typeof v !== 'number') {
-      out.push({ path: [...where, 'value'], message: `operator "${c.operator}" needs a number value` });
+      out.push({
+        path: [...where, 'value'],
+        message: `operator "${c.operator}" needs a number value`,
+        messageZh: `运算符 “${c.operator}” 的值须为数字`,
+      });
     } else if (c.operator === 'matches') {
       if (typeof v !== 'string')
-        out.push({ path: [...where, 'value'], message: 'operator "matches" needs a regular expression string' });
+        out.push({
+          path: [...where, 'value'],
+          message: 'operator "matches" needs a regular expression string',
+          messageZh: '运算符 “matches” 的值须为正则表达式文字',
+        });
       else {
         try {
           new RegExp(v, 'u');
         } catch (err) {
-          out.push({ path: [...where, 'value'], message: `invalid regular expression: ${(err as Error).message}` });
+          out.push({
+            path: [...where, 'value'],
+            message: `invalid regular expression: ${(err as Error).message}`,
+            messageZh: `正则表达式有误：${(err as Error).message}`,
+          });
         }
       }
     }
@@ -82,6 +99,7 @@ export function ruleProblems(body: {
       out.push({
         path: ['checks', i, 'event', 'params', 'code'],
         message: `unknown finding code "${code}" (known: ${FINDING_CODES.join(', ')})`,
+        messageZh: `没有问题代码 “${code}”（可用：${FINDING_CODES.join('、')}）`,
       });
     }
   });

@@ -1,9 +1,11 @@
 import type { z } from 'zod';
+import { typeZh, zodIssueZh } from '@jixiao/contracts/zod-issue-zh';
 import type { PathSegment } from './json-path';
 
 export interface FlatIssue {
   path: PathSegment[];
   message: string;
+  messageZh: string;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -13,19 +15,23 @@ type Issue = z.core.$ZodIssue;
  * is reported through the branch that got furthest, so the message says "expected number" at
  * `$.grades[0].conditions.all[0].value` rather than "Invalid input" at `$.grades[0].conditions`.
  */
-export function flattenIssues(issues: readonly Issue[], prefix: PathSegment[] = []): FlatIssue[] {
+export function flattenIssues(issues: readonly Issue[], data: unknown, prefix: PathSegment[] = []): FlatIssue[] {
   const out: FlatIssue[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...(issue.path as PathSegment[])];
     const types = expectedTypes(issue);
     if (types) {
-      out.push({ path, message: `expected ${types.join(' | ')}` });
+      out.push({ path, message: `expected ${types.join(' | ')}`, messageZh: `应为${types.map(typeZh).join('或')}` });
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      out.push(...flattenIssues(bestBranch(issue.errors), path));
+      out.push(...flattenIssues(bestBranch(issue.errors), data, path));
     } else if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-      out.push({ path, message: `${issue.message}: unknown "${String(issue.discriminator)}"` });
+      out.push({
+        path,
+        message: `${issue.message}: unknown "${String(issue.discriminator)}"`,
+        messageZh: `“${String(issue.discriminator)}”的值不是可用的选项`,
+      });
     } else {
-      out.push({ path, message: issue.message });
+      out.push({ path, message: issue.message, messageZh: zodIssueZh({ ...issue, path }, data) });
     }
   }
   return out;
