@@ -174,7 +174,7 @@ describe('review workspace', () => {
     await page.goto(`${sys.url}/review/evaluations/${lingshou}`);
     // 灵寿's department report lists its 16 projects, not indicators: the reviewer sees each as the report wrote it
     expect(await page.getByTestId('indicators').textContent()).toContain(
-      '此表没有逐项绩效指标（部门整体自评报告按项目列示',
+      '未读到逐项绩效指标（部门整体自评报告按项目列示',
     );
     const projects = page.getByTestId('projects').locator('tbody tr');
     expect(await projects.count()).toBe(16);

@@ -146,9 +146,9 @@ describe('submission page', () => {
     const field = (name: string) => unit.inputValue(`input[name="${name}"]`);
     const [csrf, formKey] = [await field('csrf'), await field('formKey')];
     expect(formKey).toMatch(/^[0-9a-f-]{36}$/);
-    const post = async (file: Buffer) => {
+    const post = async (file: Buffer, fields: Record<string, string> = {}) => {
       const form = new FormData();
-      for (const [k, v] of Object.entries({ csrf, formKey })) form.append(k, v);
+      for (const [k, v] of Object.entries({ csrf, formKey, ...fields })) form.append(k, v);
       form.append('file', new Blob([file]), 'huoqiu.txt');
       const res = await fetch(`${sys.url}/submit`, { method: 'POST', headers: { cookie }, body: form });
       const page = await res.text();
@@ -172,6 +172,16 @@ describe('submission page', () => {
     expect(other.ids).not.toEqual(first.ids);
     expect(other.page).not.toContain('data-testid="replayed"');
     await waitFor('four forms listed', async () => (await stored()) === before + 4);
+    // the same file with other fields filled in (back, change the year, send): a submission of its own too
+    const refilled = await post(seed, { year: '2022' });
+    expect(refilled.status).toBe(201);
+    expect(refilled.page).not.toContain('data-testid="replayed"');
+    expect(refilled.ids).not.toEqual(first.ids);
+    // a form key that is not one the page made is not used as a key (the post is taken, unprotected)
+    const odd = new FormData();
+    for (const [k, v] of Object.entries({ csrf, formKey: 'x'.repeat(300) })) odd.append(k, v);
+    odd.append('file', new Blob([seed]), 'huoqiu.txt');
+    expect((await fetch(`${sys.url}/submit`, { method: 'POST', headers: { cookie }, body: odd })).status).toBe(201);
   });
 
   it('only units see the form; a form posted from elsewhere is refused', async () => {

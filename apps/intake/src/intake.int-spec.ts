@@ -459,15 +459,20 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
       const [v1] = (await json(await postJson('/evaluations', evaluation()))).evaluationIds;
       const correct = () =>
         postJson('/evaluations', { ...evaluation(), previousVersionId: v1 }, keyed(`correct-${v1}`));
-      const first = await correct();
-      expect(first.status).toBe(201);
+      const before = await counts();
+      // the first attempt and its retries at once: one correction stored (the others wait for its lock, then find
+      // its key), and every one answered with it
+      const attempts = await Promise.all([correct(), correct(), correct()]);
+      expect(attempts.map((r) => r.status)).toEqual([201, 201, 201]);
+      expect(attempts.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(2);
+      const answers = await Promise.all(attempts.map(json));
+      for (const a of answers) expect(a.versions).toEqual(answers[0].versions);
       const stored = await counts();
-      const retries = await Promise.all([correct(), correct()]);
-      for (const r of retries) {
-        expect(r.status).toBe(201);
-        expect(r.headers.get('idempotent-replayed')).toBe('true');
-      }
-      expect((await json(retries[0])).versions).toEqual((await json(first)).versions);
+      expect(stored.versions - before.versions).toBe(1);
+      const retry = await correct();
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect((await json(retry)).versions).toEqual(answers[0].versions);
       expect(await counts()).toEqual(stored);
       // without the key, the same correction again is refused as before: its version is no longer the latest
       expect((await postJson('/evaluations', { ...evaluation(), previousVersionId: v1 })).status).toBe(409);

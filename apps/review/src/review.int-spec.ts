@@ -404,6 +404,7 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
         { field: 'total', label: '复核总分', from: 92.5, to: null },
         { field: 'grade', label: '复核等级', from: '优', to: null },
       ],
+      otherChanges: false,
       unchanged: false,
     });
     const trail = (await h.http('GET', '/evaluations/ev_show/history', reviewer)).body;
@@ -481,7 +482,7 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
         `evaluation ev_stale has changed since revision ${seen.revision} (now revision ${now.revision}, in_review: ${now.lastReason}): look at it again before deciding`,
       );
       expect(stale.body.messageZh).toBe(
-        `打开时为第 ${seen.revision} 次修订，现为第 ${now.revision} 次修订（待审核：${now.lastReason}）`,
+        `打开时为第 ${seen.revision} 次修订，现为第 ${now.revision} 次修订（待审核：${now.lastReason}），请重新查看后再决定`,
       );
     }
     expect(await h.stateOf('ev_stale')).toBe('in_review');

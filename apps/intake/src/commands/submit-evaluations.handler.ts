@@ -12,7 +12,7 @@ import { assertAllowed, refusal } from '@jixiao/auth';
 import type { CanonicalEvaluation } from '@jixiao/contracts';
 import type { ServiceMessaging } from '@jixiao/messaging';
 import { withTransaction } from '@jixiao/persistence';
-import { type IdempotencyClaim, requestFingerprint } from '../domain/idempotency';
+import { IDEMPOTENCY_KEY_REUSED, type IdempotencyClaim, requestFingerprint } from '../domain/idempotency';
 import { sha256Of } from '../domain/stored-document';
 import { planSubmission, type Predecessor, type SourceDocument, type SubmissionPlan } from '../domain/submission-plan';
 import { INTAKE_DATA_SOURCE, INTAKE_MESSAGING } from '../infrastructure/intake.tokens';
@@ -73,7 +73,9 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
           }),
         }
       : null;
-    const replay = () => (claim ? this.replay(this.dataSource.manager, actor.user, claim, now) : null);
+    // in a transaction of its own: on SQLite (one connection) it then waits for one in flight and reads only committed rows
+    const replay = () =>
+      claim ? withTransaction(this.dataSource, (m) => this.replay(m, actor.user, claim, now)) : null;
     const first = await replay();
     if (first) return first;
 
@@ -100,16 +102,14 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
       result = options.previousVersionId
         ? await withTransaction(this.dataSource, async (m) => {
             const found = await findVersionForUpdate(m, options.previousVersionId!);
-            // a retry of this very correction, after it was stored (the lock above waited for it): its answer again
-            const again = claim ? await this.replay(m, actor.user, claim, now) : null;
-            if (again) return again;
             const p = plan(predecessorOf(found, options.previousVersionId!, evaluations[0], command));
             await writeSubmissionPlans(m, [{ plan: p, context: context(resultOf(p)) }]);
             return resultOf(p);
           }).catch(conflictOnDuplicateVersion)
         : await this.writeNew(plan(null), context);
     } catch (err) {
-      // the same key written at the same time by another request (a double-click): whichever stored it answers both
+      // the same key written at the same time by another request (a double click; a retried correction, which finds
+      // its version no longer the latest once the first has committed): whichever stored it answers both
       const raced = await replay();
       if (raced) return raced;
       throw err;
@@ -138,7 +138,8 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
       throw refusal(
         UnprocessableEntityException,
         `Idempotency-Key ${claim.key} was used for another submission in the last 24 hours: a new submission needs a new key`,
-        '这个提交编号（Idempotency-Key）在 24 小时内已用于另一份内容不同的提交；新的提交请使用新的编号（在网页上：刷新页面后重新提交）',
+        '这个提交编号（Idempotency-Key）在 24 小时内已用于另一份内容不同的提交；新的提交请使用新的编号',
+        { code: IDEMPOTENCY_KEY_REUSED },
       );
     return { ...(remembered.result as SubmitResult), replayed: true };
   }

@@ -14,6 +14,9 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Set on an answer that repeats the first one for the same key. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
+/** The `code` of the 422 for a key used before with another request (a client's mistake, not an unreadable form). */
+export const IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED';
+
 /** A key the caller chose for one submission, and the fingerprint of the request that carries it. */
 export interface IdempotencyClaim {
   key: string;

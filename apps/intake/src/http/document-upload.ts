@@ -121,8 +121,11 @@ export class DocumentUpload {
     } catch (err) {
       if (err instanceof DocumentRejectedError) throw unreadable(err);
       if (err instanceof ZodError) {
-        throw new UnprocessableEntityException(
-          `${fileName}: ${err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+        const where = err.issues.map((i) => i.path.join('.') || '(root)');
+        throw refusal(
+          UnprocessableEntityException,
+          `${fileName}: ${err.issues.map((i, k) => `${where[k]}: ${i.message}`).join('; ')}`,
+          `${fileName}：读出的内容不符合自评表的格式（${where.join('、')}）`,
         );
       }
       throw err;
@@ -135,7 +138,10 @@ export class DocumentUpload {
  * (`messageZh`, shown on the units' pages) and the line where reading stopped, when there is one.
  */
 function unreadable(err: DocumentRejectedError): UnprocessableEntityException {
-  const refused = refusal(UnprocessableEntityException, err.message, err.messageZh);
-  if (err.line !== undefined) Object.assign(refused.getResponse() as object, { line: err.line });
-  return refused;
+  return refusal(
+    UnprocessableEntityException,
+    err.message,
+    err.messageZh,
+    err.line === undefined ? {} : { line: err.line },
+  );
 }

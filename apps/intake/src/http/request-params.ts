@@ -10,10 +10,14 @@ export function parseRegionParam(value: unknown, registry: RuleSetRegistry): str
   try {
     return registry.resolveByName(text).region.code;
   } catch (err) {
+    const said = (err as Error).message;
+    const several = /names several regions: (.+)$/.exec(said);
     throw refusal(
       BadRequestException,
-      `region "${text}": ${(err as Error).message}`,
-      `地区“${text}”：规则中没有这个地区（请填 6 位行政区划代码，或规则中列出的地区名称）`,
+      `region "${text}": ${said}`,
+      several
+        ? `地区“${text}”对应多个地区（${several[1]}），请填写 6 位行政区划代码`
+        : `地区“${text}”：规则中没有这个地区（请填 6 位行政区划代码，或规则中列出的地区名称）`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   Body,
   Catch,
@@ -31,7 +31,7 @@ import {
   viewerOf,
   WorkspaceGate,
 } from '@jixiao/runtime/workspace';
-import { sha256Of } from '../domain/stored-document';
+import { IDEMPOTENCY_KEY_REUSED } from '../domain/idempotency';
 import { sendDocument } from '../http/document-download';
 import { GetDocument, type StoredDocument } from '../queries/get-document.query';
 import { DocumentUpload, MAX_DOCUMENT_BYTES, UPLOAD_OPTIONS, type UploadedFileParts } from '../http/document-upload';
@@ -42,11 +42,26 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim(
 /** The key each rendered upload form carries (a UUID). */
 const FORM_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/**
+ * The Idempotency-Key of a post from the page: this form, this file and what was filled in. The same post again (a
+ * double click, a refreshed result page) stores nothing twice; another file, or other fields, sent from the same form
+ * (back, change, send) is a submission of its own.
+ */
+function pageKey(formKey: string, content: Buffer, draft: UploadDraft): string {
+  const what = createHash('sha256')
+    .update(content)
+    .update(JSON.stringify([draft.region ?? null, draft.year ?? null, draft.previousVersionId ?? null]))
+    .digest('hex');
+  return `submit-page:${formKey}:${what.slice(0, 32)}`;
+}
+
 /** A refused document in the unit's words, with the service's own message (what and where) kept. */
 function refusal(err: HttpException): string {
   const status = err.getStatus();
   const said = messageOf(err);
   if (status === 413) return `文件超过 ${Math.round(MAX_DOCUMENT_BYTES / 1024 / 1024)} MB，未保存。请拆分后分别提交。`;
+  if ((err.getResponse() as { code?: unknown }).code === IDEMPOTENCY_KEY_REUSED)
+    return '此表单刚才已用不同的内容提交过，这次未保存。如需再提交，请重新选择文件后提交。';
   if (status === 422) return `未能从文件中读出自评表，未保存任何内容：${said}`;
   if (status === 403) return `无权提交：${said}`;
   if (status === 409) return `未能作为更正版本提交：${said}`;
@@ -120,25 +135,27 @@ export class SubmitPageController {
   ): Promise<void> {
     const session = this.gate.session(req, res);
     if (!session || !this.gate.formIsGenuine(req, res, session, form)) return;
-    const formKey = text(form?.formKey);
+    const sent = text(form?.formKey);
+    const formKey = sent && FORM_KEY.test(sent) ? sent : null;
     const draft: UploadDraft = {
       region: text(form?.region),
       year: text(form?.year),
       previousVersionId: text(form?.previousVersionId),
       // a form from before keys (or none): a new one, so the form shown again still protects its next post
-      formKey: formKey && FORM_KEY.test(formKey) ? formKey : randomUUID(),
+      formKey: formKey ?? randomUUID(),
     };
     try {
       const done = await this.upload.submit(session.principal, file, draft, {
         correlationId: correlationIdOf(req as { id?: unknown }),
-        // this form and this file: the same post again (a double click, a refreshed page) stores nothing twice;
-        // another file sent from the same form (back, pick another) is a submission of its own
-        idempotencyKey: file && formKey ? `submit-page:${formKey}:${sha256Of(file.buffer).slice(7, 39)}` : null,
+        idempotencyKey: file && formKey ? pageKey(formKey, file.buffer, draft) : null,
       });
       sendWorkspacePage(res, 201, receivedPage(viewerOf(session), file!.originalname, done));
     } catch (err) {
       if (!(err instanceof HttpException)) throw err;
-      sendWorkspacePage(res, err.getStatus(), uploadPage(viewerOf(session), MAX_DOCUMENT_BYTES, draft, refusal(err)));
+      // a key this form already used for other fields: the next post from the page shown is a new submission
+      const reused = (err.getResponse() as { code?: unknown }).code === IDEMPOTENCY_KEY_REUSED;
+      const again = reused ? { ...draft, formKey: randomUUID() } : draft;
+      sendWorkspacePage(res, err.getStatus(), uploadPage(viewerOf(session), MAX_DOCUMENT_BYTES, again, refusal(err)));
     }
   }
 

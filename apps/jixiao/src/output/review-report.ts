@@ -122,6 +122,7 @@ function renderChanges(c: VersionChanges): string[] {
     ...c.indicators.map(
       (i) => `  ${kinds[i.kind]}指标 ${i.name}${i.changes.length ? `：${i.changes.map(change).join('；')}` : ''}`,
     ),
+    ...(c.otherChanges ? ['  另有未逐项列出的改动（如各部分得分合计、报告所述数字或行的顺序），请对照原始文件'] : []),
     ...c.score.map((f) => `  ${change(f)}`),
   ];
 }

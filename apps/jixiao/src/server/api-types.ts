@@ -182,6 +182,7 @@ const VersionChangesSchema = z.object({
     z.object({ kind: z.enum(['added', 'removed', 'changed']), name: z.string(), changes: z.array(FieldChangeSchema) }),
   ),
   score: z.array(FieldChangeSchema),
+  otherChanges: z.boolean().optional(),
   unchanged: z.boolean(),
 });
 export type VersionChanges = z.infer<typeof VersionChangesSchema>;

@@ -44,7 +44,7 @@ async function decide(
           `evaluation ${evaluationId} has changed since revision ${expectedRevision} (now revision ${current.revision}, ` +
             `${current.state}${current.lastReason ? `: ${current.lastReason}` : ''}): look at it again before deciding`,
           `打开时为第 ${expectedRevision} 次修订，现为第 ${current.revision} 次修订（${REVIEW_STATE_LABELS[current.state]}` +
-            `${current.lastReason ? `：${current.lastReason}` : ''}）`,
+            `${current.lastReason ? `：${current.lastReason}` : ''}），请重新查看后再决定`,
         );
       const to = nextState(current.state, action);
       const next = await apply(work, current, to, { user: principal.sub, role: principal.role });
@@ -58,7 +58,11 @@ async function decide(
         `此自评表现为“${REVIEW_STATE_LABELS[err.from]}”，不能${action === 'approve' ? '审核通过' : '退回'}`,
       );
     if (err instanceof CaseChangedConcurrently)
-      throw refusal(ConflictException, err.message, '此自评表刚刚已被他人处理');
+      throw refusal(
+        ConflictException,
+        err.message,
+        '此自评表刚刚有了变化（他人已处理，或重新评分），请重新查看后再决定',
+      );
     throw err;
   }
 }

@@ -130,6 +130,33 @@ describe('versionChanges: what a corrected version changed', () => {
     expect(c.score).toEqual([{ field: 'total', label: '复核总分', from: 95, to: 93.5 }]);
   });
 
+  it('never says "unchanged" when anything the unit wrote differs: goals itemized, the rest flagged; provenance ignored', () => {
+    const goals = versionChanges(previous({ ...v1, goals: { expected: '建成 1 万亩', achieved: '已完成' } }), {
+      evaluation: { ...v1, goals: { expected: '建成 1 万亩', achieved: '已完成 1.02 万亩，验收合格' } },
+      total: 95,
+      grade: '优',
+    });
+    expect(goals).toMatchObject({
+      unchanged: false,
+      otherChanges: false,
+      form: [{ field: 'goals.achieved', label: '目标完成情况', from: '已完成', to: '已完成 1.02 万亩，验收合格' }],
+    });
+    const sections = versionChanges(previous(v1), {
+      evaluation: { ...v1, reported: { ...v1.reported, sections: [{ name: '产出指标', weight: 40, score: 39 }] } },
+      total: 95,
+      grade: '优',
+    });
+    expect(sections).toMatchObject({ unchanged: false, otherChanges: true, form: [], indicators: [] });
+    // read from other lines of another file: the same content
+    const moved = structuredClone(v1);
+    moved.indicators![0].sources = { name: { line: 40 } };
+    moved.source = { document: '更正.xlsx', format: 'xlsx' };
+    expect(versionChanges(previous(v1), { evaluation: moved, total: 95, grade: '优' })).toMatchObject({
+      unchanged: true,
+      otherChanges: false,
+    });
+  });
+
   it('a field left empty or missing is the same as absent; a department report compares its project lines by name', () => {
     const dept: CanonicalEvaluation = {
       formType: 'department',

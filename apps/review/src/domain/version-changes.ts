@@ -33,7 +33,9 @@ export interface VersionChanges {
   projects: Array<{ kind: 'added' | 'removed' | 'changed'; name: string; changes: FieldChange[] }>;
   /** The rule's total and grade for each version (as the review read model holds them). */
   score: FieldChange[];
-  /** Nothing the unit wrote differs. */
+  /** Something else the unit wrote differs too (section totals, what the reader found missing …), not itemized. */
+  otherChanges: boolean;
+  /** Nothing the unit wrote differs (where each figure was read from aside). */
   unchanged: boolean;
 }
 
@@ -42,6 +44,8 @@ const FORM_FIELDS: Array<[string, string, (e: CanonicalEvaluation) => Value | un
   ['unitName', '单位', (e) => e.unitName],
   ['department', '主管部门', (e) => e.department],
   ['fiscalYear', '年度', (e) => e.fiscalYear],
+  ['goals.expected', '年度目标', (e) => e.goals?.expected],
+  ['goals.achieved', '目标完成情况', (e) => e.goals?.achieved],
   ['funds.initialBudget', '年初预算', (e) => e.funds?.initialBudget],
   ['funds.adjustedBudget', '调整后预算', (e) => e.funds?.adjustedBudget],
   ['funds.executed', '执行数', (e) => e.funds?.executed],
@@ -51,6 +55,7 @@ const FORM_FIELDS: Array<[string, string, (e: CanonicalEvaluation) => Value | un
   ['funds.reportedScore', '预算执行率自评得分', (e) => e.funds?.reportedScore],
   ['reported.total', '自评总分', (e) => e.reported?.total],
   ['reported.grade', '自评等级', (e) => e.reported?.grade],
+  ['reported.projectsExecutedTotal', '报告所述支出合计', (e) => e.reported?.projectsExecutedTotal],
 ];
 
 const INDICATOR_FIELDS: Array<[keyof Indicator & string, string]> = [
@@ -162,6 +167,8 @@ export function versionChanges(
     previous,
     current,
   );
+  const itemized = form.length + indicators.length + projects.length;
+  const same = sameContent(previous.evaluation, current.evaluation);
   return {
     previousVersionId: previous.evaluationId,
     previousVersion: previous.version,
@@ -169,6 +176,26 @@ export function versionChanges(
     indicators,
     projects,
     score,
-    unchanged: form.length === 0 && indicators.length === 0 && projects.length === 0,
+    otherChanges: !same && itemized === 0,
+    unchanged: same,
   };
+}
+
+/** Where a figure was read (line, cell) and the document's name are not what the unit wrote. */
+const PROVENANCE = new Set(['sources', 'source']);
+
+/** The two evaluations hold the same content: every field compared, wherever it sits, provenance aside. */
+function sameContent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === '' || a === undefined || a === null) return b === '' || b === undefined || b === null;
+  if (typeof a !== 'object' || typeof b !== 'object' || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bs = b as unknown[];
+    return a.length === bs.length && a.every((x, i) => sameContent(x, bs[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)].filter((k) => !PROVENANCE.has(k)));
+  return [...keys].every((k) => sameContent(ao[k], bo[k]));
 }

@@ -218,7 +218,7 @@ function whereWritten(sources: Record<string, { line: number; sheet?: string }> 
 
 function indicatorsSection(ev: Evaluation | null, b: Breakdown): SafeHtml {
   if (b.indicators.length === 0)
-    return html`<h2>指标评分</h2><p class="muted" data-testid="indicators">此表没有逐项绩效指标${
+    return html`<h2>指标评分</h2><p class="muted" data-testid="indicators">未读到逐项绩效指标${
       ev?.projects?.length ? '（部门整体自评报告按项目列示，见下方“项目明细”）' : ''
     }。</p>`;
   const source = ev?.indicators ?? [];
@@ -388,6 +388,10 @@ function changesSection(e: EvaluationDetail): SafeHtml | string {
 ${list(c.form.map(change))}${list(projects)}${
     rows.length
       ? html`<div class="scroll"><table><thead><tr><th>改动</th><th>一级 / 二级指标</th><th>三级指标</th><th>内容</th></tr></thead><tbody>${rows}</tbody></table></div>`
+      : ''
+  }${
+    c.otherChanges
+      ? html`<p data-testid="other-changes">单位还改动了未逐项列出的内容（如各部分得分合计、报告所述数字或行的顺序），请对照原始文件查看。</p>`
       : ''
   }${c.score.length ? html`<p><strong>复核结果：</strong>${joinWith(c.score.map(change), '；')}</p>` : ''}</section>`;
 }

@@ -22,6 +22,7 @@ export function conditionProblems(
   at: PathSegment[],
   facts: readonly string[],
   kind: string,
+  kindZh: string,
 ): Problem[] {
   const out: Problem[] = [];
   for (const [c, where] of comparisons(conditions, at)) {
@@ -29,7 +30,7 @@ export function conditionProblems(
       out.push({
         path: [...where, 'fact'],
         message: `unknown fact "${c.fact}" for ${kind} rules (known: ${facts.join(', ')})`,
-        messageZh: `${kind} 规则中没有 fact “${c.fact}”（可用：${facts.join('、')}）`,
+        messageZh: `${kindZh}规则中没有 fact “${c.fact}”（可用：${facts.join('、')}）`,
       });
     }
     const v = c.value;
@@ -70,6 +71,14 @@ export function conditionProblems(
 
 const FINDING_CODES: readonly string[] = FindingCodeSchema.options;
 
+/** The scopes a check runs in, as the forms name their parts. */
+const CHECK_SCOPES_ZH: Record<string, string> = {
+  evaluation: '整表',
+  indicator: '指标行',
+  project: '项目',
+  section: '一级指标',
+};
+
 interface AnyRule {
   name: string;
   conditions: Condition;
@@ -86,14 +95,24 @@ export function ruleProblems(body: {
 }): Problem[] {
   const out: Problem[] = [];
   body.grades.forEach((r, i) =>
-    out.push(...conditionProblems(r.conditions, ['grades', i, 'conditions'], FACTS.grade, 'grade')),
+    out.push(...conditionProblems(r.conditions, ['grades', i, 'conditions'], FACTS.grade, 'grade', '等级')),
   );
   body.qualitative.tiers.forEach((r, i) =>
-    out.push(...conditionProblems(r.conditions, ['qualitative', 'tiers', i, 'conditions'], FACTS.tier, 'tier')),
+    out.push(
+      ...conditionProblems(r.conditions, ['qualitative', 'tiers', i, 'conditions'], FACTS.tier, 'tier', '定性档次'),
+    ),
   );
   body.checks.forEach((r, i) => {
     const scope = r.scope as keyof typeof FACTS.check;
-    out.push(...conditionProblems(r.conditions, ['checks', i, 'conditions'], FACTS.check[scope], `${scope} check`));
+    out.push(
+      ...conditionProblems(
+        r.conditions,
+        ['checks', i, 'conditions'],
+        FACTS.check[scope],
+        `${scope} check`,
+        `检查（${CHECK_SCOPES_ZH[scope] ?? scope}）`,
+      ),
+    );
     const code = String(r.event.params.code);
     if (!FINDING_CODES.includes(code)) {
       out.push({
@@ -104,7 +123,7 @@ export function ruleProblems(body: {
     }
   });
   body.routing.forEach((r, i) =>
-    out.push(...conditionProblems(r.conditions, ['routing', i, 'conditions'], FACTS.routing, 'routing')),
+    out.push(...conditionProblems(r.conditions, ['routing', i, 'conditions'], FACTS.routing, 'routing', '审核分流')),
   );
   return out;
 }
