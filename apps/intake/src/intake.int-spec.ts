@@ -399,6 +399,10 @@ describe.each(TEST_DIALECTS)('intake service on %s', (dialect) => {
     expect(doc.paths['/evaluations'].post.parameters.map((p: { name: string }) => p.name)).toContain(
       'previousVersionId',
     );
+    for (const route of ['/evaluations', '/documents'])
+      expect(doc.paths[route].post.parameters).toContainEqual(
+        expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
+      );
   });
 
   describe('Idempotency-Key: a retry stores nothing twice', () => {

@@ -19,7 +19,6 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
-  ApiHeader,
   ApiOperation,
   ApiProduces,
   ApiQuery,
@@ -32,7 +31,7 @@ import type { SubmitResult } from '../commands/submit-evaluations.command';
 import { GetDocument, type StoredDocument } from '../queries/get-document.query';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from '../domain/idempotency';
 import { sendDocument } from './document-download';
-import { idempotentAnswer } from './idempotent-answer';
+import { ApiIdempotencyKey, idempotentAnswer } from './idempotent-answer';
 import type { Diagnostic } from '@jixiao/forms';
 import {
   DocumentUpload,
@@ -96,14 +95,7 @@ export class DocumentsController {
   @ApiResponse({ status: 201, description: '{ evaluationIds, submissionIds, versions, region, diagnostics }' })
   @ApiResponse({ status: 400, description: 'no file, unsupported type, bad region/year, or no region found' })
   @ApiResponse({ status: 413, description: `over ${MAX_DOCUMENT_BYTES} bytes` })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'a key of your choosing (a UUID) for this submission: a retry with the same key and request within 24 hours ' +
-      'stores nothing and answers as the first did (header Idempotent-Replayed: true); the same key with another ' +
-      'request → 422',
-  })
+  @ApiIdempotencyKey()
   @ApiResponse({
     status: 422,
     description:

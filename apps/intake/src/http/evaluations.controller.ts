@@ -12,11 +12,11 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@jixiao/auth';
 import { InvalidEvaluationInputError, parseEvaluationInput } from '../domain/evaluation-input';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from '../domain/idempotency';
-import { idempotentAnswer } from './idempotent-answer';
+import { ApiIdempotencyKey, idempotentAnswer } from './idempotent-answer';
 import { SubmitEvaluations, type SubmitResult } from '../commands/submit-evaluations.command';
 import type { RuleSetRegistry } from '@jixiao/scoring';
 import { correlationIdOf } from '@jixiao/runtime';
@@ -56,14 +56,7 @@ export class EvaluationsController {
     required: false,
     description: 'region (6-digit code or a name a rule set lists) for evaluations that name none',
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'a key of your choosing (a UUID) for this submission: a retry with the same key and request within 24 hours ' +
-      'stores nothing and answers as the first did (header Idempotent-Replayed: true); the same key with another ' +
-      'request → 422',
-  })
+  @ApiIdempotencyKey()
   @ApiResponse({ status: 201, description: '{ evaluationIds, submissionIds, versions }' })
   @ApiResponse({ status: 400, description: 'invalid evaluation (message names the JSON path), or no region' })
   @ApiResponse({ status: 403, description: 'not a submitter, or not for this region/unit' })
