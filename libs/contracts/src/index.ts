@@ -4,3 +4,4 @@ export * from './events';
 export * from './queues';
 export * from './routing';
 export * from './zod-issue-zh';
+export * from './evaluation-states';

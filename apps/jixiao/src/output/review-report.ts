@@ -1,3 +1,4 @@
+import { EVALUATION_STATE_LABELS } from '@jixiao/contracts';
 import type {
   EvaluationDetail,
   EvaluationHistory,
@@ -8,16 +9,8 @@ import type {
 import { formatScore as fmt, renderFindings, renderRouting, renderScoreTable } from './score-report';
 import { renderTable } from './table';
 
-/** An evaluation's state as the bureau's staff call it. */
-export const STATE_LABELS: Record<string, string> = {
-  submitted: '已提交',
-  scored: '已评分',
-  in_review: '待审核',
-  approved: '已通过',
-  returned: '已退回',
-  published: '已公开',
-  retracted: '已撤回',
-};
+/** An evaluation's state as the bureau's staff call it (as the workspace's pages do). */
+export const STATE_LABELS: Record<string, string> = EVALUATION_STATE_LABELS;
 
 const stateLabel = (s: string) => STATE_LABELS[s] ?? s;
 

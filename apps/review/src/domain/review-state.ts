@@ -1,28 +1,14 @@
+import { EVALUATION_STATE_LABELS, EVALUATION_STATES, type EvaluationState } from '@jixiao/contracts';
+
 /**
  * The life of one evaluation version in review. Each transition names who may cause it; anything else is refused
  * (the HTTP layer answers 409). Re-scoring can send an approved or published evaluation back to review.
  */
-export const REVIEW_STATES = [
-  'submitted',
-  'scored',
-  'in_review',
-  'approved',
-  'returned',
-  'published',
-  'retracted',
-] as const;
-export type ReviewState = (typeof REVIEW_STATES)[number];
+export const REVIEW_STATES = EVALUATION_STATES;
+export type ReviewState = EvaluationState;
 
-/** Each state as a finance bureau's staff call it (the workspace's pages). */
-export const REVIEW_STATE_LABELS: Record<ReviewState, string> = {
-  submitted: '已提交',
-  scored: '已评分',
-  in_review: '待审核',
-  approved: '已通过',
-  returned: '已退回',
-  published: '已公开',
-  retracted: '已撤回',
-};
+/** Each state as a finance bureau's staff call it (the workspace's pages, the CLI). */
+export const REVIEW_STATE_LABELS = EVALUATION_STATE_LABELS;
 
 export type ReviewAction =
   | 'score' // a score result arrived
