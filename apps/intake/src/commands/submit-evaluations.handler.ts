@@ -103,8 +103,9 @@ export class SubmitEvaluationsHandler implements ICommandHandler<SubmitEvaluatio
         ? await withTransaction(this.dataSource, async (m) => {
             const found = await findVersionForUpdate(m, options.previousVersionId!);
             const p = plan(predecessorOf(found, options.previousVersionId!, evaluations[0], command));
-            await writeSubmissionPlans(m, [{ plan: p, context: context(resultOf(p)) }]);
-            return resultOf(p);
+            const stored = resultOf(p);
+            await writeSubmissionPlans(m, [{ plan: p, context: context(stored) }]);
+            return stored;
           }).catch(conflictOnDuplicateVersion)
         : await this.writeNew(plan(null), context);
     } catch (err) {

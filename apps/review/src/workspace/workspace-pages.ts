@@ -356,7 +356,7 @@ function versionsLine(e: EvaluationDetail): SafeHtml | string {
   if (e.versions.previous) parts.push(html`更正自 ${link(e.versions.previous.evaluationId, '上一版')}`);
   for (const n of e.versions.next)
     parts.push(html`已有更正版本：${link(n.evaluationId, `第 ${n.version} 版`)}（${stateLabel(n.state)}）`);
-  return parts.length ? html`<p data-testid="versions">${parts.map((p, i) => html`${i ? '；' : ''}${p}`)}</p>` : '';
+  return parts.length ? html`<p data-testid="versions">${joinWith(parts, '；')}</p>` : '';
 }
 
 /**
