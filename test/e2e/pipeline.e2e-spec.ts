@@ -77,7 +77,11 @@ describe.each(['sqlite', 'postgres'] as const)('pipeline on %s', (db) => {
     const reviewer = sys.token('reviewer', ['410105']);
     const res = await http('POST', `${sys.url}/evaluations/${ids.jinshui[0]}/return`, {
       token: reviewer,
-      json: { reason: '合计行与各项得分之和不符，请更正' },
+      // with the findings the unit must correct: the totals, and a met target not given full marks
+      json: {
+        reason: '合计行与各项得分之和不符，请更正',
+        findings: ['REPORTED_TOTAL_MISMATCH', 'SUM_MISMATCH|合计', 'SCORE_DIFFERS_FROM_RULE|辖区居民满意'],
+      },
     });
     expect(res.status, res.text).toBe(200);
     expect(await stateOf(ids.jinshui[0])).toBe('returned');
@@ -97,6 +101,15 @@ describe.each(['sqlite', 'postgres'] as const)('pipeline on %s', (db) => {
     expect(JSON.stringify(submission.body)).toContain(ids.jinshui[0]);
     const history = await http('GET', `${sys.url}/evaluations/${ids.jinshui[0]}/history`, { token: auditor() });
     expect(JSON.stringify(history.body)).toContain('合计行与各项得分之和不符');
+    // the correction mended the totals, not the satisfaction row: the reviewer sees which named finding is which
+    const shown = await http('GET', `${sys.url}/evaluations/${v2}`, { token: reviewer });
+    expect(
+      shown.body.previousReturn.findings.map((f: { key: string; status: string }) => [f.key, f.status]),
+    ).toEqual([
+      ['REPORTED_TOTAL_MISMATCH', 'resolved'],
+      ['SUM_MISMATCH|合计', 'resolved'],
+      ['SCORE_DIFFERS_FROM_RULE|辖区居民满意', 'remaining'],
+    ]);
   });
 
   it('keeps every audit chain intact', async () => {

@@ -180,6 +180,11 @@ describe('review workspace', () => {
     expect(await projects.count()).toBe(16);
     expect(await projects.first().textContent()).toContain('网络安全和信息化工作经费');
     expect(await projects.first().textContent()).toContain('21.66');
+    // the findings to name for the unit: project 16's spending beyond its budget is ticked
+    const overspent = page
+      .getByTestId('flag-findings')
+      .locator('input[value="EXECUTED_EXCEEDS_BUDGET|国有建设用地使用权出让业务公证费"]');
+    await overspent.check();
     await page.fill('#reason', '项目支出明细缺失，请补全后重新提交');
     await page.getByRole('button', { name: '退回' }).click();
     await page.waitForURL(`${sys.url}/review/evaluations/${lingshou}?done=returned`);
@@ -211,6 +216,10 @@ describe('review workspace', () => {
     ).toEqual([lingshou]);
     await own.locator(`tr[data-evaluation-id="${lingshou}"] a`).click();
     expect(await own.getByTestId('last-reason').textContent()).toContain('项目支出明细缺失，请补全后重新提交');
+    // and the finding the reviewer named, as the unit must correct it
+    const named = own.getByTestId('returned-findings').locator('li');
+    expect(await named.count()).toBe(1);
+    expect(await named.textContent()).toContain('实际支出 28 超过预算 5');
     expect(await own.getByTestId('decisions').count()).toBe(0);
     await own.goto(`${sys.url}/review/evaluations/${planted}`);
     expect(await own.textContent('h1')).toBe('无权查看');

@@ -517,6 +517,123 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect(detail.body).toMatchObject({ state: 'returned', lastReason: '执行率与预算执行数不一致，请核实后重新提交' });
   });
 
+  it('a return names findings for the unit to correct; the corrected version shows each resolved or remaining', async () => {
+    const differs = (subject: string, message: string) =>
+      ({ code: 'SCORE_DIFFERS_FROM_RULE', severity: 'warning', subject, message }) as const;
+    const mismatch = {
+      code: 'EXECUTION_RATE_MISMATCH',
+      severity: 'error',
+      subject: null,
+      message: '执行率 100% 与按金额计算的 98% 不一致',
+    } as const;
+    const first = [mismatch, differs('预算执行率', '自评 9，应为 9.8'), differs('预算执行率', '自评 1，应为 2')];
+    await h.send('intake', [{ name: 'intake.submission.received.v1', payload: received('ev_flag') }]);
+    await h.waitForState('ev_flag', 'submitted');
+    await h.send('scoring', [
+      { name: 'scoring.evaluation.scored.v1', payload: scored('ev_flag', { routing: 'manual-review', findings: first }) },
+    ]);
+    await h.waitForState('ev_flag', 'in_review');
+    const seen = (await h.http('GET', '/evaluations/ev_flag', reviewer)).body;
+    // each finding has a key to name it by; the second with the same code and subject is told apart
+    expect(seen.score.breakdown.findings.map((f: { key: string }) => f.key)).toEqual([
+      'EXECUTION_RATE_MISMATCH',
+      'SCORE_DIFFERS_FROM_RULE|预算执行率',
+      'SCORE_DIFFERS_FROM_RULE|预算执行率#2',
+    ]);
+    expect(seen.lastReturn).toBeNull();
+
+    // a key the score does not have: 400 naming it, nothing changes
+    const auditBefore = await h.count('review_audit');
+    const unknown = await h.http('POST', '/evaluations/ev_flag/return', reviewer, {
+      findings: ['EXECUTION_RATE_MISMATCH', 'SUM_MISMATCH|合计'],
+      revision: seen.revision,
+    });
+    expect(unknown).toMatchObject({ status: 400, body: { unknownFindings: ['SUM_MISMATCH|合计'] } });
+    expect(unknown.body.messageZh).toContain('SUM_MISMATCH|合计');
+    const malformed = await h.http('POST', '/evaluations/ev_flag/return', reviewer, { findings: ['not a key'] });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toMatch(/body\.findings\.0/);
+    expect(await h.stateOf('ev_flag')).toBe('in_review');
+    expect(await h.count('review_audit')).toBe(auditBefore);
+
+    // named findings and no reason: the return says the default reason, keeps the findings in the trail and event
+    const flagged = ['EXECUTION_RATE_MISMATCH', 'SCORE_DIFFERS_FROM_RULE|预算执行率#2'];
+    const ok = await h.http('POST', '/evaluations/ev_flag/return', reviewer, {
+      findings: flagged,
+      revision: seen.revision,
+    });
+    expect(ok).toMatchObject({ status: 200, body: { state: 'returned' } });
+    const named = [
+      { key: flagged[0], code: mismatch.code, severity: 'error', subject: null, message: mismatch.message },
+      { key: flagged[1], ...first[2] },
+    ];
+    const returned = (await h.outbox('ev_flag')).at(-1)!;
+    expect(returned).toMatchObject({
+      name: 'review.evaluation.returned.v1',
+      payload: { reason: '请核实并修改退回时指出的问题后重新提交', findings: named },
+    });
+    const trail = (await h.http('GET', '/evaluations/ev_flag/history', reviewer)).body.items.at(-1);
+    expect(trail).toMatchObject({ action: 'return', details: { findings: named }, audit: { seq: expect.any(Number) } });
+    const unit = h.token('submitter', [REGION]);
+    const returnedView = (await h.http('GET', '/evaluations/ev_flag', unit)).body;
+    expect(returnedView.lastReturn).toMatchObject({
+      reason: '请核实并修改退回时指出的问题后重新提交',
+      actor: { role: 'reviewer' },
+      findings: named,
+    });
+
+    // the corrected version, not scored yet: nothing known of the findings
+    await h.send('intake', [
+      {
+        name: 'intake.submission.received.v1',
+        payload: received('ev_flag_v2', { version: 2, previousVersionId: 'ev_flag', submissionId: 'sub_ev_flag' }),
+      },
+    ]);
+    await h.waitForState('ev_flag_v2', 'submitted');
+    const unscored = (await h.http('GET', '/evaluations/ev_flag_v2', reviewer)).body;
+    expect(unscored.previousReturn).toMatchObject({
+      evaluationId: 'ev_flag',
+      reason: '请核实并修改退回时指出的问题后重新提交',
+      findings: named.map((f) => ({ ...f, status: 'unknown', now: null })),
+    });
+    // scored: the execution rate was mended; one of the two 预算执行率 findings is left (which one, the key cannot
+    // tell): the one named is not called resolved, and what it says now is shown
+    const still = differs('预算执行率', '自评 1.5，应为 2');
+    await h.send('scoring', [
+      {
+        name: 'scoring.evaluation.scored.v1',
+        payload: scored('ev_flag_v2', { routing: 'manual-review', findings: [still], submissionVersion: 2 }),
+      },
+    ]);
+    await h.waitForState('ev_flag_v2', 'in_review');
+    const rescored = (await h.http('GET', '/evaluations/ev_flag_v2', reviewer)).body;
+    expect(rescored.previousReturn.findings).toEqual([
+      { ...named[0], status: 'resolved', now: null },
+      { ...named[1], status: 'remaining', now: '自评 1.5，应为 2' },
+    ]);
+    expect(rescored.lastReturn).toBeNull();
+  });
+
+  it('naming findings needs the score’s breakdown: without it the return is refused (409) and can be made with a reason', async () => {
+    await h.send('intake', [{ name: 'intake.submission.received.v1', payload: received('ev_flag_bare') }]);
+    await h.waitForState('ev_flag_bare', 'submitted');
+    await h.send('scoring', [
+      {
+        name: 'scoring.evaluation.scored.v1',
+        payload: scored('ev_flag_bare', { routing: 'manual-review', withResult: false }),
+      },
+    ]);
+    await h.waitForState('ev_flag_bare', 'in_review');
+    const refused = await h.http('POST', '/evaluations/ev_flag_bare/return', reviewer, {
+      findings: ['EXECUTION_RATE_MISMATCH|预算执行率'],
+    });
+    expect(refused).toMatchObject({ status: 409, body: { code: 'FINDINGS_UNAVAILABLE' } });
+    expect(await h.stateOf('ev_flag_bare')).toBe('in_review');
+    const ok = await h.http('POST', '/evaluations/ev_flag_bare/return', reviewer, { reason: '请核实执行率' });
+    expect(ok).toMatchObject({ status: 200, body: { state: 'returned' } });
+    expect((await h.outbox('ev_flag_bare')).at(-1)!.payload).not.toHaveProperty('findings');
+  });
+
   it('concurrent approve and return: exactly one wins, the other gets 409, one decision is recorded', async () => {
     const ids = ['ev_race_0', 'ev_race_1', 'ev_race_2', 'ev_race_3'];
     for (const id of ids) await submitAndScore(id, 'manual-review');
@@ -855,7 +972,11 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths['/evaluations/{id}/return'].post.security).toEqual([{ bearer: [] }]);
-    expect(doc.components.schemas.ReturnEvaluationBody.required).toEqual(['reason']);
+    // a reason, or the findings the unit must correct (then the reason may be left out)
+    const returnBody = doc.components.schemas.ReturnEvaluationBody;
+    expect(returnBody.required ?? []).toEqual([]);
+    expect(Object.keys(returnBody.properties).sort()).toEqual(['findings', 'reason', 'revision']);
+    expect(returnBody.properties.findings).toMatchObject({ type: 'array', items: { type: 'string' } });
     expect(Object.keys(doc.paths['/evaluations/{id}/approve'].post.responses).sort()).toEqual([
       '200',
       '400',

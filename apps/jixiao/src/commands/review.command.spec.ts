@@ -60,6 +60,14 @@ const detail = (over: Record<string, unknown> = {}) => ({
           severity: 'warning',
           subject: '群众满意度',
           message: '自评 6 分，按规则应得 9.5 分',
+          key: 'SCORE_DIFFERS_FROM_RULE|群众满意度',
+        },
+        {
+          code: 'EXECUTION_RATE_MISMATCH',
+          severity: 'error',
+          subject: null,
+          message: '执行率与填报不一致',
+          key: 'EXECUTION_RATE_MISMATCH',
         },
       ],
     },
@@ -165,12 +173,16 @@ describe('jixiao review (server)', () => {
     expect(r.stdout).toContain('项目 1（盐池县人民政府办公室）');
     expect(r.stdout).toContain('状态 待审核 (in_review) · 修订 3 · 第 1 版 · 规则 640323 v1 sha256:6bbb7b66dabd');
     expect(r.stdout).toMatch(/^群众满意度\s+10\s+6\.00\s+9\.50\s+-3\.50\s+按 B\/A×分值 = 9\.50$/m);
-    expect(r.stdout).toContain('[warning] SCORE_DIFFERS_FROM_RULE · 群众满意度: 自评 6 分，按规则应得 9.5 分');
+    // numbered: what `review return --finding` takes
+    expect(r.stdout).toContain('  1. [warning] SCORE_DIFFERS_FROM_RULE · 群众满意度: 自评 6 分，按规则应得 9.5 分');
+    expect(r.stdout).toContain('  2. [error] EXECUTION_RATE_MISMATCH: 执行率与填报不一致');
     expect(r.stdout).toContain(
       '自评总分 96.00  自评等级 —\n规则总分 99.50  规则等级 优\n处理：人工审核（存在需要复核的问题）',
     );
     expect(r.stdout).toContain(`通过：jixiao review approve ev_${'0'.repeat(31)}1 --revision 3`);
-    expect(r.stdout).toContain(`退回：jixiao review return ev_${'0'.repeat(31)}1 --revision 3 --reason "…"`);
+    expect(r.stdout).toContain(
+      `退回：jixiao review return ev_${'0'.repeat(31)}1 --revision 3 --reason "…" [--finding <上列问题的序号>]…`,
+    );
   });
 
   it('show: an evaluation not yet scored, or decided, has no next step', async () => {
@@ -261,7 +273,7 @@ describe('jixiao review (server)', () => {
       ...flags,
     );
     expect(back.stdout).toBe('ev_2 → 已退回 (returned): 执行率与执行数不一致\n');
-    expect(JSON.parse(calls[1].body)).toEqual({ reason: ' 执行率与执行数不一致 ', revision: 4 });
+    expect(JSON.parse(calls[1].body)).toEqual({ reason: '执行率与执行数不一致', revision: 4 });
     const refused = await jixiao('review', 'approve', 'ev_3', ...flags);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
@@ -272,6 +284,92 @@ describe('jixiao review (server)', () => {
     expect(empty.code).toBe(2);
     expect((await jixiao('review', 'approve', 'ev_1', '--revision', 'latest', ...flags)).code).toBe(2);
     expect(calls).toHaveLength(3);
+  });
+
+  it('return --finding: the findings named by their number in show (at the revision read) or key; a reason may be left out', async () => {
+    const { flags, calls } = await server({
+      'GET /evaluations/ev_1': () => ({ status: 200, body: detail() }),
+      'POST /evaluations/ev_1/return': () => ({
+        status: 200,
+        body: { evaluationId: 'ev_1', state: 'returned', revision: 4 },
+      }),
+    });
+    const r = await jixiao('review', 'return', 'ev_1', '--finding', '2', '--finding', 'SUM_MISMATCH|合计', ...flags);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('ev_1 → 已退回 (returned)（指出 2 个问题）\n');
+    // the numbers mean what show listed at revision 3: the return says so, and is refused if it moved on
+    expect(JSON.parse(calls[1].body)).toEqual({
+      revision: 3,
+      findings: ['EXECUTION_RATE_MISMATCH', 'SUM_MISMATCH|合计'],
+    });
+    const withReason = await jixiao(
+      'review',
+      'return',
+      'ev_1',
+      '--finding',
+      '1',
+      '--reason',
+      '请核实',
+      '--revision',
+      '3',
+      ...flags,
+    );
+    expect(withReason.stdout).toBe('ev_1 → 已退回 (returned): 请核实（指出 1 个问题）\n');
+    expect(JSON.parse(calls[3].body)).toEqual({
+      reason: '请核实',
+      revision: 3,
+      findings: ['SCORE_DIFFERS_FROM_RULE|群众满意度'],
+    });
+    const beyond = await jixiao('review', 'return', 'ev_1', '--finding', '3', ...flags);
+    expect(beyond.code).toBe(2);
+    expect(beyond.stderr).toContain("--finding 3: the evaluation's score lists 2 finding(s)");
+    const nothing = await jixiao('review', 'return', 'ev_1', ...flags);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('--reason or at least one --finding is needed');
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(2);
+  });
+
+  it('show: a returned version lists the findings named; a corrected one, each resolved or still there', async () => {
+    const named = {
+      key: 'SUM_MISMATCH|合计',
+      code: 'SUM_MISMATCH',
+      severity: 'error',
+      subject: '合计',
+      message: '合计 100 与各项之和 96 不一致',
+    };
+    const by = { at: '2026-12-07T10:05:00Z', actor: { user: 'li', role: 'reviewer' }, reason: '请核实' };
+    const { flags } = await server({
+      'GET /evaluations/ev_1': () => ({
+        status: 200,
+        body: detail({ state: 'returned', lastReason: '请核实', lastReturn: { ...by, findings: [named] } }),
+      }),
+      'GET /evaluations/ev_2': () => ({
+        status: 200,
+        body: detail({
+          version: 2,
+          previousVersionId: 'ev_1',
+          previousReturn: {
+            ...by,
+            evaluationId: 'ev_1',
+            findings: [
+              { ...named, status: 'remaining', now: '合计 98 与各项之和 96 不一致' },
+              { ...named, key: 'X', subject: null, message: '分值合计 95', status: 'resolved', now: null },
+            ],
+          },
+        }),
+      }),
+    });
+    const returned = await jixiao('review', 'show', 'ev_1', ...flags);
+    expect(returned.stdout).toContain('退回时指出需要修改的问题（1）：\n  [error] 合计：合计 100 与各项之和 96 不一致');
+    const corrected = await jixiao('review', 'show', 'ev_2', ...flags);
+    expect(corrected.stdout).toContain(
+      [
+        '上一版（ev_1）的退回：已解决 1 项，仍存在 1 项',
+        '  退回理由（li，2026-12-07T10:05:00Z）：请核实',
+        '  仍存在  [error] 合计：合计 100 与各项之和 96 不一致 → 现在：合计 98 与各项之和 96 不一致',
+        '  已解决  [error] 分值合计 95',
+      ].join('\n'),
+    );
   });
 
   it('history: a line per change, oldest first, with who, the states and why', async () => {

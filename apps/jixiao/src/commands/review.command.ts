@@ -128,18 +128,54 @@ export function register(program: Command): void {
 
   review
     .command('return')
-    .description('return an evaluation in review to its unit, with the reason it is given')
+    .description(
+      'return an evaluation in review to its unit, with the reason it is given and/or the findings it must correct',
+    )
     .argument('<evaluationId>')
-    .requiredOption('--reason <text>', 'why it goes back (the unit sees it)')
+    .option('--reason <text>', 'why it goes back (the unit sees it); may be left out when --finding is given')
+    .option(
+      '--finding <n>',
+      'a finding the unit must correct: its number in `review show` (or its key); repeat for several',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--revision <n>', REVISION_HELP)
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<ServerOptions & { reason: string; revision?: string }>();
-      if (!opts.reason.trim()) throw new CliError('--reason must not be empty', 2);
-      const d = await client(cmd).returnToUnit(id, opts.reason, positive('--revision', opts.revision));
+      const opts = cmd.optsWithGlobals<ServerOptions & { reason?: string; finding: string[]; revision?: string }>();
+      const reason = opts.reason?.trim() ?? '';
+      if (!reason && opts.finding.length === 0) throw new CliError('--reason or at least one --finding is needed', 2);
+      let revision = positive('--revision', opts.revision);
+      let findings: string[] = [];
+      if (opts.finding.length > 0) {
+        // numbers name findings as `review show` listed them: at the revision read here, unless one was given
+        const shown = await client(cmd).evaluation(id);
+        revision ??= shown.revision;
+        findings = findingKeys(opts.finding, shown.score?.breakdown?.findings ?? []);
+      }
+      const d = await client(cmd).returnToUnit(id, reason, revision, findings);
       process.stdout.write(
-        `${d.evaluationId} → ${STATE_LABELS[d.state] ?? d.state} (${d.state}): ${opts.reason.trim()}\n`,
+        `${d.evaluationId} → ${STATE_LABELS[d.state] ?? d.state} (${d.state})${reason ? `: ${reason}` : ''}` +
+          `${findings.length ? `（指出 ${findings.length} 个问题）` : ''}\n`,
       );
     });
+}
+
+/**
+ * The keys of the findings `--finding` names: a number is the finding's place in `review show`'s list (from 1), anything
+ * else a key as the API gives it (`CODE` or `CODE|subject`).
+ */
+export function findingKeys(named: readonly string[], findings: ReadonlyArray<{ key?: string }>): string[] {
+  return named.map((n) => {
+    if (!/^\d+$/.test(n)) return n;
+    const f = findings[Number(n) - 1];
+    if (!f)
+      throw new CliError(
+        `--finding ${n}: the evaluation's score lists ${findings.length} finding(s); number them as review show does`,
+        2,
+      );
+    if (!f.key) throw new CliError('--finding by number needs a server that names findings (key); give the key', 2);
+    return f.key;
+  });
 }
 
 /** The command line that shows page `page` of the same list (the token is not repeated). */

@@ -72,7 +72,13 @@ export function renderEvaluationDetail(e: EvaluationDetail): string {
       `状态 ${stateLabel(e.state)} (${e.state}) · 修订 ${e.revision} · 第 ${e.version} 版${e.previousVersionId ? `（更正 ${e.previousVersionId}）` : ''}${rules}`,
   ];
   if (e.lastReason) lines.push(`最近一次原因：${e.lastReason}`);
+  if (e.state === 'returned' && e.lastReturn?.findings.length)
+    lines.push(
+      `退回时指出需要修改的问题（${e.lastReturn.findings.length}）：`,
+      ...e.lastReturn.findings.map((f) => `  [${f.severity}] ${f.subject ? `${f.subject}：` : ''}${f.message}`),
+    );
   if (e.changesFromPrevious) lines.push('', ...renderChanges(e.changesFromPrevious));
+  if (e.previousReturn) lines.push('', ...renderPreviousReturn(e.previousReturn));
   const b = e.score?.breakdown;
   if (!e.score) lines.push('', '尚未评分。');
   else if (!b) lines.push('', `规则总分 ${fmt(e.score.total)}  规则等级 ${e.score.grade ?? '—'}（逐项得分暂不可用）`);
@@ -82,7 +88,7 @@ export function renderEvaluationDetail(e: EvaluationDetail): string {
       renderScoreTable(b.execution, b.reported.executionScore, b.indicators),
       '',
       `发现问题 (${b.findings.length})：`,
-      renderFindings(b.findings),
+      renderFindings(b.findings, { numbered: true }),
       '',
       `自评总分 ${fmt(b.reported.total)}  自评等级 ${b.reported.grade ?? '—'}`,
       `规则总分 ${fmt(e.score.total)}  规则等级 ${e.score.grade ?? '—'}`,
@@ -94,9 +100,27 @@ export function renderEvaluationDetail(e: EvaluationDetail): string {
     lines.push(
       '',
       `通过：jixiao review approve ${e.evaluationId} --revision ${e.revision}`,
-      `退回：jixiao review return ${e.evaluationId} --revision ${e.revision} --reason "…"`,
+      `退回：jixiao review return ${e.evaluationId} --revision ${e.revision} --reason "…"` +
+        (b?.findings.length ? ' [--finding <上列问题的序号>]…' : ''),
     );
   return `${lines.join('\n')}\n`;
+}
+
+const FOLLOW_UP = { resolved: '已解决', remaining: '仍存在', unknown: '待评分后核对' } as const;
+
+/** The return a corrected version answers: its reason, and each finding it named, resolved or still there. */
+function renderPreviousReturn(r: NonNullable<EvaluationDetail['previousReturn']>): string[] {
+  const count = (s: keyof typeof FOLLOW_UP) => r.findings.filter((f) => f.status === s).length;
+  const tally = r.findings.length ? `：已解决 ${count('resolved')} 项，仍存在 ${count('remaining')} 项` : '';
+  return [
+    `上一版（${r.evaluationId}）的退回${tally}`,
+    `  退回理由（${r.actor.user}，${r.at}）：${r.reason ?? ''}`,
+    ...r.findings.map(
+      (f) =>
+        `  ${FOLLOW_UP[f.status]}  [${f.severity}] ${f.subject ? `${f.subject}：` : ''}${f.message}` +
+        (f.now && f.now !== f.message ? ` → 现在：${f.now}` : ''),
+    ),
+  ];
 }
 
 /** What a corrected version changed against the one it corrects, a line per change (or that it changed nothing). */

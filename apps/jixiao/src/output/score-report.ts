@@ -70,11 +70,18 @@ export function renderScoreTable(
 }
 
 /** Findings one per line (`[severity] CODE · subject: message`), or 无. */
+/** A finding a line; `numbered`: each with its number, from 1 (what `review return --finding` takes). */
 export function renderFindings(
   findings: readonly { severity: string; code: string; subject?: string | null; message: string }[],
+  { numbered = false } = {},
 ): string {
   return findings.length
-    ? findings.map((f) => `  [${f.severity}] ${f.code}${f.subject ? ` · ${f.subject}` : ''}: ${f.message}`).join('\n')
+    ? findings
+        .map(
+          (f, i) =>
+            `  ${numbered ? `${i + 1}. ` : ''}[${f.severity}] ${f.code}${f.subject ? ` · ${f.subject}` : ''}: ${f.message}`,
+        )
+        .join('\n')
     : '  无';
 }
 

@@ -159,8 +159,10 @@ export class ApiClient {
     return this.request('POST', `/evaluations/${enc(id)}/approve`, DecisionSchema, JSON.stringify(opts));
   }
 
-  returnToUnit(id: string, reason: string, revision?: number) {
-    return this.request('POST', `/evaluations/${enc(id)}/return`, DecisionSchema, JSON.stringify({ reason, revision }));
+  /** `reason` may be empty when `findings` (their keys) are named. */
+  returnToUnit(id: string, reason: string, revision?: number, findings: readonly string[] = []) {
+    const body = { reason: reason || undefined, revision, findings: findings.length ? findings : undefined };
+    return this.request('POST', `/evaluations/${enc(id)}/return`, DecisionSchema, JSON.stringify(body));
   }
 
   /**

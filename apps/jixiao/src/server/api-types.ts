@@ -187,9 +187,32 @@ const VersionChangesSchema = z.object({
 });
 export type VersionChanges = z.infer<typeof VersionChangesSchema>;
 
+const FlaggedFindingSchema = z
+  .object({ key: z.string(), severity: z.string(), subject: z.string().nullable(), message: z.string() })
+  .loose();
+const ReturnSchema = z
+  .object({
+    at: z.string(),
+    actor: z.object({ user: z.string() }).loose(),
+    reason: z.string().nullable(),
+    findings: z.array(FlaggedFindingSchema),
+  })
+  .loose();
+
 export const EvaluationDetailSchema = EvaluationSummarySchema.extend({
   previousVersionId: z.string().nullable(),
   changesFromPrevious: VersionChangesSchema.nullable().optional(),
+  /** The findings the reviewer named with this version's return; servers before them send none. */
+  lastReturn: ReturnSchema.nullable().optional(),
+  /** A corrected version: the return it answers, each named finding resolved, remaining or unknown. */
+  previousReturn: ReturnSchema.extend({
+    evaluationId: z.string(),
+    findings: z.array(
+      FlaggedFindingSchema.extend({ status: z.enum(['resolved', 'remaining', 'unknown']), now: z.string().nullable() }),
+    ),
+  })
+    .nullable()
+    .optional(),
   revision: z.number().int(),
   lastReason: z.string().nullable().optional(),
   publicPath: z.string().nullable().optional(),
@@ -214,6 +237,8 @@ export const EvaluationDetailSchema = EvaluationSummarySchema.extend({
           indicators: z.array(ScoredIndicatorSchema),
           findings: z.array(
             z.object({
+              /** What `review return --finding` names it by (servers before it send none). */
+              key: z.string().optional(),
               code: z.string(),
               severity: z.string(),
               subject: z.string().nullable().optional(),

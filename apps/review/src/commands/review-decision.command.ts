@@ -14,7 +14,11 @@ export class ApproveEvaluation {
   ) {}
 }
 
-/** A reviewer returns an evaluation in review to its unit, with a reason (the rest as for ApproveEvaluation). */
+/**
+ * A reviewer returns an evaluation in review to its unit, with a reason and/or the findings of its current score the
+ * unit must correct (`findings`: their keys, `CODE` or `CODE|subject`; an empty reason then becomes
+ * DEFAULT_RETURN_REASON); the rest as for ApproveEvaluation.
+ */
 export class ReturnEvaluation {
   constructor(
     readonly evaluationId: string,
@@ -22,6 +26,7 @@ export class ReturnEvaluation {
     readonly reason: string,
     readonly correlationId: string | null = null,
     readonly expectedRevision: number | null = null,
+    readonly findings: readonly string[] = [],
   ) {}
 }
 

@@ -1,7 +1,7 @@
-import { ConflictException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { assertAllowed, refusal } from '@jixiao/auth';
-import type { Actor } from '@jixiao/contracts';
+import type { Actor, FlaggedFinding } from '@jixiao/contracts';
 import { enqueueEvents } from '@jixiao/messaging';
 import { isoNow } from '@jixiao/persistence';
 import {
@@ -11,6 +11,7 @@ import {
   type ReviewAction,
   type ReviewState,
 } from '../domain/review-state';
+import { DEFAULT_RETURN_REASON, pickFindings, UnknownFindings } from '../domain/return-findings';
 import { withBreakdown } from '../persistence/breakdowns';
 import { applyChange, CaseChangedConcurrently, loadCase, loadDetail } from '../persistence/case-store';
 import type { ReviewCase } from '../persistence/review-case.entity';
@@ -96,9 +97,17 @@ export class ReturnEvaluationHandler implements ICommandHandler<ReturnEvaluation
   constructor(private readonly uow: ReviewUnitOfWork) {}
 
   execute(command: ReturnEvaluation): Promise<DecisionOutcome> {
-    const { evaluationId, reason } = command;
+    const { evaluationId } = command;
     return decide(this.uow, command, 'return', async (work, current, to, actor) => {
-      const next = await applyChange(work, current, { action: 'return', to, actor, reason });
+      const findings = await flaggedFindings(work, current, command.findings);
+      const reason = command.reason.trim() || DEFAULT_RETURN_REASON;
+      const next = await applyChange(work, current, {
+        action: 'return',
+        to,
+        actor,
+        reason,
+        details: findings.length > 0 ? { findings } : null,
+      });
       await enqueueEvents(work.manager, REVIEW_SERVICE, [
         {
           name: 'review.evaluation.returned.v1',
@@ -107,6 +116,7 @@ export class ReturnEvaluationHandler implements ICommandHandler<ReturnEvaluation
             submissionId: next.submissionId,
             submissionVersion: next.version,
             reason,
+            ...(findings.length > 0 ? { findings } : {}),
             actor,
             returnedAt: isoNow(),
           },
@@ -115,5 +125,36 @@ export class ReturnEvaluationHandler implements ICommandHandler<ReturnEvaluation
       ]);
       return next;
     });
+  }
+}
+
+/**
+ * The findings a return names, as the case's current score has them: 409 when that score's breakdown is not at hand
+ * (the rules it was scored under have not reached review yet), 400 naming every key it does not have.
+ */
+async function flaggedFindings(
+  work: ReviewWork,
+  current: ReviewCase,
+  keys: readonly string[],
+): Promise<FlaggedFinding[]> {
+  if (keys.length === 0) return [];
+  const detail = await withBreakdown(work.manager, current, await loadDetail(work.manager, current.evaluationId));
+  if (!detail?.scoreResult || detail.resultId !== current.resultId)
+    throw refusal(
+      ConflictException,
+      `evaluation ${current.evaluationId}: the findings of its current score are not available yet; return it with a reason alone`,
+      '此自评表当前评分的逐项明细暂不可用，不能勾选问题；请只填写退回理由',
+      { code: 'FINDINGS_UNAVAILABLE' },
+    );
+  try {
+    return pickFindings(keys, detail.scoreResult.findings);
+  } catch (err) {
+    if (!(err instanceof UnknownFindings)) throw err;
+    throw refusal(
+      BadRequestException,
+      `evaluation ${current.evaluationId}: ${err.message}`,
+      `当前评分中没有这些问题：${err.keys.join('、')}；请重新查看后再退回`,
+      { unknownFindings: err.keys },
+    );
   }
 }

@@ -32,8 +32,25 @@ describe('request parsing', () => {
   });
 
   it('return needs a non-empty reason (trimmed); the revision decided on is optional', () => {
-    expect(parseReturnBody({ reason: '  请补充偏差原因 ' })).toEqual({ reason: '请补充偏差原因', revision: null });
-    expect(parseReturnBody({ reason: '请补充', revision: 4 })).toEqual({ reason: '请补充', revision: 4 });
+    expect(parseReturnBody({ reason: '  请补充偏差原因 ' })).toEqual({
+      reason: '请补充偏差原因',
+      findings: [],
+      revision: null,
+    });
+    expect(parseReturnBody({ reason: '请补充', revision: 4 })).toEqual({ reason: '请补充', findings: [], revision: 4 });
+    // findings named (each once): the reason may be left out
+    expect(
+      parseReturnBody({
+        findings: ['SUM_MISMATCH|合计', 'WEIGHTS_NOT_100', 'SUM_MISMATCH|合计', 'SCORE_DIFFERS_FROM_RULE|x#2'],
+      }),
+    ).toEqual({
+      reason: '',
+      findings: ['SUM_MISMATCH|合计', 'WEIGHTS_NOT_100', 'SCORE_DIFFERS_FROM_RULE|x#2'],
+      revision: null,
+    });
+    expect(message(() => parseReturnBody({ findings: [] }))).toMatch(/body\.reason/);
+    expect(message(() => parseReturnBody({ reason: 'x', findings: ['sum mismatch'] }))).toContain('body.findings.0');
+    expect(message(() => parseReturnBody({ reason: 'x', findings: 'WEIGHTS_NOT_100' }))).toContain('body.findings');
     for (const body of [undefined, null, {}, { reason: '' }, { reason: ' \n ' }, { reason: 3 }]) {
       expect(message(() => parseReturnBody(body))).toMatch(/reason/);
     }

@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
 import { REVIEW_STATES } from '../domain/review-state';
 import type { EvaluationFilters, ProgressFilters } from '../queries/evaluation.queries';
@@ -26,13 +26,31 @@ const Revision = z.number().int().min(1).optional().nullable();
 const ApproveBodySchema = z
   .object({ comment: z.string().trim().max(2000).optional().nullable(), revision: Revision })
   .nullish();
-const ReturnBodySchema = z.object(
-  {
-    reason: z.string({ error: 'reason is required' }).trim().min(1, 'reason must not be empty').max(2000),
-    revision: Revision,
-  },
-  { error: 'expected a JSON body { "reason": "…" }' },
-);
+const FINDING_KEY = /^[A-Z][A-Z0-9_]*(#\d+|\|.+)?$/s;
+const ReturnBodySchema = z
+  .object(
+    {
+      reason: z.string({ error: 'reason must be a string' }).trim().max(2000).optional(),
+      findings: z
+        .array(
+          z
+            .string()
+            .max(500)
+            .regex(
+              FINDING_KEY,
+              'expected a finding key (the `key` GET /evaluations/:id gives a finding: CODE or CODE|subject)',
+            ),
+        )
+        .max(200)
+        .optional(),
+      revision: Revision,
+    },
+    { error: 'expected a JSON body { "reason": "…" }' },
+  )
+  .refine((b) => Boolean(b.reason) || (b.findings?.length ?? 0) > 0, {
+    path: ['reason'],
+    message: 'reason is required (it may be left out when findings are named)',
+  });
 
 /** 400 naming each bad field (`query.year: …`, `body.reason: …`). */
 function parse<S extends z.ZodType>(schema: S, input: unknown, where: 'query' | 'body'): z.output<S> {
@@ -65,9 +83,20 @@ export function parseApproveBody(body: unknown): ApproveBody {
   return { comment: parsed?.comment || null, revision: parsed?.revision ?? null };
 }
 
-export function parseReturnBody(body: unknown): { reason: string; revision: number | null } {
+export interface ReturnBody {
+  /** Empty when only findings were named (the command then says DEFAULT_RETURN_REASON). */
+  reason: string;
+  findings: string[];
+  revision: number | null;
+}
+
+export function parseReturnBody(body: unknown): ReturnBody {
   const parsed = parse(ReturnBodySchema, body ?? undefined, 'body');
-  return { reason: parsed.reason, revision: parsed.revision ?? null };
+  return {
+    reason: parsed.reason ?? '',
+    findings: [...new Set(parsed.findings ?? [])],
+    revision: parsed.revision ?? null,
+  };
 }
 
 /** OpenAPI shapes of the request bodies (validation is the zod schemas above). */
@@ -88,12 +117,24 @@ export class ApproveEvaluationBody {
 }
 
 export class ReturnEvaluationBody {
-  @ApiProperty({
-    description: 'Why the evaluation goes back to its unit (required, not empty)',
+  @ApiPropertyOptional({
+    description:
+      'Why the evaluation goes back to its unit (required unless `findings` names some; then, left out, the reason is ' +
+      '“请核实并修改退回时指出的问题后重新提交”)',
     maxLength: 2000,
     example: '执行率与预算执行数不一致，请核实后重新提交',
   })
-  reason!: string;
+  reason?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Findings of the current score the unit must correct: the `key` of each (GET /evaluations/:id lists them in ' +
+      '`score.breakdown.findings`). They are kept with the return, shown to the unit, and the corrected version shows ' +
+      'each as resolved or remaining. 400 names any key the current score does not have',
+    type: [String],
+    example: ['EXECUTION_RATE_MISMATCH', 'SCORE_DIFFERS_FROM_RULE|群众满意度'],
+  })
+  findings?: string[];
 
   @ApiPropertyOptional({
     description: 'The revision of the case the reviewer decided on: 409 when the case has changed since',

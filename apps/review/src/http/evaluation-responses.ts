@@ -88,6 +88,23 @@ export class EvaluationDetailDto extends EvaluationSummaryDto {
       'removed | changed, level1, level2, name, changes }], projects, score (the rule total and grade), unchanged }',
   })
   changesFromPrevious!: object | null;
+  @ApiPropertyOptional({
+    type: Object,
+    nullable: true,
+    description:
+      'This version’s latest return: { at, actor, reason, findings: [{ key, code, severity, subject, message }] } ' +
+      '(the findings the reviewer named for the unit to correct)',
+  })
+  lastReturn!: object | null;
+  @ApiPropertyOptional({
+    type: Object,
+    nullable: true,
+    description:
+      'A corrected version: the return it answers, { evaluationId, at, actor, reason, findings }, each named finding ' +
+      'with `status` resolved (this version’s score no longer finds it), remaining (`now`: what it says now) or ' +
+      'unknown (not scored yet)',
+  })
+  previousReturn!: object | null;
   @ApiProperty({ description: '{ self, history, public }' }) links!: object;
 }
 

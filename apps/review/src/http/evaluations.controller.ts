@@ -134,15 +134,21 @@ export class EvaluationsController {
   @HttpCode(200)
   @Roles('reviewer')
   @ApiOperation({
-    summary: 'Return an evaluation in review to its unit with a reason; emits review.evaluation.returned.v1',
+    summary:
+      'Return an evaluation in review to its unit with a reason and/or the findings it must correct; emits ' +
+      'review.evaluation.returned.v1',
   })
   @ApiBody({ type: ReturnEvaluationBody })
   @ApiOkResponse({ type: DecisionOutcomeDto, description: 'state returned' })
   @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
   @ApiForbiddenResponse({ description: 'Not a reviewer, or outside the reviewer’s regions' })
-  @ApiBadRequestResponse({ description: 'Bad body (names the field)' })
+  @ApiBadRequestResponse({
+    description: 'Bad body (names the field), or findings the current score does not have (`unknownFindings`)',
+  })
   @ApiConflictResponse({
-    description: 'Not in review (already decided, or another reviewer was first), or changed since the revision given',
+    description:
+      'Not in review (already decided, or another reviewer was first), or changed since the revision given, or ' +
+      'findings named while the current score’s breakdown is not available',
   })
   returnToUnit(
     @CurrentPrincipal() principal: Principal,
@@ -150,7 +156,7 @@ export class EvaluationsController {
     @Body() body: unknown,
     @Req() req: { id?: unknown },
   ): Promise<DecisionOutcome> {
-    const { reason, revision } = parseReturnBody(body);
-    return this.commands.execute(new ReturnEvaluation(id, principal, reason, correlationIdOf(req), revision));
+    const { reason, findings, revision } = parseReturnBody(body);
+    return this.commands.execute(new ReturnEvaluation(id, principal, reason, correlationIdOf(req), revision, findings));
   }
 }

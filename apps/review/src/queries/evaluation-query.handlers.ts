@@ -18,7 +18,16 @@ import {
   GetProgress,
   type ProgressFilters,
 } from './evaluation.queries';
-import { detailView, historyView, progressView, summaryView } from './evaluation.views';
+import { followUp, type CurrentFindings } from '../domain/return-findings';
+import {
+  detailView,
+  historyView,
+  progressView,
+  returnView,
+  summaryView,
+  type PreviousReturnView,
+  type ReturnView,
+} from './evaluation.views';
 
 @QueryHandler(ListEvaluations)
 export class ListEvaluationsHandler implements IQueryHandler<ListEvaluations> {
@@ -113,7 +122,35 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluation> {
     const later = await this.dataSource
       .getRepository(ReviewCase)
       .find({ where: { previousVersionId: evaluationId }, order: { version: 'ASC' } });
-    return detailView(found, detail, later, await this.changesFromPrevious(found, detail));
+    return detailView(found, detail, later, await this.changesFromPrevious(found, detail), {
+      lastReturn: await this.lastReturn(found.evaluationId),
+      previousReturn: await this.previousReturn(found, detail),
+    });
+  }
+
+  private async lastReturn(evaluationId: string): Promise<ReturnView | null> {
+    const row = await this.dataSource
+      .getRepository(ReviewHistory)
+      .findOne({ where: { evaluationId, action: 'return' }, order: { id: 'DESC' } });
+    return row ? returnView(row) : null;
+  }
+
+  /** The return this version corrects, its named findings matched against this version's current score. */
+  private async previousReturn(found: ReviewCase, detail: ReviewDetail | null): Promise<PreviousReturnView | null> {
+    if (!found.previousVersionId) return null;
+    const returned = await this.lastReturn(found.previousVersionId);
+    if (!returned) return null;
+    const current: CurrentFindings =
+      detail?.scoreResult && found.resultId && detail.resultId === found.resultId
+        ? { findings: detail.scoreResult.findings }
+        : found.resultId
+          ? { codes: found.findingCodes ?? [] }
+          : null;
+    return {
+      ...returned,
+      evaluationId: found.previousVersionId,
+      findings: followUp(returned.findings, current),
+    };
   }
 
   /** What this version changed against the one it corrects (same submission, so the same reach), when both are known. */

@@ -1,4 +1,6 @@
+import type { FlaggedFinding } from '@jixiao/contracts';
 import { orderGrades } from '@jixiao/scoring';
+import { findingKeys, type FollowedUpFinding } from '../domain/return-findings';
 import { REVIEW_STATES, type ReviewState } from '../domain/review-state';
 import type { VersionChanges } from '../domain/version-changes';
 import type { ReviewCase } from '../persistence/review-case.entity';
@@ -32,12 +34,48 @@ export function summaryView(c: ReviewCase) {
   };
 }
 
+function withKeys<F extends { code: string; subject: string | null }>(findings: readonly F[]) {
+  const keys = findingKeys(findings);
+  return findings.map((f, i) => ({ ...f, key: keys[i] }));
+}
+
+/** A reviewer's return as the unit reads it: when, by whom, why, and the findings it named. */
+export interface ReturnView {
+  at: string;
+  actor: { user: string; role: string };
+  reason: string | null;
+  findings: FlaggedFinding[];
+}
+
+export function returnView(h: ReviewHistory): ReturnView {
+  const findings = (h.details as { findings?: FlaggedFinding[] } | null)?.findings;
+  return {
+    at: h.at,
+    actor: { user: h.actorUser, role: h.actorRole },
+    reason: h.reason,
+    findings: Array.isArray(findings) ? findings : [],
+  };
+}
+
+/** The return a corrected version answers: that return, each finding it named with where it stands now. */
+export interface PreviousReturnView extends Omit<ReturnView, 'findings'> {
+  evaluationId: string;
+  findings: FollowedUpFinding[];
+}
+
+/** What GET /evaluations/:id says of returns: this version's latest, and the one the version corrects. */
+export interface Returns {
+  lastReturn: ReturnView | null;
+  previousReturn: PreviousReturnView | null;
+}
+
 /** The whole read model of one evaluation version. */
 export function detailView(
   c: ReviewCase,
   detail: ReviewDetail | null,
   later: ReviewCase[],
   changesFromPrevious: VersionChanges | null = null,
+  returns: Returns = { lastReturn: null, previousReturn: null },
 ) {
   const breakdown = detail?.scoreResult ?? null;
   return {
@@ -67,7 +105,8 @@ export function detailView(
                 execution: breakdown.computed.execution,
                 sections: breakdown.computed.sections,
                 indicators: breakdown.computed.indicators,
-                findings: breakdown.findings,
+                /** `key`: what a return names it by (POST /evaluations/:id/return `findings`). */
+                findings: withKeys(breakdown.findings),
               }
             : null,
         }
@@ -83,6 +122,10 @@ export function detailView(
     },
     /** A corrected version: what it changed against the version it corrects (null for a first version). */
     changesFromPrevious,
+    /** This version's latest return (why, and the findings the reviewer named), if it was returned. */
+    lastReturn: returns.lastReturn,
+    /** A corrected version: the return it answers, each named finding resolved, remaining or not yet known. */
+    previousReturn: returns.previousReturn,
     links: { self: href(c.evaluationId), history: `${href(c.evaluationId)}/history`, public: c.publicPath },
   };
 }

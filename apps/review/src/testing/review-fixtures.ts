@@ -1,4 +1,4 @@
-import { EVENTS, type EventPayload, type ScoreResult } from '@jixiao/contracts';
+import { EVENTS, type EventPayload, type Finding, type ScoreResult } from '@jixiao/contracts';
 
 /** Test payloads shaped like intake's and scoring's real events (validated by enqueueEvents against the contracts). */
 
@@ -36,7 +36,18 @@ export interface ScoreOptions {
   scoredAt?: string;
   withResult?: boolean;
   submissionVersion?: number;
+  /** The score's findings (default: one EXECUTION_RATE_MISMATCH when routed to a reviewer, none otherwise). */
+  findings?: Finding[];
 }
+
+const EXECUTION_MISMATCH: Finding = {
+  code: 'EXECUTION_RATE_MISMATCH',
+  severity: 'error',
+  subject: '预算执行率',
+  expected: 0.98,
+  reported: 1,
+  message: '执行率与填报不一致',
+};
 
 export function scored(evaluationId: string, o: ScoreOptions = {}): EventPayload<'scoring.evaluation.scored.v1'> {
   const routing = o.routing ?? 'auto-approve';
@@ -44,6 +55,8 @@ export function scored(evaluationId: string, o: ScoreOptions = {}): EventPayload
   const total = o.total ?? 92.5;
   const grade = o.grade ?? '优';
   const region = o.region ?? REGION;
+  const findings = o.findings ?? (routing === 'manual-review' ? [EXECUTION_MISMATCH] : []);
+  const count = (severity: Finding['severity']) => findings.filter((f) => f.severity === severity).length;
   return {
     evaluationId,
     submissionId: `sub_${evaluationId}`,
@@ -56,12 +69,14 @@ export function scored(evaluationId: string, o: ScoreOptions = {}): EventPayload
     total,
     grade,
     execution: { rate: 0.98, score: 9.8 },
-    findingCounts: { error: routing === 'manual-review' ? 1 : 0, warning: 0, info: 0 },
-    findingCodes: routing === 'manual-review' ? ['EXECUTION_RATE_MISMATCH'] : [],
+    findingCounts: { error: count('error'), warning: count('warning'), info: count('info') },
+    findingCodes: [...new Set(findings.map((f) => f.code))],
     routing: { decision: routing, reasons },
     scoredAt: o.scoredAt ?? '2024-03-01T08:00:01.000Z',
     rescoringRunId: null,
-    ...(o.withResult === false ? {} : { result: scoreResult(evaluationId, region, total, grade, routing, reasons) }),
+    ...(o.withResult === false
+      ? {}
+      : { result: scoreResult(evaluationId, region, total, grade, { decision: routing, reasons }, findings) }),
   };
 }
 
@@ -70,8 +85,8 @@ function scoreResult(
   region: string,
   total: number,
   grade: string,
-  routing: 'auto-approve' | 'manual-review',
-  reasons: string[],
+  routing: ScoreResult['routing'],
+  findings: Finding[],
 ): ScoreResult {
   return {
     projectName: `项目 ${evaluationId}`,
@@ -106,20 +121,8 @@ function scoreResult(
         },
       ],
     },
-    findings:
-      routing === 'manual-review'
-        ? [
-            {
-              code: 'EXECUTION_RATE_MISMATCH',
-              severity: 'error',
-              subject: '预算执行率',
-              expected: 0.98,
-              reported: 1,
-              message: '执行率与填报不一致',
-            },
-          ]
-        : [],
-    routing: { decision: routing, reasons },
+    findings,
+    routing,
   };
 }
 

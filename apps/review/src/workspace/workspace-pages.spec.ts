@@ -57,10 +57,18 @@ function detail(over: Partial<EvaluationDetail> = {}): EvaluationDetail {
         ],
         findings: [
           {
+            key: 'SCORE_DIFFERS_FROM_RULE|满意度',
             code: 'SCORE_DIFFERS_FROM_RULE',
             severity: 'warning',
             subject: '满意度',
             message: '自评 6 分，规则 9.5 分',
+          },
+          {
+            key: 'SUM_MISMATCH|<合计>',
+            code: 'SUM_MISMATCH',
+            severity: 'error',
+            subject: '<合计>',
+            message: '合计 100 与各项之和 96 不一致',
           },
         ],
       },
@@ -177,6 +185,93 @@ describe('workspace pages', () => {
     }).value;
     expect(page).toContain('data-testid="error">操作未执行</div>');
     expect(page).toContain('&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;</textarea>');
+  });
+
+  it('the return form lists the findings to tick for the unit, escaped; a refused return keeps them ticked', () => {
+    const page = detailPage(reviewer, detail(), history).value;
+    expect(page).toContain('data-testid="flag-findings"');
+    expect(page).toContain('<input type="checkbox" name="findings" value="SCORE_DIFFERS_FROM_RULE|满意度">');
+    expect(page).toContain('<input type="checkbox" name="findings" value="SUM_MISMATCH|&lt;合计&gt;">');
+    expect(page).not.toContain(' checked');
+    // the reason is not required by the browser: findings alone are a return
+    expect(page).toMatch(/<textarea id="reason" name="reason" maxlength="2000">/);
+    const refused = detailPage(reviewer, detail(), history, {
+      error: '操作未执行',
+      draft: { reason: '', findings: ['SUM_MISMATCH|<合计>'] },
+    }).value;
+    expect(refused).toContain('<input type="checkbox" name="findings" value="SUM_MISMATCH|&lt;合计&gt;" checked>');
+    expect(refused).toContain('<input type="checkbox" name="findings" value="SCORE_DIFFERS_FROM_RULE|满意度">');
+    // findings of an earlier score than the current one cannot be named
+    const old = detail();
+    old.score!.breakdown!.current = false;
+    expect(detailPage(reviewer, old, history).value).not.toContain('data-testid="flag-findings"');
+  });
+
+  it('a returned version shows the unit the findings named with the reason; its correction, each resolved or not', () => {
+    const named = {
+      key: 'SUM_MISMATCH|<合计>',
+      code: 'SUM_MISMATCH',
+      severity: 'error',
+      subject: '<合计>',
+      message: '合计 100 与各项之和 96 不一致',
+    };
+    const returned = detailPage(
+      as('submitter'),
+      detail({
+        state: 'returned',
+        lastReason: '请核实\n合计行',
+        lastReturn: {
+          at: '2026-12-02T08:00:00.000Z',
+          actor: { user: 'wang', role: 'reviewer' },
+          reason: '请核实',
+          findings: [named],
+        },
+      } as Partial<EvaluationDetail>),
+      history,
+    ).value;
+    expect(returned).toContain(
+      '<p data-testid="last-reason" class="reason"><strong>退回理由：</strong>请核实\n合计行</p>',
+    );
+    expect(returned).toContain('退回时指出需要修改的问题（1）');
+    expect(returned).toContain(
+      '<li data-key="SUM_MISMATCH|&lt;合计&gt;"><span class="badge error">错误</span> <strong>&lt;合计&gt;</strong>：合计 100 与各项之和 96 不一致</li>',
+    );
+
+    const corrected = detailPage(
+      reviewer,
+      detail({
+        version: 2,
+        previousReturn: {
+          evaluationId: 'ev_0',
+          at: '2026-12-02T08:00:00.000Z',
+          actor: { user: 'wang', role: 'reviewer' },
+          reason: '请核实',
+          findings: [
+            { ...named, status: 'remaining', now: '合计 98 与各项之和 96 不一致' },
+            {
+              ...named,
+              key: 'WEIGHTS_NOT_100',
+              code: 'WEIGHTS_NOT_100',
+              subject: null,
+              message: '分值合计 95',
+              status: 'resolved',
+              now: null,
+            },
+            { ...named, key: 'X', status: 'unknown', now: null },
+          ],
+        },
+      } as Partial<EvaluationDetail>),
+      history,
+    ).value;
+    expect(corrected).toContain(
+      '<h2>上一版的退回：已解决 <strong data-field="resolved">1</strong> 项，仍存在 <strong data-field="remaining">1</strong> 项，1 项待评分后核对</h2>',
+    );
+    expect(corrected).toContain('<tr data-key="SUM_MISMATCH|&lt;合计&gt;" data-status="remaining">');
+    expect(corrected).toContain('<span class="badge remaining">仍存在</span> 合计 98 与各项之和 96 不一致');
+    expect(corrected).toContain('<tr data-key="WEIGHTS_NOT_100" data-status="resolved">');
+    expect(corrected).toContain('<span class="badge resolved">已解决</span></td>');
+    // a first version answers no return
+    expect(detailPage(reviewer, detail(), history).value).not.toContain('data-testid="previous-return"');
   });
 
   it('the worklist keeps its filters in the pager links and in the form, escaped', () => {

@@ -9,6 +9,8 @@ import {
   trusted,
 } from '@jixiao/runtime/html';
 import { notice, ROLE_LABELS, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
+import type { FlaggedFinding } from '@jixiao/contracts';
+import { FOLLOW_UP_LABELS, type FollowedUpFinding } from '../domain/return-findings';
 import { REVIEW_STATE_LABELS, REVIEW_STATES, type ReviewState } from '../domain/review-state';
 import type { FieldChange } from '../domain/version-changes';
 import type { EvaluationFilters } from '../queries/evaluation.queries';
@@ -297,10 +299,29 @@ function routingSection(e: EvaluationDetail): SafeHtml | string {
   return html`<div class="notice" data-testid="routing"><strong>需要人工审核的原因</strong><ul>${e.routing.reasons.map((r) => html`<li>${r}</li>`)}</ul></div>`;
 }
 
-/** What the reviewer typed, shown again when a decision was refused. */
+/** What the reviewer typed and ticked, shown again when a decision was refused. */
 export interface DecisionDraft {
   comment?: string;
   reason?: string;
+  findings?: readonly string[];
+}
+
+/** A finding as a line: its severity, what it is about, what it says. */
+function findingLine(f: Pick<FlaggedFinding, 'severity' | 'subject' | 'message'>): SafeHtml {
+  return html`<span class="badge ${f.severity}">${SEVERITY_LABELS[f.severity as 'error'] ?? f.severity}</span> ${
+    f.subject ? html`<strong>${f.subject}</strong>：` : ''
+  }${f.message}`;
+}
+
+/** The current score's findings, to tick those the unit must correct (kept with the return, shown to the unit). */
+function findingChoices(e: EvaluationDetail, draft: DecisionDraft): SafeHtml | string {
+  const b = e.score?.breakdown;
+  if (!b?.current || b.findings.length === 0) return '';
+  const ticked = new Set(draft.findings ?? []);
+  return html`<fieldset class="flags" data-testid="flag-findings"><legend>需要单位修改的问题（可多选，随退回理由告知单位；更正版本将逐项核对）</legend>${b.findings.map(
+    (f) =>
+      html`<label><input type="checkbox" name="findings" value="${f.key}"${ticked.has(f.key) ? trusted(' checked') : ''}> ${findingLine(f)}</label>`,
+  )}</fieldset>`;
 }
 
 /** A unit's way to correct what was returned to it (the next version, on the submission page). */
@@ -326,7 +347,8 @@ function decisionSection(viewer: Viewer, e: EvaluationDetail, draft: DecisionDra
 </form>
 <form method="post" action="${base}/return">${hidden}
 <h3>退回单位</h3>
-<p><label for="reason">退回理由（必填，单位将看到）</label><textarea id="reason" name="reason" required maxlength="2000">${draft.reason ?? ''}</textarea></p>
+${findingChoices(e, draft)}
+<p><label for="reason">退回理由（单位将看到；勾选了问题时可不填）</label><textarea id="reason" name="reason" maxlength="2000">${draft.reason ?? ''}</textarea></p>
 <button class="primary" type="submit">退回</button>
 </form>
 </div>`;
@@ -403,10 +425,41 @@ function documentLink(e: EvaluationDetail): SafeHtml | string {
   return html` · 原始文件 <a href="/submit/documents/${encodeURIComponent(e.evaluationId)}" data-testid="document" download>${name}</a>`;
 }
 
-/** Why it is where it is (a return's reason, a re-scoring's), unless the routing reasons below say the same. */
+/**
+ * Why it is where it is (a return's reason, a re-scoring's), unless the routing reasons below say the same; a
+ * returned version also lists the findings the reviewer named for the unit to correct.
+ */
 function lastReason(e: EvaluationDetail): SafeHtml | string {
-  if (!e.lastReason || e.lastReason === e.routing?.reasons.join('；')) return '';
-  return html`<p data-testid="last-reason"><strong>${e.state === 'returned' ? '退回理由' : '最近一次说明'}：</strong>${e.lastReason}</p>`;
+  const named = e.state === 'returned' ? (e.lastReturn?.findings ?? []) : [];
+  const flagged = named.length
+    ? html`<div class="notice" data-testid="returned-findings"><strong>退回时指出需要修改的问题（${named.length}）</strong><ul>${named.map(
+        (f) => html`<li data-key="${f.key}">${findingLine(f)}</li>`,
+      )}</ul></div>`
+    : '';
+  if (!e.lastReason || e.lastReason === e.routing?.reasons.join('；')) return flagged;
+  return html`<p data-testid="last-reason" class="reason"><strong>${e.state === 'returned' ? '退回理由' : '最近一次说明'}：</strong>${e.lastReason}</p>${flagged}`;
+}
+
+/** A corrected version: the return it answers, each finding named then resolved or still there. */
+function previousReturnSection(e: EvaluationDetail): SafeHtml | string {
+  const r = e.previousReturn;
+  if (!r) return '';
+  const counts = (status: FollowedUpFinding['status']) => r.findings.filter((f) => f.status === status).length;
+  const tally = r.findings.length
+    ? html`：已解决 <strong data-field="resolved">${counts('resolved')}</strong> 项，仍存在 <strong data-field="remaining">${counts(
+        'remaining',
+      )}</strong> 项${counts('unknown') ? html`，${counts('unknown')} 项待评分后核对` : ''}`
+    : '';
+  const rows = r.findings.length
+    ? html`<div class="scroll"><table><thead><tr><th>退回时指出的问题</th><th>本版本</th></tr></thead><tbody>${r.findings.map(
+        (f) =>
+          html`<tr data-key="${f.key}" data-status="${f.status}"><td>${findingLine(f)}</td><td><span class="badge ${f.status}">${FOLLOW_UP_LABELS[f.status]}</span>${
+            f.now && f.now !== f.message ? html` ${f.now}` : ''
+          }</td></tr>`,
+      )}</tbody></table></div>`
+    : '';
+  return html`<section data-testid="previous-return"><h2>上一版的退回${tally}</h2>
+<p class="reason"><strong>退回理由</strong>（${r.actor.user}，${formatTime(r.at)}）：${r.reason ?? ''}</p>${rows}</section>`;
 }
 
 /** One evaluation as a reviewer decides on it: why it is here, each indicator's two scores, the findings, the forms. */
@@ -430,6 +483,7 @@ ${notice('flash', messages.flash)}${
 ${lastReason(e)}
 ${versionsLine(e)}
 ${changesSection(e)}
+${previousReturnSection(e)}
 ${routingSection(e)}
 ${scoreSection(e)}
 ${decisionSection(viewer, e, messages.draft ?? {})}

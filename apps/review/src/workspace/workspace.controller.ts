@@ -56,15 +56,20 @@ const FLASH: Record<string, string> = {
 function refusal(err: HttpException): string {
   const status = err.getStatus();
   const said = messageOf(err);
+  if ((err.getResponse() as { code?: unknown }).code === 'FINDINGS_UNAVAILABLE') return said;
   if (status === 409)
     return `操作未执行：此自评表已由他人处理，或在您打开后重新评分发生了变化，请查看下方的最新状态后再操作。（${said}）`;
   if (status === 403) return `无权执行此操作：${said}`;
   if (status === 404) return `未找到：${said}`;
-  if (status === 400 && said.includes('body.reason')) return '请填写退回理由：单位将根据理由修改后重新提交。';
+  if (status === 400 && said.includes('body.reason'))
+    return '请填写退回理由，或勾选需要单位修改的问题：单位将据此修改后重新提交。';
   return said;
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+/** A form field that may come once or several times (checkboxes of one name). */
+const texts = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
 
 /** The worklist's state (in review unless asked) and filters from the query; bad ones dropped, saying why. */
 function listFilters(query: Record<string, unknown>, pageSize: number, role: Principal['role']) {
@@ -223,7 +228,9 @@ export class WorkspaceController {
 
   @Post('evaluations/:id/return')
   @ApiOperation({
-    summary: 'Return to the unit from the workspace (form: csrf, revision, reason); 303 back to the evaluation',
+    summary:
+      'Return to the unit from the workspace (form: csrf, revision, reason, findings: the keys ticked); 303 back to ' +
+      'the evaluation',
   })
   async returnToUnit(
     @Req() req: Request,
@@ -231,9 +238,11 @@ export class WorkspaceController {
     @Param('id') id: string,
     @Body() form: Form,
   ): Promise<void> {
-    await this.decide(req, res, id, form, 'returned', { reason: text(form?.reason) }, (session, revision) => {
-      const { reason } = parseReturnBody({ reason: text(form?.reason) ?? '', revision });
-      return new ReturnEvaluation(id, session.principal, reason, correlationIdOf(req as { id?: unknown }), revision);
+    const draft = { reason: text(form?.reason), findings: texts(form?.findings) };
+    await this.decide(req, res, id, form, 'returned', draft, (session, revision) => {
+      const { reason, findings } = parseReturnBody({ ...draft, reason: draft.reason ?? '', revision });
+      const correlationId = correlationIdOf(req as { id?: unknown });
+      return new ReturnEvaluation(id, session.principal, reason, correlationId, revision, findings);
     });
   }
 

@@ -47,7 +47,13 @@ tr.differs td{background:#fffaf0}
 .badge.returned,.badge.retracted{background:#ffe3e3;color:var(--accent)}
 .badge.error{background:#ffe3e3;color:var(--accent)}
 .badge.warning{background:#fff3c4;color:#8d5b00}
-.badge.info{background:#eef2f7;color:var(--muted)}
+.badge.info,.badge.unknown{background:#eef2f7;color:var(--muted)}
+.badge.resolved{background:#e3f9e5;color:var(--ok)}
+.badge.remaining{background:#ffe3e3;color:var(--accent)}
+p.reason{white-space:pre-line}
+fieldset.flags{border:1px solid var(--line);border-radius:4px;margin:0 0 10px;padding:6px 10px;max-height:18em;overflow:auto}
+fieldset.flags legend{font-size:.9rem;color:var(--muted)}
+fieldset.flags label{display:block;margin:4px 0;font-size:.9rem}
 .pager{display:flex;gap:16px;align-items:center}
 `);
 
