@@ -86,6 +86,7 @@ describe.skipIf(!nginxInstalled())('the compose gateway in front of four separat
     expect((await http('GET', `${url}/submissions/${json.body.submissionIds[0]}`, { token: auditor })).status).toBe(
       200,
     );
+    expect((await http('GET', `${url}/rosters/130126/2022`, { token: auditor })).status).toBe(200);
     expect((await http('GET', `${url}/rule-sets`, { token: auditor })).status).toBe(200);
     expect((await http('GET', `${url}/rescoring-runs`, { token: auditor })).status).toBe(200);
     expect((await http('GET', `${url}/nothing-here`)).status).toBe(404);

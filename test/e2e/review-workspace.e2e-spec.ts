@@ -306,4 +306,41 @@ describe('review workspace', () => {
     expect(out.status).toBe(303);
     expect(out.headers.get('set-cookie')).toMatch(/jixiao_session=;/);
   });
+
+  it('the roster: a reviewer pastes the units expected to submit and sees who has not; a unit may not read it', async () => {
+    const reviewer = await browser.newContext();
+    const page = await reviewer.newPage();
+    await signIn(page, sys.url, sys.token('reviewer', ['130126']), '/review');
+    // from the worklist of a county and year, to its units
+    await page.goto(`${sys.url}/review?state=all&region=130126&year=2022`);
+    await page.getByTestId('roster-link').click();
+    await page.waitForURL(/\/review\/roster\?region=130126&year=2022/);
+    expect(await page.getByTestId('standing').textContent()).toContain('尚未设置应提交单位名单');
+    expect(await page.getByTestId('unlisted').textContent()).toContain('灵寿县人民政府办公室');
+    // pasted from a spreadsheet: a running number and a header come along
+    await page.fill('#units', '序号\t单位名称\n1\t灵寿县人民政府办公室\n2\t灵寿县财政局');
+    await page.getByRole('button', { name: '保存名单' }).click();
+    await page.waitForURL(/done=roster/);
+    expect(await page.getByTestId('flash').textContent()).toContain('名单已保存');
+    expect(await page.locator('[data-field="submitted"]').textContent()).toBe('1');
+    expect(await page.getByTestId('missing').locator('li').allTextContents()).toEqual(['灵寿县财政局']);
+    expect(await page.getByTestId('roster').locator('tbody tr').count()).toBe(2);
+    expect(await page.getByTestId('unlisted').count()).toBe(0);
+    // an empty roster is refused on the page, the one set is kept
+    await page.fill('#units', '\n  \n');
+    await page.getByRole('button', { name: '保存名单' }).click();
+    expect(await page.getByTestId('error').textContent()).toContain('名单中没有任何单位名称');
+    await page.goto(`${sys.url}/review/roster?region=130126&year=2022`);
+    expect(await page.getByTestId('missing').locator('li').allTextContents()).toEqual(['灵寿县财政局']);
+    await reviewer.close();
+
+    const unit = await browser.newContext();
+    const own = await unit.newPage();
+    await signIn(own, sys.url, sys.token('submitter', ['130126']), '/review');
+    const refused = await own.goto(`${sys.url}/review/roster?region=130126&year=2022`);
+    expect(refused?.status()).toBe(403);
+    expect(await own.getByTestId('error').textContent()).toContain('填报单位名单只供财政部门工作人员查看');
+    expect(await own.getByTestId('roster').count()).toBe(0);
+    await unit.close();
+  });
 });

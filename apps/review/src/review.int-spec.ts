@@ -634,6 +634,88 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect((await h.outbox('ev_flag_bare')).at(-1)!.payload).not.toHaveProperty('findings');
   });
 
+  it('a roster: which units of a region have submitted for a year (current versions), who has not, who is not on it', async () => {
+    // a county and a year of their own (the listing test counts Hebei's forms)
+    const RR = '130125';
+    const YEAR = 2031;
+    const rosterReviewer = h.token('reviewer', [RR]);
+    const submit = async (id: string, unitName: string, over: Parameters<typeof received>[1] = {}) => {
+      const payload = received(id, { unitName, region: RR, fiscalYear: YEAR, ...over });
+      await h.send('intake', [{ name: 'intake.submission.received.v1', payload }]);
+      await h.waitForState(id, 'submitted');
+    };
+    await submit('ev_ro_a', '灵寿县农业农村局');
+    await submit('ev_ro_b', '灵寿县财政局');
+    // a correction replaces what it corrects; another region's or year's forms do not count
+    await submit('ev_ro_b2', '灵寿县财政局', { version: 2, previousVersionId: 'ev_ro_b', submissionId: 'sub_ev_ro_b' });
+    await submit('ev_ro_other', '灵寿县教育局', { region: REGION });
+    await submit('ev_ro_2030', '灵寿县教育局', { fiscalYear: 2030 });
+    await submit('ev_ro_x', '灵寿县水利局');
+
+    // no roster yet: every unit that submitted is listed as not on it
+    const none = await h.http('GET', `/rosters/${RR}/${YEAR}`, auditor);
+    expect(none.status).toBe(200);
+    expect(none.body).toMatchObject({ setAt: null, expected: 0, units: [], missing: [] });
+    const before = await h.count('review_audit');
+
+    const set = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, {
+      units: ['灵寿县农业农村局', '灵寿县 财政局', '灵寿县教育局', '灵寿县财政局'],
+    });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body).toMatchObject({
+      region: RR,
+      fiscalYear: YEAR,
+      setBy: `reviewer-${RR}`,
+      expected: 3,
+      submitted: 2,
+      missing: ['灵寿县教育局'],
+    });
+    expect(set.body.units.map((u: { unitName: string; evaluations: number }) => [u.unitName, u.evaluations])).toEqual([
+      ['灵寿县农业农村局', 1],
+      ['灵寿县 财政局', 1],
+      ['灵寿县教育局', 0],
+    ]);
+    expect(set.body.units[1].byState).toEqual({ submitted: 1 });
+    // the units of the region that submitted but are not on it
+    // (in the order of their names' pinyin)
+    expect(none.body.unlisted.map((u: { unitName: string }) => u.unitName)).toEqual([
+      '灵寿县财政局',
+      '灵寿县农业农村局',
+      '灵寿县水利局',
+    ]);
+    expect(set.body.unlisted.map((u: { unitName: string }) => u.unitName)).toEqual(['灵寿县水利局']);
+    // audited: one record, the roster's
+    expect(await h.count('review_audit')).toBe(before + 1);
+    expect((await h.http('GET', '/audit/verify', auditor)).body.ok).toBe(true);
+
+    // a bad roster is refused and the one set stays whole
+    const empty = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, { units: [' ', ''] });
+    expect(empty.status).toBe(400);
+    expect(empty.body.messageZh).toContain('名单中没有任何单位名称');
+    const long = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, {
+      units: ['灵寿县财政局', 'x'.repeat(201)],
+    });
+    expect(long).toMatchObject({ status: 400, body: { line: 2 } });
+    expect((await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, { units: '灵寿县财政局' })).status).toBe(
+      400,
+    );
+    expect((await h.http('PUT', `/rosters/1301/${YEAR}`, rosterReviewer, { units: ['x'] })).status).toBe(400);
+    // outside the reviewer's regions, or not a reviewer: 403; a unit does not read the roster
+    expect((await h.http('PUT', `/rosters/410105/${YEAR}`, rosterReviewer, { units: ['x'] })).status).toBe(403);
+    expect((await h.http('PUT', `/rosters/${RR}/${YEAR}`, auditor, { units: ['x'] })).status).toBe(403);
+    expect((await h.http('GET', `/rosters/${RR}/${YEAR}`, h.token('submitter', [RR]))).status).toBe(403);
+    expect((await h.http('GET', `/rosters/410105/${YEAR}`, rosterReviewer)).status).toBe(403);
+    expect(await h.count('review_audit')).toBe(before + 1);
+    const kept = await h.http('GET', `/rosters/${RR}/${YEAR}`, reviewer);
+    expect(kept.body).toMatchObject({ expected: 3, missing: ['灵寿县教育局'] });
+
+    // replaced whole: a shorter roster leaves nothing of the longer one
+    const shorter = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, { units: ['灵寿县教育局'] });
+    expect(shorter.body).toMatchObject({ expected: 1, submitted: 0, missing: ['灵寿县教育局'] });
+    expect(await h.count('review_roster')).toBe(1);
+    expect(await h.count('review_audit')).toBe(before + 2);
+  });
+
   it('concurrent approve and return: exactly one wins, the other gets 409, one decision is recorded', async () => {
     const ids = ['ev_race_0', 'ev_race_1', 'ev_race_2', 'ev_race_3'];
     for (const id of ids) await submitAndScore(id, 'manual-review');
@@ -799,7 +881,12 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     const otherUnit = await h.http('GET', '/evaluations', h.token('submitter', [REGION], '别的单位'));
     expect(otherUnit.body.total).toBe(0);
     const ownUnit = await h.http('GET', '/evaluations?pageSize=100', h.token('submitter', [REGION], UNIT));
-    expect(ownUnit.body.total).toBe(hebeiOnly.body.total);
+    // its unit's forms (and those that name none) in its region: every other test's Hebei forms but the roster's
+    const own = hebeiOnly.body.items.filter(
+      (i: { region: string; unitName: string | null }) => i.region === REGION && (i.unitName ?? UNIT) === UNIT,
+    );
+    expect(own.length).toBeGreaterThan(10);
+    expect(ownUnit.body.total).toBe(own.length);
 
     for (const q of ['state=done', 'year=abc', 'page=0', 'pageSize=1000', 'region=Hebei', 'sort=random']) {
       const bad = await h.http('GET', `/evaluations?${q}`, auditor);

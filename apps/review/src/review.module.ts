@@ -10,7 +10,9 @@ import { RecordScoresHandler } from './commands/record-scores.handler';
 import { RecordSubmissionHandler } from './commands/record-submission.handler';
 import { RecordSubmissionsHandler } from './commands/record-submissions.handler';
 import { ApproveEvaluationHandler, ReturnEvaluationHandler } from './commands/review-decision.handler';
+import { SetRosterHandler } from './commands/set-roster.handler';
 import { EvaluationsController } from './http/evaluations.controller';
+import { RostersController } from './http/rosters.controller';
 import { OnEvaluationPublished } from './inbox/evaluation-published.handler';
 import { OnEvaluationRetracted } from './inbox/evaluation-retracted.handler';
 import { OnEvaluationScored } from './inbox/evaluation-scored.handler';
@@ -25,6 +27,7 @@ import {
   ListEvaluationsHandler,
   GetProgressHandler,
 } from './queries/evaluation-query.handlers';
+import { GetRosterHandler } from './queries/roster.query';
 import { ReviewDatabaseModule } from './review-database.module';
 import { ReviewRuntime } from './review-runtime';
 import { REVIEW_DATA_SOURCE } from './review.tokens';
@@ -47,9 +50,16 @@ const COMMAND_HANDLERS = [
   RecordRetractionHandler,
   ApproveEvaluationHandler,
   ReturnEvaluationHandler,
+  SetRosterHandler,
 ];
 const INBOX_JOBS_IN_FLIGHT = 200;
-const QUERY_HANDLERS = [ListEvaluationsHandler, GetEvaluationHandler, GetEvaluationHistoryHandler, GetProgressHandler];
+const QUERY_HANDLERS = [
+  ListEvaluationsHandler,
+  GetEvaluationHandler,
+  GetEvaluationHistoryHandler,
+  GetProgressHandler,
+  GetRosterHandler,
+];
 
 /**
  * The review service: the case per evaluation version and its state machine, the read model fed by events, the
@@ -82,7 +92,7 @@ export class ReviewModule {
           }),
         }),
       ],
-      controllers: [EvaluationsController, WorkspaceController],
+      controllers: [EvaluationsController, RostersController, WorkspaceController],
       providers: [ReviewUnitOfWork, ReviewRuntime, ...INBOX_HANDLERS, ...COMMAND_HANDLERS, ...QUERY_HANDLERS],
     };
   }

@@ -5,3 +5,4 @@ export * from './queues';
 export * from './routing';
 export * from './zod-issue-zh';
 export * from './evaluation-states';
+export * from './roster';

@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { fakeServerPerTest } from '../server/__fixtures__/fake-server';
 import { jixiao } from './__test__/run-cli';
@@ -370,6 +374,68 @@ describe('jixiao review (server)', () => {
         '  已解决  [error] 分值合计 95',
       ].join('\n'),
     );
+  });
+
+  it('roster: who of the roster has not submitted; --set sends the units of a text, CSV or Excel file', async () => {
+    const standing = (units: string[]) => ({
+      region: '130126',
+      fiscalYear: 2022,
+      setAt: '2026-12-07T10:00:00.000Z',
+      setBy: 'li',
+      expected: units.length,
+      submitted: 1,
+      units: units.map((u, i) => ({
+        unitName: u,
+        evaluations: i === 0 ? 2 : 0,
+        byState: i === 0 ? { in_review: 1, published: 1 } : {},
+        lastAt: null,
+      })),
+      missing: units.slice(1),
+      unlisted: [{ unitName: '灵寿县水利局', evaluations: 1, byState: { returned: 1 }, lastAt: null }],
+    });
+    const { flags, calls } = await server({
+      'GET /rosters/130126/2022': () => ({ status: 200, body: standing(['灵寿县人民政府办公室', '灵寿县财政局']) }),
+      'PUT /rosters/130126/2022': (req) => ({ status: 200, body: standing(JSON.parse(req.body).units) }),
+    });
+    const r = await jixiao('review', 'roster', '灵寿县', '--year', '2022', ...flags);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      '地区 130126，2022 年度：名单 2 个单位，已提交 1 个，未提交 1 个（名单由 li 于 2026-12-07T10:00:00.000Z 设置）',
+    );
+    expect(r.stdout).toContain('尚未提交（1）：\n  1. 灵寿县财政局');
+    expect(r.stdout).toMatch(/^灵寿县人民政府办公室\s+2\s+待审核 1 · 已公开 1$/m);
+    expect(r.stdout).toContain('不在名单中的提交单位（1）：');
+
+    const dir = mkdtempSync(join(tmpdir(), 'jixiao-roster-'));
+    const csv = join(dir, 'units.csv');
+    writeFileSync(csv, '序号,单位名称\n1,灵寿县人民政府办公室\n2,灵寿县财政局\n');
+    expect((await jixiao('review', 'roster', '130126', '--year', '2022', '--set', csv, ...flags)).code).toBe(0);
+    expect(JSON.parse(calls.at(-1)!.body)).toEqual({ units: ['灵寿县人民政府办公室', '灵寿县财政局'] });
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('名单');
+    ws.addRows([
+      ['序号', '单位名称'],
+      [1, '灵寿县人民政府办公室'],
+      [2, '灵寿县教育局'],
+    ]);
+    const xlsx = join(dir, 'units.xlsx');
+    await wb.xlsx.writeFile(xlsx);
+    const fromExcel = await jixiao('review', 'roster', '130126', '--year', '2022', '--set', xlsx, ...flags);
+    expect(fromExcel.code).toBe(0);
+    expect(JSON.parse(calls.at(-1)!.body)).toEqual({ units: ['灵寿县人民政府办公室', '灵寿县教育局'] });
+    expect(fromExcel.stdout).toContain('尚未提交（1）：\n  1. 灵寿县教育局');
+
+    // a file without a unit, or not a spreadsheet, is refused before any request (exit 2)
+    const blank = join(dir, 'blank.txt');
+    writeFileSync(blank, '\n1\n');
+    const none = await jixiao('review', 'roster', '130126', '--year', '2022', '--set', blank, ...flags);
+    expect(none).toMatchObject({ code: 2 });
+    expect(none.stderr).toContain('no unit name found');
+    const fake = join(dir, 'fake.xlsx');
+    writeFileSync(fake, 'not a workbook');
+    expect((await jixiao('review', 'roster', '130126', '--year', '2022', '--set', fake, ...flags)).code).toBe(2);
+    expect((await jixiao('review', 'roster', '130126', ...flags)).code).toBe(2); // --year is needed
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(2);
   });
 
   it('history: a line per change, oldest first, with who, the states and why', async () => {

@@ -1,10 +1,15 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
+import { unitsFromText } from '@jixiao/contracts';
+import { DEFAULT_LIMITS, DocumentRejectedError, readSpreadsheetText } from '@jixiao/forms';
 import { CliError } from '../cli-error';
 import {
   renderEvaluationDetail,
   renderEvaluationHistory,
   renderEvaluationList,
   renderProgress,
+  renderRoster,
   STATE_LABELS,
 } from '../output/review-report';
 import { clientFor, withServerOptions, type ServerOptions } from '../server/server-options';
@@ -90,6 +95,27 @@ export function register(program: Command): void {
     });
 
   review
+    .command('roster')
+    .description(
+      'which units of a region have submitted for a year and which on its roster have not; --set replaces the roster',
+    )
+    .argument('<region>', 'a 6-digit division code or a region name (灵寿县)')
+    .option('--year <year>', 'fiscal year (required)')
+    .option('--set <file>', 'the units expected to submit: .txt or .csv (a unit per line), or .xlsx (the first column)')
+    .option('--json', 'print it as the server sends it')
+    .action(async (where: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<ServerOptions & { year?: string; set?: string; json?: boolean }>();
+      const region = regionCode(where);
+      const year = positive('--year', opts.year);
+      if (year === undefined) throw new CliError('--year is needed: a roster is for one fiscal year', 2);
+      const api = client(cmd, region);
+      const r = opts.set
+        ? await api.setRoster(region, year, await rosterFile(opts.set))
+        : await api.roster(region, year);
+      process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : renderRoster(r));
+    });
+
+  review
     .command('show')
     .description('an evaluation: its score indicator by indicator, its findings, its state')
     .argument('<evaluationId>')
@@ -158,6 +184,30 @@ export function register(program: Command): void {
           `${findings.length ? `（指出 ${findings.length} 个问题）` : ''}\n`,
       );
     });
+}
+
+/** The unit names in a roster file: a spreadsheet's first column, or a text / CSV file's lines (exit 2 if none). */
+async function rosterFile(path: string): Promise<string[]> {
+  let content: Buffer;
+  try {
+    content = await readFile(path);
+  } catch (err) {
+    throw new CliError(`--set ${path}: ${(err as Error).message}`, 2);
+  }
+  let text: string;
+  try {
+    text =
+      extname(path).toLowerCase() === '.xlsx'
+        ? await readSpreadsheetText(content, path, DEFAULT_LIMITS)
+        : content.toString('utf8');
+  } catch (err) {
+    if (err instanceof DocumentRejectedError) throw new CliError(`--set ${err.message}`, 2);
+    throw err;
+  }
+  const units = unitsFromText(text);
+  if (units.length === 0)
+    throw new CliError(`--set ${path}: no unit name found (a unit per line, or the first column)`, 2);
+  return units;
 }
 
 /**

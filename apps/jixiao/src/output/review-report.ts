@@ -4,6 +4,7 @@ import type {
   EvaluationHistory,
   EvaluationPage,
   Progress,
+  Roster,
   VersionChanges,
 } from '../server/api-types';
 import { formatScore as fmt, renderFindings, renderRouting, renderScoreTable } from './score-report';
@@ -170,4 +171,41 @@ export function renderProgress(p: Progress): string {
   );
   const grades = p.byGrade.map((g) => `${g.grade ?? '未评分'} ${g.count}`).join(' · ');
   return `${where}：共 ${p.total} 张（每张表只计最新版本）\n\n${states}\n${grades ? `\n等级：${grades}\n` : ''}`;
+}
+
+/** `jixiao review roster`: who of the roster has not submitted yet, then the roster and the units not on it. */
+export function renderRoster(r: Roster): string {
+  const states = (byState: Record<string, number>) =>
+    Object.entries(byState)
+      .map(([s, n]) => `${stateLabel(s)} ${n}`)
+      .join(' · ');
+  const where = `地区 ${r.region}，${r.fiscalYear} 年度`;
+  const lines: string[] = [];
+  if (r.setAt === null)
+    lines.push(
+      `${where}：尚未设置应提交单位名单（jixiao review roster ${r.region} --year ${r.fiscalYear} --set <文件>）`,
+    );
+  else {
+    lines.push(
+      `${where}：名单 ${r.expected} 个单位，已提交 ${r.submitted} 个，未提交 ${r.missing.length} 个（名单由 ${r.setBy ?? '—'} 于 ${r.setAt} 设置）`,
+      '',
+      r.missing.length ? `尚未提交（${r.missing.length}）：` : '名单中的单位都已提交。',
+      ...r.missing.map((m, i) => `  ${i + 1}. ${m}`),
+      '',
+      renderTable(
+        [{ header: '单位' }, { header: '已提交', align: 'right' }, { header: '状态' }],
+        r.units.map((u) => [u.unitName ?? '', u.evaluations ? String(u.evaluations) : '未提交', states(u.byState)]),
+      ),
+    );
+  }
+  if (r.unlisted.length)
+    lines.push(
+      '',
+      r.setAt === null ? `已提交的单位（${r.unlisted.length}）：` : `不在名单中的提交单位（${r.unlisted.length}）：`,
+      renderTable(
+        [{ header: '单位' }, { header: '已提交', align: 'right' }, { header: '状态' }],
+        r.unlisted.map((u) => [u.unitName ?? '（表中未写明单位）', String(u.evaluations), states(u.byState)]),
+      ),
+    );
+  return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,7 @@ import {
   EvaluationPageSchema,
   IssueSchema,
   ProgressSchema,
+  RosterSchema,
   RuleVersionSchema,
   RunListSchema,
   RunSchema,
@@ -100,7 +101,12 @@ export class ApiClient {
   }
 
   impact(id: string, version: number, body: { years?: Years } = {}) {
-    return this.request('POST', `/rule-sets/${enc(id)}/versions/${version}/impact`, RunStartedSchema, JSON.stringify(body));
+    return this.request(
+      'POST',
+      `/rule-sets/${enc(id)}/versions/${version}/impact`,
+      RunStartedSchema,
+      JSON.stringify(body),
+    );
   }
 
   activate(id: string, version: number, body: { reason: string; years?: Years }) {
@@ -150,6 +156,16 @@ export class ApiClient {
     return this.request('GET', `/evaluations/${enc(id)}`, EvaluationDetailSchema);
   }
 
+  /** A region's roster for a year: the units expected to submit, who has and who has not. */
+  roster(region: string, year: number) {
+    return this.request('GET', `/rosters/${enc(region)}/${year}`, RosterSchema);
+  }
+
+  /** Sets (replaces) a region's roster for a year; answers where it stands. */
+  setRoster(region: string, year: number, units: readonly string[]) {
+    return this.request('PUT', `/rosters/${enc(region)}/${year}`, RosterSchema, JSON.stringify({ units }));
+  }
+
   history(id: string) {
     return this.request('GET', `/evaluations/${enc(id)}/history`, EvaluationHistorySchema);
   }
@@ -169,7 +185,11 @@ export class ApiClient {
    * Intake's `POST /documents`: a document (its bytes and file name) as a multipart upload, with the region and year
    * when given (else the server reads them from the text) and the evaluation it corrects, if any.
    */
-  submitDocument(fileName: string, content: Uint8Array, fields: { region?: string; year?: number; previousVersionId?: string } = {}) {
+  submitDocument(
+    fileName: string,
+    content: Uint8Array,
+    fields: { region?: string; year?: number; previousVersionId?: string } = {},
+  ) {
     const form = new FormData();
     form.append('file', new Blob([content]), fileName);
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.append(k, String(v));

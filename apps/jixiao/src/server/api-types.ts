@@ -147,6 +147,29 @@ export const ProgressSchema = z.object({
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
+const UnitStandingSchema = z.object({
+  unitName: z.string().nullable(),
+  evaluations: z.number().int(),
+  byState: z.record(z.string(), z.number().int()),
+  lastAt: z.string().nullable(),
+});
+
+/** `GET /rosters/:region/:year`: the roster of units expected to submit, who has and who has not. */
+export const RosterSchema = z
+  .object({
+    region: z.string(),
+    fiscalYear: z.number().int(),
+    setAt: z.string().nullable(),
+    setBy: z.string().nullable(),
+    expected: z.number().int(),
+    submitted: z.number().int(),
+    units: z.array(UnitStandingSchema),
+    missing: z.array(z.string()),
+    unlisted: z.array(UnitStandingSchema),
+  })
+  .loose();
+export type Roster = z.infer<typeof RosterSchema>;
+
 export const EvaluationPageSchema = z.object({
   items: z.array(EvaluationSummarySchema),
   page: z.number().int(),

@@ -3,12 +3,14 @@ import { messagingMigration, messagingTables, outboxPayloadEncodingMigration } f
 import { ReviewCase } from './review-case.entity';
 import { ReviewDetail } from './review-detail.entity';
 import { ReviewHistory } from './review-history.entity';
+import { ReviewRosterUnit } from './review-roster.entity';
 import { HistoryAuditLinkMigration } from './history-audit-link.migration';
 import { ReviewTablesMigration } from './review-tables.migration';
+import { ReviewRosterMigration } from './roster.migration';
 import { ReviewRuleSnapshotsMigration } from './rule-snapshots.migration';
 import { REVIEW_SERVICE, REVIEW_TABLES } from './review-tables';
 
-export const REVIEW_ENTITIES = [ReviewCase, ReviewDetail, ReviewHistory];
+export const REVIEW_ENTITIES = [ReviewCase, ReviewDetail, ReviewHistory, ReviewRosterUnit];
 
 export const REVIEW_MIGRATIONS = [
   auditMigration(REVIEW_TABLES.audit),
@@ -22,4 +24,5 @@ export const REVIEW_MIGRATIONS = [
   ]),
   outboxPayloadEncodingMigration(REVIEW_SERVICE),
   ReviewRuleSnapshotsMigration,
+  ReviewRosterMigration,
 ];

@@ -82,7 +82,7 @@ function readable(
 }
 
 /** Versions no later version corrects (ix_review_cases_previous answers the NOT EXISTS). */
-function whereCurrent(qb: SelectQueryBuilder<ReviewCase>): SelectQueryBuilder<ReviewCase> {
+export function whereCurrent(qb: SelectQueryBuilder<ReviewCase>): SelectQueryBuilder<ReviewCase> {
   return qb.andWhere(
     `NOT EXISTS (SELECT 1 FROM ${qb.expressionMap.mainAlias!.metadata.tableName} n WHERE n.previous_version_id = c.evaluation_id)`,
   );

@@ -156,7 +156,7 @@ export class ReviewHarness {
   }
 
   async http(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     token?: string,
     body?: unknown,

@@ -25,9 +25,14 @@ import {
   WorkspaceGate,
 } from '@jixiao/runtime/workspace';
 import { ApproveEvaluation, ReturnEvaluation } from '../commands/review-decision.command';
+import { SetRoster } from '../commands/set-roster.command';
+import { unitsFromText } from '../domain/roster';
 import { REVIEW_STATE_LABELS, REVIEW_STATES } from '../domain/review-state';
 import { parseApproveBody, parseListQuery, parseReturnBody } from '../http/evaluation-requests';
+import { parseRosterParams } from '../http/roster-requests';
 import { GetEvaluation, GetEvaluationHistory, GetProgress, ListEvaluations } from '../queries/evaluation.queries';
+import { GetRoster, type RosterView } from '../queries/roster.query';
+import { ROSTER_PAGE, type RosterPageInput, rosterPage } from './roster-page';
 import {
   type DecisionDraft,
   detailPage,
@@ -109,6 +114,8 @@ function listFilters(query: Record<string, unknown>, pageSize: number, role: Pri
   }
 }
 const evaluationPath = (id: string) => `${WORKSPACE}/evaluations/${encodeURIComponent(id)}`;
+const rosterPath = (region: string, year: string | number, done?: string) =>
+  `${ROSTER_PAGE}?${new URLSearchParams({ region, year: String(year), ...(done ? { done } : {}) })}`;
 
 /**
  * The reviewers' workspace at /review: server-rendered pages (no scripts) over the same queries and commands as the
@@ -244,6 +251,75 @@ export class WorkspaceController {
       const correlationId = correlationIdOf(req as { id?: unknown });
       return new ReturnEvaluation(id, session.principal, reason, correlationId, revision, findings);
     });
+  }
+
+  @Get('roster')
+  @ApiOperation({
+    summary:
+      'Which units of a region have submitted for a year and which on its roster have not; reviewers set the roster (HTML)',
+  })
+  @ApiProduces('text/html')
+  async roster(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
+    const session = this.gate.session(req, res, ROSTER_PAGE);
+    if (!session) return;
+    // a reviewer of one county starts from it
+    const own = session.principal.regions.length === 1 && /^\d{6}$/.test(session.principal.regions[0]);
+    const region = text(query.region)?.trim() ?? (own ? session.principal.regions[0] : '');
+    const year = text(query.year)?.trim() ?? '';
+    await this.showRoster(res, session, 200, {
+      region,
+      year,
+      flash: query.done === 'roster' ? '名单已保存，已记入审计记录。' : null,
+    });
+  }
+
+  @Post('roster')
+  @ApiOperation({
+    summary: 'Set a region’s roster from the workspace (form: csrf, region, year, units: one per line); 303 back',
+  })
+  async setRoster(@Req() req: Request, @Res() res: Response, @Body() form: Form): Promise<void> {
+    const session = this.gate.session(req, res, ROSTER_PAGE);
+    if (!session || !this.gate.formIsGenuine(req, res, session, form)) return;
+    const region = text(form?.region)?.trim() ?? '';
+    const year = text(form?.year)?.trim() ?? '';
+    const draft = text(form?.units) ?? '';
+    try {
+      const where = parseRosterParams({ region, year });
+      await this.commands.execute(
+        new SetRoster(
+          session.principal,
+          where.region,
+          where.year,
+          unitsFromText(draft),
+          correlationIdOf(req as { id?: unknown }),
+        ),
+      );
+    } catch (err) {
+      if (!(err instanceof HttpException)) throw err;
+      return this.showRoster(res, session, err.getStatus(), { region, year, error: refusal(err), draft });
+    }
+    res.redirect(303, rosterPath(region, year, 'roster'));
+  }
+
+  private async showRoster(
+    res: Response,
+    session: SignedIn,
+    status: number,
+    input: Omit<RosterPageInput, 'view'>,
+  ): Promise<void> {
+    let view: RosterView | null = null;
+    let error = input.error ?? null;
+    if (input.region && input.year) {
+      try {
+        const { region, year } = parseRosterParams({ region: input.region, year: input.year });
+        view = await this.queries.execute<GetRoster, RosterView>(new GetRoster(session.principal, region, year));
+      } catch (err) {
+        if (!(err instanceof HttpException)) throw err;
+        error = refusal(err);
+        if (status < 400) status = err.getStatus();
+      }
+    }
+    sendWorkspacePage(res, status, rosterPage(viewerOf(session), { ...input, view, error }));
   }
 
   private async decide(

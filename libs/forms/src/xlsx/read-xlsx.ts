@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { DiagnosticSink } from '../diagnostics';
+import { DiagnosticSink } from '../diagnostics';
 import { DocumentRejectedError } from '../errors';
 import type { Limits } from '../limits';
 import type { Row } from '../tables/row';
@@ -66,4 +66,12 @@ export async function readXlsxRows(
     texts.push(text);
   }
   return { rows, text: texts.join('\n') };
+}
+
+/**
+ * A workbook's cells as tab-separated text, a line per row, sheet after sheet (for a list kept in a spreadsheet,
+ * such as a roster of units). Refused as documents are: not an .xlsx, a zip bomb, a sheet over the row limit.
+ */
+export async function readSpreadsheetText(buf: Buffer, fileName: string, limits: Limits): Promise<string> {
+  return (await readXlsxRows(buf, fileName, limits, new DiagnosticSink())).text;
 }

@@ -1,0 +1,61 @@
+import { BadRequestException } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { assertAllowed, refusal } from '@jixiao/auth';
+import { appendAudit, isoNow } from '@jixiao/persistence';
+import { RosterProblem, rosterUnits } from '../domain/roster';
+import { insertRows } from '../persistence/case-store';
+import { ReviewRosterUnit } from '../persistence/review-roster.entity';
+import { REVIEW_TABLES } from '../persistence/review-tables';
+import { ReviewUnitOfWork } from '../persistence/review-unit-of-work';
+import { SetRoster } from './set-roster.command';
+
+/** What setting a roster answers: how many units it names now and named before. */
+export interface RosterSet {
+  region: string;
+  fiscalYear: number;
+  units: number;
+  before: number;
+}
+
+/**
+ * Replaces a region's roster for a year in one transaction with its audit record (`roster set`, the names hashed
+ * into it): 403 outside the reviewer's regions, 400 for a list that names no unit, too many or a name too long.
+ */
+@CommandHandler(SetRoster)
+export class SetRosterHandler implements ICommandHandler<SetRoster, RosterSet> {
+  constructor(private readonly uow: ReviewUnitOfWork) {}
+
+  async execute({ principal, region, fiscalYear, unitNames, correlationId }: SetRoster): Promise<RosterSet> {
+    assertAllowed(principal, 'review', { region });
+    let units;
+    try {
+      units = rosterUnits(unitNames);
+    } catch (err) {
+      if (!(err instanceof RosterProblem)) throw err;
+      throw refusal(BadRequestException, err.message, err.messageZh, err.line === null ? {} : { line: err.line });
+    }
+    return this.uow.run(async (work) => {
+      const repo = work.manager.getRepository(ReviewRosterUnit);
+      const before = await repo.countBy({ region, fiscalYear });
+      await repo.delete({ region, fiscalYear });
+      const at = isoNow();
+      const rows = units.map((u, position) =>
+        Object.assign(new ReviewRosterUnit(), { region, fiscalYear, ...u, position, setAt: at, setBy: principal.sub }),
+      );
+      for (let i = 0; i < rows.length; i += 500)
+        await insertRows(work.manager, ReviewRosterUnit, rows.slice(i, i + 500));
+      await appendAudit(work.manager, REVIEW_TABLES.audit, [
+        {
+          actor: { user: principal.sub, role: principal.role },
+          entityType: 'roster',
+          entityId: `${region}/${fiscalYear}`,
+          action: 'roster set',
+          reason: `填报单位名单：${units.length} 个单位（此前 ${before} 个）`,
+          payload: { region, fiscalYear, units: units.map((u) => u.unitName) },
+          at,
+        },
+      ]);
+      return { region, fiscalYear, units: units.length, before };
+    }, correlationId);
+  }
+}

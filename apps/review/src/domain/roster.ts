@@ -1,0 +1,121 @@
+import { unitKey } from '@jixiao/contracts';
+
+/**
+ * The roster: the budget units a finance bureau expects self-evaluations from, for one region and fiscal year. Set by
+ * the region's reviewers (pasted from a spreadsheet column, uploaded, or sent as JSON); matched to the units' names
+ * as their submissions give them, so the bureau sees who has not submitted yet.
+ */
+
+/** At most this many units in one region's roster (a county has a few hundred budget units). */
+export const ROSTER_MAX_UNITS = 5000;
+export const UNIT_NAME_MAX = 200;
+
+export { unitKey, unitsFromText } from '@jixiao/contracts';
+
+/** A problem with a roster, in both languages, with the line (from 1) of the unit it is about, if any. */
+export class RosterProblem extends Error {
+  constructor(
+    message: string,
+    readonly messageZh: string,
+    readonly line: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface RosterUnit {
+  unitKey: string;
+  unitName: string;
+}
+
+/**
+ * The roster as stored: each name trimmed, a name given twice (as unitKey sees it) kept once, in the order given.
+ * Refuses an empty list, one too long, and a name too long, naming where.
+ */
+export function rosterUnits(names: readonly string[]): RosterUnit[] {
+  const seen = new Set<string>();
+  const units: RosterUnit[] = [];
+  names.forEach((raw, i) => {
+    const unitName = raw.trim();
+    if (unitName === '') return;
+    if (unitName.length > UNIT_NAME_MAX)
+      throw new RosterProblem(
+        `unit ${i + 1}: a name of at most ${UNIT_NAME_MAX} characters expected (this one has ${unitName.length})`,
+        `第 ${i + 1} 个单位名称过长（${unitName.length} 个字符，最多 ${UNIT_NAME_MAX} 个）`,
+        i + 1,
+      );
+    const key = unitKey(unitName);
+    if (seen.has(key)) return;
+    seen.add(key);
+    units.push({ unitKey: key, unitName });
+  });
+  if (units.length === 0)
+    throw new RosterProblem('the roster names no unit', '名单中没有任何单位名称：请每行填写一个单位');
+  if (units.length > ROSTER_MAX_UNITS)
+    throw new RosterProblem(
+      `a roster of at most ${ROSTER_MAX_UNITS} units expected (this one has ${units.length})`,
+      `名单最多 ${ROSTER_MAX_UNITS} 个单位（现有 ${units.length} 个）`,
+    );
+  return units;
+}
+
+/** A unit's current evaluation versions in one state, as the review cases have them. */
+export interface UnitSubmissions {
+  unitName: string | null;
+  state: string;
+  n: number;
+  lastAt: string | null;
+}
+
+/** A unit's submissions: how many current versions, by state, and when the latest arrived. */
+export interface UnitStanding {
+  unitName: string | null;
+  evaluations: number;
+  byState: Record<string, number>;
+  lastAt: string | null;
+}
+
+export interface RosterStanding {
+  /** How many units the roster names, and how many of them have submitted at least one form. */
+  expected: number;
+  submitted: number;
+  /** The roster, in its order: each unit with what it has submitted (0 evaluations: not yet). */
+  units: UnitStanding[];
+  /** The units of the roster that have submitted nothing. */
+  missing: string[];
+  /** Units that submitted but the roster does not name (a name written differently, or a unit left out). */
+  unlisted: UnitStanding[];
+}
+
+/** Where a region's roster stands against the current versions its units have submitted. */
+export function rosterStanding(roster: readonly RosterUnit[], rows: readonly UnitSubmissions[]): RosterStanding {
+  const byKey = new Map<string, UnitStanding>();
+  for (const r of rows) {
+    const key = r.unitName === null ? '' : unitKey(r.unitName);
+    const u = byKey.get(key) ?? { unitName: r.unitName, evaluations: 0, byState: {}, lastAt: null };
+    u.evaluations += Number(r.n);
+    u.byState[r.state] = (u.byState[r.state] ?? 0) + Number(r.n);
+    if (r.lastAt && (!u.lastAt || r.lastAt > u.lastAt)) u.lastAt = r.lastAt;
+    byKey.set(key, u);
+  }
+  const listed = new Set(roster.map((u) => u.unitKey));
+  const units = roster.map((u): UnitStanding => {
+    const s = byKey.get(u.unitKey);
+    return {
+      unitName: u.unitName,
+      evaluations: s?.evaluations ?? 0,
+      byState: s?.byState ?? {},
+      lastAt: s?.lastAt ?? null,
+    };
+  });
+  return {
+    expected: roster.length,
+    submitted: units.filter((u) => u.evaluations > 0).length,
+    units,
+    missing: units.filter((u) => u.evaluations === 0).map((u) => u.unitName!),
+    unlisted: [...byKey.entries()]
+      .filter(([key]) => !listed.has(key))
+      .map(([, u]) => u)
+      .sort((a, b) => (a.unitName ?? '\uffff').localeCompare(b.unitName ?? '\uffff', 'zh-CN')),
+  };
+}

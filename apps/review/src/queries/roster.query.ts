@@ -1,0 +1,64 @@
+import { ForbiddenException, Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
+import { assertAllowed, type Principal, refusal } from '@jixiao/auth';
+import { rosterStanding, type RosterStanding, type UnitSubmissions } from '../domain/roster';
+import { ReviewCase } from '../persistence/review-case.entity';
+import { ReviewRosterUnit } from '../persistence/review-roster.entity';
+import { REVIEW_DATA_SOURCE } from '../review.tokens';
+import { whereCurrent } from './evaluation-query.handlers';
+
+/**
+ * Where a region's units stand for a fiscal year: its roster (if one was set) against the current versions its
+ * units submitted — who has not submitted yet, and who submitted without being on it. Staff only: a unit does not
+ * read the other units of its region.
+ */
+export class GetRoster {
+  constructor(
+    readonly principal: Principal,
+    readonly region: string,
+    readonly fiscalYear: number,
+  ) {}
+}
+
+export interface RosterView extends RosterStanding {
+  region: string;
+  fiscalYear: number;
+  /** When and by whom the roster was set; null when none was (then `units` is empty and every unit is unlisted). */
+  setAt: string | null;
+  setBy: string | null;
+}
+
+@QueryHandler(GetRoster)
+export class GetRosterHandler implements IQueryHandler<GetRoster, RosterView> {
+  constructor(@Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async execute({ principal, region, fiscalYear }: GetRoster): Promise<RosterView> {
+    if (principal.role === 'submitter')
+      throw refusal(
+        ForbiddenException,
+        'a roster is read by the bureau’s staff, not by a unit',
+        '填报单位名单只供财政部门工作人员查看',
+      );
+    assertAllowed(principal, 'read', { region });
+    const roster = await this.dataSource
+      .getRepository(ReviewRosterUnit)
+      .find({ where: { region, fiscalYear }, order: { position: 'ASC' } });
+    const rows = await whereCurrent(this.dataSource.getRepository(ReviewCase).createQueryBuilder('c'))
+      .select('c.unitName', 'unitName')
+      .addSelect('c.state', 'state')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('MAX(c.createdAt)', 'lastAt')
+      .andWhere('c.region = :region AND c.fiscalYear = :fiscalYear', { region, fiscalYear })
+      .groupBy('c.unitName')
+      .addGroupBy('c.state')
+      .getRawMany<UnitSubmissions>();
+    return {
+      region,
+      fiscalYear,
+      setAt: roster[0]?.setAt ?? null,
+      setBy: roster[0]?.setBy ?? null,
+      ...rosterStanding(roster, rows),
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { formatTime, html, type SafeHtml, trusted } from '@jixiao/runtime/html';
+import { notice, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
+import type { UnitStanding } from '../domain/roster';
+import { REVIEW_STATE_LABELS, REVIEW_STATES } from '../domain/review-state';
+import type { RosterView } from '../queries/roster.query';
+import { WORKSPACE } from './workspace-pages';
+
+/** Where the roster page lives (the workspace's). */
+export const ROSTER_PAGE = `${WORKSPACE}/roster`;
+
+export interface RosterPageInput {
+  /** What the form asked for (as typed, kept when refused). */
+  region: string;
+  year: string;
+  /** Where it stands; null before a region and year are chosen. */
+  view: RosterView | null;
+  flash?: string | null;
+  error?: string | null;
+  /** What the reviewer pasted, kept when saving was refused. */
+  draft?: string;
+}
+
+const worklistHref = (region: string, year: number, state: string) =>
+  `${WORKSPACE}?${new URLSearchParams({ state, region, year: String(year), current: 'true' })}`;
+
+/** A unit's current versions by state, each state a short label with its count. */
+function statesCell(u: UnitStanding): string {
+  return REVIEW_STATES.filter((s) => u.byState[s])
+    .map((s) => `${REVIEW_STATE_LABELS[s]} ${u.byState[s]}`)
+    .join(' · ');
+}
+
+function rosterTable(v: RosterView): SafeHtml | string {
+  if (v.units.length === 0) return '';
+  return html`<h2>名单（${v.expected} 个单位）</h2><div class="scroll"><table data-testid="roster">
+<thead><tr><th>#</th><th>单位</th><th class="num">已提交（最新版本）</th><th>状态</th><th>最近提交</th></tr></thead>
+<tbody>${v.units.map(
+    (u, i) =>
+      html`<tr data-unit="${u.unitName ?? ''}"${u.evaluations ? '' : trusted(' class="differs"')}><td class="num">${i + 1}</td><td>${u.unitName}</td><td class="num">${
+        u.evaluations ? u.evaluations : html`<span class="badge returned">未提交</span>`
+      }</td><td>${statesCell(u)}</td><td>${u.lastAt ? formatTime(u.lastAt) : ''}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+function unlistedTable(v: RosterView): SafeHtml | string {
+  if (v.unlisted.length === 0) return '';
+  const why = v.units.length
+    ? '这些单位已提交，但名单中没有（名称写法不同，或未列入名单）：核对后可在下方名单中补上或改正。'
+    : '尚未设置名单：以下是已提交的单位。';
+  return html`<h2>${v.units.length ? '不在名单中的提交单位' : '已提交的单位'}（${v.unlisted.length}）</h2><p class="muted">${why}</p>
+<div class="scroll"><table data-testid="unlisted"><thead><tr><th>单位</th><th class="num">已提交（最新版本）</th><th>状态</th><th>最近提交</th></tr></thead>
+<tbody>${v.unlisted.map(
+    (u) =>
+      html`<tr><td>${u.unitName ?? html`<span class="muted">（表中未写明单位）</span>`}</td><td class="num">${u.evaluations}</td><td>${statesCell(
+        u,
+      )}</td><td>${u.lastAt ? formatTime(u.lastAt) : ''}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+/** The reviewers' form: the roster a unit per line, replacing the one set before. */
+function rosterForm(viewer: Viewer, input: RosterPageInput): SafeHtml | string {
+  if (viewer.principal.role !== 'reviewer' || !input.view) return '';
+  const v = input.view;
+  const text = input.draft ?? v.units.map((u) => u.unitName).join('\n');
+  return html`<h2>${v.units.length ? '修改名单' : '设置名单'}</h2>
+<form method="post" action="${ROSTER_PAGE}" data-testid="roster-form"><input type="hidden" name="csrf" value="${viewer.csrf}"><input type="hidden" name="region" value="${v.region}"><input type="hidden" name="year" value="${String(v.fiscalYear)}">
+<p><label for="units">应提交自评表的单位，每行一个（可从 Excel 复制一列粘贴；带序号的两列也可以）。保存后替换原名单，并记入审计记录。</label><textarea id="units" name="units" rows="12">${text}</textarea></p>
+<button class="primary" type="submit">保存名单</button>
+</form>`;
+}
+
+/**
+ * 单位填报情况: for a region and year, its roster of units expected to submit, who has and who has not (the current
+ * versions), and the units that submitted without being on it; reviewers set the roster here.
+ */
+export function rosterPage(viewer: Viewer, input: RosterPageInput): SafeHtml {
+  const v = input.view;
+  const summary = !v
+    ? html`<p class="muted">请选择地区（6 位行政区划代码）和年度。</p>`
+    : v.units.length
+      ? html`<section class="card" data-testid="standing"><p><strong>地区 ${v.region}，${v.fiscalYear} 年度</strong>：名单 <strong>${v.expected}</strong> 个单位，已提交 <strong data-field="submitted">${v.submitted}</strong> 个，未提交 <strong data-field="missing">${v.missing.length}</strong> 个${
+          v.unlisted.length ? html`；另有 ${v.unlisted.length} 个不在名单中的单位已提交` : ''
+        }。</p><p class="muted">名单由 ${v.setBy ?? '—'} 于 ${v.setAt ? formatTime(v.setAt) : '—'} 设置；只计本地区（不含下级地区）各表的最新版本。 <a href="${worklistHref(
+          v.region,
+          v.fiscalYear,
+          'all',
+        )}">查看这些自评表</a></p></section>${
+          v.missing.length
+            ? html`<div class="notice" data-testid="missing"><strong>尚未提交的单位（${v.missing.length}）</strong><ol>${v.missing.map(
+                (m) => html`<li>${m}</li>`,
+              )}</ol></div>`
+            : html`<p class="flash" data-testid="missing">名单中的单位都已提交。</p>`
+        }`
+      : html`<section class="card" data-testid="standing"><p><strong>地区 ${v.region}，${v.fiscalYear} 年度</strong>：尚未设置应提交单位名单${
+          viewer.principal.role === 'reviewer' ? '，可在下方设置' : '（由本地区审核人员设置）'
+        }。</p></section>`;
+  const body = html`<h1>单位填报情况</h1>
+${notice('flash', input.flash)}${notice('error', input.error)}
+<form method="get" action="${ROSTER_PAGE}" class="filters">
+<label>地区<input name="region" value="${input.region}" placeholder="130126" inputmode="numeric" maxlength="6"></label>
+<label>年度<input name="year" value="${input.year}" placeholder="2023" inputmode="numeric" maxlength="4"></label>
+<button type="submit">查看</button>
+</form>
+${summary}
+${v ? rosterTable(v) : ''}
+${v ? unlistedTable(v) : ''}
+${rosterForm(viewer, input)}`;
+  return workspacePage(WORKSPACE, '单位填报情况', body, viewer);
+}
