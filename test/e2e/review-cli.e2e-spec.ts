@@ -50,7 +50,10 @@ describe('jixiao review on the running system', () => {
     expect(r.stdout).toMatch(/^指标1:群众满意度\s+10\s+6\.00\s+9\.50\s+-3\.50\s+实际完成值 95% 未达到年度指标值 100%/m);
     expect(r.stdout).toContain('[warning] SCORE_DIFFERS_FROM_RULE · 指标1:群众满意度');
     expect(r.stdout).toMatch(
-      new RegExp(`^退回：jixiao review return ${ids.yanchi} --revision \\d+ --reason "…"$`, 'm'),
+      new RegExp(
+        `^退回：jixiao review return ${ids.yanchi} --revision \\d+ --reason "…" \\[--finding <上列问题的序号>\\]…$`,
+        'm',
+      ),
     );
   });
 
@@ -78,9 +81,13 @@ describe('jixiao review on the running system', () => {
       ids.lingshou,
       '--reason',
       '表格不完整，请补充后重新提交',
+      '--finding',
+      '1', // the first finding review show lists: what the unit must correct
       ...reviewer(),
     );
-    expect(back.stdout).toBe(`${ids.lingshou} → 已退回 (returned): 表格不完整，请补充后重新提交\n`);
+    expect(back.stdout).toBe(`${ids.lingshou} → 已退回 (returned): 表格不完整，请补充后重新提交（指出 1 个问题）\n`);
+    const returned = await jixiao('review', 'show', ids.lingshou, ...reviewer());
+    expect(returned.stdout).toContain('退回时指出需要修改的问题（1）：');
     await waitFor('盐池 published', async () => (await stateOf(ids.yanchi)) === 'published');
     expect(await stateOf(ids.lingshou)).toBe('returned');
     const history = await jixiao('review', 'history', ids.lingshou, ...reviewer());
@@ -128,5 +135,8 @@ describe('jixiao review on the running system', () => {
     expect(
       JSON.parse(list.stdout).items.map((e: { evaluationId: string; version: number }) => [e.evaluationId, e.version]),
     ).toEqual([[corrected, 2]]);
+    // the same document again: what the return named is still there, and the reviewer reads so
+    const shown = await jixiao('review', 'show', corrected, ...reviewer());
+    expect(shown.stdout).toContain(`上一版（${ids.lingshou}）的退回：已解决 0 项，仍存在 1 项`);
   });
 });

@@ -154,6 +154,8 @@ describe('review workspace', () => {
     // on to the one that has waited longest (灵寿's, the only other one in review)
     await page.getByTestId('after-decision').getByRole('link', { name: '审核下一份 →' }).click();
     await page.waitForURL(`${sys.url}/review/evaluations/${lingshou}`);
+    // taken from the queue: held for this reviewer, whom other reviewers' queues now pass over
+    expect(await page.getByTestId('hold').textContent()).toContain('您已认领这一份');
     await page.goto(`${sys.url}/review/evaluations/${planted}`);
     await waitFor('published', async () => (await state(planted)) === 'published');
     await page.reload();
@@ -172,6 +174,8 @@ describe('review workspace', () => {
     const page = await reviewer.newPage();
     await signIn(page, sys.url, sys.token('reviewer', ['130000']), '/review');
     await page.goto(`${sys.url}/review/evaluations/${lingshou}`);
+    // the first reviewer took it from the queue: this one is told, and may still decide
+    expect(await page.getByTestId('hold').textContent()).toContain('reviewer-640000-130000 正在审核这一份');
     // 灵寿's department report lists its 16 projects, not indicators: the reviewer sees each as the report wrote it
     expect(await page.getByTestId('indicators').textContent()).toContain(
       '未读到逐项绩效指标（部门整体自评报告按项目列示',

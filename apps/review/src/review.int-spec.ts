@@ -716,6 +716,65 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect(await h.count('review_audit')).toBe(before + 2);
   });
 
+  it('reviewers taking work from one queue each get another; a hold is shown, refused to others, given back, ended by a decision', async () => {
+    const QR = '130127'; // a county of its own: the other tests' queues are not touched
+    const a = h.token('reviewer', [QR]);
+    const b = h.token('reviewer', ['130100']);
+    for (const id of ['ev_q_1', 'ev_q_2', 'ev_q_3']) await submitAndScore(id, 'manual-review', QR);
+    const next = async (token: string) => {
+      const res = await h.http('POST', `/evaluations/next?region=${QR}`, token);
+      expect(res.status).toBe(200);
+      return res.body.taken as { evaluationId: string; heldBy: string; heldUntil: string } | null;
+    };
+    const revisionOf = async (id: string) => (await h.http('GET', `/evaluations/${id}`, auditor)).body.revision;
+    const revisionBefore = await revisionOf('ev_q_1');
+    const auditBefore = await h.count('review_audit');
+
+    // at the same moment: each gets another, the oldest two
+    const [ta, tb] = await Promise.all([next(a), next(b)]);
+    expect([ta!.evaluationId, tb!.evaluationId].sort()).toEqual(['ev_q_1', 'ev_q_2']);
+    expect(ta!.heldBy).toBe('reviewer-130127');
+    expect(Date.parse(ta!.heldUntil) - Date.now()).toBeGreaterThan(29 * 60_000);
+    // the next is the one nobody holds; a's own is passed over too (taking the next leaves it)
+    expect((await next(a))!.evaluationId).toBe('ev_q_3');
+    expect(await next(b)).toBeNull();
+    expect(await next(a)).toBeNull();
+    // shown in the list and on the evaluation; holding changed neither the case's revision nor the audit trail
+    const listed = (await h.http('GET', `/evaluations?region=${QR}`, auditor)).body.items;
+    expect(listed.map((i: { evaluationId: string; hold: { by: string } | null }) => [i.evaluationId, i.hold?.by])).toEqual([
+      ['ev_q_3', 'reviewer-130127'],
+      ['ev_q_2', tb!.evaluationId === 'ev_q_2' ? 'reviewer-130100' : 'reviewer-130127'],
+      ['ev_q_1', tb!.evaluationId === 'ev_q_1' ? 'reviewer-130100' : 'reviewer-130127'],
+    ]);
+    expect(await revisionOf('ev_q_1')).toBe(revisionBefore);
+    expect(await h.count('review_audit')).toBe(auditBefore);
+
+    // another's hold: claiming it is refused, naming who holds it until when; one's own is renewed
+    const refused = await h.http('POST', `/evaluations/ev_q_3/hold`, b);
+    expect(refused).toMatchObject({ status: 409, body: { heldBy: 'reviewer-130127' } });
+    expect(refused.body.messageZh).toContain('reviewer-130127 正在审核此自评表');
+    expect((await h.http('POST', `/evaluations/ev_q_3/hold`, a)).status).toBe(200);
+    // given back: the queue gives it to the next who asks
+    expect((await h.http('DELETE', `/evaluations/ev_q_3/hold`, a)).status).toBe(204);
+    expect((await h.http('DELETE', `/evaluations/ev_q_3/hold`, b)).status).toBe(204); // b held nothing: nothing happens
+    expect((await next(b))!.evaluationId).toBe('ev_q_3');
+
+    // a decision ends the hold (anyone's: a hold tells, it does not lock)
+    const approved = await h.http('POST', `/evaluations/${ta!.evaluationId}/approve`, b, {});
+    expect(approved.status).toBe(200);
+    expect((await h.http('GET', `/evaluations/${ta!.evaluationId}`, auditor)).body.hold).toBeNull();
+    expect((await h.http('POST', `/evaluations/${ta!.evaluationId}/hold`, a)).status).toBe(409); // not in review
+
+    // a hold that ran out is no hold
+    await h.db.query(`UPDATE review_cases SET held_until = '2020-01-01T00:00:00.000Z' WHERE evaluation_id = 'ev_q_3'`);
+    expect((await h.http('GET', `/evaluations/ev_q_3`, auditor)).body.hold).toBeNull();
+    expect((await next(a))!.evaluationId).toBe('ev_q_3');
+    // only reviewers take work; outside one's regions is refused
+    expect((await h.http('POST', `/evaluations/next`, auditor)).status).toBe(403);
+    expect((await h.http('POST', `/evaluations/ev_q_3/hold`, h.token('reviewer', ['410105']))).status).toBe(403);
+    expect((await h.http('POST', `/evaluations/ev_nope/hold`, a)).status).toBe(404);
+  });
+
   it('concurrent approve and return: exactly one wins, the other gets 409, one decision is recorded', async () => {
     const ids = ['ev_race_0', 'ev_race_1', 'ev_race_2', 'ev_race_3'];
     for (const id of ids) await submitAndScore(id, 'manual-review');

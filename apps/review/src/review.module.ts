@@ -9,6 +9,7 @@ import { RecordScoreHandler } from './commands/record-score.handler';
 import { RecordScoresHandler } from './commands/record-scores.handler';
 import { RecordSubmissionHandler } from './commands/record-submission.handler';
 import { RecordSubmissionsHandler } from './commands/record-submissions.handler';
+import { HoldEvaluationHandler, ReleaseEvaluationHandler, TakeNextEvaluationHandler } from './commands/holds.handler';
 import { ApproveEvaluationHandler, ReturnEvaluationHandler } from './commands/review-decision.handler';
 import { SetRosterHandler } from './commands/set-roster.handler';
 import { EvaluationsController } from './http/evaluations.controller';
@@ -51,6 +52,9 @@ const COMMAND_HANDLERS = [
   ApproveEvaluationHandler,
   ReturnEvaluationHandler,
   SetRosterHandler,
+  HoldEvaluationHandler,
+  ReleaseEvaluationHandler,
+  TakeNextEvaluationHandler,
 ];
 const INBOX_JOBS_IN_FLIGHT = 200;
 const QUERY_HANDLERS = [

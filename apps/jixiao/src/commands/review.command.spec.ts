@@ -438,6 +438,34 @@ describe('jixiao review (server)', () => {
     expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(2);
   });
 
+  it('next: takes the oldest nobody holds and shows it, held for the reviewer; exit 3 when none is left', async () => {
+    let left = 1;
+    const { flags, calls } = await server({
+      'POST /evaluations/next?region=130126': () => ({
+        status: 200,
+        body: {
+          taken: left-- > 0 ? { evaluationId: 'ev_1', heldBy: 'li', heldUntil: '2026-12-07T10:30:00.000Z' } : null,
+        },
+      }),
+      'GET /evaluations/ev_1': () => ({
+        status: 200,
+        body: detail({ hold: { by: 'li', until: '2026-12-07T10:30:00.000Z' } }),
+      }),
+    });
+    const r = await jixiao('review', 'next', '--region', '130126', ...flags);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('li 审核中（认领至 2026-12-07T10:30:00.000Z）');
+    expect(r.stdout).toContain(`通过：jixiao review approve ev_${'0'.repeat(31)}1 --revision 3`);
+    const none = await jixiao('review', 'next', '--region', '130126', ...flags);
+    expect(none).toMatchObject({ code: 3, stdout: '' });
+    expect(none.stderr).toContain('没有等待审核的自评表了');
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'POST /evaluations/next?region=130126',
+      'GET /evaluations/ev_1',
+      'POST /evaluations/next?region=130126',
+    ]);
+  });
+
   it('history: a line per change, oldest first, with who, the states and why', async () => {
     const item = (
       at: string,

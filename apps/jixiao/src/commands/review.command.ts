@@ -116,6 +116,28 @@ export function register(program: Command): void {
     });
 
   review
+    .command('next')
+    .description(
+      'take the evaluation that has waited longest and nobody holds (held for you 30 minutes) and show it; exit 3 when none is left',
+    )
+    .option('--region <code or name>', 'a 6-digit division code or a region name (灵寿县), its sub-regions too')
+    .option('--year <year>', 'fiscal year')
+    .option('--json', 'print it as the server sends it')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<ServerOptions & { region?: string; year?: string; json?: boolean }>();
+      const region = opts.region === undefined ? undefined : regionCode(opts.region);
+      const api = client(cmd, region);
+      const { taken } = await api.takeNext({ region, year: positive('--year', opts.year) });
+      if (!taken) {
+        process.stderr.write('没有等待审核的自评表了。\n');
+        process.exitCode = 3;
+        return;
+      }
+      const e = await api.evaluation(taken.evaluationId);
+      process.stdout.write(opts.json ? `${JSON.stringify(e, null, 2)}\n` : renderEvaluationDetail(e));
+    });
+
+  review
     .command('show')
     .description('an evaluation: its score indicator by indicator, its findings, its state')
     .argument('<evaluationId>')

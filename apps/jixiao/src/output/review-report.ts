@@ -73,6 +73,7 @@ export function renderEvaluationDetail(e: EvaluationDetail): string {
       `状态 ${stateLabel(e.state)} (${e.state}) · 修订 ${e.revision} · 第 ${e.version} 版${e.previousVersionId ? `（更正 ${e.previousVersionId}）` : ''}${rules}`,
   ];
   if (e.lastReason) lines.push(`最近一次原因：${e.lastReason}`);
+  if (e.hold) lines.push(`${e.hold.by} 审核中（认领至 ${e.hold.until}）`);
   if (e.state === 'returned' && e.lastReturn?.findings.length)
     lines.push(
       `退回时指出需要修改的问题（${e.lastReturn.findings.length}）：`,

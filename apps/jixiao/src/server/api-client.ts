@@ -16,6 +16,7 @@ import {
   RunListSchema,
   RunSchema,
   RunStartedSchema,
+  TakenSchema,
   UploadedDocumentSchema,
   UploadedSchema,
   type ApiIssue,
@@ -24,6 +25,14 @@ import {
   type Run,
   type Years,
 } from './api-types';
+
+/** `k=v&…` of the filters given (none: ''). */
+function queryOf(filters: object): string {
+  return Object.entries(filters)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${enc(String(v))}`)
+    .join('&');
+}
 
 /** A request the server refused or could not answer: exit 1, with what the server said. */
 export class ApiError extends CliError {
@@ -136,24 +145,24 @@ export class ApiClient {
 
   /** The review service's evaluations the token may see, filtered (a page of them). */
   evaluations(filters: EvaluationFilters = {}) {
-    const query = Object.entries(filters)
-      .filter(([, v]) => v !== undefined && v !== '')
-      .map(([k, v]) => `${k}=${enc(String(v))}`)
-      .join('&');
+    const query = queryOf(filters);
     return this.request('GET', `/evaluations${query ? `?${query}` : ''}`, EvaluationPageSchema);
   }
 
   /** How the work stands: the current versions the token may see, by state and by grade. */
   progress(filters: Pick<EvaluationFilters, 'region' | 'year'> = {}) {
-    const query = Object.entries(filters)
-      .filter(([, v]) => v !== undefined && v !== '')
-      .map(([k, v]) => `${k}=${enc(String(v))}`)
-      .join('&');
+    const query = queryOf(filters);
     return this.request('GET', `/evaluations/progress${query ? `?${query}` : ''}`, ProgressSchema);
   }
 
   evaluation(id: string) {
     return this.request('GET', `/evaluations/${enc(id)}`, EvaluationDetailSchema);
+  }
+
+  /** Takes the next evaluation to review (the oldest nobody holds), held for the token's reviewer. */
+  takeNext(filters: Pick<EvaluationFilters, 'region' | 'year'> = {}) {
+    const query = queryOf(filters);
+    return this.request('POST', `/evaluations/next${query ? `?${query}` : ''}`, TakenSchema);
   }
 
   /** A region's roster for a year: the units expected to submit, who has and who has not. */

@@ -132,6 +132,8 @@ export const EvaluationSummarySchema = z
     executionRate: z.number().nullable(),
     findingCounts: FindingCountsSchema.nullable(),
     routing: RoutingSchema.nullable(),
+    /** Who works on it now (servers before holds send none). */
+    hold: z.object({ by: z.string(), until: z.string() }).nullable().optional(),
     updatedAt: z.string().nullable().optional(),
   })
   .loose();
@@ -276,6 +278,11 @@ export const EvaluationDetailSchema = EvaluationSummarySchema.extend({
     .nullable(),
 }).loose();
 export type EvaluationDetail = z.infer<typeof EvaluationDetailSchema>;
+
+/** `POST /evaluations/next`: the evaluation taken, held for the reviewer, or null when none is left. */
+export const TakenSchema = z.object({
+  taken: z.object({ evaluationId: z.string(), heldBy: z.string(), heldUntil: z.string() }).nullable(),
+});
 
 export const DecisionSchema = z.object({ evaluationId: z.string(), state: z.string(), revision: z.number().int() });
 export type Decision = z.infer<typeof DecisionSchema>;

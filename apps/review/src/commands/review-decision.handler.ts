@@ -68,6 +68,9 @@ async function decide(
   }
 }
 
+/** A decision ends whoever's hold (domain/holds.ts): the work on it is done. */
+const RELEASED = { heldBy: null, heldUntil: null };
+
 @CommandHandler(ApproveEvaluation)
 export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluation, DecisionOutcome> {
   constructor(private readonly uow: ReviewUnitOfWork) {}
@@ -79,6 +82,7 @@ export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluati
         action: 'approve',
         to,
         actor,
+        patch: RELEASED,
         reason: comment,
         details: comment ? { comment } : null,
       });
@@ -105,6 +109,7 @@ export class ReturnEvaluationHandler implements ICommandHandler<ReturnEvaluation
         action: 'return',
         to,
         actor,
+        patch: RELEASED,
         reason,
         details: findings.length > 0 ? { findings } : null,
       });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -6,6 +6,7 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiForbiddenResponse,
+  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -15,7 +16,9 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@jixiao/auth';
 import { correlationIdOf } from '@jixiao/runtime';
+import { HoldEvaluation, type HoldOutcome, ReleaseEvaluation, TakeNextEvaluation } from '../commands/holds.command';
 import { ApproveEvaluation, ReturnEvaluation, type DecisionOutcome } from '../commands/review-decision.command';
+import { HOLD_MINUTES } from '../domain/holds';
 import { REVIEW_STATES } from '../domain/review-state';
 import { GetEvaluation, GetEvaluationHistory, GetProgress, ListEvaluations } from '../queries/evaluation.queries';
 import {
@@ -81,6 +84,59 @@ export class EvaluationsController {
   @ApiOkResponse({ type: ProgressDto })
   progress(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
     return this.queries.execute(new GetProgress(principal, parseProgressQuery(query)));
+  }
+
+  @Post('next')
+  @HttpCode(200)
+  @Roles('reviewer')
+  @ApiOperation({
+    summary: 'Take the next evaluation to review: the one in review that has waited longest, that nobody holds',
+    description:
+      `Current versions in the reviewer’s reach (\`region\`, \`year\` narrow it). It is held for the reviewer for ` +
+      `${HOLD_MINUTES} minutes, so reviewers working through one queue each get another; one the reviewer already ` +
+      'holds is passed over (taking the next leaves it). Answers `{ taken: { evaluationId, heldBy, heldUntil } }`, ' +
+      'or `{ taken: null }` when none is left.',
+  })
+  @ApiQuery({ name: 'region', required: false, example: '130000' })
+  @ApiQuery({ name: 'year', required: false, type: Number, example: 2023 })
+  @ApiOkResponse({ description: '{ taken: { evaluationId, heldBy, heldUntil } | null }' })
+  @ApiForbiddenResponse({ description: 'Not a reviewer, or a region outside the reviewer’s' })
+  async next(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, unknown>,
+  ): Promise<{ taken: HoldOutcome | null }> {
+    const taken = await this.commands.execute<TakeNextEvaluation, HoldOutcome | null>(
+      new TakeNextEvaluation(principal, parseProgressQuery(query)),
+    );
+    return { taken };
+  }
+
+  @Post(':id/hold')
+  @HttpCode(200)
+  @Roles('reviewer')
+  @ApiOperation({
+    summary: `Hold an evaluation in review for ${HOLD_MINUTES} minutes (认领; again: renewed), so others’ queues skip it`,
+    description:
+      'Not a change of the case (no revision, no audit record); a decision clears it. A decision by someone else ' +
+      'is still taken: the hold tells others who works on it, it does not lock it.',
+  })
+  @ApiOkResponse({ description: '{ evaluationId, heldBy, heldUntil }' })
+  @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
+  @ApiForbiddenResponse({ description: 'Not a reviewer of its region' })
+  @ApiConflictResponse({ description: 'Not in review, or held by another reviewer (`heldBy`, `heldUntil`)' })
+  hold(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<HoldOutcome> {
+    return this.commands.execute(new HoldEvaluation(principal, id));
+  }
+
+  @Delete(':id/hold')
+  @HttpCode(204)
+  @Roles('reviewer')
+  @ApiOperation({ summary: 'Give back an evaluation the reviewer holds (nothing happens if they hold none)' })
+  @ApiNoContentResponse({ description: 'Released (or was not held by the caller)' })
+  @ApiNotFoundResponse({ description: 'Unknown evaluation id' })
+  @ApiForbiddenResponse({ description: 'Not a reviewer of its region' })
+  async release(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    await this.commands.execute(new ReleaseEvaluation(principal, id));
   }
 
   @Get(':id')

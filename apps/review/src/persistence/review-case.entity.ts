@@ -41,6 +41,12 @@ export class ReviewCase {
 
   @Column({ name: 'last_reason', type: 'text', nullable: true }) lastReason!: string | null;
   @Column({ name: 'public_path', type: 'varchar', length: 300, nullable: true }) publicPath!: string | null;
+  /**
+   * The reviewer working on it (taken from the queue, or claimed), until when: others' queues skip it meanwhile.
+   * Not a change of the case (no revision, no audit record); a decision clears it.
+   */
+  @Column({ name: 'held_by', type: 'varchar', length: 200, nullable: true }) heldBy!: string | null;
+  @Column({ name: 'held_until', type: 'varchar', length: 30, nullable: true }) heldUntil!: string | null;
   @Column({ name: 'created_at', type: 'varchar', length: 30 }) createdAt!: string;
   @Column({ name: 'updated_at', type: 'varchar', length: 30 }) updatedAt!: string;
 }

@@ -4,6 +4,7 @@ import { ReviewCase } from './review-case.entity';
 import { ReviewDetail } from './review-detail.entity';
 import { ReviewHistory } from './review-history.entity';
 import { ReviewRosterUnit } from './review-roster.entity';
+import { ReviewCaseHoldsMigration } from './case-holds.migration';
 import { HistoryAuditLinkMigration } from './history-audit-link.migration';
 import { ReviewTablesMigration } from './review-tables.migration';
 import { ReviewRosterMigration } from './roster.migration';
@@ -25,4 +26,5 @@ export const REVIEW_MIGRATIONS = [
   outboxPayloadEncodingMigration(REVIEW_SERVICE),
   ReviewRuleSnapshotsMigration,
   ReviewRosterMigration,
+  ReviewCaseHoldsMigration,
 ];

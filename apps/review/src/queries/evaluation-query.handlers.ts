@@ -65,7 +65,7 @@ export class GetProgressHandler implements IQueryHandler<GetProgress> {
 }
 
 /** The cases the principal may read (its regions, its unit), within the region and year asked for. */
-function readable(
+export function readable(
   dataSource: DataSource,
   principal: Principal,
   filters: ProgressFilters,

@@ -1,5 +1,6 @@
 import type { FlaggedFinding } from '@jixiao/contracts';
 import { orderGrades } from '@jixiao/scoring';
+import { activeHold } from '../domain/holds';
 import { findingKeys, type FollowedUpFinding } from '../domain/return-findings';
 import { REVIEW_STATES, type ReviewState } from '../domain/review-state';
 import type { VersionChanges } from '../domain/version-changes';
@@ -28,6 +29,8 @@ export function summaryView(c: ReviewCase) {
       ? { error: c.findingErrors ?? 0, warning: c.findingWarnings ?? 0, info: c.findingInfos ?? 0 }
       : null,
     routing: c.routingDecision ? { decision: c.routingDecision, reasons: c.routingReasons ?? [] } : null,
+    /** Who works on it now (taken from the queue or claimed), until when; null when nobody does. */
+    hold: c.state === 'in_review' ? activeHold(c) : null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     href: href(c.evaluationId),

@@ -156,7 +156,7 @@ export class ReviewHarness {
   }
 
   async http(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     token?: string,
     body?: unknown,

@@ -274,6 +274,32 @@ describe('workspace pages', () => {
     expect(detailPage(reviewer, detail(), history).value).not.toContain('data-testid="previous-return"');
   });
 
+  it('says who works on an evaluation: another reviewer (a notice), the viewer (give it back), nobody (take it)', () => {
+    const until = '2026-12-01T08:30:00.000Z';
+    const other = detailPage(
+      reviewer,
+      detail({ hold: { by: 'li<b>', until } } as Partial<EvaluationDetail>),
+      history,
+    ).value;
+    expect(other).toContain('<strong>li&lt;b&gt;</strong> 正在审核这一份（认领至 2026-12-01 08:30 UTC）');
+    expect(other).toContain('action="/review/evaluations/ev_1/approve"'); // it tells, it does not lock
+    const mine = detailPage(reviewer, detail({ hold: { by: 'wang', until } } as Partial<EvaluationDetail>), history, {
+      flash: '已认领',
+    }).value;
+    expect(mine).toContain(
+      '<form method="post" action="/review/evaluations/ev_1/release" class="hold" data-testid="hold">',
+    );
+    expect(mine).toContain('<button type="submit">放回待审核队列</button>');
+    expect(mine).not.toContain('data-testid="after-decision"'); // taking it is not a decision: no 审核下一份 link
+    const free = detailPage(reviewer, detail({ hold: null } as Partial<EvaluationDetail>), history).value;
+    expect(free).toContain('action="/review/evaluations/ev_1/hold"');
+    expect(free).toContain('<input type="hidden" name="csrf" value="csrf-token-1">');
+    // not a reviewer, or decided: nothing to take
+    expect(detailPage(as('auditor'), detail({ hold: null } as Partial<EvaluationDetail>), history).value).not.toContain(
+      'data-testid="hold"',
+    );
+  });
+
   it('the worklist keeps its filters in the pager links and in the form, escaped', () => {
     const items = [
       {

@@ -144,7 +144,7 @@ export function listPage(
 <td class="num">${formatScore(e.total)}</td>
 <td>${e.grade ?? '—'}</td>
 <td>${findingsCell(e.findingCounts)}</td>
-<td>${stateBadge(e.state)}</td>
+<td>${stateBadge(e.state)}${e.hold ? html`<br><span class="muted" data-testid="held-by">${e.hold.by} 审核中</span>` : ''}</td>
 <td>${e.routing?.decision === 'manual-review' ? e.routing.reasons.join('；') : ''}</td>
 <td>${formatTime(e.createdAt)}</td>
 </tr>`,
@@ -335,6 +335,24 @@ function correctionSection(viewer: Viewer, e: EvaluationDetail): SafeHtml | stri
   return html`<h2>更正</h2><p data-testid="correct">请按退回理由修改后，<a href="/submit?corrects=${encodeURIComponent(e.evaluationId)}">提交更正版本</a>；更正版本与本版本关联，本版本及其处理记录保留。</p>`;
 }
 
+/**
+ * Who works on it: another reviewer (a notice: deciding anyway is allowed, but is likely double work), the viewer
+ * (and the way to give it back to the queue), or nobody (and the way to take it).
+ */
+function holdSection(viewer: Viewer, e: EvaluationDetail, base: string): SafeHtml {
+  const csrf = html`<input type="hidden" name="csrf" value="${viewer.csrf}">`;
+  const hold = e.hold;
+  if (hold && hold.by !== viewer.principal.sub)
+    return html`<div class="notice" data-testid="hold"><strong>${hold.by}</strong> 正在审核这一份（认领至 ${formatTime(
+      hold.until,
+    )}）。为免重复审核，请先<a href="${WORKSPACE}/next">审核下一份</a>；确需由您处理，仍可在下方决定。</div>`;
+  if (hold)
+    return html`<form method="post" action="${base}/release" class="hold" data-testid="hold">${csrf}<span class="muted">您已认领这一份（至 ${formatTime(
+      hold.until,
+    )}），其他审核人员的“审核下一份”会跳过它。</span> <button type="submit">放回待审核队列</button></form>`;
+  return html`<form method="post" action="${base}/hold" class="hold" data-testid="hold">${csrf}<span class="muted">尚无人认领。</span> <button type="submit">认领（由我审核）</button></form>`;
+}
+
 function decisionSection(viewer: Viewer, e: EvaluationDetail, draft: DecisionDraft): SafeHtml | string {
   if (e.state === 'returned') return correctionSection(viewer, e);
   if (e.state !== 'in_review') return '';
@@ -343,6 +361,7 @@ function decisionSection(viewer: Viewer, e: EvaluationDetail, draft: DecisionDra
   const base = `${WORKSPACE}/evaluations/${encodeURIComponent(e.evaluationId)}`;
   const hidden = html`<input type="hidden" name="csrf" value="${viewer.csrf}"><input type="hidden" name="revision" value="${e.revision}">`;
   return html`<h2>审核</h2>
+${holdSection(viewer, e, base)}
 <p class="muted">审核针对本页所示的第 ${e.revision} 次修订；若期间重新评分，操作会被拒绝并提示重新查看。</p>
 <div class="decisions" data-testid="decisions">
 <form method="post" action="${base}/approve">${hidden}
@@ -481,7 +500,7 @@ export function detailPage(
     e.version
   } 版 · 修订 ${e.revision} · <code>${e.evaluationId}</code>${documentLink(e)}${e.publicPath ? html` · <a href="${e.publicPath}">公开页面</a>` : ''}</p>
 ${notice('flash', messages.flash)}${
-    messages.flash && viewer.principal.role === 'reviewer'
+    messages.flash && viewer.principal.role === 'reviewer' && e.hold?.by !== viewer.principal.sub
       ? html`<p data-testid="after-decision"><a href="${WORKSPACE}/next">审核下一份 →</a>（等待最久的一份）　<a href="${WORKSPACE}">返回待审核列表</a></p>`
       : ''
   }${notice('error', messages.error)}

@@ -24,6 +24,7 @@ import {
   viewerOf,
   WorkspaceGate,
 } from '@jixiao/runtime/workspace';
+import { HoldEvaluation, type HoldOutcome, ReleaseEvaluation, TakeNextEvaluation } from '../commands/holds.command';
 import { ApproveEvaluation, ReturnEvaluation } from '../commands/review-decision.command';
 import { SetRoster } from '../commands/set-roster.command';
 import { unitsFromText } from '../domain/roster';
@@ -55,6 +56,8 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 const FLASH: Record<string, string> = {
   approved: '已审核通过，结果将按流程公开。',
   returned: '已退回单位，退回理由已记入处理记录。',
+  held: '已认领：其他审核人员的“审核下一份”会跳过这一份。',
+  released: '已放回待审核队列。',
 };
 
 /** A refused query or command in the staff's words, with the service's own message kept for the record. */
@@ -190,21 +193,48 @@ export class WorkspaceController {
   @Get('next')
   @ApiOperation({
     summary:
-      'The evaluation that has waited longest for a reviewer (current versions, the reader’s reach; `region`, `year` narrow it): 303 to its page, else to the worklist',
+      'A reviewer takes the evaluation that has waited longest and nobody holds (current versions, their reach; `region`, `year` narrow it): 303 to its page, else to the worklist',
   })
   async next(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
     const session = this.gate.session(req, res, `${WORKSPACE}/next`);
     if (!session) return;
-    const { filters } = listFilters(
-      { ...query, state: 'in_review', sort: 'oldest', page: '1' },
-      1,
-      session.principal.role,
+    if (session.principal.role !== 'reviewer') return res.redirect(303, WORKSPACE);
+    const { filters } = listFilters({ ...query, state: 'in_review' }, 1, session.principal.role);
+    const taken = await this.commands.execute<TakeNextEvaluation, HoldOutcome | null>(
+      new TakeNextEvaluation(session.principal, { region: filters.region, year: filters.year }),
     );
-    const first = await this.queries.execute<ListEvaluations, EvaluationPage>(
-      new ListEvaluations(session.principal, filters),
-    );
-    const id = first.items[0]?.evaluationId;
-    res.redirect(303, id ? evaluationPath(id) : `${WORKSPACE}?state=in_review&done=none`);
+    res.redirect(303, taken ? evaluationPath(taken.evaluationId) : `${WORKSPACE}?state=in_review&done=none`);
+  }
+
+  @Post('evaluations/:id/hold')
+  @ApiOperation({ summary: 'Hold (认领) an evaluation in review from the workspace (form: csrf); 303 back' })
+  async hold(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() form: Form): Promise<void> {
+    await this.holding(req, res, id, form, 'held', (principal) => new HoldEvaluation(principal, id));
+  }
+
+  @Post('evaluations/:id/release')
+  @ApiOperation({ summary: 'Give back (放回队列) an evaluation the reviewer holds (form: csrf); 303 back' })
+  async release(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() form: Form): Promise<void> {
+    await this.holding(req, res, id, form, 'released', (principal) => new ReleaseEvaluation(principal, id));
+  }
+
+  private async holding(
+    req: Request,
+    res: Response,
+    id: string,
+    form: Form,
+    done: 'held' | 'released',
+    command: (principal: Principal) => HoldEvaluation | ReleaseEvaluation,
+  ): Promise<void> {
+    const session = this.gate.session(req, res, evaluationPath(id));
+    if (!session || !this.gate.formIsGenuine(req, res, session, form)) return;
+    try {
+      await this.commands.execute(command(session.principal));
+    } catch (err) {
+      if (!(err instanceof HttpException)) throw err;
+      return this.showEvaluation(res, session, id, err.getStatus(), { error: messageOf(err) });
+    }
+    res.redirect(303, `${evaluationPath(id)}?done=${done}`);
   }
 
   @Get('evaluations/:id')

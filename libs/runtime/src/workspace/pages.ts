@@ -51,6 +51,8 @@ tr.differs td{background:#fffaf0}
 .badge.resolved{background:#e3f9e5;color:var(--ok)}
 .badge.remaining{background:#ffe3e3;color:var(--accent)}
 p.reason{white-space:pre-line}
+form.hold{margin:8px 0}
+form.hold button{font:inherit;border:1px solid var(--line);border-radius:4px;background:#fff;padding:2px 12px;cursor:pointer}
 fieldset.flags{border:1px solid var(--line);border-radius:4px;margin:0 0 10px;padding:6px 10px;max-height:18em;overflow:auto}
 fieldset.flags legend{font-size:.9rem;color:var(--muted)}
 fieldset.flags label{display:block;margin:4px 0;font-size:.9rem}
