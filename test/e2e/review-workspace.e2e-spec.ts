@@ -330,6 +330,18 @@ describe('review workspace', () => {
     expect(await page.getByTestId('missing').locator('li').allTextContents()).toEqual(['灵寿县财政局']);
     expect(await page.getByTestId('roster').locator('tbody tr').count()).toBe(2);
     expect(await page.getByTestId('unlisted').count()).toBe(0);
+    // with a deadline that has passed: the unit that submitted is late, the other overdue
+    await page.fill('#deadline', '2020-01-01');
+    await page.getByRole('button', { name: '保存名单' }).click();
+    await page.waitForURL(/done=roster/);
+    expect(await page.getByTestId('deadline').textContent()).toBe('截止日期 2020-01-01（已过）；逾期提交 1 个');
+    expect(await page.getByTestId('missing').locator('strong').first().textContent()).toBe(
+      '已过截止日期仍未提交的单位（1）',
+    );
+    expect(await page.getByTestId('roster').locator('[data-late]').count()).toBe(1);
+    // the roster as a workbook, for the reminders
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('roster-export').click()]);
+    expect(download.suggestedFilename()).toBe('单位填报情况-130126-2022.xlsx');
     // an empty roster is refused on the page, the one set is kept
     await page.fill('#units', '\n  \n');
     await page.getByRole('button', { name: '保存名单' }).click();

@@ -712,8 +712,30 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     // replaced whole: a shorter roster leaves nothing of the longer one
     const shorter = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, { units: ['灵寿县教育局'] });
     expect(shorter.body).toMatchObject({ expected: 1, submitted: 0, missing: ['灵寿县教育局'] });
-    expect(await h.count('review_roster')).toBe(1);
+    expect(await h.count('review_roster_units')).toBe(1);
     expect(await h.count('review_audit')).toBe(before + 2);
+
+    // a deadline: past, so the roster is overdue and the units' first forms (today's) were late; a bad day is refused
+    const badDay = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, { units: ['x'], deadline: '2024-02-30' });
+    expect(badDay.status).toBe(400);
+    expect(badDay.body.message).toContain('body.deadline');
+    const dated = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, {
+      units: ['灵寿县农业农村局', '灵寿县财政局', '灵寿县教育局'],
+      deadline: '2024-03-31',
+    });
+    expect(dated.body).toMatchObject({ deadline: '2024-03-31', overdue: true, late: 2, missing: ['灵寿县教育局'] });
+    // 灵寿县财政局's first form, not its correction, says when it submitted
+    const firstOf = (await h.http('GET', `/evaluations/ev_ro_b`, auditor)).body.createdAt;
+    expect(dated.body.units[1]).toMatchObject({ unitName: '灵寿县财政局', late: true, firstAt: firstOf });
+    const ahead = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, {
+      units: ['灵寿县农业农村局'],
+      deadline: '2099-12-31',
+    });
+    expect(ahead.body).toMatchObject({ deadline: '2099-12-31', overdue: false, late: 0 });
+    // set again without one: no deadline
+    const undated = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, { units: ['灵寿县农业农村局'] });
+    expect(undated.body).toMatchObject({ deadline: null, overdue: false });
+    expect(await h.count('review_rosters')).toBe(1);
   });
 
   it('reviewers taking work from one queue each get another; a hold is shown, refused to others, given back, ended by a decision', async () => {

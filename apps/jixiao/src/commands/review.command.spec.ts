@@ -377,25 +377,42 @@ describe('jixiao review (server)', () => {
   });
 
   it('roster: who of the roster has not submitted; --set sends the units of a text, CSV or Excel file', async () => {
-    const standing = (units: string[]) => ({
+    const standing = (units: string[], deadline?: string) => ({
       region: '130126',
       fiscalYear: 2022,
       setAt: '2026-12-07T10:00:00.000Z',
       setBy: 'li',
       expected: units.length,
       submitted: 1,
+      deadline: deadline ?? null,
+      overdue: Boolean(deadline),
+      late: deadline ? 1 : 0,
       units: units.map((u, i) => ({
         unitName: u,
         evaluations: i === 0 ? 2 : 0,
         byState: i === 0 ? { in_review: 1, published: 1 } : {},
+        firstAt: null,
         lastAt: null,
+        late: Boolean(deadline) && i === 0,
       })),
       missing: units.slice(1),
-      unlisted: [{ unitName: '灵寿县水利局', evaluations: 1, byState: { returned: 1 }, lastAt: null }],
+      unlisted: [
+        {
+          unitName: '灵寿县水利局',
+          evaluations: 1,
+          byState: { returned: 1 },
+          firstAt: null,
+          lastAt: null,
+          late: false,
+        },
+      ],
     });
     const { flags, calls } = await server({
       'GET /rosters/130126/2022': () => ({ status: 200, body: standing(['灵寿县人民政府办公室', '灵寿县财政局']) }),
-      'PUT /rosters/130126/2022': (req) => ({ status: 200, body: standing(JSON.parse(req.body).units) }),
+      'PUT /rosters/130126/2022': (req) => {
+        const { units, deadline } = JSON.parse(req.body);
+        return { status: 200, body: standing(units, deadline) };
+      },
     });
     const r = await jixiao('review', 'roster', '灵寿县', '--year', '2022', ...flags);
     expect(r.code).toBe(0);
@@ -420,10 +437,30 @@ describe('jixiao review (server)', () => {
     ]);
     const xlsx = join(dir, 'units.xlsx');
     await wb.xlsx.writeFile(xlsx);
-    const fromExcel = await jixiao('review', 'roster', '130126', '--year', '2022', '--set', xlsx, ...flags);
+    const fromExcel = await jixiao(
+      'review',
+      'roster',
+      '130126',
+      '--year',
+      '2022',
+      '--set',
+      xlsx,
+      '--deadline',
+      '2023-03-31',
+      ...flags,
+    );
     expect(fromExcel.code).toBe(0);
-    expect(JSON.parse(calls.at(-1)!.body)).toEqual({ units: ['灵寿县人民政府办公室', '灵寿县教育局'] });
-    expect(fromExcel.stdout).toContain('尚未提交（1）：\n  1. 灵寿县教育局');
+    expect(JSON.parse(calls.at(-1)!.body)).toEqual({
+      units: ['灵寿县人民政府办公室', '灵寿县教育局'],
+      deadline: '2023-03-31',
+    });
+    expect(fromExcel.stdout).toContain('截止日期 2023-03-31（已过）；逾期提交 1 个');
+    expect(fromExcel.stdout).toContain('已过截止日期仍未提交（1）：\n  1. 灵寿县教育局');
+    expect(fromExcel.stdout).toMatch(/^灵寿县人民政府办公室\s+2\s+待审核 1 · 已公开 1（逾期提交）$/m);
+    // a deadline is for the roster set with it
+    expect(
+      (await jixiao('review', 'roster', '130126', '--year', '2022', '--deadline', '2023-03-31', ...flags)).code,
+    ).toBe(2);
 
     // a file without a unit, or not a spreadsheet, is refused before any request (exit 2)
     const blank = join(dir, 'blank.txt');

@@ -102,15 +102,19 @@ export function register(program: Command): void {
     .argument('<region>', 'a 6-digit division code or a region name (灵寿县)')
     .option('--year <year>', 'fiscal year (required)')
     .option('--set <file>', 'the units expected to submit: .txt or .csv (a unit per line), or .xlsx (the first column)')
+    .option('--deadline <YYYY-MM-DD>', 'with --set: the last day (China time) a form counts as on time')
     .option('--json', 'print it as the server sends it')
     .action(async (where: string, _opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<ServerOptions & { year?: string; set?: string; json?: boolean }>();
+      const opts = cmd.optsWithGlobals<
+        ServerOptions & { year?: string; set?: string; deadline?: string; json?: boolean }
+      >();
       const region = regionCode(where);
       const year = positive('--year', opts.year);
       if (year === undefined) throw new CliError('--year is needed: a roster is for one fiscal year', 2);
       const api = client(cmd, region);
+      if (opts.deadline && !opts.set) throw new CliError('--deadline goes with --set (the roster it is for)', 2);
       const r = opts.set
-        ? await api.setRoster(region, year, await rosterFile(opts.set))
+        ? await api.setRoster(region, year, await rosterFile(opts.set), opts.deadline)
         : await api.roster(region, year);
       process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : renderRoster(r));
     });

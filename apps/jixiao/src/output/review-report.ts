@@ -189,13 +189,22 @@ export function renderRoster(r: Roster): string {
   else {
     lines.push(
       `${where}：名单 ${r.expected} 个单位，已提交 ${r.submitted} 个，未提交 ${r.missing.length} 个（名单由 ${r.setBy ?? '—'} 于 ${r.setAt} 设置）`,
+      ...(r.deadline
+        ? [`截止日期 ${r.deadline}${r.overdue ? '（已过）' : ''}${r.late ? `；逾期提交 ${r.late} 个` : ''}`]
+        : []),
       '',
-      r.missing.length ? `尚未提交（${r.missing.length}）：` : '名单中的单位都已提交。',
+      r.missing.length
+        ? `${r.overdue ? '已过截止日期仍未提交' : '尚未提交'}（${r.missing.length}）：`
+        : '名单中的单位都已提交。',
       ...r.missing.map((m, i) => `  ${i + 1}. ${m}`),
       '',
       renderTable(
         [{ header: '单位' }, { header: '已提交', align: 'right' }, { header: '状态' }],
-        r.units.map((u) => [u.unitName ?? '', u.evaluations ? String(u.evaluations) : '未提交', states(u.byState)]),
+        r.units.map((u) => [
+          u.unitName ?? '',
+          u.evaluations ? String(u.evaluations) : '未提交',
+          `${states(u.byState)}${u.late ? '（逾期提交）' : ''}`,
+        ]),
       ),
     );
   }

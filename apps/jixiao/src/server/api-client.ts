@@ -171,8 +171,9 @@ export class ApiClient {
   }
 
   /** Sets (replaces) a region's roster for a year; answers where it stands. */
-  setRoster(region: string, year: number, units: readonly string[]) {
-    return this.request('PUT', `/rosters/${enc(region)}/${year}`, RosterSchema, JSON.stringify({ units }));
+  setRoster(region: string, year: number, units: readonly string[], deadline?: string) {
+    const body = JSON.stringify({ units, ...(deadline ? { deadline } : {}) });
+    return this.request('PUT', `/rosters/${enc(region)}/${year}`, RosterSchema, body);
   }
 
   history(id: string) {

@@ -153,7 +153,9 @@ const UnitStandingSchema = z.object({
   unitName: z.string().nullable(),
   evaluations: z.number().int(),
   byState: z.record(z.string(), z.number().int()),
+  firstAt: z.string().nullable(),
   lastAt: z.string().nullable(),
+  late: z.boolean(),
 });
 
 /** `GET /rosters/:region/:year`: the roster of units expected to submit, who has and who has not. */
@@ -165,6 +167,9 @@ export const RosterSchema = z
     setBy: z.string().nullable(),
     expected: z.number().int(),
     submitted: z.number().int(),
+    deadline: z.string().nullable(),
+    overdue: z.boolean(),
+    late: z.number().int(),
     units: z.array(UnitStandingSchema),
     missing: z.array(z.string()),
     unlisted: z.array(UnitStandingSchema),

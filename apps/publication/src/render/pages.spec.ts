@@ -66,7 +66,7 @@ describe('JSON and CSV', () => {
     const csv = regionYearCsv(v);
     expect(csv.startsWith(`${BOM}评价编号,单位,项目,表类型,总分,等级,执行率,状态`)).toBe(true);
     const lines = csv.split('\r\n');
-    expect(lines[1]).toBe('ev_1,霍邱县数据资源局,电子政务各项专项经费,项目支出,95.16,优,51.56%,已发布,0,2024-03-01 08:00 UTC,');
+    expect(lines[1]).toBe('ev_1,霍邱县数据资源局,电子政务各项专项经费,项目支出,95.16,优,51.56%,已发布,0,2024-03-01 16:00 北京时间,');
     expect(lines[2]).toContain(`"'=cmd|"" /C calc""!A0","项目,含逗号"`);
     expect(lines[2]).toContain(',已修订,2,');
   });

@@ -44,7 +44,7 @@ describe('the region and year as an Excel workbook', () => {
     expect(first.getCell(7).value).toBe(0.5156);
     expect(first.getCell(7).numFmt).toBe('0.00%');
     expect(first.getCell(8).value).toBe('已发布');
-    expect(first.getCell(10).value).toBe('2024-03-01 08:00 UTC');
+    expect(first.getCell(10).value).toBe('2024-03-01 16:00 北京时间');
     expect(sheet.getRow(3).getCell(9).value).toBe(1); // revised once
     // a retracted one: no figures, its reason kept
     const retracted = sheet.getRow(4);

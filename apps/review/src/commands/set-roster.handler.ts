@@ -2,9 +2,9 @@ import { BadRequestException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { assertAllowed, refusal } from '@jixiao/auth';
 import { appendAudit, isoNow } from '@jixiao/persistence';
-import { RosterProblem, rosterUnits } from '../domain/roster';
+import { isDeadline, RosterProblem, rosterUnits } from '../domain/roster';
 import { insertRows } from '../persistence/case-store';
-import { ReviewRosterUnit } from '../persistence/review-roster.entity';
+import { ReviewRoster, ReviewRosterUnit } from '../persistence/review-roster.entity';
 import { REVIEW_TABLES } from '../persistence/review-tables';
 import { ReviewUnitOfWork } from '../persistence/review-unit-of-work';
 import { SetRoster } from './set-roster.command';
@@ -25,23 +25,32 @@ export interface RosterSet {
 export class SetRosterHandler implements ICommandHandler<SetRoster, RosterSet> {
   constructor(private readonly uow: ReviewUnitOfWork) {}
 
-  async execute({ principal, region, fiscalYear, unitNames, correlationId }: SetRoster): Promise<RosterSet> {
+  async execute({ principal, region, fiscalYear, unitNames, deadline, correlationId }: SetRoster): Promise<RosterSet> {
     assertAllowed(principal, 'review', { region });
     let units;
     try {
+      if (deadline !== null && !isDeadline(deadline))
+        throw new RosterProblem(
+          `deadline ${deadline}: a calendar day YYYY-MM-DD expected`,
+          `截止日期“${deadline}”不是有效日期，应为 年-月-日，如 2024-03-31`,
+        );
       units = rosterUnits(unitNames);
     } catch (err) {
       if (!(err instanceof RosterProblem)) throw err;
       throw refusal(BadRequestException, err.message, err.messageZh, err.line === null ? {} : { line: err.line });
     }
     return this.uow.run(async (work) => {
-      const repo = work.manager.getRepository(ReviewRosterUnit);
-      const before = await repo.countBy({ region, fiscalYear });
-      await repo.delete({ region, fiscalYear });
+      const where = { region, fiscalYear };
+      const header = work.manager.getRepository(ReviewRoster);
+      const listed = work.manager.getRepository(ReviewRosterUnit);
+      const before = await listed.countBy(where);
+      await listed.delete(where);
+      await header.delete(where);
       const at = isoNow();
-      const rows = units.map((u, position) =>
-        Object.assign(new ReviewRosterUnit(), { region, fiscalYear, ...u, position, setAt: at, setBy: principal.sub }),
-      );
+      await insertRows(work.manager, ReviewRoster, [
+        Object.assign(new ReviewRoster(), { ...where, deadline, setAt: at, setBy: principal.sub }),
+      ]);
+      const rows = units.map((u, position) => Object.assign(new ReviewRosterUnit(), { ...where, ...u, position }));
       for (let i = 0; i < rows.length; i += 500)
         await insertRows(work.manager, ReviewRosterUnit, rows.slice(i, i + 500));
       await appendAudit(work.manager, REVIEW_TABLES.audit, [
@@ -50,8 +59,8 @@ export class SetRosterHandler implements ICommandHandler<SetRoster, RosterSet> {
           entityType: 'roster',
           entityId: `${region}/${fiscalYear}`,
           action: 'roster set',
-          reason: `填报单位名单：${units.length} 个单位（此前 ${before} 个）`,
-          payload: { region, fiscalYear, units: units.map((u) => u.unitName) },
+          reason: `填报单位名单：${units.length} 个单位（此前 ${before} 个）${deadline ? `，截止日期 ${deadline}` : ''}`,
+          payload: { region, fiscalYear, deadline, units: units.map((u) => u.unitName) },
           at,
         },
       ]);

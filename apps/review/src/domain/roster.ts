@@ -67,35 +67,82 @@ export interface UnitSubmissions {
   lastAt: string | null;
 }
 
-/** A unit's submissions: how many current versions, by state, and when the latest arrived. */
+/** When a unit first submitted (any version: a correction after the deadline does not make it late). */
+export interface UnitFirstSubmission {
+  unitName: string | null;
+  firstAt: string | null;
+}
+
+/** A unit's submissions: how many current versions, by state, when the first and the latest arrived. */
 export interface UnitStanding {
   unitName: string | null;
   evaluations: number;
   byState: Record<string, number>;
+  firstAt: string | null;
   lastAt: string | null;
+  /** Its first form arrived after the deadline (China time). */
+  late: boolean;
 }
 
 export interface RosterStanding {
   /** How many units the roster names, and how many of them have submitted at least one form. */
   expected: number;
   submitted: number;
+  /** The last day forms count as on time (`YYYY-MM-DD`, China time), and whether it has passed. */
+  deadline: string | null;
+  overdue: boolean;
+  /** How many units of the roster submitted after the deadline. */
+  late: number;
   /** The roster, in its order: each unit with what it has submitted (0 evaluations: not yet). */
   units: UnitStanding[];
-  /** The units of the roster that have submitted nothing. */
+  /** The units of the roster that have submitted nothing (overdue once the deadline has passed). */
   missing: string[];
   /** Units that submitted but the roster does not name (a name written differently, or a unit left out). */
   unlisted: UnitStanding[];
 }
 
+/** The date in China (UTC+8, no daylight saving) of an instant: what a deadline day is compared with. */
+export function chinaDate(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** A deadline as a bureau writes it: a real calendar day, `YYYY-MM-DD`. */
+export function isDeadline(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00.000Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
 /** Where a region's roster stands against the current versions its units have submitted. */
-export function rosterStanding(roster: readonly RosterUnit[], rows: readonly UnitSubmissions[]): RosterStanding {
+export function rosterStanding(
+  roster: readonly RosterUnit[],
+  rows: readonly UnitSubmissions[],
+  {
+    firsts = [],
+    deadline = null,
+    now = new Date().toISOString(),
+  }: { firsts?: readonly UnitFirstSubmission[]; deadline?: string | null; now?: string } = {},
+): RosterStanding {
+  const keyOf = (name: string | null) => (name === null ? '' : unitKey(name));
+  const first = new Map<string, string>();
+  for (const f of firsts)
+    if (f.firstAt && (!first.has(keyOf(f.unitName)) || f.firstAt < first.get(keyOf(f.unitName))!))
+      first.set(keyOf(f.unitName), f.firstAt);
   const byKey = new Map<string, UnitStanding>();
   for (const r of rows) {
-    const key = r.unitName === null ? '' : unitKey(r.unitName);
-    const u = byKey.get(key) ?? { unitName: r.unitName, evaluations: 0, byState: {}, lastAt: null };
+    const key = keyOf(r.unitName);
+    const u = byKey.get(key) ?? {
+      unitName: r.unitName,
+      evaluations: 0,
+      byState: {},
+      firstAt: first.get(key) ?? null,
+      lastAt: null,
+      late: false,
+    };
     u.evaluations += Number(r.n);
     u.byState[r.state] = (u.byState[r.state] ?? 0) + Number(r.n);
     if (r.lastAt && (!u.lastAt || r.lastAt > u.lastAt)) u.lastAt = r.lastAt;
+    u.late = Boolean(deadline && u.firstAt && chinaDate(u.firstAt) > deadline);
     byKey.set(key, u);
   }
   const listed = new Set(roster.map((u) => u.unitKey));
@@ -105,12 +152,17 @@ export function rosterStanding(roster: readonly RosterUnit[], rows: readonly Uni
       unitName: u.unitName,
       evaluations: s?.evaluations ?? 0,
       byState: s?.byState ?? {},
+      firstAt: s?.firstAt ?? null,
       lastAt: s?.lastAt ?? null,
+      late: s?.late ?? false,
     };
   });
   return {
     expected: roster.length,
     submitted: units.filter((u) => u.evaluations > 0).length,
+    deadline,
+    overdue: Boolean(deadline && chinaDate(now) > deadline),
+    late: units.filter((u) => u.late).length,
     units,
     missing: units.filter((u) => u.evaluations === 0).map((u) => u.unitName!),
     unlisted: [...byKey.entries()]

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
-import { ROSTER_MAX_UNITS } from '../domain/roster';
+import { isDeadline, ROSTER_MAX_UNITS } from '../domain/roster';
 
 const ParamsSchema = z.object({
   region: z.string().regex(/^\d{6}$/, 'expected a 6-digit division code'),
@@ -12,8 +12,9 @@ const BodySchema = z.object(
       .array(z.string({ error: 'expected a unit name' }))
       .min(1)
       .max(ROSTER_MAX_UNITS),
+    deadline: z.string().refine(isDeadline, 'expected a calendar day YYYY-MM-DD').nullish(),
   },
-  { error: 'expected a JSON body { "units": ["…", …] }' },
+  { error: 'expected a JSON body { "units": ["…", …], "deadline"?: "YYYY-MM-DD" }' },
 );
 
 function refuse(where: string, issues: z.core.$ZodIssue[], zh: string): never {
@@ -33,9 +34,13 @@ export function parseRosterParams(params: unknown): { region: string; year: numb
   return parsed.data;
 }
 
-export function parseRosterBody(body: unknown): string[] {
+export function parseRosterBody(body: unknown): { units: string[]; deadline: string | null } {
   const parsed = BodySchema.safeParse(body);
   if (!parsed.success)
-    refuse('body', parsed.error.issues, `请求应为 { "units": [单位名称, …] }，含 1–${ROSTER_MAX_UNITS} 个单位名称`);
-  return parsed.data.units;
+    refuse(
+      'body',
+      parsed.error.issues,
+      `请求应为 { "units": [单位名称, …], "deadline": "年-月-日"（可选） }，含 1–${ROSTER_MAX_UNITS} 个单位名称`,
+    );
+  return { units: parsed.data.units, deadline: parsed.data.deadline ?? null };
 }

@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiProperty,
+  ApiPropertyOptional,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -29,6 +30,14 @@ class SetRosterBody {
     example: ['灵寿县人民政府办公室', '灵寿县财政局', '灵寿县农业农村局'],
   })
   units!: string[];
+
+  @ApiPropertyOptional({
+    description: 'The last day (China time) a form counts as on time; units first submitting later are marked late',
+    example: '2024-03-31',
+    type: String,
+    nullable: true,
+  })
+  deadline?: string | null;
 }
 
 class RosterDto {
@@ -38,9 +47,15 @@ class RosterDto {
     string | null;
   @ApiProperty({ type: String, nullable: true, description: 'who set it' }) setBy!: string | null;
   @ApiProperty({ description: 'how many units the roster names' }) expected!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'the deadline (YYYY-MM-DD, China time), if set' })
+  deadline!: string | null;
+  @ApiProperty({ description: 'the deadline has passed' }) overdue!: boolean;
+  @ApiProperty({ description: 'how many units of the roster first submitted after the deadline' }) late!: number;
   @ApiProperty({ description: 'how many of them submitted at least one form (current versions)' }) submitted!: number;
   @ApiProperty({
-    description: 'the roster in its order: { unitName, evaluations, byState, lastAt } (0 evaluations: not yet)',
+    description:
+      'the roster in its order: { unitName, evaluations, byState, firstAt, lastAt, late } (0 evaluations: not yet; ' +
+      'late: first submitted after the deadline)',
     type: [Object],
   })
   units!: object[];
@@ -97,8 +112,8 @@ export class RostersController {
     @Req() req: { id?: unknown },
   ): Promise<RosterView> {
     const { region, year } = parseRosterParams(params);
-    const units = parseRosterBody(body);
-    await this.commands.execute(new SetRoster(principal, region, year, units, correlationIdOf(req)));
+    const { units, deadline } = parseRosterBody(body);
+    await this.commands.execute(new SetRoster(principal, region, year, units, deadline, correlationIdOf(req)));
     return this.queries.execute(new GetRoster(principal, region, year));
   }
 }

@@ -6,8 +6,9 @@ export const REVIEW_TABLES = {
   audit: 'review_audit',
   /** The effective rules scores cite, from `scoring.ruleset.snapshot.v1` (see breakdowns.ts). */
   ruleSnapshots: 'review_rule_snapshots',
-  /** The units each region expects self-evaluations from, per fiscal year (domain/roster.ts). */
-  roster: 'review_roster',
+  /** Each region's roster per fiscal year (set when, by whom; deadline) and its units (domain/roster.ts). */
+  rosters: 'review_rosters',
+  rosterUnits: 'review_roster_units',
 } as const;
 
 /** The service name: names the SQLite file, the migrations table, the outbox/inbox tables and the producer of its events. */

@@ -3,7 +3,7 @@ import { messagingMigration, messagingTables, outboxPayloadEncodingMigration } f
 import { ReviewCase } from './review-case.entity';
 import { ReviewDetail } from './review-detail.entity';
 import { ReviewHistory } from './review-history.entity';
-import { ReviewRosterUnit } from './review-roster.entity';
+import { ReviewRoster, ReviewRosterUnit } from './review-roster.entity';
 import { ReviewCaseHoldsMigration } from './case-holds.migration';
 import { HistoryAuditLinkMigration } from './history-audit-link.migration';
 import { ReviewTablesMigration } from './review-tables.migration';
@@ -11,7 +11,7 @@ import { ReviewRosterMigration } from './roster.migration';
 import { ReviewRuleSnapshotsMigration } from './rule-snapshots.migration';
 import { REVIEW_SERVICE, REVIEW_TABLES } from './review-tables';
 
-export const REVIEW_ENTITIES = [ReviewCase, ReviewDetail, ReviewHistory, ReviewRosterUnit];
+export const REVIEW_ENTITIES = [ReviewCase, ReviewDetail, ReviewHistory, ReviewRoster, ReviewRosterUnit];
 
 export const REVIEW_MIGRATIONS = [
   auditMigration(REVIEW_TABLES.audit),

@@ -2,9 +2,9 @@ import { ForbiddenException, Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { assertAllowed, type Principal, refusal } from '@jixiao/auth';
-import { rosterStanding, type RosterStanding, type UnitSubmissions } from '../domain/roster';
+import { rosterStanding, type RosterStanding, type UnitFirstSubmission, type UnitSubmissions } from '../domain/roster';
 import { ReviewCase } from '../persistence/review-case.entity';
-import { ReviewRosterUnit } from '../persistence/review-roster.entity';
+import { ReviewRoster, ReviewRosterUnit } from '../persistence/review-roster.entity';
 import { REVIEW_DATA_SOURCE } from '../review.tokens';
 import { whereCurrent } from './evaluation-query.handlers';
 
@@ -41,24 +41,34 @@ export class GetRosterHandler implements IQueryHandler<GetRoster, RosterView> {
         '填报单位名单只供财政部门工作人员查看',
       );
     assertAllowed(principal, 'read', { region });
-    const roster = await this.dataSource
-      .getRepository(ReviewRosterUnit)
-      .find({ where: { region, fiscalYear }, order: { position: 'ASC' } });
-    const rows = await whereCurrent(this.dataSource.getRepository(ReviewCase).createQueryBuilder('c'))
-      .select('c.unitName', 'unitName')
-      .addSelect('c.state', 'state')
-      .addSelect('COUNT(*)', 'n')
-      .addSelect('MAX(c.createdAt)', 'lastAt')
-      .andWhere('c.region = :region AND c.fiscalYear = :fiscalYear', { region, fiscalYear })
-      .groupBy('c.unitName')
-      .addGroupBy('c.state')
-      .getRawMany<UnitSubmissions>();
+    const where = { region, fiscalYear };
+    const [header, roster] = await Promise.all([
+      this.dataSource.getRepository(ReviewRoster).findOneBy(where),
+      this.dataSource.getRepository(ReviewRosterUnit).find({ where, order: { position: 'ASC' } }),
+    ]);
+    const cases = () =>
+      this.dataSource
+        .getRepository(ReviewCase)
+        .createQueryBuilder('c')
+        .andWhere('c.region = :region AND c.fiscalYear = :fiscalYear', where)
+        .select('c.unitName', 'unitName');
+    const [rows, firsts] = await Promise.all([
+      whereCurrent(cases())
+        .addSelect('c.state', 'state')
+        .addSelect('COUNT(*)', 'n')
+        .addSelect('MAX(c.createdAt)', 'lastAt')
+        .groupBy('c.unitName')
+        .addGroupBy('c.state')
+        .getRawMany<UnitSubmissions>(),
+      // when each unit first submitted, any version: a correction after the deadline does not make a unit late
+      cases().addSelect('MIN(c.createdAt)', 'firstAt').groupBy('c.unitName').getRawMany<UnitFirstSubmission>(),
+    ]);
     return {
       region,
       fiscalYear,
-      setAt: roster[0]?.setAt ?? null,
-      setBy: roster[0]?.setBy ?? null,
-      ...rosterStanding(roster, rows),
+      setAt: header?.setAt ?? null,
+      setBy: header?.setBy ?? null,
+      ...rosterStanding(roster, rows, { firsts, deadline: header?.deadline ?? null }),
     };
   }
 }

@@ -16,8 +16,9 @@ export interface RosterPageInput {
   view: RosterView | null;
   flash?: string | null;
   error?: string | null;
-  /** What the reviewer pasted, kept when saving was refused. */
+  /** What the reviewer pasted and the deadline typed, kept when saving was refused. */
   draft?: string;
+  draftDeadline?: string;
 }
 
 const worklistHref = (region: string, year: number, state: string) =>
@@ -30,15 +31,29 @@ function statesCell(u: UnitStanding): string {
     .join(' · ');
 }
 
+/** When a unit first submitted, marked when that was after the deadline. */
+function firstCell(u: UnitStanding): SafeHtml | string {
+  if (!u.firstAt) return '';
+  return html`${formatTime(u.firstAt)}${u.late ? html` <span class="badge warning" data-late>逾期</span>` : ''}`;
+}
+
 function rosterTable(v: RosterView): SafeHtml | string {
   if (v.units.length === 0) return '';
-  return html`<h2>名单（${v.expected} 个单位）</h2><div class="scroll"><table data-testid="roster">
-<thead><tr><th>#</th><th>单位</th><th class="num">已提交（最新版本）</th><th>状态</th><th>最近提交</th></tr></thead>
+  const missingBadge = v.overdue
+    ? html`<span class="badge returned">逾期未提交</span>`
+    : html`<span class="badge returned">未提交</span>`;
+  return html`<h2>名单（${v.expected} 个单位）</h2><p class="pager"><a href="${`${ROSTER_PAGE}.xlsx?${new URLSearchParams(
+    {
+      region: v.region,
+      year: String(v.fiscalYear),
+    },
+  )}`}" data-testid="roster-export" download>导出 Excel</a></p><div class="scroll"><table data-testid="roster">
+<thead><tr><th>#</th><th>单位</th><th class="num">已提交（最新版本）</th><th>状态</th><th>首次提交</th><th>最近提交</th></tr></thead>
 <tbody>${v.units.map(
     (u, i) =>
       html`<tr data-unit="${u.unitName ?? ''}"${u.evaluations ? '' : trusted(' class="differs"')}><td class="num">${i + 1}</td><td>${u.unitName}</td><td class="num">${
-        u.evaluations ? u.evaluations : html`<span class="badge returned">未提交</span>`
-      }</td><td>${statesCell(u)}</td><td>${u.lastAt ? formatTime(u.lastAt) : ''}</td></tr>`,
+        u.evaluations ? u.evaluations : missingBadge
+      }</td><td>${statesCell(u)}</td><td>${firstCell(u)}</td><td>${u.lastAt ? formatTime(u.lastAt) : ''}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -48,13 +63,21 @@ function unlistedTable(v: RosterView): SafeHtml | string {
     ? '这些单位已提交，但名单中没有（名称写法不同，或未列入名单）：核对后可在下方名单中补上或改正。'
     : '尚未设置名单：以下是已提交的单位。';
   return html`<h2>${v.units.length ? '不在名单中的提交单位' : '已提交的单位'}（${v.unlisted.length}）</h2><p class="muted">${why}</p>
-<div class="scroll"><table data-testid="unlisted"><thead><tr><th>单位</th><th class="num">已提交（最新版本）</th><th>状态</th><th>最近提交</th></tr></thead>
+<div class="scroll"><table data-testid="unlisted"><thead><tr><th>单位</th><th class="num">已提交（最新版本）</th><th>状态</th><th>首次提交</th><th>最近提交</th></tr></thead>
 <tbody>${v.unlisted.map(
     (u) =>
       html`<tr><td>${u.unitName ?? html`<span class="muted">（表中未写明单位）</span>`}</td><td class="num">${u.evaluations}</td><td>${statesCell(
         u,
-      )}</td><td>${u.lastAt ? formatTime(u.lastAt) : ''}</td></tr>`,
+      )}</td><td>${firstCell(u)}</td><td>${u.lastAt ? formatTime(u.lastAt) : ''}</td></tr>`,
   )}</tbody></table></div>`;
+}
+
+/** The deadline, whether it has passed, and how many units were late. */
+function deadlineLine(v: RosterView): SafeHtml | string {
+  if (!v.deadline) return '';
+  return html`<br><span data-testid="deadline">截止日期 <strong>${v.deadline}</strong>${v.overdue ? '（已过）' : ''}${
+    v.late ? html`；逾期提交 <strong data-field="late">${v.late}</strong> 个` : ''
+  }</span>`;
 }
 
 /** The reviewers' form: the roster a unit per line, replacing the one set before. */
@@ -62,9 +85,11 @@ function rosterForm(viewer: Viewer, input: RosterPageInput): SafeHtml | string {
   if (viewer.principal.role !== 'reviewer' || !input.view) return '';
   const v = input.view;
   const text = input.draft ?? v.units.map((u) => u.unitName).join('\n');
+  const deadline = input.draftDeadline ?? v.deadline ?? '';
   return html`<h2>${v.units.length ? '修改名单' : '设置名单'}</h2>
 <form method="post" action="${ROSTER_PAGE}" data-testid="roster-form"><input type="hidden" name="csrf" value="${viewer.csrf}"><input type="hidden" name="region" value="${v.region}"><input type="hidden" name="year" value="${String(v.fiscalYear)}">
 <p><label for="units">应提交自评表的单位，每行一个（可从 Excel 复制一列粘贴；带序号的两列也可以）。保存后替换原名单，并记入审计记录。</label><textarea id="units" name="units" rows="12">${text}</textarea></p>
+<p><label for="deadline">截止日期（可选；此日之后首次提交的单位标为逾期）</label> <input type="date" id="deadline" name="deadline" value="${deadline}"></p>
 <button class="primary" type="submit">保存名单</button>
 </form>`;
 }
@@ -80,13 +105,13 @@ export function rosterPage(viewer: Viewer, input: RosterPageInput): SafeHtml {
     : v.units.length
       ? html`<section class="card" data-testid="standing"><p><strong>地区 ${v.region}，${v.fiscalYear} 年度</strong>：名单 <strong>${v.expected}</strong> 个单位，已提交 <strong data-field="submitted">${v.submitted}</strong> 个，未提交 <strong data-field="missing">${v.missing.length}</strong> 个${
           v.unlisted.length ? html`；另有 ${v.unlisted.length} 个不在名单中的单位已提交` : ''
-        }。</p><p class="muted">名单由 ${v.setBy ?? '—'} 于 ${v.setAt ? formatTime(v.setAt) : '—'} 设置；只计本地区（不含下级地区）各表的最新版本。 <a href="${worklistHref(
+        }。${deadlineLine(v)}</p><p class="muted">名单由 ${v.setBy ?? '—'} 于 ${v.setAt ? formatTime(v.setAt) : '—'} 设置；只计本地区（不含下级地区）各表的最新版本；截止日期按北京时间计。 <a href="${worklistHref(
           v.region,
           v.fiscalYear,
           'all',
         )}">查看这些自评表</a></p></section>${
           v.missing.length
-            ? html`<div class="notice" data-testid="missing"><strong>尚未提交的单位（${v.missing.length}）</strong><ol>${v.missing.map(
+            ? html`<div class="notice" data-testid="missing"><strong>${v.overdue ? '已过截止日期仍未提交的单位' : '尚未提交的单位'}（${v.missing.length}）</strong><ol>${v.missing.map(
                 (m) => html`<li>${m}</li>`,
               )}</ol></div>`
             : html`<p class="flash" data-testid="missing">名单中的单位都已提交。</p>`

@@ -281,7 +281,7 @@ describe('workspace pages', () => {
       detail({ hold: { by: 'li<b>', until } } as Partial<EvaluationDetail>),
       history,
     ).value;
-    expect(other).toContain('<strong>li&lt;b&gt;</strong> 正在审核这一份（认领至 2026-12-01 08:30 UTC）');
+    expect(other).toContain('<strong>li&lt;b&gt;</strong> 正在审核这一份（认领至 2026-12-01 16:30 北京时间）');
     expect(other).toContain('action="/review/evaluations/ev_1/approve"'); // it tells, it does not lock
     const mine = detailPage(reviewer, detail({ hold: { by: 'wang', until } } as Partial<EvaluationDetail>), history, {
       flash: '已认领',

@@ -45,6 +45,7 @@ import {
   type Progress,
   WORKSPACE,
 } from './workspace-pages';
+import { rosterXlsx } from './roster-xlsx';
 import { worklistXlsx } from './worklist-xlsx';
 
 type Form = Record<string, unknown> | undefined;
@@ -303,9 +304,37 @@ export class WorkspaceController {
     });
   }
 
+  @Get('roster.xlsx')
+  @ApiOperation({ summary: 'A region’s roster for a year as an Excel workbook: who submitted, when, late or not' })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async rosterExport(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query() query: Record<string, unknown>,
+  ): Promise<void> {
+    const session = this.gate.session(req, res, ROSTER_PAGE);
+    if (!session) return;
+    let view: RosterView;
+    try {
+      const { region, year } = parseRosterParams({ region: text(query.region), year: text(query.year) });
+      view = await this.queries.execute<GetRoster, RosterView>(new GetRoster(session.principal, region, year));
+    } catch (err) {
+      if (!(err instanceof HttpException)) throw err;
+      return sendWorkspacePage(
+        res,
+        err.getStatus(),
+        messagePage(WORKSPACE, '无法导出', refusal(err), viewerOf(session)),
+      );
+    }
+    res.attachment(`单位填报情况-${view.region}-${view.fiscalYear}.xlsx`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type(XLSX_TYPE).send(await rosterXlsx(view));
+  }
+
   @Post('roster')
   @ApiOperation({
-    summary: 'Set a region’s roster from the workspace (form: csrf, region, year, units: one per line); 303 back',
+    summary:
+      'Set a region’s roster from the workspace (form: csrf, region, year, units: one per line, deadline?); 303 back',
   })
   async setRoster(@Req() req: Request, @Res() res: Response, @Body() form: Form): Promise<void> {
     const session = this.gate.session(req, res, ROSTER_PAGE);
@@ -313,6 +342,7 @@ export class WorkspaceController {
     const region = text(form?.region)?.trim() ?? '';
     const year = text(form?.year)?.trim() ?? '';
     const draft = text(form?.units) ?? '';
+    const deadline = text(form?.deadline)?.trim() ?? '';
     try {
       const where = parseRosterParams({ region, year });
       await this.commands.execute(
@@ -321,12 +351,19 @@ export class WorkspaceController {
           where.region,
           where.year,
           unitsFromText(draft),
+          deadline || null,
           correlationIdOf(req as { id?: unknown }),
         ),
       );
     } catch (err) {
       if (!(err instanceof HttpException)) throw err;
-      return this.showRoster(res, session, err.getStatus(), { region, year, error: refusal(err), draft });
+      return this.showRoster(res, session, err.getStatus(), {
+        region,
+        year,
+        error: refusal(err),
+        draft,
+        draftDeadline: deadline,
+      });
     }
     res.redirect(303, rosterPath(region, year, 'roster'));
   }

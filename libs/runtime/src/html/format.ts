@@ -11,11 +11,16 @@ export function formatRate(rate: number | null | undefined): string {
   return `${(rate * 100).toFixed(2)}%`;
 }
 
-/** `2024-03-01T08:00:02.000Z` → `2024-03-01 08:00 UTC`. */
+/**
+ * `2024-03-01T08:00:02.000Z` → `2024-03-01 16:00 北京时间`: the time a finance bureau, its units and the public
+ * read (UTC+8, no daylight saving), the clock a deadline day is counted by.
+ */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-  return m ? `${m[1]} ${m[2]} UTC` : iso;
+  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? Date.parse(iso) : NaN;
+  if (Number.isNaN(t)) return iso;
+  const beijing = new Date(t + 8 * 3_600_000).toISOString();
+  return `${beijing.slice(0, 10)} ${beijing.slice(11, 16)} 北京时间`;
 }
 
 /** The form types as the documents name them. */
