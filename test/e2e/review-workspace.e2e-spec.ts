@@ -342,6 +342,16 @@ describe('review workspace', () => {
     // the roster as a workbook, for the reminders
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('roster-export').click()]);
     expect(download.suggestedFilename()).toBe('单位填报情况-130126-2022.xlsx');
+    // from a unit to its forms: the worklist searched by its name
+    await page.getByTestId('roster').getByRole('link', { name: '灵寿县人民政府办公室' }).click();
+    await page.waitForURL(/\/review\?state=all&region=130126&year=2022&q=/);
+    expect(
+      await page
+        .getByTestId('worklist')
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-evaluation-id'))),
+    ).toEqual([lingshou]);
+    await page.goto(`${sys.url}/review/roster?region=130126&year=2022`);
     // an empty roster is refused on the page, the one set is kept
     await page.fill('#units', '\n  \n');
     await page.getByRole('button', { name: '保存名单' }).click();

@@ -952,6 +952,19 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     const inReview = await h.http('GET', '/evaluations?state=in_review&year=2023&grade=%E4%BC%98', henan);
     expect(inReview.body.items.map((i: { evaluationId: string }) => i.evaluationId)).toEqual(['ev_list_hn_2']);
     expect((await h.http('GET', '/evaluations?year=2022', henan)).body.total).toBe(0);
+    // searching names: the project's or the unit's, every word; % and _ are taken as they are
+    const named = async (q: string) =>
+      (await h.http('GET', `/evaluations?q=${encodeURIComponent(q)}`, henan)).body.items.map(
+        (i: { evaluationId: string }) => i.evaluationId,
+      );
+    expect(await named('hn_2')).toEqual(['ev_list_hn_2']);
+    expect(await named('农业农村局 hn_1')).toEqual(['ev_list_hn_1']); // the unit's name and the project's
+    expect(await named('项目 财政局')).toEqual([]); // every word must be found
+    expect(await named(`项目  list`)).toEqual(['ev_list_hn_2', 'ev_list_hn_1']);
+    expect(await named('%')).toEqual([]);
+    expect(await named('list_hn')).toEqual(['ev_list_hn_2', 'ev_list_hn_1']);
+    expect(await named('list%hn')).toEqual([]);
+    expect((await h.http('GET', `/evaluations?q=${'x'.repeat(201)}`, henan)).status).toBe(400);
 
     const auditorAll = await h.http('GET', '/evaluations?pageSize=100', auditor);
     const ids = auditorAll.body.items.map((i: { evaluationId: string }) => i.evaluationId);

@@ -559,5 +559,20 @@ describe('jixiao review (server)', () => {
     expect(nextPageCommand({ state: 'all', grade: "it's" }, 2)).toBe(
       `jixiao review list --state all --grade 'it'\\''s' --page 2`,
     );
+    expect(nextPageCommand({ state: 'all', search: '财政局 办公室' }, 2)).toBe(
+      `jixiao review list --state all --search '财政局 办公室' --page 2`,
+    );
+  });
+
+  it('list --search: the words go to the server as q', async () => {
+    const { flags, calls } = await server({
+      'GET /evaluations?state=in_review&q=%E8%B4%A2%E6%94%BF%E5%B1%80': () => ({
+        status: 200,
+        body: { items: [summary(1)], page: 1, pageSize: 20, total: 1 },
+      }),
+    });
+    const r = await jixiao('review', 'list', '--search', '财政局', ...flags);
+    expect(r.code).toBe(0);
+    expect(calls).toHaveLength(1);
   });
 });

@@ -20,6 +20,7 @@ interface ListOptions extends ServerOptions {
   year?: string;
   state: string;
   grade?: string;
+  search?: string;
   page?: string;
   pageSize?: string;
   current?: boolean;
@@ -53,6 +54,7 @@ export function register(program: Command): void {
     .option('--year <year>', 'fiscal year')
     .option('--state <state>', `one of ${Object.keys(STATE_LABELS).join(', ')}, or all`, 'in_review')
     .option('--grade <grade>', 'grade, e.g. 优')
+    .option('--search <words>', 'words the unit’s or the project’s name contains')
     .option('--page <n>', 'page (from 1)')
     .option('--page-size <n>', 'evaluations per page (at most 100; default 20)')
     .option('--current', 'only versions no correction has replaced (as `review progress` counts them)')
@@ -68,6 +70,7 @@ export function register(program: Command): void {
         year: positive('--year', opts.year),
         state: opts.state === 'all' ? undefined : opts.state,
         grade: opts.grade,
+        q: opts.search,
         page: positive('--page', opts.page),
         pageSize: positive('--page-size', opts.pageSize),
         current: opts.current ? true : undefined,
@@ -263,6 +266,7 @@ export function nextPageCommand(opts: ListOptions, page: number): string {
     ['--year', opts.year],
     ['--state', opts.state === 'in_review' ? undefined : opts.state],
     ['--grade', opts.grade],
+    ['--search', opts.search],
     ['--page-size', opts.pageSize],
   ];
   const flags = given.flatMap(([flag, v]) => (v === undefined ? [] : [flag, quote(v)]));

@@ -50,6 +50,8 @@ export interface EvaluationFilters {
   year?: number;
   state?: string;
   grade?: string;
+  /** Words the unit's or the project's name contains. */
+  q?: string;
   page?: number;
   pageSize?: number;
   current?: boolean;

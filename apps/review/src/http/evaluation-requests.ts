@@ -12,6 +12,7 @@ const ListQuerySchema = z.object({
   year: z.coerce.number().int().min(1990).max(2100).optional(),
   state: z.enum(REVIEW_STATES).optional(),
   grade: z.string().min(1).max(20).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
   sort: z.enum(['newest', 'oldest']).optional(),
   current: z
     .enum(['true', 'false'])

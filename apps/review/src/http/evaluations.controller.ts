@@ -49,7 +49,8 @@ export class EvaluationsController {
 
   @Get()
   @ApiOperation({
-    summary: 'List evaluations the caller may read, newest first (or `sort=oldest`)',
+    summary:
+      'List evaluations the caller may read, newest first (or `sort=oldest`); `q` searches unit and project names',
     description:
       'Submitters see their regions (and unit), reviewers and rule admins their regions and sub-regions, auditors everything. ' +
       '`region` filters a division and its sub-regions (130000 = the whole province).',
@@ -58,6 +59,12 @@ export class EvaluationsController {
   @ApiQuery({ name: 'year', required: false, type: Number, example: 2023 })
   @ApiQuery({ name: 'state', required: false, enum: REVIEW_STATES })
   @ApiQuery({ name: 'grade', required: false, example: '优' })
+  @ApiQuery({
+    name: 'q',
+    required: false,
+    example: '财政局',
+    description: 'words the unit’s or the project’s name contains (each of them)',
+  })
   @ApiQuery({ name: 'sort', required: false, enum: ['newest', 'oldest'], description: 'default newest first' })
   @ApiQuery({
     name: 'current',

@@ -38,6 +38,7 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluations> {
     if (filters.current) whereCurrent(qb);
     if (filters.state) qb.andWhere('c.state = :state', { state: filters.state });
     if (filters.grade) qb.andWhere('c.grade = :grade', { grade: filters.grade });
+    if (filters.q) whereNamed(qb, filters.q);
     const direction = filters.sort === 'oldest' ? 'ASC' : 'DESC';
     qb.orderBy('c.createdAt', direction)
       .addOrderBy('c.evaluationId', direction)
@@ -79,6 +80,20 @@ export function readable(
   if (filters.region) whereRegion(qb, regionMatch([filters.region]), 'filter');
   if (filters.year !== undefined) qb.andWhere('c.fiscalYear = :year', { year: filters.year });
   return qb;
+}
+
+/**
+ * The unit's or the project's name contains every word of `q` (spaces between words; `%`, `_` and `\` taken
+ * literally). A scan within what the other filters leave: an interactive search, narrowed by region and year.
+ */
+function whereNamed(qb: SelectQueryBuilder<ReviewCase>, q: string): void {
+  q.split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 5)
+    .forEach((word, i) => {
+      const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(`(c.unitName LIKE :q${i} ESCAPE '\\' OR c.projectName LIKE :q${i} ESCAPE '\\')`, { [`q${i}`]: like });
+    });
 }
 
 /** Versions no later version corrects (ix_review_cases_previous answers the NOT EXISTS). */

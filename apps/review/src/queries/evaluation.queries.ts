@@ -6,6 +6,8 @@ export interface EvaluationFilters {
   year?: number;
   state?: ReviewState;
   grade?: string;
+  /** Words the unit's or the project's name contains (a reviewer looking for one unit's forms). */
+  q?: string;
   /** `newest` first (the default), or `oldest` first: a reviewer working through the queue in order of arrival. */
   sort?: 'newest' | 'oldest';
   /** Only versions not (yet) corrected by a later one: what is still in play, as the progress counts it. */

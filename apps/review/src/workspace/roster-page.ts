@@ -21,8 +21,15 @@ export interface RosterPageInput {
   draftDeadline?: string;
 }
 
-const worklistHref = (region: string, year: number, state: string) =>
-  `${WORKSPACE}?${new URLSearchParams({ state, region, year: String(year), current: 'true' })}`;
+const worklistHref = (region: string, year: number, state: string, q?: string) =>
+  `${WORKSPACE}?${new URLSearchParams({ state, region, year: String(year), ...(q ? { q } : {}) })}`;
+
+/** A unit that submitted: its name, a link to its forms in the worklist. */
+function unitLink(v: RosterView, u: UnitStanding): SafeHtml | string {
+  if (!u.unitName) return html`<span class="muted">（表中未写明单位）</span>`;
+  if (!u.evaluations) return u.unitName;
+  return html`<a href="${worklistHref(v.region, v.fiscalYear, 'all', u.unitName)}">${u.unitName}</a>`;
+}
 
 /** A unit's current versions by state, each state a short label with its count. */
 function statesCell(u: UnitStanding): string {
@@ -51,7 +58,7 @@ function rosterTable(v: RosterView): SafeHtml | string {
 <thead><tr><th>#</th><th>单位</th><th class="num">已提交（最新版本）</th><th>状态</th><th>首次提交</th><th>最近提交</th></tr></thead>
 <tbody>${v.units.map(
     (u, i) =>
-      html`<tr data-unit="${u.unitName ?? ''}"${u.evaluations ? '' : trusted(' class="differs"')}><td class="num">${i + 1}</td><td>${u.unitName}</td><td class="num">${
+      html`<tr data-unit="${u.unitName ?? ''}"${u.evaluations ? '' : trusted(' class="differs"')}><td class="num">${i + 1}</td><td>${unitLink(v, u)}</td><td class="num">${
         u.evaluations ? u.evaluations : missingBadge
       }</td><td>${statesCell(u)}</td><td>${firstCell(u)}</td><td>${u.lastAt ? formatTime(u.lastAt) : ''}</td></tr>`,
   )}</tbody></table></div>`;
@@ -66,7 +73,7 @@ function unlistedTable(v: RosterView): SafeHtml | string {
 <div class="scroll"><table data-testid="unlisted"><thead><tr><th>单位</th><th class="num">已提交（最新版本）</th><th>状态</th><th>首次提交</th><th>最近提交</th></tr></thead>
 <tbody>${v.unlisted.map(
     (u) =>
-      html`<tr><td>${u.unitName ?? html`<span class="muted">（表中未写明单位）</span>`}</td><td class="num">${u.evaluations}</td><td>${statesCell(
+      html`<tr><td>${unitLink(v, u)}</td><td class="num">${u.evaluations}</td><td>${statesCell(
         u,
       )}</td><td>${firstCell(u)}</td><td>${u.lastAt ? formatTime(u.lastAt) : ''}</td></tr>`,
   )}</tbody></table></div>`;

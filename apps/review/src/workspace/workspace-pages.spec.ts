@@ -337,6 +337,17 @@ describe('workspace pages', () => {
     expect(page).toContain('&amp;page=3" rel="next"');
     expect(page).toContain('name="grade" value="&quot;良"');
     expect(page).toContain('<span class="badge error">1 错误</span>');
+    // a name searched for stays in the form and the pager, escaped
+    const searched = listPage(
+      reviewer,
+      { items, page: 2, pageSize: 20, total: 45 } as never,
+      progress,
+      { region: '130126', year: 2022, q: '财政局 <b>', current: true, page: 2, pageSize: 20 },
+      'in_review',
+      null,
+    ).value;
+    expect(searched).toContain('name="q" value="财政局 &lt;b&gt;"');
+    expect(searched).toContain('&amp;q=%E8%B4%A2%E6%94%BF%E5%B1%80+%3Cb%3E&amp;page=3" rel="next"');
     expect(page).toContain('第 2 版');
     // how the work stands here: each state a link to its list (the grade filter dropped), the current one not
     expect(page).toContain(

@@ -77,6 +77,7 @@ function listHref(filters: EvaluationFilters, state: ListState, pageNo: number, 
   if (filters.region) q.set('region', filters.region);
   if (filters.year !== undefined) q.set('year', String(filters.year));
   if (filters.grade) q.set('grade', filters.grade);
+  if (filters.q) q.set('q', filters.q);
   if (filters.sort) q.set('sort', filters.sort);
   if (!filters.current) q.set('versions', 'all');
   if (pageNo > 1) q.set('page', String(pageNo));
@@ -177,6 +178,7 @@ ${progressStrip(progress, filters, state, viewer.principal.role !== 'submitter')
 <label>地区代码<input name="region" value="${filters.region ?? ''}" size="8" pattern="CN|[0-9]{6}" placeholder="130126"></label>
 <label>年度<input name="year" value="${filters.year ?? ''}" size="5" inputmode="numeric" pattern="[0-9]{4}"></label>
 <label>等级<input name="grade" value="${filters.grade ?? ''}" size="5"></label>
+<label>单位或项目名称<input name="q" value="${filters.q ?? ''}" size="14" maxlength="200" placeholder="如 财政局"></label>
 <label>顺序<select name="sort"><option value="newest">最新提交在前</option><option value="oldest"${selected(filters.sort === 'oldest')}>最早提交在前</option></select></label>
 <label>版本<select name="versions"><option value="current">最新版本</option><option value="all"${selected(!filters.current)}>全部版本（含已被更正的）</option></select></label>
 <button class="primary" type="submit">筛选</button>

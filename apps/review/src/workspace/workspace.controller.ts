@@ -100,6 +100,7 @@ function listFilters(query: Record<string, unknown>, pageSize: number, role: Pri
       region: query.region,
       year: query.year,
       grade: query.grade,
+      q: query.q,
       sort: query.sort,
       page: query.page,
     }).filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
