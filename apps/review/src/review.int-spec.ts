@@ -645,9 +645,14 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       await h.waitForState(id, 'submitted');
     };
     await submit('ev_ro_a', '灵寿县农业农村局');
-    await submit('ev_ro_b', '灵寿县财政局');
+    await submit('ev_ro_b', '灵寿县财政局', { receivedAt: '2024-04-01T16:30:00.000Z' }); // 00:30 on 04-02 in Beijing
     // a correction replaces what it corrects; another region's or year's forms do not count
-    await submit('ev_ro_b2', '灵寿县财政局', { version: 2, previousVersionId: 'ev_ro_b', submissionId: 'sub_ev_ro_b' });
+    await submit('ev_ro_b2', '灵寿县财政局', {
+      version: 2,
+      previousVersionId: 'ev_ro_b',
+      submissionId: 'sub_ev_ro_b',
+      receivedAt: '2024-05-01T08:00:00.000Z',
+    });
     await submit('ev_ro_other', '灵寿县教育局', { region: REGION });
     await submit('ev_ro_2030', '灵寿县教育局', { fiscalYear: 2030 });
     await submit('ev_ro_x', '灵寿县水利局');
@@ -723,10 +728,15 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
       units: ['灵寿县农业农村局', '灵寿县财政局', '灵寿县教育局'],
       deadline: '2024-03-31',
     });
-    expect(dated.body).toMatchObject({ deadline: '2024-03-31', overdue: true, late: 2, missing: ['灵寿县教育局'] });
-    // 灵寿县财政局's first form, not its correction, says when it submitted
-    const firstOf = (await h.http('GET', `/evaluations/ev_ro_b`, auditor)).body.createdAt;
-    expect(dated.body.units[1]).toMatchObject({ unitName: '灵寿县财政局', late: true, firstAt: firstOf });
+    expect(dated.body).toMatchObject({ deadline: '2024-03-31', overdue: true, late: 1, missing: ['灵寿县教育局'] });
+    // when intake received the first form (not its correction, nor when review got to it) says when a unit submitted:
+    // 灵寿县农业农村局 on 03-01, on time; 灵寿县财政局 half an hour after the deadline day ended in Beijing
+    expect(dated.body.units.map((u: { firstAt: string; late: boolean }) => [u.firstAt, u.late])).toEqual([
+      ['2024-03-01T08:00:00.000Z', false],
+      ['2024-04-01T16:30:00.000Z', true],
+      [null, false],
+    ]);
+    expect(dated.body.units[1].lastAt).toBe('2024-05-01T08:00:00.000Z');
     const ahead = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, {
       units: ['灵寿县农业农村局'],
       deadline: '2099-12-31',
@@ -736,6 +746,17 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     const undated = await h.http('PUT', `/rosters/${RR}/${YEAR}`, rosterReviewer, { units: ['灵寿县农业农村局'] });
     expect(undated.body).toMatchObject({ deadline: null, overdue: false });
     expect(await h.count('review_rosters')).toBe(1);
+
+    // two reviewers saving a new roster at once: both saved in turn, the later one stands whole
+    const auditThen = await h.count('review_audit');
+    const [one, two] = await Promise.all([
+      h.http('PUT', `/rosters/${RR}/2032`, rosterReviewer, { units: ['甲', '乙'] }),
+      h.http('PUT', `/rosters/${RR}/2032`, rosterReviewer, { units: ['丙', '丁', '戊'] }),
+    ]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    const standing = (await h.http('GET', `/rosters/${RR}/2032`, reviewer)).body;
+    expect([['甲', '乙'], ['丙', '丁', '戊']]).toContainEqual(standing.units.map((u: { unitName: string }) => u.unitName));
+    expect(await h.count('review_audit')).toBe(auditThen + 2);
   });
 
   it('reviewers taking work from one queue each get another; a hold is shown, refused to others, given back, ended by a decision', async () => {
@@ -757,43 +778,57 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect([ta!.evaluationId, tb!.evaluationId].sort()).toEqual(['ev_q_1', 'ev_q_2']);
     expect(ta!.heldBy).toBe('reviewer-130127');
     expect(Date.parse(ta!.heldUntil) - Date.now()).toBeGreaterThan(29 * 60_000);
-    // the next is the one nobody holds; a's own is passed over too (taking the next leaves it)
-    expect((await next(a))!.evaluationId).toBe('ev_q_3');
-    expect(await next(b)).toBeNull();
-    expect(await next(a)).toBeNull();
+    const holdOf = async (id: string) => (await h.http('GET', `/evaluations/${id}`, auditor)).body.hold?.by ?? null;
     // shown in the list and on the evaluation; holding changed neither the case's revision nor the audit trail
     const listed = (await h.http('GET', `/evaluations?region=${QR}`, auditor)).body.items;
-    expect(listed.map((i: { evaluationId: string; hold: { by: string } | null }) => [i.evaluationId, i.hold?.by])).toEqual([
-      ['ev_q_3', 'reviewer-130127'],
-      ['ev_q_2', tb!.evaluationId === 'ev_q_2' ? 'reviewer-130100' : 'reviewer-130127'],
-      ['ev_q_1', tb!.evaluationId === 'ev_q_1' ? 'reviewer-130100' : 'reviewer-130127'],
-    ]);
+    expect(
+      Object.fromEntries(
+        listed.map((i: { evaluationId: string; hold: { by: string } | null }) => [i.evaluationId, i.hold?.by ?? null]),
+      ),
+    ).toEqual({ [ta!.evaluationId]: 'reviewer-130127', [tb!.evaluationId]: 'reviewer-130100', ev_q_3: null });
     expect(await revisionOf('ev_q_1')).toBe(revisionBefore);
     expect(await h.count('review_audit')).toBe(auditBefore);
 
+    // moving on gives back what one held undecided: a's next is the one nobody holds, its first goes back
+    expect((await next(a))!.evaluationId).toBe('ev_q_3');
+    expect(await holdOf(ta!.evaluationId)).toBeNull();
+    // so b, moving on, gets a's first (the oldest nobody holds, not the one b leaves)
+    expect((await next(b))!.evaluationId).toBe(ta!.evaluationId);
+    expect(await holdOf(tb!.evaluationId)).toBeNull();
+    // however often one asks, one holds at most one case from the queue
+    for (let i = 0; i < 3; i++) await next(a);
+    const heldByA = (await h.http('GET', `/evaluations?region=${QR}`, auditor)).body.items.filter(
+      (i: { hold: { by: string } | null }) => i.hold?.by === 'reviewer-130127',
+    );
+    expect(heldByA).toHaveLength(1);
+    const mine = heldByA[0].evaluationId as string;
+
     // another's hold: claiming it is refused, naming who holds it until when; one's own is renewed
-    const refused = await h.http('POST', `/evaluations/ev_q_3/hold`, b);
+    const refused = await h.http('POST', `/evaluations/${mine}/hold`, b);
     expect(refused).toMatchObject({ status: 409, body: { heldBy: 'reviewer-130127' } });
     expect(refused.body.messageZh).toContain('reviewer-130127 正在审核此自评表');
-    expect((await h.http('POST', `/evaluations/ev_q_3/hold`, a)).status).toBe(200);
+    expect((await h.http('POST', `/evaluations/${mine}/hold`, a)).status).toBe(200);
     // given back: the queue gives it to the next who asks
-    expect((await h.http('DELETE', `/evaluations/ev_q_3/hold`, a)).status).toBe(204);
-    expect((await h.http('DELETE', `/evaluations/ev_q_3/hold`, b)).status).toBe(204); // b held nothing: nothing happens
-    expect((await next(b))!.evaluationId).toBe('ev_q_3');
+    expect((await h.http('DELETE', `/evaluations/${mine}/hold`, a)).status).toBe(204);
+    expect((await h.http('DELETE', `/evaluations/${mine}/hold`, a)).status).toBe(204); // held nothing: nothing happens
+    expect(await holdOf(mine)).toBeNull();
 
     // a decision ends the hold (anyone's: a hold tells, it does not lock)
-    const approved = await h.http('POST', `/evaluations/${ta!.evaluationId}/approve`, b, {});
+    const bHolds = ta!.evaluationId;
+    expect(await holdOf(bHolds)).toBe('reviewer-130100');
+    const approved = await h.http('POST', `/evaluations/${bHolds}/approve`, a, {});
     expect(approved.status).toBe(200);
-    expect((await h.http('GET', `/evaluations/${ta!.evaluationId}`, auditor)).body.hold).toBeNull();
-    expect((await h.http('POST', `/evaluations/${ta!.evaluationId}/hold`, a)).status).toBe(409); // not in review
+    expect(await holdOf(bHolds)).toBeNull();
+    expect((await h.http('POST', `/evaluations/${bHolds}/hold`, a)).status).toBe(409); // not in review
 
     // a hold that ran out is no hold
-    await h.db.query(`UPDATE review_cases SET held_until = '2020-01-01T00:00:00.000Z' WHERE evaluation_id = 'ev_q_3'`);
-    expect((await h.http('GET', `/evaluations/ev_q_3`, auditor)).body.hold).toBeNull();
-    expect((await next(a))!.evaluationId).toBe('ev_q_3');
+    expect((await h.http('POST', `/evaluations/${mine}/hold`, b)).status).toBe(200);
+    await h.db.query(`UPDATE review_cases SET held_until = '2020-01-01T00:00:00.000Z' WHERE evaluation_id = '${mine}'`);
+    expect(await holdOf(mine)).toBeNull();
+    expect((await h.http('POST', `/evaluations/${mine}/hold`, a)).status).toBe(200);
     // only reviewers take work; outside one's regions is refused
     expect((await h.http('POST', `/evaluations/next`, auditor)).status).toBe(403);
-    expect((await h.http('POST', `/evaluations/ev_q_3/hold`, h.token('reviewer', ['410105']))).status).toBe(403);
+    expect((await h.http('POST', `/evaluations/${mine}/hold`, h.token('reviewer', ['410105']))).status).toBe(403);
     expect((await h.http('POST', `/evaluations/ev_nope/hold`, a)).status).toBe(404);
   });
 

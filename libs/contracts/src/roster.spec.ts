@@ -13,9 +13,16 @@ describe('unitsFromText', () => {
   it('skips a header line and a running-number column, pasted from Excel (tabs) or saved as CSV', () => {
     const pasted = '序号\t单位名称\t备注\n1\t灵寿县人民政府办公室\t本级\n2\t灵寿县财政局\t';
     expect(unitsFromText(pasted)).toEqual(['灵寿县人民政府办公室', '灵寿县财政局']);
-    const csv = '\uFEFF序号,单位名称\n1,"灵寿县人民政府办公室"\n2.,灵寿县财政局\n';
-    expect(unitsFromText(csv)).toEqual(['灵寿县人民政府办公室', '灵寿县财政局']);
+    const csv = '\uFEFF序号,单位名称\n1,"灵寿县人民政府办公室"\n2.,灵寿县财政局\n3,"灵寿县""一办"",二办"\n';
+    expect(unitsFromText(csv, { csv: true })).toEqual(['灵寿县人民政府办公室', '灵寿县财政局', '灵寿县"一办",二办']);
     expect(unitsFromText('单位名称\n灵寿县财政局')).toEqual(['灵寿县财政局']);
+  });
+
+  it('does not split a pasted name at a comma', () => {
+    expect(unitsFromText('灵寿县教育局（含幼儿园,小学）\n灵寿县财政局，国库')).toEqual([
+      '灵寿县教育局（含幼儿园,小学）',
+      '灵寿县财政局，国库',
+    ]);
   });
 
   it('keeps a unit whose name merely contains a header word, and a header word after the first unit', () => {

@@ -30,23 +30,45 @@ const HEADERS = new Set([
 ]);
 const isOrdinal = (cell: string) => /^\d+[.、]?$/.test(cell);
 
+/** A CSV line's cells: commas separate, a quoted cell may hold commas and doubled quotes. */
+function csvCells(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (quoted && ch === '"') {
+      quoted = false;
+    } else if (quoted) {
+      cell += ch;
+    } else if (ch === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else {
+      cell += ch;
+    }
+  }
+  cells.push(cell);
+  return cells;
+}
+
 /**
- * The unit names in a pasted column or an uploaded text / CSV file: a line each, the first cell that is not a
- * running number (a `序号` column pasted with the names), blank lines and a header line before the first unit left
- * out.
+ * The unit names in a pasted column or an uploaded file: a line each, the first cell that is not a running number (a
+ * `序号` column pasted with the names), blank lines and a header line before the first unit left out. Cells are
+ * separated by tabs (what a spreadsheet gives when its cells are copied, or its rows read); `csv`: by commas, as a
+ * CSV file has them (a quoted cell may hold a comma). A name may itself hold a comma: a pasted line is not split at
+ * one.
  */
-export function unitsFromText(text: string): string[] {
+export function unitsFromText(text: string, { csv = false }: { csv?: boolean } = {}): string[] {
   const units: string[] = [];
   for (const line of text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)) {
-    const cells = line
-      .split(/\t|,|，/)
-      .map((c) =>
-        c
-          .trim()
-          .replace(/^"(.*)"$/, '$1')
-          .trim(),
-      )
-      .filter((c) => c !== '');
+    const cells = (csv ? csvCells(line) : line.split('\t')).map((c) => c.trim()).filter((c) => c !== '');
     const name = cells.find((c) => !isOrdinal(c));
     if (!name) continue;
     // a header line (序号 | 单位名称) before the first unit

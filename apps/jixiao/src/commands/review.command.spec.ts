@@ -431,9 +431,14 @@ describe('jixiao review (server)', () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('名单');
     ws.addRows([
-      ['序号', '单位名称'],
-      [1, '灵寿县人民政府办公室'],
-      [2, '灵寿县教育局'],
+      ['序号', '单位名称', '是否提交'],
+      [1, '灵寿县人民政府办公室', '已提交'],
+      [2, '灵寿县教育局', '未提交'],
+    ]);
+    // a workbook with more sheets (as the roster page exports it): only the first is the roster
+    wb.addWorksheet('说明').addRows([
+      ['地区', '130126'],
+      ['截止日期', '2023-03-31'],
     ]);
     const xlsx = join(dir, 'units.xlsx');
     await wb.xlsx.writeFile(xlsx);

@@ -215,7 +215,10 @@ export function register(program: Command): void {
     });
 }
 
-/** The unit names in a roster file: a spreadsheet's first column, or a text / CSV file's lines (exit 2 if none). */
+/**
+ * The unit names in a roster file: a spreadsheet's first sheet, or a text (cells by tabs) or CSV file's lines — the
+ * first cell of each that is not a running number (exit 2 if none).
+ */
 async function rosterFile(path: string): Promise<string[]> {
   let content: Buffer;
   try {
@@ -233,7 +236,7 @@ async function rosterFile(path: string): Promise<string[]> {
     if (err instanceof DocumentRejectedError) throw new CliError(`--set ${err.message}`, 2);
     throw err;
   }
-  const units = unitsFromText(text);
+  const units = unitsFromText(text, { csv: extname(path).toLowerCase() === '.csv' });
   if (units.length === 0)
     throw new CliError(`--set ${path}: no unit name found (a unit per line, or the first column)`, 2);
   return units;

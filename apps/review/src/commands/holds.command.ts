@@ -18,8 +18,8 @@ export class ReleaseEvaluation {
 }
 
 /**
- * A reviewer takes the evaluation in review that has waited longest in their reach (and `filters`), skipping those
- * other reviewers hold; answers its id, or null when none is left.
+ * A reviewer moves on: gives back what they held undecided and takes the evaluation in review that has waited longest
+ * in their reach (and `filters`) that nobody holds; answers it, or null when none is left.
  */
 export class TakeNextEvaluation {
   constructor(

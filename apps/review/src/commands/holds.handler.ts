@@ -98,17 +98,48 @@ export class TakeNextEvaluationHandler implements ICommandHandler<TakeNextEvalua
   constructor(@Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /**
-   * The oldest current version in review in the reviewer's reach that nobody holds — not even the reviewer (one they
-   * hold and come back for is in their worklist; taking the next means leaving it) — taken in one conditional
-   * UPDATE; a candidate another reviewer took first is passed over.
+   * The oldest current version in review in the reviewer's reach that nobody holds, taken in one conditional UPDATE;
+   * a candidate another reviewer took first is passed over. Moving on gives back what the reviewer held and left
+   * undecided (so a reviewer holds at most one case from the queue, however often they ask), and the next is another
+   * one than those, unless nothing else is left.
    */
   async execute({ principal, filters }: TakeNextEvaluation): Promise<HoldOutcome | null> {
     assertAllowed(principal, 'review', filters.region ? { region: filters.region } : undefined);
+    const manager = this.dataSource.manager;
+    const left = (
+      await manager
+        .getRepository(ReviewCase)
+        .createQueryBuilder('c')
+        .select('c.evaluationId', 'id')
+        .where('c.heldBy = :user', { user: principal.sub })
+        .getRawMany<{ id: string }>()
+    ).map((r) => r.id);
+    if (left.length > 0)
+      await manager
+        .createQueryBuilder()
+        .update(ReviewCase)
+        .set({ heldBy: null, heldUntil: null })
+        .where('held_by = :user', { user: principal.sub })
+        .execute();
+    for (const skip of left.length ? [left, []] : [[]]) {
+      const taken = await this.take(principal, filters, skip);
+      if (taken) return taken;
+    }
+    return null;
+  }
+
+  private async take(
+    principal: TakeNextEvaluation['principal'],
+    filters: TakeNextEvaluation['filters'],
+    skip: readonly string[],
+  ): Promise<HoldOutcome | null> {
     for (let round = 0; round < 5; round++) {
       const now = new Date().toISOString();
-      const candidates = await whereCurrent(readable(this.dataSource, principal, filters))
+      const qb = whereCurrent(readable(this.dataSource, principal, filters))
         .andWhere("c.state = 'in_review'")
-        .andWhere('(c.heldBy IS NULL OR c.heldUntil <= :now)', { now })
+        .andWhere('(c.heldBy IS NULL OR c.heldUntil <= :now)', { now });
+      if (skip.length) qb.andWhere('c.evaluationId NOT IN (:...skip)', { skip });
+      const candidates = await qb
         .orderBy('c.createdAt', 'ASC')
         .addOrderBy('c.evaluationId', 'ASC')
         .limit(CANDIDATES)

@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { assertAllowed, refusal } from '@jixiao/auth';
-import { appendAudit, isoNow } from '@jixiao/persistence';
+import { appendAudit, dialectOf, isoNow } from '@jixiao/persistence';
 import { isDeadline, RosterProblem, rosterUnits } from '../domain/roster';
 import { insertRows } from '../persistence/case-store';
 import { ReviewRoster, ReviewRosterUnit } from '../persistence/review-roster.entity';
@@ -41,15 +41,18 @@ export class SetRosterHandler implements ICommandHandler<SetRoster, RosterSet> {
     }
     return this.uow.run(async (work) => {
       const where = { region, fiscalYear };
-      const header = work.manager.getRepository(ReviewRoster);
+      const at = isoNow();
+      const header = Object.assign(new ReviewRoster(), { ...where, deadline, setAt: at, setBy: principal.sub });
+      // one writer per roster at a time: the header row exists (a concurrent first save waits for the other's
+      // commit, then inserts nothing) and is locked until commit (SQLite has one writer anyway)
+      await insertRows(work.manager, ReviewRoster, [header], ['region', 'fiscal_year']);
+      const locked = work.manager.getRepository(ReviewRoster).createQueryBuilder('r').where(where);
+      if (dialectOf(work.manager) === 'postgres') locked.setLock('pessimistic_write');
+      await locked.getOne();
       const listed = work.manager.getRepository(ReviewRosterUnit);
       const before = await listed.countBy(where);
       await listed.delete(where);
-      await header.delete(where);
-      const at = isoNow();
-      await insertRows(work.manager, ReviewRoster, [
-        Object.assign(new ReviewRoster(), { ...where, deadline, setAt: at, setBy: principal.sub }),
-      ]);
+      await work.manager.getRepository(ReviewRoster).update(where, { deadline, setAt: at, setBy: principal.sub });
       const rows = units.map((u, position) => Object.assign(new ReviewRosterUnit(), { ...where, ...u, position }));
       for (let i = 0; i < rows.length; i += 500)
         await insertRows(work.manager, ReviewRosterUnit, rows.slice(i, i + 500));

@@ -9,6 +9,8 @@ import { unitKey } from '@jixiao/contracts';
 /** At most this many units in one region's roster (a county has a few hundred budget units). */
 export const ROSTER_MAX_UNITS = 5000;
 export const UNIT_NAME_MAX = 200;
+/** What the stored key may hold: NFKC writes some characters out (㈱ → (株)), so a name's key can be longer. */
+const UNIT_KEY_MAX = 300;
 
 export { unitKey, unitsFromText } from '@jixiao/contracts';
 
@@ -45,6 +47,12 @@ export function rosterUnits(names: readonly string[]): RosterUnit[] {
         i + 1,
       );
     const key = unitKey(unitName);
+    if (key.length > UNIT_KEY_MAX)
+      throw new RosterProblem(
+        `unit ${i + 1}: the name is too long once its characters are written out (${key.length} > ${UNIT_KEY_MAX})`,
+        `第 ${i + 1} 个单位名称过长（展开后 ${key.length} 个字符，最多 ${UNIT_KEY_MAX} 个）`,
+        i + 1,
+      );
     if (seen.has(key)) return;
     seen.add(key);
     units.push({ unitKey: key, unitName });

@@ -102,6 +102,8 @@ export async function applyChange(work: ReviewWork, current: ReviewCase, change:
   const to = change.to ?? current.state;
   const set: Partial<ReviewCase> = {
     ...change.patch,
+    // a hold is on work in review: leaving it ends the hold (one found again on returning would be stale)
+    ...(to !== 'in_review' && current.heldBy ? { heldBy: null, heldUntil: null } : {}),
     state: to,
     revision: current.revision + 1,
     updatedAt: at,

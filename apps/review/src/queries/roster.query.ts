@@ -56,12 +56,16 @@ export class GetRosterHandler implements IQueryHandler<GetRoster, RosterView> {
       whereCurrent(cases())
         .addSelect('c.state', 'state')
         .addSelect('COUNT(*)', 'n')
-        .addSelect('MAX(c.createdAt)', 'lastAt')
+        .addSelect('MAX(COALESCE(c.receivedAt, c.createdAt))', 'lastAt')
         .groupBy('c.unitName')
         .addGroupBy('c.state')
         .getRawMany<UnitSubmissions>(),
-      // when each unit first submitted, any version: a correction after the deadline does not make a unit late
-      cases().addSelect('MIN(c.createdAt)', 'firstAt').groupBy('c.unitName').getRawMany<UnitFirstSubmission>(),
+      // when each unit first submitted (as intake received it, not as review processed it), any version: a
+      // correction after the deadline does not make a unit late
+      cases()
+        .addSelect('MIN(COALESCE(c.receivedAt, c.createdAt))', 'firstAt')
+        .groupBy('c.unitName')
+        .getRawMany<UnitFirstSubmission>(),
     ]);
     return {
       region,

@@ -202,9 +202,19 @@ export class WorkspaceController {
     if (!session) return;
     if (session.principal.role !== 'reviewer') return res.redirect(303, WORKSPACE);
     const { filters } = listFilters({ ...query, state: 'in_review' }, 1, session.principal.role);
-    const taken = await this.commands.execute<TakeNextEvaluation, HoldOutcome | null>(
-      new TakeNextEvaluation(session.principal, { region: filters.region, year: filters.year }),
-    );
+    let taken: HoldOutcome | null;
+    try {
+      taken = await this.commands.execute<TakeNextEvaluation, HoldOutcome | null>(
+        new TakeNextEvaluation(session.principal, { region: filters.region, year: filters.year }),
+      );
+    } catch (err) {
+      if (!(err instanceof HttpException)) throw err;
+      return sendWorkspacePage(
+        res,
+        err.getStatus(),
+        messagePage(WORKSPACE, '无法取下一份', refusal(err), viewerOf(session)),
+      );
+    }
     res.redirect(303, taken ? evaluationPath(taken.evaluationId) : `${WORKSPACE}?state=in_review&done=none`);
   }
 

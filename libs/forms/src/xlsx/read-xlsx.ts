@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { DiagnosticSink } from '../diagnostics';
+import type { DiagnosticSink } from '../diagnostics';
 import { DocumentRejectedError } from '../errors';
 import type { Limits } from '../limits';
 import type { Row } from '../tables/row';
@@ -17,16 +17,12 @@ function cellText(cell: ExcelJS.Cell): string {
   return (cell.text ?? '').replace(/[\t\r\n]+/g, ' ');
 }
 
-/**
- * Each sheet becomes rows as if it were a tab-separated text (row number = line number), so spreadsheets go
- * through the same normalisation and form readers as text documents.
- */
-export async function readXlsxRows(
+/** Each sheet's cells as tab-separated text, a line per row (row number = line number), before normalisation. */
+async function sheetTexts(
   buf: Buffer,
   fileName: string,
   limits: Limits,
-  sink: DiagnosticSink,
-): Promise<{ rows: Row[]; text: string }> {
+): Promise<Array<{ name: string; tsv: string }>> {
   checkZip(buf, fileName, limits);
   const wb = new ExcelJS.Workbook();
   try {
@@ -37,9 +33,7 @@ export async function readXlsxRows(
       `${fileName}：不是可以读取的 .xlsx 文件（${(err as Error).message}）`,
     );
   }
-  const rows: Row[] = [];
-  const texts: string[] = [];
-  for (const ws of wb.worksheets) {
+  return wb.worksheets.map((ws) => {
     if (ws.rowCount > limits.maxRows)
       throw new DocumentRejectedError(
         `${fileName}: sheet ${ws.name} has ${ws.rowCount} rows (limit ${limits.maxRows})`,
@@ -52,14 +46,30 @@ export async function readXlsxRows(
       for (let c = 1; c <= count; c++) cells.push(cellText(row.getCell(c)));
       lines[number - 1] = cells.join('\t');
     });
-    const tsv = Array.from(lines, (l) => l ?? '').join('\n');
-    const { text, notes } = normalizeText(tsv);
-    for (const n of notes) sink.info(0, `${ws.name}: ${n.message}`, `工作表“${ws.name}”：${n.messageZh}`);
+    return { name: ws.name, tsv: Array.from(lines, (l) => l ?? '').join('\n') };
+  });
+}
+
+/**
+ * Each sheet becomes rows as if it were a tab-separated text (row number = line number), so spreadsheets go
+ * through the same normalisation and form readers as text documents.
+ */
+export async function readXlsxRows(
+  buf: Buffer,
+  fileName: string,
+  limits: Limits,
+  sink: DiagnosticSink,
+): Promise<{ rows: Row[]; text: string }> {
+  const rows: Row[] = [];
+  const texts: string[] = [];
+  for (const sheet of await sheetTexts(buf, fileName, limits)) {
+    const { text, notes } = normalizeText(sheet.tsv);
+    for (const n of notes) sink.info(0, `${sheet.name}: ${n.message}`, `工作表“${sheet.name}”：${n.messageZh}`);
     for (const r of mergeBrokenHeaders(splitRows(text, limits, sink))) {
       rows.push({
         ...r,
         sep: r.sep === 'none' && r.cells.length <= 1 ? 'none' : 'sheet',
-        sheet: ws.name,
+        sheet: sheet.name,
         closed: true,
       });
     }
@@ -69,9 +79,11 @@ export async function readXlsxRows(
 }
 
 /**
- * A workbook's cells as tab-separated text, a line per row, sheet after sheet (for a list kept in a spreadsheet,
- * such as a roster of units). Refused as documents are: not an .xlsx, a zip bomb, a sheet over the row limit.
+ * A workbook's first sheet as tab-separated text, a line per row (for a list kept in a spreadsheet, such as a roster
+ * of units: a workbook exported with more sheets — notes, other lists — gives only its first). Refused as documents
+ * are: not an .xlsx, a zip bomb, a sheet over the row limit.
  */
 export async function readSpreadsheetText(buf: Buffer, fileName: string, limits: Limits): Promise<string> {
-  return (await readXlsxRows(buf, fileName, limits, new DiagnosticSink())).text;
+  const [first] = await sheetTexts(buf, fileName, limits);
+  return first?.tsv ?? '';
 }

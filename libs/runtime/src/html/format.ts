@@ -17,7 +17,10 @@ export function formatRate(rate: number | null | undefined): string {
  */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? Date.parse(iso) : NaN;
+  // stored instants end in Z; one without an offset is UTC too, not the server's local time
+  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso)
+    ? Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`)
+    : NaN;
   if (Number.isNaN(t)) return iso;
   const beijing = new Date(t + 8 * 3_600_000).toISOString();
   return `${beijing.slice(0, 10)} ${beijing.slice(11, 16)} 北京时间`;
