@@ -342,9 +342,10 @@ describe('review workspace', () => {
     // the roster as a workbook, for the reminders
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('roster-export').click()]);
     expect(download.suggestedFilename()).toBe('单位填报情况-130126-2022.xlsx');
-    // from a unit to its forms: the worklist searched by its name
+    // from a unit to its forms: the worklist searched by its name, whose progress strip says how the roster stands
     await page.getByTestId('roster').getByRole('link', { name: '灵寿县人民政府办公室' }).click();
     await page.waitForURL(/\/review\?state=all&region=130126&year=2022&q=/);
+    expect(await page.getByTestId('roster-link').textContent()).toBe('单位填报情况：名单 2 个单位，逾期未提交 1 个');
     expect(
       await page
         .getByTestId('worklist')

@@ -29,6 +29,13 @@ export interface EvaluationPage {
   total: number;
 }
 
+/** A region's roster in a line: how many units it names, how many have not submitted, whether that is overdue. */
+export interface RosterSummary {
+  expected: number;
+  missing: number;
+  overdue: boolean;
+}
+
 /** Where the workspace lives. */
 export const WORKSPACE = '/review';
 export type { Viewer };
@@ -88,7 +95,13 @@ function listHref(filters: EvaluationFilters, state: ListState, pageNo: number, 
  * How the work stands where the list looks (its region and year): the current versions by state, each a link to
  * them, and by grade.
  */
-function progressStrip(progress: Progress, filters: EvaluationFilters, state: ListState, staff: boolean): SafeHtml {
+function progressStrip(
+  progress: Progress,
+  filters: EvaluationFilters,
+  state: ListState,
+  staff: boolean,
+  roster: RosterSummary | null,
+): SafeHtml {
   const where = [
     progress.region ? `地区 ${progress.region}` : '',
     progress.fiscalYear ? `${progress.fiscalYear} 年度` : '',
@@ -104,15 +117,19 @@ function progressStrip(progress: Progress, filters: EvaluationFilters, state: Li
   );
   const grades = progress.byGrade.map((g) => html`${g.grade ?? '未评分'} ${g.count}`);
   // which units of the region have not submitted yet: its roster, for the staff
-  const roster =
+  const rosterLink =
     staff && filters.region && /^\d{6}$/.test(filters.region) && filters.year
-      ? html` · <a href="${`${WORKSPACE}/roster?${new URLSearchParams({ region: filters.region, year: String(filters.year) })}`}" data-testid="roster-link">单位填报情况</a>`
+      ? html` · <a href="${`${WORKSPACE}/roster?${new URLSearchParams({ region: filters.region, year: String(filters.year) })}`}" data-testid="roster-link">单位填报情况${
+          roster && roster.expected
+            ? `：名单 ${roster.expected} 个单位，${roster.missing ? `${roster.overdue ? '逾期' : ''}未提交 ${roster.missing} 个` : '都已提交'}`
+            : ''
+        }</a>`
       : '';
   return html`<section class="card" data-testid="progress"><p><strong>${where || '全部'}</strong>：共 ${link(
     'all',
     '',
     progress.total,
-  )} 张（每张表只计最新版本）${roster}</p><p>${joinWith(states, ' · ')}</p>${
+  )} 张（每张表只计最新版本）${rosterLink}</p><p>${joinWith(states, ' · ')}</p>${
     grades.length ? html`<p class="muted">等级：${joinWith(grades, ' · ')}</p>` : ''
   }</section>`;
 }
@@ -128,6 +145,7 @@ export function listPage(
   state: ListState,
   error: string | null,
   flash: string | null = null,
+  roster: RosterSummary | null = null,
 ): SafeHtml {
   const selected = (on: boolean) => (on ? trusted(' selected') : '');
   const stateOptions = [
@@ -172,7 +190,7 @@ export function listPage(
     : html`<p class="card muted" data-testid="empty">没有符合条件的自评表。</p>`;
   const body = html`<h1>${title}</h1>
 ${notice('flash', flash)}${notice('error', error)}
-${progressStrip(progress, filters, state, viewer.principal.role !== 'submitter')}
+${progressStrip(progress, filters, state, viewer.principal.role !== 'submitter', roster)}
 <form class="filters card" method="get" action="${WORKSPACE}">
 <label>状态<select name="state">${stateOptions}</select></label>
 <label>地区代码<input name="region" value="${filters.region ?? ''}" size="8" pattern="CN|[0-9]{6}" placeholder="130126"></label>

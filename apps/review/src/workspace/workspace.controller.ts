@@ -43,6 +43,7 @@ import {
   type ListState,
   listPage,
   type Progress,
+  type RosterSummary,
   WORKSPACE,
 } from './workspace-pages';
 import { rosterXlsx } from './roster-xlsx';
@@ -162,8 +163,35 @@ export class WorkspaceController {
     sendWorkspacePage(
       res,
       error ? 400 : 200,
-      listPage(viewerOf(session), result, progress, filters, state, error, flash),
+      listPage(
+        viewerOf(session),
+        result,
+        progress,
+        filters,
+        state,
+        error,
+        flash,
+        await this.rosterOf(session, filters),
+      ),
     );
+  }
+
+  /** For the staff looking at a county and a year: its roster in a line, if one was set (and they may read it). */
+  private async rosterOf(
+    session: SignedIn,
+    filters: { region?: string; year?: number },
+  ): Promise<RosterSummary | null> {
+    if (session.principal.role === 'submitter' || !filters.region || !/^\d{6}$/.test(filters.region) || !filters.year)
+      return null;
+    try {
+      const v = await this.queries.execute<GetRoster, RosterView>(
+        new GetRoster(session.principal, filters.region, filters.year),
+      );
+      return { expected: v.expected, missing: v.missing.length, overdue: v.overdue };
+    } catch (err) {
+      if (err instanceof HttpException) return null;
+      throw err;
+    }
   }
 
   @Get('export.xlsx')
