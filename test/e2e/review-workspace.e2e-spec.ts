@@ -342,6 +342,11 @@ describe('review workspace', () => {
     // the roster as a workbook, for the reminders
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('roster-export').click()]);
     expect(download.suggestedFilename()).toBe('单位填报情况-130126-2022.xlsx');
+    // both times it was set, newest first, from the audit trail
+    expect(await page.getByTestId('roster-changes').locator('tbody tr').allTextContents()).toEqual([
+      expect.stringContaining('填报单位名单：2 个单位（此前 2 个），截止日期 2020-01-01'),
+      expect.stringContaining('填报单位名单：2 个单位（此前 0 个）'),
+    ]);
     // from a unit to its forms: the worklist searched by its name, whose progress strip says how the roster stands
     await page.getByTestId('roster').getByRole('link', { name: '灵寿县人民政府办公室' }).click();
     await page.waitForURL(/\/review\?state=all&region=130126&year=2022&q=/);

@@ -747,6 +747,15 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect(undated.body).toMatchObject({ deadline: null, overdue: false });
     expect(await h.count('review_rosters')).toBe(1);
 
+    // every time it was set, newest first, as its audit records have it
+    const changes = (await h.http('GET', `/rosters/${RR}/${YEAR}`, auditor)).body.changes;
+    expect(changes).toHaveLength(5);
+    expect(changes[0]).toMatchObject({ by: `reviewer-${RR}`, reason: '填报单位名单：1 个单位（此前 1 个）' });
+    expect(changes.map((c: { reason: string }) => c.reason)).toContain(
+      '填报单位名单：3 个单位（此前 1 个），截止日期 2024-03-31',
+    );
+    expect(changes[0].auditSeq).toBeGreaterThan(changes[1].auditSeq);
+
     // two reviewers saving a new roster at once: both saved in turn, the later one stands whole
     const auditThen = await h.count('review_audit');
     const [one, two] = await Promise.all([

@@ -61,6 +61,11 @@ class RosterDto {
   units!: object[];
   @ApiProperty({ description: 'the roster’s units that submitted nothing', type: [String] }) missing!: string[];
   @ApiProperty({
+    description: 'every time the roster was set, newest first: { at, by, reason, auditSeq } (its audit records)',
+    type: [Object],
+  })
+  changes!: object[];
+  @ApiProperty({
     description: 'units that submitted but the roster does not name (a name written otherwise, or left out)',
     type: [Object],
   })

@@ -2,9 +2,11 @@ import { ForbiddenException, Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { assertAllowed, type Principal, refusal } from '@jixiao/auth';
+import { auditTrail } from '@jixiao/persistence';
 import { rosterStanding, type RosterStanding, type UnitFirstSubmission, type UnitSubmissions } from '../domain/roster';
 import { ReviewCase } from '../persistence/review-case.entity';
 import { ReviewRoster, ReviewRosterUnit } from '../persistence/review-roster.entity';
+import { REVIEW_TABLES } from '../persistence/review-tables';
 import { REVIEW_DATA_SOURCE } from '../review.tokens';
 import { whereCurrent } from './evaluation-query.handlers';
 
@@ -21,9 +23,20 @@ export class GetRoster {
   ) {}
 }
 
+/** One time the roster was set, as its audit record has it. */
+export interface RosterChange {
+  at: string;
+  by: string;
+  reason: string | null;
+  /** The audit record (GET /audit/verify checks the chain it is in). */
+  auditSeq: number;
+}
+
 export interface RosterView extends RosterStanding {
   region: string;
   fiscalYear: number;
+  /** Every time it was set, newest first (its audit records: who, when, how many units, the deadline). */
+  changes: RosterChange[];
   /** When and by whom the roster was set; null when none was (then `units` is empty and every unit is unlisted). */
   setAt: string | null;
   setBy: string | null;
@@ -52,7 +65,7 @@ export class GetRosterHandler implements IQueryHandler<GetRoster, RosterView> {
         .createQueryBuilder('c')
         .andWhere('c.region = :region AND c.fiscalYear = :fiscalYear', where)
         .select('c.unitName', 'unitName');
-    const [rows, firsts] = await Promise.all([
+    const [rows, firsts, trail] = await Promise.all([
       whereCurrent(cases())
         .addSelect('c.state', 'state')
         .addSelect('COUNT(*)', 'n')
@@ -66,12 +79,14 @@ export class GetRosterHandler implements IQueryHandler<GetRoster, RosterView> {
         .addSelect('MIN(COALESCE(c.receivedAt, c.createdAt))', 'firstAt')
         .groupBy('c.unitName')
         .getRawMany<UnitFirstSubmission>(),
+      auditTrail(this.dataSource.manager, REVIEW_TABLES.audit, 'roster', `${region}/${fiscalYear}`),
     ]);
     return {
       region,
       fiscalYear,
       setAt: header?.setAt ?? null,
       setBy: header?.setBy ?? null,
+      changes: trail.map((r) => ({ at: r.at, by: r.actorUser, reason: r.reason, auditSeq: r.seq })).reverse(),
       ...rosterStanding(roster, rows, { firsts, deadline: header?.deadline ?? null }),
     };
   }

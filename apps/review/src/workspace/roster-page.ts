@@ -87,6 +87,16 @@ function deadlineLine(v: RosterView): SafeHtml | string {
   }</span>`;
 }
 
+/** Every time the roster was set: who, when, what (its audit records). */
+function changesSection(v: RosterView): SafeHtml | string {
+  if (v.changes.length === 0) return '';
+  return html`<h2>名单设置记录</h2><div class="scroll"><table data-testid="roster-changes"><thead><tr><th>时间</th><th>操作人</th><th>内容</th><th class="num">审计记录</th></tr></thead>
+<tbody>${v.changes.map(
+    (c) =>
+      html`<tr><td>${formatTime(c.at)}</td><td>${c.by}</td><td>${c.reason ?? ''}</td><td class="num">#${c.auditSeq}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
 /** The reviewers' form: the roster a unit per line, replacing the one set before. */
 function rosterForm(viewer: Viewer, input: RosterPageInput): SafeHtml | string {
   if (viewer.principal.role !== 'reviewer' || !input.view) return '';
@@ -136,6 +146,7 @@ ${notice('flash', input.flash)}${notice('error', input.error)}
 ${summary}
 ${v ? rosterTable(v) : ''}
 ${v ? unlistedTable(v) : ''}
-${rosterForm(viewer, input)}`;
+${rosterForm(viewer, input)}
+${v ? changesSection(v) : ''}`;
   return workspacePage(WORKSPACE, '单位填报情况', body, viewer);
 }

@@ -17,7 +17,14 @@ describe('rosterXlsx', () => {
         now: '2026-12-05T00:00:00.000Z',
       },
     );
-    const view = { region: '130126', fiscalYear: 2026, setAt: '2026-11-01T00:00:00.000Z', setBy: 'li', ...standing };
+    const view = {
+      region: '130126',
+      fiscalYear: 2026,
+      setAt: '2026-11-01T00:00:00.000Z',
+      setBy: 'li',
+      changes: [],
+      ...standing,
+    };
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await rosterXlsx(view)) as unknown as ArrayBuffer);
     expect(book.worksheets.map((w) => w.name)).toEqual(['名单', '不在名单中的提交单位', '说明']);
