@@ -156,6 +156,9 @@ describe('review workspace', () => {
     await page.waitForURL(`${sys.url}/review/evaluations/${lingshou}`);
     // taken from the queue: held for this reviewer, whom other reviewers' queues now pass over
     expect(await page.getByTestId('hold').textContent()).toContain('您已认领这一份');
+    // the worklist leads back to it
+    await page.goto(`${sys.url}/review`);
+    expect(await page.getByTestId('mine').locator('a').getAttribute('href')).toBe(`/review/evaluations/${lingshou}`);
     await page.goto(`${sys.url}/review/evaluations/${planted}`);
     await waitFor('published', async () => (await state(planted)) === 'published');
     await page.reload();

@@ -811,6 +811,14 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     );
     expect(heldByA).toHaveLength(1);
     const mine = heldByA[0].evaluationId as string;
+    // what one holds, to come back to it
+    const heldBy = async (token: string) =>
+      (await h.http('GET', `/evaluations?held=me&region=${QR}`, token)).body.items.map(
+        (i: { evaluationId: string }) => i.evaluationId,
+      );
+    expect(await heldBy(a)).toEqual([mine]);
+    expect(await heldBy(b)).toEqual([ta!.evaluationId]);
+    expect((await h.http('GET', `/evaluations?held=others`, a)).status).toBe(400);
 
     // another's hold: claiming it is refused, naming who holds it until when; one's own is renewed
     const refused = await h.http('POST', `/evaluations/${mine}/hold`, b);

@@ -14,6 +14,8 @@ const ListQuerySchema = z.object({
   grade: z.string().min(1).max(20).optional(),
   q: z.string().trim().min(1).max(200).optional(),
   sort: z.enum(['newest', 'oldest']).optional(),
+  /** `me`: only those the caller holds (taken from the queue or claimed, the hold in force). */
+  held: z.enum(['me']).optional(),
   current: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')

@@ -39,6 +39,11 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluations> {
     if (filters.state) qb.andWhere('c.state = :state', { state: filters.state });
     if (filters.grade) qb.andWhere('c.grade = :grade', { grade: filters.grade });
     if (filters.q) whereNamed(qb, filters.q);
+    if (filters.held === 'me')
+      qb.andWhere("c.heldBy = :me AND c.heldUntil > :now AND c.state = 'in_review'", {
+        me: principal.sub,
+        now: new Date().toISOString(),
+      });
     const direction = filters.sort === 'oldest' ? 'ASC' : 'DESC';
     qb.orderBy('c.createdAt', direction)
       .addOrderBy('c.evaluationId', direction)

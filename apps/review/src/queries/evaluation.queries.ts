@@ -12,6 +12,8 @@ export interface EvaluationFilters {
   sort?: 'newest' | 'oldest';
   /** Only versions not (yet) corrected by a later one: what is still in play, as the progress counts it. */
   current?: boolean;
+  /** `me`: only those the caller holds now (domain/holds.ts). */
+  held?: 'me';
   page: number;
   pageSize: number;
 }

@@ -369,6 +369,20 @@ describe('workspace pages', () => {
       null,
     ).value;
     expect(empty).toContain('没有符合条件的自评表');
+    expect(empty).not.toContain('data-testid="mine"');
+    // what the reviewer holds, the way back to it, escaped
+    const holding = listPage(
+      reviewer,
+      { items: [], page: 1, pageSize: 20, total: 0 },
+      progressView({}, []),
+      { page: 1, pageSize: 20 },
+      'all',
+      null,
+      { mine: [{ ...items[0], projectName: '<p>', hold: { by: 'wang', until: '2026-12-01T08:30:00.000Z' } }] as never },
+    ).value;
+    expect(holding).toContain(
+      '<strong>您正在审核：</strong><a href="/review/evaluations/ev_1">&lt;p&gt;</a>（认领至 2026-12-01 16:30 北京时间）',
+    );
     expect(empty).not.toContain('rel="next"');
     // every version asked for: kept in the links, and selected in the form
     expect(empty).toContain('<option value="all" selected>全部版本');

@@ -136,6 +136,20 @@ function progressStrip(
 
 const joinWith = (parts: SafeHtml[], sep: string): SafeHtml[] => parts.flatMap((p, i) => (i ? [html`${sep}`, p] : [p]));
 
+/** What the reviewer holds now, with the way back to it (a reviewer who stepped away finds their work again). */
+function heldSection(mine: readonly EvaluationSummary[]): SafeHtml | string {
+  if (mine.length === 0) return '';
+  return html`<div class="flash" data-testid="mine"><strong>您正在审核：</strong>${joinWith(
+    mine.map(
+      (e) =>
+        html`<a href="${WORKSPACE}/evaluations/${encodeURIComponent(e.evaluationId)}">${e.projectName ?? e.unitName ?? e.evaluationId}</a>${
+          e.hold ? html`（认领至 ${formatTime(e.hold.until)}）` : ''
+        }`,
+    ),
+    '；',
+  )}</div>`;
+}
+
 /** The worklist: by default what waits for a reviewer; filters by state, region, year and grade; paged. */
 export function listPage(
   viewer: Viewer,
@@ -144,8 +158,17 @@ export function listPage(
   filters: EvaluationFilters,
   state: ListState,
   error: string | null,
-  flash: string | null = null,
-  roster: RosterSummary | null = null,
+  {
+    flash = null,
+    roster = null,
+    mine = [],
+  }: {
+    flash?: string | null;
+    /** The county's roster in a line, when a county and year are chosen and it has one. */
+    roster?: RosterSummary | null;
+    /** What the reviewer holds now (from the queue or claimed): the way back to it. */
+    mine?: readonly EvaluationSummary[];
+  } = {},
 ): SafeHtml {
   const selected = (on: boolean) => (on ? trusted(' selected') : '');
   const stateOptions = [
@@ -190,6 +213,7 @@ export function listPage(
     : html`<p class="card muted" data-testid="empty">没有符合条件的自评表。</p>`;
   const body = html`<h1>${title}</h1>
 ${notice('flash', flash)}${notice('error', error)}
+${heldSection(mine)}
 ${progressStrip(progress, filters, state, viewer.principal.role !== 'submitter', roster)}
 <form class="filters card" method="get" action="${WORKSPACE}">
 <label>状态<select name="state">${stateOptions}</select></label>

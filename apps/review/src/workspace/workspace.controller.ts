@@ -32,6 +32,7 @@ import { REVIEW_STATE_LABELS, REVIEW_STATES } from '../domain/review-state';
 import { parseApproveBody, parseListQuery, parseReturnBody } from '../http/evaluation-requests';
 import { parseRosterParams } from '../http/roster-requests';
 import { GetEvaluation, GetEvaluationHistory, GetProgress, ListEvaluations } from '../queries/evaluation.queries';
+import type { EvaluationSummary } from '../queries/evaluation.views';
 import { GetRoster, type RosterView } from '../queries/roster.query';
 import { ROSTER_PAGE, type RosterPageInput, rosterPage } from './roster-page';
 import {
@@ -163,17 +164,21 @@ export class WorkspaceController {
     sendWorkspacePage(
       res,
       error ? 400 : 200,
-      listPage(
-        viewerOf(session),
-        result,
-        progress,
-        filters,
-        state,
-        error,
+      listPage(viewerOf(session), result, progress, filters, state, error, {
         flash,
-        await this.rosterOf(session, filters),
-      ),
+        roster: await this.rosterOf(session, filters),
+        mine: await this.heldBy(session),
+      }),
     );
+  }
+
+  /** What a reviewer holds now (a few at most: taking the next gives back the one before). */
+  private async heldBy(session: SignedIn): Promise<EvaluationSummary[]> {
+    if (session.principal.role !== 'reviewer') return [];
+    const held = await this.queries.execute<ListEvaluations, EvaluationPage>(
+      new ListEvaluations(session.principal, { held: 'me', sort: 'oldest', page: 1, pageSize: 5 }),
+    );
+    return held.items;
   }
 
   /** For the staff looking at a county and a year: its roster in a line, if one was set (and they may read it). */
