@@ -756,6 +756,27 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     );
     expect(changes[0].auditSeq).toBeGreaterThan(changes[1].auditSeq);
 
+    // the city sees its counties' rosters, a line each
+    const neighbour = await h.http('PUT', `/rosters/130128/${YEAR}`, h.token('reviewer', ['130128']), {
+      units: ['甲局', '乙局'],
+      deadline: '2024-03-31',
+    });
+    expect(neighbour.status).toBe(200);
+    const city = await h.http('GET', `/rosters?region=130100&year=${YEAR}`, reviewer);
+    expect(city.status).toBe(200);
+    expect(city.body).toEqual({
+      region: '130100',
+      fiscalYear: YEAR,
+      rosters: [
+        { region: RR, deadline: null, overdue: false, expected: 1, submitted: 1, missing: 0, late: 0 },
+        { region: '130128', deadline: '2024-03-31', overdue: true, expected: 2, submitted: 0, missing: 2, late: 0 },
+      ],
+    });
+    expect((await h.http('GET', `/rosters?region=130000&year=${YEAR}`, auditor)).body.rosters).toHaveLength(2);
+    expect((await h.http('GET', `/rosters?region=130100&year=${YEAR}`, rosterReviewer)).status).toBe(403);
+    expect((await h.http('GET', `/rosters?region=130100&year=${YEAR}`, h.token('submitter', ['130100']))).status).toBe(403);
+    expect((await h.http('GET', `/rosters?region=130100`, reviewer)).status).toBe(400);
+
     // two reviewers saving a new roster at once: both saved in turn, the later one stands whole
     const auditThen = await h.count('review_audit');
     const [one, two] = await Promise.all([

@@ -28,7 +28,7 @@ import {
   ListEvaluationsHandler,
   GetProgressHandler,
 } from './queries/evaluation-query.handlers';
-import { GetRosterHandler } from './queries/roster.query';
+import { GetRosterHandler, GetRosterOverviewHandler } from './queries/roster.query';
 import { ReviewDatabaseModule } from './review-database.module';
 import { ReviewRuntime } from './review-runtime';
 import { REVIEW_DATA_SOURCE } from './review.tokens';
@@ -63,6 +63,7 @@ const QUERY_HANDLERS = [
   GetEvaluationHistoryHandler,
   GetProgressHandler,
   GetRosterHandler,
+  GetRosterOverviewHandler,
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiProperty,
+  ApiQuery,
   ApiPropertyOptional,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -17,7 +18,7 @@ import { CurrentPrincipal, type Principal, Roles } from '@jixiao/auth';
 import { correlationIdOf } from '@jixiao/runtime';
 import { SetRoster } from '../commands/set-roster.command';
 import { ROSTER_MAX_UNITS, UNIT_NAME_MAX } from '../domain/roster';
-import { GetRoster, type RosterView } from '../queries/roster.query';
+import { GetRoster, GetRosterOverview, type RosterOverview, type RosterView } from '../queries/roster.query';
 import { parseRosterBody, parseRosterParams } from './roster-requests';
 
 class SetRosterBody {
@@ -75,8 +76,6 @@ class RosterDto {
 @ApiTags('review')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'Missing or invalid bearer token' })
-@ApiParam({ name: 'region', description: '6-digit division code', example: '130126' })
-@ApiParam({ name: 'year', description: 'fiscal year', example: 2022 })
 @Controller('rosters')
 export class RostersController {
   constructor(
@@ -84,7 +83,28 @@ export class RostersController {
     private readonly queries: QueryBus,
   ) {}
 
+  @Get()
+  @Roles('reviewer', 'rule_admin', 'auditor')
+  @ApiOperation({
+    summary: 'Where the rosters of a region and its sub-regions stand for a year (a city’s counties, a province’s …)',
+    description:
+      'For each roster set under `region` (itself included): how many units it names, how many submitted, are ' +
+      'missing, were late; its deadline and whether it has passed. Staff only, within their reach.',
+  })
+  @ApiQuery({ name: 'region', required: true, example: '130100' })
+  @ApiQuery({ name: 'year', required: true, type: Number, example: 2022 })
+  @ApiOkResponse({
+    description: '{ region, fiscalYear, rosters: [{ region, deadline, overdue, expected, submitted, missing, late }] }',
+  })
+  @ApiForbiddenResponse({ description: 'A unit, or outside the caller’s regions' })
+  overview(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string>): Promise<RosterOverview> {
+    const { region, year } = parseRosterParams(query);
+    return this.queries.execute(new GetRosterOverview(principal, region, year));
+  }
+
   @Get(':region/:year')
+  @ApiParam({ name: 'region', description: '6-digit division code', example: '130126' })
+  @ApiParam({ name: 'year', description: 'fiscal year', example: 2022 })
   @Roles('reviewer', 'rule_admin', 'auditor')
   @ApiOperation({
     summary: 'Which units of a region have submitted for a year, and which on its roster have not',
@@ -101,6 +121,8 @@ export class RostersController {
   }
 
   @Put(':region/:year')
+  @ApiParam({ name: 'region', description: '6-digit division code', example: '130126' })
+  @ApiParam({ name: 'year', description: 'fiscal year', example: 2022 })
   @Roles('reviewer')
   @ApiOperation({
     summary: 'Set the roster: the units a region expects self-evaluations from for a year (audited)',

@@ -1,12 +1,19 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import type { DataSource } from 'typeorm';
+import {
+  Brackets,
+  type DataSource,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+  type WhereExpressionBuilder,
+} from 'typeorm';
 import { assertAllowed, type Principal, refusal } from '@jixiao/auth';
 import { auditTrail } from '@jixiao/persistence';
 import { rosterStanding, type RosterStanding, type UnitFirstSubmission, type UnitSubmissions } from '../domain/roster';
 import { ReviewCase } from '../persistence/review-case.entity';
 import { ReviewRoster, ReviewRosterUnit } from '../persistence/review-roster.entity';
 import { REVIEW_TABLES } from '../persistence/review-tables';
+import { type RegionMatch, regionMatch } from '../domain/read-scope';
 import { REVIEW_DATA_SOURCE } from '../review.tokens';
 import { whereCurrent } from './evaluation-query.handlers';
 
@@ -88,6 +95,125 @@ export class GetRosterHandler implements IQueryHandler<GetRoster, RosterView> {
       setBy: header?.setBy ?? null,
       changes: trail.map((r) => ({ at: r.at, by: r.actorUser, reason: r.reason, auditSeq: r.seq })).reverse(),
       ...rosterStanding(roster, rows, { firsts, deadline: header?.deadline ?? null }),
+    };
+  }
+}
+
+/**
+ * Where the rosters of a region's sub-regions stand for a fiscal year (a city's counties, a province's cities and
+ * counties): for each roster set, how many units it names, how many have submitted, are missing, were late. Staff
+ * only, within their reach.
+ */
+export class GetRosterOverview {
+  constructor(
+    readonly principal: Principal,
+    readonly region: string,
+    readonly fiscalYear: number,
+  ) {}
+}
+
+export interface RosterSummaryRow {
+  region: string;
+  deadline: string | null;
+  overdue: boolean;
+  expected: number;
+  submitted: number;
+  missing: number;
+  late: number;
+}
+
+export interface RosterOverview {
+  region: string;
+  fiscalYear: number;
+  rosters: RosterSummaryRow[];
+}
+
+/** `region IN (…) OR region LIKE '1301%' …` on `alias`; nothing when the match is everything. */
+function whereRegions<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, match: RegionMatch): void {
+  if (match.all) return;
+  qb.andWhere(
+    new Brackets((w: WhereExpressionBuilder) => {
+      w.where('1 = 0');
+      if (match.exact.length) w.orWhere(`${alias}.region IN (:...exact)`, { exact: match.exact });
+      match.prefixes.forEach((p, i) => w.orWhere(`${alias}.region LIKE :prefix${i}`, { [`prefix${i}`]: `${p}%` }));
+    }),
+  );
+}
+
+const byRegion = <R extends { region: string }>(rows: readonly R[]) => {
+  const map = new Map<string, R[]>();
+  for (const r of rows) map.set(r.region, [...(map.get(r.region) ?? []), r]);
+  return map;
+};
+
+@QueryHandler(GetRosterOverview)
+export class GetRosterOverviewHandler implements IQueryHandler<GetRosterOverview, RosterOverview> {
+  constructor(@Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async execute({ principal, region, fiscalYear }: GetRosterOverview): Promise<RosterOverview> {
+    if (principal.role === 'submitter')
+      throw refusal(
+        ForbiddenException,
+        'rosters are read by the bureau’s staff, not by a unit',
+        '填报单位名单只供财政部门工作人员查看',
+      );
+    assertAllowed(principal, 'read', { region });
+    const match = regionMatch([region]);
+    const headers = this.dataSource
+      .getRepository(ReviewRoster)
+      .createQueryBuilder('r')
+      .where('r.fiscalYear = :fiscalYear', { fiscalYear });
+    whereRegions(headers, 'r', match);
+    const rosters = await headers.orderBy('r.region', 'ASC').getMany();
+    if (rosters.length === 0) return { region, fiscalYear, rosters: [] };
+    const regions = rosters.map((r) => r.region);
+    const cases = () =>
+      this.dataSource
+        .getRepository(ReviewCase)
+        .createQueryBuilder('c')
+        .andWhere('c.fiscalYear = :fiscalYear AND c.region IN (:...regions)', { fiscalYear, regions })
+        .select('c.region', 'region')
+        .addSelect('c.unitName', 'unitName');
+    const [units, rows, firsts] = await Promise.all([
+      this.dataSource
+        .getRepository(ReviewRosterUnit)
+        .createQueryBuilder('u')
+        .where('u.fiscalYear = :fiscalYear AND u.region IN (:...regions)', { fiscalYear, regions })
+        .orderBy('u.position', 'ASC')
+        .getMany(),
+      whereCurrent(cases())
+        .addSelect('c.state', 'state')
+        .addSelect('COUNT(*)', 'n')
+        .addSelect('MAX(COALESCE(c.receivedAt, c.createdAt))', 'lastAt')
+        .groupBy('c.region')
+        .addGroupBy('c.unitName')
+        .addGroupBy('c.state')
+        .getRawMany<UnitSubmissions & { region: string }>(),
+      cases()
+        .addSelect('MIN(COALESCE(c.receivedAt, c.createdAt))', 'firstAt')
+        .groupBy('c.region')
+        .addGroupBy('c.unitName')
+        .getRawMany<UnitFirstSubmission & { region: string }>(),
+    ]);
+    const [unitsOf, rowsOf, firstsOf] = [byRegion(units), byRegion(rows), byRegion(firsts)];
+    return {
+      region,
+      fiscalYear,
+      rosters: rosters.map((r) => {
+        const s = rosterStanding(unitsOf.get(r.region) ?? [], rowsOf.get(r.region) ?? [], {
+          firsts: firstsOf.get(r.region) ?? [],
+          deadline: r.deadline,
+        });
+        return {
+          region: r.region,
+          deadline: s.deadline,
+          overdue: s.overdue,
+          expected: s.expected,
+          submitted: s.submitted,
+          missing: s.missing.length,
+          late: s.late,
+        };
+      }),
     };
   }
 }

@@ -2,7 +2,7 @@ import { formatTime, html, type SafeHtml, trusted } from '@jixiao/runtime/html';
 import { notice, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
 import type { UnitStanding } from '../domain/roster';
 import { REVIEW_STATE_LABELS, REVIEW_STATES } from '../domain/review-state';
-import type { RosterView } from '../queries/roster.query';
+import type { RosterOverview, RosterView } from '../queries/roster.query';
 import { WORKSPACE } from './workspace-pages';
 
 /** Where the roster page lives (the workspace's). */
@@ -14,6 +14,8 @@ export interface RosterPageInput {
   year: string;
   /** Where it stands; null before a region and year are chosen. */
   view: RosterView | null;
+  /** For a city or a province: where the rosters under it stand. */
+  overview?: RosterOverview | null;
   flash?: string | null;
   error?: string | null;
   /** What the reviewer pasted and the deadline typed, kept when saving was refused. */
@@ -87,6 +89,26 @@ function deadlineLine(v: RosterView): SafeHtml | string {
   }</span>`;
 }
 
+/** A city's or a province's rosters under it, a line each, linked to each. */
+function overviewSection(o: RosterOverview): SafeHtml {
+  if (o.rosters.length === 0)
+    return html`<h2>下级地区的名单</h2><p class="muted" data-testid="overview">地区 ${o.region} 及其下级地区 ${o.fiscalYear} 年度尚未设置名单。</p>`;
+  const sum = (k: 'expected' | 'submitted' | 'missing' | 'late') => o.rosters.reduce((n, r) => n + r[k], 0);
+  return html`<h2>下级地区的名单（${o.rosters.length}）</h2><div class="scroll"><table data-testid="overview">
+<thead><tr><th>地区</th><th class="num">名单单位</th><th class="num">已提交</th><th class="num">未提交</th><th class="num">逾期提交</th><th>截止日期</th></tr></thead>
+<tbody>${o.rosters.map(
+    (r) =>
+      html`<tr data-region="${r.region}"${r.missing ? trusted(' class="differs"') : ''}><td><a href="${`${ROSTER_PAGE}?${new URLSearchParams({
+        region: r.region,
+        year: String(o.fiscalYear),
+      })}`}">${r.region}</a></td><td class="num">${r.expected}</td><td class="num">${r.submitted}</td><td class="num">${
+        r.missing ? html`<strong>${r.missing}</strong>${r.overdue ? html` <span class="badge returned">逾期</span>` : ''}` : '0'
+      }</td><td class="num">${r.late}</td><td>${r.deadline ?? '—'}${r.overdue ? '（已过）' : ''}</td></tr>`,
+  )}<tr><th>合计</th><th class="num">${sum('expected')}</th><th class="num">${sum('submitted')}</th><th class="num">${sum(
+    'missing',
+  )}</th><th class="num">${sum('late')}</th><th></th></tr></tbody></table></div>`;
+}
+
 /** Every time the roster was set: who, when, what (its audit records). */
 function changesSection(v: RosterView): SafeHtml | string {
   if (v.changes.length === 0) return '';
@@ -143,6 +165,7 @@ ${notice('flash', input.flash)}${notice('error', input.error)}
 <label>年度<input name="year" value="${input.year}" placeholder="2023" inputmode="numeric" maxlength="4"></label>
 <button type="submit">查看</button>
 </form>
+${input.overview ? overviewSection(input.overview) : ''}
 ${summary}
 ${v ? rosterTable(v) : ''}
 ${v ? unlistedTable(v) : ''}

@@ -33,7 +33,7 @@ import { parseApproveBody, parseListQuery, parseReturnBody } from '../http/evalu
 import { parseRosterParams } from '../http/roster-requests';
 import { GetEvaluation, GetEvaluationHistory, GetProgress, ListEvaluations } from '../queries/evaluation.queries';
 import type { EvaluationSummary } from '../queries/evaluation.views';
-import { GetRoster, type RosterView } from '../queries/roster.query';
+import { GetRoster, GetRosterOverview, type RosterOverview, type RosterView } from '../queries/roster.query';
 import { ROSTER_PAGE, type RosterPageInput, rosterPage } from './roster-page';
 import {
   type DecisionDraft,
@@ -419,18 +419,24 @@ export class WorkspaceController {
     input: Omit<RosterPageInput, 'view'>,
   ): Promise<void> {
     let view: RosterView | null = null;
+    let overview: RosterOverview | null = null;
     let error = input.error ?? null;
     if (input.region && input.year) {
       try {
         const { region, year } = parseRosterParams({ region: input.region, year: input.year });
         view = await this.queries.execute<GetRoster, RosterView>(new GetRoster(session.principal, region, year));
+        // a city or a province: its sub-regions' rosters too
+        if (region.endsWith('00'))
+          overview = await this.queries.execute<GetRosterOverview, RosterOverview>(
+            new GetRosterOverview(session.principal, region, year),
+          );
       } catch (err) {
         if (!(err instanceof HttpException)) throw err;
         error = refusal(err);
         if (status < 400) status = err.getStatus();
       }
     }
-    sendWorkspacePage(res, status, rosterPage(viewerOf(session), { ...input, view, error }));
+    sendWorkspacePage(res, status, rosterPage(viewerOf(session), { ...input, view, overview, error }));
   }
 
   private async decide(
