@@ -98,11 +98,15 @@ function overviewSection(o: RosterOverview): SafeHtml {
 <thead><tr><th>地区</th><th class="num">名单单位</th><th class="num">已提交</th><th class="num">未提交</th><th class="num">逾期提交</th><th>截止日期</th></tr></thead>
 <tbody>${o.rosters.map(
     (r) =>
-      html`<tr data-region="${r.region}"${r.missing ? trusted(' class="differs"') : ''}><td><a href="${`${ROSTER_PAGE}?${new URLSearchParams({
-        region: r.region,
-        year: String(o.fiscalYear),
-      })}`}">${r.region}</a></td><td class="num">${r.expected}</td><td class="num">${r.submitted}</td><td class="num">${
-        r.missing ? html`<strong>${r.missing}</strong>${r.overdue ? html` <span class="badge returned">逾期</span>` : ''}` : '0'
+      html`<tr data-region="${r.region}"${r.missing ? trusted(' class="differs"') : ''}><td><a href="${`${ROSTER_PAGE}?${new URLSearchParams(
+        {
+          region: r.region,
+          year: String(o.fiscalYear),
+        },
+      )}`}">${r.region}</a></td><td class="num">${r.expected}</td><td class="num">${r.submitted}</td><td class="num">${
+        r.missing
+          ? html`<strong>${r.missing}</strong>${r.overdue ? html` <span class="badge returned">逾期</span>` : ''}`
+          : '0'
       }</td><td class="num">${r.late}</td><td>${r.deadline ?? '—'}${r.overdue ? '（已过）' : ''}</td></tr>`,
   )}<tr><th>合计</th><th class="num">${sum('expected')}</th><th class="num">${sum('submitted')}</th><th class="num">${sum(
     'missing',
