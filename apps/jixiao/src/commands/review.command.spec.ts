@@ -480,6 +480,45 @@ describe('jixiao review (server)', () => {
     expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(2);
   });
 
+  it('roster --under: the rosters set under a city, a line each, with the totals', async () => {
+    const { flags, calls } = await server({
+      'GET /rosters?region=130100&year=2023': () => ({
+        status: 200,
+        body: {
+          region: '130100',
+          fiscalYear: 2023,
+          rosters: [
+            { region: '130125', deadline: null, overdue: false, expected: 10, submitted: 10, missing: 0, late: 0 },
+            {
+              region: '130126',
+              deadline: '2024-03-31',
+              overdue: true,
+              expected: 16,
+              submitted: 12,
+              missing: 4,
+              late: 3,
+            },
+          ],
+        },
+      }),
+      'GET /rosters?region=130000&year=2023': () => ({
+        status: 200,
+        body: { region: '130000', fiscalYear: 2023, rosters: [] },
+      }),
+    });
+    const r = await jixiao('review', 'roster', '130100', '--year', '2023', '--under', ...flags);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('地区 130100 及其下级地区，2023 年度：2 份名单');
+    expect(r.stdout).toMatch(/^130126\s+16\s+12\s+4（逾期）\s+3\s+2024-03-31（已过）$/m);
+    expect(r.stdout).toMatch(/^合计\s+26\s+22\s+4\s+3\s*$/m);
+    expect((await jixiao('review', 'roster', '130000', '--year', '2023', '--under', ...flags)).stdout).toBe(
+      '地区 130000 及其下级地区 2023 年度尚未设置名单。\n',
+    );
+    const both = await jixiao('review', 'roster', '130100', '--year', '2023', '--under', '--set', 'x.csv', ...flags);
+    expect(both.code).toBe(2);
+    expect(calls).toHaveLength(2);
+  });
+
   it('next: takes the oldest nobody holds and shows it, held for the reviewer; exit 3 when none is left', async () => {
     let left = 1;
     const { flags, calls } = await server({

@@ -10,6 +10,7 @@ import {
   renderEvaluationList,
   renderProgress,
   renderRoster,
+  renderRosterOverview,
   STATE_LABELS,
 } from '../output/review-report';
 import { clientFor, withServerOptions, type ServerOptions } from '../server/server-options';
@@ -106,16 +107,22 @@ export function register(program: Command): void {
     .option('--year <year>', 'fiscal year (required)')
     .option('--set <file>', 'the units expected to submit: .txt or .csv (a unit per line), or .xlsx (the first column)')
     .option('--deadline <YYYY-MM-DD>', 'with --set: the last day (China time) a form counts as on time')
+    .option('--under', 'the rosters set under the region (a city’s counties, a province’s …), a line each')
     .option('--json', 'print it as the server sends it')
     .action(async (where: string, _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<
-        ServerOptions & { year?: string; set?: string; deadline?: string; json?: boolean }
+        ServerOptions & { year?: string; set?: string; deadline?: string; under?: boolean; json?: boolean }
       >();
       const region = regionCode(where);
       const year = positive('--year', opts.year);
       if (year === undefined) throw new CliError('--year is needed: a roster is for one fiscal year', 2);
       const api = client(cmd, region);
       if (opts.deadline && !opts.set) throw new CliError('--deadline goes with --set (the roster it is for)', 2);
+      if (opts.under && opts.set) throw new CliError('--under reads the rosters under a region; --set sets one', 2);
+      if (opts.under) {
+        const o = await api.rosterOverview(region, year);
+        return void process.stdout.write(opts.json ? `${JSON.stringify(o, null, 2)}\n` : renderRosterOverview(o));
+      }
       const r = opts.set
         ? await api.setRoster(region, year, await rosterFile(opts.set), opts.deadline)
         : await api.roster(region, year);

@@ -5,6 +5,7 @@ import type {
   EvaluationPage,
   Progress,
   Roster,
+  RosterOverview,
   VersionChanges,
 } from '../server/api-types';
 import { formatScore as fmt, renderFindings, renderRouting, renderScoreTable } from './score-report';
@@ -218,4 +219,32 @@ export function renderRoster(r: Roster): string {
       ),
     );
   return `${lines.join('\n')}\n`;
+}
+
+/** `jixiao review roster <city> --under`: the rosters set under a region, a line each, with the totals. */
+export function renderRosterOverview(o: RosterOverview): string {
+  if (o.rosters.length === 0) return `地区 ${o.region} 及其下级地区 ${o.fiscalYear} 年度尚未设置名单。\n`;
+  const sum = (k: 'expected' | 'submitted' | 'missing' | 'late') => String(o.rosters.reduce((n, r) => n + r[k], 0));
+  const table = renderTable(
+    [
+      { header: '地区' },
+      { header: '名单单位', align: 'right' },
+      { header: '已提交', align: 'right' },
+      { header: '未提交', align: 'right' },
+      { header: '逾期提交', align: 'right' },
+      { header: '截止日期' },
+    ],
+    [
+      ...o.rosters.map((r) => [
+        r.region,
+        String(r.expected),
+        String(r.submitted),
+        `${r.missing}${r.missing && r.overdue ? '（逾期）' : ''}`,
+        String(r.late),
+        r.deadline ? `${r.deadline}${r.overdue ? '（已过）' : ''}` : '—',
+      ]),
+      ['合计', sum('expected'), sum('submitted'), sum('missing'), sum('late'), ''],
+    ],
+  );
+  return `地区 ${o.region} 及其下级地区，${o.fiscalYear} 年度：${o.rosters.length} 份名单\n\n${table}\n`;
 }

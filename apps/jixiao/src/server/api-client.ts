@@ -11,6 +11,7 @@ import {
   EvaluationPageSchema,
   IssueSchema,
   ProgressSchema,
+  RosterOverviewSchema,
   RosterSchema,
   RuleVersionSchema,
   RunListSchema,
@@ -170,6 +171,11 @@ export class ApiClient {
   /** A region's roster for a year: the units expected to submit, who has and who has not. */
   roster(region: string, year: number) {
     return this.request('GET', `/rosters/${enc(region)}/${year}`, RosterSchema);
+  }
+
+  /** The rosters set under a region (a city's counties, …) for a year, a line each. */
+  rosterOverview(region: string, year: number) {
+    return this.request('GET', `/rosters?${queryOf({ region, year })}`, RosterOverviewSchema);
   }
 
   /** Sets (replaces) a region's roster for a year; answers where it stands. */

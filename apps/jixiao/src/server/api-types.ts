@@ -177,6 +177,24 @@ export const RosterSchema = z
   .loose();
 export type Roster = z.infer<typeof RosterSchema>;
 
+/** `GET /rosters?region=&year=`: the rosters set under a region, a line each. */
+export const RosterOverviewSchema = z.object({
+  region: z.string(),
+  fiscalYear: z.number().int(),
+  rosters: z.array(
+    z.object({
+      region: z.string(),
+      deadline: z.string().nullable(),
+      overdue: z.boolean(),
+      expected: z.number().int(),
+      submitted: z.number().int(),
+      missing: z.number().int(),
+      late: z.number().int(),
+    }),
+  ),
+});
+export type RosterOverview = z.infer<typeof RosterOverviewSchema>;
+
 export const EvaluationPageSchema = z.object({
   items: z.array(EvaluationSummarySchema),
   page: z.number().int(),
