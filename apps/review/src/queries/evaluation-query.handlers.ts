@@ -1,6 +1,12 @@
 import { Inject, NotFoundException } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Brackets, type DataSource, type SelectQueryBuilder, type WhereExpressionBuilder } from 'typeorm';
+import {
+  Brackets,
+  type DataSource,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+  type WhereExpressionBuilder,
+} from 'typeorm';
 import { assertAllowed, type Principal } from '@jixiao/auth';
 import { readScope, regionMatch, type RegionMatch } from '../domain/read-scope';
 import { versionChanges, type VersionChanges } from '../domain/version-changes';
@@ -109,13 +115,18 @@ export function whereCurrent(qb: SelectQueryBuilder<ReviewCase>): SelectQueryBui
 }
 
 /** `region IN (…) OR region LIKE '13%' …`; nothing to add when the match is everything. */
-function whereRegion(qb: SelectQueryBuilder<ReviewCase>, match: RegionMatch, name: string): void {
+export function whereRegion<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  match: RegionMatch,
+  name: string,
+  alias = 'c',
+): void {
   if (match.all) return;
   qb.andWhere(
     new Brackets((w: WhereExpressionBuilder) => {
       w.where('1 = 0');
-      if (match.exact.length) w.orWhere(`c.region IN (:...${name}Exact)`, { [`${name}Exact`]: match.exact });
-      match.prefixes.forEach((p, i) => w.orWhere(`c.region LIKE :${name}P${i}`, { [`${name}P${i}`]: `${p}%` }));
+      if (match.exact.length) w.orWhere(`${alias}.region IN (:...${name}Exact)`, { [`${name}Exact`]: match.exact });
+      match.prefixes.forEach((p, i) => w.orWhere(`${alias}.region LIKE :${name}P${i}`, { [`${name}P${i}`]: `${p}%` }));
     }),
   );
 }

@@ -1,21 +1,15 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import {
-  Brackets,
-  type DataSource,
-  type ObjectLiteral,
-  type SelectQueryBuilder,
-  type WhereExpressionBuilder,
-} from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { assertAllowed, type Principal, refusal } from '@jixiao/auth';
 import { auditTrail } from '@jixiao/persistence';
 import { rosterStanding, type RosterStanding, type UnitFirstSubmission, type UnitSubmissions } from '../domain/roster';
 import { ReviewCase } from '../persistence/review-case.entity';
 import { ReviewRoster, ReviewRosterUnit } from '../persistence/review-roster.entity';
 import { REVIEW_TABLES } from '../persistence/review-tables';
-import { type RegionMatch, regionMatch } from '../domain/read-scope';
+import { regionMatch } from '../domain/read-scope';
 import { REVIEW_DATA_SOURCE } from '../review.tokens';
-import { whereCurrent } from './evaluation-query.handlers';
+import { whereCurrent, whereRegion } from './evaluation-query.handlers';
 
 /**
  * Where a region's units stand for a fiscal year: its roster (if one was set) against the current versions its
@@ -49,43 +43,84 @@ export interface RosterView extends RosterStanding {
   setBy: string | null;
 }
 
+/** Rosters are read by the bureau's staff within their reach: a unit does not read the other units of its region. */
+function assertStaffReads(principal: Principal, region: string): void {
+  if (principal.role === 'submitter')
+    throw refusal(
+      ForbiddenException,
+      'a roster is read by the bureau’s staff, not by a unit',
+      '填报单位名单只供财政部门工作人员查看',
+    );
+  assertAllowed(principal, 'read', { region });
+}
+
+const byRegion = <R extends { region: string }>(rows: readonly R[]) => {
+  const map = new Map<string, R[]>();
+  for (const r of rows) map.set(r.region, [...(map.get(r.region) ?? []), r]);
+  return map;
+};
+
+/**
+ * Where each region's roster stands for a fiscal year: its units, the current versions its units submitted (by state,
+ * the latest), and when each unit first submitted — one query each, whatever the number of regions.
+ */
+async function standings(
+  dataSource: DataSource,
+  fiscalYear: number,
+  rosters: ReadonlyArray<{ region: string; deadline: string | null }>,
+): Promise<Map<string, RosterStanding>> {
+  const regions = rosters.map((r) => r.region);
+  const cases = () =>
+    dataSource
+      .getRepository(ReviewCase)
+      .createQueryBuilder('c')
+      .andWhere('c.fiscalYear = :fiscalYear AND c.region IN (:...regions)', { fiscalYear, regions })
+      .select('c.region', 'region')
+      .addSelect('c.unitName', 'unitName');
+  const [units, rows, firsts] = await Promise.all([
+    dataSource
+      .getRepository(ReviewRosterUnit)
+      .createQueryBuilder('u')
+      .where('u.fiscalYear = :fiscalYear AND u.region IN (:...regions)', { fiscalYear, regions })
+      .orderBy('u.position', 'ASC')
+      .getMany(),
+    whereCurrent(cases())
+      .addSelect('c.state', 'state')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('MAX(COALESCE(c.receivedAt, c.createdAt))', 'lastAt')
+      .groupBy('c.region')
+      .addGroupBy('c.unitName')
+      .addGroupBy('c.state')
+      .getRawMany<UnitSubmissions & { region: string }>(),
+    // when each unit first submitted (as intake received it, not as review processed it), any version: a
+    // correction after the deadline does not make a unit late
+    cases()
+      .addSelect('MIN(COALESCE(c.receivedAt, c.createdAt))', 'firstAt')
+      .groupBy('c.region')
+      .addGroupBy('c.unitName')
+      .getRawMany<UnitFirstSubmission & { region: string }>(),
+  ]);
+  const [unitsOf, rowsOf, firstsOf] = [byRegion(units), byRegion(rows), byRegion(firsts)];
+  return new Map(
+    rosters.map((r) => [
+      r.region,
+      rosterStanding(unitsOf.get(r.region) ?? [], rowsOf.get(r.region) ?? [], {
+        firsts: firstsOf.get(r.region) ?? [],
+        deadline: r.deadline,
+      }),
+    ]),
+  );
+}
+
 @QueryHandler(GetRoster)
 export class GetRosterHandler implements IQueryHandler<GetRoster, RosterView> {
   constructor(@Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   async execute({ principal, region, fiscalYear }: GetRoster): Promise<RosterView> {
-    if (principal.role === 'submitter')
-      throw refusal(
-        ForbiddenException,
-        'a roster is read by the bureau’s staff, not by a unit',
-        '填报单位名单只供财政部门工作人员查看',
-      );
-    assertAllowed(principal, 'read', { region });
-    const where = { region, fiscalYear };
-    const [header, roster] = await Promise.all([
-      this.dataSource.getRepository(ReviewRoster).findOneBy(where),
-      this.dataSource.getRepository(ReviewRosterUnit).find({ where, order: { position: 'ASC' } }),
-    ]);
-    const cases = () =>
-      this.dataSource
-        .getRepository(ReviewCase)
-        .createQueryBuilder('c')
-        .andWhere('c.region = :region AND c.fiscalYear = :fiscalYear', where)
-        .select('c.unitName', 'unitName');
-    const [rows, firsts, trail] = await Promise.all([
-      whereCurrent(cases())
-        .addSelect('c.state', 'state')
-        .addSelect('COUNT(*)', 'n')
-        .addSelect('MAX(COALESCE(c.receivedAt, c.createdAt))', 'lastAt')
-        .groupBy('c.unitName')
-        .addGroupBy('c.state')
-        .getRawMany<UnitSubmissions>(),
-      // when each unit first submitted (as intake received it, not as review processed it), any version: a
-      // correction after the deadline does not make a unit late
-      cases()
-        .addSelect('MIN(COALESCE(c.receivedAt, c.createdAt))', 'firstAt')
-        .groupBy('c.unitName')
-        .getRawMany<UnitFirstSubmission>(),
+    assertStaffReads(principal, region);
+    const header = await this.dataSource.getRepository(ReviewRoster).findOneBy({ region, fiscalYear });
+    const [standing, trail] = await Promise.all([
+      standings(this.dataSource, fiscalYear, [{ region, deadline: header?.deadline ?? null }]),
       auditTrail(this.dataSource.manager, REVIEW_TABLES.audit, 'roster', `${region}/${fiscalYear}`),
     ]);
     return {
@@ -94,7 +129,7 @@ export class GetRosterHandler implements IQueryHandler<GetRoster, RosterView> {
       setAt: header?.setAt ?? null,
       setBy: header?.setBy ?? null,
       changes: trail.map((r) => ({ at: r.at, by: r.actorUser, reason: r.reason, auditSeq: r.seq })).reverse(),
-      ...rosterStanding(roster, rows, { firsts, deadline: header?.deadline ?? null }),
+      ...standing.get(region)!,
     };
   }
 }
@@ -128,82 +163,25 @@ export interface RosterOverview {
   rosters: RosterSummaryRow[];
 }
 
-/** `region IN (…) OR region LIKE '1301%' …` on `alias`; nothing when the match is everything. */
-function whereRegions<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, match: RegionMatch): void {
-  if (match.all) return;
-  qb.andWhere(
-    new Brackets((w: WhereExpressionBuilder) => {
-      w.where('1 = 0');
-      if (match.exact.length) w.orWhere(`${alias}.region IN (:...exact)`, { exact: match.exact });
-      match.prefixes.forEach((p, i) => w.orWhere(`${alias}.region LIKE :prefix${i}`, { [`prefix${i}`]: `${p}%` }));
-    }),
-  );
-}
-
-const byRegion = <R extends { region: string }>(rows: readonly R[]) => {
-  const map = new Map<string, R[]>();
-  for (const r of rows) map.set(r.region, [...(map.get(r.region) ?? []), r]);
-  return map;
-};
-
 @QueryHandler(GetRosterOverview)
 export class GetRosterOverviewHandler implements IQueryHandler<GetRosterOverview, RosterOverview> {
   constructor(@Inject(REVIEW_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   async execute({ principal, region, fiscalYear }: GetRosterOverview): Promise<RosterOverview> {
-    if (principal.role === 'submitter')
-      throw refusal(
-        ForbiddenException,
-        'rosters are read by the bureau’s staff, not by a unit',
-        '填报单位名单只供财政部门工作人员查看',
-      );
-    assertAllowed(principal, 'read', { region });
-    const match = regionMatch([region]);
+    assertStaffReads(principal, region);
     const headers = this.dataSource
       .getRepository(ReviewRoster)
       .createQueryBuilder('r')
       .where('r.fiscalYear = :fiscalYear', { fiscalYear });
-    whereRegions(headers, 'r', match);
+    whereRegion(headers, regionMatch([region]), 'filter', 'r');
     const rosters = await headers.orderBy('r.region', 'ASC').getMany();
     if (rosters.length === 0) return { region, fiscalYear, rosters: [] };
-    const regions = rosters.map((r) => r.region);
-    const cases = () =>
-      this.dataSource
-        .getRepository(ReviewCase)
-        .createQueryBuilder('c')
-        .andWhere('c.fiscalYear = :fiscalYear AND c.region IN (:...regions)', { fiscalYear, regions })
-        .select('c.region', 'region')
-        .addSelect('c.unitName', 'unitName');
-    const [units, rows, firsts] = await Promise.all([
-      this.dataSource
-        .getRepository(ReviewRosterUnit)
-        .createQueryBuilder('u')
-        .where('u.fiscalYear = :fiscalYear AND u.region IN (:...regions)', { fiscalYear, regions })
-        .orderBy('u.position', 'ASC')
-        .getMany(),
-      whereCurrent(cases())
-        .addSelect('c.state', 'state')
-        .addSelect('COUNT(*)', 'n')
-        .addSelect('MAX(COALESCE(c.receivedAt, c.createdAt))', 'lastAt')
-        .groupBy('c.region')
-        .addGroupBy('c.unitName')
-        .addGroupBy('c.state')
-        .getRawMany<UnitSubmissions & { region: string }>(),
-      cases()
-        .addSelect('MIN(COALESCE(c.receivedAt, c.createdAt))', 'firstAt')
-        .groupBy('c.region')
-        .addGroupBy('c.unitName')
-        .getRawMany<UnitFirstSubmission & { region: string }>(),
-    ]);
-    const [unitsOf, rowsOf, firstsOf] = [byRegion(units), byRegion(rows), byRegion(firsts)];
+    const standing = await standings(this.dataSource, fiscalYear, rosters);
     return {
       region,
       fiscalYear,
       rosters: rosters.map((r) => {
-        const s = rosterStanding(unitsOf.get(r.region) ?? [], rowsOf.get(r.region) ?? [], {
-          firsts: firstsOf.get(r.region) ?? [],
-          deadline: r.deadline,
-        });
+        const s = standing.get(r.region)!;
         return {
           region: r.region,
           deadline: s.deadline,

@@ -3,7 +3,7 @@ import { notice, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
 import type { UnitStanding } from '../domain/roster';
 import { REVIEW_STATE_LABELS, REVIEW_STATES } from '../domain/review-state';
 import type { RosterOverview, RosterView } from '../queries/roster.query';
-import { WORKSPACE } from './workspace-pages';
+import { listHref, WORKSPACE } from './workspace-pages';
 
 /** Where the roster page lives (the workspace's). */
 export const ROSTER_PAGE = `${WORKSPACE}/roster`;
@@ -23,14 +23,15 @@ export interface RosterPageInput {
   draftDeadline?: string;
 }
 
-const worklistHref = (region: string, year: number, state: string, q?: string) =>
-  `${WORKSPACE}?${new URLSearchParams({ state, region, year: String(year), ...(q ? { q } : {}) })}`;
+/** The worklist of a region and year (every state, current versions), searched by a unit's name if given. */
+const worklistHref = (region: string, year: number, q?: string) =>
+  listHref({ region, year, q, current: true }, 'all', 1);
 
 /** A unit that submitted: its name, a link to its forms in the worklist. */
 function unitLink(v: RosterView, u: UnitStanding): SafeHtml | string {
   if (!u.unitName) return html`<span class="muted">（表中未写明单位）</span>`;
   if (!u.evaluations) return u.unitName;
-  return html`<a href="${worklistHref(v.region, v.fiscalYear, 'all', u.unitName)}">${u.unitName}</a>`;
+  return html`<a href="${worklistHref(v.region, v.fiscalYear, u.unitName)}">${u.unitName}</a>`;
 }
 
 /** A unit's current versions by state, each state a short label with its count. */
@@ -148,11 +149,7 @@ export function rosterPage(viewer: Viewer, input: RosterPageInput): SafeHtml {
     : v.units.length
       ? html`<section class="card" data-testid="standing"><p><strong>地区 ${v.region}，${v.fiscalYear} 年度</strong>：名单 <strong>${v.expected}</strong> 个单位，已提交 <strong data-field="submitted">${v.submitted}</strong> 个，未提交 <strong data-field="missing">${v.missing.length}</strong> 个${
           v.unlisted.length ? html`；另有 ${v.unlisted.length} 个不在名单中的单位已提交` : ''
-        }。${deadlineLine(v)}</p><p class="muted">名单由 ${v.setBy ?? '—'} 于 ${v.setAt ? formatTime(v.setAt) : '—'} 设置；只计本地区（不含下级地区）各表的最新版本；截止日期按北京时间计。 <a href="${worklistHref(
-          v.region,
-          v.fiscalYear,
-          'all',
-        )}">查看这些自评表</a></p></section>${
+        }。${deadlineLine(v)}</p><p class="muted">名单由 ${v.setBy ?? '—'} 于 ${v.setAt ? formatTime(v.setAt) : '—'} 设置；只计本地区（不含下级地区）各表的最新版本；截止日期按北京时间计。 <a href="${worklistHref(v.region, v.fiscalYear)}">查看这些自评表</a></p></section>${
           v.missing.length
             ? html`<div class="notice" data-testid="missing"><strong>${v.overdue ? '已过截止日期仍未提交的单位' : '尚未提交的单位'}（${v.missing.length}）</strong><ol>${v.missing.map(
                 (m) => html`<li>${m}</li>`,

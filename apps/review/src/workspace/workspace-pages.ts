@@ -78,7 +78,12 @@ function findingsCell(c: EvaluationSummary['findingCounts']): SafeHtml {
 
 export type ListState = ReviewState | 'all';
 
-function listHref(filters: EvaluationFilters, state: ListState, pageNo: number, path = WORKSPACE): string {
+export function listHref(
+  filters: Omit<EvaluationFilters, 'page' | 'pageSize'>,
+  state: ListState,
+  pageNo: number,
+  path = WORKSPACE,
+): string {
   const q = new URLSearchParams();
   q.set('state', state);
   if (filters.region) q.set('region', filters.region);
