@@ -87,6 +87,11 @@ describe.skipIf(!nginxInstalled())('the compose gateway in front of four separat
       200,
     );
     expect((await http('GET', `${url}/rosters/130126/2022`, { token: auditor })).status).toBe(200);
+    const published = await http('GET', `${url}/disclosures?region=341522`, { token: auditor });
+    expect(published.status).toBe(200);
+    expect(published.body.total).toBe(2);
+    const one = published.body.items[0].evaluationId;
+    expect((await http('GET', `${url}/disclosures/${one}`, { token: auditor })).body.disclosure.evaluationId).toBe(one);
     expect((await http('GET', `${url}/rule-sets`, { token: auditor })).status).toBe(200);
     expect((await http('GET', `${url}/rescoring-runs`, { token: auditor })).status).toBe(200);
     expect((await http('GET', `${url}/nothing-here`)).status).toBe(404);
@@ -104,6 +109,7 @@ describe.skipIf(!nginxInstalled())('the compose gateway in front of four separat
     for (const [path, heading] of [
       ['/review', '全部自评表'],
       ['/rules', '评分规则'],
+      ['/publish', '公开管理'],
       ['/submit', '提交绩效自评表'],
       ['/audit', '审计校验'],
       ['/queues', 'Jixiao queues'],

@@ -139,4 +139,58 @@ describe('jixiao review on the running system', () => {
     const shown = await jixiao('review', 'show', corrected, ...reviewer());
     expect(shown.stdout).toContain(`上一版（${ids.lingshou}）的退回：已解决 0 项，仍存在 1 项`);
   });
+
+  it('jixiao publication: lists what was published, shows one, and retracts it with a reason (the case follows)', async () => {
+    await waitFor('盐池 published', async () => (await stateOf(ids.yanchi)) === 'published');
+    const list = await jixiao('publication', 'list', '--region', '盐池县', ...reviewer());
+    expect(list.stderr).toBe('');
+    expect(list.stdout).toMatch(
+      new RegExp(
+        `^${ids.yanchi}\\s+640323\\s+2022\\s+盐池县人民政府办公室 / 政务新媒体运…\\s+99\\.5\\s+优\\s+\\S+\\s+已发布\\s+1\\s+\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} 北京时间$`,
+        'm',
+      ),
+    );
+    expect(list.stdout).toContain('共 1 份：有效公开 1（其中已修订 0，复核中 0），已撤回 0');
+    const shown = await jixiao('publication', 'show', ids.yanchi, ...reviewer());
+    expect(shown.stdout).toMatch(/^政务新媒体运行维护费（盐池县人民政府办公室） · 已发布$/m);
+    expect(shown.stdout).toMatch(/^\s+1\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间\s+99\.5\s+优/m);
+
+    const bare = await jixiao('publication', 'retract', ids.yanchi, ...reviewer());
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('--reason is needed');
+    const outside = await jixiao(
+      'publication',
+      'retract',
+      ids.yanchi,
+      '--reason',
+      '数据有误',
+      '--url',
+      sys.url,
+      '--token',
+      sys.token('reviewer', ['410000']),
+    );
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain('403 Forbidden');
+    const done = await jixiao(
+      'publication',
+      'retract',
+      ids.yanchi,
+      '--reason',
+      '满意度数据来源有误，待核实',
+      ...reviewer(),
+    );
+    expect(done.stdout).toBe(`${ids.yanchi} → 已撤回公开：满意度数据来源有误，待核实\n`);
+    const again = await jixiao('publication', 'retract', ids.yanchi, '--reason', '再次', ...reviewer());
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/409 Conflict from POST \/disclosures\/ev_\w+\/retract: .*already retracted/);
+    const retracted = await jixiao('publication', 'list', '--status', 'retracted', '--json', ...reviewer());
+    expect(JSON.parse(retracted.stdout).items.map((d: { evaluationId: string }) => d.evaluationId)).toEqual([
+      ids.yanchi,
+    ]);
+    expect((await jixiao('publication', 'show', ids.yanchi, ...reviewer())).stdout).toMatch(
+      /^已撤回：.* 北京时间，\S+：满意度数据来源有误，待核实$/m,
+    );
+    await waitFor('the case retracted', async () => (await stateOf(ids.yanchi)) === 'retracted');
+    expect((await jixiao('publication', 'list', '--status', 'gone', ...reviewer())).code).toBe(2);
+  });
 });

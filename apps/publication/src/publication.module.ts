@@ -11,10 +11,18 @@ import { PUBLICATION_SERVICE } from './persistence/publication.tables';
 import { PublicationLifecycle } from './publication.lifecycle';
 import { PublicationOutbox } from './publication-outbox';
 import { PUBLICATION_DATA_SOURCE } from './publication.tokens';
-import { GetEvaluationDisclosureHandler, GetPublicIndexHandler, GetRegionYearHandler } from './queries/publication-queries.handler';
+import {
+  GetEvaluationDisclosureHandler,
+  GetPublicIndexHandler,
+  GetRegionYearHandler,
+  GetStaffDisclosureHandler,
+  ListDisclosuresHandler,
+} from './queries/publication-queries.handler';
+import { PublishPageController } from './workspace/publish-page.controller';
 
 /**
- * The publication service: consumes approvals, publishes disclosures (with revisions) and serves the public pages.
+ * The publication service: consumes approvals, publishes disclosures (with revisions) and serves the public pages and
+ * the staff's management of them (公开管理, /publish).
  * Opens its own DataSource (SQLite file `publication.sqlite` under DATA_DIR, or DATABASE_URL/DATABASE_SCHEMA) and
  * runs its migrations before anything else starts.
  */
@@ -24,7 +32,7 @@ export class PublicationModule {
     return {
       module: PublicationModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [PublicController, DisclosuresController],
+      controllers: [PublicController, DisclosuresController, PublishPageController],
       providers: [
         {
           provide: PUBLICATION_DATA_SOURCE,
@@ -37,6 +45,8 @@ export class PublicationModule {
         GetRegionYearHandler,
         GetEvaluationDisclosureHandler,
         GetPublicIndexHandler,
+        ListDisclosuresHandler,
+        GetStaffDisclosureHandler,
         PublicationLifecycle,
       ],
     };

@@ -391,6 +391,117 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     expect(tableRows(await text('/public/341522/2023')).get('ev_rs_changed')?.slice(3)).toEqual(['84', '良', '98.00%', '已修订']);
   });
 
+  it('公开管理: GET /disclosures lists what was published within the caller’s regions, counted by status; its pages list, show and retract', async () => {
+    await approve(
+      { evaluationId: 'ev_pm_a', region: '130126', regionName: '灵寿县', unitName: '灵寿县交通运输局', projectName: '农村公路养护', total: 91, grade: '优' },
+      { evaluationId: 'ev_pm_b', region: '130126', regionName: '灵寿县', unitName: '灵寿县教育局', projectName: '营养改善计划', total: 78, grade: '中' },
+      { evaluationId: 'ev_pm_c', region: '130131', regionName: '平山县', unitName: '平山县水利局', projectName: '农村饮水安全', total: 86, grade: '良' },
+      { evaluationId: 'ev_pm_x', region: '110101', regionName: '东城区', unitName: '东城区交通委员会', projectName: '农村公路养护', total: 90, grade: '优' },
+    );
+    await rescore([{ evaluationId: 'ev_pm_b', total: 70, grade: '中' }], { runId: 'run_pm' });
+    const city = token({ sub: 'reviewer-sjz', role: 'reviewer', regions: ['130100'] });
+    const auditor = token({ sub: 'auditor-1', role: 'auditor', regions: ['CN'] });
+    const list = async (query: string, auth = city) => {
+      const res = await get(`/disclosures${query}`, { authorization: auth });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked field by field below
+      const body: any = await res.json();
+      return { status: res.status, body, ids: (body.items ?? []).map((i: { evaluationId: string }) => i.evaluationId).sort() };
+    };
+
+    const all = await list('');
+    expect(all.status).toBe(200);
+    expect(all.ids).toEqual(['ev_pm_a', 'ev_pm_b', 'ev_pm_c']); // 110101 is not the city's
+    expect(all.body.counts).toEqual({ total: 3, published: 3, retracted: 0, revised: 1, underReview: 1 });
+    expect((await list('?region=130126&status=under_review')).ids).toEqual(['ev_pm_b']);
+    expect((await list('?region=130126&status=revised')).ids).toEqual(['ev_pm_b']);
+    expect((await list('?region=130131')).ids).toEqual(['ev_pm_c']);
+    expect((await list(`?q=${encodeURIComponent('公路 交通')}`)).ids).toEqual(['ev_pm_a']);
+    expect((await list(`?q=${encodeURIComponent('公路')}`, auditor)).ids).toEqual(['ev_pm_a', 'ev_pm_x']);
+    const paged = await list('?pageSize=2&page=2');
+    expect(paged.body).toMatchObject({ total: 3, page: 2, pageSize: 2 });
+    expect(paged.ids).toHaveLength(1);
+    expect((await list('?region=110101')).status).toBe(403);
+    expect((await list('', token({ sub: 'u', role: 'submitter', regions: ['130126'] }))).status).toBe(403);
+    const bad = await list('?status=gone&year=20x');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.stringMatching(/^query\.year: /), expect.stringMatching(/^query\.status: /)]);
+    expect((await get('/disclosures')).status).toBe(401);
+
+    const one = await get('/disclosures/ev_pm_b', { authorization: city });
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ disclosure: { evaluationId: 'ev_pm_b', revision: 2, underReviewRunId: 'run_pm' }, retractedBy: null, revisions: [{ revision: 1 }, { revision: 2, rescoringRunId: 'run_pm' }] });
+    expect((await get('/disclosures/ev_pm_x', { authorization: city })).status).toBe(403);
+    expect((await get('/disclosures/ev_pm_none', { authorization: city })).status).toBe(404);
+
+    // the pages: one sign-in, the list, one evaluation's page with the form to retract it
+    const signIn = async (bearer: string) => {
+      const res = await fetch(`${system.url}/session/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: bearer.slice('Bearer '.length), next: '/publish' }).toString(),
+      });
+      expect(res.status).toBe(303);
+      return res.headers.get('set-cookie')!.split(';')[0];
+    };
+    const cookie = await signIn(city);
+    const page = async (path: string, as = cookie) => {
+      const res = await fetch(`${system.url}${path}`, { headers: { cookie: as }, redirect: 'manual' });
+      return { status: res.status, text: await res.text() };
+    };
+    const post = (path: string, form: Record<string, string>) =>
+      fetch(`${system.url}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
+    const listed = await page('/publish');
+    expect(listed.status).toBe(200);
+    expect(listed.text).toContain('<h1>公开管理</h1>');
+    expect([...listed.text.matchAll(/<tr data-evaluation-id="([^"]+)"/g)].map((m) => m[1]).sort()).toEqual(['ev_pm_a', 'ev_pm_b', 'ev_pm_c']);
+    expect(listed.text).toMatch(/data-count="under_review">其中复核中 <strong>1<\/strong>/);
+    expect((await page('/publish?region=130126&status=under_review')).text).toMatch(/data-evaluation-id="ev_pm_b"[\s\S]*复核中/);
+    const refused = await page('/publish?region=110101');
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('无权执行此操作');
+
+    const shown = await page('/publish/evaluations/ev_pm_a');
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain('data-testid="retract-form"');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(shown.text)![1];
+    const forged = await post('/publish/evaluations/ev_pm_a/retract', { reason: '伪造' });
+    expect(forged.status).toBe(403);
+    const empty = await post('/publish/evaluations/ev_pm_a/retract', { csrf, reason: '   ' });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('请填写撤回理由');
+    expect((await ds.query("SELECT status FROM publication_disclosures WHERE evaluation_id = 'ev_pm_a'"))[0].status).toBe('published');
+
+    const done = await post('/publish/evaluations/ev_pm_a/retract', { csrf, reason: '单位报送数据有误，待更正后重新公开' });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/publish/evaluations/ev_pm_a?done=retracted');
+    const after = await page('/publish/evaluations/ev_pm_a?done=retracted');
+    expect(after.text).toContain('已撤回公开');
+    expect(after.text).toMatch(/data-testid="retraction"[\s\S]*reviewer-sjz[\s\S]*单位报送数据有误，待更正后重新公开/);
+    expect(after.text).not.toContain('data-testid="retract-form"');
+    const twice = await post('/publish/evaluations/ev_pm_a/retract', { csrf, reason: '再次撤回' });
+    expect(twice.status).toBe(409);
+    expect(await twice.text()).toMatch(/操作未执行：该评价的公开已于 .* 北京时间 撤回/);
+    expect((await list('?region=130126')).body.counts).toEqual({ total: 2, published: 1, retracted: 1, revised: 1, underReview: 1 });
+    expect(tableRows(await text('/public/130126/2023')).get('ev_pm_a')?.[6]).toBe('已撤回');
+    const [audit] = await ds.query("SELECT action, actor_user, reason FROM publication_audit WHERE entity_id = 'ev_pm_a' ORDER BY seq DESC LIMIT 1");
+    expect(audit).toEqual({ action: 'retract', actor_user: 'reviewer-sjz', reason: '单位报送数据有误，待更正后重新公开' });
+
+    // others read, and only a reviewer of the region is offered the form
+    const auditorPage = await page('/publish/evaluations/ev_pm_c', await signIn(auditor));
+    expect(auditorPage.status).toBe(200);
+    expect(auditorPage.text).not.toContain('data-testid="retract-form"');
+    const unit = await page('/publish', await signIn(token({ sub: 'u', role: 'submitter', regions: ['130126'] })));
+    expect(unit.status).toBe(403);
+    expect(unit.text).toContain('公开管理供财政部门工作人员使用');
+    expect((await page('/publish/evaluations/ev_pm_none')).status).toBe(404);
+  });
+
   it('a late chunk of an earlier run (scored before the result in force) changes nothing', async () => {
     await approve({ evaluationId: 'ev_rs_late', total: 92, grade: '优', scoredAt: '2024-03-01T08:00:01.000Z' });
     const revisions = () => count("SELECT COUNT(*) AS n FROM publication_disclosure_revisions WHERE evaluation_id = 'ev_rs_late'");

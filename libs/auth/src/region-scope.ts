@@ -14,3 +14,19 @@ export function regionCovers(scope: string, code: string): boolean {
 export function anyRegionCovers(scopes: readonly string[], code: string): boolean {
   return scopes.some((s) => regionCovers(s, code));
 }
+
+/** Which regions a list of codes stands for, as a query filters them: codes themselves, or every code under a province (2-digit) or city (4-digit) prefix. */
+export type RegionMatch = { all: true } | { all: false; exact: string[]; prefixes: string[] };
+
+/** The scopes of `regionCovers` as data a query can turn into SQL (`whereRegion` of @jixiao/persistence). */
+export function regionMatch(codes: readonly string[]): RegionMatch {
+  const exact: string[] = [];
+  const prefixes: string[] = [];
+  for (const code of codes) {
+    if (code === 'CN') return { all: true };
+    if (code.endsWith('0000')) prefixes.push(code.slice(0, 2));
+    else if (code.endsWith('00')) prefixes.push(code.slice(0, 4));
+    else exact.push(code);
+  }
+  return { all: false, exact, prefixes };
+}

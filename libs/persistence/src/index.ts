@@ -21,3 +21,4 @@ export * from './audit/audit.migration';
 export * from './audit/append-audit';
 export * from './audit/verify-audit';
 export * from './audit/audit-trail';
+export * from './sql/where';

@@ -12,3 +12,4 @@ export * from './free-port';
 export * from './request-logging';
 export * from './metrics';
 export * from './cookies';
+export * from './request-parsing';

@@ -14,6 +14,7 @@ import {
   STATE_LABELS,
 } from '../output/review-report';
 import { clientFor, withServerOptions, type ServerOptions } from '../server/server-options';
+import { positive } from '../input/positive';
 import { regionCode } from '../input/regions';
 
 interface ListOptions extends ServerOptions {
@@ -30,13 +31,6 @@ interface ListOptions extends ServerOptions {
 
 const REVISION_HELP =
   'the revision you decided on (review show prints it): refused if the evaluation has changed since, e.g. re-scored';
-
-const positive = (flag: string, v: string | undefined) => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} ${v}: expected a whole number of at least 1`, 2);
-  return n;
-};
 
 /**
  * `jixiao review list|progress|show|history|approve|return`: a reviewer's work from the command line, against the review service

@@ -6,6 +6,8 @@ import {
   ActivationSchema,
   DecisionSchema,
   DiffSchema,
+  DisclosureListSchema,
+  DisclosureRowSchema,
   EvaluationDetailSchema,
   EvaluationHistorySchema,
   EvaluationPageSchema,
@@ -17,6 +19,7 @@ import {
   RunListSchema,
   RunSchema,
   RunStartedSchema,
+  StaffDisclosureSchema,
   TakenSchema,
   UploadedDocumentSchema,
   UploadedSchema,
@@ -197,6 +200,29 @@ export class ApiClient {
   returnToUnit(id: string, reason: string, revision?: number, findings: readonly string[] = []) {
     const body = { reason: reason || undefined, revision, findings: findings.length ? findings : undefined };
     return this.request('POST', `/evaluations/${enc(id)}/return`, DecisionSchema, JSON.stringify(body));
+  }
+
+  /** What was published in the token's regions (publication's `GET /disclosures`), a page of it with counts. */
+  disclosures(
+    filters: { region?: string; year?: number; status?: string; q?: string; page?: number; pageSize?: number } = {},
+  ) {
+    const query = queryOf(filters);
+    return this.request('GET', `/disclosures${query ? `?${query}` : ''}`, DisclosureListSchema);
+  }
+
+  /** One evaluation's publication: every revision, its retraction. */
+  disclosure(evaluationId: string) {
+    return this.request('GET', `/disclosures/${enc(evaluationId)}`, StaffDisclosureSchema);
+  }
+
+  /** Withdraws a publication, with the reason the public page shows. */
+  retract(evaluationId: string, reason: string) {
+    return this.request(
+      'POST',
+      `/disclosures/${enc(evaluationId)}/retract`,
+      DisclosureRowSchema,
+      JSON.stringify({ reason }),
+    );
   }
 
   /**

@@ -349,3 +349,62 @@ export const EvaluationHistorySchema = z
   })
   .loose();
 export type EvaluationHistory = z.infer<typeof EvaluationHistorySchema>;
+
+/** What publication published: a disclosure as `GET /disclosures` lists it. */
+export const DisclosureRowSchema = z
+  .object({
+    evaluationId: z.string(),
+    region: z.string(),
+    regionName: z.string().nullable(),
+    fiscalYear: z.number().int().nullable(),
+    unitName: z.string().nullable(),
+    projectName: z.string().nullable(),
+    revision: z.number().int(),
+    status: z.enum(['published', 'retracted']),
+    total: z.number().nullable(),
+    grade: z.string().nullable(),
+    executionRate: z.number().nullable(),
+    firstPublishedAt: z.string(),
+    publishedAt: z.string(),
+    retractedAt: z.string().nullable(),
+    retractionReason: z.string().nullable(),
+    underReviewRunId: z.string().nullable(),
+  })
+  .loose();
+export type DisclosureRow = z.infer<typeof DisclosureRowSchema>;
+
+export const DisclosureListSchema = z.object({
+  items: z.array(DisclosureRowSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+  counts: z.object({
+    total: z.number().int(),
+    published: z.number().int(),
+    retracted: z.number().int(),
+    revised: z.number().int(),
+    underReview: z.number().int(),
+  }),
+});
+export type DisclosureList = z.infer<typeof DisclosureListSchema>;
+
+export const StaffDisclosureSchema = z.object({
+  disclosure: DisclosureRowSchema,
+  revisions: z.array(
+    z
+      .object({
+        revision: z.number().int(),
+        total: z.number().nullable(),
+        grade: z.string().nullable(),
+        executionRate: z.number().nullable(),
+        ruleSet: z.object({ id: z.string(), version: z.number().int() }).loose(),
+        reason: z.string().nullable(),
+        automatic: z.boolean(),
+        publishedAt: z.string(),
+        rescoringRunId: z.string().nullable(),
+      })
+      .loose(),
+  ),
+  retractedBy: z.string().nullable(),
+});
+export type StaffDisclosure = z.infer<typeof StaffDisclosureSchema>;

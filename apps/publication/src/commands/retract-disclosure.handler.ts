@@ -1,9 +1,10 @@
 import { ConflictException, Inject, NotFoundException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
-import { assertAllowed } from '@jixiao/auth';
+import { assertAllowed, refusal } from '@jixiao/auth';
 import { enqueueEvents } from '@jixiao/messaging';
 import { appendAudit, withTransaction } from '@jixiao/persistence';
+import { formatTime } from '@jixiao/runtime/html';
 import { DisclosureEntity } from '../persistence/disclosure.entity';
 import { PUBLICATION_SERVICE, PUBLICATION_TABLES } from '../persistence/publication.tables';
 import { PublicationOutbox } from '../publication-outbox';
@@ -21,9 +22,15 @@ export class RetractDisclosureHandler implements ICommandHandler<RetractDisclosu
   async execute({ evaluationId, reason, principal, correlationId }: RetractDisclosure): Promise<DisclosureEntity> {
     const retracted = await withTransaction(this.dataSource, async (manager) => {
       const d = await findDisclosure(manager, evaluationId);
-      if (!d) throw new NotFoundException(`no published disclosure for evaluation ${evaluationId}`);
+      if (!d)
+        throw refusal(NotFoundException, `no published disclosure for evaluation ${evaluationId}`, `评价 ${evaluationId} 没有公开过`);
       assertAllowed(principal, 'review', { region: d.region, unitName: d.unitName });
-      if (d.status === 'retracted') throw new ConflictException(`the disclosure of ${evaluationId} is already retracted (${d.retractedAt})`);
+      if (d.status === 'retracted')
+        throw refusal(
+          ConflictException,
+          `the disclosure of ${evaluationId} is already retracted (${d.retractedAt})`,
+          `该评价的公开已于 ${formatTime(d.retractedAt)} 撤回`,
+        );
       const now = new Date().toISOString();
       const change = { status: 'retracted' as const, retractedAt: now, retractionReason: reason, retractedBy: principal.sub };
       await manager.getRepository(DisclosureEntity).update({ id: d.id }, change);

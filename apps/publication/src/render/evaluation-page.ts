@@ -39,7 +39,7 @@ function revisionOrigin(r: RevisionView): SafeHtml | string {
   return r.automatic ? '' : '（人工审核）';
 }
 
-function historyTable(revisions: readonly RevisionView[]): SafeHtml {
+export function historyTable(revisions: readonly RevisionView[]): SafeHtml {
   return html`<div class="scroll"><table data-testid="revision-history">
 <thead><tr><th class="num">版本</th><th>发布时间</th><th class="num">总分</th><th>等级</th><th class="num">执行率</th><th>评分规则</th><th>说明</th></tr></thead>
 <tbody>${[...revisions].reverse().map(

@@ -1,6 +1,6 @@
-import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
+import { parseRequest as parse } from '@jixiao/runtime';
 import { REVIEW_STATES } from '../domain/review-state';
 import type { EvaluationFilters, ProgressFilters } from '../queries/evaluation.queries';
 
@@ -54,14 +54,6 @@ const ReturnBodySchema = z
     path: ['reason'],
     message: 'reason is required (it may be left out when findings are named)',
   });
-
-/** 400 naming each bad field (`query.year: …`, `body.reason: …`). */
-function parse<S extends z.ZodType>(schema: S, input: unknown, where: 'query' | 'body'): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const errors = result.error.issues.map((i) => `${[where, ...i.path].join('.')}: ${i.message}`);
-  throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: errors.join('; '), errors });
-}
 
 const ProgressQuerySchema = ListQuerySchema.pick({ region: true, year: true });
 

@@ -1,14 +1,9 @@
 import { Inject, NotFoundException } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import {
-  Brackets,
-  type DataSource,
-  type ObjectLiteral,
-  type SelectQueryBuilder,
-  type WhereExpressionBuilder,
-} from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { assertAllowed, type Principal } from '@jixiao/auth';
-import { readScope, regionMatch, type RegionMatch } from '../domain/read-scope';
+import { whereRegion, whereWords } from '@jixiao/persistence';
+import { readScope, regionMatch } from '../domain/read-scope';
 import { versionChanges, type VersionChanges } from '../domain/version-changes';
 import { withBreakdown } from '../persistence/breakdowns';
 import { loadDetail } from '../persistence/case-store';
@@ -44,7 +39,7 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluations> {
     if (filters.current) whereCurrent(qb);
     if (filters.state) qb.andWhere('c.state = :state', { state: filters.state });
     if (filters.grade) qb.andWhere('c.grade = :grade', { grade: filters.grade });
-    if (filters.q) whereNamed(qb, filters.q);
+    if (filters.q) whereWords(qb, filters.q, ['c.unitName', 'c.projectName']);
     if (filters.held === 'me')
       qb.andWhere("c.heldBy = :me AND c.heldUntil > :now AND c.state = 'in_review'", {
         me: principal.sub,
@@ -85,10 +80,10 @@ export function readable(
   const qb = dataSource.getRepository(ReviewCase).createQueryBuilder('c');
   const scope = readScope(principal);
   if (scope.kind === 'regions') {
-    whereRegion(qb, scope.match, 'scope');
+    whereRegion(qb, scope.match, 'scope', 'c');
     if (scope.unit) qb.andWhere('(c.unitName = :unit OR c.unitName IS NULL)', { unit: scope.unit });
   }
-  if (filters.region) whereRegion(qb, regionMatch([filters.region]), 'filter');
+  if (filters.region) whereRegion(qb, regionMatch([filters.region]), 'filter', 'c');
   if (filters.year !== undefined) qb.andWhere('c.fiscalYear = :year', { year: filters.year });
   return qb;
 }
@@ -97,37 +92,10 @@ export function readable(
  * The unit's or the project's name contains every word of `q` (spaces between words; `%`, `_` and `\` taken
  * literally). A scan within what the other filters leave: an interactive search, narrowed by region and year.
  */
-function whereNamed(qb: SelectQueryBuilder<ReviewCase>, q: string): void {
-  q.split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 5)
-    .forEach((word, i) => {
-      const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere(`(c.unitName LIKE :q${i} ESCAPE '\\' OR c.projectName LIKE :q${i} ESCAPE '\\')`, { [`q${i}`]: like });
-    });
-}
-
 /** Versions no later version corrects (ix_review_cases_previous answers the NOT EXISTS). */
 export function whereCurrent(qb: SelectQueryBuilder<ReviewCase>): SelectQueryBuilder<ReviewCase> {
   return qb.andWhere(
     `NOT EXISTS (SELECT 1 FROM ${qb.expressionMap.mainAlias!.metadata.tableName} n WHERE n.previous_version_id = c.evaluation_id)`,
-  );
-}
-
-/** `region IN (…) OR region LIKE '13%' …`; nothing to add when the match is everything. */
-export function whereRegion<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
-  match: RegionMatch,
-  name: string,
-  alias = 'c',
-): void {
-  if (match.all) return;
-  qb.andWhere(
-    new Brackets((w: WhereExpressionBuilder) => {
-      w.where('1 = 0');
-      if (match.exact.length) w.orWhere(`${alias}.region IN (:...${name}Exact)`, { [`${name}Exact`]: match.exact });
-      match.prefixes.forEach((p, i) => w.orWhere(`${alias}.region LIKE :${name}P${i}`, { [`${name}P${i}`]: `${p}%` }));
-    }),
   );
 }
 

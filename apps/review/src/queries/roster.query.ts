@@ -2,14 +2,14 @@ import { ForbiddenException, Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { assertAllowed, type Principal, refusal } from '@jixiao/auth';
-import { auditTrail } from '@jixiao/persistence';
+import { auditTrail, whereRegion } from '@jixiao/persistence';
 import { rosterStanding, type RosterStanding, type UnitFirstSubmission, type UnitSubmissions } from '../domain/roster';
 import { ReviewCase } from '../persistence/review-case.entity';
 import { ReviewRoster, ReviewRosterUnit } from '../persistence/review-roster.entity';
 import { REVIEW_TABLES } from '../persistence/review-tables';
 import { regionMatch } from '../domain/read-scope';
 import { REVIEW_DATA_SOURCE } from '../review.tokens';
-import { whereCurrent, whereRegion } from './evaluation-query.handlers';
+import { whereCurrent } from './evaluation-query.handlers';
 
 /**
  * Where a region's units stand for a fiscal year: its roster (if one was set) against the current versions its

@@ -117,6 +117,16 @@ describe('workspace pages', () => {
     expect(detailPage(reviewer, detail({ state: 'approved' }), history).value).not.toContain('/approve"');
   });
 
+  it('a published evaluation links its public page and, for the staff, its publication’s management (to retract it)', () => {
+    const published = detail({ state: 'published', publicPath: '/public/evaluations/ev_1' });
+    const page = detailPage(reviewer, published, history).value;
+    expect(page).toContain('<a href="/public/evaluations/ev_1">公开页面</a>');
+    expect(page).toContain('<a href="/publish/evaluations/ev_1" data-testid="publish-link">公开管理（撤回）</a>');
+    expect(detailPage(as('auditor'), published, history).value).toContain('data-testid="publish-link">公开管理</a>');
+    expect(detailPage(as('submitter'), published, history).value).not.toContain('data-testid="publish-link"');
+    expect(detailPage(reviewer, detail(), history).value).not.toContain('data-testid="publish-link"');
+  });
+
   it('says when there is no score yet, or when the breakdown belongs to an earlier score', () => {
     expect(detailPage(reviewer, detail({ score: null }), []).value).toContain('尚未评分');
     const old = detail();
@@ -397,7 +407,13 @@ describe('workspace pages', () => {
     );
     expect(signInPage('/rules', null).value).toContain('<input type="hidden" name="next" value="/rules">');
     expect(signInPage('/review', '令牌无效').value).toContain('role="alert"');
-    for (const page of ['/review/evaluations/ev_1', '/submit', '/rules/510000@2023', '/audit'])
+    for (const page of [
+      '/review/evaluations/ev_1',
+      '/submit',
+      '/rules/510000@2023',
+      '/publish/evaluations/ev_1',
+      '/audit',
+    ])
       expect(safeNext(page)).toBe(page);
     for (const away of [
       'https://example.com/',
@@ -409,6 +425,7 @@ describe('workspace pages', () => {
     ])
       expect(safeNext(away)).toBeNull();
     expect(areaOf(safeNext('/rules/130126'))).toBe('/rules');
+    expect(areaOf(safeNext('/publish/evaluations/ev_1'))).toBe('/publish');
     expect(areaOf(null)).toBe('/review');
   });
 });

@@ -547,7 +547,13 @@ export function detailPage(
 <h1>${title} ${stateBadge(e.state)}</h1>
 <p class="meta">${e.unitName ?? ''} · ${FORM_TYPE_LABELS[e.formType as 'project'] ?? e.formType}绩效自评表 · 地区 ${e.region} · ${e.fiscalYear ?? '年度未知'}年度 · 第 ${
     e.version
-  } 版 · 修订 ${e.revision} · <code>${e.evaluationId}</code>${documentLink(e)}${e.publicPath ? html` · <a href="${e.publicPath}">公开页面</a>` : ''}</p>
+  } 版 · 修订 ${e.revision} · <code>${e.evaluationId}</code>${documentLink(e)}${e.publicPath ? html` · <a href="${e.publicPath}">公开页面</a>` : ''}${
+    e.publicPath && viewer.principal.role !== 'submitter'
+      ? html` · <a href="/publish/evaluations/${encodeURIComponent(e.evaluationId)}" data-testid="publish-link">公开管理${
+          viewer.principal.role === 'reviewer' && e.state === 'published' ? '（撤回）' : ''
+        }</a>`
+      : ''
+  }</p>
 ${notice('flash', messages.flash)}${
     messages.flash && viewer.principal.role === 'reviewer' && e.hold?.by !== viewer.principal.sub
       ? html`<p data-testid="after-decision"><a href="${WORKSPACE}/next">审核下一份 →</a>（等待最久的一份）　<a href="${WORKSPACE}">返回待审核列表</a></p>`

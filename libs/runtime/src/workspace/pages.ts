@@ -8,10 +8,10 @@ import { html, PAGE_CSS, type SafeHtml, sendHtml, trusted } from '../html';
 
 /**
  * The staff's pages: the review workspace (review), the units' submission page (intake), the rule sets (scoring), the
- * audit check (every process, for the services it runs).
+ * management of what was published (publication), the audit check (every process, for the services it runs).
  */
-export type Area = '/review' | '/submit' | '/rules' | '/audit';
-const AREAS: readonly Area[] = ['/review', '/submit', '/rules', '/audit'];
+export type Area = '/review' | '/submit' | '/rules' | '/publish' | '/audit';
+const AREAS: readonly Area[] = ['/review', '/submit', '/rules', '/publish', '/audit'];
 
 /** Where every process signs the staff in and out (one session for all the areas, whichever service serves them). */
 export const SESSION = '/session';
@@ -64,10 +64,10 @@ function navigation(role: Principal['role']): SafeHtml {
   if (role === 'submitter')
     return html`<nav><a href="/submit">提交自评表</a><a href="/review?state=all">本单位自评表</a></nav>`;
   if (role === 'reviewer')
-    return html`<nav><a href="/review">待审核</a><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/rules">评分规则</a></nav>`;
+    return html`<nav><a href="/review">待审核</a><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/publish">公开管理</a><a href="/rules">评分规则</a></nav>`;
   if (role === 'auditor')
-    return html`<nav><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/rules">评分规则</a><a href="/audit">审计校验</a><a href="/queues">队列</a></nav>`;
-  return html`<nav><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/rules">评分规则</a><a href="/queues">队列</a></nav>`;
+    return html`<nav><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/publish">公开管理</a><a href="/rules">评分规则</a><a href="/audit">审计校验</a><a href="/queues">队列</a></nav>`;
+  return html`<nav><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/publish">公开管理</a><a href="/rules">评分规则</a><a href="/queues">队列</a></nav>`;
 }
 
 /** Every page of the staff's: the header (who is signed in, sign-out), the body, the footer. */
@@ -143,7 +143,7 @@ export function sendWorkspacePage(res: Response, status: number, page: SafeHtml)
 export function safeNext(next: unknown): string | null {
   if (typeof next !== 'string') return null;
   // an area, then segments of ids and names only: none may start with a dot (no `..`), no escapes, no query
-  return /^\/(review|submit|rules|audit)(\/[A-Za-z0-9_@-][A-Za-z0-9_@.-]*)*$/.test(next) ? next : null;
+  return /^\/(review|submit|rules|publish|audit)(\/[A-Za-z0-9_@-][A-Za-z0-9_@.-]*)*$/.test(next) ? next : null;
 }
 
 /** The area a (safe) path belongs to, for the page that answers there. */
