@@ -92,7 +92,7 @@ describe('jixiao review on the running system', () => {
     expect(await stateOf(ids.lingshou)).toBe('returned');
     const history = await jixiao('review', 'history', ids.lingshou, ...reviewer());
     expect(history.stdout).toMatch(
-      /^\S+ \S+\s+\S+ \(reviewer\)\s+return\s+in_review → returned\s+表格不完整，请补充后重新提交$/m,
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间\s+\S+ \(reviewer\)\s+return\s+in_review → returned\s+表格不完整，请补充后重新提交$/m,
     );
     const again = await jixiao('review', 'approve', ids.lingshou, ...reviewer());
     expect(again.code).toBe(1);

@@ -369,7 +369,7 @@ describe('jixiao review (server)', () => {
     expect(corrected.stdout).toContain(
       [
         '上一版（ev_1）的退回：已解决 1 项，仍存在 1 项',
-        '  退回理由（li，2026-12-07T10:05:00Z）：请核实',
+        '  退回理由（li，2026-12-07 18:05 北京时间）：请核实',
         '  仍存在  [error] 合计：合计 100 与各项之和 96 不一致 → 现在：合计 98 与各项之和 96 不一致',
         '  已解决  [error] 分值合计 95',
       ].join('\n'),
@@ -417,7 +417,7 @@ describe('jixiao review (server)', () => {
     const r = await jixiao('review', 'roster', '灵寿县', '--year', '2022', ...flags);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      '地区 130126，2022 年度：名单 2 个单位，已提交 1 个，未提交 1 个（名单由 li 于 2026-12-07T10:00:00.000Z 设置）',
+      '地区 130126，2022 年度：名单 2 个单位，已提交 1 个，未提交 1 个（名单由 li 于 2026-12-07 18:00 北京时间 设置）',
     );
     expect(r.stdout).toContain('尚未提交（1）：\n  1. 灵寿县财政局');
     expect(r.stdout).toMatch(/^灵寿县人民政府办公室\s+2\s+待审核 1 · 已公开 1$/m);
@@ -535,7 +535,7 @@ describe('jixiao review (server)', () => {
     });
     const r = await jixiao('review', 'next', '--region', '130126', ...flags);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('li 审核中（认领至 2026-12-07T10:30:00.000Z）');
+    expect(r.stdout).toContain('li 审核中（认领至 2026-12-07 18:30 北京时间）');
     expect(r.stdout).toContain(`通过：jixiao review approve ev_${'0'.repeat(31)}1 --revision 3`);
     const none = await jixiao('review', 'next', '--region', '130126', ...flags);
     expect(none).toMatchObject({ code: 3, stdout: '' });
@@ -590,9 +590,9 @@ describe('jixiao review (server)', () => {
     const r = await jixiao('review', 'history', 'ev_1', ...flags);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('ev_1 · 当前状态 已退回 (returned)');
-    expect(r.stdout).toMatch(/^2026-12-07 10:00:00Z\s+unit-7 \(submitter\)\s+receive\s+— → submitted$/m);
+    expect(r.stdout).toMatch(/^2026-12-07 18:00 北京时间\s+unit-7 \(submitter\)\s+receive\s+— → submitted$/m);
     expect(r.stdout).toMatch(
-      /^2026-12-07 10:05:00Z\s+li \(reviewer\)\s+return\s+in_review → returned\s+执行率与执行数不一致$/m,
+      /^2026-12-07 18:05 北京时间\s+li \(reviewer\)\s+return\s+in_review → returned\s+执行率与执行数不一致$/m,
     );
   });
 

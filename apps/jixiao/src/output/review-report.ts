@@ -1,4 +1,5 @@
 import { EVALUATION_STATE_LABELS } from '@jixiao/contracts';
+import { formatTime } from '@jixiao/runtime/html';
 import type {
   EvaluationDetail,
   EvaluationHistory,
@@ -74,7 +75,7 @@ export function renderEvaluationDetail(e: EvaluationDetail): string {
       `状态 ${stateLabel(e.state)} (${e.state}) · 修订 ${e.revision} · 第 ${e.version} 版${e.previousVersionId ? `（更正 ${e.previousVersionId}）` : ''}${rules}`,
   ];
   if (e.lastReason) lines.push(`最近一次原因：${e.lastReason}`);
-  if (e.hold) lines.push(`${e.hold.by} 审核中（认领至 ${e.hold.until}）`);
+  if (e.hold) lines.push(`${e.hold.by} 审核中（认领至 ${formatTime(e.hold.until)}）`);
   if (e.state === 'returned' && e.lastReturn?.findings.length)
     lines.push(
       `退回时指出需要修改的问题（${e.lastReturn.findings.length}）：`,
@@ -117,7 +118,7 @@ function renderPreviousReturn(r: NonNullable<EvaluationDetail['previousReturn']>
   const tally = r.findings.length ? `：已解决 ${count('resolved')} 项，仍存在 ${count('remaining')} 项` : '';
   return [
     `上一版（${r.evaluationId}）的退回${tally}`,
-    `  退回理由（${r.actor.user}，${r.at}）：${r.reason ?? ''}`,
+    `  退回理由（${r.actor.user}，${formatTime(r.at)}）：${r.reason ?? ''}`,
     ...r.findings.map(
       (f) =>
         `  ${FOLLOW_UP[f.status]}  [${f.severity}] ${f.subject ? `${f.subject}：` : ''}${f.message}` +
@@ -152,7 +153,7 @@ export function renderEvaluationHistory(h: EvaluationHistory): string {
   const table = renderTable(
     [{ header: '时间' }, { header: '操作人' }, { header: '操作' }, { header: '状态' }, { header: '原因', max: 80 }],
     h.items.map((i) => [
-      i.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+      formatTime(i.at),
       `${i.actor.user} (${i.actor.role})`,
       i.action,
       i.fromState === i.toState ? (i.toState ?? '') : `${i.fromState ?? '—'} → ${i.toState ?? '—'}`,
@@ -189,7 +190,7 @@ export function renderRoster(r: Roster): string {
     );
   else {
     lines.push(
-      `${where}：名单 ${r.expected} 个单位，已提交 ${r.submitted} 个，未提交 ${r.missing.length} 个（名单由 ${r.setBy ?? '—'} 于 ${r.setAt} 设置）`,
+      `${where}：名单 ${r.expected} 个单位，已提交 ${r.submitted} 个，未提交 ${r.missing.length} 个（名单由 ${r.setBy ?? '—'} 于 ${formatTime(r.setAt)} 设置）`,
       ...(r.deadline
         ? [`截止日期 ${r.deadline}${r.overdue ? '（已过）' : ''}${r.late ? `；逾期提交 ${r.late} 个` : ''}`]
         : []),

@@ -1,8 +1,8 @@
+import { formatTime } from '@jixiao/runtime/html';
 import type { RuleVersion, Years } from '../server/api-types';
 import { renderTable } from './table';
 
-const when = (at: string | null, by: string | null) =>
-  at ? `${at.replace('T', ' ').slice(0, 16)}${by ? ` ${by}` : ''}` : '';
+const when = (at: string | null, by: string | null) => (at ? `${formatTime(at)}${by ? ` ${by}` : ''}` : '');
 
 export function showActiveYears(y: Years | null): string {
   if (!y) return '';
