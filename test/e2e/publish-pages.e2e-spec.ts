@@ -15,11 +15,13 @@ describe('publication management pages', () => {
   let sys: TestSystem;
   let browser: Browser;
   let ids: string[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the golden input, sent as it is
+  let json: any;
   const auditor = () => sys.token('auditor', ['CN']);
 
   beforeAll(async () => {
     sys = await startSystem({ db: 'sqlite' });
-    const json = JSON.parse(readFileSync(join(__dirname, '../../rules/golden/huoqiu-2022.input.json'), 'utf8'));
+    json = JSON.parse(readFileSync(join(__dirname, '../../rules/golden/huoqiu-2022.input.json'), 'utf8'));
     const res = await http('POST', `${sys.url}/evaluations`, { token: sys.token('submitter', ['341522']), json });
     expect(res.status, res.text).toBe(201);
     ids = res.body.evaluationIds;
@@ -82,6 +84,39 @@ describe('publication management pages', () => {
     );
     await page.goto(`${sys.url}/review/evaluations/${id}`);
     expect(await page.locator('h1').textContent()).toContain('已撤回');
+    expect(await page.getByTestId('last-reason').textContent()).toContain('撤回理由：项目绩效目标填报有误');
     await page.close();
+
+    // the unit reads why on its page and sends the corrected form from there; once approved it is published as the
+    // form in force, and the withdrawn one's public page leads to it
+    const unit = await (await browser.newContext()).newPage();
+    await signIn(unit, sys.url, sys.token('submitter', ['341522']), `/review/evaluations/${id}`);
+    expect(await unit.getByTestId('last-reason').textContent()).toContain('项目绩效目标填报有误');
+    await unit.getByTestId('correct').getByRole('link', { name: '提交更正版本' }).click();
+    await unit.waitForURL(`${sys.url}/submit?corrects=${id}`);
+    const [first] = json.evaluations ?? [json];
+    await unit.setInputFiles('#file', {
+      name: 'corrected.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(first)),
+    });
+    await unit.getByRole('button', { name: '提交' }).click();
+    await unit.waitForLoadState();
+    const corrected = await unit.locator('[data-evaluation-id]').first().getAttribute('data-evaluation-id');
+    expect(corrected).toMatch(/^ev_/);
+    expect(corrected).not.toBe(id);
+    await waitFor(
+      'the corrected version published',
+      async () =>
+        (await http('GET', `${sys.url}/evaluations/${corrected}`, { token: auditor() })).body?.state === 'published',
+    );
+    await unit.goto(`${sys.url}/public/evaluations/${id}`);
+    await unit.getByTestId('replaced-by').click();
+    await unit.waitForURL(`${sys.url}/public/evaluations/${corrected}`);
+    expect(await unit.locator('h1 [data-status]').getAttribute('data-status')).toBe('已发布');
+    const region = await http('GET', `${sys.url}/public/341522/2022.json`);
+    const inForce = region.body.evaluations.filter((e: { status: string }) => e.status === 'published');
+    expect(inForce.map((e: { evaluationId: string }) => e.evaluationId).sort()).toEqual([corrected, other].sort());
+    await unit.close();
   });
 });

@@ -17,6 +17,9 @@ export interface ApprovalSpec {
   regionName?: string;
   /** When scoring produced the result (the approval then carries it). */
   scoredAt?: string;
+  /** A corrected version: the submission it belongs to (default its own) and its version there. */
+  submissionId?: string;
+  submissionVersion?: number;
 }
 
 /** An approval as review emits it, with the full score result (the breakdown publication shows). */
@@ -61,7 +64,8 @@ export function approval(spec: ApprovalSpec): ApprovalPayload {
   return {
     ...base,
     evaluationId: spec.evaluationId,
-    submissionId: `sub_${spec.evaluationId}`,
+    submissionId: spec.submissionId ?? `sub_${spec.evaluationId}`,
+    ...(spec.submissionVersion ? { submissionVersion: spec.submissionVersion } : {}),
     region,
     formType,
     unitName,

@@ -502,6 +502,45 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     expect((await page('/publish/evaluations/ev_pm_none')).status).toBe(404);
   });
 
+  it('a corrected version published replaces the one in force: withdrawn, naming it, audited and announced; an older version approved last is the one withdrawn', async () => {
+    const inForce = async () =>
+      (await ds.query("SELECT evaluation_id FROM publication_disclosures WHERE submission_id = 'sub_cv' AND status = 'published' ORDER BY evaluation_id")).map(
+        (r: { evaluation_id: string }) => r.evaluation_id,
+      );
+    await approve({ evaluationId: 'ev_cv1', total: 70, grade: '中', submissionId: 'sub_cv', submissionVersion: 1 });
+    expect(await inForce()).toEqual(['ev_cv1']);
+    await approve({ evaluationId: 'ev_cv2', total: 86, grade: '良', submissionId: 'sub_cv', submissionVersion: 2, approvedAt: '2024-03-05T08:00:00.000Z' });
+    expect(await inForce()).toEqual(['ev_cv2']);
+    const rows = tableRows(await text('/public/341522/2023'));
+    expect(rows.get('ev_cv1')?.[6]).toBe('已撤回');
+    expect(rows.get('ev_cv2')?.[6]).toBe('已发布');
+    const [withdrawn] = await ds.query("SELECT retraction_reason, retracted_by FROM publication_disclosures WHERE evaluation_id = 'ev_cv1'");
+    expect(withdrawn).toEqual({ retraction_reason: '已由更正后的第 2 版替代（评价 ev_cv2）', retracted_by: 'publication' });
+    const [audit] = await ds.query("SELECT action, actor_user, actor_role, from_state, to_state FROM publication_audit WHERE entity_id = 'ev_cv1' ORDER BY seq DESC LIMIT 1");
+    expect(audit).toEqual({ action: 'supersede', actor_user: 'publication', actor_role: 'system', from_state: 'published', to_state: 'retracted' });
+    await waitFor('the withdrawal announced', async () =>
+      (await publishedEvents()).some((e) => e.name === 'publication.evaluation.retracted.v1' && e.payload.evaluationId === 'ev_cv1'),
+    );
+    const announced = (await publishedEvents()).find((e) => e.name === 'publication.evaluation.retracted.v1' && e.payload.evaluationId === 'ev_cv1')!;
+    expect(announced.payload).toMatchObject({ reason: '已由更正后的第 2 版替代（评价 ev_cv2）', actor: { user: 'publication', role: 'system' } });
+    expect(await text('/public/evaluations/ev_cv1')).toContain('<a href="/public/evaluations/ev_cv2" data-testid="replaced-by">');
+    const reviewer = token({ sub: 'r', role: 'reviewer', regions: ['341522'] });
+    const staff = await (await get('/disclosures/ev_cv1', { authorization: reviewer })).json();
+    expect(staff).toMatchObject({ replacedBy: 'ev_cv2', retractedBy: 'publication' });
+
+    // version 4 is published before version 3's approval arrives: 3 is withdrawn at once, 4 stays in force
+    await approve({ evaluationId: 'ev_cv4', total: 92, grade: '优', submissionId: 'sub_cv', submissionVersion: 4, approvedAt: '2024-03-07T08:00:00.000Z' });
+    await approve({ evaluationId: 'ev_cv3', total: 80, grade: '良', submissionId: 'sub_cv', submissionVersion: 3, approvedAt: '2024-03-06T08:00:00.000Z' });
+    expect(await inForce()).toEqual(['ev_cv4']);
+    expect((await ds.query("SELECT retraction_reason FROM publication_disclosures WHERE evaluation_id = 'ev_cv3'"))[0].retraction_reason).toBe(
+      '已由更正后的第 4 版替代（评价 ev_cv4）',
+    );
+    // the region's distribution counts the form once
+    expect(tableRows(await text('/public/341522/2023')).get('ev_cv4')?.[6]).toBe('已发布');
+    const auditOk = await (await get('/audit/verify', { authorization: token({ sub: 'a', role: 'auditor', regions: ['CN'] }) })).json();
+    expect(auditOk).toMatchObject({ ok: true });
+  });
+
   it('a late chunk of an earlier run (scored before the result in force) changes nothing', async () => {
     await approve({ evaluationId: 'ev_rs_late', total: 92, grade: '优', scoredAt: '2024-03-01T08:00:01.000Z' });
     const revisions = () => count("SELECT COUNT(*) AS n FROM publication_disclosure_revisions WHERE evaluation_id = 'ev_rs_late'");

@@ -1,7 +1,7 @@
 import { v7 as uuidV7 } from 'uuid';
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import { enqueueEvents } from '@jixiao/messaging';
 import { appendAudit, dialectOf } from '@jixiao/persistence';
 import { breakdownOf } from '../domain/breakdown';
@@ -151,6 +151,7 @@ export class PublishEvaluationHandler implements ICommandHandler<PublishEvaluati
       },
     ]);
     await this.emitPublished(manager, { id: disclosureId, evaluationId: a.evaluationId, revision: revisionNumber, region: a.region, fiscalYear: a.fiscalYear }, a.submissionVersion, now, correlationId);
+    await supersedeOtherVersions(manager, a.submissionId, now, correlationId);
     return { kind: plan.kind, disclosureId, revision: revisionNumber };
   }
 
@@ -190,3 +191,55 @@ export async function findDisclosure(manager: EntityManager, evaluationId: strin
 }
 
 export type { Approval };
+
+/**
+ * One version of a form is in force at a time: when a corrected version of a submission is published, the earlier
+ * versions still in force are withdrawn (已撤回, naming the version that replaces them), audited and announced like a
+ * reviewer's retraction, so the public pages and the grade distribution count the form once. Should an older
+ * version's approval come last, it is the one withdrawn. On PostgreSQL the submission is locked for the transaction,
+ * so two versions published at once do not each miss the other.
+ */
+async function supersedeOtherVersions(
+  manager: EntityManager,
+  submissionId: string,
+  now: string,
+  correlationId: string | null,
+): Promise<void> {
+  if (dialectOf(manager) === 'postgres') await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [submissionId]);
+  const inForce: Array<{ id: string; evaluation_id: string; revision: number; submission_version: number }> = await manager.query(
+    `SELECT d.id, d.evaluation_id, d.revision, r.submission_version FROM ${PUBLICATION_TABLES.disclosures} d
+     JOIN ${PUBLICATION_TABLES.revisions} r ON r.disclosure_id = d.id AND r.revision = d.revision
+     WHERE d.submission_id = ${dialectOf(manager) === 'postgres' ? '$1' : '?'} AND d.status = 'published'`,
+    [submissionId],
+  );
+  if (inForce.length < 2) return;
+  const latest = inForce.reduce((a, b) => (Number(b.submission_version) > Number(a.submission_version) ? b : a));
+  const replaced = inForce.filter((d) => d.id !== latest.id);
+  const reason = `已由更正后的第 ${Number(latest.submission_version)} 版替代（评价 ${latest.evaluation_id}）`;
+  const actor = { user: PUBLICATION_SERVICE, role: 'system' as const };
+  const change = { status: 'retracted' as const, retractedAt: now, retractionReason: reason, retractedBy: PUBLICATION_SERVICE };
+  await manager.getRepository(DisclosureEntity).update({ id: In(replaced.map((d) => d.id)) }, change);
+  await appendAudit(
+    manager,
+    PUBLICATION_TABLES.audit,
+    replaced.map((d) => ({
+      actor,
+      entityType: 'disclosure',
+      entityId: d.evaluation_id,
+      action: 'supersede',
+      fromState: 'published',
+      toState: 'retracted',
+      reason,
+      payload: { disclosureId: d.id, revision: Number(d.revision), supersededBy: latest.evaluation_id, ...change },
+    })),
+  );
+  await enqueueEvents(
+    manager,
+    PUBLICATION_SERVICE,
+    replaced.map((d) => ({
+      name: 'publication.evaluation.retracted.v1' as const,
+      payload: { evaluationId: d.evaluation_id, disclosureId: d.id, reason, actor, retractedAt: now },
+      correlationId,
+    })),
+  );
+}

@@ -44,6 +44,8 @@ export interface EvaluationDisclosure {
   disclosure: DisclosureRow;
   /** Oldest first. */
   revisions: RevisionView[];
+  /** For one retracted: the evaluation id of the corrected version of the same form now in force, if there is one. */
+  replacedBy: string | null;
 }
 
 export type StatusLabel = '已发布' | '已修订' | '已撤回';

@@ -17,6 +17,7 @@ export class DisclosureEntity {
   @Column({ name: 'evaluation_id', type: 'varchar', length: 200 })
   evaluationId!: string;
 
+  @Index('ix_publication_disclosures_submission')
   @Column({ name: 'submission_id', type: 'varchar', length: 200 })
   submissionId!: string;
 

@@ -1,7 +1,11 @@
 import { auditMigration, lz4CompressionMigration } from '@jixiao/persistence';
 import { messagingMigration, messagingTables, outboxPayloadEncodingMigration } from '@jixiao/messaging';
 import { CreatePublicationTables } from './create-publication-tables.migration';
-import { PublicationRescoringColumns, PublicationRevisionScoredAt } from './rescoring-columns.migration';
+import {
+  PublicationDisclosureSubmissionIndex,
+  PublicationRescoringColumns,
+  PublicationRevisionScoredAt,
+} from './rescoring-columns.migration';
 import { DisclosureRevisionEntity } from './disclosure-revision.entity';
 import { DisclosureEntity } from './disclosure.entity';
 import { PUBLICATION_SERVICE, PUBLICATION_TABLES } from './publication.tables';
@@ -19,4 +23,5 @@ export const PUBLICATION_MIGRATIONS = [
   ]),
   PublicationRevisionScoredAt,
   outboxPayloadEncodingMigration(PUBLICATION_SERVICE),
+  PublicationDisclosureSubmissionIndex,
 ];

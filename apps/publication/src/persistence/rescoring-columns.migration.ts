@@ -1,4 +1,4 @@
-import { TableColumn } from 'typeorm';
+import { TableColumn, TableIndex } from 'typeorm';
 import { defineMigration, portableColumns } from '@jixiao/persistence';
 import { PUBLICATION_TABLES } from './publication.tables';
 
@@ -26,5 +26,18 @@ export const PublicationRevisionScoredAt = defineMigration('PublicationRevisionS
   },
   async down(queryRunner) {
     await queryRunner.dropColumn(PUBLICATION_TABLES.revisions, 'scored_at');
+  },
+});
+
+/** A unit's corrected version of a retracted publication is found from the one it replaces (by submission). */
+export const PublicationDisclosureSubmissionIndex = defineMigration('PublicationDisclosureSubmissionIndex', 1_766_400_000_000, {
+  async up(queryRunner) {
+    await queryRunner.createIndex(
+      PUBLICATION_TABLES.disclosures,
+      new TableIndex({ name: 'ix_publication_disclosures_submission', columnNames: ['submission_id'] }),
+    );
+  },
+  async down(queryRunner) {
+    await queryRunner.dropIndex(PUBLICATION_TABLES.disclosures, 'ix_publication_disclosures_submission');
   },
 });

@@ -51,8 +51,22 @@ async function withRevisions(dataSource: DataSource, d: DisclosureEntity): Promi
     where: { disclosureId: d.id },
     order: { revision: 'ASC' },
   });
+  const replacement =
+    d.status === 'retracted'
+      ? await dataSource
+          .getRepository(DisclosureEntity)
+          .createQueryBuilder('d')
+          .select('d.evaluationId', 'evaluationId')
+          .where('d.submissionId = :s AND d.status = :published AND d.id <> :id', {
+            s: d.submissionId,
+            published: 'published',
+            id: d.id,
+          })
+          .getRawOne<{ evaluationId: string }>()
+      : undefined;
   return {
     disclosure: toRow(d),
+    replacedBy: replacement?.evaluationId ?? null,
     revisions: revisions.map((r) => ({
       revision: r.revision,
       submissionId: r.submissionId,

@@ -2,6 +2,7 @@ import type { Breakdown } from '../domain/breakdown';
 import { FORM_TYPE_LABELS, type EvaluationDisclosure, type RevisionView } from '../domain/disclosure-view';
 import { formatRate, formatScore, formatTime, html, type SafeHtml, SEVERITY_LABELS } from '@jixiao/runtime/html';
 import { layout } from './layout';
+import { evaluationPath } from './region-data';
 import { regionLabel, statusBadge } from './region-page';
 
 
@@ -57,14 +58,18 @@ function underReview(d: EvaluationDisclosure['disclosure'], current: RevisionVie
 <span class="muted">调整前公开的结果见下方修订记录。</span></div>`;
 }
 
-export function evaluationPage({ disclosure: d, revisions }: EvaluationDisclosure, base: string): SafeHtml {
+export function evaluationPage({ disclosure: d, revisions, replacedBy }: EvaluationDisclosure, base: string): SafeHtml {
   const current = revisions[revisions.length - 1];
   const title = `${d.projectName ?? d.unitName ?? d.evaluationId} 绩效自评结果`;
   const regionLink = d.fiscalYear !== null ? `${base}/public/${encodeURIComponent(d.region)}/${d.fiscalYear}` : null;
   const retraction =
     d.status === 'retracted'
       ? html`<div class="notice" data-testid="retraction"><strong>已撤回</strong>（${formatTime(d.retractedAt)}）：${d.retractionReason ?? ''}<br>
-<span class="muted">撤回前公开的内容与修订记录保留如下，仅供查阅。</span></div>`
+${
+          replacedBy
+            ? html`<a href="${evaluationPath(base, replacedBy)}" data-testid="replaced-by">查看更正后公开的结果</a><br>`
+            : ''
+        }<span class="muted">撤回前公开的内容与修订记录保留如下，仅供查阅。</span></div>`
       : '';
   const body = html`<h1>${d.projectName ?? '部门整体支出'} ${statusBadge(d)}</h1>
 <p class="meta">${d.unitName ?? ''} · ${FORM_TYPE_LABELS[d.formType]}绩效自评表 · ${

@@ -74,6 +74,7 @@ describe('JSON and CSV', () => {
 
 describe('evaluation page', () => {
   const disclosure: EvaluationDisclosure = {
+    replacedBy: null,
     disclosure: row({ revision: 2, status: 'retracted', retractedAt: '2024-04-02T00:00:00.000Z', retractionReason: `复核中 ${SCRIPT}`, total: 88, grade: '良' }),
     revisions: [1, 2].map((n) => ({
       revision: n,
@@ -105,6 +106,13 @@ describe('evaluation page', () => {
     expect(page).toContain('data-testid="indicators-table"');
     expect(page).toContain('<td class="num">10</td><td class="num">9.5</td><td class="num">10</td><td>实际 95% 低于目标 100%</td>');
     expect(page).toContain('137 / 265.69 = 51.56%');
+  });
+
+  it('a retracted one replaced by a corrected version links to it', () => {
+    expect(evaluationPage({ ...disclosure, replacedBy: 'ev_2' }, 'https://gk.example.gov.cn').value).toContain(
+      '<a href="https://gk.example.gov.cn/public/evaluations/ev_2" data-testid="replaced-by">查看更正后公开的结果</a>',
+    );
+    expect(evaluationPage(disclosure, '').value).not.toContain('data-testid="replaced-by"');
   });
 
   it('shows the retraction with its reason, and the whole history newest first', () => {
@@ -147,7 +155,7 @@ describe('a disclosure revised by a re-scoring run', () => {
   const disclosure = row({ revision: 2, total: 84, grade: '良', underReviewRunId: run });
 
   it('the evaluation page says it is under review again and keeps the earlier revision in the history', () => {
-    const page = evaluationPage({ disclosure, revisions }, '').value;
+    const page = evaluationPage({ disclosure, revisions, replacedBy: null }, '').value;
     expect(page).toContain('data-testid="under-review"');
     expect(page).toContain('130126 第 2 版）重新评分');
     expect(page).toContain('data-revision="1"');

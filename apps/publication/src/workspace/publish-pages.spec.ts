@@ -82,6 +82,7 @@ describe('one evaluation’s publication', () => {
     disclosure: row({ revision: 2, total: 84, grade: '良', underReviewRunId: 'run_1' }),
     revisions,
     retractedBy: null,
+    replacedBy: null,
   };
 
   it('offers the form to retract it only when asked to (a reviewer of its region, in force), with the session’s token', () => {
@@ -120,5 +121,13 @@ describe('one evaluation’s publication', () => {
     );
     expect(page).toContain('data-testid="flash"');
     expect(page).not.toContain('data-testid="under-review"');
+    expect(page).not.toContain('data-testid="replaced-by"');
+    const replaced = publishedPage(
+      as('reviewer'),
+      { ...retracted, replacedBy: 'ev_2' },
+      { canRetract: false },
+      '',
+    ).value;
+    expect(replaced).toContain('<a href="/publish/evaluations/ev_2" data-testid="replaced-by">更正后公开的版本</a>');
   });
 });

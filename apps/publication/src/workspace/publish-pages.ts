@@ -155,7 +155,11 @@ export function publishedPage(
     d.status === 'retracted'
       ? html`<div class="notice" data-testid="retraction"><strong>已撤回</strong>：${formatTime(d.retractedAt)}，${
           found.retractedBy ?? '—'
-        }。<p class="reason">${d.retractionReason ?? ''}</p></div>`
+        }。<p class="reason">${d.retractionReason ?? ''}</p>${
+          found.replacedBy
+            ? html`<a href="${publishedPath(found.replacedBy)}" data-testid="replaced-by">更正后公开的版本</a>`
+            : ''
+        }</div>`
       : '';
   const underReview =
     d.underReviewRunId && d.status === 'published'

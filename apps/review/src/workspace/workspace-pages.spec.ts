@@ -117,6 +117,24 @@ describe('workspace pages', () => {
     expect(detailPage(reviewer, detail({ state: 'approved' }), history).value).not.toContain('/approve"');
   });
 
+  it('a retracted evaluation says why, and offers its unit a corrected version (not once one was sent)', () => {
+    const retracted = detail({
+      state: 'retracted',
+      lastReason: '数据有误<script>',
+      publicPath: '/public/evaluations/ev_1',
+    });
+    const unit = detailPage(as('submitter'), retracted, history).value;
+    expect(unit).toContain('<strong>撤回理由：</strong>数据有误&lt;script&gt;');
+    expect(unit).toContain('请按撤回理由修改后，<a href="/submit?corrects=ev_1">提交更正版本</a>');
+    expect(unit).toContain('更正版本审核通过后另行公开');
+    expect(detailPage(reviewer, retracted, history).value).not.toContain('data-testid="correct"');
+    const corrected = detail({
+      ...retracted,
+      versions: { previous: null, next: [{ evaluationId: 'ev_2', version: 2 }] },
+    } as never);
+    expect(detailPage(as('submitter'), corrected, history).value).not.toContain('data-testid="correct"');
+  });
+
   it('a published evaluation links its public page and, for the staff, its publication’s management (to retract it)', () => {
     const published = detail({ state: 'published', publicPath: '/public/evaluations/ev_1' });
     const page = detailPage(reviewer, published, history).value;

@@ -378,10 +378,17 @@ function findingChoices(e: EvaluationDetail, draft: DecisionDraft): SafeHtml | s
   )}</fieldset>`;
 }
 
-/** A unit's way to correct what was returned to it (the next version, on the submission page). */
+/**
+ * A unit's way to correct what was returned to it, or what was published and then retracted (the next version, on
+ * the submission page; it goes through scoring and review again, and is published as its own once approved).
+ */
 function correctionSection(viewer: Viewer, e: EvaluationDetail): SafeHtml | string {
-  if (e.state !== 'returned' || viewer.principal.role !== 'submitter' || e.versions.next.length > 0) return '';
-  return html`<h2>更正</h2><p data-testid="correct">请按退回理由修改后，<a href="/submit?corrects=${encodeURIComponent(e.evaluationId)}">提交更正版本</a>；更正版本与本版本关联，本版本及其处理记录保留。</p>`;
+  if (e.state !== 'returned' && e.state !== 'retracted') return '';
+  if (viewer.principal.role !== 'submitter' || e.versions.next.length > 0) return '';
+  const why = e.state === 'returned' ? '退回理由' : '撤回理由';
+  return html`<h2>更正</h2><p data-testid="correct">请按${why}修改后，<a href="/submit?corrects=${encodeURIComponent(e.evaluationId)}">提交更正版本</a>；更正版本与本版本关联，本版本及其处理记录保留${
+    e.state === 'retracted' ? '；更正版本审核通过后另行公开，已撤回的公开记录仍保留' : ''
+  }。</p>`;
 }
 
 /**
@@ -403,7 +410,7 @@ function holdSection(viewer: Viewer, e: EvaluationDetail, base: string): SafeHtm
 }
 
 function decisionSection(viewer: Viewer, e: EvaluationDetail, draft: DecisionDraft): SafeHtml | string {
-  if (e.state === 'returned') return correctionSection(viewer, e);
+  if (e.state === 'returned' || e.state === 'retracted') return correctionSection(viewer, e);
   if (e.state !== 'in_review') return '';
   if (viewer.principal.role !== 'reviewer')
     return html`<h2>审核</h2><p class="muted">此自评表等待审核人员处理；您的角色（${ROLE_LABELS[viewer.principal.role]}）只能查看。</p>`;
@@ -498,8 +505,13 @@ function documentLink(e: EvaluationDetail): SafeHtml | string {
   return html` · 原始文件 <a href="/submit/documents/${encodeURIComponent(e.evaluationId)}" data-testid="document" download>${name}</a>`;
 }
 
+const REASON_LABELS: Partial<Record<EvaluationDetail['state'], string>> = {
+  returned: '退回理由',
+  retracted: '撤回理由',
+};
+
 /**
- * Why it is where it is (a return's reason, a re-scoring's), unless the routing reasons below say the same; a
+ * Why it is where it is (a return's reason, a retraction's, a re-scoring's), unless the routing reasons below say the same; a
  * returned version also lists the findings the reviewer named for the unit to correct.
  */
 function lastReason(e: EvaluationDetail): SafeHtml | string {
@@ -510,7 +522,7 @@ function lastReason(e: EvaluationDetail): SafeHtml | string {
       )}</ul></div>`
     : '';
   if (!e.lastReason || e.lastReason === e.routing?.reasons.join('；')) return flagged;
-  return html`<p data-testid="last-reason" class="reason"><strong>${e.state === 'returned' ? '退回理由' : '最近一次说明'}：</strong>${e.lastReason}</p>${flagged}`;
+  return html`<p data-testid="last-reason" class="reason"><strong>${REASON_LABELS[e.state as 'returned'] ?? '最近一次说明'}：</strong>${e.lastReason}</p>${flagged}`;
 }
 
 /** A corrected version: the return it answers, each finding named then resolved or still there. */
