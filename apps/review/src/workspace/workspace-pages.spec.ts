@@ -396,7 +396,24 @@ describe('workspace pages', () => {
       'all',
       null,
     ).value;
+    expect(page).not.toContain('data-testid="to-correct"'); // a reviewer's list
+    // a unit's list says first what waits for its correction
+    const unit = listPage(
+      as('submitter'),
+      { items, page: 1, pageSize: 20, total: 45 } as never,
+      progressView({}, [
+        { state: 'returned', grade: '差', n: 2 },
+        { state: 'retracted', grade: '良', n: 1 },
+      ]),
+      { page: 1, pageSize: 20 },
+      'all',
+      null,
+    ).value;
+    expect(unit).toContain(
+      '<strong>待更正：</strong><a href="/review?state=returned" data-state="returned">2 份被退回</a>，<a href="/review?state=retracted" data-state="retracted">1 份公开后被撤回</a>',
+    );
     expect(empty).toContain('没有符合条件的自评表');
+    expect(empty).not.toContain('data-testid="to-correct"');
     expect(empty).not.toContain('data-testid="mine"');
     // what the reviewer holds, the way back to it, escaped
     const holding = listPage(

@@ -139,6 +139,20 @@ function progressStrip(
   }</section>`;
 }
 
+/** A unit's to-do: its forms returned, or retracted after publication, that no corrected version has answered yet. */
+function toCorrect(progress: Progress, filters: EvaluationFilters): SafeHtml | string {
+  const returned = progress.byState.returned ?? 0;
+  const retracted = progress.byState.retracted ?? 0;
+  if (!returned && !retracted) return '';
+  const link = (state: 'returned' | 'retracted', text: string) =>
+    html`<a href="${listHref({ ...filters, grade: undefined, current: true }, state, 1)}" data-state="${state}">${text}</a>`;
+  const parts = [
+    returned ? link('returned', `${returned} 份被退回`) : null,
+    retracted ? link('retracted', `${retracted} 份公开后被撤回`) : null,
+  ].filter((p): p is SafeHtml => p !== null);
+  return html`<div class="notice" role="status" data-testid="to-correct"><strong>待更正：</strong>${joinWith(parts, '，')}。请打开每一份，按退回（撤回）理由修改后提交更正版本。</div>`;
+}
+
 const joinWith = (parts: SafeHtml[], sep: string): SafeHtml[] => parts.flatMap((p, i) => (i ? [html`${sep}`, p] : [p]));
 
 /** What the reviewer holds now, with the way back to it (a reviewer who stepped away finds their work again). */
@@ -218,7 +232,7 @@ export function listPage(
     : html`<p class="card muted" data-testid="empty">没有符合条件的自评表。</p>`;
   const body = html`<h1>${title}</h1>
 ${notice('flash', flash)}${notice('error', error)}
-${heldSection(mine)}
+${heldSection(mine)}${viewer.principal.role === 'submitter' ? toCorrect(progress, filters) : ''}
 ${progressStrip(progress, filters, state, viewer.principal.role !== 'submitter', roster)}
 <form class="filters card" method="get" action="${WORKSPACE}">
 <label>状态<select name="state">${stateOptions}</select></label>
