@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentForm, http } from './support/http';
 import { SEEDS } from './support/seeds';
 import { dropAuditGuards, withServiceDb } from './support/sql';
-import { startSystem, type TestSystem, waitFor } from './support/system';
+import { jixiao } from '../../apps/jixiao/src/commands/__test__/run-cli';
+import { PG_URL, startSystem, type TestSystem, waitFor } from './support/system';
 
 /** The audit trail is append-only and any change made directly in the database is found and named. */
 describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (db) => {
@@ -54,6 +55,83 @@ describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (db) => {
     });
     const text = JSON.stringify(history.body);
     for (const step of ['submitted', 'scored', 'approved', 'published']) expect(text).toContain(step);
+  });
+
+  it('searches a service’s log: by action, entity, actor and day, newest first, a page at a time; as an auditor’s page too', async () => {
+    const auditor = sys.token('auditor', ['CN']);
+    const records = async (query: string, token = auditor) => http('GET', `${sys.url}/audit/records?${query}`, { token });
+    const published = await records('service=publication&action=publish');
+    expect(published.status).toBe(200);
+    expect([...published.body.services].sort()).toEqual(['intake', 'publication', 'review', 'scoring']);
+    expect(published.body.records).toHaveLength(2);
+    for (const r of published.body.records) expect(r).toMatchObject({ action: 'publish', entityType: 'disclosure', toState: 'published' });
+    const id = published.body.records[0].entityId;
+
+    const trail = await records(`service=review&entityType=evaluation&entityId=${id}`);
+    const seqs = trail.body.records.map((r: { seq: number }) => r.seq);
+    expect(seqs.length).toBeGreaterThanOrEqual(4);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a)); // newest first
+    expect(trail.body.records.map((r: { action: string }) => r.action).reverse().slice(0, 2)).toEqual(['receive', 'score']);
+    // a page at a time: the next page starts before the last one shown, and the pages put together are the whole
+    const first = await records(`service=review&entityType=evaluation&entityId=${id}&limit=2`);
+    expect(first.body.records.map((r: { seq: number }) => r.seq)).toEqual(seqs.slice(0, 2));
+    expect(first.body.next).toBe(seqs[1]);
+    const rest = await records(`service=review&entityType=evaluation&entityId=${id}&before=${first.body.next}&limit=100`);
+    expect(rest.body.records.map((r: { seq: number }) => r.seq)).toEqual(seqs.slice(2));
+    expect(rest.body.next).toBeNull();
+
+    const byActor = await records(`service=intake&actor=${encodeURIComponent(trail.body.records.at(-1).actorUser)}`);
+    expect(byActor.body.records.length).toBeGreaterThan(0);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10); // Beijing's day
+    const todays = await records(`service=review&entityType=evaluation&entityId=${id}&since=${today}&until=${today}`);
+    expect(todays.body.records.map((r: { seq: number }) => r.seq)).toEqual(seqs);
+    expect((await records('service=review&since=2999-01-01')).body.records).toEqual([]);
+    expect((await records('service=review&since=2024-03-02&until=2024-03-01')).status).toBe(400);
+    expect((await records('service=review&since=yesterday')).status).toBe(400);
+    expect((await records('service=billing')).status).toBe(404);
+    expect((await records('service=review', sys.token('reviewer', ['CN']))).status).toBe(403);
+
+    // the page: signed in as an auditor, the same search
+    const signIn = async (role: 'auditor' | 'reviewer') => {
+      const res = await fetch(`${sys.url}/session/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: sys.token(role, ['CN']) }).toString(),
+      });
+      return res.headers.get('set-cookie')!.split(';')[0];
+    };
+    const cookie = await signIn('auditor');
+    const log = await fetch(`${sys.url}/audit/log?service=review&entityType=evaluation&entityId=${id}`, { headers: { cookie } });
+    expect(log.status).toBe(200);
+    const html = await log.text();
+    expect([...html.matchAll(/<tr data-seq="(\d+)">/g)].map((m) => Number(m[1]))).toEqual(seqs);
+    expect(html).toContain(`<a href="/review/evaluations/${id}"><code>${id}</code></a>`);
+    expect(html).toContain('<td data-action="receive">收到自评表</td>');
+    const bad = await fetch(`${sys.url}/audit/log?service=review&since=2024-13-45`, { headers: { cookie } });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('请检查查询条件');
+    expect((await fetch(`${sys.url}/audit/log`, { headers: { cookie: await signIn('reviewer') } })).status).toBe(403);
+
+    // the operator's CLI reads the same records from the databases, every service merged by time
+    const env = { DATA_DIR: sys.dataDir, DATABASE_URL: sys.schema ? PG_URL : undefined, DATABASE_SCHEMA: sys.schema ?? undefined };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
+    try {
+      const cli = await jixiao('audit', 'log', '--entity-id', id, '--json');
+      expect(cli.code, cli.stderr).toBe(0);
+      const services = new Set(JSON.parse(cli.stdout).records.map((r: { service: string }) => r.service));
+      expect([...services].sort()).toEqual(['intake', 'publication', 'review', 'scoring']); // the evaluation's steps in each
+      const text = await jixiao('audit', 'log', '--service', 'review', '--entity-id', id, '--limit', '2');
+      expect(text.stdout).toMatch(/^review\s+\d+\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间\s+/m);
+      expect(text.stdout).toContain(`2 条；更早的记录：--before ${seqs[1]}`);
+      expect((await jixiao('audit', 'log', '--since', 'soon')).code).toBe(2);
+      expect((await jixiao('audit', 'log', '--before', '3')).stderr).toContain('--before goes with --service');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   });
 
   it('refuses UPDATE and DELETE on an audit table', async () => {

@@ -3,8 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
 import { ServiceHealth, ServiceMessaging } from '@jixiao/messaging';
-import { verifyAudit } from '@jixiao/persistence';
-import { AuditRegistry, HealthRegistry, logsEvents, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
+import { auditChainOf, AuditRegistry, HealthRegistry, logsEvents, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import { publicationInboxHandlers } from './inbox/publication-inbox';
 import { PUBLICATION_SERVICE, PUBLICATION_TABLES } from './persistence/publication.tables';
 import { PublicationOutbox } from './publication-outbox';
@@ -50,7 +49,7 @@ export class PublicationLifecycle implements OnModuleInit, OnApplicationBootstra
     });
     this.serviceHealth = serviceHealth;
     this.health.register(PUBLICATION_SERVICE, () => serviceHealth.check());
-    this.audit.register(PUBLICATION_SERVICE, () => verifyAudit(this.dataSource, PUBLICATION_TABLES.audit));
+    this.audit.register(PUBLICATION_SERVICE, auditChainOf(this.dataSource, PUBLICATION_TABLES.audit));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -2,8 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
 import { ServiceHealth } from '@jixiao/messaging';
-import { verifyAudit } from '@jixiao/persistence';
-import { AuditRegistry, HealthRegistry, type ServiceContext } from '@jixiao/runtime';
+import { auditChainOf, AuditRegistry, HealthRegistry, type ServiceContext } from '@jixiao/runtime';
 import { REVIEW_SERVICE, REVIEW_TABLES } from './persistence/review-tables';
 import { REVIEW_CONTEXT, REVIEW_DATA_SOURCE } from './review.tokens';
 
@@ -33,7 +32,7 @@ export class ReviewRuntime implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.health.register(REVIEW_SERVICE, () => this.serviceHealth.check());
-    this.audit.register(REVIEW_SERVICE, () => verifyAudit(this.dataSource, REVIEW_TABLES.audit));
+    this.audit.register(REVIEW_SERVICE, auditChainOf(this.dataSource, REVIEW_TABLES.audit));
   }
 
   async onApplicationShutdown(): Promise<void> {

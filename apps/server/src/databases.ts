@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { dialectOf, openDataSource, runMigrations, verifyAudit, type AuditVerification } from '@jixiao/persistence';
+import {
+  type AuditPage,
+  type AuditSearch,
+  dialectOf,
+  openDataSource,
+  runMigrations,
+  searchAudit,
+  verifyAudit,
+  type AuditVerification,
+} from '@jixiao/persistence';
 import type { Config } from '@jixiao/runtime';
 import { INTAKE_MIGRATIONS } from '../../intake/src/persistence/intake.migrations';
 import { INTAKE_TABLES } from '../../intake/src/persistence/intake-tables';
@@ -84,6 +93,29 @@ export async function verifyAll(
       `no audit trail in ${where}: no service has run against it (npm run migrate, or start the services), or DATABASE_URL, DATABASE_SCHEMA or DATA_DIR point elsewhere`,
     );
   return { ok: all.every((c) => c.ok), records: all.reduce((n, c) => n + c.records, 0), chains };
+}
+
+/**
+ * `jixiao audit log`: each chosen service's audit records that match, newest first (reading only, like `verifyAll`);
+ * a service with no database or audit table where the configuration points is left out.
+ */
+export async function searchAll(
+  config: Config,
+  services: readonly string[],
+  search: AuditSearch,
+): Promise<Array<{ service: string } & AuditPage>> {
+  const found: Array<{ service: string } & AuditPage> = [];
+  for (const db of DATABASES.filter((d) => services.includes(d.service))) {
+    if (!config.DATABASE_URL && !existsSync(join(resolve(config.DATA_DIR), `${db.service}.sqlite`))) continue;
+    const ds = await open(db, config, false);
+    try {
+      if (await hasTable(ds, db.audit)) found.push({ service: db.service, ...(await searchAudit(ds.manager, db.audit, search)) });
+    } finally {
+      await ds.destroy();
+    }
+  }
+  if (found.length === 0) throw new NoAuditTrailError(`no audit trail of ${services.join(', ')} where DATABASE_URL, DATABASE_SCHEMA or DATA_DIR point`);
+  return found;
 }
 
 async function hasTable(ds: DataSource, table: string): Promise<boolean> {

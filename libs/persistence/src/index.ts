@@ -22,3 +22,4 @@ export * from './audit/append-audit';
 export * from './audit/verify-audit';
 export * from './audit/audit-trail';
 export * from './sql/where';
+export * from './audit/search-audit';

@@ -13,3 +13,4 @@ export * from './request-logging';
 export * from './metrics';
 export * from './cookies';
 export * from './request-parsing';
+export * from './audit-query';

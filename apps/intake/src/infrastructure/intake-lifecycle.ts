@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ServiceHealth, type ServiceMessaging } from '@jixiao/messaging';
-import { verifyAudit } from '@jixiao/persistence';
-import { AuditRegistry, HealthRegistry, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
+import { auditChainOf, AuditRegistry, HealthRegistry, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import { INTAKE_SERVICE, INTAKE_TABLES } from '../persistence/intake-tables';
 import { SubmissionBatcher } from '../persistence/submission-batcher';
 import { INTAKE_DATA_SOURCE, INTAKE_MESSAGING } from './intake.tokens';
@@ -27,7 +26,7 @@ export class IntakeLifecycle implements OnApplicationBootstrap, OnApplicationShu
   ) {
     this.health = new ServiceHealth({ service: INTAKE_SERVICE, dataSource, connection: ctx.redisUrl });
     health.register(INTAKE_SERVICE, () => this.health.check());
-    audit.register(INTAKE_SERVICE, () => verifyAudit(this.dataSource, INTAKE_TABLES.audit));
+    audit.register(INTAKE_SERVICE, auditChainOf(this.dataSource, INTAKE_TABLES.audit));
   }
 
   async onApplicationBootstrap(): Promise<void> {

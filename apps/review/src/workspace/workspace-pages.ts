@@ -8,7 +8,14 @@ import {
   SEVERITY_LABELS,
   trusted,
 } from '@jixiao/runtime/html';
-import { notice, ROLE_LABELS, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
+import {
+  ACTOR_ROLE_LABELS,
+  AUDIT_ACTION_LABELS,
+  notice,
+  ROLE_LABELS,
+  type Viewer,
+  workspacePage,
+} from '@jixiao/runtime/workspace';
 import type { FlaggedFinding } from '@jixiao/contracts';
 import { FOLLOW_UP_LABELS, type FollowedUpFinding } from '../domain/return-findings';
 import { REVIEW_STATE_LABELS, REVIEW_STATES, type ReviewState } from '../domain/review-state';
@@ -39,25 +46,6 @@ export interface RosterSummary {
 /** Where the workspace lives. */
 export const WORKSPACE = '/review';
 export type { Viewer };
-
-const ACTOR_ROLE_LABELS: Record<string, string> = { ...ROLE_LABELS, system: '系统' };
-const ACTION_LABELS: Record<string, string> = {
-  receive: '收到自评表',
-  'receive-ignored': '重复提交（已忽略）',
-  resubmitted: '单位提交更正版本',
-  'open-from-score': '先于提交收到评分',
-  score: '复核评分',
-  'score-ignored': '过期评分（已忽略）',
-  rescore: '规则调整后重新评分',
-  'auto-approve': '自动通过',
-  'route-to-review': '转人工审核',
-  approve: '审核通过',
-  return: '退回单位',
-  publish: '公开',
-  'publish-ignored': '公开（已忽略）',
-  retract: '撤回公开',
-  'retract-ignored': '撤回（已忽略）',
-};
 
 function page(title: string, body: SafeHtml, viewer: Viewer): SafeHtml {
   return workspacePage(WORKSPACE, title, body, viewer);
@@ -455,7 +443,7 @@ function historySection(items: readonly HistoryItem[]): SafeHtml {
     (h) =>
       html`<tr><td>${formatTime(h.at)}</td><td>${h.actor.user}${
         h.actor.role ? html` <span class="muted">(${ACTOR_ROLE_LABELS[h.actor.role] ?? h.actor.role})</span>` : ''
-      }</td><td>${ACTION_LABELS[h.action] ?? h.action}</td><td>${
+      }</td><td>${AUDIT_ACTION_LABELS[h.action] ?? h.action}</td><td>${
         h.fromState === h.toState
           ? h.toState
             ? stateLabel(h.toState)

@@ -3,8 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@jixiao/contracts';
 import { ServiceHealth, type ServiceMessaging } from '@jixiao/messaging';
-import { verifyAudit } from '@jixiao/persistence';
-import { AuditRegistry, HealthRegistry, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
+import { auditChainOf, AuditRegistry, HealthRegistry, SERVICE_CONTEXT, type ServiceContext } from '@jixiao/runtime';
 import { RecordRuleSets, type RecordRuleSetsResult } from '../commands/record-rule-sets.command';
 import { SCORING_SERVICE, SCORING_TABLES } from '../persistence/scoring-tables';
 import type { RescoreQueue } from '../rescoring/rescore-queue';
@@ -38,7 +37,7 @@ export class ScoringLifecycle implements OnApplicationBootstrap, OnApplicationSh
       queues: [QUEUES.scoringInbox, QUEUES.scoringRescore],
     });
     health.register(SCORING_SERVICE, () => this.health.check());
-    audit.register(SCORING_SERVICE, () => verifyAudit(this.dataSource, SCORING_TABLES.audit));
+    audit.register(SCORING_SERVICE, auditChainOf(this.dataSource, SCORING_TABLES.audit));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -3,3 +3,4 @@ export * from './session';
 export * from './gate';
 export * from './audit-page.controller';
 export * from './session.controller';
+export * from './audit-labels';
