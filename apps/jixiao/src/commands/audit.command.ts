@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AuditRecord } from '@jixiao/persistence';
 import { checkDatabase, DatabaseUnavailableError, parseAuditQuery } from '@jixiao/runtime';
 import { formatTime } from '@jixiao/runtime/html';
-import { ACTOR_ROLE_LABELS, AUDIT_ACTION_LABELS } from '@jixiao/runtime/workspace';
+import { ACTOR_ROLE_LABELS, AUDIT_ACTION_LABELS, auditStates } from '@jixiao/runtime/workspace';
 import { DATABASES, NoAuditTrailError, searchAll, verifyAll } from '../../../server/src/databases';
 import { CliError } from '../cli-error';
 import { deploymentConfig } from '../input/deployment-config';
@@ -126,7 +126,7 @@ function renderLog(records: Array<{ service: string } & AuditRecord>, next: numb
       `${r.actorUser} (${ACTOR_ROLE_LABELS[r.actorRole] ?? r.actorRole})`,
       `${r.entityType} ${r.entityId}`,
       AUDIT_ACTION_LABELS[r.action] ?? r.action,
-      r.fromState === r.toState ? (r.toState ?? '') : `${r.fromState ?? '—'} → ${r.toState ?? '—'}`,
+      auditStates(r.fromState, r.toState),
       r.reason ?? '',
     ]),
   );

@@ -1,4 +1,5 @@
 import { ROLE_LABELS } from '@jixiao/auth';
+import { EVALUATION_STATE_LABELS } from '@jixiao/contracts';
 
 /** Who acted, as the staff's pages say it (the services themselves act as 系统). */
 export const ACTOR_ROLE_LABELS: Record<string, string> = { ...ROLE_LABELS, system: '系统' };
@@ -64,4 +65,23 @@ export function auditEntityHref(entityType: string, entityId: string): string | 
   const roster = entityType === 'roster' ? /^(CN|\d{6})\/(\d{4})$/.exec(entityId) : null;
   if (roster) return `/review/roster?${new URLSearchParams({ region: roster[1], year: roster[2] })}`;
   return null;
+}
+
+/** The states audit records move things between: an evaluation's (and a publication's), a rule version's, a run's. */
+export const AUDIT_STATE_LABELS: Record<string, string> = {
+  ...EVALUATION_STATE_LABELS,
+  draft: '草稿',
+  active: '启用',
+  retired: '停用',
+  planning: '准备中',
+  running: '进行中',
+  completed: '已完成',
+  cancelled: '已取消',
+  failed: '失败',
+};
+
+/** `已评分 → 待审核`, or the one state when it did not change (— for none). */
+export function auditStates(from: string | null, to: string | null): string {
+  const label = (s: string | null) => (s ? (AUDIT_STATE_LABELS[s] ?? s) : '—');
+  return from === to ? (to ? label(to) : '') : `${label(from)} → ${label(to)}`;
 }

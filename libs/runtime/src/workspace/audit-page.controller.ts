@@ -5,7 +5,13 @@ import { Public } from '@jixiao/auth';
 import type { AuditPage, AuditRecord } from '@jixiao/persistence';
 import { parseAuditQuery } from '../audit-query';
 import { AuditRegistry, type ChainVerification } from '../audit.registry';
-import { ACTOR_ROLE_LABELS, AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, auditEntityHref } from './audit-labels';
+import {
+  ACTOR_ROLE_LABELS,
+  AUDIT_ACTION_LABELS,
+  AUDIT_ENTITY_LABELS,
+  auditEntityHref,
+  auditStates,
+} from './audit-labels';
 import { formatTime, html, type SafeHtml } from '../html';
 import { SERVICE_CONTEXT, type ServiceContext } from '../service-context';
 import { WorkspaceGate, viewerOf } from './gate';
@@ -78,12 +84,11 @@ function logHref(filters: AuditLogFilters, before?: number): string {
 
 function recordRow(r: AuditRecord): SafeHtml {
   const href = auditEntityHref(r.entityType, r.entityId);
-  const states = r.fromState === r.toState ? (r.toState ?? '') : `${r.fromState ?? '—'} → ${r.toState ?? '—'}`;
   return html`<tr data-seq="${r.seq}"><td class="num">${r.seq}</td><td>${formatTime(r.at)}</td><td>${r.actorUser} <span class="muted">(${
     ACTOR_ROLE_LABELS[r.actorRole] ?? r.actorRole
   })</span></td><td>${AUDIT_ENTITY_LABELS[r.entityType] ?? r.entityType} ${href ? html`<a href="${href}"><code>${r.entityId}</code></a>` : html`<code>${r.entityId}</code>`}</td><td data-action="${r.action}">${
     AUDIT_ACTION_LABELS[r.action] ?? r.action
-  }</td><td>${states}</td><td class="reason">${r.reason ?? ''}</td><td><code class="muted" title="${r.hash}">${r.hash.slice(7, 19)}</code></td></tr>`;
+  }</td><td>${auditStates(r.fromState, r.toState)}</td><td class="reason">${r.reason ?? ''}</td><td><code class="muted" title="${r.hash}">${r.hash.slice(7, 19)}</code></td></tr>`;
 }
 
 /** 审计记录: one service's log searched, newest first, a page at a time. */
