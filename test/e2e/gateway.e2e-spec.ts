@@ -95,6 +95,14 @@ describe.skipIf(!nginxInstalled())('the compose gateway in front of four separat
     expect((await http('GET', `${url}/rule-sets`, { token: auditor })).status).toBe(200);
     expect((await http('GET', `${url}/rescoring-runs`, { token: auditor })).status).toBe(200);
     expect((await http('GET', `${url}/nothing-here`)).status).toBe(404);
+    // each service's audit records, from the process that keeps them
+    for (const service of SERVICES) {
+      const records = await http('GET', `${url}/audit/records?service=${service}&limit=1`, { token: auditor });
+      expect(records.status, service).toBe(200);
+      expect(records.body).toMatchObject({ service, services: [service] });
+      expect(records.body.records).toHaveLength(1);
+    }
+    expect((await http('GET', `${url}/audit/verify`, { token: auditor })).body.chains).toHaveProperty('review');
   });
 
   it('one sign-in serves the staff’s pages of every service behind it', async () => {

@@ -100,7 +100,9 @@ export function auditLogPage(
   error: string | null,
 ): SafeHtml {
   const service = found?.service ?? filters.service ?? services[0];
-  const options = services.map(
+  // every service is offered: behind the deployment's gateway (docker/gateway.conf) each one's log is asked of the
+  // process that runs it; a process asked for a log it does not keep says so
+  const options = [...new Set([...Object.keys(SERVICE_LABELS), ...services])].map(
     (s) => html`<option value="${s}"${s === service ? html` selected` : ''}>${SERVICE_LABELS[s] ?? s}</option>`,
   );
   const form = html`<form class="filters card" method="get" action="${AUDIT}/log">
