@@ -82,9 +82,13 @@ describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (db) => {
 
     const byActor = await records(`service=intake&actor=${encodeURIComponent(trail.body.records.at(-1).actorUser)}`);
     expect(byActor.body.records.length).toBeGreaterThan(0);
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10); // Beijing's day
-    const todays = await records(`service=review&entityType=evaluation&entityId=${id}&since=${today}&until=${today}`);
-    expect(todays.body.records.map((r: { seq: number }) => r.seq)).toEqual(seqs);
+    // days are Beijing's: the days of the trail's first and last records hold all of it, the day after none
+    const day = (at: string) => new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 10);
+    const [firstDay, lastDay] = [day(trail.body.records.at(-1).at), day(trail.body.records[0].at)];
+    const days = await records(`service=review&entityType=evaluation&entityId=${id}&since=${firstDay}&until=${lastDay}`);
+    expect(days.body.records.map((r: { seq: number }) => r.seq)).toEqual(seqs);
+    const after = new Date(Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect((await records(`service=review&entityId=${id}&since=${after}`)).body.records).toEqual([]);
     expect((await records('service=review&since=2999-01-01')).body.records).toEqual([]);
     expect((await records('service=review&since=2024-03-02&until=2024-03-01')).status).toBe(400);
     expect((await records('service=review&since=yesterday')).status).toBe(400);
@@ -126,7 +130,9 @@ describe.each(['sqlite', 'postgres'] as const)('audit trail on %s', (db) => {
       const text = await jixiao('audit', 'log', '--service', 'review', '--entity-id', id, '--limit', '2');
       expect(text.stdout).toMatch(/^review\s+\d+\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间\s+/m);
       expect(text.stdout).toContain(`2 条；更早的记录：--before ${seqs[1]}`);
-      expect((await jixiao('audit', 'log', '--since', 'soon')).code).toBe(2);
+      const soon = await jixiao('audit', 'log', '--since', 'soon', '--entity-type', 'x'.repeat(101));
+      expect(soon.code).toBe(2);
+      expect(soon.stderr).toMatch(/--entity-type: .*; --since: expected a day/);
       expect((await jixiao('audit', 'log', '--before', '3')).stderr).toContain('--before goes with --service');
     } finally {
       for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];

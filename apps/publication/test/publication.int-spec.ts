@@ -15,6 +15,7 @@ import { runMigrations, withTransaction } from '@jixiao/persistence';
 import { openTestDatabase, TEST_DATABASE_URL, TEST_DIALECTS, type TestDatabase } from '@jixiao/persistence/testing/test-database';
 import { freePort, type RunningSystem, startServices } from '@jixiao/runtime';
 import { PublicationModule } from '../src/publication.module';
+import { PublicationOneVersionInForce } from '../src/persistence/rescoring-columns.migration';
 import { PUBLICATION_DATA_SOURCE } from '../src/publication.tokens';
 import { approval, type ApprovalSpec, parseCsv, reopenedChunk, tableRows } from './approvals.fixture';
 
@@ -539,6 +540,57 @@ describe.each(TEST_DIALECTS)('publication service on %s', (dialect) => {
     expect(tableRows(await text('/public/341522/2023')).get('ev_cv4')?.[6]).toBe('已发布');
     const auditOk = await (await get('/audit/verify', { authorization: token({ sub: 'a', role: 'auditor', regions: ['CN'] }) })).json();
     expect(auditOk).toMatchObject({ ok: true });
+  });
+
+  it('an older version approved after the latest was published and then retracted is withdrawn too; a withdrawn one leads only to a later version in force', async () => {
+    const reviewer = token({ sub: 'reviewer-huoqiu', role: 'reviewer', regions: ['341522'] });
+    await approve({ evaluationId: 'ev_lv2', total: 86, grade: '良', submissionId: 'sub_lv', submissionVersion: 2, approvedAt: '2024-03-05T08:00:00.000Z' });
+    expect((await retract('ev_lv2', { reason: '待核实' }, reviewer)).status).toBe(200);
+    await approve({ evaluationId: 'ev_lv1', total: 70, grade: '中', submissionId: 'sub_lv', submissionVersion: 1, approvedAt: '2024-03-06T08:00:00.000Z' });
+    const rows = await ds.query("SELECT evaluation_id, status, retraction_reason, retracted_by FROM publication_disclosures WHERE submission_id = 'sub_lv' ORDER BY evaluation_id");
+    expect(rows).toEqual([
+      { evaluation_id: 'ev_lv1', status: 'retracted', retraction_reason: '已由更正后的第 2 版替代（评价 ev_lv2）', retracted_by: 'publication' },
+      { evaluation_id: 'ev_lv2', status: 'retracted', retraction_reason: '待核实', retracted_by: 'reviewer-huoqiu' }, // the reviewer's, as left
+    ]);
+    // neither leads to the other: no later version is in force
+    for (const id of ['ev_lv1', 'ev_lv2']) expect(await text(`/public/evaluations/${id}`)).not.toContain('data-testid="replaced-by"');
+  });
+
+  it('a migration withdraws the earlier versions of forms published twice before one version was kept in force', async () => {
+    await approve(
+      { evaluationId: 'ev_dup1', total: 70, grade: '中', submissionId: 'sub_dup', submissionVersion: 1 },
+      { evaluationId: 'ev_solo', total: 80, grade: '良' },
+    );
+    // as an earlier release left it: version 2 published beside version 1, both in force
+    const [v1] = await ds.query("SELECT * FROM publication_disclosures WHERE evaluation_id = 'ev_dup1'");
+    const [r1] = await ds.query(`SELECT * FROM publication_disclosure_revisions WHERE disclosure_id = '${v1.id}'`);
+    const insert = async (table: string, row: Record<string, unknown>) => {
+      const cols = Object.keys(row);
+      const marks = cols.map((_, i) => (dialect === 'postgres' ? `$${i + 1}` : '?'));
+      await ds.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${marks.join(', ')})`, Object.values(row));
+    };
+    await insert('publication_disclosures', { ...v1, id: 'disc_dup2', evaluation_id: 'ev_dup2', total: 85, grade: '良' });
+    await insert('publication_disclosure_revisions', { ...r1, disclosure_id: 'disc_dup2', evaluation_id: 'ev_dup2', submission_version: 2, total: 85, grade: '良' });
+    const inForce = async () =>
+      (await ds.query("SELECT evaluation_id FROM publication_disclosures WHERE submission_id = 'sub_dup' AND status = 'published'")).map(
+        (r: { evaluation_id: string }) => r.evaluation_id,
+      );
+    expect((await inForce()).sort()).toEqual(['ev_dup1', 'ev_dup2']);
+    const runner = ds.createQueryRunner();
+    try {
+      await runner.startTransaction(); // as runMigrations runs each migration
+      await new PublicationOneVersionInForce().up(runner);
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+    expect(await inForce()).toEqual(['ev_dup2']);
+    const [audit] = await ds.query("SELECT action, reason FROM publication_audit WHERE entity_id = 'ev_dup1' ORDER BY seq DESC LIMIT 1");
+    expect(audit).toEqual({ action: 'supersede', reason: '已由更正后的第 2 版替代（评价 ev_dup2）' });
+    expect((await ds.query("SELECT status FROM publication_disclosures WHERE evaluation_id = 'ev_solo'"))[0].status).toBe('published');
+    await waitFor('the withdrawal announced', async () =>
+      (await publishedEvents()).some((e) => e.name === 'publication.evaluation.retracted.v1' && e.payload.evaluationId === 'ev_dup1'),
+    );
   });
 
   it('a late chunk of an earlier run (scored before the result in force) changes nothing', async () => {

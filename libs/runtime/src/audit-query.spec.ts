@@ -18,6 +18,12 @@ describe('audit record queries', () => {
 
   it('names what is wrong: a day that is none, an end before the start, a log this process does not keep', () => {
     expect(() => parseAuditQuery({ since: '2024-13-45' }, SERVICES)).toThrow(/query\.since: expected a day/);
+    expect(() => parseAuditQuery({ since: '2024-02-30' }, SERVICES)).toThrow(/query\.since: expected a day/);
+    expect(() => parseAuditQuery({ until: '2024-03-01T08:00' }, SERVICES)).toThrow(/query\.until: .*with its offset/);
+    expect(parseAuditQuery({ since: '2024-02-29', until: '2024-03-01T08:00+08:00' }, SERVICES).search).toMatchObject({
+      since: '2024-02-28T16:00:00.000Z',
+      until: '2024-03-01T00:00:00.000Z',
+    });
     expect(() => parseAuditQuery({ limit: '501' }, SERVICES)).toThrow(BadRequestException);
     expect(() => parseAuditQuery({ since: '2024-03-02', until: '2024-03-01' }, SERVICES)).toThrow(/until/);
     expect(() => parseAuditQuery({ service: 'intake' }, SERVICES)).toThrow(NotFoundException);

@@ -3,15 +3,23 @@ import { z } from 'zod';
 import type { AuditSearch } from '@jixiao/persistence';
 import { parseRequest } from './request-parsing';
 
-/** A day (Beijing time, as the staff count days) or an ISO instant. */
+/** A day (Beijing time, as the staff count days) or an ISO instant with its offset (`Z`, `+08:00`). */
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** A real day (not 2024-02-30), or an instant that says its offset (one without is read differently by each clock). */
+function isWhen(v: string): boolean {
+  if (DAY.test(v)) {
+    const t = Date.parse(`${v}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v;
+  }
+  return INSTANT.test(v) && !Number.isNaN(Date.parse(v));
+}
+
 const When = z
   .string()
   .trim()
-  .refine(
-    (v) => !Number.isNaN(Date.parse(DAY.test(v) ? `${v}T00:00:00+08:00` : v)),
-    'expected a day (YYYY-MM-DD, Beijing time) or an ISO instant',
-  )
+  .refine(isWhen, 'expected a day (YYYY-MM-DD, Beijing time) or an ISO instant with its offset (…Z, …+08:00)')
   .optional();
 
 const AuditQuerySchema = z.object({

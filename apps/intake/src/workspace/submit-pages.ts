@@ -27,7 +27,7 @@ export function uploadPage(viewer: Viewer, maxBytes: number, draft: UploadDraft,
     return workspacePage(SUBMIT, '提交绩效自评表', body, viewer);
   }
   const corrects = draft.previousVersionId
-    ? html`<p class="notice" data-testid="corrects">本次提交将作为已退回自评表 <a href="${evaluationLink(draft.previousVersionId)}"><code>${draft.previousVersionId}</code></a> 的更正版本（文件中只能有一张表）。</p>`
+    ? html`<p class="notice" data-testid="corrects">本次提交将作为自评表 <a href="${evaluationLink(draft.previousVersionId)}"><code>${draft.previousVersionId}</code></a> 的更正版本（文件中只能有一张表）；请先在该自评表页面查看退回或撤回的理由。</p>`
     : '';
   const body = html`<h1>提交绩效自评表</h1>
 ${notice('error', error)}${corrects}

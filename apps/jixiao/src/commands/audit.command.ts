@@ -89,7 +89,13 @@ export function register(program: Command): void {
         ));
       } catch (err) {
         const said = (err as { getResponse?: () => { message?: unknown } }).getResponse?.().message;
-        throw new CliError(`${typeof said === 'string' ? said : (err as Error).message}`.replace(/query\./g, '--'), 2);
+        throw new CliError(
+          `${typeof said === 'string' ? said : (err as Error).message}`.replace(
+            /query\.(\w+)/g,
+            (_, k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+          ),
+          2,
+        );
       }
       const config = deploymentConfig();
       await databaseAnswers(config.DATABASE_URL);

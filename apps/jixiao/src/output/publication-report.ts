@@ -57,7 +57,12 @@ export function renderDisclosure(found: StaffDisclosure): string {
     `首次公开 ${formatTime(d.firstPublishedAt)}；当前版本公开于 ${formatTime(d.publishedAt)}`,
   ];
   if (d.status === 'retracted')
-    lines.push(`已撤回：${formatTime(d.retractedAt)}，${found.retractedBy ?? '—'}：${d.retractionReason ?? ''}`);
+    lines.push(
+      `已撤回：${formatTime(d.retractedAt)}，${found.retractedBy ?? '—'}：${d.retractionReason ?? ''}` +
+        (found.replacedBy
+          ? `\n更正后公开的版本：${found.replacedBy}（jixiao publication show ${found.replacedBy}）`
+          : ''),
+    );
   if (d.underReviewRunId && d.status === 'published')
     lines.push(`复核中：重新评分批次 ${d.underReviewRunId} 改变了总分或等级，待审核人员重新审核`);
   const table = renderTable(

@@ -406,5 +406,6 @@ export const StaffDisclosureSchema = z.object({
       .loose(),
   ),
   retractedBy: z.string().nullable(),
+  replacedBy: z.string().nullable().optional(),
 });
 export type StaffDisclosure = z.infer<typeof StaffDisclosureSchema>;

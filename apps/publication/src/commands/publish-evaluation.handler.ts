@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type EntityManager, In } from 'typeorm';
 import { enqueueEvents } from '@jixiao/messaging';
-import { appendAudit, dialectOf } from '@jixiao/persistence';
+import { appendAudit, dialectOf, placeholder } from '@jixiao/persistence';
 import { breakdownOf } from '../domain/breakdown';
 import { planPublication } from '../domain/plan-publication';
 import { DisclosureRevisionEntity } from '../persistence/disclosure-revision.entity';
@@ -16,6 +16,7 @@ export class PublishEvaluationHandler implements ICommandHandler<PublishEvaluati
   private readonly logger = new Logger('publication');
 
   async execute({ approval: a, manager, correlationId }: PublishEvaluation): Promise<PublishOutcome> {
+    await lockSubmission(manager, a.submissionId);
     const existing = await findDisclosure(manager, a.evaluationId);
     const current = existing
       ? await manager.getRepository(DisclosureRevisionEntity).findOneByOrFail({ disclosureId: existing.id, revision: existing.revision })
@@ -193,53 +194,70 @@ export async function findDisclosure(manager: EntityManager, evaluationId: strin
 export type { Approval };
 
 /**
- * One version of a form is in force at a time: when a corrected version of a submission is published, the earlier
- * versions still in force are withdrawn (已撤回, naming the version that replaces them), audited and announced like a
- * reviewer's retraction, so the public pages and the grade distribution count the form once. Should an older
- * version's approval come last, it is the one withdrawn. On PostgreSQL the submission is locked for the transaction,
- * so two versions published at once do not each miss the other.
+ * Approvals of the versions of one form are applied one after the other (PostgreSQL: a lock on the submission for
+ * the transaction, taken before any row lock, so two publications of one form cannot wait on each other).
  */
-async function supersedeOtherVersions(
+export async function lockSubmission(manager: EntityManager, submissionId: string): Promise<void> {
+  if (dialectOf(manager) === 'postgres') await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [submissionId]);
+}
+
+/**
+ * One version of a form is in force at a time, the latest published: when a corrected version of a submission is
+ * published, the earlier versions still in force are withdrawn (已撤回, naming the version that replaces them), audited
+ * and announced like a reviewer's retraction, so the public pages and the grade distribution count the form once. An
+ * older version approved after a later one was published (in force or since retracted) is withdrawn in turn. Rows a
+ * reviewer retracted meanwhile are left as the reviewer left them (locked and read again on PostgreSQL).
+ */
+export async function supersedeOtherVersions(
   manager: EntityManager,
   submissionId: string,
   now: string,
   correlationId: string | null,
-): Promise<void> {
-  if (dialectOf(manager) === 'postgres') await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [submissionId]);
-  const inForce: Array<{ id: string; evaluation_id: string; revision: number; submission_version: number }> = await manager.query(
-    `SELECT d.id, d.evaluation_id, d.revision, r.submission_version FROM ${PUBLICATION_TABLES.disclosures} d
+): Promise<number> {
+  const d = dialectOf(manager);
+  const p = (i: number) => placeholder(d, i);
+  const versions: Array<{ id: string; evaluation_id: string; status: string; submission_version: unknown }> = await manager.query(
+    `SELECT d.id, d.evaluation_id, d.status, r.submission_version FROM ${PUBLICATION_TABLES.disclosures} d
      JOIN ${PUBLICATION_TABLES.revisions} r ON r.disclosure_id = d.id AND r.revision = d.revision
-     WHERE d.submission_id = ${dialectOf(manager) === 'postgres' ? '$1' : '?'} AND d.status = 'published'`,
+     WHERE d.submission_id = ${p(1)}`,
     [submissionId],
   );
-  if (inForce.length < 2) return;
-  const latest = inForce.reduce((a, b) => (Number(b.submission_version) > Number(a.submission_version) ? b : a));
-  const replaced = inForce.filter((d) => d.id !== latest.id);
+  if (versions.length < 2) return 0;
+  const latest = versions.reduce((a, b) => (Number(b.submission_version) > Number(a.submission_version) ? b : a));
+  const candidates = versions.filter((v) => v.id !== latest.id && v.status === 'published').map((v) => v.id);
+  if (candidates.length === 0) return 0;
+  const locked: Array<{ id: string; evaluation_id: string; revision: unknown }> = await manager.query(
+    `SELECT id, evaluation_id, revision FROM ${PUBLICATION_TABLES.disclosures}
+     WHERE id IN (${candidates.map((_, i) => p(i + 1)).join(', ')}) AND status = 'published'${d === 'postgres' ? ' FOR UPDATE' : ''}`,
+    candidates,
+  );
+  if (locked.length === 0) return 0;
   const reason = `已由更正后的第 ${Number(latest.submission_version)} 版替代（评价 ${latest.evaluation_id}）`;
   const actor = { user: PUBLICATION_SERVICE, role: 'system' as const };
   const change = { status: 'retracted' as const, retractedAt: now, retractionReason: reason, retractedBy: PUBLICATION_SERVICE };
-  await manager.getRepository(DisclosureEntity).update({ id: In(replaced.map((d) => d.id)) }, change);
+  await manager.getRepository(DisclosureEntity).update({ id: In(locked.map((l) => l.id)) }, change);
   await appendAudit(
     manager,
     PUBLICATION_TABLES.audit,
-    replaced.map((d) => ({
+    locked.map((l) => ({
       actor,
       entityType: 'disclosure',
-      entityId: d.evaluation_id,
+      entityId: l.evaluation_id,
       action: 'supersede',
       fromState: 'published',
       toState: 'retracted',
       reason,
-      payload: { disclosureId: d.id, revision: Number(d.revision), supersededBy: latest.evaluation_id, ...change },
+      payload: { disclosureId: l.id, revision: Number(l.revision), supersededBy: latest.evaluation_id, ...change },
     })),
   );
   await enqueueEvents(
     manager,
     PUBLICATION_SERVICE,
-    replaced.map((d) => ({
+    locked.map((l) => ({
       name: 'publication.evaluation.retracted.v1' as const,
-      payload: { evaluationId: d.evaluation_id, disclosureId: d.id, reason, actor, retractedAt: now },
+      payload: { evaluationId: l.evaluation_id, disclosureId: l.id, reason, actor, retractedAt: now },
       correlationId,
     })),
   );
+  return locked.length;
 }

@@ -64,7 +64,9 @@ export class DisclosuresController {
   @ApiOperation({
     summary: 'One evaluation’s disclosure: where it stands, every revision, who retracted it and why',
   })
-  @ApiOkResponse({ description: '{ disclosure, revisions, retractedBy }' })
+  @ApiOkResponse({
+    description: '{ disclosure, revisions, retractedBy, replacedBy } (replacedBy: for one withdrawn, the later version of the form in force)',
+  })
   @ApiNotFoundResponse({ description: 'Nothing of this evaluation was published' })
   @ApiForbiddenResponse({ description: 'A unit, or outside the caller’s regions' })
   get(@CurrentPrincipal() principal: Principal, @Param('evaluationId') evaluationId: string): Promise<StaffDisclosure> {

@@ -3,6 +3,7 @@ import { messagingMigration, messagingTables, outboxPayloadEncodingMigration } f
 import { CreatePublicationTables } from './create-publication-tables.migration';
 import {
   PublicationDisclosureSubmissionIndex,
+  PublicationOneVersionInForce,
   PublicationRescoringColumns,
   PublicationRevisionScoredAt,
 } from './rescoring-columns.migration';
@@ -24,4 +25,5 @@ export const PUBLICATION_MIGRATIONS = [
   PublicationRevisionScoredAt,
   outboxPayloadEncodingMigration(PUBLICATION_SERVICE),
   PublicationDisclosureSubmissionIndex,
+  PublicationOneVersionInForce,
 ];

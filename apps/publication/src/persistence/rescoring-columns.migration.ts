@@ -1,5 +1,6 @@
 import { TableColumn, TableIndex } from 'typeorm';
 import { defineMigration, portableColumns } from '@jixiao/persistence';
+import { supersedeOtherVersions } from '../commands/publish-evaluation.handler';
 import { PUBLICATION_TABLES } from './publication.tables';
 
 /**
@@ -39,5 +40,24 @@ export const PublicationDisclosureSubmissionIndex = defineMigration('Publication
   },
   async down(queryRunner) {
     await queryRunner.dropIndex(PUBLICATION_TABLES.disclosures, 'ix_publication_disclosures_submission');
+  },
+});
+
+/**
+ * Before one version of a form was kept in force, a corrected version of a published one was published beside it
+ * and both counted. This withdraws the earlier versions of every such form, as publishing a correction now does
+ * (audited as `supersede`, announced to review).
+ */
+export const PublicationOneVersionInForce = defineMigration('PublicationOneVersionInForce', 1_766_500_000_000, {
+  async up(queryRunner) {
+    const doubled: Array<{ submission_id: string }> = await queryRunner.query(
+      `SELECT submission_id FROM ${PUBLICATION_TABLES.disclosures} WHERE status = 'published'
+       GROUP BY submission_id HAVING COUNT(*) > 1 ORDER BY submission_id`,
+    );
+    const now = new Date().toISOString();
+    for (const { submission_id } of doubled) await supersedeOtherVersions(queryRunner.manager, submission_id, now, null);
+  },
+  async down() {
+    // withdrawals are audited state changes: they stay
   },
 });

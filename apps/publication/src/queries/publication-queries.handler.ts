@@ -2,7 +2,7 @@ import { ForbiddenException, Inject, NotFoundException } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { assertAllowed, type Principal, refusal, regionMatch } from '@jixiao/auth';
-import { whereRegion, whereWords } from '@jixiao/persistence';
+import { dialectOf, placeholder, whereRegion, whereWords } from '@jixiao/persistence';
 import type { EvaluationDisclosure } from '../domain/disclosure-view';
 import { DisclosureRevisionEntity } from '../persistence/disclosure-revision.entity';
 import { DisclosureEntity } from '../persistence/disclosure.entity';
@@ -51,22 +51,10 @@ async function withRevisions(dataSource: DataSource, d: DisclosureEntity): Promi
     where: { disclosureId: d.id },
     order: { revision: 'ASC' },
   });
-  const replacement =
-    d.status === 'retracted'
-      ? await dataSource
-          .getRepository(DisclosureEntity)
-          .createQueryBuilder('d')
-          .select('d.evaluationId', 'evaluationId')
-          .where('d.submissionId = :s AND d.status = :published AND d.id <> :id', {
-            s: d.submissionId,
-            published: 'published',
-            id: d.id,
-          })
-          .getRawOne<{ evaluationId: string }>()
-      : undefined;
+  const replacedBy = d.status === 'retracted' ? await laterVersionInForce(dataSource, d) : null;
   return {
     disclosure: toRow(d),
-    replacedBy: replacement?.evaluationId ?? null,
+    replacedBy,
     revisions: revisions.map((r) => ({
       revision: r.revision,
       submissionId: r.submissionId,
@@ -83,6 +71,21 @@ async function withRevisions(dataSource: DataSource, d: DisclosureEntity): Promi
       rescoringRunId: r.rescoringRunId ?? null,
     })),
   };
+}
+
+/** The latest version of the same form published after this one and in force, if any (a withdrawn one's successor). */
+async function laterVersionInForce(dataSource: DataSource, d: DisclosureEntity): Promise<string | null> {
+  const p = (i: number) => placeholder(dialectOf(dataSource), i);
+  const { disclosures, revisions } = PUBLICATION_TABLES;
+  const rows: Array<{ evaluation_id: string }> = await dataSource.query(
+    `SELECT d.evaluation_id FROM ${disclosures} d
+     JOIN ${revisions} r ON r.disclosure_id = d.id AND r.revision = d.revision
+     JOIN ${revisions} mine ON mine.disclosure_id = ${p(1)} AND mine.revision = ${p(2)}
+     WHERE d.submission_id = ${p(3)} AND d.status = 'published' AND r.submission_version > mine.submission_version
+     ORDER BY r.submission_version DESC LIMIT 1`,
+    [d.id, d.revision, d.submissionId],
+  );
+  return rows[0]?.evaluation_id ?? null;
 }
 
 /** The publication's management is the bureau's: a unit reads its results on the public pages. */

@@ -88,10 +88,6 @@ export function readable(
   return qb;
 }
 
-/**
- * The unit's or the project's name contains every word of `q` (spaces between words; `%`, `_` and `\` taken
- * literally). A scan within what the other filters leave: an interactive search, narrowed by region and year.
- */
 /** Versions no later version corrects (ix_review_cases_previous answers the NOT EXISTS). */
 export function whereCurrent(qb: SelectQueryBuilder<ReviewCase>): SelectQueryBuilder<ReviewCase> {
   return qb.andWhere(
