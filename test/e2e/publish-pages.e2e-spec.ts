@@ -54,9 +54,11 @@ describe('publication management pages', () => {
       if (r.method() === 'POST') posted.push(r.url());
     });
     await page.getByRole('button', { name: '撤回公开' }).click();
-    expect(await page.locator('#reason').evaluate((el) => (el as HTMLTextAreaElement).validity.valueMissing)).toBe(
-      true,
-    );
+    expect(
+      await page
+        .locator('#reason')
+        .evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing),
+    ).toBe(true);
     expect(posted).toEqual([]);
     await page.fill('#reason', '   ');
     await page.getByRole('button', { name: '撤回公开' }).click();
