@@ -378,4 +378,46 @@ describe('review workspace', () => {
     expect(await own.getByTestId('roster').count()).toBe(0);
     await unit.close();
   });
+
+  it('the results by region: a province’s reviewer reads each county’s forms and averages from the nav, and exports them', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, sys.url, sys.token('reviewer', ['130000', '640000']), '/review');
+    await page.getByRole('link', { name: '结果汇总' }).click();
+    await page.waitForURL(`${sys.url}/review/summary`);
+    await page.fill('input[name="year"]', '2022');
+    await page.getByRole('button', { name: '汇总' }).click();
+    await page.waitForURL(/\/review\/summary\?region=&year=2022/);
+    const regions = await page
+      .getByTestId('summary')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-region')));
+    expect(regions).toEqual(['130126', '640323']);
+    const lingshouRow = page.locator('tr[data-region="130126"]');
+    expect(await lingshouRow.locator('[data-field="total"]').textContent()).toBe('1');
+    // the total row adds up the regions' (盐池 has two forms by now: the planted one and the document)
+    const totals = await page.locator('tbody [data-field="total"]').allTextContents();
+    expect(totals.length).toBe(2);
+    expect(await page.locator('tr[data-region="all"] [data-field="total"]').textContent()).toBe(
+      String(totals.reduce((n, t) => n + Number(t), 0)),
+    );
+    // each region leads to its forms
+    await lingshouRow.getByRole('link', { name: '130126' }).click();
+    await page.waitForURL(/\/review\?state=all&region=130126&year=2022/);
+    expect(await page.getByTestId('worklist').locator('tbody tr').count()).toBe(1);
+    const xlsx = await fetch(`${sys.url}/review/summary.xlsx?year=2022`, {
+      headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') },
+    });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await xlsx.arrayBuffer());
+    expect(book.getWorksheet('汇总')!.getColumn(1).values.slice(2)).toEqual(['130126', '640323', '合计']);
+    // a unit is sent to its own list
+    const unit = await (await browser.newContext()).newPage();
+    await signIn(unit, sys.url, sys.token('submitter', ['130126']), '/review');
+    const refused = await unit.goto(`${sys.url}/review/summary`);
+    expect(refused?.status()).toBe(403);
+    await unit.close();
+    await page.close();
+  });
 });

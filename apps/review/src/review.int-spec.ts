@@ -32,7 +32,7 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
   afterAll(async () => h?.close());
 
   /** Submission then score, as the pipeline delivers them (both carrying the submitting request's correlation id). */
-  async function submitAndScore(id: string, routing: 'auto-approve' | 'manual-review', region = REGION) {
+  async function submitAndScore(id: string, routing: 'auto-approve' | 'manual-review', region = REGION, total?: number) {
     const correlationId = `req-${id}`;
     await h.send('intake', [
       { name: 'intake.submission.received.v1', payload: received(id, { region }), correlationId },
@@ -40,7 +40,7 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     // As in production, scoring reacts to the submission: the score comes after it (the reverse is tested below).
     await h.waitForState(id, 'submitted');
     await h.send('scoring', [
-      { name: 'scoring.evaluation.scored.v1', payload: scored(id, { routing, region }), correlationId },
+      { name: 'scoring.evaluation.scored.v1', payload: scored(id, { routing, region, total }), correlationId },
     ]);
     await h.waitForState(id, routing === 'auto-approve' ? 'approved' : 'in_review');
   }
@@ -1114,6 +1114,17 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect(bad.body.message).toContain('query.year');
     expect((await h.http('GET', '/evaluations?current=maybe', hubei)).status).toBe(400);
     expect((await h.http('GET', '/evaluations/progress')).status).toBe(401);
+    // by region: each county's own figures; the averages are of those scored (the correction is not yet)
+    await submitAndScore('ev_prog_other', 'auto-approve', '420103', 80);
+    const byRegion = (await progress('?region=420000&year=2023&by=region')).body;
+    expect(byRegion).toMatchObject({ total: 3, averageTotal: 86.25, averageExecutionRate: 0.98 });
+    expect(byRegion.regions.map((r: { region: string; total: number; averageTotal: number }) => [r.region, r.total, r.averageTotal])).toEqual([
+      ['420102', 2, 92.5],
+      ['420103', 1, 80],
+    ]);
+    expect(byRegion.regions[0].byState).toMatchObject({ approved: 1, submitted: 1 });
+    expect((await progress('?region=420000')).body).not.toHaveProperty('regions');
+    expect((await progress('?by=unit')).status).toBe(400);
   });
 
   it('authorization matrix for the review endpoints: each role inside and outside the region', async () => {

@@ -33,6 +33,7 @@ import { ReviewDatabaseModule } from './review-database.module';
 import { ReviewRuntime } from './review-runtime';
 import { REVIEW_DATA_SOURCE } from './review.tokens';
 import { WorkspaceController } from './workspace/workspace.controller';
+import { SummaryPageController } from './workspace/summary-page.controller';
 
 const INBOX_HANDLERS = [
   OnSubmissionReceived,
@@ -97,7 +98,7 @@ export class ReviewModule {
           }),
         }),
       ],
-      controllers: [EvaluationsController, RostersController, WorkspaceController],
+      controllers: [EvaluationsController, RostersController, WorkspaceController, SummaryPageController],
       providers: [ReviewUnitOfWork, ReviewRuntime, ...INBOX_HANDLERS, ...COMMAND_HANDLERS, ...QUERY_HANDLERS],
     };
   }

@@ -170,6 +170,61 @@ describe('jixiao review (server)', () => {
     expect((await jixiao('review', 'progress', '--year', 'x', ...flags)).code).toBe(2);
   });
 
+  it('progress --by-region: the averages, and a line per region with the states watched and each grade', async () => {
+    const figures = (total: number, inReview: number, grades: Array<[string | null, number]>, average: number) => ({
+      total,
+      byState: {
+        submitted: 0,
+        scored: 0,
+        in_review: inReview,
+        approved: 0,
+        returned: 0,
+        published: total - inReview,
+        retracted: 0,
+      },
+      byGrade: grades.map(([grade, count]) => ({ grade, count })),
+      averageTotal: average,
+      averageExecutionRate: 0.9731,
+    });
+    const body = {
+      region: '130100',
+      fiscalYear: 2023,
+      ...figures(
+        7,
+        3,
+        [
+          ['优', 5],
+          ['良', 2],
+        ],
+        90.12,
+      ),
+      regions: [
+        { region: '130125', ...figures(3, 1, [['优', 3]], 92) },
+        {
+          region: '130126',
+          ...figures(
+            4,
+            2,
+            [
+              ['优', 2],
+              ['良', 2],
+            ],
+            88.7,
+          ),
+        },
+      ],
+    };
+    const { flags, calls } = await server({
+      'GET /evaluations/progress?region=130100&year=2023&by=region': () => ({ status: 200, body }),
+    });
+    const r = await jixiao('review', 'progress', '--region', '130100', '--year', '2023', '--by-region', ...flags);
+    expect(r.stderr).toBe('');
+    expect(calls).toHaveLength(1);
+    expect(r.stdout).toContain('平均总分 90.12，平均执行率 97.31%（已评分的）');
+    expect(r.stdout).toMatch(/^地区\s+张数\s+待审核\s+已退回\s+已公开\s+优\s+良\s+平均总分\s+平均执行率$/m);
+    expect(r.stdout).toMatch(/^130126\s+4\s+2\s+0\s+2\s+2\s+2\s+88\.70\s+97\.31%$/m);
+  });
+
   it('show: the score indicator by indicator, the findings, the routing and what a reviewer can do next', async () => {
     const { flags } = await server({ 'GET /evaluations/ev_1': () => ({ status: 200, body: detail() }) });
     const r = await jixiao('review', 'show', 'ev_1', ...flags);

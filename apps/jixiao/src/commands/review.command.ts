@@ -84,11 +84,18 @@ export function register(program: Command): void {
     )
     .option('--region <code or name>', 'a 6-digit division code or a region name (灵寿县), its sub-regions too; or CN')
     .option('--year <year>', 'fiscal year')
+    .option('--by-region', 'also a line per region under it (a city’s counties, a province’s cities and counties)')
     .option('--json', 'print it as the server sends it')
     .action(async (_opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<ServerOptions & { region?: string; year?: string; json?: boolean }>();
+      const opts = cmd.optsWithGlobals<
+        ServerOptions & { region?: string; year?: string; byRegion?: boolean; json?: boolean }
+      >();
       const region = opts.region === undefined ? undefined : regionCode(opts.region);
-      const p = await client(cmd, region).progress({ region, year: positive('--year', opts.year) });
+      const p = await client(cmd, region).progress({
+        region,
+        year: positive('--year', opts.year),
+        by: opts.byRegion ? 'region' : undefined,
+      });
       process.stdout.write(opts.json ? `${JSON.stringify(p, null, 2)}\n` : renderProgress(p));
     });
 

@@ -1,5 +1,5 @@
 import { EVALUATION_STATE_LABELS } from '@jixiao/contracts';
-import { formatTime } from '@jixiao/runtime/html';
+import { formatRate, formatTime } from '@jixiao/runtime/html';
 import type {
   EvaluationDetail,
   EvaluationHistory,
@@ -173,7 +173,37 @@ export function renderProgress(p: Progress): string {
     Object.entries(p.byState).map(([s, n]) => [`${stateLabel(s)} (${s})`, String(n)]),
   );
   const grades = p.byGrade.map((g) => `${g.grade ?? '未评分'} ${g.count}`).join(' · ');
-  return `${where}：共 ${p.total} 张（每张表只计最新版本）\n\n${states}\n${grades ? `\n等级：${grades}\n` : ''}`;
+  const averages =
+    p.averageTotal !== null && p.averageTotal !== undefined
+      ? `平均总分 ${fmt(p.averageTotal)}，平均执行率 ${formatRate(p.averageExecutionRate)}（已评分的）\n`
+      : '';
+  const regions = p.regions ? `\n各地区：\n${renderRegions(p)}\n` : '';
+  return `${where}：共 ${p.total} 张（每张表只计最新版本）\n\n${states}\n${grades ? `\n等级：${grades}\n` : ''}${averages}${regions}`;
+}
+
+/** `review progress --by-region`: a line per region, the states a reviewer watches and each grade, the averages. */
+function renderRegions(p: Progress): string {
+  const grades = [...new Set((p.regions ?? []).flatMap((r) => r.byGrade.map((g) => g.grade)))];
+  const ordered = p.byGrade.map((g) => g.grade).filter((g) => grades.includes(g));
+  const watched = ['in_review', 'returned', 'published'] as const;
+  return renderTable(
+    [
+      { header: '地区' },
+      { header: '张数', align: 'right' },
+      ...watched.map((s) => ({ header: stateLabel(s), align: 'right' as const })),
+      ...ordered.map((g) => ({ header: g ?? '未评分', align: 'right' as const })),
+      { header: '平均总分', align: 'right' },
+      { header: '平均执行率', align: 'right' },
+    ],
+    (p.regions ?? []).map((r) => [
+      r.region,
+      String(r.total),
+      ...watched.map((s) => String(r.byState[s] ?? 0)),
+      ...ordered.map((g) => String(r.byGrade.find((x) => x.grade === g)?.count ?? 0)),
+      fmt(r.averageTotal ?? null),
+      formatRate(r.averageExecutionRate),
+    ]),
+  );
 }
 
 /** `jixiao review roster`: who of the roster has not submitted yet, then the roster and the units not on it. */

@@ -156,7 +156,7 @@ export class ApiClient {
   }
 
   /** How the work stands: the current versions the token may see, by state and by grade. */
-  progress(filters: Pick<EvaluationFilters, 'region' | 'year'> = {}) {
+  progress(filters: Pick<EvaluationFilters, 'region' | 'year'> & { by?: 'region' } = {}) {
     const query = queryOf(filters);
     return this.request('GET', `/evaluations/progress${query ? `?${query}` : ''}`, ProgressSchema);
   }

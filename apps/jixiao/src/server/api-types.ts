@@ -140,12 +140,19 @@ export const EvaluationSummarySchema = z
 export type EvaluationSummary = z.infer<typeof EvaluationSummarySchema>;
 
 /** `GET /evaluations/progress`: the current versions by state and by grade. */
-export const ProgressSchema = z.object({
-  region: z.string().nullable(),
-  fiscalYear: z.number().int().nullable(),
+const FiguresSchema = z.object({
   total: z.number().int(),
   byState: z.record(z.string(), z.number().int()),
   byGrade: z.array(z.object({ grade: z.string().nullable(), count: z.number().int() })),
+  averageTotal: z.number().nullable().optional(),
+  averageExecutionRate: z.number().nullable().optional(),
+});
+
+export const ProgressSchema = FiguresSchema.extend({
+  region: z.string().nullable(),
+  fiscalYear: z.number().int().nullable(),
+  /** With `by=region`: each region's own figures. */
+  regions: z.array(FiguresSchema.extend({ region: z.string() })).optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 

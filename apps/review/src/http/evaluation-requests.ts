@@ -55,7 +55,9 @@ const ReturnBodySchema = z
     message: 'reason is required (it may be left out when findings are named)',
   });
 
-const ProgressQuerySchema = ListQuerySchema.pick({ region: true, year: true });
+const ProgressQuerySchema = ListQuerySchema.pick({ region: true, year: true }).extend({
+  by: z.enum(['region']).optional(),
+});
 
 export function parseProgressQuery(query: unknown): ProgressFilters {
   return parse(ProgressQuerySchema, query, 'query');

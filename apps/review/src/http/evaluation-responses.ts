@@ -54,6 +54,22 @@ export class ProgressDto {
   })
   byState!: Record<string, number>;
   @ApiProperty({ type: [GradeCountDto], description: 'best first; not scored yet last' }) byGrade!: GradeCountDto[];
+  @ApiProperty({ type: Number, nullable: true, example: 88.42, description: 'the average rule total of those scored' })
+  averageTotal!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 0.9731,
+    description: 'the average execution rate (a fraction) of those scored',
+  })
+  averageExecutionRate!: number | null;
+  @ApiPropertyOptional({
+    description:
+      'with `by=region`: each region’s own figures, as above (region, total, byState, byGrade, averageTotal, ' +
+      'averageExecutionRate), by code',
+    type: [Object],
+  })
+  regions?: object[];
 }
 
 export class EvaluationDetailDto extends EvaluationSummaryDto {

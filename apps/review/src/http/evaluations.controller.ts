@@ -81,13 +81,20 @@ export class EvaluationsController {
 
   @Get('progress')
   @ApiOperation({
-    summary: 'How the work stands: the current versions the caller may read, counted by state and by grade',
+    summary:
+      'How the work stands: the current versions the caller may read, by state and grade, with the average total and execution rate',
     description:
       'Scoped as the list is; a corrected version replaces the one it corrects. `region` covers a division and its ' +
       'sub-regions.',
   })
   @ApiQuery({ name: 'region', required: false, example: '130000' })
   @ApiQuery({ name: 'year', required: false, type: Number, example: 2023 })
+  @ApiQuery({
+    name: 'by',
+    required: false,
+    enum: ['region'],
+    description: '`region`: also each region’s own figures (a city’s counties, a province’s cities and counties)',
+  })
   @ApiOkResponse({ type: ProgressDto })
   progress(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
     return this.queries.execute(new GetProgress(principal, parseProgressQuery(query)));

@@ -11,7 +11,6 @@ import { ReviewCase } from '../persistence/review-case.entity';
 import type { ReviewDetail } from '../persistence/review-detail.entity';
 import { ReviewHistory } from '../persistence/review-history.entity';
 import { REVIEW_DATA_SOURCE } from '../review.tokens';
-import type { ReviewState } from '../domain/review-state';
 import {
   GetEvaluation,
   GetEvaluationHistory,
@@ -24,6 +23,7 @@ import {
   detailView,
   historyView,
   progressView,
+  type ProgressRow,
   returnView,
   summaryView,
   type PreviousReturnView,
@@ -64,10 +64,14 @@ export class GetProgressHandler implements IQueryHandler<GetProgress> {
       .select('c.state', 'state')
       .addSelect('c.grade', 'grade')
       .addSelect('COUNT(*)', 'n')
+      .addSelect('SUM(c.total)', 'sumTotal')
+      .addSelect('COUNT(c.total)', 'nTotal')
+      .addSelect('SUM(c.executionRate)', 'sumRate')
+      .addSelect('COUNT(c.executionRate)', 'nRate')
       .groupBy('c.state')
       .addGroupBy('c.grade');
-    const rows = await qb.getRawMany<{ state: ReviewState; grade: string | null; n: number | string }>();
-    return progressView(filters, rows);
+    if (filters.by === 'region') qb.addSelect('c.region', 'region').addGroupBy('c.region');
+    return progressView(filters, await qb.getRawMany<ProgressRow>());
   }
 }
 

@@ -19,7 +19,10 @@ export interface EvaluationFilters {
 }
 
 /** Where the progress is counted: a division (and its sub-regions) and a fiscal year, within what the principal may read. */
-export type ProgressFilters = Pick<EvaluationFilters, 'region' | 'year'>;
+export type ProgressFilters = Pick<EvaluationFilters, 'region' | 'year'> & {
+  /** `region`: also each region's own figures (a city's counties, a province's cities and counties). */
+  by?: 'region';
+};
 
 /**
  * How the work stands: the current versions the principal may read (a corrected version replaces the one it

@@ -155,24 +155,57 @@ export type EvaluationSummary = ReturnType<typeof summaryView>;
  * The progress of the work: current versions by state (every state, 0 when none) and by grade (best first; not
  * yet graded last), with the region and year they were counted for.
  */
-export function progressView(
-  filters: { region?: string; year?: number },
-  rows: ReadonlyArray<{ state: ReviewState; grade: string | null; n: number | string }>,
-) {
+/** One group of current versions (by state and grade, and by region when asked), with the sums averages come from. */
+export interface ProgressRow {
+  region?: string;
+  state: ReviewState;
+  grade: string | null;
+  n: number | string;
+  sumTotal?: number | string | null;
+  nTotal?: number | string | null;
+  sumRate?: number | string | null;
+  nRate?: number | string | null;
+}
+
+/** Counts by state and grade, and the average rule total and execution rate of those scored. */
+function tally(rows: readonly ProgressRow[]) {
   const byState = Object.fromEntries(REVIEW_STATES.map((s) => [s, 0])) as Record<ReviewState, number>;
   const grades = new Map<string | null, number>();
   let total = 0;
+  const sums = { total: 0, nTotal: 0, rate: 0, nRate: 0 };
   for (const r of rows) {
     const n = Number(r.n);
     total += n;
     byState[r.state] = (byState[r.state] ?? 0) + n;
     grades.set(r.grade, (grades.get(r.grade) ?? 0) + n);
+    sums.total += Number(r.sumTotal ?? 0);
+    sums.nTotal += Number(r.nTotal ?? 0);
+    sums.rate += Number(r.sumRate ?? 0);
+    sums.nRate += Number(r.nRate ?? 0);
   }
   return {
-    region: filters.region ?? null,
-    fiscalYear: filters.year ?? null,
     total,
     byState,
     byGrade: orderGrades(grades.keys()).map((grade) => ({ grade, count: grades.get(grade)! })),
+    averageTotal: sums.nTotal ? Math.round((sums.total / sums.nTotal) * 100) / 100 : null,
+    averageExecutionRate: sums.nRate ? Math.round((sums.rate / sums.nRate) * 10_000) / 10_000 : null,
+  };
+}
+
+export function progressView(filters: { region?: string; year?: number; by?: 'region' }, rows: readonly ProgressRow[]) {
+  const regions = new Map<string, ProgressRow[]>();
+  if (filters.by === 'region')
+    for (const r of rows) regions.set(r.region ?? '', [...(regions.get(r.region ?? '') ?? []), r]);
+  return {
+    region: filters.region ?? null,
+    fiscalYear: filters.year ?? null,
+    ...tally(rows),
+    ...(filters.by === 'region'
+      ? {
+          regions: [...regions.keys()]
+            .sort((a, b) => (a === 'CN' ? -1 : b === 'CN' ? 1 : a.localeCompare(b)))
+            .map((region) => ({ region, ...tally(regions.get(region)!) })),
+        }
+      : {}),
   };
 }

@@ -64,10 +64,10 @@ function navigation(role: Principal['role']): SafeHtml {
   if (role === 'submitter')
     return html`<nav><a href="/submit">提交自评表</a><a href="/review?state=all">本单位自评表</a></nav>`;
   if (role === 'reviewer')
-    return html`<nav><a href="/review">待审核</a><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/publish">公开管理</a><a href="/rules">评分规则</a></nav>`;
+    return html`<nav><a href="/review">待审核</a><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/review/summary">结果汇总</a><a href="/publish">公开管理</a><a href="/rules">评分规则</a></nav>`;
   if (role === 'auditor')
-    return html`<nav><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/publish">公开管理</a><a href="/rules">评分规则</a><a href="/audit">审计校验</a><a href="/audit/log">审计记录</a><a href="/queues">队列</a></nav>`;
-  return html`<nav><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/publish">公开管理</a><a href="/rules">评分规则</a><a href="/queues">队列</a></nav>`;
+    return html`<nav><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/review/summary">结果汇总</a><a href="/publish">公开管理</a><a href="/rules">评分规则</a><a href="/audit">审计校验</a><a href="/audit/log">审计记录</a><a href="/queues">队列</a></nav>`;
+  return html`<nav><a href="/review?state=all">全部自评表</a><a href="/review/roster">填报情况</a><a href="/review/summary">结果汇总</a><a href="/publish">公开管理</a><a href="/rules">评分规则</a><a href="/queues">队列</a></nav>`;
 }
 
 /** Every page of the staff's: the header (who is signed in, sign-out), the body, the footer. */
