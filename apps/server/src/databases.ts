@@ -29,9 +29,9 @@ export const DATABASES = [
   { service: 'publication', migrations: PUBLICATION_MIGRATIONS, audit: PUBLICATION_TABLES.audit },
 ] as const;
 
-type Db = (typeof DATABASES)[number];
+export type Db = (typeof DATABASES)[number];
 
-function open(db: Db, config: Config, createSchema = true) {
+export function open(db: Db, config: Config, createSchema = true) {
   return openDataSource({
     createSchema,
     name: db.service,
@@ -118,7 +118,7 @@ export async function searchAll(
   return found;
 }
 
-async function hasTable(ds: DataSource, table: string): Promise<boolean> {
+export async function hasTable(ds: DataSource, table: string): Promise<boolean> {
   const rows: unknown[] =
     dialectOf(ds) === 'postgres'
       ? await ds.query('SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1', [table])
