@@ -141,4 +141,49 @@ describe('rule-set pages', () => {
     await other.waitForLoadState();
     expect(await other.getByTestId('error').textContent()).toContain('无权执行此操作');
   });
+
+  it('a rule admin moves a grade cutoff with numbers, not JSON: a draft whose change reads 优秀 90 → 88; a cutoff out of order is refused', async () => {
+    const admin = await (await browser.newContext()).newPage();
+    await signIn(admin, sys.url, sys.token('rule_admin', ['130126']), '/rules/130126');
+    const form = admin.getByTestId('cutoffs-form');
+    // the bands in force (v2 made 优秀 start at 90), best first; the lowest has no cutoff to set
+    expect(
+      await form
+        .locator('input[data-grade]')
+        .evaluateAll((inputs) =>
+          inputs.map((i) => [i.getAttribute('data-grade'), (i as unknown as { value: string }).value]),
+        ),
+    ).toEqual([
+      ['优秀', '90'],
+      ['良好', '75'],
+      ['一般', '60'],
+    ]);
+    // out of order: refused, saying which, what was typed kept, nothing stored
+    await form.locator('input[data-grade="良好"]').fill('95');
+    await form.getByRole('button', { name: '保存为草稿' }).click();
+    await admin.waitForLoadState();
+    expect(await admin.getByTestId('issues').textContent()).toContain('良好的分数线（95）须低于优秀（90）');
+    expect(await admin.getByTestId('cutoffs-form').locator('input[data-grade="良好"]').inputValue()).toBe('95');
+    expect(await admin.locator('tr[data-version]').count()).toBe(2);
+    // 优秀 from 88: a draft, its change in the domain's terms
+    await admin.getByTestId('cutoffs-form').locator('input[data-grade="良好"]').fill('75');
+    await admin.getByTestId('cutoffs-form').locator('input[data-grade="优秀"]').fill('88');
+    await admin.getByTestId('cutoffs-form').getByRole('button', { name: '保存为草稿' }).click();
+    await admin.waitForURL(`${sys.url}/rules/130126?to=3`);
+    expect(await admin.locator('tr[data-version="3"] [data-status]').getAttribute('data-status')).toBe('draft');
+    const band = admin.getByTestId('diff').locator('li[data-kind="band"]').first();
+    expect(await band.textContent()).toMatch(/优秀.*90.*88/);
+    // adjusting again edits that draft rather than adding another
+    await admin.getByTestId('cutoffs-form').locator('input[data-grade="优秀"]').fill('87');
+    await admin.getByTestId('cutoffs-form').getByRole('button', { name: '保存为草稿' }).click();
+    await admin.waitForURL(`${sys.url}/rules/130126?to=3`);
+    expect(await admin.locator('tr[data-version]').count()).toBe(3);
+    expect(await admin.getByTestId('diff').locator('li[data-kind="band"]').first().textContent()).toMatch(
+      /优秀.*90.*87/,
+    );
+    // a reviewer is not offered the form
+    const reviewer = await (await browser.newContext()).newPage();
+    await signIn(reviewer, sys.url, sys.token('reviewer', ['130126']), '/rules/130126');
+    expect(await reviewer.getByTestId('cutoffs-form').count()).toBe(0);
+  });
 });

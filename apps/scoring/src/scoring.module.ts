@@ -11,6 +11,7 @@ import { RuleSetsController } from './http/rule-sets.controller';
 import { scoringInboxHandlers } from './inbox/scoring-inbox.handlers';
 import { ActivateVersionHandler, PreviewImpactHandler } from './commands/activate-version.handler';
 import { CancelRunHandler, ResumeRunHandler } from './commands/run-control.handler';
+import { GetGradeCutoffsHandler, SetGradeCutoffsHandler } from './commands/grade-cutoffs';
 import { SaveDraftHandler } from './commands/save-draft.handler';
 import { RescoringRunsController } from './http/rescoring-runs.controller';
 import { RulesPageController } from './workspace/rules-page.controller';
@@ -95,6 +96,8 @@ export class ScoringModule {
         ScoringLifecycle,
         RecordRuleSetsHandler,
         SaveDraftHandler,
+        SetGradeCutoffsHandler,
+        GetGradeCutoffsHandler,
         ActivateVersionHandler,
         PreviewImpactHandler,
         CancelRunHandler,

@@ -32,6 +32,7 @@ import {
   viewerOf,
   WorkspaceGate,
 } from '@jixiao/runtime/workspace';
+import { GetGradeCutoffs, type GradeCutoffsView, SetGradeCutoffs } from '../commands/grade-cutoffs';
 import { ActivateVersion, CancelRun, PreviewImpact, ResumeRun, SaveDraft } from '../commands/rule-version.commands';
 import { yearsOf } from '../http/rule-set-versions.controller';
 import { ListRuleSets } from '../queries/rule-set.queries';
@@ -259,6 +260,37 @@ export class RulesPageController {
     });
   }
 
+  @Post(':id/grades')
+  @ApiOperation({
+    summary: 'Save new grade cutoffs as a draft from the page (form: csrf, grade-<i>, cutoff-<i>); 303 to the rule set',
+  })
+  async grades(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() form: Form): Promise<void> {
+    const session = this.gate.session(req, res, rulesPath(id));
+    if (!session || !this.gate.formIsGenuine(req, res, session, form)) return;
+    const typed: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) {
+      const grade = text(form?.[`grade-${i}`]);
+      if (grade) typed[grade] = typeof form?.[`cutoff-${i}`] === 'string' ? (form[`cutoff-${i}`] as string).trim() : '';
+    }
+    // a number as people write it (85, 85.5, full-width digits); anything else is refused by the command, by grade
+    const from = Object.fromEntries(
+      Object.entries(typed).map(([g, v]) => [g, v === '' ? Number.NaN : Number(v.normalize('NFKC'))]),
+    );
+    try {
+      const saved = await this.commands.execute<SetGradeCutoffs, { version: number }>(
+        new SetGradeCutoffs(id, from, session.principal),
+      );
+      res.redirect(303, `${rulesPath(id)}?to=${saved.version}`);
+    } catch (err) {
+      if (!(err instanceof HttpException)) throw err;
+      return this.showRuleSet(res, session, id, err.getStatus(), {
+        error: refusal(err),
+        issues: issuesOf(err),
+        cutoffs: typed,
+      });
+    }
+  }
+
   @Post('runs/:run/:action')
   @ApiOperation({
     summary: 'Cancel or resume a run from the page (action: cancel | resume; form: csrf); 303 to the run',
@@ -319,6 +351,7 @@ export class RulesPageController {
       draft?: { reason?: string; years?: string };
       from?: number | null;
       to?: number | null;
+      cutoffs?: Record<string, string>;
     },
   ): Promise<void> {
     let versions: VersionView[];
@@ -338,7 +371,20 @@ export class RulesPageController {
       if (!(err instanceof HttpException)) throw err;
       diffError = err.getStatus() === 404 ? '没有可比较的草稿。' : refusal(err);
     }
-    sendWorkspacePage(res, status, ruleSetPage(viewerOf(session), id, versions, diff, { ...messages, diffError }));
+    // the grade bands, for a rule admin to adjust without editing the file
+    let bands: GradeCutoffsView | null = null;
+    if (session.principal.role === 'rule_admin')
+      bands = await this.queries
+        .execute<GetGradeCutoffs, GradeCutoffsView>(new GetGradeCutoffs(id))
+        .catch((err: unknown) => {
+          if (err instanceof HttpException) return null;
+          throw err;
+        });
+    sendWorkspacePage(
+      res,
+      status,
+      ruleSetPage(viewerOf(session), id, versions, diff, { ...messages, diffError, bands }),
+    );
   }
 
   private async showRun(

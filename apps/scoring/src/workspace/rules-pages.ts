@@ -4,6 +4,7 @@ import { notice, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
 import type { ImpactReport } from '../domain/impact-summary';
 import type { versionView } from '../queries/rule-versions.handlers';
 import type { runView } from '../queries/rescoring-runs.handlers';
+import type { GradeCutoffsView } from '../commands/grade-cutoffs';
 
 // Pages are written with the `html` template (every value escaped); prettier leaves the markup inside it alone
 // (`embeddedLanguageFormatting: off`).
@@ -129,11 +130,40 @@ function diffSection(
 }
 
 /** The rule admin's forms for a draft: preview its impact, activate it (with a reason), or upload a new draft. */
+/** The grade bands as numbers to change (a rule admin need not edit JSON for a new cutoff); saved as a draft. */
+function cutoffsForm(
+  viewer: Viewer,
+  id: string,
+  bands: GradeCutoffsView | null,
+  typed: Readonly<Record<string, string>>,
+): SafeHtml | string {
+  if (!bands?.cutoffs) return '';
+  const hidden = html`<input type="hidden" name="csrf" value="${viewer.csrf}">`;
+  const rows = bands.cutoffs.map((c, i) =>
+    c.from === null
+      ? html`<p>${c.grade}：低于上一等级的分数线</p>`
+      : html`<p><label for="cutoff-${i}">${c.grade}：总分${c.inclusive ? '≥' : '＞'}</label> <input type="hidden" name="grade-${i}" value="${c.grade}"><input id="cutoff-${i}" name="cutoff-${i}" value="${
+          typed[c.grade] ?? String(c.from)
+        }" size="6" inputmode="decimal" required data-grade="${c.grade}"></p>`,
+  );
+  const base =
+    bands.base.status === 'draft'
+      ? `修改草稿 v${bands.base.version}`
+      : `以启用的 v${bands.base.version} 为底稿生成新草稿`;
+  return html`<form method="post" action="${rulesPath(id)}/grades" data-testid="cutoffs-form">${hidden}
+<h3>调整等级分数线</h3>
+<p class="muted">${base}${bands.inherited ? '；当前等级沿用上级规则，保存后写入本地区规则' : ''}。保存后照常预览影响、启用。</p>
+${rows}
+<button class="primary" type="submit">保存为草稿</button></form>`;
+}
+
 function draftForms(
   viewer: Viewer,
   id: string,
   versions: readonly VersionView[],
   draft: { reason?: string; years?: string },
+  bands: GradeCutoffsView | null,
+  typed: Readonly<Record<string, string>>,
 ): SafeHtml | string {
   if (viewer.principal.role !== 'rule_admin')
     return html`<p class="muted">只有本地区的规则管理员可以上传、预览和启用规则。</p>`;
@@ -144,7 +174,8 @@ function draftForms(
 <p><input type="file" name="file" accept=".json" required></p>
 <p class="muted">规则文件（JSON，格式同 <code>rules/${id}.json</code>）。上传后先检查，有错误时逐项列出位置，不保存。</p>
 <button class="primary" type="submit">上传</button></form>`;
-  if (!latest) return html`<h2>修改规则</h2><div class="decisions">${upload}</div>`;
+  const cutoffs = cutoffsForm(viewer, id, bands, typed);
+  if (!latest) return html`<h2>修改规则</h2><div class="decisions">${cutoffs}${upload}</div>`;
   const path = `${rulesPath(id)}/versions/${latest.version}`;
   return html`<h2>草稿 v${latest.version}</h2>
 <div class="decisions" data-testid="draft-forms">
@@ -161,7 +192,7 @@ function draftForms(
 <p><label for="activate-years">年度（可选：2024、2024-、2023-2024）</label><br><input id="activate-years" name="years" value="${draft.years ?? ''}" size="10"></p>
 <button class="primary" type="submit">启用</button>
 </form>
-${upload}
+${cutoffs}${upload}
 </div>`;
 }
 
@@ -176,6 +207,9 @@ export function ruleSetPage(
     diffError?: string | null;
     issues?: readonly string[];
     draft?: { reason?: string; years?: string };
+    /** The grade bands to adjust (rule admins), and the cutoffs as typed when saving them was refused. */
+    bands?: GradeCutoffsView | null;
+    cutoffs?: Readonly<Record<string, string>>;
   } = {},
 ): SafeHtml {
   const rows = [...versions]
@@ -199,7 +233,7 @@ ${notice('error', messages.error)}${issues}
 <thead><tr><th class="num">版本</th><th>状态</th><th>适用年度</th><th>来源</th><th>创建</th><th>启用</th><th>启用理由</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 ${diffSection(id, diff, versions, messages.diffError ?? null)}
-${draftForms(viewer, id, versions, messages.draft ?? {})}`;
+${draftForms(viewer, id, versions, messages.draft ?? {}, messages.bands ?? null, messages.cutoffs ?? {})}`;
   return page(`规则 ${id}`, body, viewer);
 }
 

@@ -19,3 +19,4 @@ export { ruleSetJsonSchema, ruleSetJsonSchemaText } from './json-schema';
 export { formatPath } from './json-path';
 export * from './diff';
 export { orderGrades } from './grade-order';
+export { gradeCutoffs, withCutoffs, type CutoffProblem, type GradeCutoff } from './grade-cutoffs';

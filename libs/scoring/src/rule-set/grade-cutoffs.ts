@@ -1,0 +1,102 @@
+import { band, type Interval } from './bands.check';
+import type { Condition, GradeRule } from './rule-set.schema';
+
+/** One grade band as a rule admin sets it: the grade and the total it starts at (the lowest band starts nowhere). */
+export interface GradeCutoff {
+  grade: string;
+  /** The band's lower end; null for the lowest band (everything below the next). */
+  from: number | null;
+  /** Whether a total equal to `from` is in this band (`≥`) or in the one below (`>`). */
+  inclusive: boolean;
+}
+
+/**
+ * The grade bands of a rule set, best first, when each is a plain band on the total (as every rule set's are);
+ * null when some rule is written otherwise, which only the rule file can change.
+ */
+export function gradeCutoffs(grades: readonly GradeRule[]): GradeCutoff[] | null {
+  const bands: Array<{ rule: GradeRule; iv: Interval }> = [];
+  for (const rule of grades) {
+    const iv = band(rule, []);
+    if ('message' in iv) return null;
+    bands.push({ rule, iv });
+  }
+  bands.sort((a, b) => b.iv.lo - a.iv.lo);
+  return bands.map(({ rule, iv }) => ({
+    grade: rule.event.params.grade,
+    from: iv.lo === -Infinity ? null : iv.lo,
+    inclusive: !iv.loOpen,
+  }));
+}
+
+export interface CutoffProblem {
+  grade: string;
+  message: string;
+  messageZh: string;
+}
+
+/**
+ * The grade rules with new lower ends (`from`, by grade; the lowest band has none): each band's lower bound moves to
+ * its new start and its upper bound to the start of the band above, every comparison otherwise as it was (inclusive
+ * or not, priorities, events). The new starts must be numbers within 0–100, each above the one below.
+ */
+export function withCutoffs(
+  grades: readonly GradeRule[],
+  from: Readonly<Record<string, number>>,
+): { grades: GradeRule[] } | { problems: CutoffProblem[] } {
+  const current = gradeCutoffs(grades);
+  if (!current)
+    return {
+      problems: [
+        {
+          grade: '',
+          message: 'the grade rules are not plain bands on the total: change them in the rule file',
+          messageZh: '等级规则不是按总分划分的区间，只能在规则文件中修改',
+        },
+      ],
+    };
+  const problems: CutoffProblem[] = [];
+  const start = new Map<string, number | null>();
+  for (const c of current) {
+    if (c.from === null) {
+      start.set(c.grade, null);
+      continue;
+    }
+    const v = from[c.grade];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100)
+      problems.push({
+        grade: c.grade,
+        message: `${c.grade}: the lower end must be a number from 0 to 100`,
+        messageZh: `${c.grade}：分数线须为 0 至 100 之间的数`,
+      });
+    else start.set(c.grade, v);
+  }
+  if (problems.length) return { problems };
+  // best first: each start above the next one's
+  const ordered = current.filter((c) => c.from !== null);
+  for (let i = 1; i < ordered.length; i++) {
+    const above = start.get(ordered[i - 1].grade)!;
+    const here = start.get(ordered[i].grade)!;
+    if (!(here < above))
+      problems.push({
+        grade: ordered[i].grade,
+        message: `${ordered[i].grade} (${here}) must start below ${ordered[i - 1].grade} (${above})`,
+        messageZh: `${ordered[i].grade}的分数线（${here}）须低于${ordered[i - 1].grade}（${above}）`,
+      });
+  }
+  if (problems.length) return { problems };
+  const upper = new Map<string, number | null>();
+  current.forEach((c, i) => upper.set(c.grade, i === 0 ? null : start.get(current[i - 1].grade)!));
+  const rewrite = (rule: GradeRule): GradeRule => {
+    const lo = start.get(rule.event.params.grade) ?? null;
+    const hi = upper.get(rule.event.params.grade) ?? null;
+    const all = (rule.conditions as { all: Condition[] }).all.map((c) => {
+      if (!('operator' in c) || typeof c.value !== 'number') return c;
+      if (c.operator.startsWith('greater') && lo !== null) return { ...c, value: lo };
+      if (c.operator.startsWith('less') && hi !== null) return { ...c, value: hi };
+      return c;
+    });
+    return { ...rule, conditions: { all } };
+  };
+  return { grades: grades.map(rewrite) };
+}
