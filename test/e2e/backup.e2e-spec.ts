@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jixiao } from '../../apps/jixiao/src/commands/__test__/run-cli';
-import { http } from './support/http';
-import { PG_URL, startSystem, type TestSystem, waitFor } from './support/system';
+import { documentForm, http } from './support/http';
+import { SEEDS } from './support/seeds';
+import { dropPrefix, PG_URL, REDIS_URL, startSystem, type TestSystem, waitFor } from './support/system';
 
 /** Runs the CLI with these variables set (and the others it reads unset), as an operator's shell would. */
 async function cli(env: Record<string, string | undefined>, ...args: string[]) {
@@ -40,8 +41,11 @@ describe('backup and restore of the embedded databases', () => {
     return d;
   };
   const systems: TestSystem[] = [];
+  /** Queues named by a data directory's instance id (not the test systems' own prefixes, which they remove). */
+  const prefixes: string[] = [];
   afterAll(async () => {
     for (const s of systems) await s.close().catch(() => undefined);
+    for (const p of prefixes) await dropPrefix(REDIS_URL, p);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
@@ -73,7 +77,8 @@ describe('backup and restore of the embedded databases', () => {
     expect(restored.stdout).toContain('intake: 2 events its consumers had not received are sent again when it starts');
     expect(restored.stdout).toMatch(/audit: \d+ records, every chain intact/);
     expect(unsent(join(restoredDir, 'intake.sqlite'))).toBe(2);
-    const system = await startSystem({ db: 'sqlite', extraEnv: { DATA_DIR: restoredDir } });
+    // queues named by the data directory's instance id, as `npm start` names them (no QUEUE_PREFIX)
+    const system = await startSystem({ db: 'sqlite', extraEnv: { DATA_DIR: restoredDir, QUEUE_PREFIX: '' } });
     systems.push(system);
     await waitFor(
       'both 霍邱 forms published',
@@ -83,7 +88,7 @@ describe('backup and restore of the embedded databases', () => {
     expect(audit.body.ok).toBe(true);
     // nothing left to send again once every consumer has them
     expect((await cli({ DATA_DIR: restoredDir }, 'backup', 'reconcile')).stdout).toContain(
-      'intake: 0 events to send again',
+      'intake: 0 events its consumers had not received to send again',
     );
 
     // a backup of the running system, every service; restoring over a DATA_DIR in use needs --replace
@@ -96,14 +101,58 @@ describe('backup and restore of the embedded databases', () => {
       'scoring',
       'intake',
     ]);
+    // not over running services, even with --replace
+    const busy = await cli({ DATA_DIR: restoredDir }, 'backup', 'restore', full, '--replace');
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toContain('services are serving from DATA_DIR');
+    const instance = readFileSync(join(restoredDir, 'instance-id'), 'utf8').trim();
+    prefixes.push(`jixiao-${instance}`);
     await system.close();
     const over = await cli({ DATA_DIR: restoredDir }, 'backup', 'restore', full);
     expect(over.code).toBe(2);
-    expect(over.stderr).toContain('already holds');
+    expect(over.stderr).toMatch(/already holds .*instance-id/);
     const replaced = await cli({ DATA_DIR: restoredDir }, 'backup', 'restore', full, '--replace');
     expect(replaced.code, replaced.stderr).toBe(0);
     const aside = readdirSync(restoredDir).find((f) => f.startsWith('replaced-'))!;
-    expect(readdirSync(join(restoredDir, aside))).toContain('publication.sqlite');
+    expect(readdirSync(join(restoredDir, aside))).toEqual(
+      expect.arrayContaining(['publication.sqlite', 'instance-id']),
+    );
+    expect(readdirSync(restoredDir).filter((f) => f.endsWith('.restoring'))).toEqual([]);
+
+    // started again in place: queues of its own (a new instance id), and a new form flows through
+    const again = await startSystem({ db: 'sqlite', extraEnv: { DATA_DIR: restoredDir, QUEUE_PREFIX: '' } });
+    systems.push(again);
+    const renewed = readFileSync(join(restoredDir, 'instance-id'), 'utf8').trim();
+    prefixes.push(`jixiao-${renewed}`);
+    expect(renewed).not.toBe(instance);
+    const second = await http('POST', `${again.url}/documents`, {
+      token: again.token('submitter', ['640323']),
+      form: documentForm(SEEDS.yanchi.file),
+    });
+    expect(second.status, second.text).toBe(201);
+    await waitFor('盐池 in review', async () => {
+      const list = await http('GET', `${again.url}/evaluations?region=640323&state=in_review`, {
+        token: again.token('auditor', ['CN']),
+      });
+      return list.body.total === 1;
+    });
+    await again.close();
+
+    // a consumer copied after its producer: the producer's next event ids continue past those the consumer saw
+    const db = new Database(join(restoredDir, 'publication.sqlite'));
+    const [{ top }] = db.prepare('SELECT MAX(id) AS top FROM publication_outbox').all() as Array<{ top: number }>;
+    db.prepare('DELETE FROM publication_outbox WHERE id > 1').run();
+    db.prepare("UPDATE sqlite_sequence SET seq = 1 WHERE name = 'publication_outbox'").run();
+    db.close();
+    const raised = await cli({ DATA_DIR: restoredDir }, 'backup', 'reconcile');
+    expect(raised.stdout).toContain(
+      `publication: its event ids now continue past those its consumers have seen (+${top - 1})`,
+    );
+    const after = new Database(join(restoredDir, 'publication.sqlite'), { readonly: true });
+    expect(after.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'publication_outbox'").get()).toEqual({
+      seq: top,
+    });
+    after.close();
   });
 
   it('on PostgreSQL (after pg_restore): reconcile sends again what no consumer recorded, and only that', async () => {
@@ -120,14 +169,16 @@ describe('backup and restore of the embedded databases', () => {
       return r.stdout;
     };
     // relayed to Redis, and no consumer has run: both are sent again; then the consumers take them
-    await waitFor('the events relayed', async () => (await count()).includes('intake: 2 events to send again'));
+    await waitFor('the events relayed', async () =>
+      (await count()).includes('intake: 2 events its consumers had not received to send again'),
+    );
     const rest = await startSystem({ db: 'postgres', partOf: intake, service: 'scoring,review,publication' });
     systems.push(rest);
     await waitFor(
       'both 霍邱 forms published',
       async () => (await http('GET', `${rest.url}/public/341522/2022.json`)).body?.evaluations?.length === 2,
     );
-    expect(await count()).toContain('intake: 0 events to send again');
+    expect(await count()).toContain('intake: 0 events its consumers had not received to send again');
   });
 
   it('refuses, saying why: PostgreSQL, a target in use, a file that is not the one backed up', async () => {

@@ -14,3 +14,4 @@ export * from './metrics';
 export * from './cookies';
 export * from './request-parsing';
 export * from './audit-query';
+export * from './running-marker';

@@ -12,6 +12,7 @@ import { checkDatabase, DatabaseUnavailableError } from './database-check';
 import { ensureRedis, RedisUnavailableError } from './redis-bootstrap';
 import { RuntimeModule } from './runtime.module';
 import type { ServiceContext } from './service-context';
+import { markRunning } from './running-marker';
 
 export type ServiceModuleFactory = (ctx: ServiceContext) => DynamicModule;
 
@@ -76,6 +77,8 @@ export async function startServices(factories: ServiceModuleFactory[], opts: Run
   const closeDashboard = mountQueueDashboard(app, ctx);
   await app.listen(config.PORT, '0.0.0.0');
   const url = `http://127.0.0.1:${config.PORT}`;
+  // the embedded databases are in use (jixiao backup restore refuses to replace them meanwhile)
+  const unmark = config.DATABASE_URL ? () => undefined : markRunning(dataDir);
   if (opts.afterListen) await opts.afterListen(app, ctx);
   return {
     app,
@@ -87,6 +90,7 @@ export async function startServices(factories: ServiceModuleFactory[], opts: Run
       await (app as unknown as { close(signal?: string): Promise<void> }).close(signal);
       await closeDashboard();
       await redis.stop();
+      unmark();
     },
   };
 }

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { formatTime } from '@jixiao/runtime/html';
-import { BackupError, createBackup, reconcileOutboxes, restoreBackup } from '../../../server/src/backup';
+import {
+  BackupError,
+  createBackup,
+  type Reconciled,
+  reconcileOutboxes,
+  restoreBackup,
+} from '../../../server/src/backup';
 import { NoAuditTrailError } from '../../../server/src/databases';
 import { CliError } from '../cli-error';
 import { deploymentConfig } from '../input/deployment-config';
@@ -10,6 +16,23 @@ const refused = (err: unknown): never => {
   if (err instanceof NoAuditTrailError) throw new CliError(err.message);
   throw err;
 };
+
+/** What reconciling did, a line per producer that had something to say (every producer with `all`). */
+function reconciledText(r: Reconciled, resent: string, all = false): string {
+  const lines: string[] = [];
+  for (const [service, n] of Object.entries(r.resent)) {
+    const old = r.tooOld[service] ?? 0;
+    const raised = r.sequenceRaised[service] ?? 0;
+    if (!all && !n && !old && !raised) continue;
+    lines.push(`${service}: ${n} events its consumers had not received ${resent}`);
+    if (old)
+      lines.push(
+        `${service}: ${old} events no consumer recorded, sent more than 29 days ago: not sent again (consumers no longer remember what they took then)`,
+      );
+    if (raised) lines.push(`${service}: its event ids now continue past those its consumers have seen (+${raised})`);
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -41,18 +64,17 @@ export function register(program: Command): void {
       'with the services stopped: put a backup in DATA_DIR, send again what consumers had not received, verify',
     )
     .argument('<dir>', 'a directory jixiao backup create wrote')
-    .option('--replace', 'move the databases in DATA_DIR aside (DATA_DIR/replaced-<time>/) instead of refusing')
+    .option(
+      '--replace',
+      'move what DATA_DIR holds (databases, instance-id, private Redis data) to DATA_DIR/replaced-<time>/ instead of refusing',
+    )
     .action(async (dir: string, opts: { replace?: boolean }) => {
       const r = await restoreBackup(deploymentConfig(), dir, opts).catch(refused);
-      if (r.movedAside) process.stdout.write(`the databases that were in DATA_DIR are in ${r.movedAside}\n`);
+      if (r.movedAside) process.stdout.write(`what was in DATA_DIR is in ${r.movedAside}\n`);
       process.stdout.write(
         `restored the backup of ${formatTime(r.manifest.startedAt)} (${Object.keys(r.manifest.services).join(', ')})\n`,
       );
-      for (const [service, n] of Object.entries(r.resent))
-        if (n)
-          process.stdout.write(
-            `${service}: ${n} events its consumers had not received are sent again when it starts\n`,
-          );
+      process.stdout.write(reconciledText(r.reconciled, 'are sent again when it starts'));
       process.stdout.write(
         `audit: ${r.audit.ok ? `${r.audit.records} records, every chain intact` : 'NOT intact (jixiao audit verify)'}\n`,
       );
@@ -63,8 +85,7 @@ export function register(program: Command): void {
     .command('reconcile')
     .description('mark as unsent every event a consumer has no record of receiving (after pg_restore, or any time)')
     .action(async () => {
-      const resent = await reconcileOutboxes(deploymentConfig()).catch(refused);
-      for (const [service, n] of Object.entries(resent))
-        process.stdout.write(`${service}: ${n} events to send again\n`);
+      const r = await reconcileOutboxes(deploymentConfig()).catch(refused);
+      process.stdout.write(reconciledText(r, 'to send again', true));
     });
 }

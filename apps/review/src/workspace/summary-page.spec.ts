@@ -39,15 +39,36 @@ describe('results by region', () => {
   it('a row per region, linked to its forms, every grade any region used, and the total', () => {
     const page = summaryPage(viewer, { region: '130100', year: '2022', summary: progress }).value;
     expect(page).toContain('<a href="/review?state=all&amp;region=130125&amp;year=2022">130125</a>');
-    expect(page).toMatch(
-      /<th class="num">优秀<\/th><th class="num">优<\/th>|<th class="num">优<\/th><th class="num">优秀<\/th>/,
-    );
+    // best first, whichever scale a region grades on; not yet scored last
+    expect([...page.matchAll(/<th class="num">([^<]+)<\/th>/g)].map((m) => m[1])).toEqual([
+      '自评表',
+      '待审核',
+      '已退回',
+      '已通过',
+      '已公开',
+      '已撤回',
+      '其他',
+      ...progress.byGrade.map((g) => g.grade ?? '未评分'),
+      '平均总分',
+      '平均执行率',
+    ]);
+    expect(progress.byGrade.map((g) => g.grade).at(-1)).toBeNull();
     expect(page).toContain('<th class="num">未评分</th>');
     expect(page).toMatch(
       /<tr data-region="130126">[\s\S]*?data-state="returned">1<[\s\S]*?data-field="average-total">87\.5</,
     );
     expect(page).toMatch(/<tr data-region="all"><th>合计<\/th><td class="num" data-field="total">7<\/td>/);
     expect(page).toContain('href="/review/summary.xlsx?region=130100&amp;year=2022"');
+  });
+
+  it('a city’s own row says so and does not lead to the whole city’s list', () => {
+    const city = progressView({ region: '130000', year: 2022, by: 'region' }, [
+      { region: '130100', state: 'published', grade: '优', n: 1, sumTotal: 90, nTotal: 1, sumRate: 1, nRate: 1 },
+      { region: '130126', state: 'published', grade: '优', n: 1, sumTotal: 90, nTotal: 1, sumRate: 1, nRate: 1 },
+    ]);
+    const page = summaryPage(viewer, { region: '130000', year: '2022', summary: city }).value;
+    expect(page).toContain('<tr data-region="130100"><td>130100<span class="muted">（本级）</span></td>');
+    expect(page).toContain('<a href="/review?state=all&amp;region=130126&amp;year=2022">130126</a>');
   });
 
   it('a refused one keeps what was typed and says why', () => {

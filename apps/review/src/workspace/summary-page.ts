@@ -76,9 +76,14 @@ export function summaryPage(viewer: Viewer, input: SummaryPageInput): SafeHtml {
       f.averageTotal,
     )}</td><td class="num" data-field="average-rate">${formatRate(f.averageExecutionRate)}</td>`;
   const link = (region: string) => listHref({ region, year: p.fiscalYear ?? undefined, current: true }, 'all', 1);
+  // a city's or a province's own forms (filed under its code): the worklist would list its sub-regions' too
   const rows = (p.regions ?? []).map(
     (r: Row) =>
-      html`<tr data-region="${r.region}"><td><a href="${link(r.region)}">${r.region}</a></td>${cells(r)}</tr>`,
+      html`<tr data-region="${r.region}"><td>${
+        /^\d{4}00$|^CN$/.test(r.region)
+          ? html`${r.region}<span class="muted">（本级）</span>`
+          : html`<a href="${link(r.region)}">${r.region}</a>`
+      }</td>${cells(r)}</tr>`,
   );
   const query = summaryQuery(p.region, p.fiscalYear);
   const body = html`<h1>自评结果汇总</h1>
