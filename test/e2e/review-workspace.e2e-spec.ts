@@ -400,6 +400,16 @@ describe('review workspace', () => {
     expect(await page.locator('tr[data-region="all"] [data-field="total"]').textContent()).toBe(
       String(totals.reduce((n, t) => n + Number(t), 0)),
     );
+    // the kinds of problem found, each leading to the forms with it (the worklist filtered by it)
+    const differs = page.locator('tr[data-finding="SCORE_DIFFERS_FROM_RULE"]');
+    expect(await differs.locator('td').nth(0).textContent()).toBe('自评得分与评分规则不符');
+    const withIt = Number(await differs.locator('td').nth(1).textContent());
+    expect(withIt).toBeGreaterThan(0);
+    await differs.getByRole('link').click();
+    await page.waitForURL(/finding=SCORE_DIFFERS_FROM_RULE/);
+    expect(await page.getByTestId('worklist').locator('tbody tr').count()).toBe(withIt);
+    expect(await page.locator('select[name="finding"]').inputValue()).toBe('SCORE_DIFFERS_FROM_RULE');
+    await page.goBack();
     // each region leads to its forms
     await lingshouRow.getByRole('link', { name: '130126' }).click();
     await page.waitForURL(/\/review\?state=all&region=130126&year=2022/);

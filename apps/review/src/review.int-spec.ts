@@ -1125,6 +1125,16 @@ describe.each(TEST_DIALECTS)('review service on %s', (dialect) => {
     expect(byRegion.regions[0].byState).toMatchObject({ approved: 1, submitted: 1 });
     expect((await progress('?region=420000')).body).not.toHaveProperty('regions');
     expect((await progress('?by=unit')).status).toBe(400);
+    // the kinds of finding: counted when asked for, and the list filtered by one (the returned version had it too)
+    await submitAndScore('ev_prog_flag', 'manual-review', '420103');
+    const found = (await progress('?region=420000&year=2023&findings=true&by=region')).body;
+    expect(found.byFinding).toEqual([{ code: 'EXECUTION_RATE_MISMATCH', count: 1 }]);
+    expect(found.regions.find((r: { region: string }) => r.region === '420103').byFinding).toEqual([{ code: 'EXECUTION_RATE_MISMATCH', count: 1 }]);
+    expect((await progress('?region=420000')).body).not.toHaveProperty('byFinding');
+    expect(await ids('&finding=EXECUTION_RATE_MISMATCH&current=true')).toEqual(['ev_prog_flag']);
+    expect(await ids('&finding=EXECUTION_RATE_MISMATCH')).toEqual(['ev_prog_back', 'ev_prog_flag']);
+    expect(await ids('&finding=SUM_MISMATCH')).toEqual([]);
+    expect((await h.http('GET', '/evaluations?finding=NO_SUCH_CODE', hubei)).status).toBe(400);
   });
 
   it('authorization matrix for the review endpoints: each role inside and outside the region', async () => {

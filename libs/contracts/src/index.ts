@@ -1,5 +1,6 @@
 export * from './evaluation/canonical-evaluation.schema';
 export * from './evaluation/score-result.schema';
+export * from './evaluation/finding-labels';
 export * from './events';
 export * from './queues';
 export * from './routing';

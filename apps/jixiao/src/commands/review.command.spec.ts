@@ -128,7 +128,21 @@ describe('jixiao review (server)', () => {
     const page = await jixiao('review', 'list', '--page', '0', ...flags);
     expect(page.code).toBe(2);
     expect(page.stderr).toContain('--page 0: expected a whole number of at least 1');
+    const finding = await jixiao('review', 'list', '--finding', 'TYPO', ...flags);
+    expect(finding.code).toBe(2);
+    expect(finding.stderr).toContain('--finding TYPO: expected one of REPORTED_TOTAL_MISMATCH');
     expect(calls).toHaveLength(1);
+  });
+
+  it('list --finding: only those whose score found that kind of problem; the next page keeps it', async () => {
+    const page = { items: [summary(1), summary(2)], page: 1, pageSize: 2, total: 3 };
+    const { flags, calls } = await server({
+      'GET /evaluations?state=in_review&finding=SUM_MISMATCH&pageSize=2': () => ({ status: 200, body: page }),
+    });
+    const r = await jixiao('review', 'list', '--finding', 'SUM_MISMATCH', '--page-size', '2', ...flags);
+    expect(r.stderr).toBe('');
+    expect(calls).toHaveLength(1);
+    expect(r.stdout).toContain('--finding SUM_MISMATCH --page-size 2 --page 2');
   });
 
   it('progress: the current versions by state and grade, for the region and year asked', async () => {

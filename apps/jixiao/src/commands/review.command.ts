@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { unitsFromText } from '@jixiao/contracts';
+import { FindingCodeSchema, unitsFromText } from '@jixiao/contracts';
 import { DEFAULT_LIMITS, DocumentRejectedError, readSpreadsheetText } from '@jixiao/forms';
 import { CliError } from '../cli-error';
 import {
@@ -23,6 +23,7 @@ interface ListOptions extends ServerOptions {
   state: string;
   grade?: string;
   search?: string;
+  finding?: string;
   page?: string;
   pageSize?: string;
   current?: boolean;
@@ -50,12 +51,18 @@ export function register(program: Command): void {
     .option('--state <state>', `one of ${Object.keys(STATE_LABELS).join(', ')}, or all`, 'in_review')
     .option('--grade <grade>', 'grade, e.g. 优')
     .option('--search <words>', 'words the unit’s or the project’s name contains')
+    .option(
+      '--finding <code>',
+      `only those whose score found this kind of problem: ${FindingCodeSchema.options.join(', ')}`,
+    )
     .option('--page <n>', 'page (from 1)')
     .option('--page-size <n>', 'evaluations per page (at most 100; default 20)')
     .option('--current', 'only versions no correction has replaced (as `review progress` counts them)')
     .option('--json', 'print the page as JSON')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<ListOptions>();
+      if (opts.finding !== undefined && !(FindingCodeSchema.options as readonly string[]).includes(opts.finding))
+        throw new CliError(`--finding ${opts.finding}: expected one of ${FindingCodeSchema.options.join(', ')}`, 2);
       if (opts.state !== 'all' && !(opts.state in STATE_LABELS))
         throw new CliError(`--state ${opts.state}: expected one of ${Object.keys(STATE_LABELS).join(', ')}, or all`, 2);
       // a name is looked up in the local rule sets, as `jixiao score --region` does
@@ -66,6 +73,7 @@ export function register(program: Command): void {
         state: opts.state === 'all' ? undefined : opts.state,
         grade: opts.grade,
         q: opts.search,
+        finding: opts.finding,
         page: positive('--page', opts.page),
         pageSize: positive('--page-size', opts.pageSize),
         current: opts.current ? true : undefined,
@@ -278,6 +286,7 @@ export function nextPageCommand(opts: ListOptions, page: number): string {
     ['--state', opts.state === 'in_review' ? undefined : opts.state],
     ['--grade', opts.grade],
     ['--search', opts.search],
+    ['--finding', opts.finding],
     ['--page-size', opts.pageSize],
   ];
   const flags = given.flatMap(([flag, v]) => (v === undefined ? [] : [flag, quote(v)]));

@@ -56,6 +56,8 @@ export interface EvaluationFilters {
   grade?: string;
   /** Words the unit's or the project's name contains. */
   q?: string;
+  /** A kind of finding (`SUM_MISMATCH`, …). */
+  finding?: string;
   page?: number;
   pageSize?: number;
   current?: boolean;

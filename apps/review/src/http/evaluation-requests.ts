@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
+import { FindingCodeSchema } from '@jixiao/contracts';
 import { parseRequest as parse } from '@jixiao/runtime';
 import { REVIEW_STATES } from '../domain/review-state';
 import type { EvaluationFilters, ProgressFilters } from '../queries/evaluation.queries';
@@ -16,6 +17,7 @@ const ListQuerySchema = z.object({
   sort: z.enum(['newest', 'oldest']).optional(),
   /** `me`: only those the caller holds (taken from the queue or claimed, the hold in force). */
   held: z.enum(['me']).optional(),
+  finding: FindingCodeSchema.optional(),
   current: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -57,6 +59,10 @@ const ReturnBodySchema = z
 
 const ProgressQuerySchema = ListQuerySchema.pick({ region: true, year: true }).extend({
   by: z.enum(['region']).optional(),
+  findings: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 
 export function parseProgressQuery(query: unknown): ProgressFilters {

@@ -65,6 +65,12 @@ export class ProgressDto {
   averageExecutionRate!: number | null;
   @ApiPropertyOptional({
     description:
+      'with `findings=true`: how many have each kind of finding, most frequent first: [{ code, count }] (a form may have several)',
+    type: [Object],
+  })
+  byFinding?: object[];
+  @ApiPropertyOptional({
+    description:
       'with `by=region`: each region’s own figures, as above (region, total, byState, byGrade, averageTotal, ' +
       'averageExecutionRate), by code',
     type: [Object],

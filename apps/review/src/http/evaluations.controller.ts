@@ -14,6 +14,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { FindingCodeSchema } from '@jixiao/contracts';
 import { CurrentPrincipal, type Principal, Roles } from '@jixiao/auth';
 import { correlationIdOf } from '@jixiao/runtime';
 import { HoldEvaluation, type HoldOutcome, ReleaseEvaluation, TakeNextEvaluation } from '../commands/holds.command';
@@ -67,6 +68,12 @@ export class EvaluationsController {
   })
   @ApiQuery({ name: 'sort', required: false, enum: ['newest', 'oldest'], description: 'default newest first' })
   @ApiQuery({
+    name: 'finding',
+    required: false,
+    enum: FindingCodeSchema.options,
+    description: 'only those whose score found this kind of problem',
+  })
+  @ApiQuery({
     name: 'current',
     required: false,
     enum: ['true', 'false'],
@@ -89,6 +96,12 @@ export class EvaluationsController {
   })
   @ApiQuery({ name: 'region', required: false, example: '130000' })
   @ApiQuery({ name: 'year', required: false, type: Number, example: 2023 })
+  @ApiQuery({
+    name: 'findings',
+    required: false,
+    enum: ['true', 'false'],
+    description: '`true`: also how many have each kind of finding (`byFinding`)',
+  })
   @ApiQuery({
     name: 'by',
     required: false,

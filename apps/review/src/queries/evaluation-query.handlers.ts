@@ -2,6 +2,7 @@ import { Inject, NotFoundException } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { assertAllowed, type Principal } from '@jixiao/auth';
+import { FindingCodeSchema } from '@jixiao/contracts';
 import { whereRegion, whereWords } from '@jixiao/persistence';
 import { readScope, regionMatch } from '../domain/read-scope';
 import { versionChanges, type VersionChanges } from '../domain/version-changes';
@@ -40,6 +41,8 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluations> {
     if (filters.state) qb.andWhere('c.state = :state', { state: filters.state });
     if (filters.grade) qb.andWhere('c.grade = :grade', { grade: filters.grade });
     if (filters.q) whereWords(qb, filters.q, ['c.unitName', 'c.projectName']);
+    // the codes are stored as a JSON array of strings: '["SUM_MISMATCH","…"]'
+    if (filters.finding) qb.andWhere('c.findingCodes LIKE :finding', { finding: `%"${filters.finding}"%` });
     if (filters.held === 'me')
       qb.andWhere("c.heldBy = :me AND c.heldUntil > :now AND c.state = 'in_review'", {
         me: principal.sub,
@@ -71,6 +74,9 @@ export class GetProgressHandler implements IQueryHandler<GetProgress> {
       .groupBy('c.state')
       .addGroupBy('c.grade');
     if (filters.by === 'region') qb.addSelect('c.region', 'region').addGroupBy('c.region');
+    if (filters.findings)
+      for (const code of FindingCodeSchema.options)
+        qb.addSelect(`SUM(CASE WHEN c.findingCodes LIKE '%"${code}"%' THEN 1 ELSE 0 END)`, `f_${code}`);
     return progressView(filters, await qb.getRawMany<ProgressRow>());
   }
 }

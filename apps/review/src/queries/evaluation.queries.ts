@@ -1,4 +1,5 @@
 import type { Principal } from '@jixiao/auth';
+import type { FindingCode } from '@jixiao/contracts';
 import type { ReviewState } from '../domain/review-state';
 
 export interface EvaluationFilters {
@@ -14,6 +15,8 @@ export interface EvaluationFilters {
   current?: boolean;
   /** `me`: only those the caller holds now (domain/holds.ts). */
   held?: 'me';
+  /** Only those whose score found this kind of problem. */
+  finding?: FindingCode;
   page: number;
   pageSize: number;
 }
@@ -22,6 +25,8 @@ export interface EvaluationFilters {
 export type ProgressFilters = Pick<EvaluationFilters, 'region' | 'year'> & {
   /** `region`: also each region's own figures (a city's counties, a province's cities and counties). */
   by?: 'region';
+  /** Also how many have each kind of finding (`byFinding`). */
+  findings?: boolean;
 };
 
 /**

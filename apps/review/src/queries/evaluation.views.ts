@@ -165,6 +165,8 @@ export interface ProgressRow {
   nTotal?: number | string | null;
   sumRate?: number | string | null;
   nRate?: number | string | null;
+  /** With `findings`: how many of the group have each kind of finding (`f_<CODE>`). */
+  [finding: `f_${string}`]: number | string | null | undefined;
 }
 
 /** Counts by state and grade, and the average rule total and execution rate of those scored. */
@@ -183,28 +185,45 @@ function tally(rows: readonly ProgressRow[]) {
     sums.rate += Number(r.sumRate ?? 0);
     sums.nRate += Number(r.nRate ?? 0);
   }
+  const findings = new Map<string, number>();
+  for (const r of rows)
+    for (const [k, v] of Object.entries(r))
+      if (k.startsWith('f_')) findings.set(k.slice(2), (findings.get(k.slice(2)) ?? 0) + Number(v ?? 0));
   return {
     total,
     byState,
     byGrade: orderGrades(grades.keys()).map((grade) => ({ grade, count: grades.get(grade)! })),
+    // the kinds found, most frequent first (progressView keeps them only when asked for)
+    byFinding: [...findings]
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([code, count]) => ({ code, count })),
     averageTotal: sums.nTotal ? Math.round((sums.total / sums.nTotal) * 100) / 100 : null,
     averageExecutionRate: sums.nRate ? Math.round((sums.rate / sums.nRate) * 10_000) / 10_000 : null,
   };
 }
 
-export function progressView(filters: { region?: string; year?: number; by?: 'region' }, rows: readonly ProgressRow[]) {
+export function progressView(
+  filters: { region?: string; year?: number; by?: 'region'; findings?: boolean },
+  rows: readonly ProgressRow[],
+) {
+  const figures = (group: readonly ProgressRow[]) => {
+    const { byFinding, ...rest } = tally(group);
+    // left out of the JSON unless asked for
+    return { ...rest, byFinding: filters.findings ? byFinding : undefined };
+  };
   const regions = new Map<string, ProgressRow[]>();
   if (filters.by === 'region')
     for (const r of rows) regions.set(r.region ?? '', [...(regions.get(r.region ?? '') ?? []), r]);
   return {
     region: filters.region ?? null,
     fiscalYear: filters.year ?? null,
-    ...tally(rows),
+    ...figures(rows),
     ...(filters.by === 'region'
       ? {
           regions: [...regions.keys()]
             .sort((a, b) => (a === 'CN' ? -1 : b === 'CN' ? 1 : a.localeCompare(b)))
-            .map((region) => ({ region, ...tally(regions.get(region)!) })),
+            .map((region) => ({ region, ...figures(regions.get(region)!) })),
         }
       : {}),
   };

@@ -60,7 +60,12 @@ export class SummaryPageController {
     const region = text(query.region) ?? own ?? '';
     const year = text(query.year) ?? '';
     try {
-      const filters = parseProgressQuery({ region: region || undefined, year: year || undefined, by: 'region' });
+      const filters = parseProgressQuery({
+        region: region || undefined,
+        year: year || undefined,
+        by: 'region',
+        findings: 'true',
+      });
       return {
         region,
         year,

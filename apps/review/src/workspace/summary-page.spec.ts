@@ -71,6 +71,24 @@ describe('results by region', () => {
     expect(page).toContain('<a href="/review?state=all&amp;region=130126&amp;year=2022">130126</a>');
   });
 
+  it('lists the kinds of problem found, most frequent first, each leading to those forms', () => {
+    const withFindings = progressView({ region: '130100', year: 2022, by: 'region', findings: true }, [
+      { region: '130126', state: 'in_review', grade: '良', n: 4, f_SUM_MISMATCH: 1, f_SCORE_DIFFERS_FROM_RULE: '3' },
+      { region: '130125', state: 'in_review', grade: '良', n: 1, f_SUM_MISMATCH: 1, f_SCORE_DIFFERS_FROM_RULE: 0 },
+    ]);
+    expect(withFindings.byFinding).toEqual([
+      { code: 'SCORE_DIFFERS_FROM_RULE', count: 3 },
+      { code: 'SUM_MISMATCH', count: 2 },
+    ]);
+    const page = summaryPage(viewer, { region: '130100', year: '2022', summary: withFindings }).value;
+    expect(page).toContain(
+      '<tr data-finding="SCORE_DIFFERS_FROM_RULE"><td><a href="/review?state=all&amp;region=130100&amp;year=2022&amp;finding=SCORE_DIFFERS_FROM_RULE">自评得分与评分规则不符</a></td><td class="num">3</td><td class="num">60%</td></tr>',
+    );
+    expect(summaryPage(viewer, { region: '130100', year: '2022', summary: progress }).value).not.toContain(
+      'data-testid="findings"',
+    );
+  });
+
   it('a refused one keeps what was typed and says why', () => {
     const page = summaryPage(viewer, { region: '<b>', year: '', summary: null, error: '无法汇总：…' }).value;
     expect(page).toContain('value="&lt;b&gt;"');

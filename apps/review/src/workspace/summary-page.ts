@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { FINDING_CODE_LABELS, type FindingCode } from '@jixiao/contracts';
 import { orderGrades } from '@jixiao/scoring';
 import { formatRate, formatScore, html, type SafeHtml } from '@jixiao/runtime/html';
 import { notice, type Viewer, workspacePage } from '@jixiao/runtime/workspace';
@@ -96,8 +97,31 @@ ${intro}${notice('error', input.error)}${form}
 <tbody>${rows}</tbody>
 <tfoot><tr data-region="all"><th>合计</th>${cells(p)}</tr></tfoot>
 </table></div>
-${rows.length ? '' : html`<p class="card muted" data-testid="empty">没有符合条件的自评表。</p>`}`;
+${rows.length ? '' : html`<p class="card muted" data-testid="empty">没有符合条件的自评表。</p>`}
+${findingsSection(p)}`;
   return workspacePage(WORKSPACE, '自评结果汇总', body, viewer);
+}
+
+/** The kinds of problem the scores found, most frequent first: how many forms each, each leading to them. */
+function findingsSection(p: Progress): SafeHtml | string {
+  const found = p.byFinding ?? [];
+  if (!found.length) return '';
+  const share = (n: number) => (p.total ? `${Math.round((n / p.total) * 1000) / 10}%` : '—');
+  const href = (code: FindingCode) =>
+    listHref(
+      { region: p.region ?? undefined, year: p.fiscalYear ?? undefined, current: true, finding: code },
+      'all',
+      1,
+    );
+  return html`<h2>复核发现的主要问题</h2>
+<p class="muted">每张自评表的最新版本中，复核评分发现该类问题的张数（一张表可有多类问题）。</p>
+<div class="scroll"><table data-testid="findings"><thead><tr><th>问题</th><th class="num">自评表</th><th class="num">占比</th></tr></thead>
+<tbody>${found.map(
+    (f) =>
+      html`<tr data-finding="${f.code}"><td><a href="${href(f.code as FindingCode)}">${
+        FINDING_CODE_LABELS[f.code as FindingCode] ?? f.code
+      }</a></td><td class="num">${f.count}</td><td class="num">${share(f.count)}</td></tr>`,
+  )}</tbody></table></div>`;
 }
 
 /** The same summary as a workbook: a row per region and the total, numbers as numbers. */
@@ -128,6 +152,17 @@ export async function summaryXlsx(p: Progress): Promise<Buffer> {
   total.font = { bold: true };
   sheet.getRow(1).font = { bold: true };
   sheet.getColumn(sheet.columns.length).numFmt = '0.00%';
+  if (p.byFinding?.length) {
+    const findings = book.addWorksheet('主要问题', { views: [{ state: 'frozen', ySplit: 1 }] });
+    findings.columns = [
+      { header: '问题', width: 36 },
+      { header: '代码', width: 28 },
+      { header: '自评表', width: 8 },
+    ];
+    for (const f of p.byFinding)
+      findings.addRow([FINDING_CODE_LABELS[f.code as FindingCode] ?? f.code, f.code, f.count]);
+    findings.getRow(1).font = { bold: true };
+  }
   const info = book.addWorksheet('说明');
   info.addRows([
     ['地区', p.region ?? '全部'],

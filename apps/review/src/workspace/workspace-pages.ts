@@ -8,6 +8,7 @@ import {
   SEVERITY_LABELS,
   trusted,
 } from '@jixiao/runtime/html';
+import { FINDING_CODE_LABELS } from '@jixiao/contracts';
 import {
   ACTOR_ROLE_LABELS,
   AUDIT_ACTION_LABELS,
@@ -79,6 +80,7 @@ export function listHref(
   if (filters.grade) q.set('grade', filters.grade);
   if (filters.q) q.set('q', filters.q);
   if (filters.sort) q.set('sort', filters.sort);
+  if (filters.finding) q.set('finding', filters.finding);
   if (!filters.current) q.set('versions', 'all');
   if (pageNo > 1) q.set('page', String(pageNo));
   return `${path}?${q.toString()}`;
@@ -228,6 +230,9 @@ ${progressStrip(progress, filters, state, viewer.principal.role !== 'submitter',
 <label>年度<input name="year" value="${filters.year ?? ''}" size="5" inputmode="numeric" pattern="[0-9]{4}"></label>
 <label>等级<input name="grade" value="${filters.grade ?? ''}" size="5"></label>
 <label>单位或项目名称<input name="q" value="${filters.q ?? ''}" size="14" maxlength="200" placeholder="如 财政局"></label>
+<label>发现问题<select name="finding"><option value="">不限</option>${Object.entries(FINDING_CODE_LABELS).map(
+    ([code, label]) => html`<option value="${code}"${selected(filters.finding === code)}>${label}</option>`,
+  )}</select></label>
 <label>顺序<select name="sort"><option value="newest">最新提交在前</option><option value="oldest"${selected(filters.sort === 'oldest')}>最早提交在前</option></select></label>
 <label>版本<select name="versions"><option value="current">最新版本</option><option value="all"${selected(!filters.current)}>全部版本（含已被更正的）</option></select></label>
 <button class="primary" type="submit">筛选</button>

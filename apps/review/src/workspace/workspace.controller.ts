@@ -104,6 +104,7 @@ function listFilters(query: Record<string, unknown>, pageSize: number, role: Pri
       grade: query.grade,
       q: query.q,
       sort: query.sort,
+      finding: query.finding,
       page: query.page,
     }).filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
   );
@@ -116,7 +117,9 @@ function listFilters(query: Record<string, unknown>, pageSize: number, role: Pri
       ? '地区请填写 6 位行政区划代码（如 130126，或省级 130000 含其下各地）'
       : said.includes('query.year')
         ? '年度请填写四位数字（如 2023）'
-        : said;
+        : said.includes('query.finding')
+          ? '没有这一类问题'
+          : said;
     return { state, filters: parseListQuery(fixed), error: `筛选条件有误，已忽略：${what}。` };
   }
 }
