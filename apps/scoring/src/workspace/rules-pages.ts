@@ -141,7 +141,7 @@ function cutoffsForm(
   const hidden = html`<input type="hidden" name="csrf" value="${viewer.csrf}">`;
   const rows = bands.cutoffs.map((c, i) =>
     c.from === null
-      ? html`<p>${c.grade}：低于上一等级的分数线</p>`
+      ? html`<p>${c.grade}：总分低于${bands.cutoffs![i - 1]?.grade ?? '上一等级'}的分数线</p>`
       : html`<p><label for="cutoff-${i}">${c.grade}：总分${c.inclusive ? '≥' : '＞'}</label> <input type="hidden" name="grade-${i}" value="${c.grade}"><input id="cutoff-${i}" name="cutoff-${i}" value="${
           typed[c.grade] ?? String(c.from)
         }" size="6" inputmode="decimal" required data-grade="${c.grade}"></p>`,
