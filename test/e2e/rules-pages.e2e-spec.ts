@@ -181,9 +181,28 @@ describe('rule-set pages', () => {
     expect(await admin.getByTestId('diff').locator('li[data-kind="band"]').first().textContent()).toMatch(
       /优秀.*90.*87/,
     );
-    // a reviewer is not offered the form
+    // the qualitative tiers the same way (as 盐池 has them: 部分达成 from 50%, defaults 65% and 25%), into the same draft
+    const tiers = admin.getByTestId('tiers-form');
+    expect(await tiers.locator('[data-tier="partly-achieved"] input[data-field="from"]').inputValue()).toBe('60');
+    await tiers.locator('[data-tier="partly-achieved"] input[data-field="default"]').fill('90');
+    await tiers.getByRole('button', { name: '保存为草稿' }).click();
+    await admin.waitForLoadState();
+    expect(await admin.getByTestId('issues').textContent()).toContain('默认得分率 90% 不在本档 60%–80% 之内');
+    const again = admin.getByTestId('tiers-form');
+    expect(await again.locator('[data-tier="partly-achieved"] input[data-field="default"]').inputValue()).toBe('90');
+    await again.locator('[data-tier="partly-achieved"] input[data-field="from"]').fill('50');
+    await again.locator('[data-tier="partly-achieved"] input[data-field="default"]').fill('65');
+    await again.locator('[data-tier="not-achieved"] input[data-field="default"]').fill('25');
+    await again.getByRole('button', { name: '保存为草稿' }).click();
+    await admin.waitForURL(`${sys.url}/rules/130126?to=3`);
+    expect(await admin.locator('tr[data-version]').count()).toBe(3);
+    const tierChanges = await admin.getByTestId('diff').locator('li[data-kind="tier"]').allTextContents();
+    expect(tierChanges.join('\n')).toMatch(/部分达成预期指标并具有一定效果/);
+    expect(tierChanges.join('\n')).toMatch(/50/);
+    // a reviewer is not offered the forms
     const reviewer = await (await browser.newContext()).newPage();
     await signIn(reviewer, sys.url, sys.token('reviewer', ['130126']), '/rules/130126');
     expect(await reviewer.getByTestId('cutoffs-form').count()).toBe(0);
+    expect(await reviewer.getByTestId('tiers-form').count()).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ import { RuleSetsController } from './http/rule-sets.controller';
 import { scoringInboxHandlers } from './inbox/scoring-inbox.handlers';
 import { ActivateVersionHandler, PreviewImpactHandler } from './commands/activate-version.handler';
 import { CancelRunHandler, ResumeRunHandler } from './commands/run-control.handler';
-import { GetGradeCutoffsHandler, SetGradeCutoffsHandler } from './commands/grade-cutoffs';
+import { GetGradeCutoffsHandler, SetGradeCutoffsHandler, SetTierCutoffsHandler } from './commands/grade-cutoffs';
 import { SaveDraftHandler } from './commands/save-draft.handler';
 import { RescoringRunsController } from './http/rescoring-runs.controller';
 import { RulesPageController } from './workspace/rules-page.controller';
@@ -97,6 +97,7 @@ export class ScoringModule {
         RecordRuleSetsHandler,
         SaveDraftHandler,
         SetGradeCutoffsHandler,
+        SetTierCutoffsHandler,
         GetGradeCutoffsHandler,
         ActivateVersionHandler,
         PreviewImpactHandler,

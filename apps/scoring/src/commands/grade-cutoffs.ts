@@ -2,7 +2,14 @@ import { Inject, NotFoundException, UnprocessableEntityException } from '@nestjs
 import { CommandBus, CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertAllowed, type Principal } from '@jixiao/auth';
-import { type GradeCutoff, gradeCutoffs, withCutoffs } from '@jixiao/scoring';
+import {
+  type GradeCutoff,
+  gradeCutoffs,
+  type TierCutoff,
+  tierCutoffs,
+  withCutoffs,
+  withTierCutoffs,
+} from '@jixiao/scoring';
 import type { RuleVersionRow } from '../domain/rule-version';
 import { buildRegistry } from '../infrastructure/active-rule-sets';
 import { SCORING_DATA_SOURCE } from '../infrastructure/scoring.tokens';
@@ -27,6 +34,18 @@ export class SetGradeCutoffs {
   ) {}
 }
 
+/**
+ * New starts and defaults for a rule set's qualitative tiers (fractions of the weight, by tier), written as a draft
+ * as SetGradeCutoffs writes grades.
+ */
+export class SetTierCutoffs {
+  constructor(
+    readonly ruleSetId: string,
+    readonly set: Readonly<Record<string, { from?: number; default: number }>>,
+    readonly principal: Principal,
+  ) {}
+}
+
 export interface GradeCutoffsView {
   /** The version the bands are read from, and a new draft is based on. */
   base: { version: number; status: string };
@@ -34,6 +53,10 @@ export interface GradeCutoffsView {
   cutoffs: GradeCutoff[] | null;
   /** The bands come from an ancestor (CN, a province): saving writes them into this rule set's own file. */
   inherited: boolean;
+  /** The qualitative tiers, best first. */
+  tiers: TierCutoff[];
+  /** The tiers come from an ancestor. */
+  tiersInherited: boolean;
 }
 
 /** The latest draft, else the latest active version, with its text. */
@@ -46,9 +69,36 @@ async function baseOf(m: EntityManager, ruleSetId: string): Promise<RuleVersionR
   return base;
 }
 
-async function bandsOf(m: EntityManager, base: RuleVersionRow) {
+/** The base's effective rules, resolved with the other rule sets as they are active. */
+async function effectiveOf(m: EntityManager, base: RuleVersionRow) {
   const active = (await activeVersions(m)).filter((v) => v.ruleSetId !== base.ruleSetId);
-  return buildRegistry([...active, base]).resolveById(base.ruleSetId).grades;
+  return buildRegistry([...active, base]).resolveById(base.ruleSetId);
+}
+
+/** Saves the base's text with `change` applied as a draft: the base itself when it is one, else a new draft. */
+function saveOver(
+  commands: CommandBus,
+  base: RuleVersionRow,
+  principal: Principal,
+  change: (body: Record<string, unknown>) => Record<string, unknown>,
+): Promise<SavedDraft> {
+  const body = change(JSON.parse(base.raw!) as Record<string, unknown>);
+  return commands.execute<SaveDraft, SavedDraft>(
+    new SaveDraft(base.ruleSetId, body, principal, base.status === 'draft' ? base.version : null),
+  );
+}
+
+/** 422 in the rule pages' form: each problem at its JSON path, in both languages. */
+function refused(
+  ruleSetId: string,
+  what: string,
+  path: string,
+  problems: ReadonlyArray<{ message: string; messageZh: string }>,
+) {
+  return new UnprocessableEntityException({
+    message: `the ${what} were not saved: ${problems.map((p) => p.message).join('; ')}`,
+    issues: problems.map((p) => ({ file: `api:${ruleSetId}`, path, message: p.message, messageZh: p.messageZh })),
+  });
 }
 
 @QueryHandler(GetGradeCutoffs)
@@ -58,10 +108,14 @@ export class GetGradeCutoffsHandler implements IQueryHandler<GetGradeCutoffs, Gr
   async execute({ ruleSetId }: GetGradeCutoffs): Promise<GradeCutoffsView> {
     const m = this.dataSource.manager;
     const base = await baseOf(m, ruleSetId);
+    const effective = await effectiveOf(m, base);
+    const own = JSON.parse(base.raw!) as { grades?: unknown; qualitative?: { tiers?: unknown } };
     return {
       base: { version: base.version, status: base.status },
-      cutoffs: gradeCutoffs(await bandsOf(m, base)),
-      inherited: !('grades' in (JSON.parse(base.raw!) as object)),
+      cutoffs: gradeCutoffs(effective.grades),
+      inherited: own.grades === undefined,
+      tiers: tierCutoffs(effective.qualitative.tiers),
+      tiersInherited: own.qualitative?.tiers === undefined,
     };
   }
 }
@@ -77,20 +131,28 @@ export class SetGradeCutoffsHandler implements ICommandHandler<SetGradeCutoffs, 
     const m = this.dataSource.manager;
     const base = await baseOf(m, ruleSetId);
     assertAllowed(principal, 'manage-rules', { region: base.region });
-    const changed = withCutoffs(await bandsOf(m, base), from);
-    if ('problems' in changed)
-      throw new UnprocessableEntityException({
-        message: `the grade bands were not saved: ${changed.problems.map((p) => p.message).join('; ')}`,
-        issues: changed.problems.map((p) => ({
-          file: `api:${ruleSetId}`,
-          path: '$.grades',
-          message: p.message,
-          messageZh: p.messageZh,
-        })),
-      });
-    const body = { ...(JSON.parse(base.raw!) as Record<string, unknown>), grades: changed.grades };
-    return this.commands.execute<SaveDraft, SavedDraft>(
-      new SaveDraft(ruleSetId, body, principal, base.status === 'draft' ? base.version : null),
-    );
+    const changed = withCutoffs((await effectiveOf(m, base)).grades, from);
+    if ('problems' in changed) throw refused(ruleSetId, 'grade bands', '$.grades', changed.problems);
+    return saveOver(this.commands, base, principal, (body) => ({ ...body, grades: changed.grades }));
+  }
+}
+
+@CommandHandler(SetTierCutoffs)
+export class SetTierCutoffsHandler implements ICommandHandler<SetTierCutoffs, SavedDraft> {
+  constructor(
+    @Inject(SCORING_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly commands: CommandBus,
+  ) {}
+
+  async execute({ ruleSetId, set, principal }: SetTierCutoffs): Promise<SavedDraft> {
+    const m = this.dataSource.manager;
+    const base = await baseOf(m, ruleSetId);
+    assertAllowed(principal, 'manage-rules', { region: base.region });
+    const changed = withTierCutoffs((await effectiveOf(m, base)).qualitative.tiers, set);
+    if ('problems' in changed) throw refused(ruleSetId, 'qualitative tiers', '$.qualitative.tiers', changed.problems);
+    return saveOver(this.commands, base, principal, (body) => ({
+      ...body,
+      qualitative: { ...((body.qualitative as object | undefined) ?? {}), tiers: changed.tiers },
+    }));
   }
 }

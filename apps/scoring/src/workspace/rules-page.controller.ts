@@ -32,7 +32,7 @@ import {
   viewerOf,
   WorkspaceGate,
 } from '@jixiao/runtime/workspace';
-import { GetGradeCutoffs, type GradeCutoffsView, SetGradeCutoffs } from '../commands/grade-cutoffs';
+import { GetGradeCutoffs, type GradeCutoffsView, SetGradeCutoffs, SetTierCutoffs } from '../commands/grade-cutoffs';
 import { ActivateVersion, CancelRun, PreviewImpact, ResumeRun, SaveDraft } from '../commands/rule-version.commands';
 import { yearsOf } from '../http/rule-set-versions.controller';
 import { ListRuleSets } from '../queries/rule-set.queries';
@@ -291,6 +291,44 @@ export class RulesPageController {
     }
   }
 
+  @Post(':id/tiers')
+  @ApiOperation({
+    summary:
+      'Save new qualitative tiers as a draft from the page (form: csrf, tier-<i>, from-<i> %, default-<i> %); 303 to the rule set',
+  })
+  async tiers(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() form: Form): Promise<void> {
+    const session = this.gate.session(req, res, rulesPath(id));
+    if (!session || !this.gate.formIsGenuine(req, res, session, form)) return;
+    const typed: Record<string, { from?: string; default?: string }> = {};
+    const value = (k: string) => (typeof form?.[k] === 'string' ? (form[k] as string).trim() : undefined);
+    for (let i = 0; i < 20; i++) {
+      const tier = text(form?.[`tier-${i}`]);
+      if (tier) typed[tier] = { from: value(`from-${i}`), default: value(`default-${i}`) ?? '' };
+    }
+    // percentages as people write them (60, 62.5, full-width digits) to fractions; anything else is refused by tier
+    const fraction = (v: string | undefined) =>
+      v === undefined || v === '' ? Number.NaN : Number(v.normalize('NFKC')) / 100;
+    const set = Object.fromEntries(
+      Object.entries(typed).map(([t, v]) => [
+        t,
+        { ...(v.from === undefined ? {} : { from: fraction(v.from) }), default: fraction(v.default) },
+      ]),
+    );
+    try {
+      const saved = await this.commands.execute<SetTierCutoffs, { version: number }>(
+        new SetTierCutoffs(id, set, session.principal),
+      );
+      res.redirect(303, `${rulesPath(id)}?to=${saved.version}`);
+    } catch (err) {
+      if (!(err instanceof HttpException)) throw err;
+      return this.showRuleSet(res, session, id, err.getStatus(), {
+        error: refusal(err),
+        issues: issuesOf(err),
+        tiers: typed,
+      });
+    }
+  }
+
   @Post('runs/:run/:action')
   @ApiOperation({
     summary: 'Cancel or resume a run from the page (action: cancel | resume; form: csrf); 303 to the run',
@@ -352,6 +390,7 @@ export class RulesPageController {
       from?: number | null;
       to?: number | null;
       cutoffs?: Record<string, string>;
+      tiers?: Record<string, { from?: string; default?: string }>;
     },
   ): Promise<void> {
     let versions: VersionView[];

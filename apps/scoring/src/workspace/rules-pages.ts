@@ -157,6 +157,35 @@ ${rows}
 <button class="primary" type="submit">保存为草稿</button></form>`;
 }
 
+const pct = (f: number) => String(Math.round(f * 10_000) / 100);
+
+/** The qualitative tiers as percentages to change (where each starts, its default); saved as a draft. */
+function tiersForm(
+  viewer: Viewer,
+  id: string,
+  bands: GradeCutoffsView | null,
+  typed: Readonly<Record<string, { from?: string; default?: string }>>,
+): SafeHtml | string {
+  if (!bands?.tiers.length) return '';
+  const hidden = html`<input type="hidden" name="csrf" value="${viewer.csrf}">`;
+  const lowest = bands.tiers.length - 1;
+  const rows = bands.tiers.map(
+    (t, i) =>
+      html`<p data-tier="${t.tier}"><strong>${t.label}</strong><input type="hidden" name="tier-${i}" value="${t.tier}"><br>${
+        i === lowest
+          ? html`得分率从 0% 起`
+          : html`<label>得分率从 <input name="from-${i}" value="${typed[t.tier]?.from ?? pct(t.from)}" size="5" inputmode="decimal" required data-field="from">% 起</label>`
+      }，<label>未自评时按 <input name="default-${i}" value="${typed[t.tier]?.default ?? pct(t.default)}" size="5" inputmode="decimal" required data-field="default">%</label></p>`,
+  );
+  return html`<form method="post" action="${rulesPath(id)}/tiers" data-testid="tiers-form">${hidden}
+<h3>调整定性指标档次</h3>
+<p class="muted">定性指标按完成情况分档，得分为分值乘以得分率；每档到上一档的起点为止（不含），最高档到 100%。${
+    bands.tiersInherited ? '当前档次沿用上级规则，保存后写入本地区规则。' : ''
+  }</p>
+${rows}
+<button class="primary" type="submit">保存为草稿</button></form>`;
+}
+
 function draftForms(
   viewer: Viewer,
   id: string,
@@ -164,6 +193,7 @@ function draftForms(
   draft: { reason?: string; years?: string },
   bands: GradeCutoffsView | null,
   typed: Readonly<Record<string, string>>,
+  typedTiers: Readonly<Record<string, { from?: string; default?: string }>>,
 ): SafeHtml | string {
   if (viewer.principal.role !== 'rule_admin')
     return html`<p class="muted">只有本地区的规则管理员可以上传、预览和启用规则。</p>`;
@@ -174,7 +204,7 @@ function draftForms(
 <p><input type="file" name="file" accept=".json" required></p>
 <p class="muted">规则文件（JSON，格式同 <code>rules/${id}.json</code>）。上传后先检查，有错误时逐项列出位置，不保存。</p>
 <button class="primary" type="submit">上传</button></form>`;
-  const cutoffs = cutoffsForm(viewer, id, bands, typed);
+  const cutoffs = html`${cutoffsForm(viewer, id, bands, typed)}${tiersForm(viewer, id, bands, typedTiers)}`;
   if (!latest) return html`<h2>修改规则</h2><div class="decisions">${cutoffs}${upload}</div>`;
   const path = `${rulesPath(id)}/versions/${latest.version}`;
   return html`<h2>草稿 v${latest.version}</h2>
@@ -210,6 +240,7 @@ export function ruleSetPage(
     /** The grade bands to adjust (rule admins), and the cutoffs as typed when saving them was refused. */
     bands?: GradeCutoffsView | null;
     cutoffs?: Readonly<Record<string, string>>;
+    tiers?: Readonly<Record<string, { from?: string; default?: string }>>;
   } = {},
 ): SafeHtml {
   const rows = [...versions]
@@ -233,7 +264,7 @@ ${notice('error', messages.error)}${issues}
 <thead><tr><th class="num">版本</th><th>状态</th><th>适用年度</th><th>来源</th><th>创建</th><th>启用</th><th>启用理由</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 ${diffSection(id, diff, versions, messages.diffError ?? null)}
-${draftForms(viewer, id, versions, messages.draft ?? {}, messages.bands ?? null, messages.cutoffs ?? {})}`;
+${draftForms(viewer, id, versions, messages.draft ?? {}, messages.bands ?? null, messages.cutoffs ?? {}, messages.tiers ?? {})}`;
   return page(`规则 ${id}`, body, viewer);
 }
 

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bandProblems } from './bands.check';
-import { gradeCutoffs, withCutoffs } from './grade-cutoffs';
-import type { GradeRule } from './rule-set.schema';
+import { gradeCutoffs, tierCutoffs, withCutoffs, withTierCutoffs } from './grade-cutoffs';
+import { tierProblems } from './tiers.check';
+import type { GradeRule, TierRule } from './rule-set.schema';
 
 const rules = (file: string): GradeRule[] =>
   JSON.parse(readFileSync(join(__dirname, '../../../../rules', file), 'utf8')).grades;
@@ -56,6 +57,49 @@ describe('grade cutoffs', () => {
     expect(gradeCutoffs(odd)).toBeNull();
     expect(withCutoffs(odd, {})).toMatchObject({
       problems: [{ messageZh: '等级规则不是按总分划分的区间，只能在规则文件中修改' }],
+    });
+  });
+});
+
+describe('qualitative tier cutoffs', () => {
+  const tiers = (file: string): TierRule[] =>
+    JSON.parse(readFileSync(join(__dirname, '../../../../rules', file), 'utf8')).qualitative.tiers;
+
+  it('reads the tiers best first, and moves them as 盐池 has them (50% / 80%) with no gap or overlap', () => {
+    expect(tierCutoffs(tiers('CN.json')).map((t) => [t.tier, t.from, t.default])).toEqual([
+      ['achieved', 0.8, 1],
+      ['partly-achieved', 0.6, 0.7],
+      ['not-achieved', 0, 0.3],
+    ]);
+    const out = withTierCutoffs(tiers('CN.json'), {
+      achieved: { from: 0.8, default: 1 },
+      'partly-achieved': { from: 0.5, default: 0.65 },
+      'not-achieved': { default: 0.25 },
+    });
+    expect('tiers' in out).toBe(true);
+    const moved = (out as { tiers: TierRule[] }).tiers;
+    expect(tierProblems(moved)).toEqual([]);
+    expect(moved.map((t) => t.event.params)).toEqual(tiers('640323.json').map((t) => t.event.params));
+  });
+
+  it('refuses starts out of order and defaults outside their tier, naming the tier', () => {
+    const order = withTierCutoffs(tiers('CN.json'), {
+      achieved: { from: 0.5, default: 1 },
+      'partly-achieved': { from: 0.6, default: 0.7 },
+      'not-achieved': { default: 0.3 },
+    });
+    expect(order).toMatchObject({
+      problems: [{ grade: 'achieved', messageZh: '达成预期指标：起点须在 0% 至 100% 之间，并高于下一档' }],
+    });
+    const outside = withTierCutoffs(tiers('CN.json'), {
+      achieved: { from: 0.8, default: 1 },
+      'partly-achieved': { from: 0.6, default: 0.9 },
+      'not-achieved': { default: 0.3 },
+    });
+    expect(outside).toMatchObject({
+      problems: [
+        { grade: 'partly-achieved', messageZh: '部分达成预期指标并具有一定效果：默认得分率 90% 不在本档 60%–80% 之内' },
+      ],
     });
   });
 });

@@ -1,5 +1,5 @@
 import { band, type Interval } from './bands.check';
-import type { Condition, GradeRule } from './rule-set.schema';
+import type { Condition, GradeRule, TierRule } from './rule-set.schema';
 
 /** One grade band as a rule admin sets it: the grade and the total it starts at (the lowest band starts nowhere). */
 export interface GradeCutoff {
@@ -99,4 +99,78 @@ export function withCutoffs(
     return { ...rule, conditions: { all } };
   };
   return { grades: grades.map(rewrite) };
+}
+
+/** One qualitative tier as a rule admin sets it: where it starts (a fraction of the weight) and its default. */
+export interface TierCutoff {
+  tier: string;
+  label: string;
+  /** The tier's lowest score as a fraction of the weight; the lowest tier starts at 0. */
+  from: number;
+  /** The fraction given when the form has no score of its own. */
+  default: number;
+}
+
+/** The qualitative tiers, best first. */
+export function tierCutoffs(tiers: readonly TierRule[]): TierCutoff[] {
+  return [...tiers]
+    .sort((a, b) => b.event.params.min - a.event.params.min)
+    .map((t) => ({
+      tier: t.event.params.tier,
+      label: t.event.params.label,
+      from: t.event.params.min,
+      default: t.event.params.default,
+    }));
+}
+
+/**
+ * The tiers with new starts and defaults (fractions, by tier): each tier runs from its start to the next one's
+ * (exclusive), the best to where it ran before (100%), the lowest from 0. Starts must rise from the lowest tier to the
+ * best within (0, 1), and each default must lie in its tier.
+ */
+export function withTierCutoffs(
+  tiers: readonly TierRule[],
+  set: Readonly<Record<string, { from?: number; default: number }>>,
+): { tiers: TierRule[] } | { problems: CutoffProblem[] } {
+  const ascending = [...tiers].sort((a, b) => a.event.params.min - b.event.params.min);
+  const problems: CutoffProblem[] = [];
+  const fraction = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
+  const starts = ascending.map((t, i) => (i === 0 ? 0 : set[t.event.params.tier]?.from));
+  ascending.forEach((t, i) => {
+    const label = t.event.params.label;
+    const from = starts[i];
+    const d = set[t.event.params.tier]?.default;
+    if (!fraction(from) || (i > 0 && !((from as number) > (starts[i - 1] as number))))
+      problems.push({
+        grade: t.event.params.tier,
+        message: `${t.event.params.tier}: the start must lie between 0% and 100%, above the tier below`,
+        messageZh: `${label}：起点须在 0% 至 100% 之间，并高于下一档`,
+      });
+    else if (!fraction(d))
+      problems.push({
+        grade: t.event.params.tier,
+        message: `${t.event.params.tier}: the default must lie between 0% and 100%`,
+        messageZh: `${label}：默认得分率须在 0% 至 100% 之间`,
+      });
+  });
+  if (problems.length) return { problems };
+  const rewritten = ascending.map((t, i) => {
+    const p = t.event.params;
+    const top = i === ascending.length - 1;
+    const min = starts[i] as number;
+    const max = top ? p.max : (starts[i + 1] as number);
+    const d = set[p.tier].default;
+    if (d < min || (top ? d > max : d >= max))
+      problems.push({
+        grade: p.tier,
+        message: `${p.tier}: the default ${d} lies outside the tier [${min}, ${max}${top ? ']' : ')'}`,
+        messageZh: `${p.label}：默认得分率 ${Math.round(d * 1000) / 10}% 不在本档 ${Math.round(min * 1000) / 10}%–${Math.round(max * 1000) / 10}% 之内`,
+      });
+    const params = { ...p, min, max, default: d, ...(top ? {} : { maxExclusive: true }) };
+    delete (params as { minExclusive?: boolean }).minExclusive;
+    return { ...t, event: { ...t.event, params } };
+  });
+  if (problems.length) return { problems };
+  // back in the order the rule set lists them
+  return { tiers: tiers.map((t) => rewritten.find((r) => r.event.params.tier === t.event.params.tier)!) };
 }

@@ -19,4 +19,12 @@ export { ruleSetJsonSchema, ruleSetJsonSchemaText } from './json-schema';
 export { formatPath } from './json-path';
 export * from './diff';
 export { orderGrades } from './grade-order';
-export { gradeCutoffs, withCutoffs, type CutoffProblem, type GradeCutoff } from './grade-cutoffs';
+export {
+  gradeCutoffs,
+  tierCutoffs,
+  withCutoffs,
+  withTierCutoffs,
+  type CutoffProblem,
+  type GradeCutoff,
+  type TierCutoff,
+} from './grade-cutoffs';
