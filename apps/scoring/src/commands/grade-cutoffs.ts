@@ -5,6 +5,7 @@ import { assertAllowed, type Principal } from '@jixiao/auth';
 import {
   type GradeCutoff,
   gradeCutoffs,
+  type ResolvedRuleSet,
   type TierCutoff,
   tierCutoffs,
   withCutoffs,
@@ -75,16 +76,30 @@ async function effectiveOf(m: EntityManager, base: RuleVersionRow) {
   return buildRegistry([...active, base]).resolveById(base.ruleSetId);
 }
 
-/** Saves the base's text with `change` applied as a draft: the base itself when it is one, else a new draft. */
-function saveOver(
+type Body = Record<string, unknown>;
+
+/**
+ * A rule admin's adjustment of a rule set: `plan` reads the effective rules of its base (the latest draft, else the
+ * latest active version) and answers how the base's text changes (or throws the refusal); the result is saved as a
+ * draft through SaveDraft: the base itself when it is one, else a new draft.
+ */
+async function adjustDraft(
+  m: EntityManager,
   commands: CommandBus,
-  base: RuleVersionRow,
+  ruleSetId: string,
   principal: Principal,
-  change: (body: Record<string, unknown>) => Record<string, unknown>,
+  plan: (effective: ResolvedRuleSet) => (body: Body) => Body,
 ): Promise<SavedDraft> {
-  const body = change(JSON.parse(base.raw!) as Record<string, unknown>);
+  const base = await baseOf(m, ruleSetId);
+  assertAllowed(principal, 'manage-rules', { region: base.region });
+  const change = plan(await effectiveOf(m, base));
   return commands.execute<SaveDraft, SavedDraft>(
-    new SaveDraft(base.ruleSetId, body, principal, base.status === 'draft' ? base.version : null),
+    new SaveDraft(
+      ruleSetId,
+      change(JSON.parse(base.raw!) as Body),
+      principal,
+      base.status === 'draft' ? base.version : null,
+    ),
   );
 }
 
@@ -127,13 +142,12 @@ export class SetGradeCutoffsHandler implements ICommandHandler<SetGradeCutoffs, 
     private readonly commands: CommandBus,
   ) {}
 
-  async execute({ ruleSetId, from, principal }: SetGradeCutoffs): Promise<SavedDraft> {
-    const m = this.dataSource.manager;
-    const base = await baseOf(m, ruleSetId);
-    assertAllowed(principal, 'manage-rules', { region: base.region });
-    const changed = withCutoffs((await effectiveOf(m, base)).grades, from);
-    if ('problems' in changed) throw refused(ruleSetId, 'grade bands', '$.grades', changed.problems);
-    return saveOver(this.commands, base, principal, (body) => ({ ...body, grades: changed.grades }));
+  execute({ ruleSetId, from, principal }: SetGradeCutoffs): Promise<SavedDraft> {
+    return adjustDraft(this.dataSource.manager, this.commands, ruleSetId, principal, (effective) => {
+      const changed = withCutoffs(effective.grades, from);
+      if ('problems' in changed) throw refused(ruleSetId, 'grade bands', '$.grades', changed.problems);
+      return (body) => ({ ...body, grades: changed.grades });
+    });
   }
 }
 
@@ -144,15 +158,14 @@ export class SetTierCutoffsHandler implements ICommandHandler<SetTierCutoffs, Sa
     private readonly commands: CommandBus,
   ) {}
 
-  async execute({ ruleSetId, set, principal }: SetTierCutoffs): Promise<SavedDraft> {
-    const m = this.dataSource.manager;
-    const base = await baseOf(m, ruleSetId);
-    assertAllowed(principal, 'manage-rules', { region: base.region });
-    const changed = withTierCutoffs((await effectiveOf(m, base)).qualitative.tiers, set);
-    if ('problems' in changed) throw refused(ruleSetId, 'qualitative tiers', '$.qualitative.tiers', changed.problems);
-    return saveOver(this.commands, base, principal, (body) => ({
-      ...body,
-      qualitative: { ...((body.qualitative as object | undefined) ?? {}), tiers: changed.tiers },
-    }));
+  execute({ ruleSetId, set, principal }: SetTierCutoffs): Promise<SavedDraft> {
+    return adjustDraft(this.dataSource.manager, this.commands, ruleSetId, principal, (effective) => {
+      const changed = withTierCutoffs(effective.qualitative.tiers, set);
+      if ('problems' in changed) throw refused(ruleSetId, 'qualitative tiers', '$.qualitative.tiers', changed.problems);
+      return (body) => ({
+        ...body,
+        qualitative: { ...((body.qualitative as object | undefined) ?? {}), tiers: changed.tiers },
+      });
+    });
   }
 }

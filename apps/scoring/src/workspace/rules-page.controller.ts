@@ -276,19 +276,7 @@ export class RulesPageController {
     const from = Object.fromEntries(
       Object.entries(typed).map(([g, v]) => [g, v === '' ? Number.NaN : Number(v.normalize('NFKC'))]),
     );
-    try {
-      const saved = await this.commands.execute<SetGradeCutoffs, { version: number }>(
-        new SetGradeCutoffs(id, from, session.principal),
-      );
-      res.redirect(303, `${rulesPath(id)}?to=${saved.version}`);
-    } catch (err) {
-      if (!(err instanceof HttpException)) throw err;
-      return this.showRuleSet(res, session, id, err.getStatus(), {
-        error: refusal(err),
-        issues: issuesOf(err),
-        cutoffs: typed,
-      });
-    }
+    await this.saveDraftFrom(res, session, id, new SetGradeCutoffs(id, from, session.principal), { cutoffs: typed });
   }
 
   @Post(':id/tiers')
@@ -314,17 +302,26 @@ export class RulesPageController {
         { ...(v.from === undefined ? {} : { from: fraction(v.from) }), default: fraction(v.default) },
       ]),
     );
+    await this.saveDraftFrom(res, session, id, new SetTierCutoffs(id, set, session.principal), { tiers: typed });
+  }
+
+  /** A draft saved from one of the page's forms: 303 to the rule set showing what it changes, or the page saying why not. */
+  private async saveDraftFrom(
+    res: Response,
+    session: SignedIn,
+    id: string,
+    command: SetGradeCutoffs | SetTierCutoffs,
+    typed: { cutoffs?: Record<string, string>; tiers?: Record<string, { from?: string; default?: string }> },
+  ): Promise<void> {
     try {
-      const saved = await this.commands.execute<SetTierCutoffs, { version: number }>(
-        new SetTierCutoffs(id, set, session.principal),
-      );
+      const saved = await this.commands.execute<typeof command, { version: number }>(command);
       res.redirect(303, `${rulesPath(id)}?to=${saved.version}`);
     } catch (err) {
       if (!(err instanceof HttpException)) throw err;
       return this.showRuleSet(res, session, id, err.getStatus(), {
         error: refusal(err),
         issues: issuesOf(err),
-        tiers: typed,
+        ...typed,
       });
     }
   }
