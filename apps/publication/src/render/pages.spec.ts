@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { disclosureRow } from './__fixtures__/disclosure-row';
+import { disclosureRow, rescoredRevisions } from './__fixtures__/disclosure-row';
 import type { DisclosureRow, EvaluationDisclosure } from '../domain/disclosure-view';
 import { BOM } from './csv';
 import { evaluationPage } from './evaluation-page';
@@ -137,21 +137,12 @@ describe('not-found page', () => {
 
 describe('a disclosure revised by a re-scoring run', () => {
   const run = `run_${SCRIPT}`;
-  const revisions: EvaluationDisclosure['revisions'] = [1, 2].map((n) => ({
-    revision: n,
-    submissionId: 'sub_1',
-    submissionVersion: 1,
-    total: n === 1 ? 87 : 84,
-    grade: n === 1 ? '优' : '良',
-    executionRate: 0.9,
-    breakdown: null,
-    ruleSet: { id: '130126', version: n, hash: `sha256:${'b'.repeat(64)}` },
-    reason: n === 1 ? null : `重新评分（规则集 130126 第 2 版，重新评分批次 ${run}）：总分 87 → 84；等级 优 → 良；复核中`,
-    automatic: true,
-    approvedAt: '2024-03-01T08:00:02.000Z',
-    publishedAt: `2024-0${n + 2}-01T08:00:03.000Z`,
-    rescoringRunId: n === 1 ? null : run,
-  }));
+  const revisions = rescoredRevisions(
+    '130126',
+    run,
+    `重新评分（规则集 130126 第 2 版，重新评分批次 ${run}）：总分 87 → 84；等级 优 → 良；复核中`,
+  );
+
   const disclosure = row({ revision: 2, total: 84, grade: '良', underReviewRunId: run });
 
   it('the evaluation page says it is under review again and keeps the earlier revision in the history', () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '@jixiao/auth';
 import type { Viewer } from '@jixiao/runtime/workspace';
-import type { EvaluationDisclosure } from '../domain/disclosure-view';
 import type { DisclosureList } from '../queries/list-disclosures.query';
-import { disclosureRow as row } from '../render/__fixtures__/disclosure-row';
+import { disclosureRow as row, rescoredRevisions } from '../render/__fixtures__/disclosure-row';
 import { publishedPage, publishHref, publishListPage } from './publish-pages';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -12,21 +11,7 @@ const as = (role: Principal['role']): Viewer => ({
   csrf: 'form-token',
 });
 
-const revisions: EvaluationDisclosure['revisions'] = [1, 2].map((n) => ({
-  revision: n,
-  submissionId: 'sub_1',
-  submissionVersion: 1,
-  total: n === 1 ? 87 : 84,
-  grade: n === 1 ? '优' : '良',
-  executionRate: 0.9,
-  breakdown: null,
-  ruleSet: { id: '341522', version: n, hash: `sha256:${'b'.repeat(64)}` },
-  reason: n === 1 ? null : '重新评分',
-  automatic: true,
-  approvedAt: '2024-03-01T08:00:02.000Z',
-  publishedAt: `2024-0${n + 2}-01T08:00:03.000Z`,
-  rescoringRunId: n === 1 ? null : 'run_1',
-}));
+const revisions = rescoredRevisions('341522', 'run_1', '重新评分');
 
 describe('公开管理 list', () => {
   const list: DisclosureList = {

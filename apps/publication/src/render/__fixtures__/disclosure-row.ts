@@ -1,4 +1,4 @@
-import type { DisclosureRow } from '../../domain/disclosure-view';
+import type { DisclosureRow, RevisionView } from '../../domain/disclosure-view';
 
 /** A published 霍邱 disclosure for the render tests, with whatever `extra` changes. */
 export const disclosureRow = (extra: Partial<DisclosureRow> = {}): DisclosureRow => ({
@@ -22,3 +22,21 @@ export const disclosureRow = (extra: Partial<DisclosureRow> = {}): DisclosureRow
   retractionReason: null,
   ...extra,
 });
+
+/** Two revisions of a disclosure: published at 87 优, then re-scored by run `run` to 84 良 (with `reason`). */
+export const rescoredRevisions = (ruleSetId: string, run: string, reason: string): RevisionView[] =>
+  [1, 2].map((n) => ({
+    revision: n,
+    submissionId: 'sub_1',
+    submissionVersion: 1,
+    total: n === 1 ? 87 : 84,
+    grade: n === 1 ? '优' : '良',
+    executionRate: 0.9,
+    breakdown: null,
+    ruleSet: { id: ruleSetId, version: n, hash: `sha256:${'b'.repeat(64)}` },
+    reason: n === 1 ? null : reason,
+    automatic: true,
+    approvedAt: '2024-03-01T08:00:02.000Z',
+    publishedAt: `2024-0${n + 2}-01T08:00:03.000Z`,
+    rescoringRunId: n === 1 ? null : run,
+  }));
