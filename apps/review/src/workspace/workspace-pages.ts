@@ -106,7 +106,7 @@ function progressStrip(
   const link = (to: ListState, label: string, n: number) =>
     to === state
       ? html`<strong data-state="${to}">${label}${label ? ' ' : ''}${n}</strong>`
-      : html`<a href="${listHref({ ...filters, grade: undefined, current: true }, to, 1)}" data-state="${to}">${label}${label ? ' ' : ''}${n}</a>`;
+      : html`<a href="${listHref({ ...filters, grade: undefined, finding: undefined, current: true }, to, 1)}" data-state="${to}">${label}${label ? ' ' : ''}${n}</a>`;
   const states = REVIEW_STATES.filter((s) => progress.byState[s] > 0 || s === 'in_review').map((s) =>
     link(s, REVIEW_STATE_LABELS[s], progress.byState[s]),
   );
@@ -135,7 +135,7 @@ function toCorrect(progress: Progress, filters: EvaluationFilters): SafeHtml | s
   const retracted = progress.byState.retracted ?? 0;
   if (!returned && !retracted) return '';
   const link = (state: 'returned' | 'retracted', text: string) =>
-    html`<a href="${listHref({ ...filters, grade: undefined, current: true }, state, 1)}" data-state="${state}">${text}</a>`;
+    html`<a href="${listHref({ ...filters, grade: undefined, finding: undefined, current: true }, state, 1)}" data-state="${state}">${text}</a>`;
   const parts = [
     returned ? link('returned', `${returned} 份被退回`) : null,
     retracted ? link('retracted', `${retracted} 份公开后被撤回`) : null,

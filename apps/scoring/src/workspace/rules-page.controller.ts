@@ -53,6 +53,19 @@ type Issue = { path?: string; line?: number; message?: string; messageZh?: strin
 
 /** A rule file is small; anything larger is not one. */
 const MAX_RULE_FILE_BYTES = 1024 * 1024;
+/**
+ * A number as people type it on these forms: digits with an optional decimal part, full-width forms and a trailing
+ * % allowed where a percentage is asked for; anything else is NaN, which the commands refuse naming the field.
+ */
+function decimal(v: string, percent = false): number {
+  const t = v
+    .normalize('NFKC')
+    .trim()
+    .replace(percent ? /%$/ : /$^/, '')
+    .trim();
+  return /^\d+(\.\d+)?$/.test(t) ? Number(t) : Number.NaN;
+}
+
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 const rulesPath = (id: string) => `${RULES}/${encodeURIComponent(id)}`;
 const runPath = (id: string) => `${RULES}/runs/${encodeURIComponent(id)}`;
@@ -273,9 +286,7 @@ export class RulesPageController {
       if (grade) typed[grade] = typeof form?.[`cutoff-${i}`] === 'string' ? (form[`cutoff-${i}`] as string).trim() : '';
     }
     // a number as people write it (85, 85.5, full-width digits); anything else is refused by the command, by grade
-    const from = Object.fromEntries(
-      Object.entries(typed).map(([g, v]) => [g, v === '' ? Number.NaN : Number(v.normalize('NFKC'))]),
-    );
+    const from = Object.fromEntries(Object.entries(typed).map(([g, v]) => [g, decimal(v)]));
     await this.saveDraftFrom(res, session, id, new SetGradeCutoffs(id, from, session.principal), { cutoffs: typed });
   }
 
@@ -294,8 +305,7 @@ export class RulesPageController {
       if (tier) typed[tier] = { from: value(`from-${i}`), default: value(`default-${i}`) ?? '' };
     }
     // percentages as people write them (60, 62.5, full-width digits) to fractions; anything else is refused by tier
-    const fraction = (v: string | undefined) =>
-      v === undefined || v === '' ? Number.NaN : Number(v.normalize('NFKC')) / 100;
+    const fraction = (v: string | undefined) => Math.round(decimal(v ?? '', true) * 10_000) / 1_000_000;
     const set = Object.fromEntries(
       Object.entries(typed).map(([t, v]) => [
         t,

@@ -175,7 +175,7 @@ function tiersForm(
         i === lowest
           ? html`得分率从 0% 起`
           : html`<label>得分率从 <input name="from-${i}" value="${typed[t.tier]?.from ?? pct(t.from)}" size="5" inputmode="decimal" required data-field="from">% 起</label>`
-      }，<label>未自评时按 <input name="default-${i}" value="${typed[t.tier]?.default ?? pct(t.default)}" size="5" inputmode="decimal" required data-field="default">%</label></p>`,
+      }，<label>未自评或自评不在档内时按 <input name="default-${i}" value="${typed[t.tier]?.default ?? pct(t.default)}" size="5" inputmode="decimal" required data-field="default">%</label></p>`,
   );
   return html`<form method="post" action="${rulesPath(id)}/tiers" data-testid="tiers-form">${hidden}
 <h3>调整定性指标档次</h3>

@@ -103,3 +103,17 @@ describe('qualitative tier cutoffs', () => {
     });
   });
 });
+
+describe('tiers written otherwise', () => {
+  it('are left to the rule file rather than shifted at their boundaries', () => {
+    const cn: TierRule[] = JSON.parse(readFileSync(join(__dirname, '../../../../rules/CN.json'), 'utf8')).qualitative
+      .tiers;
+    const upperClosed = cn.map((t) => {
+      const { maxExclusive: _m, ...p } = t.event.params;
+      return { ...t, event: { ...t.event, params: { ...p, ...(p.min > 0 ? { minExclusive: true } : {}) } } };
+    });
+    expect(withTierCutoffs(upperClosed, {})).toMatchObject({
+      problems: [{ messageZh: expect.stringContaining('只能在规则文件中修改') }],
+    });
+  });
+});

@@ -133,6 +133,21 @@ export function withTierCutoffs(
   set: Readonly<Record<string, { from?: number; default: number }>>,
 ): { tiers: TierRule[] } | { problems: CutoffProblem[] } {
   const ascending = [...tiers].sort((a, b) => a.event.params.min - b.event.params.min);
+  // only the layout every rule set uses ([start, next start), the best up to 100% inclusive) is rewritten here
+  const plain = ascending.every(
+    (t, i) =>
+      t.event.params.minExclusive !== true && (i === ascending.length - 1 || t.event.params.maxExclusive === true),
+  );
+  if (!plain)
+    return {
+      problems: [
+        {
+          grade: '',
+          message: 'the tiers are not laid out as [start, next start): change them in the rule file',
+          messageZh: '定性档次的区间写法不是“含起点、不含下一档起点”，只能在规则文件中修改',
+        },
+      ],
+    };
   const problems: CutoffProblem[] = [];
   const fraction = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
   const starts = ascending.map((t, i) => (i === 0 ? 0 : set[t.event.params.tier]?.from));
@@ -140,7 +155,8 @@ export function withTierCutoffs(
     const label = t.event.params.label;
     const from = starts[i];
     const d = set[t.event.params.tier]?.default;
-    if (!fraction(from) || (i > 0 && !((from as number) > (starts[i - 1] as number))))
+    const below = starts[i - 1];
+    if (!fraction(from) || (i > 0 && fraction(below) && !((from as number) > (below as number))))
       problems.push({
         grade: t.event.params.tier,
         message: `${t.event.params.tier}: the start must lie between 0% and 100%, above the tier below`,
